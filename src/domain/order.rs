@@ -1,0 +1,414 @@
+//! The order being taken: one value that the whole console edits, saved as
+//! a draft on every change and placed by the store on submit.
+
+use crate::domain::card::CardSummary;
+use crate::domain::money::Currency;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Quantities are whole and bounded (DESIGN.md section 9).
+pub const MAX_QUANTITY: u32 = 99_999;
+
+/// Parses a quantity as typed: a whole number from 1 to [`MAX_QUANTITY`].
+pub fn parse_quantity(input: &str) -> Result<u32, String> {
+    let t = input.trim();
+    if t.is_empty() {
+        return Err("enter a quantity".into());
+    }
+    if !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("quantity '{t}': whole numbers only"));
+    }
+    match t.parse::<u64>() {
+        Ok(0) => Err("quantity must be at least 1".into()),
+        Ok(n) if n <= u64::from(MAX_QUANTITY) => Ok(n as u32),
+        _ => Err(format!("quantity {MAX_QUANTITY} at most")),
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    pub nickname: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub line1: String,
+    pub line2: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    /// ISO 3166 alpha-2.
+    pub country: String,
+    pub phone: String,
+}
+
+impl Address {
+    pub fn one_line(&self) -> String {
+        let mut parts = vec![format!("{} {}", self.first_name, self.last_name)];
+        parts.push(self.line1.clone());
+        if !self.line2.is_empty() {
+            parts.push(self.line2.clone());
+        }
+        let region = if self.region.is_empty() {
+            self.postal_code.clone()
+        } else {
+            format!("{} {}", self.region, self.postal_code)
+        };
+        parts.push(format!("{} {}", self.city, region));
+        parts.push(self.country.clone());
+        parts.join(", ")
+    }
+}
+
+/// A business account, as the order needs it for pay on account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRef {
+    pub id: i64,
+    pub name: String,
+    pub currency: Currency,
+    pub credit_limit: Decimal,
+    pub po_required: bool,
+}
+
+/// An address from the customer's address book.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedAddress {
+    pub id: i64,
+    pub address: Address,
+    pub default_shipping: bool,
+    pub default_billing: bool,
+}
+
+/// A stored payment method: only brand, last four and expiry, plus the
+/// back-end's token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredCard {
+    pub id: i64,
+    pub summary: CardSummary,
+}
+
+/// What the order knows of its customer (a copy, taken when picked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerRef {
+    /// None for a guest not saved yet.
+    pub id: Option<i64>,
+    pub guest: bool,
+    pub logon_id: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+    pub currency: Currency,
+    pub account: Option<AccountRef>,
+    pub addresses: Vec<SavedAddress>,
+    pub cards: Vec<StoredCard>,
+}
+
+impl CustomerRef {
+    pub fn name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+    pub fn default_shipping(&self) -> Option<&Address> {
+        self.addresses
+            .iter()
+            .find(|a| a.default_shipping)
+            .or(self.addresses.first())
+            .map(|a| &a.address)
+    }
+    pub fn default_billing(&self) -> Option<&Address> {
+        self.addresses
+            .iter()
+            .find(|a| a.default_billing)
+            .or(self.addresses.first())
+            .map(|a| &a.address)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum BackorderChoice {
+    /// Nothing ships until every item of a shipment is available.
+    ShipComplete,
+    /// Ship what is available now, backorders later.
+    #[default]
+    ShipAvailable,
+    /// Ship what is available, drop the backordered parts.
+    DropBackorders,
+}
+
+impl BackorderChoice {
+    pub fn code(self) -> &'static str {
+        match self {
+            BackorderChoice::ShipComplete => "ship_complete",
+            BackorderChoice::ShipAvailable => "ship_available",
+            BackorderChoice::DropBackorders => "drop_backorders",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            BackorderChoice::ShipComplete => "Ship complete",
+            BackorderChoice::ShipAvailable => "Ship available now, backorders later",
+            BackorderChoice::DropBackorders => "Ship available, drop backorders",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    pub item_id: i64,
+    pub sku: String,
+    pub name: String,
+    pub quantity: u32,
+    /// The price list's unit price in the order's currency when added.
+    pub unit_price: Decimal,
+    pub weight_grams: u32,
+    pub taxable: bool,
+    /// Index into [`Order::ship_tos`].
+    pub ship_to: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShipTo {
+    pub address: Address,
+    /// Shipping method code; None until chosen.
+    pub method: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Payment {
+    /// A card typed in this call: only its summary is kept.
+    Card(CardSummary),
+    /// One of the customer's stored cards.
+    StoredCard(StoredCard),
+    /// Pay on account (business customers), with a purchase-order number.
+    Account {
+        po_number: String,
+    },
+    CashOnDelivery,
+}
+
+impl Payment {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Payment::Card(_) | Payment::StoredCard(_) => "card",
+            Payment::Account { .. } => "account",
+            Payment::CashOnDelivery => "cod",
+        }
+    }
+    pub fn describe(&self) -> String {
+        match self {
+            Payment::Card(c) => c.describe(),
+            Payment::StoredCard(s) => format!("{} (stored)", s.summary.describe()),
+            Payment::Account { po_number } if po_number.is_empty() => "On account".into(),
+            Payment::Account { po_number } => format!("On account, PO {po_number}"),
+            Payment::CashOnDelivery => "Cash on delivery".into(),
+        }
+    }
+}
+
+/// Which part of the order a problem belongs to; the console maps it to the
+/// step that fixes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Area {
+    Customer,
+    Cart,
+    Fulfillment,
+    Payment,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub area: Area,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    /// Identifies this order across saves and submits: a second submit of
+    /// the same order finds the first instead of placing another.
+    pub token: String,
+    pub customer: Option<CustomerRef>,
+    pub currency: Currency,
+    pub lines: Vec<Line>,
+    pub ship_tos: Vec<ShipTo>,
+    pub backorder_choice: BackorderChoice,
+    pub separate_backorders: bool,
+    pub billing: Option<Address>,
+    pub payment: Option<Payment>,
+    pub comment_customer: String,
+    pub comment_warehouse: String,
+}
+
+impl Order {
+    pub fn new(token: String, currency: Currency) -> Self {
+        Order {
+            token,
+            customer: None,
+            currency,
+            lines: Vec::new(),
+            ship_tos: Vec::new(),
+            backorder_choice: BackorderChoice::default(),
+            separate_backorders: false,
+            billing: None,
+            payment: None,
+            comment_customer: String::new(),
+            comment_warehouse: String::new(),
+        }
+    }
+
+    /// Takes the customer for this order: currency, default ship-to and
+    /// billing address come from the record. Lines already in the cart
+    /// keep their place; their prices are the caller's to refresh.
+    pub fn set_customer(&mut self, customer: CustomerRef) {
+        self.currency = customer.currency;
+        self.ship_tos.clear();
+        if let Some(a) = customer.default_shipping() {
+            self.ship_tos.push(ShipTo {
+                address: a.clone(),
+                method: None,
+            });
+        }
+        self.billing = customer.default_billing().cloned();
+        if matches!(
+            self.payment,
+            Some(Payment::StoredCard(_)) | Some(Payment::Account { .. })
+        ) {
+            self.payment = None;
+        }
+        for line in &mut self.lines {
+            line.ship_to = 0;
+        }
+        self.customer = Some(customer);
+    }
+
+    /// Adds `quantity` of an item; the same item on the same ship-to adds
+    /// to its line rather than making a second one.
+    pub fn add_line(&mut self, line: Line) -> Result<(), String> {
+        if let Some(existing) = self
+            .lines
+            .iter_mut()
+            .find(|l| l.item_id == line.item_id && l.ship_to == line.ship_to)
+        {
+            let total = existing.quantity + line.quantity;
+            if total > MAX_QUANTITY {
+                return Err(format!(
+                    "{}: {} in the cart already, {MAX_QUANTITY} at most",
+                    existing.sku, existing.quantity
+                ));
+            }
+            existing.quantity = total;
+        } else {
+            self.lines.push(line);
+        }
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.customer.is_none() && self.lines.is_empty()
+    }
+
+    /// Everything that stands between this order and submit.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let mut add = |area, message: &str| {
+            out.push(Problem {
+                area,
+                message: message.to_string(),
+            })
+        };
+        if self.customer.is_none() {
+            add(
+                Area::Customer,
+                "no customer: pick one, or start a guest order",
+            );
+        }
+        if self.lines.is_empty() {
+            add(Area::Cart, "the cart is empty");
+        }
+        if self.ship_tos.is_empty() {
+            add(Area::Fulfillment, "no ship-to address");
+        }
+        for (i, s) in self.ship_tos.iter().enumerate() {
+            let used = self.lines.iter().any(|l| l.ship_to == i);
+            if used && s.method.is_none() {
+                out.push(Problem {
+                    area: Area::Fulfillment,
+                    message: format!("ship-to {}: choose a shipping method", i + 1),
+                });
+            }
+        }
+        if self.billing.is_none() {
+            out.push(Problem {
+                area: Area::Payment,
+                message: "no billing address".into(),
+            });
+        }
+        if self.payment.is_none() {
+            out.push(Problem {
+                area: Area::Payment,
+                message: "no payment method".into(),
+            });
+        }
+        out
+    }
+
+    /// A one-line description for the resume offer.
+    pub fn summary(&self) -> String {
+        let who = self
+            .customer
+            .as_ref()
+            .map(|c| c.name())
+            .unwrap_or_else(|| "no customer".into());
+        let n = self.lines.len();
+        format!("{who}, {n} line{}", if n == 1 { "" } else { "s" })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn line(item_id: i64, qty: u32) -> Line {
+        Line {
+            item_id,
+            sku: format!("SKU-{item_id}"),
+            name: "Thing".into(),
+            quantity: qty,
+            unit_price: dec!(1.00),
+            weight_grams: 100,
+            taxable: true,
+            ship_to: 0,
+        }
+    }
+
+    #[test]
+    fn quantities_are_whole_positive_bounded() {
+        assert_eq!(parse_quantity("3"), Ok(3));
+        assert_eq!(parse_quantity(" 99999 "), Ok(99_999));
+        assert!(parse_quantity("0").unwrap_err().contains("at least 1"));
+        assert!(parse_quantity("100000").unwrap_err().contains("99999"));
+        assert!(parse_quantity("1.5").unwrap_err().contains("whole"));
+        assert!(parse_quantity("-1").unwrap_err().contains("whole"));
+        assert!(parse_quantity("").is_err());
+        assert!(parse_quantity("99999999999999999999999").is_err());
+    }
+
+    #[test]
+    fn same_item_adds_to_its_line() {
+        let mut o = Order::new("t".into(), Currency::USD);
+        o.add_line(line(1, 2)).unwrap();
+        o.add_line(line(1, 3)).unwrap();
+        o.add_line(line(2, 1)).unwrap();
+        assert_eq!(o.lines.len(), 2);
+        assert_eq!(o.lines[0].quantity, 5);
+        assert!(o.add_line(line(1, MAX_QUANTITY)).is_err());
+        assert_eq!(o.lines[0].quantity, 5);
+    }
+
+    #[test]
+    fn new_order_names_what_is_missing() {
+        let o = Order::new("t".into(), Currency::USD);
+        let areas: Vec<Area> = o.problems().iter().map(|p| p.area).collect();
+        assert!(areas.contains(&Area::Customer));
+        assert!(areas.contains(&Area::Cart));
+        assert!(areas.contains(&Area::Payment));
+    }
+}

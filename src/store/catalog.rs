@@ -1,0 +1,197 @@
+//! Catalog, prices, stock, shipping methods and tax regions.
+
+use super::customers::parse_currency;
+use super::Store;
+use crate::domain::money::Currency;
+use crate::domain::shipping::{Rate, ShippingMethod, TaxRate};
+use crate::domain::text::{clean, fold};
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension, Row};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// One catalog row with its price in the order's currency and its stock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRow {
+    pub id: i64,
+    pub sku: String,
+    pub name: String,
+    pub description: String,
+    pub category_id: i64,
+    pub weight_grams: u32,
+    pub taxable: bool,
+    /// None when the item has no price in this currency (not sold in it).
+    pub price: Option<Decimal>,
+    pub on_hand: i64,
+    pub reserved: i64,
+    /// The next expected receipt, if any.
+    pub next_due: Option<NaiveDate>,
+}
+
+impl ItemRow {
+    pub fn available(&self) -> i64 {
+        (self.on_hand - self.reserved).max(0)
+    }
+}
+
+const ITEM_SELECT: &str =
+    "SELECT i.id, i.sku, i.name, i.description, i.category_id, i.weight_grams, i.taxable,
+        p.amount, COALESCE(v.on_hand, 0), COALESCE(v.reserved, 0),
+        (SELECT MIN(due_date) FROM expected_receipts e WHERE e.item_id = i.id)
+    FROM items i
+    LEFT JOIN inventory v ON v.item_id = i.id
+    LEFT JOIN prices p ON p.item_id = i.id
+         AND p.price_list_id = (SELECT id FROM price_lists WHERE currency = ?1)";
+
+fn item_row(r: &Row) -> rusqlite::Result<ItemRow> {
+    let price: Option<String> = r.get(7)?;
+    let due: Option<String> = r.get(10)?;
+    Ok(ItemRow {
+        id: r.get(0)?,
+        sku: clean(&r.get::<_, String>(1)?),
+        name: clean(&r.get::<_, String>(2)?),
+        description: clean(&r.get::<_, String>(3)?),
+        category_id: r.get(4)?,
+        weight_grams: r.get(5)?,
+        taxable: r.get(6)?,
+        price: price.and_then(|p| Decimal::from_str(&p).ok()),
+        on_hand: r.get(8)?,
+        reserved: r.get(9)?,
+        next_due: due.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+    })
+}
+
+/// Operator text as an FTS5 query: each word quoted as a token (so `AND`,
+/// `o'brien` or `-` are words, not syntax) and matched as a prefix.
+pub(crate) fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+impl Store {
+    /// Active items matching `text` (SKU prefix, or words of name and
+    /// description), SKU matches first, at most `limit`. Empty text lists
+    /// the catalog by name.
+    pub fn search_items(
+        &self,
+        currency: Currency,
+        text: &str,
+        limit: usize,
+    ) -> rusqlite::Result<Vec<ItemRow>> {
+        let key = fold(text);
+        let mut stmt;
+        let rows = if key.is_empty() {
+            stmt = self.conn.prepare_cached(&format!(
+                "{ITEM_SELECT} WHERE i.active = 1 ORDER BY i.name_key LIMIT ?2"
+            ))?;
+            stmt.query_map(params![currency.code(), limit as i64], item_row)?
+        } else {
+            let end = format!("{key}\u{10FFFF}");
+            let fts = fts_query(text).unwrap_or_else(|| "\"\"".into());
+            stmt = self.conn.prepare_cached(&format!(
+                "{ITEM_SELECT} WHERE i.active = 1 AND ((i.sku_key >= ?2 AND i.sku_key < ?3)
+                    OR i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?4))
+                 ORDER BY (i.sku_key >= ?2 AND i.sku_key < ?3) DESC, i.name_key LIMIT ?5"
+            ))?;
+            stmt.query_map(
+                params![currency.code(), key, end, fts, limit as i64],
+                item_row,
+            )?
+        };
+        rows.collect()
+    }
+
+    /// The active item with exactly this SKU (case-insensitive).
+    pub fn item_by_sku(&self, currency: Currency, sku: &str) -> rusqlite::Result<Option<ItemRow>> {
+        self.conn
+            .prepare_cached(&format!(
+                "{ITEM_SELECT} WHERE i.sku_key = ?2 AND i.active = 1"
+            ))?
+            .query_row(params![currency.code(), fold(sku)], item_row)
+            .optional()
+    }
+
+    pub fn item(&self, currency: Currency, id: i64) -> rusqlite::Result<Option<ItemRow>> {
+        self.conn
+            .prepare_cached(&format!("{ITEM_SELECT} WHERE i.id = ?2"))?
+            .query_row(params![currency.code(), id], item_row)
+            .optional()
+    }
+
+    /// Active shipping methods with their rate in `currency`, in display order.
+    pub fn shipping_methods(&self, currency: Currency) -> rusqlite::Result<Vec<ShippingMethod>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.id, m.code, m.name, m.transit_days, r.base, r.per_item, r.per_kg
+             FROM shipping_methods m JOIN shipping_rates r ON r.method_id = m.id AND r.currency = ?1
+             WHERE m.active = 1 ORDER BY m.sort, m.code",
+        )?;
+        let heads = stmt
+            .query_map([currency.code()], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    ShippingMethod {
+                        code: clean(&r.get::<_, String>(1)?),
+                        name: clean(&r.get::<_, String>(2)?),
+                        transit_days: r.get(3)?,
+                        rate: Rate {
+                            base: dec_col(r, 4)?,
+                            per_item: dec_col(r, 5)?,
+                            per_kg: dec_col(r, 6)?,
+                        },
+                        regions: Vec::new(),
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut regions = self.conn.prepare_cached(
+            "SELECT country, region FROM shipping_method_regions WHERE method_id = ?1",
+        )?;
+        heads
+            .into_iter()
+            .map(|(id, mut m)| {
+                m.regions = regions
+                    .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                Ok(m)
+            })
+            .collect()
+    }
+
+    /// The tax of a ship-to region: the region's own row, else the country's.
+    pub fn tax_rate(&self, country: &str, region: &str) -> rusqlite::Result<Option<TaxRate>> {
+        self.conn
+            .prepare_cached(
+                "SELECT name, rate, taxes_shipping FROM tax_regions
+                 WHERE country = ?1 COLLATE NOCASE AND (region = ?2 COLLATE NOCASE OR region = '')
+                 ORDER BY region = '' LIMIT 1",
+            )?
+            .query_row(params![country.trim(), region.trim()], |r| {
+                Ok(TaxRate {
+                    name: clean(&r.get::<_, String>(0)?),
+                    rate: dec_col(r, 1)?,
+                    taxes_shipping: r.get(2)?,
+                })
+            })
+            .optional()
+    }
+
+    /// The default currency for guests, from settings.
+    pub fn default_currency(&self) -> rusqlite::Result<Currency> {
+        Ok(self
+            .setting("default_currency")?
+            .map(|c| parse_currency(&c))
+            .unwrap_or(Currency::USD))
+    }
+}
+
+/// A decimal stored as TEXT; a malformed one is a conversion error, not a panic.
+pub(crate) fn dec_col(r: &Row, i: usize) -> rusqlite::Result<Decimal> {
+    let s: String = r.get(i)?;
+    Decimal::from_str(s.trim()).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}

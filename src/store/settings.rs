@@ -1,0 +1,37 @@
+//! Settings (key/value) and the audit trail.
+
+use super::{now_text, Store};
+use rusqlite::{params, OptionalExtension};
+
+impl Store {
+    pub fn setting(&self, key: &str) -> rusqlite::Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> rusqlite::Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    pub fn audit(
+        &self,
+        operator: &str,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> rusqlite::Result<()> {
+        self.conn.execute(
+            "INSERT INTO audit (at, operator, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![now_text(), operator, action, subject, detail],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,39 @@
+//! Actions: what screens ask the app to do. Screens turn keys into actions;
+//! [`crate::tui::app::App::update`] is the one place that applies them to
+//! the order and the store.
+
+use crate::domain::order::{Address, CustomerRef, Payment};
+use crate::tui::app::Step;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Goto(Step),
+    /// A message for the status line.
+    Status(String),
+    /// An error for the status line.
+    Error(String),
+    PickCustomer(i64),
+    StartGuest(CustomerRef),
+    AddItem {
+        item_id: i64,
+        quantity: u32,
+    },
+    SetQuantity {
+        line: usize,
+        quantity: u32,
+    },
+    RemoveLine(usize),
+    UndoRemove,
+    SetShipMethod {
+        ship_to: usize,
+        code: String,
+    },
+    SetBilling(Address),
+    SetPayment(Payment),
+    SetComments {
+        customer: String,
+        warehouse: String,
+    },
+    Submit,
+    NewOrder,
+}

@@ -1,0 +1,242 @@
+//! Step 1, find customer: seven search fields (AND, prefix, case- and
+//! accent-insensitive), results as the operator types; pick, new customer
+//! or guest.
+
+use super::{title, Ctx, Screen};
+use crate::domain::text::fit;
+use crate::store::{CustomerQuery, CustomerRow};
+use crate::tui::action::Action;
+use crate::tui::app::Step;
+use crate::tui::keymap::{field_moves, list_moves, Binding, Cmd, Key};
+use crate::tui::widgets::form::Form;
+use crate::tui::widgets::list::{row_style, ListState};
+use crate::tui::widgets::text_field::TextField;
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::Frame;
+
+/// Results shown at most; more matches show as "200+".
+pub const RESULT_LIMIT: usize = 200;
+
+const LAST: usize = 0;
+const FIRST: usize = 1;
+const PHONE: usize = 2;
+const EMAIL: usize = 3;
+const LOGON: usize = 4;
+const POSTAL: usize = 5;
+const ACCOUNT: usize = 6;
+
+pub struct FindCustomer {
+    form: Form,
+    results: Vec<CustomerRow>,
+    list: ListState,
+    /// The query the results belong to; a different one triggers a search.
+    searched: Option<CustomerQuery>,
+}
+
+impl Default for FindCustomer {
+    fn default() -> Self {
+        FindCustomer {
+            form: Form::new(vec![
+                TextField::new("Last name", 40),
+                TextField::new("First name", 40),
+                TextField::new("Phone", 30),
+                TextField::new("E-mail", 60),
+                TextField::new("Logon ID", 40),
+                TextField::new("ZIP/postal", 12),
+                TextField::new("Account", 40),
+            ]),
+            results: Vec::new(),
+            list: ListState::default(),
+            searched: None,
+        }
+    }
+}
+
+impl FindCustomer {
+    pub fn query(&self) -> CustomerQuery {
+        CustomerQuery {
+            last_name: self.form.value(LAST).into(),
+            first_name: self.form.value(FIRST).into(),
+            phone: self.form.value(PHONE).into(),
+            email: self.form.value(EMAIL).into(),
+            logon: self.form.value(LOGON).into(),
+            postal: self.form.value(POSTAL).into(),
+            account: self.form.value(ACCOUNT).into(),
+        }
+    }
+}
+
+impl Screen for FindCustomer {
+    fn bindings(&self, _ctx: &Ctx) -> Vec<Binding> {
+        let mut b = vec![
+            Binding::new(&[Key::plain(KeyCode::Enter)], "Pick", Cmd::Enter),
+            Binding::new(&[Key::ctrl('d')], "Guest order", Cmd::Guest),
+            Binding::new(
+                &[Key::plain(KeyCode::Esc)],
+                "Clear search",
+                Cmd::ClearSearch,
+            ),
+        ];
+        b.extend(field_moves());
+        b.extend(list_moves());
+        b
+    }
+
+    fn command(&mut self, cmd: Cmd, _ctx: &Ctx) -> Vec<Action> {
+        match cmd {
+            Cmd::Enter => match self.results.get(self.list.selected) {
+                Some(c) => vec![Action::PickCustomer(c.id)],
+                None => vec![Action::Error(
+                    "no customer to pick: change the search, or ^D for a guest order".into(),
+                )],
+            },
+            Cmd::Guest => vec![
+                Action::Goto(Step::Customer),
+                Action::Status("Guest order: name, contact and address.".into()),
+            ],
+            Cmd::ClearSearch => {
+                for f in &mut self.form.fields {
+                    f.clear();
+                }
+                self.form.focus = 0;
+                vec![]
+            }
+            Cmd::NextField => {
+                self.form.next();
+                vec![]
+            }
+            Cmd::PrevField => {
+                self.form.prev();
+                vec![]
+            }
+            Cmd::Up => {
+                self.list.up();
+                vec![]
+            }
+            Cmd::Down => {
+                self.list.down(self.results.len());
+                vec![]
+            }
+            Cmd::PageUp => {
+                self.list.page_up(10);
+                vec![]
+            }
+            Cmd::PageDown => {
+                self.list.page_down(self.results.len(), 10);
+                vec![]
+            }
+            _ => vec![],
+        }
+    }
+
+    fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
+        if let Some(f) = self.form.focused() {
+            f.handle_key(key);
+        }
+        vec![]
+    }
+
+    fn paste(&mut self, text: &str, _ctx: &Ctx) -> Vec<Action> {
+        if let Some(f) = self.form.focused() {
+            f.insert(text);
+        }
+        vec![]
+    }
+
+    fn typing(&self) -> bool {
+        true
+    }
+
+    fn refresh(&mut self, ctx: &Ctx) -> Result<(), String> {
+        let q = self.query();
+        if self.searched.as_ref() == Some(&q) {
+            return Ok(());
+        }
+        let rows = ctx
+            .store
+            .search_customers(&q, RESULT_LIMIT + 1)
+            .map_err(|e| format!("search failed: {e}"))?;
+        self.results = rows;
+        self.list = ListState::default();
+        self.searched = Some(q);
+        Ok(())
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        let theme = ctx.theme;
+        title(
+            f,
+            area,
+            "Find customer — type in any fields; they combine",
+            theme,
+        );
+        let count = if self.results.len() > RESULT_LIMIT {
+            format!("{RESULT_LIMIT}+ matches")
+        } else if self.searched.as_ref().is_some_and(|q| q.is_empty()) {
+            format!("{} recent customers", self.results.len())
+        } else {
+            format!("{} matches", self.results.len())
+        };
+        let cw = count.len() as u16;
+        f.render_widget(
+            Line::styled(count, theme.title()),
+            Rect::new(area.right().saturating_sub(cw + 1), area.y, cw, 1),
+        );
+        let half = area.width / 2;
+        let lw = 13;
+        for (i, field) in self.form.fields.iter().enumerate() {
+            let (col, row) = (i % 2, i / 2);
+            let r = Rect::new(
+                area.x + col as u16 * half,
+                area.y + 1 + row as u16,
+                half - 1,
+                1,
+            );
+            field.draw(f, r, lw, i == self.form.focus, theme);
+        }
+        let top = area.y + 6;
+        f.render_widget(
+            Line::styled(
+                format!(
+                    "  {:<22} {:<11} {:<17} {:<14} {}",
+                    "Name", "Logon", "Phone", "City/postal", "Account"
+                ),
+                theme.label(),
+            ),
+            Rect::new(area.x, top, area.width, 1),
+        );
+        let height = area.bottom().saturating_sub(top + 1) as usize;
+        let shown = &self.results[..self.results.len().min(RESULT_LIMIT)];
+        let from = self.list.visible_from(height);
+        for (i, c) in shown.iter().enumerate().skip(from).take(height) {
+            let (marker, style) = row_style(i == self.list.selected, theme);
+            let name = format!("{}, {}", c.last_name, c.first_name);
+            let logon = c.logon_id.clone().unwrap_or_else(|| "(guest)".into());
+            let place = format!("{} {}", c.city, c.postal_code);
+            let account = c.account.clone().unwrap_or_default();
+            let text = format!(
+                "{marker}{:<22} {:<11} {:<17} {:<14} {}",
+                fit(&name, 22),
+                fit(&logon, 11),
+                fit(&c.phone, 17),
+                fit(&place, 14),
+                account
+            );
+            f.render_widget(
+                Line::styled(fit(&text, area.width as usize), style),
+                Rect::new(area.x, top + 1 + (i - from) as u16, area.width, 1),
+            );
+        }
+        if shown.is_empty() && self.searched.is_some() {
+            f.render_widget(
+                Line::styled(
+                    "  No customer matches: ^D takes a guest order.",
+                    theme.warn(),
+                ),
+                Rect::new(area.x, top + 1, area.width, 1),
+            );
+        }
+    }
+}

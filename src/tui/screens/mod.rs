@@ -1,0 +1,148 @@
+//! One module per screen. A screen holds its own view state (fields,
+//! selection, results), lists its key [`Binding`]s, turns keys into
+//! [`Action`]s, and draws itself from that state and the read-only [`Ctx`].
+//! It never changes the order itself: `App::update` does.
+
+mod adjustments;
+mod cart;
+mod catalog;
+mod confirmation;
+mod customer;
+mod find_customer;
+mod fulfillment;
+mod payment;
+mod review;
+
+use crate::domain::order::Order;
+use crate::store::{PlacedOrder, Store};
+use crate::tui::action::Action;
+use crate::tui::app::{Quote, Step};
+use crate::tui::keymap::{Binding, Cmd};
+use crate::tui::theme::Theme;
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+/// What a screen may read while handling keys or drawing.
+pub struct Ctx<'a> {
+    pub order: &'a Order,
+    pub store: &'a Store,
+    pub theme: Theme,
+    pub today: NaiveDate,
+    pub quote: &'a Quote,
+    pub placed: &'a [PlacedOrder],
+}
+
+pub trait Screen {
+    /// The keys this screen handles in its current state, with hints.
+    fn bindings(&self, ctx: &Ctx) -> Vec<Binding>;
+    /// A bound key was pressed.
+    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action>;
+    /// Any other key: typing into the focused field.
+    fn input(&mut self, _key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
+        Vec::new()
+    }
+    /// Pasted text (bracketed paste) for the focused field.
+    fn paste(&mut self, _text: &str, _ctx: &Ctx) -> Vec<Action> {
+        Vec::new()
+    }
+    /// Whether a text field has the keys (then `?` is typed, not help).
+    fn typing(&self) -> bool {
+        false
+    }
+    /// The screen is shown (by its key or by the flow).
+    fn enter(&mut self, _ctx: &Ctx) {}
+    /// After a batch of keys: run the queries the typing asked for, once.
+    fn refresh(&mut self, _ctx: &Ctx) -> Result<(), String> {
+        Ok(())
+    }
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx);
+}
+
+/// Every screen's state, one field each.
+#[derive(Default)]
+pub struct Screens {
+    pub find: find_customer::FindCustomer,
+    pub customer: customer::CustomerScreen,
+    pub catalog: catalog::Catalog,
+    pub cart: cart::Cart,
+    pub fulfillment: fulfillment::Fulfillment,
+    pub payment: payment::PaymentScreen,
+    pub adjustments: adjustments::Adjustments,
+    pub review: review::Review,
+    pub confirmation: confirmation::Confirmation,
+}
+
+impl Screens {
+    pub fn get(&self, step: Step) -> &dyn Screen {
+        match step {
+            Step::Find => &self.find,
+            Step::Customer => &self.customer,
+            Step::Catalog => &self.catalog,
+            Step::Cart => &self.cart,
+            Step::Fulfillment => &self.fulfillment,
+            Step::Payment => &self.payment,
+            Step::Adjustments => &self.adjustments,
+            Step::Review => &self.review,
+            Step::Confirmation => &self.confirmation,
+        }
+    }
+    pub fn get_mut(&mut self, step: Step) -> &mut dyn Screen {
+        match step {
+            Step::Find => &mut self.find,
+            Step::Customer => &mut self.customer,
+            Step::Catalog => &mut self.catalog,
+            Step::Cart => &mut self.cart,
+            Step::Fulfillment => &mut self.fulfillment,
+            Step::Payment => &mut self.payment,
+            Step::Adjustments => &mut self.adjustments,
+            Step::Review => &mut self.review,
+            Step::Confirmation => &mut self.confirmation,
+        }
+    }
+}
+
+/// A small centred box with a title and lines (quit, resume, ...).
+pub fn dialog(f: &mut Frame, area: Rect, title: &str, lines: &[&str], theme: Theme) {
+    let width = lines
+        .iter()
+        .map(|l| l.len())
+        .max()
+        .unwrap_or(20)
+        .max(title.len()) as u16
+        + 6;
+    let width = width.min(area.width);
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let r = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    );
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(
+            lines
+                .iter()
+                .map(|l| Line::raw(format!(" {l}")))
+                .collect::<Vec<_>>(),
+        )
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Line::styled(format!(" {title} "), theme.title())),
+        ),
+        r,
+    );
+}
+
+/// A screen's title line.
+pub fn title(f: &mut Frame, area: Rect, text: &str, theme: Theme) {
+    f.render_widget(
+        Line::styled(text.to_string(), theme.title()),
+        Rect::new(area.x, area.y, area.width, 1),
+    );
+}

@@ -1,0 +1,64 @@
+//! A form: text fields with one focused; Tab/Shift+Tab (and Up/Down where
+//! the screen allows) move between them.
+
+use super::text_field::TextField;
+use crate::tui::theme::Theme;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    pub fields: Vec<TextField>,
+    pub focus: usize,
+}
+
+impl Form {
+    pub fn new(fields: Vec<TextField>) -> Form {
+        Form { fields, focus: 0 }
+    }
+    pub fn next(&mut self) {
+        if !self.fields.is_empty() {
+            self.focus = (self.focus + 1) % self.fields.len();
+        }
+    }
+    pub fn prev(&mut self) {
+        if !self.fields.is_empty() {
+            self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        }
+    }
+    pub fn focused(&mut self) -> Option<&mut TextField> {
+        self.fields.get_mut(self.focus)
+    }
+    pub fn value(&self, i: usize) -> &str {
+        self.fields.get(i).map(|f| f.value()).unwrap_or("")
+    }
+    pub fn set_error(&mut self, i: usize, message: impl Into<String>) {
+        if let Some(f) = self.fields.get_mut(i) {
+            f.error = Some(message.into());
+        }
+    }
+    pub fn has_errors(&self) -> bool {
+        self.fields.iter().any(|f| f.error.is_some())
+    }
+    pub fn label_width(&self) -> u16 {
+        self.fields.iter().map(|f| f.label.len()).max().unwrap_or(0) as u16 + 3
+    }
+    /// One row per field from the top of `area`; `active` says whether
+    /// the focused field shows as focused (the form may not have focus).
+    pub fn draw(&self, f: &mut Frame, area: Rect, active: bool, theme: Theme) {
+        let lw = self.label_width();
+        for (i, field) in self.fields.iter().enumerate() {
+            let y = area.y + i as u16;
+            if y >= area.bottom() {
+                break;
+            }
+            field.draw(
+                f,
+                Rect::new(area.x, y, area.width, 1),
+                lw,
+                active && i == self.focus,
+                theme,
+            );
+        }
+    }
+}

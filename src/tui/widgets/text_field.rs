@@ -1,0 +1,239 @@
+//! A one-line text field: cursor, insert, delete, Home/End, a length limit
+//! shown beside it, and a validation message next to it.
+
+use crate::domain::text::clean;
+use crate::tui::theme::Theme;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextField {
+    pub label: &'static str,
+    value: String,
+    /// Cursor position in chars.
+    cursor: usize,
+    pub max_len: usize,
+    /// Shown as dots (security code).
+    pub masked: bool,
+    pub error: Option<String>,
+}
+
+impl TextField {
+    pub fn new(label: &'static str, max_len: usize) -> TextField {
+        TextField {
+            label,
+            value: String::new(),
+            cursor: 0,
+            max_len,
+            masked: false,
+            error: None,
+        }
+    }
+
+    pub fn masked(mut self) -> TextField {
+        self.masked = true;
+        self
+    }
+
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    pub fn set(&mut self, value: &str) {
+        self.value = clean(value).chars().take(self.max_len).collect();
+        self.cursor = self.value.chars().count();
+        self.error = None;
+    }
+
+    pub fn clear(&mut self) {
+        self.set("");
+    }
+
+    fn byte_at(&self, char_idx: usize) -> usize {
+        self.value
+            .char_indices()
+            .nth(char_idx)
+            .map(|(i, _)| i)
+            .unwrap_or(self.value.len())
+    }
+
+    /// Inserts text (typed or pasted), cleaned of control characters. Text
+    /// past the limit is refused with a message, never cut silently.
+    pub fn insert(&mut self, text: &str) {
+        let text = clean(text);
+        let len = self.value.chars().count();
+        let room = self.max_len.saturating_sub(len);
+        let n = text.chars().count();
+        if n > room {
+            self.error = Some(format!("{} characters at most", self.max_len));
+            return;
+        }
+        let at = self.byte_at(self.cursor);
+        self.value.insert_str(at, &text);
+        self.cursor += n;
+        self.error = None;
+    }
+
+    /// Editing keys; returns false for keys a field does not use.
+    pub fn handle_key(&mut self, key: &KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('u') if ctrl => self.clear(),
+            KeyCode::Char('w') if ctrl => {
+                let chars: Vec<char> = self.value.chars().collect();
+                let mut start = self.cursor;
+                while start > 0 && chars[start - 1] == ' ' {
+                    start -= 1;
+                }
+                while start > 0 && chars[start - 1] != ' ' {
+                    start -= 1;
+                }
+                let (a, b) = (self.byte_at(start), self.byte_at(self.cursor));
+                self.value.replace_range(a..b, "");
+                self.cursor = start;
+            }
+            KeyCode::Char(_) if ctrl || key.modifiers.contains(KeyModifiers::ALT) => return false,
+            KeyCode::Char(c) => self.insert(&c.to_string()),
+            KeyCode::Backspace => {
+                if self.cursor > 0 {
+                    let at = self.byte_at(self.cursor - 1);
+                    self.value.remove(at);
+                    self.cursor -= 1;
+                    self.error = None;
+                }
+            }
+            KeyCode::Delete => {
+                if self.cursor < self.value.chars().count() {
+                    let at = self.byte_at(self.cursor);
+                    self.value.remove(at);
+                }
+            }
+            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Right => self.cursor = (self.cursor + 1).min(self.value.chars().count()),
+            KeyCode::Home => self.cursor = 0,
+            KeyCode::End => self.cursor = self.value.chars().count(),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Draws `label: [value____] n/max  message` on one row; places the
+    /// terminal cursor when focused.
+    pub fn draw(&self, f: &mut Frame, area: Rect, label_width: u16, focused: bool, theme: Theme) {
+        if area.height == 0 || area.width < label_width + 4 {
+            return;
+        }
+        let shown: String = if self.masked {
+            "•".repeat(self.value.chars().count())
+        } else {
+            self.value.clone()
+        };
+        let box_width = (self.max_len.min(40) as u16 + 1).min(area.width - label_width - 2);
+        // Keep the cursor in view for values longer than the box.
+        let before: String = shown.chars().take(self.cursor).collect();
+        let skip = before.width().saturating_sub(box_width as usize - 1);
+        let visible: String = {
+            let mut out = String::new();
+            let mut w = 0;
+            let mut skipped = 0;
+            for c in shown.chars() {
+                let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                if skipped < skip {
+                    skipped += cw;
+                    continue;
+                }
+                if w + cw > box_width as usize {
+                    break;
+                }
+                w += cw;
+                out.push(c);
+            }
+            out
+        };
+        let pad = (box_width as usize).saturating_sub(visible.width());
+        let marker = if focused { ">" } else { " " };
+        let mut spans = vec![
+            Span::styled(
+                format!("{marker}{:<w$}", self.label, w = label_width as usize - 1),
+                if focused {
+                    theme.title()
+                } else {
+                    theme.label()
+                },
+            ),
+            Span::styled(
+                format!("{visible}{}", "_".repeat(pad)),
+                if focused {
+                    theme.focused_field()
+                } else {
+                    theme.dim()
+                },
+            ),
+        ];
+        if let Some(err) = &self.error {
+            spans.push(Span::styled(format!(" ! {err}"), theme.error()));
+        } else if focused {
+            let counter = format!(" {}/{}", self.value.chars().count(), self.max_len);
+            let used = label_width as usize + box_width as usize;
+            if used + counter.len() <= area.width as usize {
+                spans.push(Span::styled(counter, theme.dim()));
+            }
+        }
+        f.render_widget(Line::from(spans), area);
+        if focused {
+            let x = area.x + label_width + (before.width() - skip) as u16;
+            f.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyEventKind, KeyEventState};
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent {
+            code,
+            modifiers: KeyModifiers::NONE,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        }
+    }
+
+    #[test]
+    fn edits_at_the_cursor() {
+        let mut t = TextField::new("Name", 10);
+        for c in "Zoe".chars() {
+            t.handle_key(&key(KeyCode::Char(c)));
+        }
+        t.handle_key(&key(KeyCode::Left));
+        t.handle_key(&key(KeyCode::Backspace));
+        assert_eq!(t.value(), "Ze");
+        t.handle_key(&key(KeyCode::Home));
+        t.handle_key(&key(KeyCode::Delete));
+        assert_eq!(t.value(), "e");
+        t.handle_key(&key(KeyCode::End));
+        t.handle_key(&key(KeyCode::Char('ë')));
+        assert_eq!(t.value(), "eë");
+    }
+
+    #[test]
+    fn over_long_paste_is_refused_not_cut() {
+        let mut t = TextField::new("Qty", 5);
+        t.insert("123");
+        t.insert("4567");
+        assert_eq!(t.value(), "123");
+        assert!(t.error.as_deref().unwrap().contains("5 characters"));
+    }
+
+    #[test]
+    fn escape_sequences_never_enter() {
+        let mut t = TextField::new("Name", 40);
+        t.insert("\u{1b}[31mRed\u{7}");
+        assert_eq!(t.value(), "Red");
+    }
+}
