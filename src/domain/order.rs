@@ -300,6 +300,76 @@ impl Order {
         Ok(())
     }
 
+    /// Adds a ship-to (or finds the same address already there); returns
+    /// its index.
+    pub fn add_ship_to(&mut self, address: Address) -> usize {
+        if let Some(i) = self.ship_tos.iter().position(|s| s.address == address) {
+            return i;
+        }
+        self.ship_tos.push(ShipTo {
+            address,
+            method: None,
+        });
+        self.ship_tos.len() - 1
+    }
+
+    /// Moves `quantity` of line `line` to ship-to `ship_to`: the whole line
+    /// when the quantity is all of it, else a new line with that part. The
+    /// part joins a line of the same item already going there.
+    pub fn split_line(&mut self, line: usize, quantity: u32, ship_to: usize) -> Result<(), String> {
+        if ship_to >= self.ship_tos.len() {
+            return Err(format!("there is no ship-to {}", ship_to + 1));
+        }
+        let Some(l) = self.lines.get(line) else {
+            return Err(format!("there is no line {}", line + 1));
+        };
+        if quantity == 0 || quantity > l.quantity {
+            return Err(format!("move 1 to {} of {}", l.quantity, l.sku));
+        }
+        if l.ship_to == ship_to {
+            return Ok(());
+        }
+        let mut part = l.clone();
+        part.quantity = quantity;
+        part.ship_to = ship_to;
+        if quantity == l.quantity {
+            self.lines.remove(line);
+        } else {
+            self.lines[line].quantity -= quantity;
+        }
+        match self
+            .lines
+            .iter_mut()
+            .find(|x| x.item_id == part.item_id && x.ship_to == ship_to)
+        {
+            Some(existing) if existing.quantity + quantity <= MAX_QUANTITY => {
+                existing.quantity += quantity
+            }
+            Some(_) => return Err(format!("{}: {MAX_QUANTITY} at most on one line", part.sku)),
+            None => self.lines.insert(line.min(self.lines.len()) + 1, part),
+        }
+        Ok(())
+    }
+
+    /// Removes ship-tos no line uses (except the first) and renumbers lines.
+    pub fn prune_ship_tos(&mut self) {
+        let mut keep: Vec<usize> = (0..self.ship_tos.len())
+            .filter(|i| *i == 0 || self.lines.iter().any(|l| l.ship_to == *i))
+            .collect();
+        keep.dedup();
+        if keep.len() == self.ship_tos.len() {
+            return;
+        }
+        let old = std::mem::take(&mut self.ship_tos);
+        for l in &mut self.lines {
+            l.ship_to = keep.iter().position(|k| *k == l.ship_to).unwrap_or(0);
+        }
+        self.ship_tos = keep
+            .into_iter()
+            .filter_map(|i| old.get(i).cloned())
+            .collect();
+    }
+
     pub fn is_empty(&self) -> bool {
         self.customer.is_none() && self.lines.is_empty()
     }
@@ -401,6 +471,50 @@ mod tests {
         assert_eq!(o.lines[0].quantity, 5);
         assert!(o.add_line(line(1, MAX_QUANTITY)).is_err());
         assert_eq!(o.lines[0].quantity, 5);
+    }
+
+    fn addr(city: &str) -> Address {
+        Address {
+            city: city.into(),
+            ..Address::default()
+        }
+    }
+
+    #[test]
+    fn split_moves_part_of_a_line_to_another_ship_to() {
+        let mut o = Order::new("t".into(), Currency::USD);
+        o.add_ship_to(addr("A"));
+        let b = o.add_ship_to(addr("B"));
+        assert_eq!(o.add_ship_to(addr("B")), b, "same address, same ship-to");
+        o.add_line(line(1, 5)).unwrap();
+        o.split_line(0, 2, b).unwrap();
+        assert_eq!(o.lines.len(), 2);
+        assert_eq!((o.lines[0].quantity, o.lines[0].ship_to), (3, 0));
+        assert_eq!((o.lines[1].quantity, o.lines[1].ship_to), (2, 1));
+        // Moving the rest joins the line already there.
+        o.split_line(0, 3, b).unwrap();
+        assert_eq!(o.lines.len(), 1);
+        assert_eq!((o.lines[0].quantity, o.lines[0].ship_to), (5, 1));
+        assert!(o.split_line(0, 6, 0).is_err());
+        assert!(o.split_line(0, 0, 0).is_err());
+        assert!(o.split_line(0, 1, 7).is_err());
+        let total: u32 = o.lines.iter().map(|l| l.quantity).sum();
+        assert_eq!(total, 5);
+    }
+
+    #[test]
+    fn unused_ship_tos_are_pruned_and_lines_renumbered() {
+        let mut o = Order::new("t".into(), Currency::USD);
+        o.add_ship_to(addr("A"));
+        o.add_ship_to(addr("B"));
+        let c = o.add_ship_to(addr("C"));
+        let mut l = line(1, 1);
+        l.ship_to = c;
+        o.add_line(l).unwrap();
+        o.prune_ship_tos();
+        assert_eq!(o.ship_tos.len(), 2);
+        assert_eq!(o.ship_tos[1].address.city, "C");
+        assert_eq!(o.lines[0].ship_to, 1);
     }
 
     #[test]

@@ -160,6 +160,8 @@ fn write_order(tx: &Transaction, input: &SubmitInput) -> Result<PlacedOrder, Sub
         .customer
         .as_ref()
         .ok_or_else(|| SubmitError::Invalid("no customer".into()))?;
+    // Amounts are stored with exactly the currency's decimals ("0.00", "700").
+    let money = |d: Decimal| cur.round(d).to_string();
     let now = now_text();
     let order_no: i64 = tx.query_row(
         "UPDATE order_number_sequence SET next_no = next_no + 1 WHERE id = 1 RETURNING next_no - 1",
@@ -212,11 +214,11 @@ fn write_order(tx: &Transaction, input: &SubmitInput) -> Result<PlacedOrder, Sub
             cur.code(),
             order.backorder_choice.code(),
             billing,
-            b.merchandise.to_string(),
-            b.discount_total.to_string(),
-            b.shipping_total.to_string(),
-            b.tax_total.to_string(),
-            b.grand_total.to_string(),
+            money(b.merchandise),
+            money(b.discount_total),
+            money(b.shipping_total),
+            money(b.tax_total),
+            money(b.grand_total),
             breakdown,
             order.comment_customer,
             order.comment_warehouse,
@@ -257,10 +259,10 @@ fn write_order(tx: &Transaction, input: &SubmitInput) -> Result<PlacedOrder, Sub
                 l.name,
                 l.ship_to + 1,
                 l.quantity,
-                l.unit_price.to_string(),
-                amounts.map(|a| a.discount).unwrap_or_default().to_string(),
-                amounts.map(|a| a.total).unwrap_or_default().to_string(),
-                amounts.map(|a| a.tax).unwrap_or_default().to_string(),
+                money(l.unit_price),
+                money(amounts.map(|a| a.discount).unwrap_or_default()),
+                money(amounts.map(|a| a.total).unwrap_or_default()),
+                money(amounts.map(|a| a.tax).unwrap_or_default()),
             ],
         )?;
         line_ids.push(tx.last_insert_rowid());
@@ -278,7 +280,7 @@ fn write_order(tx: &Transaction, input: &SubmitInput) -> Result<PlacedOrder, Sub
         tx.execute(
             "INSERT INTO shipments (order_id, shipment_no, ship_to_no, method_code, ship_date, charge, computed_charge)
              VALUES (?1, ?2, ?3, ?4, date('now'), ?5, ?5)",
-            params![order_id, n + 1, s.ship_to + 1, method, s.charge.to_string()],
+            params![order_id, n + 1, s.ship_to + 1, method, money(s.charge)],
         )?;
         let shipment_id = tx.last_insert_rowid();
         for (i, l) in order.lines.iter().enumerate() {
@@ -316,7 +318,7 @@ fn write_order(tx: &Transaction, input: &SubmitInput) -> Result<PlacedOrder, Sub
         tx.execute(
             "INSERT INTO payments (order_id, method, brand, last4, exp_month, exp_year, account_id, po_number, amount, summary)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![order_id, p.code(), brand, last4, m, y, account_id, po, b.grand_total.to_string(), p.describe()],
+            params![order_id, p.code(), brand, last4, m, y, account_id, po, money(b.grand_total), p.describe()],
         )?;
     }
     tx.execute(
@@ -338,4 +340,114 @@ fn write_order(tx: &Transaction, input: &SubmitInput) -> Result<PlacedOrder, Sub
         grand_total: b.grand_total,
         already_placed: false,
     })
+}
+
+impl Store {
+    /// A placed order as JSON: the order row with its snapshots, ship-tos,
+    /// lines, shipments (with their lines), discounts, adjustments and payment.
+    pub fn export_order(&self, order_no: i64) -> rusqlite::Result<Option<serde_json::Value>> {
+        let head = self
+            .conn
+            .query_row(
+                "SELECT id, order_no, part, parent_order_id, customer_id, customer_snapshot, currency, status,
+                        backorder_choice, billing_address, merchandise_total, discount_total, shipping_total,
+                        tax_total, grand_total, breakdown, comment_customer, comment_warehouse, operator, placed_at
+                 FROM orders WHERE order_no = ?1",
+                [order_no],
+                |r| {
+                    let parsed = |i: usize| -> rusqlite::Result<serde_json::Value> {
+                        let s: String = r.get(i)?;
+                        Ok(serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s)))
+                    };
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        json!({
+                            "order_no": r.get::<_, i64>(1)?,
+                            "part": r.get::<_, i64>(2)?,
+                            "parent_order_no": r.get::<_, Option<i64>>(3)?,
+                            "customer_id": r.get::<_, Option<i64>>(4)?,
+                            "customer": parsed(5)?,
+                            "currency": r.get::<_, String>(6)?,
+                            "status": r.get::<_, String>(7)?,
+                            "backorder_choice": r.get::<_, String>(8)?,
+                            "billing_address": parsed(9)?,
+                            "merchandise_total": r.get::<_, String>(10)?,
+                            "discount_total": r.get::<_, String>(11)?,
+                            "shipping_total": r.get::<_, String>(12)?,
+                            "tax_total": r.get::<_, String>(13)?,
+                            "grand_total": r.get::<_, String>(14)?,
+                            "breakdown": parsed(15)?,
+                            "comment_customer": r.get::<_, String>(16)?,
+                            "comment_warehouse": r.get::<_, String>(17)?,
+                            "operator": r.get::<_, String>(18)?,
+                            "placed_at": r.get::<_, String>(19)?,
+                        }),
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((id, mut order)) = head else {
+            return Ok(None);
+        };
+        let rows = |sql: &str| -> rusqlite::Result<Vec<serde_json::Value>> {
+            let mut stmt = self.conn.prepare(sql)?;
+            let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+            let out = stmt
+                .query_map([id], |r| {
+                    let mut m = serde_json::Map::new();
+                    for (i, n) in names.iter().enumerate() {
+                        let v: rusqlite::types::Value = r.get(i)?;
+                        let j = match v {
+                            rusqlite::types::Value::Null => serde_json::Value::Null,
+                            rusqlite::types::Value::Integer(n) => json!(n),
+                            rusqlite::types::Value::Real(f) => json!(f),
+                            rusqlite::types::Value::Text(s) => {
+                                if n == "address" {
+                                    serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s))
+                                } else {
+                                    serde_json::Value::String(s)
+                                }
+                            }
+                            rusqlite::types::Value::Blob(_) => serde_json::Value::Null,
+                        };
+                        m.insert(n.clone(), j);
+                    }
+                    Ok(serde_json::Value::Object(m))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(out)
+        };
+        order["ship_tos"] = json!(rows(
+            "SELECT ship_to_no, address, method_code, method_name FROM order_ship_tos WHERE order_id = ?1 ORDER BY ship_to_no"
+        )?);
+        order["lines"] = json!(rows(
+            "SELECT line_no, sku, name, ship_to_no, quantity, qty_now, qty_backordered, backorder_due,
+                    unit_price, list_price, discount, line_total, tax
+             FROM order_lines WHERE order_id = ?1 ORDER BY line_no"
+        )?);
+        order["shipments"] = json!(rows(
+            "SELECT s.shipment_no, s.ship_to_no, s.method_code, s.ship_date, s.charge, s.computed_charge,
+                    (SELECT json_group_array(json_object('line_no', l.line_no, 'quantity', sl.quantity))
+                       FROM shipment_lines sl JOIN order_lines l ON l.id = sl.order_line_id
+                      WHERE sl.shipment_id = s.id) AS lines
+             FROM shipments s WHERE s.order_id = ?1 ORDER BY s.shipment_no"
+        )?);
+        if let Some(list) = order["shipments"].as_array_mut() {
+            for s in list {
+                if let Some(text) = s["lines"].as_str() {
+                    s["lines"] = serde_json::from_str(text).unwrap_or(serde_json::Value::Null);
+                }
+            }
+        }
+        order["discounts"] = json!(rows(
+            "SELECT name, amount FROM order_discounts WHERE order_id = ?1 ORDER BY id"
+        )?);
+        order["adjustments"] = json!(rows(
+            "SELECT kind, target, amount, reason_code, operator, created_at FROM adjustments WHERE order_id = ?1 ORDER BY id"
+        )?);
+        order["payments"] = json!(rows(
+            "SELECT method, brand, last4, exp_month, exp_year, po_number, amount, summary FROM payments WHERE order_id = ?1 ORDER BY id"
+        )?);
+        Ok(Some(order))
+    }
 }

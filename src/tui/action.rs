@@ -2,7 +2,7 @@
 //! [`crate::tui::app::App::update`] is the one place that applies them to
 //! the order and the store.
 
-use crate::domain::order::{Address, CustomerRef, Payment};
+use crate::domain::order::{Address, BackorderChoice, CustomerRef, Payment};
 use crate::tui::app::Step;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +27,15 @@ pub enum Action {
     SetShipMethod {
         ship_to: usize,
         code: String,
+    },
+    SetBackorderChoice(BackorderChoice),
+    ToggleSeparateBackorders,
+    /// Moves `quantity` of a line to an address (a new ship-to or one the
+    /// order has already).
+    ShipLineTo {
+        line: usize,
+        quantity: u32,
+        address: Address,
     },
     SetBilling(Address),
     SetPayment(Payment),

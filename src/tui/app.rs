@@ -7,7 +7,7 @@
 //! [`App::draw`], independent of the backend, so tests run the same code on
 //! ratatui's `TestBackend`.
 
-use crate::domain::order::{Area, Line as OrderLine, Order};
+use crate::domain::order::{Area, BackorderChoice, Line as OrderLine, Order};
 use crate::domain::pricing::{price, Breakdown, PricingContext};
 use crate::domain::shipping::ShippingMethod;
 use crate::store::{PlacedOrder, Store, SubmitInput};
@@ -467,6 +467,45 @@ impl App {
                     s.method = Some(code.clone());
                     self.changed();
                     self.status(format!("Ship-to {}: {code}", ship_to + 1));
+                }
+            }
+            Action::SetBackorderChoice(choice) => {
+                self.order.backorder_choice = choice;
+                if choice != BackorderChoice::ShipAvailable {
+                    self.order.separate_backorders = false;
+                }
+                self.changed();
+                self.status(format!("Backorders: {}", choice.label()));
+            }
+            Action::ToggleSeparateBackorders => {
+                if self.order.backorder_choice == BackorderChoice::ShipAvailable {
+                    self.order.separate_backorders = !self.order.separate_backorders;
+                    self.changed();
+                    self.status(if self.order.separate_backorders {
+                        "Backorders go on a separate, linked order."
+                    } else {
+                        "Backorders stay on this order."
+                    });
+                } else {
+                    self.error("a separate backorder order goes with 'ship available now, backorders later' (2)");
+                }
+            }
+            Action::ShipLineTo {
+                line,
+                quantity,
+                address,
+            } => {
+                let to = self.order.add_ship_to(address);
+                match self.order.split_line(line, quantity, to) {
+                    Ok(()) => {
+                        self.order.prune_ship_tos();
+                        self.changed();
+                        self.status(format!("Moved {quantity} to ship-to {}", to + 1));
+                    }
+                    Err(e) => {
+                        self.order.prune_ship_tos();
+                        self.error(e);
+                    }
                 }
             }
             Action::SetBilling(a) => {

@@ -1,21 +1,44 @@
-//! Step 5, fulfillment: each ship-to's address and shipping method (from
-//! the methods that cover its address), and the resulting shipments.
+//! Step 5, fulfillment: the backorder choice, each line's availability and
+//! ship-to (a line can be split across ship-tos), each ship-to's shipping
+//! method (from those covering its address), and the resulting shipments.
 
 use super::{title, Ctx, Screen};
+use crate::domain::order::{parse_quantity, Address, BackorderChoice};
 use crate::domain::shipping::ShippingMethod;
 use crate::domain::text::fit;
 use crate::tui::action::Action;
 use crate::tui::keymap::{list_moves, Binding, Cmd, Key};
 use crate::tui::widgets::list::{row_style, ListState};
-use crossterm::event::KeyCode;
+use crate::tui::widgets::text_field::TextField;
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-#[derive(Default)]
+enum Mode {
+    /// Moving through the lines.
+    Lines,
+    /// Choosing the method of one ship-to.
+    Methods { ship_to: usize, list: ListState },
+    /// Choosing where (part of) a line goes.
+    ShipTo {
+        list: ListState,
+        quantity: TextField,
+    },
+}
+
 pub struct Fulfillment {
-    ship_to: usize,
-    list: ListState,
+    lines: ListState,
+    mode: Mode,
+}
+
+impl Default for Fulfillment {
+    fn default() -> Self {
+        Fulfillment {
+            lines: ListState::default(),
+            mode: Mode::Lines,
+        }
+    }
 }
 
 fn methods_for<'a>(ctx: &'a Ctx, ship_to: usize) -> Vec<&'a ShippingMethod> {
@@ -29,177 +52,434 @@ fn methods_for<'a>(ctx: &'a Ctx, ship_to: usize) -> Vec<&'a ShippingMethod> {
         .collect()
 }
 
+/// Where a line can go: the order's ship-tos, then the customer's other
+/// addresses.
+fn destinations(ctx: &Ctx) -> Vec<(String, Address)> {
+    let mut out: Vec<(String, Address)> = ctx
+        .order
+        .ship_tos
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                format!("Ship-to {}: {}", i + 1, s.address.one_line()),
+                s.address.clone(),
+            )
+        })
+        .collect();
+    if let Some(c) = &ctx.order.customer {
+        for a in &c.addresses {
+            if !ctx.order.ship_tos.iter().any(|s| s.address == a.address) {
+                out.push((
+                    format!(
+                        "New ship-to {}: {}",
+                        a.address.nickname,
+                        a.address.one_line()
+                    ),
+                    a.address.clone(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+const CHOICES: [(char, BackorderChoice, &str); 3] = [
+    ('1', BackorderChoice::ShipComplete, "complete"),
+    (
+        '2',
+        BackorderChoice::ShipAvailable,
+        "available now, rest later",
+    ),
+    ('3', BackorderChoice::DropBackorders, "drop backorders"),
+];
+
 impl Screen for Fulfillment {
     fn bindings(&self, ctx: &Ctx) -> Vec<Binding> {
-        let mut b = vec![Binding::new(
-            &[Key::plain(KeyCode::Enter)],
-            "Use this method",
-            Cmd::Enter,
-        )];
-        if ctx.order.ship_tos.len() > 1 {
-            b.push(Binding::new(
-                &[Key::plain(KeyCode::Tab)],
-                "Next ship-to",
-                Cmd::NextShipTo,
-            ));
+        match &self.mode {
+            Mode::Lines => {
+                let mut b = vec![
+                    Binding::new(&[Key::plain(KeyCode::Enter)], "Method", Cmd::Enter),
+                    Binding::new(&[Key::char('m')], "Move/split line", Cmd::Edit),
+                    Binding::new(
+                        &[Key::char('1'), Key::char('2'), Key::char('3')],
+                        "Backorder choice",
+                        Cmd::Toggle,
+                    ),
+                ];
+                if ctx.order.backorder_choice == BackorderChoice::ShipAvailable {
+                    b.push(Binding::new(
+                        &[Key::char('s')],
+                        "Separate order",
+                        Cmd::NextShipTo,
+                    ));
+                }
+                b.extend(list_moves());
+                b
+            }
+            Mode::Methods { .. } => {
+                let mut b = vec![
+                    Binding::new(&[Key::plain(KeyCode::Enter)], "Use this method", Cmd::Enter),
+                    Binding::new(&[Key::plain(KeyCode::Esc)], "Back", Cmd::Back),
+                ];
+                b.extend(list_moves());
+                b
+            }
+            Mode::ShipTo { .. } => {
+                let mut b = vec![
+                    Binding::new(&[Key::plain(KeyCode::Enter)], "Ship there", Cmd::Enter),
+                    Binding::new(&[Key::plain(KeyCode::Esc)], "Back", Cmd::Back),
+                ];
+                b.extend(list_moves());
+                b
+            }
         }
-        b.extend(list_moves());
-        b
     }
 
     fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
-        let methods = methods_for(ctx, self.ship_to);
-        match cmd {
-            Cmd::Enter => match methods.get(self.list.selected) {
-                Some(m) => vec![Action::SetShipMethod {
-                    ship_to: self.ship_to,
-                    code: m.code.clone(),
-                }],
-                None => vec![Action::Error(
-                    "no shipping method covers this address".into(),
-                )],
+        let order = ctx.order;
+        match &mut self.mode {
+            Mode::Lines => match cmd {
+                Cmd::Enter => {
+                    let ship_to = order
+                        .lines
+                        .get(self.lines.selected)
+                        .map(|l| l.ship_to)
+                        .unwrap_or(0);
+                    if ship_to >= order.ship_tos.len() {
+                        return vec![Action::Error(
+                            "no ship-to address yet: pick a customer (F2)".into(),
+                        )];
+                    }
+                    let mut list = ListState::default();
+                    if let Some(code) = &order.ship_tos[ship_to].method {
+                        if let Some(i) = methods_for(ctx, ship_to)
+                            .iter()
+                            .position(|m| &m.code == code)
+                        {
+                            list.selected = i;
+                        }
+                    }
+                    self.mode = Mode::Methods { ship_to, list };
+                    vec![]
+                }
+                Cmd::Edit => {
+                    let Some(l) = order.lines.get(self.lines.selected) else {
+                        return vec![Action::Error("no line to move".into())];
+                    };
+                    let mut quantity = TextField::new("Quantity to move", 5);
+                    quantity.set(&l.quantity.to_string());
+                    self.mode = Mode::ShipTo {
+                        list: ListState::default(),
+                        quantity,
+                    };
+                    vec![]
+                }
+                Cmd::NextShipTo => vec![Action::ToggleSeparateBackorders],
+                Cmd::Up => {
+                    self.lines.up();
+                    vec![]
+                }
+                Cmd::Down => {
+                    self.lines.down(order.lines.len());
+                    vec![]
+                }
+                Cmd::PageUp => {
+                    self.lines.page_up(5);
+                    vec![]
+                }
+                Cmd::PageDown => {
+                    self.lines.page_down(order.lines.len(), 5);
+                    vec![]
+                }
+                _ => vec![],
             },
-            Cmd::NextShipTo => {
-                self.ship_to = (self.ship_to + 1) % ctx.order.ship_tos.len().max(1);
-                self.list = ListState::default();
-                vec![]
+            Mode::Methods { ship_to, list } => {
+                let methods = methods_for(ctx, *ship_to);
+                match cmd {
+                    Cmd::Enter => match methods.get(list.selected) {
+                        Some(m) => {
+                            let action = Action::SetShipMethod {
+                                ship_to: *ship_to,
+                                code: m.code.clone(),
+                            };
+                            self.mode = Mode::Lines;
+                            vec![action]
+                        }
+                        None => vec![Action::Error(
+                            "no shipping method covers this address".into(),
+                        )],
+                    },
+                    Cmd::Back => {
+                        self.mode = Mode::Lines;
+                        vec![]
+                    }
+                    Cmd::Up => {
+                        list.up();
+                        vec![]
+                    }
+                    Cmd::Down => {
+                        list.down(methods.len());
+                        vec![]
+                    }
+                    _ => vec![],
+                }
             }
-            Cmd::Up => {
-                self.list.up();
-                vec![]
+            Mode::ShipTo { list, quantity } => {
+                let dests = destinations(ctx);
+                match cmd {
+                    Cmd::Enter => {
+                        let q = match parse_quantity(quantity.value()) {
+                            Ok(q) => q,
+                            Err(e) => {
+                                quantity.error = Some(e);
+                                return vec![];
+                            }
+                        };
+                        let Some((_, address)) = dests.get(list.selected) else {
+                            return vec![];
+                        };
+                        let action = Action::ShipLineTo {
+                            line: self.lines.selected,
+                            quantity: q,
+                            address: address.clone(),
+                        };
+                        self.mode = Mode::Lines;
+                        vec![action]
+                    }
+                    Cmd::Back => {
+                        self.mode = Mode::Lines;
+                        vec![]
+                    }
+                    Cmd::Up => {
+                        list.up();
+                        vec![]
+                    }
+                    Cmd::Down => {
+                        list.down(dests.len());
+                        vec![]
+                    }
+                    _ => vec![],
+                }
             }
-            Cmd::Down => {
-                self.list.down(methods.len());
-                vec![]
-            }
-            _ => vec![],
         }
     }
 
-    fn enter(&mut self, ctx: &Ctx) {
-        if self.ship_to >= ctx.order.ship_tos.len() {
-            self.ship_to = 0;
-        }
-        // Start on the chosen method, if any.
-        if let Some(code) = ctx
-            .order
-            .ship_tos
-            .get(self.ship_to)
-            .and_then(|s| s.method.clone())
-        {
-            if let Some(i) = methods_for(ctx, self.ship_to)
-                .iter()
-                .position(|m| m.code == code)
-            {
-                self.list.selected = i;
+    fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
+        match &mut self.mode {
+            Mode::ShipTo { quantity, .. } => {
+                quantity.handle_key(key);
+                vec![]
             }
+            Mode::Lines => match key.code {
+                KeyCode::Char(c) => CHOICES
+                    .iter()
+                    .find(|(k, _, _)| *k == c)
+                    .map(|(_, choice, _)| vec![Action::SetBackorderChoice(*choice)])
+                    .unwrap_or_default(),
+                _ => vec![],
+            },
+            Mode::Methods { .. } => vec![],
         }
+    }
+
+    fn typing(&self) -> bool {
+        matches!(self.mode, Mode::ShipTo { .. })
+    }
+
+    fn enter(&mut self, ctx: &Ctx) {
+        self.mode = Mode::Lines;
+        self.lines.clamp(ctx.order.lines.len());
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
         let theme = ctx.theme;
-        let cur = ctx.order.currency;
-        title(f, area, "Fulfillment — where and how it ships", theme);
-        let Some(ship_to) = ctx.order.ship_tos.get(self.ship_to) else {
-            f.render_widget(
-                Line::styled(
-                    "  No ship-to address: pick a customer (F2) or fill in the guest form (F3).",
-                    theme.warn(),
-                ),
-                Rect::new(area.x, area.y + 2, area.width, 1),
-            );
-            return;
-        };
-        let mut y = area.y + 1;
-        f.render_widget(
-            Line::raw(fit(
-                &format!(
-                    "Ship-to {} of {}: {}",
-                    self.ship_to + 1,
-                    ctx.order.ship_tos.len(),
-                    ship_to.address.one_line()
-                ),
-                area.width as usize,
-            )),
-            Rect::new(area.x + 1, y, area.width - 1, 1),
+        let order = ctx.order;
+        let cur = order.currency;
+        let row = |y: u16| Rect::new(area.x, y, area.width, 1);
+        title(
+            f,
+            area,
+            "Fulfillment — backorders, ship-tos and shipping methods",
+            theme,
         );
-        y += 2;
+        let mut spans = vec![Span::styled("Backorders:", theme.label())];
+        for (key, choice, label) in CHOICES {
+            let text = format!(" {key} {label} ");
+            if order.backorder_choice == choice {
+                spans.push(Span::styled(
+                    format!(">{}", text.trim_start()),
+                    theme.selected(),
+                ));
+            } else {
+                spans.push(Span::raw(text));
+            }
+        }
+        f.render_widget(Line::from(spans), row(area.y + 1));
+        if order.backorder_choice == BackorderChoice::ShipAvailable {
+            let sep = if order.separate_backorders {
+                "yes"
+            } else {
+                "no"
+            };
+            f.render_widget(
+                Line::raw(format!(
+                    "            s separate order for backorders: {sep}"
+                )),
+                row(area.y + 2),
+            );
+        }
+        let mut y = area.y + 3;
         f.render_widget(
             Line::styled(
                 format!(
-                    "  {:<28} {:>10}  {}",
-                    "Shipping method", "Transit", "Charge"
+                    "  {:<12} {:<22} {:>6}  {:<8} {}",
+                    "SKU", "Item", "Qty", "Ship-to", "Method"
                 ),
                 theme.label(),
             ),
-            Rect::new(area.x, y, area.width, 1),
+            row(y),
         );
         y += 1;
-        let b = &ctx.quote.breakdown;
-        let (items, grams) = b
-            .shipments
-            .iter()
-            .find(|s| s.ship_to == self.ship_to)
-            .map(|s| (s.items, s.grams))
-            .unwrap_or((0, 0));
-        let methods = methods_for(ctx, self.ship_to);
-        for (i, m) in methods.iter().enumerate() {
-            let (marker, style) = row_style(i == self.list.selected, theme);
-            let chosen = if ship_to.method.as_deref() == Some(m.code.as_str()) {
-                " (chosen)"
-            } else {
-                ""
-            };
-            let charge = cur.format(cur.round(m.rate.charge(items, grams)));
+        let max_lines = 6usize;
+        let from = self.lines.visible_from(max_lines);
+        for (i, l) in order.lines.iter().enumerate().skip(from).take(max_lines) {
+            let (marker, style) = row_style(
+                matches!(self.mode, Mode::Lines) && i == self.lines.selected,
+                theme,
+            );
+            let method = order
+                .ship_tos
+                .get(l.ship_to)
+                .and_then(|s| s.method.clone())
+                .unwrap_or_else(|| "— (Enter)".into());
             f.render_widget(
                 Line::styled(
-                    format!(
-                        "{marker}{:<28} {:>7} d  {:>10}{chosen}",
-                        fit(&m.name, 28),
-                        m.transit_days,
-                        charge
+                    fit(
+                        &format!(
+                            "{marker}{:<12} {:<22} {:>6}  #{:<7} {}",
+                            fit(&l.sku, 12),
+                            fit(&l.name, 22),
+                            l.quantity,
+                            l.ship_to + 1,
+                            method
+                        ),
+                        area.width as usize,
                     ),
                     style,
                 ),
-                Rect::new(area.x, y, area.width, 1),
+                row(y),
             );
             y += 1;
         }
-        if methods.is_empty() {
+        if order.lines.is_empty() {
             f.render_widget(
-                Line::styled("  No shipping method covers this address.", theme.error()),
-                Rect::new(area.x, y, area.width, 1),
+                Line::styled("  The cart is empty: F4 opens the catalog.", theme.warn()),
+                row(y),
             );
             y += 1;
         }
         y += 1;
-        f.render_widget(
-            Line::styled("Shipments", theme.title()),
-            Rect::new(area.x, y, area.width, 1),
-        );
-        y += 1;
-        for (n, s) in b.shipments.iter().enumerate() {
-            if y >= area.bottom() {
-                break;
+        match &self.mode {
+            Mode::Methods { ship_to, list } => {
+                let addr = order
+                    .ship_tos
+                    .get(*ship_to)
+                    .map(|s| s.address.one_line())
+                    .unwrap_or_default();
+                f.render_widget(
+                    Line::styled(
+                        fit(
+                            &format!("Method for ship-to {}: {addr}", ship_to + 1),
+                            area.width as usize,
+                        ),
+                        theme.title(),
+                    ),
+                    row(y),
+                );
+                y += 1;
+                let b = &ctx.quote.breakdown;
+                let (items, grams) = b
+                    .shipments
+                    .iter()
+                    .filter(|s| s.ship_to == *ship_to)
+                    .fold((0, 0), |(i, g), s| (i + s.items, g + s.grams));
+                let methods = methods_for(ctx, *ship_to);
+                for (i, m) in methods.iter().enumerate() {
+                    let (marker, style) = row_style(i == list.selected, theme);
+                    let charge = cur.format(cur.round(m.rate.charge(items, grams)));
+                    f.render_widget(
+                        Line::styled(
+                            format!(
+                                "{marker}{:<28} {:>3} days  {:>10}",
+                                fit(&m.name, 28),
+                                m.transit_days,
+                                charge
+                            ),
+                            style,
+                        ),
+                        row(y),
+                    );
+                    y += 1;
+                }
+                if methods.is_empty() {
+                    f.render_widget(
+                        Line::styled("  No shipping method covers this address.", theme.error()),
+                        row(y),
+                    );
+                }
             }
-            let method = ctx
-                .order
-                .ship_tos
-                .get(s.ship_to)
-                .and_then(|t| t.method.clone())
-                .unwrap_or_else(|| "no method yet".into());
-            f.render_widget(
-                Line::raw(format!(
-                    "  #{} to ship-to {}: {} items, {:.1} kg, {method}, charge {}",
-                    n + 1,
-                    s.ship_to + 1,
-                    s.items,
-                    s.grams as f64 / 1000.0,
-                    cur.format(s.charge)
-                )),
-                Rect::new(area.x, y, area.width, 1),
-            );
-            y += 1;
+            Mode::ShipTo { list, quantity } => {
+                f.render_widget(
+                    Line::styled("Ship the selected line to:", theme.title()),
+                    row(y),
+                );
+                y += 1;
+                quantity.draw(f, row(y), 19, true, theme);
+                y += 1;
+                for (i, (label, _)) in destinations(ctx).iter().enumerate() {
+                    if y >= area.bottom() {
+                        break;
+                    }
+                    let (marker, style) = row_style(i == list.selected, theme);
+                    f.render_widget(
+                        Line::styled(fit(&format!("{marker}{label}"), area.width as usize), style),
+                        row(y),
+                    );
+                    y += 1;
+                }
+            }
+            Mode::Lines => {
+                f.render_widget(Line::styled("Shipments", theme.title()), row(y));
+                y += 1;
+                for (n, s) in ctx.quote.breakdown.shipments.iter().enumerate() {
+                    if y >= area.bottom() {
+                        break;
+                    }
+                    let st = order.ship_tos.get(s.ship_to);
+                    let method = st
+                        .and_then(|t| t.method.clone())
+                        .unwrap_or_else(|| "no method yet".into());
+                    let to = st
+                        .map(|t| format!("{} {}", t.address.city, t.address.postal_code))
+                        .unwrap_or_default();
+                    f.render_widget(
+                        Line::raw(fit(
+                            &format!(
+                                "  #{} ship-to {} ({to}): {} items, {:.1} kg, {method}, {}",
+                                n + 1,
+                                s.ship_to + 1,
+                                s.items,
+                                s.grams as f64 / 1000.0,
+                                cur.format(s.charge)
+                            ),
+                            area.width as usize,
+                        )),
+                        row(y),
+                    );
+                    y += 1;
+                }
+            }
         }
     }
 }
