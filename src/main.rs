@@ -43,6 +43,14 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         items: u64,
     },
+    /// Print a placed order as JSON (or as readable text with --text)
+    Export {
+        /// The order number
+        order_no: i64,
+        /// Readable text instead of JSON
+        #[arg(long)]
+        text: bool,
+    },
 }
 
 fn default_db() -> Result<PathBuf> {
@@ -93,8 +101,40 @@ fn run(cli: Cli) -> Result<()> {
     }
     match cli.command {
         Some(Command::Demo { customers, items }) => {
-            let _ = (customers, items, &mut store);
-            anyhow::bail!("demo generation is not built yet")
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(customers + items),
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} rows ({per_sec}, {eta} left)",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            let started = std::time::Instant::now();
+            store.generate(customers, items, today, &mut |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })?;
+            bar.finish_and_clear();
+            eprintln!(
+                "orderdesk: added {customers} customers and {items} items to {} in {:.1} s",
+                path.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Some(Command::Export { order_no, text }) => {
+            let order = store.export_order(order_no)?.ok_or_else(|| {
+                anyhow::anyhow!("no order number {order_no} in {}", path.display())
+            })?;
+            if text {
+                print!("{}", export_text(&order));
+            } else {
+                println!("{}", serde_json::to_string_pretty(&order)?);
+            }
+            Ok(())
         }
         None => {
             let operator = operator_name(cli.operator);
@@ -102,4 +142,65 @@ fn run(cli: Cli) -> Result<()> {
             orderdesk::tui::terminal::run(app)
         }
     }
+}
+
+/// The readable form of an exported order, for reading back or printing.
+fn export_text(o: &serde_json::Value) -> String {
+    use std::fmt::Write;
+    let s = |v: &serde_json::Value| match v {
+        serde_json::Value::String(t) => orderdesk::domain::text::clean(t),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let cur = s(&o["currency"]);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Order {}  placed {} by {}",
+        s(&o["order_no"]),
+        s(&o["placed_at"]),
+        s(&o["operator"])
+    );
+    let _ = writeln!(out, "Customer {}", s(&o["customer"]["name"]));
+    for st in o["ship_tos"].as_array().into_iter().flatten() {
+        let a = &st["address"];
+        let _ = writeln!(
+            out,
+            "Ship-to {} by {}: {} {}, {}, {} {} {}, {}",
+            s(&st["ship_to_no"]),
+            s(&st["method_name"]),
+            s(&a["first_name"]),
+            s(&a["last_name"]),
+            s(&a["line1"]),
+            s(&a["city"]),
+            s(&a["region"]),
+            s(&a["postal_code"]),
+            s(&a["country"])
+        );
+    }
+    for l in o["lines"].as_array().into_iter().flatten() {
+        let _ = writeln!(
+            out,
+            "  {:>3} {:<12} {:<30} {:>5} x {:>10} = {:>12}",
+            s(&l["line_no"]),
+            s(&l["sku"]),
+            s(&l["name"]),
+            s(&l["quantity"]),
+            s(&l["unit_price"]),
+            s(&l["line_total"])
+        );
+    }
+    for (label, key) in [
+        ("Merchandise", "merchandise_total"),
+        ("Discounts", "discount_total"),
+        ("Shipping", "shipping_total"),
+        ("Tax", "tax_total"),
+        ("Total", "grand_total"),
+    ] {
+        let _ = writeln!(out, "{label:>52} {:>12} {cur}", s(&o[key]));
+    }
+    for p in o["payments"].as_array().into_iter().flatten() {
+        let _ = writeln!(out, "Payment: {}", s(&p["summary"]));
+    }
+    out
 }

@@ -1,10 +1,15 @@
 //! The business: money, customers, catalog, cart, pricing, availability,
 //! payment and the order being taken. Pure functions and plain data only.
 
+pub mod availability;
 pub mod card;
+pub mod customer;
 pub mod money;
 pub mod order;
+pub mod parts;
+pub mod planning;
 pub mod pricing;
+pub mod promotion;
 pub mod secret;
 pub mod shipping;
 pub mod text;

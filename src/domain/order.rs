@@ -329,24 +329,32 @@ impl Order {
         if l.ship_to == ship_to {
             return Ok(());
         }
-        let mut part = l.clone();
-        part.quantity = quantity;
-        part.ship_to = ship_to;
-        if quantity == l.quantity {
-            self.lines.remove(line);
-        } else {
-            self.lines[line].quantity -= quantity;
-        }
-        match self
+        let sku = l.sku.clone();
+        let whole = quantity == l.quantity;
+        let join = self
             .lines
-            .iter_mut()
-            .find(|x| x.item_id == part.item_id && x.ship_to == ship_to)
-        {
-            Some(existing) if existing.quantity + quantity <= MAX_QUANTITY => {
-                existing.quantity += quantity
+            .iter()
+            .position(|x| x.item_id == l.item_id && x.ship_to == ship_to);
+        match join {
+            Some(j) => {
+                if self.lines[j].quantity + quantity > MAX_QUANTITY {
+                    return Err(format!("{sku}: {MAX_QUANTITY} at most on one line"));
+                }
+                self.lines[j].quantity += quantity;
+                if whole {
+                    self.lines.remove(line);
+                } else {
+                    self.lines[line].quantity -= quantity;
+                }
             }
-            Some(_) => return Err(format!("{}: {MAX_QUANTITY} at most on one line", part.sku)),
-            None => self.lines.insert(line.min(self.lines.len()) + 1, part),
+            None if whole => self.lines[line].ship_to = ship_to,
+            None => {
+                let mut part = self.lines[line].clone();
+                part.quantity = quantity;
+                part.ship_to = ship_to;
+                self.lines[line].quantity -= quantity;
+                self.lines.insert(line + 1, part);
+            }
         }
         Ok(())
     }
@@ -495,11 +503,22 @@ mod tests {
         o.split_line(0, 3, b).unwrap();
         assert_eq!(o.lines.len(), 1);
         assert_eq!((o.lines[0].quantity, o.lines[0].ship_to), (5, 1));
+        // A whole line moves in place.
+        o.split_line(0, 5, 0).unwrap();
+        assert_eq!((o.lines.len(), o.lines[0].ship_to), (1, 0));
+        o.add_line(line(2, 1)).unwrap();
+        o.split_line(0, 5, b).unwrap();
+        assert_eq!((o.lines[0].item_id, o.lines[0].ship_to), (1, 1));
         assert!(o.split_line(0, 6, 0).is_err());
         assert!(o.split_line(0, 0, 0).is_err());
         assert!(o.split_line(0, 1, 7).is_err());
-        let total: u32 = o.lines.iter().map(|l| l.quantity).sum();
-        assert_eq!(total, 5);
+        let total: u32 = o
+            .lines
+            .iter()
+            .filter(|l| l.item_id == 1)
+            .map(|l| l.quantity)
+            .sum();
+        assert_eq!(total, 5, "quantities are conserved");
     }
 
     #[test]

@@ -91,12 +91,11 @@ impl Store {
         let mut conds: Vec<String> = Vec::new();
         let mut args: Vec<String> = Vec::new();
         let mut order_by = None;
-        let range =
-            |col: &str, key: String, conds: &mut Vec<String>, args: &mut Vec<String>| {
-                conds.push(format!("{col} >= ? AND {col} < ?"));
-                args.push(key.clone());
-                args.push(prefix_end(&key));
-            };
+        let range = |col: &str, key: String, conds: &mut Vec<String>, args: &mut Vec<String>| {
+            conds.push(format!("{col} >= ? AND {col} < ?"));
+            args.push(key.clone());
+            args.push(prefix_end(&key));
+        };
         let text_fields = [
             ("c.last_key", &q.last_name),
             ("c.first_key", &q.first_name),

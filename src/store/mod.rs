@@ -6,18 +6,22 @@
 //! The repositories are `impl Store` blocks, one file per subject.
 
 mod catalog;
+mod customer_records;
 mod customers;
 pub mod demo;
 mod drafts;
+pub mod generate;
+mod inventory;
 mod migrate;
 mod orders;
 mod settings;
 
 pub use catalog::ItemRow;
+pub use customer_records::SaveError;
 pub use customers::CustomerQuery;
 pub use customers::CustomerRow;
 pub use drafts::Draft;
-pub use orders::{PlacedOrder, SubmitError, SubmitInput};
+pub use orders::{PlacedOrder, SubmitError, SubmitInput, SubmitPart};
 
 use rusqlite::{Connection, OpenFlags};
 use std::fmt;

@@ -3,10 +3,13 @@
 //! snapshots, reserves stock, records the audit entry and removes the
 //! draft (DESIGN.md section 7). All of it or none of it.
 
+use super::inventory::item_stock_in;
 use super::{now_text, Store};
+use crate::domain::availability::{allocate, changed_lines, LineAvailability};
 use crate::domain::order::{Order, Payment};
+use crate::domain::parts::Part;
 use crate::domain::pricing::Breakdown;
-use crate::domain::text::fold;
+use crate::domain::text::{digits, fold, national_digits};
 use rusqlite::{params, OptionalExtension, Transaction};
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -16,6 +19,8 @@ use std::fmt;
 pub struct PlacedOrder {
     pub id: i64,
     pub order_no: i64,
+    /// 1 for the main order, 2 for the separate backorder order.
+    pub part: u8,
     pub grand_total: Decimal,
     /// True when this submit found the order placed by an earlier one.
     pub already_placed: bool,
@@ -23,8 +28,9 @@ pub struct PlacedOrder {
 
 #[derive(Debug)]
 pub enum SubmitError {
-    /// Stock changed since the operator saw it: (SKU, wanted, available now).
-    Unavailable(Vec<(String, u32, i64)>),
+    /// Availability changed since the operator saw it; nothing was written.
+    /// One line per changed order line, saying what changed.
+    Changed(Vec<String>),
     Invalid(String),
     Db(rusqlite::Error),
 }
@@ -32,13 +38,12 @@ pub enum SubmitError {
 impl fmt::Display for SubmitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SubmitError::Unavailable(lines) => {
-                write!(f, "availability changed, nothing was placed: ")?;
-                let parts: Vec<String> = lines
-                    .iter()
-                    .map(|(sku, want, have)| format!("{sku} {want} wanted, {have} available"))
-                    .collect();
-                f.write_str(&parts.join("; "))
+            SubmitError::Changed(lines) => {
+                write!(
+                    f,
+                    "availability changed, nothing was placed: {}; choose again",
+                    lines.join("; ")
+                )
             }
             SubmitError::Invalid(m) => f.write_str(m),
             SubmitError::Db(e) => write!(f, "the database refused the order: {e}"),
@@ -52,52 +57,58 @@ impl From<rusqlite::Error> for SubmitError {
     }
 }
 
-/// What submit needs besides the order: the reviewed price and the names of
-/// the chosen shipping methods (ship-to index → method name).
+/// One order to place, with the breakdown the operator reviewed for it.
+pub struct SubmitPart<'a> {
+    pub part: &'a Part,
+    pub breakdown: &'a Breakdown,
+}
+
+/// What submit needs: the order as taken, the availability the operator
+/// saw for its lines, the parts to place, and the names of the chosen
+/// shipping methods (ship-to index → name).
 pub struct SubmitInput<'a> {
     pub order: &'a Order,
-    pub breakdown: &'a Breakdown,
+    pub seen: &'a [LineAvailability],
+    pub parts: Vec<SubmitPart<'a>>,
     pub method_names: &'a [String],
     pub operator: &'a str,
     pub draft_id: Option<i64>,
 }
 
 impl Store {
-    pub fn submit_order(&mut self, input: &SubmitInput) -> Result<PlacedOrder, SubmitError> {
+    /// Places the order's parts in one `BEGIN IMMEDIATE` transaction. A
+    /// second submit of the same order (same token) returns the orders the
+    /// first one placed and writes nothing.
+    pub fn submit_order(&mut self, input: &SubmitInput) -> Result<Vec<PlacedOrder>, SubmitError> {
         let order = input.order;
         if let Some(p) = order.problems().first() {
             return Err(SubmitError::Invalid(p.message.clone()));
         }
+        if input.parts.is_empty() || input.parts.iter().all(|p| p.part.order.lines.is_empty()) {
+            return Err(SubmitError::Invalid(
+                "nothing left to ship: every line would be dropped".into(),
+            ));
+        }
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        if let Some((id, order_no, total)) = tx
-            .query_row(
-                "SELECT id, order_no, grand_total FROM orders WHERE submit_token = ?1 AND part = 1",
-                [&order.token],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, String>(2)?,
-                    ))
-                },
-            )
-            .optional()?
-        {
+        let earlier = placed_with_token(&tx, &order.token)?;
+        if !earlier.is_empty() {
             if let Some(d) = input.draft_id {
                 tx.execute("DELETE FROM drafts WHERE id = ?1", [d])?;
             }
             tx.commit()?;
-            return Ok(PlacedOrder {
-                id,
-                order_no,
-                grand_total: total.parse().unwrap_or_default(),
-                already_placed: true,
-            });
+            return Ok(earlier);
         }
-        check_stock(&tx, order)?;
-        let placed = write_order(&tx, input)?;
+        recheck_availability(&tx, order, input.seen)?;
+        let mut placed: Vec<PlacedOrder> = Vec::new();
+        for part in &input.parts {
+            if part.part.order.lines.is_empty() {
+                continue;
+            }
+            let parent = placed.first().map(|p| p.id);
+            placed.push(write_part(&tx, input, part, parent)?);
+        }
         if let Some(d) = input.draft_id {
             tx.execute("DELETE FROM drafts WHERE id = ?1", [d])?;
         }
@@ -114,47 +125,87 @@ impl Store {
         )
     }
 
-    /// The number the next order will get (for display and tests).
     pub fn order_count(&self) -> rusqlite::Result<i64> {
         self.conn
             .query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0))
     }
 }
 
-/// Every line must be coverable by stock available now; lines of the same
-/// item count together.
-fn check_stock(tx: &Transaction, order: &Order) -> Result<(), SubmitError> {
-    let mut wanted: Vec<(i64, String, u32)> = Vec::new();
-    for l in &order.lines {
-        match wanted.iter_mut().find(|(id, _, _)| *id == l.item_id) {
-            Some(w) => w.2 += l.quantity,
-            None => wanted.push((l.item_id, l.sku.clone(), l.quantity)),
-        }
-    }
-    let mut short = Vec::new();
-    for (item_id, sku, qty) in wanted {
-        let available: i64 = tx
-            .query_row(
-                "SELECT on_hand - reserved FROM inventory WHERE item_id = ?1",
-                [item_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(0);
-        if available < i64::from(qty) {
-            short.push((sku, qty, available));
-        }
-    }
-    if short.is_empty() {
-        Ok(())
-    } else {
-        Err(SubmitError::Unavailable(short))
-    }
+fn json<T: serde::Serialize>(value: &T) -> Result<String, SubmitError> {
+    serde_json::to_string(value).map_err(|e| SubmitError::Invalid(e.to_string()))
 }
 
-fn write_order(tx: &Transaction, input: &SubmitInput) -> Result<PlacedOrder, SubmitError> {
-    let order = input.order;
-    let b = input.breakdown;
+fn placed_with_token(tx: &Transaction, token: &str) -> rusqlite::Result<Vec<PlacedOrder>> {
+    let mut stmt = tx.prepare(
+        "SELECT id, order_no, part, grand_total FROM orders WHERE submit_token = ?1 ORDER BY part",
+    )?;
+    let rows = stmt.query_map([token], |r| {
+        Ok(PlacedOrder {
+            id: r.get(0)?,
+            order_no: r.get(1)?,
+            part: r.get(2)?,
+            grand_total: r.get::<_, String>(3)?.parse().unwrap_or_default(),
+            already_placed: true,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Availability as it is now, inside the transaction, against what the
+/// operator saw; any difference refuses the whole submit.
+fn recheck_availability(
+    tx: &Transaction,
+    order: &Order,
+    seen: &[LineAvailability],
+) -> Result<(), SubmitError> {
+    let ids: Vec<i64> = order.lines.iter().map(|l| l.item_id).collect();
+    let stock = item_stock_in(tx, &ids)?;
+    let lines: Vec<(i64, u32)> = order
+        .lines
+        .iter()
+        .map(|l| (l.item_id, l.quantity))
+        .collect();
+    let now = allocate(&lines, &stock);
+    let changed = changed_lines(seen, &now);
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let describe = |a: Option<&LineAvailability>| match a {
+        Some(a) if a.backordered == 0 => format!("{} now", a.now),
+        Some(a) => format!(
+            "{} now, {} backordered ({})",
+            a.now,
+            a.backordered,
+            a.due
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "date unknown".into())
+        ),
+        None => "unknown".into(),
+    };
+    Err(SubmitError::Changed(
+        changed
+            .into_iter()
+            .map(|i| {
+                let sku = order.lines.get(i).map(|l| l.sku.as_str()).unwrap_or("?");
+                format!(
+                    "{sku}: was {}, is {}",
+                    describe(seen.get(i)),
+                    describe(now.get(i))
+                )
+            })
+            .collect(),
+    ))
+}
+
+fn write_part(
+    tx: &Transaction,
+    input: &SubmitInput,
+    sp: &SubmitPart,
+    parent: Option<i64>,
+) -> Result<PlacedOrder, SubmitError> {
+    let part = sp.part;
+    let order = &part.order;
+    let b = sp.breakdown;
     let cur = order.currency;
     let customer = order
         .customer
@@ -168,13 +219,19 @@ fn write_order(tx: &Transaction, input: &SubmitInput) -> Result<PlacedOrder, Sub
         [],
         |r| r.get(0),
     )?;
-    let customer_id = match customer.id {
-        Some(id) => id,
-        None => {
+    let customer_id = match (customer.id, parent) {
+        (Some(id), _) => id,
+        // The guest row is made once, with the main order.
+        (None, Some(parent_id)) => tx.query_row(
+            "SELECT customer_id FROM orders WHERE id = ?1",
+            [parent_id],
+            |r| r.get(0),
+        )?,
+        (None, None) => {
             tx.execute(
-                "INSERT INTO customers (first_name, last_name, first_key, last_key, currency, phone, email,
-                    email_key, is_guest, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?9)",
+                "INSERT INTO customers (first_name, last_name, first_key, last_key, currency, phone, phone_key,
+                    phone_national_key, email, email_key, postal_key, is_guest, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?12)",
                 params![
                     customer.first_name,
                     customer.last_name,
@@ -182,12 +239,41 @@ fn write_order(tx: &Transaction, input: &SubmitInput) -> Result<PlacedOrder, Sub
                     fold(&customer.last_name),
                     cur.code(),
                     customer.phone,
+                    digits(&customer.phone),
+                    national_digits(&customer.phone),
                     customer.email,
                     fold(&customer.email),
+                    order.ship_tos.first().map(|s| fold(&s.address.postal_code)).unwrap_or_default(),
                     now
                 ],
             )?;
-            tx.last_insert_rowid()
+            let id = tx.last_insert_rowid();
+            // The guest's addresses go into their address book, so a later
+            // conversion to a registered customer keeps them.
+            for (i, s) in order.ship_tos.iter().enumerate() {
+                let a = &s.address;
+                tx.execute(
+                    "INSERT OR IGNORE INTO addresses (customer_id, nickname, first_name, last_name, line1, line2, city,
+                        region, postal_code, country, phone, is_default_shipping, is_default_billing)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    params![
+                        id,
+                        format!("Ship-to {}", i + 1),
+                        a.first_name,
+                        a.last_name,
+                        a.line1,
+                        a.line2,
+                        a.city,
+                        a.region,
+                        a.postal_code,
+                        a.country,
+                        a.phone,
+                        i == 0,
+                        i == 0 && order.billing.as_ref() == Some(a)
+                    ],
+                )?;
+            }
+            id
         }
     };
     let snapshot = json!({
@@ -198,28 +284,27 @@ fn write_order(tx: &Transaction, input: &SubmitInput) -> Result<PlacedOrder, Sub
         "guest": customer.guest,
         "account": customer.account.as_ref().map(|a| &a.name),
     });
-    let billing =
-        serde_json::to_string(&order.billing).map_err(|e| SubmitError::Invalid(e.to_string()))?;
-    let breakdown = serde_json::to_string(b).map_err(|e| SubmitError::Invalid(e.to_string()))?;
     tx.execute(
-        "INSERT INTO orders (order_no, submit_token, customer_id, customer_snapshot, currency,
+        "INSERT INTO orders (order_no, submit_token, part, parent_order_id, customer_id, customer_snapshot, currency,
             backorder_choice, billing_address, merchandise_total, discount_total, shipping_total,
             tax_total, grand_total, breakdown, comment_customer, comment_warehouse, operator, placed_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
         params![
             order_no,
             order.token,
+            part.number,
+            parent,
             customer_id,
             snapshot.to_string(),
             cur.code(),
             order.backorder_choice.code(),
-            billing,
+            json(&order.billing)?,
             money(b.merchandise),
             money(b.discount_total),
             money(b.shipping_total),
             money(b.tax_total),
             money(b.grand_total),
-            breakdown,
+            json(b)?,
             order.comment_customer,
             order.comment_warehouse,
             input.operator,
@@ -237,8 +322,7 @@ fn write_order(tx: &Transaction, input: &SubmitInput) -> Result<PlacedOrder, Sub
             params![
                 order_id,
                 i + 1,
-                serde_json::to_string(&s.address)
-                    .map_err(|e| SubmitError::Invalid(e.to_string()))?,
+                json(&s.address)?,
                 s.method.clone().unwrap_or_default(),
                 input.method_names.get(i).cloned().unwrap_or_default()
             ],
@@ -247,10 +331,19 @@ fn write_order(tx: &Transaction, input: &SubmitInput) -> Result<PlacedOrder, Sub
     let mut line_ids = Vec::new();
     for (i, l) in order.lines.iter().enumerate() {
         let amounts = b.lines.get(i);
+        let a = part
+            .availability
+            .get(i)
+            .copied()
+            .unwrap_or(LineAvailability {
+                now: 0,
+                backordered: l.quantity,
+                due: None,
+            });
         tx.execute(
             "INSERT INTO order_lines (order_id, line_no, item_id, sku, name, ship_to_no, quantity, qty_now,
-                qty_backordered, unit_price, list_price, discount, line_total, tax)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, 0, ?8, ?8, ?9, ?10, ?11)",
+                qty_backordered, backorder_due, unit_price, list_price, discount, line_total, tax)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 order_id,
                 i + 1,
@@ -259,17 +352,25 @@ fn write_order(tx: &Transaction, input: &SubmitInput) -> Result<PlacedOrder, Sub
                 l.name,
                 l.ship_to + 1,
                 l.quantity,
+                a.now,
+                a.backordered,
+                a.due.map(|d| d.format("%Y-%m-%d").to_string()),
+                money(amounts.map(|x| x.unit_price).unwrap_or(l.unit_price)),
                 money(l.unit_price),
-                money(amounts.map(|a| a.discount).unwrap_or_default()),
-                money(amounts.map(|a| a.total).unwrap_or_default()),
-                money(amounts.map(|a| a.tax).unwrap_or_default()),
+                money(amounts.map(|x| x.discount).unwrap_or_default()),
+                money(amounts.map(|x| x.total).unwrap_or_default()),
+                money(amounts.map(|x| x.tax).unwrap_or_default()),
             ],
         )?;
         line_ids.push(tx.last_insert_rowid());
-        tx.execute(
-            "UPDATE inventory SET reserved = reserved + ?1 WHERE item_id = ?2",
-            params![l.quantity, l.item_id],
-        )?;
+        if a.now > 0 {
+            // The CHECK (reserved <= on_hand) refuses an oversell even if
+            // the re-check above were wrong.
+            tx.execute(
+                "UPDATE inventory SET reserved = reserved + ?1 WHERE item_id = ?2",
+                params![a.now, l.item_id],
+            )?;
+        }
     }
     for (n, s) in b.shipments.iter().enumerate() {
         let method = order
@@ -277,20 +378,45 @@ fn write_order(tx: &Transaction, input: &SubmitInput) -> Result<PlacedOrder, Sub
             .get(s.ship_to)
             .and_then(|st| st.method.clone())
             .unwrap_or_default();
+        let date = part
+            .shipments
+            .get(n)
+            .and_then(|p| p.date)
+            .map(|d| d.format("%Y-%m-%d").to_string());
         tx.execute(
             "INSERT INTO shipments (order_id, shipment_no, ship_to_no, method_code, ship_date, charge, computed_charge)
-             VALUES (?1, ?2, ?3, ?4, date('now'), ?5, ?5)",
-            params![order_id, n + 1, s.ship_to + 1, method, money(s.charge)],
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![order_id, n + 1, s.ship_to + 1, method, date, money(s.charge), money(s.computed)],
         )?;
         let shipment_id = tx.last_insert_rowid();
-        for (i, l) in order.lines.iter().enumerate() {
-            if l.ship_to == s.ship_to {
+        for (line, qty) in &s.lines {
+            if let Some(line_id) = line_ids.get(*line) {
                 tx.execute(
                     "INSERT INTO shipment_lines (shipment_id, order_line_id, quantity) VALUES (?1, ?2, ?3)",
-                    params![shipment_id, line_ids[i], l.quantity],
+                    params![shipment_id, line_id, qty],
                 )?;
             }
         }
+    }
+    for d in b.discount_lines() {
+        tx.execute(
+            "INSERT INTO order_discounts (order_id, promotion_id, coupon_id, name, amount)
+             VALUES (?1, (SELECT id FROM promotions WHERE code = ?2), (SELECT id FROM coupons WHERE code = ?3), ?4, ?5)",
+            params![order_id, d.promotion, d.coupon, d.name, money(d.amount)],
+        )?;
+        if let Some(code) = &d.coupon {
+            tx.execute(
+                "UPDATE coupons SET redeemed_order_id = ?1, redeemed_at = ?2 WHERE code = ?3 AND redeemed_order_id IS NULL",
+                params![order_id, now, code],
+            )?;
+        }
+    }
+    for a in &b.adjustments {
+        tx.execute(
+            "INSERT INTO adjustments (order_id, kind, target, amount, reason_code, operator, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![order_id, a.kind, a.target, money(a.amount), a.reason_code, a.operator, now],
+        )?;
     }
     if let Some(p) = &order.payment {
         let (brand, last4, m, y) = match p {
@@ -331,12 +457,18 @@ fn write_order(tx: &Transaction, input: &SubmitInput) -> Result<PlacedOrder, Sub
             now,
             input.operator,
             format!("order:{order_no}"),
-            format!("{} {} for customer {}", cur.format(b.grand_total), cur.code(), customer_id)
+            format!(
+                "{} {} for customer {customer_id}{}",
+                cur.format(b.grand_total),
+                cur.code(),
+                parent.map(|p| format!(", backorders of order id {p}")).unwrap_or_default()
+            )
         ],
     )?;
     Ok(PlacedOrder {
         id: order_id,
         order_no,
+        part: part.number,
         grand_total: b.grand_total,
         already_placed: false,
     })

@@ -2,6 +2,7 @@
 //! [`crate::tui::app::App::update`] is the one place that applies them to
 //! the order and the store.
 
+use crate::domain::customer::{CustomerDraft, GuestConversion};
 use crate::domain::order::{Address, BackorderChoice, CustomerRef, Payment};
 use crate::tui::app::Step;
 
@@ -14,6 +15,23 @@ pub enum Action {
     Error(String),
     PickCustomer(i64),
     StartGuest(CustomerRef),
+    /// ^N on the find screen: the record screen in create mode.
+    NewCustomer,
+    /// Store a new (`id` None) or edited customer, then take them for the order.
+    SaveCustomer {
+        id: Option<i64>,
+        draft: Box<CustomerDraft>,
+    },
+    /// Turn a stored guest into a registered customer.
+    ConvertGuest {
+        id: i64,
+        conversion: Box<GuestConversion>,
+    },
+    /// Check an answer to the customer's challenge question (wrong ones are audited).
+    CheckChallenge {
+        customer_id: i64,
+        answer: String,
+    },
     AddItem {
         item_id: i64,
         quantity: u32,

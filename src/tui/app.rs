@@ -7,10 +7,14 @@
 //! [`App::draw`], independent of the backend, so tests run the same code on
 //! ratatui's `TestBackend`.
 
+use crate::domain::availability::{allocate, LineAvailability};
+use crate::domain::money::Currency;
 use crate::domain::order::{Area, BackorderChoice, Line as OrderLine, Order};
-use crate::domain::pricing::{price, Breakdown, PricingContext};
+use crate::domain::parts::{split as split_parts, Part};
+use crate::domain::planning::{plan, Plan, PlannedShipment};
+use crate::domain::pricing::{price, Breakdown, PricingContext, ShipmentInput};
 use crate::domain::shipping::ShippingMethod;
-use crate::store::{PlacedOrder, Store, SubmitInput};
+use crate::store::{PlacedOrder, Store, SubmitInput, SubmitPart};
 use crate::tui::action::Action;
 use crate::tui::keymap::{lookup, Binding, Cmd, Key};
 use crate::tui::screens::{self, Ctx};
@@ -21,6 +25,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
+use rust_decimal::Decimal;
 
 /// The read-only context screens see, built from the app's fields so a
 /// screen (another field) can be borrowed mutably beside it.
@@ -128,9 +133,35 @@ impl Step {
 /// What pricing and the screens need to know beyond the order itself.
 #[derive(Debug, Clone)]
 pub struct Quote {
+    /// For each line of the order: what ships now, what is backordered.
+    pub availability: Vec<LineAvailability>,
+    pub plan: Plan,
+    /// The orders submit would place, each priced on its own.
+    pub parts: Vec<(Part, Breakdown)>,
+    /// The whole cart priced as one order (the cart's line totals).
     pub breakdown: Breakdown,
     /// Methods with a rate in the order's currency.
     pub methods: Vec<ShippingMethod>,
+}
+
+impl Quote {
+    fn empty(currency: Currency) -> Quote {
+        Quote {
+            availability: Vec::new(),
+            plan: Plan::default(),
+            parts: Vec::new(),
+            breakdown: price(
+                &Order::new(String::new(), currency),
+                &PricingContext::default(),
+            ),
+            methods: Vec::new(),
+        }
+    }
+
+    /// What the customer pays across all parts.
+    pub fn total(&self) -> Decimal {
+        self.parts.iter().map(|(_, b)| b.grand_total).sum()
+    }
 }
 
 enum Overlay {
@@ -219,13 +250,7 @@ impl App {
             revision: 0,
             saved_revision: 0,
             removed: Vec::new(),
-            quote: Quote {
-                breakdown: price(
-                    &Order::new(String::new(), currency),
-                    &PricingContext::default(),
-                ),
-                methods: Vec::new(),
-            },
+            quote: Quote::empty(currency),
             placed: Vec::new(),
             status: None,
             overlay: None,
@@ -246,6 +271,14 @@ impl App {
         }
         app.settle();
         app
+    }
+
+    /// A bug caught by the event loop: the operator is told, the order and
+    /// its saved draft stay as they were before the key.
+    pub fn internal_error(&mut self, detail: &str) {
+        self.error(format!(
+            "internal error, that key was not applied ({detail})"
+        ));
     }
 
     fn status(&mut self, text: impl Into<String>) {
@@ -270,12 +303,10 @@ impl App {
     pub fn handle_event(&mut self, event: Event) {
         match event {
             Event::Key(key) if key.kind == KeyEventKind::Press => self.handle_key(key),
-            Event::Paste(text) => {
-                if self.overlay.is_none() {
-                    let ctx_actions = self.screens.get_mut(self.step).paste(&text, &ctx!(self));
-                    for a in ctx_actions {
-                        self.update(a);
-                    }
+            Event::Paste(text) if self.overlay.is_none() => {
+                let actions = self.screens.get_mut(self.step).paste(&text, &ctx!(self));
+                for a in actions {
+                    self.update(a);
                 }
             }
             _ => {}
@@ -398,6 +429,62 @@ impl App {
                 }
                 Ok(None) => self.error("that customer no longer exists"),
                 Err(e) => self.error(format!("could not load the customer: {e}")),
+            },
+            Action::NewCustomer => {
+                self.screens.customer.start_create();
+                self.update(Action::Goto(Step::Customer));
+            }
+            Action::SaveCustomer { id, draft } => {
+                let result = match id {
+                    None => self.store.create_customer(&draft, &self.operator),
+                    Some(id) => self
+                        .store
+                        .update_customer(id, &draft, &self.operator)
+                        .map(|()| id),
+                };
+                match result {
+                    Ok(saved) => {
+                        self.screens.customer.saved();
+                        self.update(Action::PickCustomer(saved));
+                        let verb = if id.is_some() { "saved" } else { "created" };
+                        self.status(format!("Customer {} {verb}.", draft.logon_id));
+                    }
+                    Err(e) => {
+                        self.screens.customer.save_failed(&e);
+                        self.error(e.to_string());
+                    }
+                }
+            }
+            Action::ConvertGuest { id, conversion } => {
+                match self.store.convert_guest(id, &conversion, &self.operator) {
+                    Ok(()) => {
+                        self.screens.customer.saved();
+                        self.update(Action::PickCustomer(id));
+                        self.status(format!("Guest registered as {}.", conversion.logon_id));
+                    }
+                    Err(e) => {
+                        self.screens.customer.save_failed(&e);
+                        self.error(e.to_string());
+                    }
+                }
+            }
+            Action::CheckChallenge {
+                customer_id,
+                answer,
+            } => match self
+                .store
+                .verify_challenge(customer_id, &answer, &self.operator)
+            {
+                Ok(ok) => {
+                    let failures = self.store.challenge_failures(customer_id).unwrap_or(0);
+                    self.screens.customer.challenge_result(ok, failures);
+                    if ok {
+                        self.status("Challenge answered correctly.");
+                    } else {
+                        self.error("Wrong answer to the challenge question (recorded).");
+                    }
+                }
+                Err(e) => self.error(format!("could not check the answer: {e}")),
             },
             Action::StartGuest(c) => {
                 let name = c.name();
@@ -597,10 +684,17 @@ impl App {
                     .unwrap_or(code)
             })
             .collect();
-        let breakdown = self.quote.breakdown.clone();
+        // Price and availability as the operator sees them now.
+        self.settle();
         let input = SubmitInput {
             order: &self.order,
-            breakdown: &breakdown,
+            seen: &self.quote.availability,
+            parts: self
+                .quote
+                .parts
+                .iter()
+                .map(|(part, breakdown)| SubmitPart { part, breakdown })
+                .collect(),
             method_names: &method_names,
             operator: &self.operator,
             draft_id: self.draft_id,
@@ -610,18 +704,26 @@ impl App {
                 // The draft went with the order, in the same transaction.
                 self.draft_id = None;
                 self.saved_revision = self.revision;
-                self.status(format!("Order {} placed.", placed.order_no));
-                self.placed = vec![placed];
+                let numbers: Vec<String> = placed.iter().map(|p| p.order_no.to_string()).collect();
+                self.status(format!("Order {} placed.", numbers.join(" and ")));
+                self.placed = placed;
                 self.step = Step::Confirmation;
             }
-            Err(e) => self.error(e.to_string()),
+            Err(e) => {
+                // Show what changed: the quote is recomputed from the store.
+                self.error(e.to_string());
+                self.quote_now();
+            }
         }
     }
 
     /// After a batch of events: refresh the screen's queries, re-price,
     /// save the draft if the order changed.
     pub fn settle(&mut self) {
-        self.quote = self.compute_quote();
+        // The confirmation reads back the quote the order was placed with.
+        if self.step != Step::Confirmation {
+            self.quote_now();
+        }
         {
             let ctx = ctx!(self);
             let screen = self.screens.get_mut(self.step);
@@ -652,30 +754,67 @@ impl App {
         }
     }
 
-    fn compute_quote(&self) -> Quote {
-        let methods = self
-            .store
-            .shipping_methods(self.order.currency)
-            .unwrap_or_default();
-        let mut ctx = PricingContext::default();
-        for s in &self.order.ship_tos {
+    fn quote_now(&mut self) {
+        match self.compute_quote() {
+            Ok(q) => self.quote = q,
+            Err(e) => self.error(format!("could not price the order: {e}")),
+        }
+    }
+
+    /// Availability, the shipment plan, the parts and their prices: all
+    /// from the store's current figures and the pure domain functions.
+    fn compute_quote(&self) -> rusqlite::Result<Quote> {
+        let order = &self.order;
+        let methods = self.store.shipping_methods(order.currency)?;
+        let ids: Vec<i64> = order.lines.iter().map(|l| l.item_id).collect();
+        let stock = self.store.item_stock(&ids)?;
+        let lines: Vec<(i64, u32)> = order
+            .lines
+            .iter()
+            .map(|l| (l.item_id, l.quantity))
+            .collect();
+        let availability = allocate(&lines, &stock);
+        let plan = plan(order, &availability, self.today);
+        let mut base = PricingContext {
+            today: self.today,
+            ..PricingContext::default()
+        };
+        for s in &order.ship_tos {
             let rate = s
                 .method
                 .as_ref()
                 .and_then(|code| methods.iter().find(|m| &m.code == code))
                 .map(|m| m.rate.clone());
-            ctx.ship_to_rates.push(rate);
-            ctx.ship_to_tax.push(
-                self.store
-                    .tax_rate(&s.address.country, &s.address.region)
-                    .ok()
-                    .flatten(),
-            );
+            base.ship_to_rates.push(rate);
+            base.ship_to_tax
+                .push(self.store.tax_rate(&s.address.country, &s.address.region)?);
         }
-        Quote {
-            breakdown: price(&self.order, &ctx),
+        let with_shipments = |shipments: &[PlannedShipment]| PricingContext {
+            shipments: Some(
+                shipments
+                    .iter()
+                    .map(|s| ShipmentInput {
+                        ship_to: s.ship_to,
+                        lines: s.lines.clone(),
+                    })
+                    .collect(),
+            ),
+            ..base.clone()
+        };
+        let parts = split_parts(order, &availability, &plan)
+            .into_iter()
+            .map(|part| {
+                let b = price(&part.order, &with_shipments(&part.shipments));
+                (part, b)
+            })
+            .collect();
+        Ok(Quote {
+            breakdown: price(order, &with_shipments(&plan.shipments)),
+            availability,
+            plan,
+            parts,
             methods,
-        }
+        })
     }
 
     pub fn draw(&self, f: &mut Frame) {
@@ -705,7 +844,7 @@ impl App {
         } else {
             format!(
                 "  Total {} {}",
-                self.order.currency.format(self.quote.breakdown.grand_total),
+                self.order.currency.format(self.quote.total()),
                 self.order.currency
             )
         };

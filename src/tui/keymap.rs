@@ -30,6 +30,13 @@ pub enum Cmd {
     Discard,
     Yes,
     No,
+    /// Left/Right on a field chosen from a list.
+    PrevChoice,
+    NextChoice,
+    /// Add an entry (an address to the address book).
+    Add,
+    /// Ask the customer's challenge question.
+    Challenge,
 }
 
 /// One key (with modifiers) as written in hints.

@@ -12,12 +12,23 @@ use crossterm::terminal::{
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{self, Stdout};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// Puts the terminal back as it was; safe to call more than once and when
 /// the terminal is gone (hang-up): errors are ignored on purpose.
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+fn last_panic() -> String {
+    LAST_PANIC
+        .lock()
+        .ok()
+        .and_then(|mut m| m.take())
+        .unwrap_or_else(|| "unknown".into())
+}
+
 pub fn restore() {
     let _ = disable_raw_mode();
     let _ = execute!(
@@ -55,10 +66,16 @@ pub fn run(mut app: App) -> Result<()> {
     ] {
         signal_hook::flag::register(sig, Arc::clone(&stop))?;
     }
-    let default_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        restore();
-        default_hook(info);
+    // A panic is caught by the loop (the operator sees an error line and
+    // goes on); the hook only keeps its message for that line.
+    std::panic::set_hook(Box::new(|info| {
+        let text = match info.location() {
+            Some(l) => format!("{info} at {}:{}", l.file(), l.line()),
+            None => info.to_string(),
+        };
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(text.replace('\n', " "));
+        }
     }));
 
     let mut terminal = setup()?;
@@ -81,7 +98,13 @@ fn event_loop(
                 terminal.clear()?;
                 app.redraw_all = false;
             }
-            terminal.draw(|f| app.draw(f))?;
+            let drawn = catch_unwind(AssertUnwindSafe(|| {
+                terminal.draw(|f| app.draw(f)).map(|_| ())
+            }));
+            match drawn {
+                Ok(r) => r?,
+                Err(_) => anyhow::bail!("internal error while drawing: {}", last_panic()),
+            }
             dirty = false;
         }
         if stop.load(Ordering::Relaxed) {
@@ -98,12 +121,16 @@ fn event_loop(
             if matches!(ev, Event::Resize(..)) {
                 terminal.autoresize()?;
             }
-            app.handle_event(ev);
+            if catch_unwind(AssertUnwindSafe(|| app.handle_event(ev))).is_err() {
+                app.internal_error(&last_panic());
+            }
             if app.quit || !event::poll(Duration::ZERO)? {
                 break;
             }
         }
-        app.settle();
+        if catch_unwind(AssertUnwindSafe(|| app.settle())).is_err() {
+            app.internal_error(&last_panic());
+        }
         if app.quit {
             return Ok(());
         }

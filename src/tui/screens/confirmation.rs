@@ -39,44 +39,66 @@ impl Screen for Confirmation {
         let cur = ctx.order.currency;
         let mut y = area.y + 2;
         for p in ctx.placed {
+            let what = if p.part == 1 {
+                "Order number"
+            } else {
+                "Backorders  "
+            };
             f.render_widget(
-                Line::styled(format!("  Order number  {}", p.order_no), theme.ok()),
-                Rect::new(area.x, y, area.width, 1),
-            );
-            f.render_widget(
-                Line::raw(format!(
-                    "  Total         {} {cur}",
-                    cur.format(p.grand_total)
-                )),
-                Rect::new(area.x, y + 1, area.width, 1),
-            );
-            y += 3;
-        }
-        let b = &ctx.quote.breakdown;
-        for (n, s) in b.shipments.iter().enumerate() {
-            let method = ctx
-                .order
-                .ship_tos
-                .get(s.ship_to)
-                .and_then(|t| t.method.clone())
-                .unwrap_or_default();
-            let days = ctx
-                .quote
-                .methods
-                .iter()
-                .find(|m| m.code == method)
-                .map(|m| m.transit_days)
-                .unwrap_or(0);
-            let ships = ctx.today;
-            let arrives = ships + chrono::Duration::days(i64::from(days));
-            f.render_widget(
-                Line::raw(format!(
-                    "  Shipment {}: {method}, ships {ships}, expected by {arrives}",
-                    n + 1
-                )),
+                Line::styled(
+                    format!(
+                        "  {what}  {}   total {} {cur}",
+                        p.order_no,
+                        cur.format(p.grand_total)
+                    ),
+                    theme.ok(),
+                ),
                 Rect::new(area.x, y, area.width, 1),
             );
             y += 1;
+        }
+        y += 1;
+        for (part, _) in &ctx.quote.parts {
+            for (n, s) in part.shipments.iter().enumerate() {
+                if y + 3 >= area.bottom() {
+                    break;
+                }
+                let method = ctx
+                    .order
+                    .ship_tos
+                    .get(s.ship_to)
+                    .and_then(|t| t.method.clone())
+                    .unwrap_or_default();
+                let days = ctx
+                    .quote
+                    .methods
+                    .iter()
+                    .find(|m| m.code == method)
+                    .map(|m| m.transit_days)
+                    .unwrap_or(0);
+                let when = match s.date {
+                    Some(d) => format!(
+                        "ships {d}, expected by {}",
+                        d + chrono::Duration::days(i64::from(days))
+                    ),
+                    None => "ship date unknown (awaiting stock)".into(),
+                };
+                let order_no = ctx
+                    .placed
+                    .iter()
+                    .find(|p| p.part == part.number)
+                    .map(|p| p.order_no)
+                    .unwrap_or(0);
+                f.render_widget(
+                    Line::raw(format!(
+                        "  {order_no} shipment {}: {} pcs {method}, {when}",
+                        n + 1,
+                        s.pieces()
+                    )),
+                    Rect::new(area.x, y, area.width, 1),
+                );
+                y += 1;
+            }
         }
         if let Some(p) = &ctx.order.payment {
             f.render_widget(

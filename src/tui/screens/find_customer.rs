@@ -72,6 +72,7 @@ impl Screen for FindCustomer {
     fn bindings(&self, _ctx: &Ctx) -> Vec<Binding> {
         let mut b = vec![
             Binding::new(&[Key::plain(KeyCode::Enter)], "Pick", Cmd::Enter),
+            Binding::new(&[Key::ctrl('n')], "New customer", Cmd::NewCustomer),
             Binding::new(&[Key::ctrl('d')], "Guest order", Cmd::Guest),
             Binding::new(
                 &[Key::plain(KeyCode::Esc)],
@@ -96,6 +97,7 @@ impl Screen for FindCustomer {
                 Action::Goto(Step::Customer),
                 Action::Status("Guest order: name, contact and address.".into()),
             ],
+            Cmd::NewCustomer => vec![Action::NewCustomer],
             Cmd::ClearSearch => {
                 for f in &mut self.form.fields {
                     f.clear();

@@ -333,8 +333,8 @@ impl Screen for Fulfillment {
         f.render_widget(
             Line::styled(
                 format!(
-                    "  {:<12} {:<22} {:>6}  {:<8} {}",
-                    "SKU", "Item", "Qty", "Ship-to", "Method"
+                    "  {:<11} {:<16} {:>5} {:>5}  {:<20} {:<3} {}",
+                    "SKU", "Item", "Qty", "Now", "Backordered", "To", "Method"
                 ),
                 theme.label(),
             ),
@@ -352,15 +352,26 @@ impl Screen for Fulfillment {
                 .ship_tos
                 .get(l.ship_to)
                 .and_then(|s| s.method.clone())
-                .unwrap_or_else(|| "— (Enter)".into());
+                .unwrap_or_else(|| "— Enter".into());
+            let a = ctx.quote.availability.get(i);
+            let now = a.map(|a| a.now.to_string()).unwrap_or_default();
+            let back = match a {
+                Some(a) if a.backordered > 0 => match a.due {
+                    Some(d) => format!("{} due {d}", a.backordered),
+                    None => format!("{} date unknown", a.backordered),
+                },
+                _ => String::new(),
+            };
             f.render_widget(
                 Line::styled(
                     fit(
                         &format!(
-                            "{marker}{:<12} {:<22} {:>6}  #{:<7} {}",
-                            fit(&l.sku, 12),
-                            fit(&l.name, 22),
+                            "{marker}{:<11} {:<16} {:>5} {:>5}  {:<20} #{:<2} {}",
+                            fit(&l.sku, 11),
+                            fit(&l.name, 16),
                             l.quantity,
+                            now,
+                            back,
                             l.ship_to + 1,
                             method
                         ),
@@ -452,29 +463,55 @@ impl Screen for Fulfillment {
             Mode::Lines => {
                 f.render_widget(Line::styled("Shipments", theme.title()), row(y));
                 y += 1;
-                for (n, s) in ctx.quote.breakdown.shipments.iter().enumerate() {
+                for (part, b) in &ctx.quote.parts {
+                    for (n, s) in part.shipments.iter().enumerate() {
+                        if y >= area.bottom() {
+                            break;
+                        }
+                        let method = order
+                            .ship_tos
+                            .get(s.ship_to)
+                            .and_then(|t| t.method.clone())
+                            .unwrap_or_else(|| "no method".into());
+                        let when = s
+                            .date
+                            .map(|d| d.to_string())
+                            .unwrap_or_else(|| "date unknown".into());
+                        let charge = b
+                            .shipments
+                            .get(n)
+                            .map(|c| cur.format(c.charge))
+                            .unwrap_or_default();
+                        let label = if part.number == 1 {
+                            ""
+                        } else {
+                            " (separate order)"
+                        };
+                        f.render_widget(
+                            Line::raw(fit(
+                                &format!(
+                                    "  to #{} {when}: {} pcs, {method} {charge}{label}",
+                                    s.ship_to + 1,
+                                    s.pieces()
+                                ),
+                                area.width as usize,
+                            )),
+                            row(y),
+                        );
+                        y += 1;
+                    }
+                }
+                for (line, qty) in &ctx.quote.plan.dropped {
                     if y >= area.bottom() {
                         break;
                     }
-                    let st = order.ship_tos.get(s.ship_to);
-                    let method = st
-                        .and_then(|t| t.method.clone())
-                        .unwrap_or_else(|| "no method yet".into());
-                    let to = st
-                        .map(|t| format!("{} {}", t.address.city, t.address.postal_code))
-                        .unwrap_or_default();
+                    let sku = order
+                        .lines
+                        .get(*line)
+                        .map(|l| l.sku.as_str())
+                        .unwrap_or("?");
                     f.render_widget(
-                        Line::raw(fit(
-                            &format!(
-                                "  #{} ship-to {} ({to}): {} items, {:.1} kg, {method}, {}",
-                                n + 1,
-                                s.ship_to + 1,
-                                s.items,
-                                s.grams as f64 / 1000.0,
-                                cur.format(s.charge)
-                            ),
-                            area.width as usize,
-                        )),
+                        Line::styled(format!("  dropped: {qty} x {sku}"), theme.warn()),
                         row(y),
                     );
                     y += 1;

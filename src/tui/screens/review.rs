@@ -67,62 +67,60 @@ pub fn review_lines(ctx: &Ctx) -> Vec<(String, bool)> {
             false,
         );
     }
-    for (n, s) in b.shipments.iter().enumerate() {
-        let st = o.ship_tos.get(s.ship_to);
-        let method = st
-            .and_then(|t| t.method.clone())
-            .unwrap_or_else(|| "no method".into());
-        let to = st.map(|t| t.address.one_line()).unwrap_or_default();
-        push(
-            fit(&format!("Shipment {} {method}: {to}", n + 1), 78),
-            false,
-        );
+    for (line, qty) in &ctx.quote.plan.dropped {
+        let sku = o.lines.get(*line).map(|l| l.sku.as_str()).unwrap_or("?");
+        push(format!("  Dropped (backordered): {qty} x {sku}"), true);
     }
-    push(
-        format!("{:>62} {:>12}", "Merchandise", cur.format(b.merchandise)),
-        false,
-    );
-    if !b.discount_total.is_zero() {
-        push(
-            format!("{:>62} {:>12}", "Discounts", cur.format(-b.discount_total)),
-            false,
-        );
-    }
-    for (n, s) in b.shipments.iter().enumerate() {
-        push(
-            format!(
-                "{:>62} {:>12}",
-                format!("Shipping #{}", n + 1),
-                cur.format(s.charge)
-            ),
-            false,
-        );
-    }
-    for t in &b.taxes {
-        push(
-            format!(
-                "{:>62} {:>12}",
-                fit(
-                    &format!(
-                        "Tax {} {}%",
-                        t.name,
-                        (t.rate * rust_decimal::Decimal::from(100)).normalize()
-                    ),
-                    62
+    let amount = |label: String, value: rust_decimal::Decimal| {
+        format!("{:>62} {:>12}", fit(&label, 62), cur.format(value))
+    };
+    let several = ctx.quote.parts.len() > 1;
+    for (part, b) in &ctx.quote.parts {
+        if several {
+            let what = if part.number == 1 {
+                "Order 1: ships from stock"
+            } else {
+                "Order 2: the backorders, placed separately"
+            };
+            push(what.to_string(), true);
+        }
+        for (n, s) in part.shipments.iter().enumerate() {
+            let st = o.ship_tos.get(s.ship_to);
+            let method = st
+                .and_then(|t| t.method.clone())
+                .unwrap_or_else(|| "no method".into());
+            let to = st.map(|t| t.address.one_line()).unwrap_or_default();
+            let when = s
+                .date
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "date unknown".into());
+            push(
+                fit(&format!("Shipment {} {when} {method}: {to}", n + 1), 78),
+                false,
+            );
+        }
+        push(amount("Merchandise".into(), b.merchandise), false);
+        for d in b.discount_lines() {
+            push(amount(d.name.clone(), -d.amount), false);
+        }
+        for a in &b.adjustments {
+            push(
+                amount(
+                    format!("Adjustment {} ({})", a.kind, a.reason_code),
+                    -a.amount,
                 ),
-                cur.format(t.amount)
-            ),
-            false,
-        );
+                false,
+            );
+        }
+        for (n, s) in b.shipments.iter().enumerate() {
+            push(amount(format!("Shipping #{}", n + 1), s.charge), false);
+        }
+        for t in &b.taxes {
+            let pct = (t.rate * rust_decimal::Decimal::from(100)).normalize();
+            push(amount(format!("Tax {} {pct}%", t.name), t.amount), false);
+        }
+        push(amount(format!("TOTAL {cur}"), b.grand_total), true);
     }
-    push(
-        format!(
-            "{:>62} {:>12}",
-            format!("TOTAL {cur}"),
-            cur.format(b.grand_total)
-        ),
-        true,
-    );
     let pay = o
         .payment
         .as_ref()

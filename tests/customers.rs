@@ -1,0 +1,956 @@
+//! Customer records: the store (create, edit, challenge, guest
+//! conversion, search keys), the security of what is written to disk, form
+//! validation and the record screen rendered at 80x24.
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use orderdesk::domain::card::check_card;
+use orderdesk::domain::customer::{AddressEntry, CustomerDraft, Field, GuestConversion};
+use orderdesk::domain::money::Currency;
+use orderdesk::domain::order::{Address, CustomerRef, Payment, SavedAddress};
+use orderdesk::store::{CustomerQuery, SaveError, Store, DEFAULT_BUSY_TIMEOUT};
+use orderdesk::tui::action::Action;
+use orderdesk::tui::app::{App, Step};
+use orderdesk::tui::theme::Theme;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::path::{Path, PathBuf};
+
+const OP: &str = "op7";
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+}
+
+fn demo_store(dir: &Path) -> (Store, PathBuf) {
+    let path = dir.join("desk.db");
+    let (mut store, _) = Store::open(&path, DEFAULT_BUSY_TIMEOUT).unwrap();
+    store.load_demo(today()).unwrap();
+    (store, path)
+}
+
+fn address(nick: &str, postal: &str) -> AddressEntry {
+    AddressEntry {
+        id: None,
+        address: Address {
+            nickname: nick.into(),
+            first_name: "Zoë".into(),
+            last_name: "Müller-Quistgaard".into(),
+            line1: "12 Rue de la Paix".into(),
+            line2: String::new(),
+            city: "Springfield".into(),
+            region: "IL".into(),
+            postal_code: postal.into(),
+            country: "US".into(),
+            phone: String::new(),
+        },
+        default_shipping: false,
+        default_billing: false,
+    }
+}
+
+fn draft(logon: &str) -> CustomerDraft {
+    let mut home = address("Home", "K1A 0B1");
+    home.default_shipping = true;
+    let mut work = address("Work", "62701");
+    work.default_billing = true;
+    CustomerDraft {
+        logon_id: logon.into(),
+        password: "Zebra-Quartz-77".into(),
+        password_confirm: "Zebra-Quartz-77".into(),
+        first_name: "Zoë".into(),
+        last_name: "Müller-Quistgaard".into(),
+        challenge_question: "Favourite preserve?".into(),
+        challenge_answer: "Marmalade Tortoise".into(),
+        currency: Currency::EUR,
+        language: "fr".into(),
+        phone: "+1 (555) 010-7788".into(),
+        email: "Zoe.Quist@Example.COM".into(),
+        demographics: [
+            Some("female".into()),
+            Some("35-44".into()),
+            None,
+            Some("married".into()),
+            Some("2".into()),
+            Some("4".into()),
+        ],
+        account_id: None,
+        enabled: true,
+        addresses: vec![home, work],
+    }
+}
+
+fn ids(store: &Store, q: CustomerQuery) -> Vec<i64> {
+    store
+        .search_customers(&q, 50)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect()
+}
+
+// ---------------------------------------------------------------- store
+
+#[test]
+fn create_then_load_round_trips_every_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = demo_store(dir.path());
+    let mut d = draft("zquist");
+    d.account_id = Some(store.business_accounts().unwrap()[0].id);
+    let id = store.create_customer(&d, OP).unwrap();
+    let back = store.load_customer_draft(id).unwrap().unwrap();
+    assert_eq!(back.logon_id, "zquist");
+    assert_eq!(back.first_name, "Zoë");
+    assert_eq!(back.currency, Currency::EUR);
+    assert_eq!(back.language, "fr");
+    assert_eq!(back.demographics, d.demographics);
+    assert_eq!(back.account_id, d.account_id);
+    assert!(back.enabled);
+    assert_eq!(back.password, "", "secrets never come back");
+    assert_eq!(back.challenge_answer, "");
+    assert_eq!(back.challenge_question, "Favourite preserve?");
+    assert_eq!(back.addresses.len(), 2);
+    let home = back
+        .addresses
+        .iter()
+        .find(|a| a.address.nickname == "Home")
+        .unwrap();
+    let work = back
+        .addresses
+        .iter()
+        .find(|a| a.address.nickname == "Work")
+        .unwrap();
+    assert!(home.default_shipping && !home.default_billing);
+    assert!(work.default_billing && !work.default_shipping);
+    // The order sees it like any picked customer.
+    let c = store.customer_ref(id).unwrap().unwrap();
+    assert!(!c.guest);
+    assert_eq!(c.default_shipping().unwrap().postal_code, "K1A 0B1");
+    assert_eq!(c.account.as_ref().unwrap().name, "Acme Field Services");
+}
+
+#[test]
+fn a_taken_logon_is_named_at_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = demo_store(dir.path());
+    // jdoe is a demo customer; case does not make a new logon.
+    let err = store.create_customer(&draft("JDoe"), OP).unwrap_err();
+    assert!(matches!(err, SaveError::LogonTaken), "{err:?}");
+    assert_eq!(err.field_errors()[0].0, Field::Logon);
+    assert!(err.field_errors()[0].1.contains("taken"));
+    // Invalid drafts are refused before anything is written.
+    let mut bad = draft("fresh1");
+    bad.email = "nope".into();
+    match store.create_customer(&bad, OP).unwrap_err() {
+        SaveError::Invalid(v) => assert_eq!(v[0].0, Field::Email),
+        e => panic!("{e:?}"),
+    }
+    assert!(ids(
+        &store,
+        CustomerQuery {
+            logon: "fresh1".into(),
+            ..Default::default()
+        }
+    )
+    .is_empty());
+}
+
+#[test]
+fn update_changes_fields_and_password_only_when_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = demo_store(dir.path());
+    let id = store.create_customer(&draft("zquist"), OP).unwrap();
+    let mut d = store.load_customer_draft(id).unwrap().unwrap();
+    d.last_name = "Ortega".into();
+    d.phone = "+44 20 7946 0958".into();
+    d.enabled = false;
+    d.addresses.remove(1); // drop Work; Home must take billing too
+    d.addresses.push(address("Cabin", "SW1A 1AA"));
+    d.addresses[1].default_shipping = true;
+    d.addresses[0].default_shipping = false;
+    store.update_customer(id, &d, OP).unwrap();
+    let back = store.load_customer_draft(id).unwrap().unwrap();
+    assert_eq!(back.last_name, "Ortega");
+    assert!(!back.enabled);
+    let nicks: Vec<&str> = back
+        .addresses
+        .iter()
+        .map(|a| a.address.nickname.as_str())
+        .collect();
+    assert_eq!(back.addresses.len(), 2, "{nicks:?}");
+    let cabin = back
+        .addresses
+        .iter()
+        .find(|a| a.address.nickname == "Cabin")
+        .unwrap();
+    assert!(cabin.default_shipping);
+    assert_eq!(
+        back.addresses.iter().filter(|a| a.default_billing).count(),
+        1
+    );
+    // Keys follow the edit: new last name, new phone, new default postal.
+    let last = CustomerQuery {
+        last_name: "orteg".into(),
+        ..Default::default()
+    };
+    assert_eq!(ids(&store, last), vec![id]);
+    let phone = CustomerQuery {
+        phone: "20 7946".into(),
+        ..Default::default()
+    };
+    assert!(ids(&store, phone).contains(&id));
+    let postal = CustomerQuery {
+        postal: "sw1a".into(),
+        ..Default::default()
+    };
+    assert!(ids(&store, postal).contains(&id));
+    let old = CustomerQuery {
+        last_name: "muller-q".into(),
+        ..Default::default()
+    };
+    assert!(!ids(&store, old).contains(&id));
+    // Password unchanged (blank), answer unchanged: the old answer works.
+    assert!(store
+        .verify_challenge(id, "marmalade tortoise", OP)
+        .unwrap());
+    // Another customer's logon is refused at the field.
+    let mut clash = back.clone();
+    clash.logon_id = "jdoe".into();
+    assert!(matches!(
+        store.update_customer(id, &clash, OP),
+        Err(SaveError::LogonTaken)
+    ));
+    // Keeping one's own logon is fine; a weak new password is not.
+    let mut weak = back.clone();
+    weak.password = "short".into();
+    weak.password_confirm = "short".into();
+    match store.update_customer(id, &weak, OP).unwrap_err() {
+        SaveError::Invalid(v) => assert_eq!(v[0].0, Field::Password),
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn challenge_right_and_wrong_with_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = demo_store(dir.path());
+    let id = store.create_customer(&draft("zquist"), OP).unwrap();
+    assert_eq!(
+        store.challenge_question(id).unwrap().as_deref(),
+        Some("Favourite preserve?")
+    );
+    assert!(store
+        .verify_challenge(id, "  MARMALADE tortoise ", OP)
+        .unwrap());
+    assert_eq!(store.challenge_failures(id).unwrap(), 0);
+    assert!(!store.verify_challenge(id, "jam", OP).unwrap());
+    assert!(!store.verify_challenge(id, "", OP).unwrap());
+    assert_eq!(store.challenge_failures(id).unwrap(), 2);
+    // An unknown customer never passes, and is counted too.
+    assert!(!store.verify_challenge(999_999, "x", OP).unwrap());
+}
+
+/// Places a card order for the order's customer through the console's own
+/// submit (the app prices it as the operator would see it).
+fn place_card_order(app: &mut App) {
+    let item = app
+        .store
+        .item_by_sku(app.order.currency, "TNT-2001")
+        .unwrap()
+        .unwrap();
+    app.update(Action::AddItem {
+        item_id: item.id,
+        quantity: 1,
+    });
+    app.settle();
+    app.update(Action::SetShipMethod {
+        ship_to: 0,
+        code: "GROUND".into(),
+    });
+    app.settle();
+    let card = check_card("4111 1111 1111 1111", "12/39", "737", today()).unwrap();
+    app.update(Action::SetPayment(Payment::Card(card)));
+    app.settle();
+    app.update(Action::Submit);
+    app.settle();
+    assert!(!app.placed.is_empty(), "order placed: {}", screen(app));
+    app.update(Action::NewOrder);
+    app.settle();
+}
+
+fn guest_ref() -> CustomerRef {
+    let ship = Address {
+        nickname: "Ship to".into(),
+        first_name: "Greta".into(),
+        last_name: "Gästeholm".into(),
+        line1: "9 Harbour Rd".into(),
+        line2: String::new(),
+        city: "Portland".into(),
+        region: "OR".into(),
+        postal_code: "97201".into(),
+        country: "US".into(),
+        phone: "503 555 0199".into(),
+    };
+    CustomerRef {
+        id: None,
+        guest: true,
+        logon_id: None,
+        first_name: "Greta".into(),
+        last_name: "Gästeholm".into(),
+        email: "greta@example.org".into(),
+        phone: "503 555 0199".into(),
+        currency: Currency::USD,
+        account: None,
+        addresses: vec![SavedAddress {
+            id: 0,
+            address: ship,
+            default_shipping: true,
+            default_billing: true,
+        }],
+        cards: vec![],
+    }
+}
+
+#[test]
+fn a_guest_becomes_registered_keeping_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = new_app(dir.path());
+    app.update(Action::StartGuest(guest_ref()));
+    place_card_order(&mut app);
+    let store = &app.store;
+    let rows = store
+        .search_customers(
+            &CustomerQuery {
+                last_name: "gasteh".into(),
+                ..Default::default()
+            },
+            10,
+        )
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].guest);
+    let gid = rows[0].id;
+    let conv = GuestConversion {
+        logon_id: "greta.g".into(),
+        password: "Harbour-Light-9".into(),
+        password_confirm: "Harbour-Light-9".into(),
+        challenge_question: "Boat name?".into(),
+        challenge_answer: "Seaswallow".into(),
+    };
+    // Bad input is refused at its field, nothing changes.
+    let bad = GuestConversion {
+        password_confirm: "x".into(),
+        ..conv.clone()
+    };
+    match store.convert_guest(gid, &bad, OP).unwrap_err() {
+        SaveError::Invalid(v) => assert_eq!(v[0].0, Field::PasswordConfirm),
+        e => panic!("{e:?}"),
+    }
+    let taken = GuestConversion {
+        logon_id: "jdoe".into(),
+        ..conv.clone()
+    };
+    assert!(matches!(
+        store.convert_guest(gid, &taken, OP),
+        Err(SaveError::LogonTaken)
+    ));
+    store.convert_guest(gid, &conv, OP).unwrap();
+    let d = store
+        .load_customer_draft(gid)
+        .unwrap()
+        .expect("now registered");
+    assert_eq!(d.logon_id, "greta.g");
+    assert_eq!(
+        d.addresses.len(),
+        1,
+        "ship-to and billing were the same address"
+    );
+    let a = &d.addresses[0];
+    assert_eq!(a.address.line1, "9 Harbour Rd");
+    assert_eq!(a.address.postal_code, "97201");
+    assert!(a.default_shipping && a.default_billing);
+    assert!(store.verify_challenge(gid, "seaswallow", OP).unwrap());
+    // Now found by logon, phone and postal code like any registered customer.
+    for q in [
+        CustomerQuery {
+            logon: "greta".into(),
+            ..Default::default()
+        },
+        CustomerQuery {
+            phone: "(503) 555-01".into(),
+            ..Default::default()
+        },
+        CustomerQuery {
+            postal: "972".into(),
+            ..Default::default()
+        },
+    ] {
+        assert!(ids(&store, q.clone()).contains(&gid), "{q:?}");
+    }
+    // Converting twice is refused: it is no longer a guest.
+    assert!(matches!(
+        store.convert_guest(gid, &conv, OP),
+        Err(SaveError::NotFound(_))
+    ));
+}
+
+#[test]
+fn search_finds_a_created_customer_by_each_folded_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = demo_store(dir.path());
+    let mut d = draft("ZQuist.77");
+    let acct = store
+        .business_accounts()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.name.starts_with("Birchwood"))
+        .unwrap();
+    d.account_id = Some(acct.id);
+    let id = store.create_customer(&d, OP).unwrap();
+    let q = CustomerQuery::default;
+    for (what, query) in [
+        (
+            "logon",
+            CustomerQuery {
+                logon: "zquist.7".into(),
+                ..q()
+            },
+        ),
+        (
+            "first",
+            CustomerQuery {
+                first_name: "ZO".into(),
+                ..q()
+            },
+        ),
+        (
+            "last",
+            CustomerQuery {
+                last_name: "MÜLLER-q".into(),
+                ..q()
+            },
+        ),
+        (
+            "phone national",
+            CustomerQuery {
+                phone: "(555) 010-77".into(),
+                ..q()
+            },
+        ),
+        (
+            "phone full",
+            CustomerQuery {
+                phone: "1555010".into(),
+                ..q()
+            },
+        ),
+        (
+            "email",
+            CustomerQuery {
+                email: "zoe.QUIST@ex".into(),
+                ..q()
+            },
+        ),
+        (
+            "postal",
+            CustomerQuery {
+                postal: "k1a 0".into(),
+                ..q()
+            },
+        ),
+        (
+            "account",
+            CustomerQuery {
+                account: "birch".into(),
+                ..q()
+            },
+        ),
+        (
+            "combined",
+            CustomerQuery {
+                last_name: "muller".into(),
+                postal: "K1A".into(),
+                ..q()
+            },
+        ),
+    ] {
+        assert!(ids(&store, query).contains(&id), "not found by {what}");
+    }
+    // The billing-only address's postal code is not the search key.
+    assert!(!ids(
+        &store,
+        CustomerQuery {
+            postal: "62701".into(),
+            ..q()
+        }
+    )
+    .contains(&id));
+}
+
+// ------------------------------------------------------------- security
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    let n = needle.as_bytes();
+    !n.is_empty() && haystack.windows(n.len()).any(|w| w == n)
+}
+
+#[test]
+fn no_secret_is_stored_in_plain_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path) = demo_store(dir.path());
+    let mut secrets: Vec<String> = Vec::new();
+    for (i, (pw, answer)) in [
+        ("Zebra-Quartz-77", "Marmalade Tortoise"),
+        ("Velvet-Anchor-31", "Obsidian Lighthouse"),
+        ("Copper-Falcon-52", "Quokka Sandwich"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut d = draft(&format!("secure{i}"));
+        d.password = pw.into();
+        d.password_confirm = pw.into();
+        d.challenge_answer = answer.into();
+        let id = store.create_customer(&d, OP).unwrap();
+        // A changed password and answer go through the edit path too.
+        if i == 0 {
+            let mut e = store.load_customer_draft(id).unwrap().unwrap();
+            e.password = "Granite-Orchid-64".into();
+            e.password_confirm = "Granite-Orchid-64".into();
+            e.challenge_answer = "Tangerine Walrus".into();
+            store.update_customer(id, &e, OP).unwrap();
+            secrets.extend(["Granite-Orchid-64".into(), "Tangerine Walrus".into()]);
+            assert!(!store
+                .verify_challenge(id, "Wrong Guess Pelican", OP)
+                .unwrap());
+            secrets.push("Wrong Guess Pelican".into());
+        }
+        secrets.extend([pw.to_string(), answer.to_string()]);
+    }
+    // Demo passwords are distinctive enough to search for.
+    secrets.extend([
+        "Demo-pass-1".into(),
+        "Demo-pass-2".into(),
+        "Demo-pass-3".into(),
+    ]);
+    // A card order for a registered customer and one for a guest.
+    let registered = store
+        .search_customers(
+            &CustomerQuery {
+                logon: "secure1".into(),
+                ..Default::default()
+            },
+            1,
+        )
+        .unwrap()[0]
+        .id;
+    let mut app = App::new(store, OP.into(), today(), Theme { mono: false });
+    app.update(Action::PickCustomer(registered));
+    place_card_order(&mut app);
+    app.update(Action::StartGuest(guest_ref()));
+    place_card_order(&mut app);
+    let store = &app.store;
+    let guest = store
+        .search_customers(
+            &CustomerQuery {
+                last_name: "gaste".into(),
+                ..Default::default()
+            },
+            1,
+        )
+        .unwrap()[0]
+        .id;
+    store
+        .convert_guest(
+            guest,
+            &GuestConversion {
+                logon_id: "greta.g".into(),
+                password: "Harbour-Light-9".into(),
+                password_confirm: "Harbour-Light-9".into(),
+                challenge_question: "Boat?".into(),
+                challenge_answer: "Seaswallow Nine".into(),
+            },
+            OP,
+        )
+        .unwrap();
+    secrets.extend(["Harbour-Light-9".into(), "Seaswallow Nine".into()]);
+    let card_forms = ["4111111111111111", "4111 1111 1111 1111", "737"];
+
+    let check = |bytes: &[u8], what: &str| {
+        assert!(bytes.len() > 4096, "{what} looks empty");
+        for s in &secrets {
+            assert!(!contains(bytes, s), "{what} holds the secret {s:?}");
+            // Answers are hashed in their compared form: lower case.
+            assert!(
+                !contains(bytes, &s.to_lowercase()),
+                "{what} holds {s:?} lower-cased"
+            );
+        }
+        for n in &card_forms[..2] {
+            assert!(!contains(bytes, n), "{what} holds the card number");
+        }
+    };
+    // Checkpoint from a second connection while the store is open, then
+    // read the main file and whatever the WAL still holds.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    check(&std::fs::read(&path).unwrap(), "database file");
+    if let Ok(bytes) = std::fs::read(&wal) {
+        for s in &secrets {
+            assert!(!contains(&bytes, s), "WAL holds {s:?}");
+        }
+        assert!(!contains(&bytes, card_forms[0]));
+    }
+    // The hashes are there instead: the test would notice a vanished column.
+    let hashes: i64 = raw
+        .query_row(
+            "SELECT COUNT(*) FROM customers WHERE password_hash LIKE '$argon2%' AND challenge_answer_hash LIKE '$argon2%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(hashes >= 4 + 50, "{hashes}");
+    drop(raw);
+    drop(app);
+    check(&std::fs::read(&path).unwrap(), "closed database file");
+}
+
+// -------------------------------------------------------------- screen
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent {
+        code,
+        modifiers: KeyModifiers::NONE,
+        kind: KeyEventKind::Press,
+        state: KeyEventState::NONE,
+    }
+}
+
+fn ctrl(c: char) -> KeyEvent {
+    KeyEvent {
+        modifiers: KeyModifiers::CONTROL,
+        ..key(KeyCode::Char(c))
+    }
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.handle_key(key(KeyCode::Char(c)));
+    }
+    app.settle();
+}
+
+fn screen(app: &App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| app.draw(f)).unwrap();
+    let buf = terminal.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn row_with<'a>(text: &'a str, needle: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no row with {needle:?} in\n{text}"))
+}
+
+fn new_app(dir: &Path) -> App {
+    let (store, _) = demo_store(dir);
+    let mut app = App::new(store, OP.into(), today(), Theme { mono: false });
+    app.settle();
+    app
+}
+
+#[test]
+fn create_mode_shows_validation_next_to_the_field_and_keeps_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = new_app(dir.path());
+    app.handle_key(ctrl('n'));
+    app.settle();
+    assert_eq!(app.step, Step::Customer);
+    let s = screen(&app);
+    assert!(s.contains("New customer"), "{s}");
+    assert!(s.contains("8+ characters"), "password policy shown:\n{s}");
+    // Logon: a space is not allowed; leaving the field says so beside it.
+    type_text(&mut app, "jane doe");
+    app.handle_key(key(KeyCode::Tab));
+    app.settle();
+    let s = screen(&app);
+    let row = row_with(&s, "Logon ID");
+    assert!(row.contains("jane doe"), "typed text kept: {row}");
+    assert!(
+        row.contains("letters, digits"),
+        "message beside the field: {row}"
+    );
+    // Passwords that differ are named at the confirmation.
+    type_text(&mut app, "abcdefg1");
+    app.handle_key(key(KeyCode::Tab));
+    type_text(&mut app, "abcdefg2");
+    app.handle_key(key(KeyCode::Tab));
+    app.settle();
+    let s = screen(&app);
+    assert!(row_with(&s, "Confirm").contains("passwords differ"), "{s}");
+    assert!(!s.contains("abcdefg1"), "passwords are masked:\n{s}");
+    // Saving with problems saves nothing and keeps every character.
+    app.handle_key(ctrl('s'));
+    app.settle();
+    assert_eq!(app.step, Step::Customer);
+    let s = screen(&app);
+    assert!(row_with(&s, "Logon ID").contains("jane doe"));
+    assert!(
+        row_with(&s, "First name").contains("enter the first name"),
+        "{s}"
+    );
+    assert!(app.order.customer.is_none());
+}
+
+#[test]
+fn creating_a_customer_through_the_screen_makes_them_the_orders_customer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = new_app(dir.path());
+    app.handle_key(ctrl('n'));
+    app.settle();
+    let tab = |app: &mut App| app.handle_key(key(KeyCode::Tab));
+    for value in [
+        "zquist",
+        "Zebra-Quartz-77",
+        "Zebra-Quartz-77",
+        "Zoë",
+        "Quist",
+        "+1 555 010 7788",
+        "zoe@example.com",
+        "Favourite preserve?",
+        "Marmalade",
+    ] {
+        type_text(&mut app, value);
+        tab(&mut app);
+    }
+    // Currency: → cycles USD → EUR.
+    app.handle_key(key(KeyCode::Right));
+    app.settle();
+    assert!(row_with(&screen(&app), "Currency").contains("EUR"));
+    // Addresses section: a new book starts with one address, named and
+    // nicknamed already, the focus on its street line.
+    app.handle_key(key(KeyCode::PageDown));
+    app.handle_key(key(KeyCode::PageDown));
+    app.settle();
+    let s = screen(&app);
+    assert!(row_with(&s, "Nickname").contains("Home"), "{s}");
+    assert!(row_with(&s, "Last name").contains("Quist"), "{s}");
+    assert!(s.contains("1 of 1: Home"), "{s}");
+    for value in ["1 Main St", "", "Springfield", "IL", "1234567890123"] {
+        type_text(&mut app, value);
+        tab(&mut app);
+    }
+    app.settle();
+    let s = screen(&app);
+    // The 13th character is refused by the field itself, with its message.
+    assert!(row_with(&s, "ZIP/postal").contains("123456789012"), "{s}");
+    type_text(&mut app, "US");
+    app.handle_key(ctrl('s'));
+    app.settle();
+    assert_eq!(app.step, Step::Catalog, "{}", screen(&app));
+    let c = app.order.customer.clone().expect("customer set");
+    assert_eq!(c.logon_id.as_deref(), Some("zquist"));
+    assert_eq!(c.currency, Currency::EUR);
+    assert_eq!(app.order.currency, Currency::EUR);
+    assert_eq!(app.order.ship_tos[0].address.city, "Springfield");
+    let id = c.id.unwrap();
+    assert!(app.store.verify_challenge(id, "marmalade", OP).unwrap());
+}
+
+#[test]
+fn view_mode_asks_the_challenge_before_showing_payment() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = new_app(dir.path());
+    // jdoe (demo) has stored cards.
+    type_text(&mut app, "");
+    let jdoe = app
+        .store
+        .search_customers(
+            &CustomerQuery {
+                logon: "jdoe".into(),
+                ..Default::default()
+            },
+            1,
+        )
+        .unwrap()[0]
+        .id;
+    app.update(Action::PickCustomer(jdoe));
+    app.handle_key(key(KeyCode::F(3)));
+    app.settle();
+    let s = screen(&app);
+    assert!(s.contains("jdoe"), "{s}");
+    assert!(
+        !s.contains("ending"),
+        "cards hidden before the challenge:\n{s}"
+    );
+    app.handle_key(ctrl('y'));
+    app.settle();
+    let s = screen(&app);
+    assert!(s.contains("Challenge"), "{s}");
+    type_text(&mut app, "wrong answer");
+    app.handle_key(key(KeyCode::Enter));
+    app.settle();
+    let s = screen(&app);
+    assert!(!s.contains("ending"), "{s}");
+    assert!(s.to_lowercase().contains("wrong"), "{s}");
+    assert_eq!(app.store.challenge_failures(jdoe).unwrap(), 1);
+}
+
+#[test]
+fn right_answer_shows_cards_and_unlocks_the_password_in_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = new_app(dir.path());
+    let jdoe = app
+        .store
+        .search_customers(
+            &CustomerQuery {
+                logon: "jdoe".into(),
+                ..Default::default()
+            },
+            1,
+        )
+        .unwrap()[0]
+        .id;
+    let answer = {
+        let all: serde_json::Value =
+            serde_json::from_str(include_str!("../assets/customers.json")).unwrap();
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["logon_id"] == "jdoe")
+            .unwrap()["challenge_answer"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    app.update(Action::PickCustomer(jdoe));
+    app.handle_key(key(KeyCode::F(3)));
+    app.settle();
+    app.handle_key(ctrl('y'));
+    type_text(&mut app, &format!("  {}  ", answer.to_uppercase()));
+    app.handle_key(key(KeyCode::Enter));
+    app.settle();
+    let s = screen(&app);
+    assert!(
+        s.contains("ending"),
+        "cards shown after the right answer:\n{s}"
+    );
+    assert_eq!(app.store.challenge_failures(jdoe).unwrap(), 0);
+    // Edit: answered already on this visit, so the password can be typed.
+    app.handle_key(key(KeyCode::Enter));
+    app.settle();
+    let s = screen(&app);
+    assert!(s.contains("Edit customer jdoe"), "{s}");
+    assert!(row_with(&s, "Confirm password").contains('_'), "{s}");
+    app.handle_key(key(KeyCode::Tab));
+    type_text(&mut app, "NewPass-2027");
+    app.handle_key(key(KeyCode::Tab));
+    type_text(&mut app, "NewPass-2027");
+    app.handle_key(ctrl('s'));
+    app.settle();
+    assert_eq!(app.step, Step::Catalog, "{}", screen(&app));
+    let d = app.store.load_customer_draft(jdoe).unwrap().unwrap();
+    assert_eq!(d.logon_id, "jdoe");
+}
+
+#[test]
+fn edit_without_the_challenge_keeps_password_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = new_app(dir.path());
+    let jdoe = app
+        .store
+        .search_customers(
+            &CustomerQuery {
+                logon: "jdoe".into(),
+                ..Default::default()
+            },
+            1,
+        )
+        .unwrap()[0]
+        .id;
+    app.update(Action::PickCustomer(jdoe));
+    app.handle_key(key(KeyCode::F(3)));
+    app.handle_key(key(KeyCode::Enter));
+    app.settle();
+    let s = screen(&app);
+    assert!(!s.contains("Confirm password"), "locked:\n{s}");
+    assert!(s.contains("^Y asks the challenge"), "{s}");
+    assert!(s.contains("^Y Change password"), "key bar: {s}");
+    // Editing the e-mail to something bad is named at the field on save.
+    for _ in 0..4 {
+        app.handle_key(key(KeyCode::Tab));
+    }
+    app.handle_key(ctrl('u'));
+    type_text(&mut app, "not-an-email");
+    app.handle_key(ctrl('s'));
+    app.settle();
+    let s = screen(&app);
+    assert_eq!(app.step, Step::Customer);
+    assert!(row_with(&s, "E-mail").contains("not-an-email"), "{s}");
+    assert!(row_with(&s, "E-mail").contains("needs an @"), "{s}");
+    // Esc cancels the edit: the stored record is untouched.
+    app.handle_key(key(KeyCode::Esc));
+    app.settle();
+    let d = app.store.load_customer_draft(jdoe).unwrap().unwrap();
+    assert!(d.email.contains('@'));
+    assert!(screen(&app).contains("Customer record"));
+}
+
+#[test]
+fn find_screen_offers_new_customer_and_a_picked_guest_can_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = new_app(dir.path());
+    assert!(screen(&app).contains("^N New customer"), "{}", screen(&app));
+    app.update(Action::StartGuest(guest_ref()));
+    place_card_order(&mut app);
+    let gid = app
+        .store
+        .search_customers(
+            &CustomerQuery {
+                last_name: "gasteh".into(),
+                ..Default::default()
+            },
+            1,
+        )
+        .unwrap()[0]
+        .id;
+    app.update(Action::PickCustomer(gid));
+    app.handle_key(key(KeyCode::F(3)));
+    app.settle();
+    let s = screen(&app);
+    assert!(s.contains("Register guest"), "{s}");
+    for v in ["greta.g", "Harbour-Light-9", "Harbour-Light-8"] {
+        type_text(&mut app, v);
+        app.handle_key(key(KeyCode::Tab));
+    }
+    type_text(&mut app, "Boat?");
+    app.handle_key(key(KeyCode::Tab));
+    type_text(&mut app, "Seaswallow");
+    app.handle_key(key(KeyCode::Enter));
+    app.settle();
+    let s = screen(&app);
+    assert!(
+        row_with(&s, "Confirm password").contains("passwords differ"),
+        "{s}"
+    );
+    // The focus went to the field to fix; everything typed is still there.
+    app.handle_key(ctrl('u'));
+    type_text(&mut app, "Harbour-Light-9");
+    app.handle_key(key(KeyCode::Enter));
+    app.settle();
+    assert_eq!(app.step, Step::Catalog, "{}", screen(&app));
+    let c = app.order.customer.clone().unwrap();
+    assert!(!c.guest);
+    assert_eq!(c.logon_id.as_deref(), Some("greta.g"));
+    assert_eq!(app.order.ship_tos[0].address.line1, "9 Harbour Rd");
+}
