@@ -79,11 +79,33 @@ pub fn run(mut app: App) -> Result<()> {
     }));
 
     let mut terminal = setup()?;
+    watch_for_hangup(Arc::clone(&stop));
     let result = event_loop(&mut terminal, &mut app, &stop);
     // Whatever ended the loop, the draft is saved before the process ends.
     app.save_draft();
     restore();
     result
+}
+
+/// crossterm's reader spins on a hung-up terminal instead of failing, so
+/// the event loop may never see the signal flag. A watchdog notices a
+/// signal or a terminal that is gone and, if the loop has not ended a
+/// second later, ends the process. Nothing is lost: the draft is saved on
+/// every change, and a submit is one transaction that either committed or
+/// will roll back.
+fn watch_for_hangup(stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_millis(500));
+        let gone = crossterm::terminal::size().is_err();
+        if gone {
+            stop.store(true, Ordering::Relaxed);
+        }
+        if stop.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_secs(1));
+            restore();
+            std::process::exit(if gone { 129 } else { 0 });
+        }
+    });
 }
 
 fn event_loop(
