@@ -385,7 +385,7 @@ fn a_guest_becomes_registered_keeping_addresses() {
             ..Default::default()
         },
     ] {
-        assert!(ids(&store, q.clone()).contains(&gid), "{q:?}");
+        assert!(ids(store, q.clone()).contains(&gid), "{q:?}");
     }
     // Converting twice is refused: it is no longer a guest.
     assert!(matches!(

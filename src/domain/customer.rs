@@ -222,7 +222,7 @@ impl CustomerDraft {
         let phone = self.phone.trim();
         let email = self.email.trim();
         if phone.is_empty() && email.is_empty() {
-            out.push((Field::Phone, "a phone or an e-mail, to reach them".into()));
+            out.push((Field::Phone, "give a phone or an e-mail".into()));
         }
         if !phone.is_empty() {
             if let Err(e) = check_phone(phone) {
@@ -324,7 +324,7 @@ pub fn check_logon(logon: &str) -> Result<(), String> {
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
     {
-        return Err("logon ID: letters, digits . _ - only".into());
+        return Err("use letters, digits . _ - only".into());
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod parts;
 pub mod planning;
 pub mod pricing;
 pub mod promotion;
+pub mod quote;
 pub mod secret;
 pub mod shipping;
 pub mod text;

@@ -115,9 +115,10 @@ impl Store {
             .optional()
     }
 
+    /// The active item with this id (None once it is no longer sold).
     pub fn item(&self, currency: Currency, id: i64) -> rusqlite::Result<Option<ItemRow>> {
         self.conn
-            .prepare_cached(&format!("{ITEM_SELECT} WHERE i.id = ?2"))?
+            .prepare_cached(&format!("{ITEM_SELECT} WHERE i.id = ?2 AND i.active = 1"))?
             .query_row(params![currency.code(), id], item_row)
             .optional()
     }

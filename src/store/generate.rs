@@ -2414,7 +2414,7 @@ fn generate_items(
         );
         if rng.bool() {
             description.push(' ');
-            description.push_str(*pick(&mut rng, CARE));
+            description.push_str(pick::<&str>(&mut rng, CARE));
         }
         if rng.u8(0..4) == 0 {
             description.push_str(&format!(" Weighs {weight} g."));

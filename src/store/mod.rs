@@ -14,6 +14,7 @@ pub mod generate;
 mod inventory;
 mod migrate;
 mod orders;
+mod quote;
 mod settings;
 
 pub use catalog::ItemRow;
@@ -21,7 +22,7 @@ pub use customer_records::SaveError;
 pub use customers::CustomerQuery;
 pub use customers::CustomerRow;
 pub use drafts::Draft;
-pub use orders::{PlacedOrder, SubmitError, SubmitInput, SubmitPart};
+pub use orders::{OrderSummary, PlacedOrder, SubmitError, SubmitInput, SubmitPart};
 
 use rusqlite::{Connection, OpenFlags};
 use std::fmt;

@@ -583,3 +583,62 @@ impl Store {
         Ok(Some(order))
     }
 }
+
+/// One of a customer's placed orders, for reorder and history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderSummary {
+    pub order_no: i64,
+    pub placed_at: String,
+    pub currency: String,
+    pub grand_total: String,
+    pub lines: i64,
+    pub status: String,
+}
+
+impl Store {
+    /// The customer's most recent orders, newest first.
+    pub fn recent_orders(
+        &self,
+        customer_id: i64,
+        limit: usize,
+    ) -> rusqlite::Result<Vec<OrderSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT o.order_no, o.placed_at, o.currency, o.grand_total,
+                    (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id), o.status
+             FROM orders o WHERE o.customer_id = ?1
+             ORDER BY o.placed_at DESC, o.order_no DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![customer_id, limit as i64], |r| {
+            Ok(OrderSummary {
+                order_no: r.get(0)?,
+                placed_at: r.get(1)?,
+                currency: r.get(2)?,
+                grand_total: r.get(3)?,
+                lines: r.get(4)?,
+                status: r.get(5)?,
+            })
+        })?;
+        rows.collect()
+    }
+
+    /// The lines of a placed order as (item id, SKU, name, quantity), for
+    /// copying into a new cart.
+    pub fn order_lines_for_reorder(
+        &self,
+        order_no: i64,
+    ) -> rusqlite::Result<Vec<(i64, String, String, u32)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.item_id, l.sku, l.name, l.quantity FROM order_lines l
+             JOIN orders o ON o.id = l.order_id WHERE o.order_no = ?1 ORDER BY l.line_no",
+        )?;
+        let rows = stmt.query_map([order_no], |r| {
+            Ok((
+                r.get(0)?,
+                crate::domain::text::clean(&r.get::<_, String>(1)?),
+                crate::domain::text::clean(&r.get::<_, String>(2)?),
+                r.get(3)?,
+            ))
+        })?;
+        rows.collect()
+    }
+}

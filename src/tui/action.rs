@@ -36,6 +36,13 @@ pub enum Action {
         item_id: i64,
         quantity: u32,
     },
+    /// Quick entry: a SKU as typed and a quantity.
+    AddSku {
+        sku: String,
+        quantity: u32,
+    },
+    /// Copies a placed order's lines into the cart at today's prices.
+    Reorder(i64),
     SetQuantity {
         line: usize,
         quantity: u32,

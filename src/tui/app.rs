@@ -7,13 +7,8 @@
 //! [`App::draw`], independent of the backend, so tests run the same code on
 //! ratatui's `TestBackend`.
 
-use crate::domain::availability::{allocate, LineAvailability};
-use crate::domain::money::Currency;
 use crate::domain::order::{Area, BackorderChoice, Line as OrderLine, Order};
-use crate::domain::parts::{split as split_parts, Part};
-use crate::domain::planning::{plan, Plan, PlannedShipment};
-use crate::domain::pricing::{price, Breakdown, PricingContext, ShipmentInput};
-use crate::domain::shipping::ShippingMethod;
+use crate::domain::quote::Quote;
 use crate::store::{PlacedOrder, Store, SubmitInput, SubmitPart};
 use crate::tui::action::Action;
 use crate::tui::keymap::{lookup, Binding, Cmd, Key};
@@ -25,7 +20,6 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
-use rust_decimal::Decimal;
 
 /// The read-only context screens see, built from the app's fields so a
 /// screen (another field) can be borrowed mutably beside it.
@@ -130,40 +124,6 @@ impl Step {
     }
 }
 
-/// What pricing and the screens need to know beyond the order itself.
-#[derive(Debug, Clone)]
-pub struct Quote {
-    /// For each line of the order: what ships now, what is backordered.
-    pub availability: Vec<LineAvailability>,
-    pub plan: Plan,
-    /// The orders submit would place, each priced on its own.
-    pub parts: Vec<(Part, Breakdown)>,
-    /// The whole cart priced as one order (the cart's line totals).
-    pub breakdown: Breakdown,
-    /// Methods with a rate in the order's currency.
-    pub methods: Vec<ShippingMethod>,
-}
-
-impl Quote {
-    fn empty(currency: Currency) -> Quote {
-        Quote {
-            availability: Vec::new(),
-            plan: Plan::default(),
-            parts: Vec::new(),
-            breakdown: price(
-                &Order::new(String::new(), currency),
-                &PricingContext::default(),
-            ),
-            methods: Vec::new(),
-        }
-    }
-
-    /// What the customer pays across all parts.
-    pub fn total(&self) -> Decimal {
-        self.parts.iter().map(|(_, b)| b.grand_total).sum()
-    }
-}
-
 enum Overlay {
     Help,
     ConfirmQuit,
@@ -183,7 +143,7 @@ fn global_bindings() -> Vec<(Binding, GlobalCmd)> {
     out.push((
         Binding::new(
             &[Key::plain(KeyCode::F(1)), Key::ctrl('o')],
-            "Help (also ? outside text fields)",
+            "Help (also ? outside fields)",
             Cmd::Enter,
         ),
         GlobalCmd::Help,
@@ -524,6 +484,20 @@ impl App {
                 Ok(None) => self.error("that item is no longer sold"),
                 Err(e) => self.error(format!("could not load the item: {e}")),
             },
+            Action::AddSku { sku, quantity } => {
+                match self.store.item_by_sku(self.order.currency, &sku) {
+                    Ok(Some(item)) => self.update(Action::AddItem {
+                        item_id: item.id,
+                        quantity,
+                    }),
+                    Ok(None) => self.error(format!(
+                        "no item with SKU '{}'",
+                        crate::domain::text::clean(&sku)
+                    )),
+                    Err(e) => self.error(format!("could not look up the SKU: {e}")),
+                }
+            }
+            Action::Reorder(order_no) => self.reorder(order_no),
             Action::SetQuantity { line, quantity } => {
                 if let Some(l) = self.order.lines.get_mut(line) {
                     l.quantity = quantity;
@@ -626,6 +600,51 @@ impl App {
         self.revision += 1;
     }
 
+    /// Copies a placed order's lines at today's prices; items no longer
+    /// sold (or not priced in this currency) are named and left out.
+    fn reorder(&mut self, order_no: i64) {
+        let lines = match self.store.order_lines_for_reorder(order_no) {
+            Ok(l) => l,
+            Err(e) => return self.error(format!("could not read order {order_no}: {e}")),
+        };
+        let mut added = 0;
+        let mut skipped = Vec::new();
+        for (item_id, sku, _, quantity) in lines {
+            match self.store.item(self.order.currency, item_id) {
+                Ok(Some(item)) if item.price.is_some() => {
+                    let line = OrderLine {
+                        item_id,
+                        sku: item.sku.clone(),
+                        name: item.name.clone(),
+                        quantity,
+                        unit_price: item.price.unwrap_or_default(),
+                        weight_grams: item.weight_grams,
+                        taxable: item.taxable,
+                        ship_to: 0,
+                    };
+                    match self.order.add_line(line) {
+                        Ok(()) => added += 1,
+                        Err(_) => skipped.push(sku),
+                    }
+                }
+                _ => skipped.push(sku),
+            }
+        }
+        if added > 0 {
+            self.changed();
+        }
+        if skipped.is_empty() {
+            self.status(format!(
+                "Copied {added} lines of order {order_no} at today's prices."
+            ));
+        } else {
+            self.error(format!(
+                "Copied {added} lines of order {order_no}; not sold any more, left out: {}",
+                skipped.join(", ")
+            ));
+        }
+    }
+
     /// Prices of lines follow the order's currency (after a customer change).
     fn reprice_lines(&mut self) {
         let currency = self.order.currency;
@@ -684,8 +703,8 @@ impl App {
                     .unwrap_or(code)
             })
             .collect();
-        // Price and availability as the operator sees them now.
-        self.settle();
+        // Submit with the quote the operator was last shown: if stock moved
+        // since, the store's re-check refuses and the screen shows the change.
         let input = SubmitInput {
             order: &self.order,
             seen: &self.quote.availability,
@@ -755,66 +774,10 @@ impl App {
     }
 
     fn quote_now(&mut self) {
-        match self.compute_quote() {
+        match self.store.quote(&self.order, self.today) {
             Ok(q) => self.quote = q,
             Err(e) => self.error(format!("could not price the order: {e}")),
         }
-    }
-
-    /// Availability, the shipment plan, the parts and their prices: all
-    /// from the store's current figures and the pure domain functions.
-    fn compute_quote(&self) -> rusqlite::Result<Quote> {
-        let order = &self.order;
-        let methods = self.store.shipping_methods(order.currency)?;
-        let ids: Vec<i64> = order.lines.iter().map(|l| l.item_id).collect();
-        let stock = self.store.item_stock(&ids)?;
-        let lines: Vec<(i64, u32)> = order
-            .lines
-            .iter()
-            .map(|l| (l.item_id, l.quantity))
-            .collect();
-        let availability = allocate(&lines, &stock);
-        let plan = plan(order, &availability, self.today);
-        let mut base = PricingContext {
-            today: self.today,
-            ..PricingContext::default()
-        };
-        for s in &order.ship_tos {
-            let rate = s
-                .method
-                .as_ref()
-                .and_then(|code| methods.iter().find(|m| &m.code == code))
-                .map(|m| m.rate.clone());
-            base.ship_to_rates.push(rate);
-            base.ship_to_tax
-                .push(self.store.tax_rate(&s.address.country, &s.address.region)?);
-        }
-        let with_shipments = |shipments: &[PlannedShipment]| PricingContext {
-            shipments: Some(
-                shipments
-                    .iter()
-                    .map(|s| ShipmentInput {
-                        ship_to: s.ship_to,
-                        lines: s.lines.clone(),
-                    })
-                    .collect(),
-            ),
-            ..base.clone()
-        };
-        let parts = split_parts(order, &availability, &plan)
-            .into_iter()
-            .map(|part| {
-                let b = price(&part.order, &with_shipments(&part.shipments));
-                (part, b)
-            })
-            .collect();
-        Ok(Quote {
-            breakdown: price(order, &with_shipments(&plan.shipments)),
-            availability,
-            plan,
-            parts,
-            methods,
-        })
     }
 
     pub fn draw(&self, f: &mut Frame) {

@@ -1,9 +1,12 @@
-//! Step 4, cart: lines with quantity, unit price, discount and line total;
-//! change a quantity in place, remove a line, put the last removal back.
+//! Step 4, cart: lines with quantity, unit price, discount and line total.
+//! Quick entry (a SKU and a quantity, Enter adds), change a quantity in
+//! place, remove a line, put the last removal back, and reorder from the
+//! customer's recent orders.
 
 use super::{title, Ctx, Screen};
 use crate::domain::order::parse_quantity;
 use crate::domain::text::fit;
+use crate::store::OrderSummary;
 use crate::tui::action::Action;
 use crate::tui::keymap::{list_moves, Binding, Cmd, Key};
 use crate::tui::widgets::list::{row_style, ListState};
@@ -13,48 +16,110 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::Frame;
 
-#[derive(Default)]
+enum Mode {
+    /// Quick entry fields have the keys; arrows move through the lines.
+    Lines,
+    /// Changing the selected line's quantity.
+    Quantity(TextField),
+    /// Picking one of the customer's recent orders to copy.
+    Reorder(Vec<OrderSummary>, ListState),
+}
+
 pub struct Cart {
     list: ListState,
-    /// The quantity being edited for the selected line.
-    editing: Option<TextField>,
+    sku: TextField,
+    quantity: TextField,
+    /// 0: SKU field, 1: quantity field.
+    focus: usize,
+    mode: Mode,
+}
+
+impl Default for Cart {
+    fn default() -> Self {
+        let mut quantity = TextField::new("Qty", 5);
+        quantity.set("1");
+        Cart {
+            list: ListState::default(),
+            sku: TextField::new("SKU", 30),
+            quantity,
+            focus: 0,
+            mode: Mode::Lines,
+        }
+    }
+}
+
+impl Cart {
+    fn quick_entry_empty(&self) -> bool {
+        self.sku.value().trim().is_empty()
+    }
+
+    fn focused(&mut self) -> &mut TextField {
+        if self.focus == 0 {
+            &mut self.sku
+        } else {
+            &mut self.quantity
+        }
+    }
 }
 
 impl Screen for Cart {
-    fn bindings(&self, _ctx: &Ctx) -> Vec<Binding> {
-        if self.editing.is_some() {
-            return vec![
+    fn bindings(&self, ctx: &Ctx) -> Vec<Binding> {
+        match &self.mode {
+            Mode::Quantity(_) => vec![
                 Binding::new(&[Key::plain(KeyCode::Enter)], "Set quantity", Cmd::Enter),
                 Binding::new(&[Key::plain(KeyCode::Esc)], "Cancel", Cmd::Back),
-            ];
+            ],
+            Mode::Reorder(..) => {
+                let mut b = vec![
+                    Binding::new(&[Key::plain(KeyCode::Enter)], "Copy its lines", Cmd::Enter),
+                    Binding::new(&[Key::plain(KeyCode::Esc)], "Back", Cmd::Back),
+                ];
+                b.extend(list_moves());
+                b
+            }
+            Mode::Lines => {
+                let mut b = if self.quick_entry_empty() {
+                    vec![
+                        Binding::new(&[Key::plain(KeyCode::Enter)], "Change qty", Cmd::Edit),
+                        Binding::new(&[Key::plain(KeyCode::Delete)], "Remove", Cmd::Remove),
+                    ]
+                } else {
+                    vec![Binding::new(
+                        &[Key::plain(KeyCode::Enter)],
+                        "Add SKU",
+                        Cmd::Enter,
+                    )]
+                };
+                b.push(Binding::new(&[Key::ctrl('u')], "Undo remove", Cmd::Undo));
+                if ctx
+                    .order
+                    .customer
+                    .as_ref()
+                    .is_some_and(|c| c.id.is_some() && !c.guest)
+                {
+                    b.push(Binding::new(&[Key::ctrl('b')], "Reorder", Cmd::Toggle));
+                }
+                b.push(
+                    Binding::new(&[Key::plain(KeyCode::Tab)], "SKU/Qty", Cmd::NextField)
+                        .help_only(),
+                );
+                b.push(
+                    Binding::new(&[Key::plain(KeyCode::BackTab)], "SKU/Qty", Cmd::PrevField)
+                        .help_only(),
+                );
+                b.extend(list_moves());
+                b
+            }
         }
-        let mut b = vec![
-            Binding::new(&[Key::plain(KeyCode::Enter)], "Change qty", Cmd::Edit),
-            Binding::new(&[Key::plain(KeyCode::Delete)], "Remove", Cmd::Remove),
-            Binding::new(&[Key::ctrl('u')], "Undo remove", Cmd::Undo),
-        ];
-        b.extend(list_moves());
-        b
     }
 
     fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
         let lines = &ctx.order.lines;
-        match cmd {
-            Cmd::Edit => {
-                if let Some(l) = lines.get(self.list.selected) {
-                    let mut field = TextField::new("Quantity", 5);
-                    field.set(&l.quantity.to_string());
-                    self.editing = Some(field);
-                }
-                vec![]
-            }
-            Cmd::Enter => {
-                let Some(field) = &mut self.editing else {
-                    return vec![];
-                };
-                match parse_quantity(field.value()) {
+        match &mut self.mode {
+            Mode::Quantity(field) => match cmd {
+                Cmd::Enter => match parse_quantity(field.value()) {
                     Ok(q) => {
-                        self.editing = None;
+                        self.mode = Mode::Lines;
                         vec![Action::SetQuantity {
                             line: self.list.selected,
                             quantity: q,
@@ -64,62 +129,159 @@ impl Screen for Cart {
                         field.error = Some(e);
                         vec![]
                     }
-                }
-            }
-            Cmd::Back => {
-                self.editing = None;
-                vec![]
-            }
-            Cmd::Remove => {
-                if self.list.selected < lines.len() {
-                    let i = self.list.selected;
-                    self.list.clamp(lines.len().saturating_sub(1));
-                    vec![Action::RemoveLine(i)]
-                } else {
+                },
+                Cmd::Back => {
+                    self.mode = Mode::Lines;
                     vec![]
                 }
-            }
-            Cmd::Undo => vec![Action::UndoRemove],
-            Cmd::Up => {
-                self.list.up();
-                vec![]
-            }
-            Cmd::Down => {
-                self.list.down(lines.len());
-                vec![]
-            }
-            Cmd::PageUp => {
-                self.list.page_up(10);
-                vec![]
-            }
-            Cmd::PageDown => {
-                self.list.page_down(lines.len(), 10);
-                vec![]
-            }
-            _ => vec![],
+                _ => vec![],
+            },
+            Mode::Reorder(orders, list) => match cmd {
+                Cmd::Enter => {
+                    let action = orders
+                        .get(list.selected)
+                        .map(|o| Action::Reorder(o.order_no));
+                    self.mode = Mode::Lines;
+                    action.into_iter().collect()
+                }
+                Cmd::Back => {
+                    self.mode = Mode::Lines;
+                    vec![]
+                }
+                Cmd::Up => {
+                    list.up();
+                    vec![]
+                }
+                Cmd::Down => {
+                    list.down(orders.len());
+                    vec![]
+                }
+                _ => vec![],
+            },
+            Mode::Lines => match cmd {
+                Cmd::Enter => {
+                    if ctx.order.customer.is_none() {
+                        return vec![Action::Error(
+                            "pick the customer first (F2): prices follow their currency".into(),
+                        )];
+                    }
+                    let sku = self.sku.value().trim().to_string();
+                    // An unknown SKU is named at the field and stays there to fix.
+                    match ctx.store.item_by_sku(ctx.order.currency, &sku) {
+                        Ok(Some(_)) => {}
+                        Ok(None) => {
+                            self.sku.error = Some(format!("no item with SKU '{sku}'"));
+                            self.focus = 0;
+                            return vec![];
+                        }
+                        Err(e) => {
+                            return vec![Action::Error(format!("could not look up the SKU: {e}"))]
+                        }
+                    }
+                    match parse_quantity(self.quantity.value()) {
+                        Ok(q) => {
+                            self.sku.clear();
+                            self.quantity.set("1");
+                            self.focus = 0;
+                            vec![Action::AddSku { sku, quantity: q }]
+                        }
+                        Err(e) => {
+                            self.quantity.error = Some(e);
+                            self.focus = 1;
+                            vec![]
+                        }
+                    }
+                }
+                Cmd::Edit => {
+                    if let Some(l) = lines.get(self.list.selected) {
+                        let mut field = TextField::new("Quantity", 5);
+                        field.set(&l.quantity.to_string());
+                        self.mode = Mode::Quantity(field);
+                    }
+                    vec![]
+                }
+                Cmd::Remove => {
+                    if self.list.selected < lines.len() {
+                        let i = self.list.selected;
+                        self.list.clamp(lines.len().saturating_sub(1));
+                        vec![Action::RemoveLine(i)]
+                    } else {
+                        vec![]
+                    }
+                }
+                Cmd::Undo => vec![Action::UndoRemove],
+                Cmd::Toggle => {
+                    let Some(id) = ctx.order.customer.as_ref().and_then(|c| c.id) else {
+                        return vec![];
+                    };
+                    match ctx.store.recent_orders(id, 15) {
+                        Ok(orders) if orders.is_empty() => {
+                            vec![Action::Status(
+                                "No earlier orders for this customer.".into(),
+                            )]
+                        }
+                        Ok(orders) => {
+                            self.mode = Mode::Reorder(orders, ListState::default());
+                            vec![]
+                        }
+                        Err(e) => {
+                            vec![Action::Error(format!("could not read earlier orders: {e}"))]
+                        }
+                    }
+                }
+                Cmd::NextField | Cmd::PrevField => {
+                    self.focus = 1 - self.focus;
+                    vec![]
+                }
+                Cmd::Up => {
+                    self.list.up();
+                    vec![]
+                }
+                Cmd::Down => {
+                    self.list.down(lines.len());
+                    vec![]
+                }
+                Cmd::PageUp => {
+                    self.list.page_up(10);
+                    vec![]
+                }
+                Cmd::PageDown => {
+                    self.list.page_down(lines.len(), 10);
+                    vec![]
+                }
+                _ => vec![],
+            },
         }
     }
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
-        if let Some(f) = &mut self.editing {
-            f.handle_key(key);
+        match &mut self.mode {
+            Mode::Quantity(f) => {
+                f.handle_key(key);
+            }
+            Mode::Lines => {
+                self.focused().handle_key(key);
+            }
+            Mode::Reorder(..) => {}
         }
         vec![]
     }
 
     fn paste(&mut self, text: &str, _ctx: &Ctx) -> Vec<Action> {
-        if let Some(f) = &mut self.editing {
-            f.insert(text);
+        match &mut self.mode {
+            Mode::Quantity(f) => f.insert(text),
+            Mode::Lines => self.focused().insert(text),
+            Mode::Reorder(..) => {}
         }
         vec![]
     }
 
     fn typing(&self) -> bool {
-        self.editing.is_some()
+        !matches!(self.mode, Mode::Reorder(..))
     }
 
     fn enter(&mut self, ctx: &Ctx) {
-        self.editing = None;
+        self.mode = Mode::Lines;
         self.list.clamp(ctx.order.lines.len());
     }
 
@@ -127,10 +289,27 @@ impl Screen for Cart {
         let theme = ctx.theme;
         let cur = ctx.order.currency;
         let b = &ctx.quote.breakdown;
+        let row = |y: u16| Rect::new(area.x, y, area.width, 1);
+        let n = ctx.order.lines.len();
         title(
             f,
             area,
-            &format!("Cart — {} lines, {cur}", ctx.order.lines.len()),
+            &format!("Cart — {n} line{}, {cur}", if n == 1 { "" } else { "s" }),
+            theme,
+        );
+        let quick = matches!(self.mode, Mode::Lines);
+        self.sku.draw(
+            f,
+            Rect::new(area.x, area.y + 1, 44, 1),
+            6,
+            quick && self.focus == 0,
+            theme,
+        );
+        self.quantity.draw(
+            f,
+            Rect::new(area.x + 46, area.y + 1, area.width - 46, 1),
+            6,
+            quick && self.focus == 1,
             theme,
         );
         f.render_widget(
@@ -141,10 +320,41 @@ impl Screen for Cart {
                 ),
                 theme.label(),
             ),
-            Rect::new(area.x, area.y + 1, area.width, 1),
+            row(area.y + 2),
         );
-        let top = area.y + 2;
-        let height = area.bottom().saturating_sub(top + 3) as usize;
+        let top = area.y + 3;
+        if let Mode::Reorder(orders, list) = &self.mode {
+            f.render_widget(
+                Line::styled(
+                    "Earlier orders — Enter copies one at today's prices",
+                    theme.title(),
+                ),
+                row(top),
+            );
+            for (i, o) in orders
+                .iter()
+                .enumerate()
+                .take(area.bottom().saturating_sub(top + 1) as usize)
+            {
+                let (marker, style) = row_style(i == list.selected, theme);
+                f.render_widget(
+                    Line::styled(
+                        format!(
+                            "{marker}{:<8} {:<20} {:>3} lines {:>12} {}",
+                            o.order_no,
+                            o.placed_at.replace('T', " ").trim_end_matches('Z'),
+                            o.lines,
+                            o.grand_total,
+                            o.currency
+                        ),
+                        style,
+                    ),
+                    row(top + 1 + i as u16),
+                );
+            }
+            return;
+        }
+        let height = area.bottom().saturating_sub(top + 2) as usize;
         let from = self.list.visible_from(height);
         for (i, l) in ctx.order.lines.iter().enumerate().skip(from).take(height) {
             let (marker, style) = row_style(i == self.list.selected, theme);
@@ -154,19 +364,22 @@ impl Screen for Cart {
                 fit(&l.sku, 12),
                 fit(&l.name, 24),
                 l.quantity,
-                cur.format(l.unit_price),
+                cur.format(amounts.map(|a| a.unit_price).unwrap_or(l.unit_price)),
                 amounts.map(|a| cur.format(a.discount)).unwrap_or_default(),
                 amounts.map(|a| cur.format(a.total)).unwrap_or_default(),
             );
             f.render_widget(
                 Line::styled(fit(&text, area.width as usize), style),
-                Rect::new(area.x, top + (i - from) as u16, area.width, 1),
+                row(top + (i - from) as u16),
             );
         }
         if ctx.order.lines.is_empty() {
             f.render_widget(
-                Line::styled("  The cart is empty: F4 opens the catalog.", theme.warn()),
-                Rect::new(area.x, top, area.width, 1),
+                Line::styled(
+                    "  The cart is empty: type a SKU above, or F4 opens the catalog.",
+                    theme.warn(),
+                ),
+                row(top),
             );
         }
         f.render_widget(
@@ -174,16 +387,10 @@ impl Screen for Cart {
                 format!("{:>66} {:>12}", "Merchandise", cur.format(b.merchandise)),
                 theme.title(),
             ),
-            Rect::new(area.x, area.bottom() - 2, area.width, 1),
+            row(area.bottom() - 2),
         );
-        if let Some(field) = &self.editing {
-            field.draw(
-                f,
-                Rect::new(area.x, area.bottom() - 1, area.width, 1),
-                12,
-                true,
-                theme,
-            );
+        if let Mode::Quantity(field) = &self.mode {
+            field.draw(f, row(area.bottom() - 1), 12, true, theme);
         }
     }
 }

@@ -2,6 +2,7 @@
 //! each row shows the price in the order's currency and availability now.
 
 use super::{title, Ctx, Screen};
+use crate::domain::availability::allocate;
 use crate::domain::order::parse_quantity;
 use crate::domain::text::fit;
 use crate::store::ItemRow;
@@ -9,10 +10,12 @@ use crate::tui::action::Action;
 use crate::tui::keymap::{field_moves, list_moves, Binding, Cmd, Key};
 use crate::tui::widgets::list::{row_style, ListState};
 use crate::tui::widgets::text_field::TextField;
+use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::Frame;
+use std::collections::HashMap;
 
 const LIMIT: usize = 100;
 
@@ -22,6 +25,8 @@ pub struct Catalog {
     /// 0: search field, 1: quantity field.
     focus: usize,
     results: Vec<ItemRow>,
+    /// For items out of stock: when one more would arrive.
+    dues: HashMap<i64, Option<NaiveDate>>,
     list: ListState,
     searched: Option<(String, crate::domain::money::Currency)>,
 }
@@ -35,16 +40,18 @@ impl Default for Catalog {
             quantity,
             focus: 0,
             results: Vec::new(),
+            dues: HashMap::new(),
             list: ListState::default(),
             searched: None,
         }
     }
 }
 
-/// "in stock", "3 available", or the backorder and its date.
-pub fn availability_text(item: &ItemRow) -> String {
+/// "in stock", "3 available", or the backorder and the date one more
+/// would be due (after the backorders already placed take their receipts).
+pub fn availability_text(item: &ItemRow, due: Option<NaiveDate>) -> String {
     match item.available() {
-        0 => match item.next_due {
+        0 => match due {
             Some(d) => format!("backorder, due {d}"),
             None => "backorder, date unknown".into(),
         },
@@ -147,6 +154,11 @@ impl Screen for Catalog {
         true
     }
 
+    /// Coming back to the catalog re-reads stock (others may have sold it).
+    fn enter(&mut self, _ctx: &Ctx) {
+        self.searched = None;
+    }
+
     fn refresh(&mut self, ctx: &Ctx) -> Result<(), String> {
         let key = (self.search.value().to_string(), ctx.order.currency);
         if self.searched.as_ref() == Some(&key) {
@@ -156,6 +168,25 @@ impl Screen for Catalog {
             .store
             .search_items(key.1, &key.0, LIMIT)
             .map_err(|e| format!("catalog search failed: {e}"))?;
+        let out: Vec<i64> = self
+            .results
+            .iter()
+            .filter(|i| i.available() == 0)
+            .map(|i| i.id)
+            .collect();
+        let stock = ctx
+            .store
+            .item_stock(&out)
+            .map_err(|e| format!("stock lookup failed: {e}"))?;
+        self.dues = out
+            .iter()
+            .map(|id| {
+                (
+                    *id,
+                    allocate(&[(*id, 1)], &stock).first().and_then(|a| a.due),
+                )
+            })
+            .collect();
         self.list = ListState::default();
         self.searched = Some(key);
         Ok(())
@@ -183,7 +214,7 @@ impl Screen for Catalog {
         f.render_widget(
             Line::styled(
                 format!(
-                    "  {:<12} {:<32} {:>12}  {}",
+                    "  {:<12} {:<26} {:>11}  {}",
                     "SKU", "Item", "Price", "Availability"
                 ),
                 theme.label(),
@@ -199,11 +230,11 @@ impl Screen for Catalog {
                 .map(|p| cur.format(p))
                 .unwrap_or_else(|| "not sold".into());
             let text = format!(
-                "{marker}{:<12} {:<32} {:>12}  {}",
+                "{marker}{:<12} {:<26} {:>11}  {}",
                 fit(&item.sku, 12),
-                fit(&item.name, 32),
+                fit(&item.name, 26),
                 price,
-                availability_text(item)
+                availability_text(item, self.dues.get(&item.id).copied().flatten())
             );
             f.render_widget(
                 Line::styled(fit(&text, area.width as usize), style),

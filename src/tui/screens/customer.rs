@@ -41,8 +41,8 @@ const POSTAL: usize = 8;
 const COUNTRY: usize = 9;
 
 /// Label column and value box of the record form; messages go right of it.
-const LABEL_W: u16 = 19;
-const BOX_W: u16 = 26;
+const LABEL_W: u16 = 20;
+const BOX_W: u16 = 25;
 
 /// The record's text fields, in the order of `Record::text`.
 const MAIN_TEXT: [(Field, &str, usize, bool); 9] = [

@@ -14,9 +14,10 @@ mod payment;
 mod review;
 
 use crate::domain::order::Order;
+use crate::domain::quote::Quote;
 use crate::store::{PlacedOrder, Store};
 use crate::tui::action::Action;
-use crate::tui::app::{Quote, Step};
+use crate::tui::app::Step;
 use crate::tui::keymap::{Binding, Cmd};
 use crate::tui::theme::Theme;
 use chrono::NaiveDate;

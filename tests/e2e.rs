@@ -1,0 +1,395 @@
+//! End to end: the real binary in a pseudo-terminal, its output rebuilt
+//! into a screen by a terminal emulator (vt100), keys sent as a terminal
+//! sends them. Asserts on what the operator would see and on the database.
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+const CARD: &str = "4111111111111111";
+
+const F2: &str = "\x1bOQ";
+const F6: &str = "\x1b[17~";
+const F7: &str = "\x1b[18~";
+const F9: &str = "\x1b[20~";
+const ENTER: &str = "\r";
+const TAB: &str = "\t";
+const DOWN: &str = "\x1b[B";
+
+struct Term {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    master: Box<dyn MasterPty + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    /// Set when the terminal's output ended (the program closed it).
+    eof: Arc<AtomicBool>,
+    reader: Option<JoinHandle<()>>,
+}
+
+impl Term {
+    /// Starts orderdesk on `db` in a `cols`x`rows` terminal.
+    fn spawn(db: &Path, rows: u16, cols: u16, env: &[(&str, &str)]) -> Term {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_orderdesk"));
+        cmd.arg("--db");
+        cmd.arg(db);
+        cmd.arg("--operator");
+        cmd.arg("e2e");
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        if let Some(dir) = db.parent() {
+            cmd.cwd(dir);
+        }
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        // Our copy of the slave must go, or the output never ends.
+        drop(pair.slave);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let eof = Arc::new(AtomicBool::new(false));
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let reader = {
+            let parser = Arc::clone(&parser);
+            let eof = Arc::clone(&eof);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                loop {
+                    match reader.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => parser.lock().unwrap().process(&buf[..n]),
+                    }
+                }
+                eof.store(true, Ordering::SeqCst);
+            })
+        };
+        let writer = pair.master.take_writer().unwrap();
+        Term {
+            parser,
+            writer,
+            master: pair.master,
+            child,
+            eof,
+            reader: Some(reader),
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `text`; returns the screen.
+    fn wait_for(&self, text: &str, timeout: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.contents();
+            if screen.contains(text) {
+                return screen;
+            }
+            if start.elapsed() > timeout {
+                panic!("timed out waiting for {text:?}; the screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Esc alone: a pause after it so it is not read as the start of a
+    /// longer escape sequence.
+    fn esc(&mut self) {
+        self.send("\x1b");
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    /// Waits for the program to end and its output to close.
+    fn wait_exit(&mut self, timeout: Duration) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // The output ends once the process and its terminal are gone.
+                while !self.eof.load(Ordering::SeqCst) {
+                    assert!(start.elapsed() < timeout, "output did not end");
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                if let Some(r) = self.reader.take() {
+                    r.join().unwrap();
+                }
+                return status;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "the program did not exit; the screen:\n{}",
+                self.contents()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn resize(&mut self, rows: u16, cols: u16) {
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.process_id().expect("child pid")
+    }
+}
+
+impl Drop for Term {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn fresh_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("o.db");
+    (dir, path)
+}
+
+/// From the find screen: search a last name, move down `downs` rows, pick.
+fn pick_customer(t: &mut Term, last: &str, expect: &str, downs: usize) {
+    t.wait_for("Find customer", TIMEOUT);
+    t.send(last);
+    t.wait_for(&format!("> {expect}"), TIMEOUT);
+    for _ in 0..downs {
+        t.send(DOWN);
+    }
+    t.send(ENTER);
+    t.wait_for("Catalog — prices in", TIMEOUT);
+}
+
+fn add_item(t: &mut Term, search: &str) {
+    t.send(search);
+    t.wait_for(&format!("> {search}"), TIMEOUT);
+    t.send(ENTER);
+    t.wait_for(&format!("Added 1 x {search}"), TIMEOUT);
+}
+
+#[test]
+fn places_a_card_order_by_keys() {
+    let (dir, db) = fresh_db();
+    let mut t = Term::spawn(&db, 24, 80, &[]);
+    t.wait_for("op e2e", TIMEOUT);
+    // "smi" lists the three Smiths; Down picks the second, Maria.
+    t.send("smi");
+    t.wait_for("3 matches", TIMEOUT);
+    t.wait_for("> Smith, John", TIMEOUT);
+    t.send(DOWN);
+    t.wait_for("> Smith, Maria", TIMEOUT);
+    t.send(ENTER);
+    t.wait_for("Catalog — prices in USD", TIMEOUT);
+    t.wait_for("Maria Smith (USD)", TIMEOUT);
+
+    add_item(&mut t, "TNT-2001");
+
+    t.send(F6);
+    t.wait_for("Fulfillment", TIMEOUT);
+    t.send(ENTER);
+    t.wait_for("Method for ship-to 1", TIMEOUT);
+    t.send(ENTER);
+    t.wait_for("GROUND", TIMEOUT);
+
+    t.send(F7);
+    t.wait_for("Billing and payment", TIMEOUT);
+    t.send(ENTER);
+    t.wait_for("Card number", TIMEOUT);
+    t.send(CARD);
+    t.send(TAB);
+    t.send("12/30");
+    t.send(TAB);
+    t.send("123");
+    t.wait_for("•••", TIMEOUT);
+    t.send(ENTER);
+    let s = t.wait_for("Payment: VISA ending 1111, exp 12/30", TIMEOUT);
+    assert!(!s.contains(CARD), "{s}");
+
+    t.send(F9);
+    let s = t.wait_for("Review — read it back", TIMEOUT);
+    assert!(s.contains("Customer  Maria Smith"), "{s}");
+    assert!(s.contains("TNT-2001"), "{s}");
+    assert!(!s.contains("! "), "nothing missing: {s}");
+    t.send(ENTER);
+    let s = t.wait_for("Order number", TIMEOUT);
+    assert!(!s.contains(CARD), "{s}");
+    let order_no: i64 = s
+        .lines()
+        .find_map(|l| {
+            l.split_once("Order number")
+                .map(|(_, rest)| rest.to_string())
+        })
+        .and_then(|rest| {
+            let digits: String = rest
+                .trim_start()
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        })
+        .unwrap_or_else(|| panic!("no order number on screen:\n{s}"));
+
+    // Quit (Ctrl+C, then y): the terminal is restored and the exit is clean.
+    t.send("\x03");
+    t.wait_for("Quit orderdesk?", TIMEOUT);
+    t.send("y");
+    let status = t.wait_exit(TIMEOUT);
+    assert!(status.success(), "{status:?}");
+    assert!(!t.parser.lock().unwrap().screen().alternate_screen());
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let orders: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM orders WHERE order_no = ?1",
+            [order_no],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(orders, 1);
+    let (last4, brand, operator): (String, String, String) = conn
+        .query_row(
+            "SELECT p.last4, p.brand, o.operator FROM payments p JOIN orders o ON o.id = p.order_id
+             WHERE o.order_no = ?1",
+            [order_no],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(last4, "1111");
+    assert_eq!(brand, "VISA");
+    assert_eq!(operator, "e2e");
+    let reserved: i64 = conn
+        .query_row(
+            "SELECT v.reserved FROM inventory v JOIN items i ON i.id = v.item_id WHERE i.sku = 'TNT-2001'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(reserved, 1);
+    drop(conn);
+    // The full number is in no file: database, WAL or anything else.
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            !bytes.windows(CARD.len()).any(|w| w == CARD.as_bytes()),
+            "card number in {}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn hangup_mid_order_keeps_the_draft_for_the_next_start() {
+    let (_dir, db) = fresh_db();
+    let mut t = Term::spawn(&db, 24, 80, &[]);
+    pick_customer(&mut t, "doe", "Doe, Jane", 0);
+    add_item(&mut t, "TNT-2001");
+
+    let pid = t.pid().to_string();
+    // The shell's own `kill`: no procps needed on a bare machine.
+    let killed = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -HUP {pid}")])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    t.wait_exit(TIMEOUT);
+    // The terminal was put back (alternate screen left) on the way out.
+    assert!(!t.parser.lock().unwrap().screen().alternate_screen());
+    drop(t);
+
+    let mut t = Term::spawn(&db, 24, 80, &[]);
+    let s = t.wait_for("Resume your draft?", TIMEOUT);
+    assert!(s.contains("Jane Doe, 1 line"), "{s}");
+    t.send(ENTER);
+    let s = t.wait_for("Resumed: Jane Doe, 1 line", TIMEOUT);
+    assert!(s.contains("Customer  Jane Doe"), "{s}");
+    assert!(s.contains("TNT-2001"), "{s}");
+    assert!(s.contains("Ridgeline 2-Person Tent"), "{s}");
+}
+
+#[test]
+fn no_color_still_marks_the_selection() {
+    let (_dir, db) = fresh_db();
+    let mut t = Term::spawn(&db, 24, 80, &[("NO_COLOR", "1"), ("TERM", "vt100")]);
+    t.wait_for("Find customer", TIMEOUT);
+    t.send("smi");
+    t.wait_for("3 matches", TIMEOUT);
+    t.send(DOWN);
+    t.wait_for("> Smith, Maria", TIMEOUT);
+    let parser = t.parser.lock().unwrap();
+    let screen = parser.screen();
+    let rows: Vec<String> = screen.rows(0, 80).collect();
+    let row = rows
+        .iter()
+        .position(|r| r.starts_with("> Smith, Maria"))
+        .expect("selected row marked with '> '") as u16;
+    let other = rows
+        .iter()
+        .position(|r| r.starts_with("  Smith, John"))
+        .expect("unselected row") as u16;
+    for col in 0..14 {
+        let cell = screen.cell(row, col).unwrap();
+        assert!(cell.inverse(), "col {col} of the selected row not inverse");
+        assert_eq!(
+            cell.fgcolor(),
+            vt100::Color::Default,
+            "colour with NO_COLOR"
+        );
+        assert_eq!(
+            cell.bgcolor(),
+            vt100::Color::Default,
+            "colour with NO_COLOR"
+        );
+        assert!(!screen.cell(other, col).unwrap().inverse());
+    }
+    drop(parser);
+    // Esc clears the search; F2 stays on find.
+    t.esc();
+    t.send(F2);
+    t.wait_for("recent customers", TIMEOUT);
+}
+
+#[test]
+fn small_window_asks_for_80x24_and_recovers_on_resize() {
+    let (_dir, db) = fresh_db();
+    let mut t = Term::spawn(&db, 20, 70, &[]);
+    t.wait_for("needs at least 80x24", TIMEOUT);
+    t.wait_for("this window is 70x20", TIMEOUT);
+    t.resize(24, 80);
+    let s = t.wait_for("Find customer", TIMEOUT);
+    assert!(!s.contains("needs at least"), "{s}");
+    t.wait_for("> Doe, Jane", TIMEOUT);
+    // And the console works at the new size.
+    t.send("smi");
+    t.wait_for("3 matches", TIMEOUT);
+}

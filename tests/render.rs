@@ -1,0 +1,796 @@
+//! Render tests of every screen at 80x24 on ratatui's TestBackend: the app
+//! is driven by key events exactly as the event loop drives it (a key, then
+//! `settle`), drawn, and the buffer read back as text.
+//!
+//! Whole screens are kept as insta snapshots (tests/snapshots/); after an
+//! intended change of a screen, review and accept them with
+//! `INSTA_UPDATE=always cargo test --test render` (or `cargo insta review`).
+//! Each test also asserts the specific content it is about.
+
+mod common;
+
+use common::{chars, ctrl, demo_store, key, shift_tab, today};
+use crossterm::event::{KeyCode, KeyEvent};
+use orderdesk::store::Store;
+use orderdesk::tui::app::{App, Step};
+use orderdesk::tui::theme::Theme;
+use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
+use ratatui::Terminal;
+use std::path::PathBuf;
+use tempfile::TempDir;
+
+const CARD: &str = "4111111111111111";
+
+struct Desk {
+    _dir: TempDir,
+    path: PathBuf,
+    app: App,
+    term: Terminal<TestBackend>,
+}
+
+impl Desk {
+    fn new() -> Desk {
+        Desk::with_theme(Theme { mono: false })
+    }
+
+    fn with_theme(theme: Theme) -> Desk {
+        let (dir, path, store) = demo_store();
+        Desk::on(dir, path, store, theme)
+    }
+
+    fn on(dir: TempDir, path: PathBuf, store: Store, theme: Theme) -> Desk {
+        let app = App::new(store, "alice".into(), today(), theme);
+        let term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        Desk {
+            _dir: dir,
+            path,
+            app,
+            term,
+        }
+    }
+
+    /// One key as the event loop handles it: dispatch, then settle.
+    fn press(&mut self, k: KeyEvent) {
+        self.app.handle_key(k);
+        self.app.settle();
+    }
+
+    fn code(&mut self, c: KeyCode) {
+        self.press(key(c));
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for k in chars(text) {
+            self.press(k);
+        }
+    }
+
+    /// Draws and returns the screen, one line per row, right-trimmed.
+    fn screen(&mut self) -> String {
+        self.lines().join("\n")
+    }
+
+    fn lines(&mut self) -> Vec<String> {
+        let app = &self.app;
+        self.term.draw(|f| app.draw(f)).unwrap();
+        let buf = self.term.backend().buffer();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf.cell((x, y)).unwrap().symbol().to_string())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    /// The screen row holding `text`, drawn fresh.
+    fn row_with(&mut self, text: &str) -> Option<(usize, String)> {
+        self.lines()
+            .into_iter()
+            .enumerate()
+            .find(|(_, l)| l.contains(text))
+    }
+
+    /// The list row of `key` (a SKU, a name): a row starting with the
+    /// selection marker or its blank twin, then `key`.
+    fn list_row(&mut self, key: &str) -> Option<String> {
+        self.lines()
+            .into_iter()
+            .find(|l| l.starts_with(&format!("> {key}")) || l.starts_with(&format!("  {key}")))
+    }
+
+    /// Whether every cell of `text` on `row` is drawn reversed.
+    fn reversed_at(&self, row: usize, text_start: usize, len: usize) -> bool {
+        let buf = self.term.backend().buffer();
+        (text_start..text_start + len).all(|x| {
+            buf.cell((x as u16, row as u16))
+                .unwrap()
+                .modifier
+                .contains(Modifier::REVERSED)
+        })
+    }
+
+    /// Picks the first customer whose last name starts with `last`.
+    fn pick(&mut self, last: &str) {
+        self.type_text(last);
+        self.code(KeyCode::Enter);
+        assert_eq!(self.app.step, Step::Catalog, "picking goes to the catalog");
+    }
+
+    /// Adds `qty` of the first catalog match for `search`.
+    fn add(&mut self, search: &str, qty: u32) {
+        self.code(KeyCode::Esc); // clear the search
+        self.type_text(search);
+        self.code(KeyCode::Tab);
+        self.press(ctrl('u'));
+        self.type_text(&qty.to_string());
+        self.code(KeyCode::Enter);
+        self.press(shift_tab());
+    }
+
+    /// Jane Doe with two tents, Ground chosen: ready but for payment.
+    fn jane_with_tents() -> Desk {
+        let mut d = Desk::new();
+        d.pick("doe");
+        d.add("TNT-2001", 2);
+        d.code(KeyCode::F(6));
+        d.code(KeyCode::Enter); // the line's ship-to: its methods
+        d.code(KeyCode::Enter); // the first, Ground
+        assert_eq!(d.app.order.ship_tos[0].method.as_deref(), Some("GROUND"));
+        d
+    }
+
+    fn pay_by_card(&mut self) {
+        self.code(KeyCode::F(7));
+        self.code(KeyCode::Enter); // New card
+        self.type_text(CARD);
+        self.code(KeyCode::Tab);
+        self.type_text("12/30");
+        self.code(KeyCode::Tab);
+        self.type_text("123");
+        self.code(KeyCode::Enter);
+    }
+}
+
+#[test]
+fn find_customer_lists_recent_customers_and_marks_the_selection() {
+    let mut d = Desk::new();
+    let s = d.screen();
+    assert!(s.contains("Find customer"), "{s}");
+    assert!(s.contains("recent customers"), "{s}");
+    // Rows under the header; the first is selected with a `>` marker.
+    let (row, line) = d.row_with("> Doe, Jane").expect("selected first row");
+    assert!(line.starts_with("> Doe, Jane"), "{line}");
+    assert!(d.reversed_at(row, 0, 11), "selection in reverse video");
+    assert!(s.contains("  Smith, John"), "{s}");
+    // Header, step bar with the current step marked, key bar.
+    let lines = d.lines();
+    assert!(lines[0].contains("op alice"), "{}", lines[0]);
+    assert!(lines[1].contains(">F2 Find"), "{}", lines[1]);
+    assert!(lines[23].contains("Enter Pick"), "{}", lines[23]);
+    assert!(lines[23].contains("F1/? Help"), "{}", lines[23]);
+    insta::assert_snapshot!("find_customer", s);
+}
+
+#[test]
+fn typing_a_name_filters_and_down_moves_the_marker() {
+    let mut d = Desk::new();
+    d.type_text("smi");
+    let s = d.screen();
+    assert!(s.contains("3 matches"), "{s}");
+    assert!(s.contains("> Smith, John"), "{s}");
+    assert!(s.contains("  Smith, Maria"), "{s}");
+    assert!(s.contains("  Smith, Aaron"), "{s}");
+    assert!(!s.contains("Doe, Jane"), "filtered out: {s}");
+    let (_, field) = d.row_with(">Last name").expect("last name focused");
+    assert!(field.contains(" smi_"), "typed into the field: {field}");
+    d.code(KeyCode::Down);
+    let s = d.screen();
+    assert!(s.contains("  Smith, John"), "{s}");
+    assert!(s.contains("> Smith, Maria"), "{s}");
+    insta::assert_snapshot!("find_customer_filtered", s);
+
+    // Accents and case fold: "NUNEZ" finds Nuñez.
+    d.code(KeyCode::Esc);
+    d.type_text("NUNEZ");
+    let s = d.screen();
+    assert!(s.contains("> Nuñez, Carlos"), "{s}");
+    assert!(s.contains("1 matches"), "{s}");
+
+    // Nothing found: the screen says what to do.
+    d.code(KeyCode::Esc);
+    d.type_text("zzzq");
+    let s = d.screen();
+    assert!(s.contains("0 matches"), "{s}");
+    assert!(
+        s.contains("No customer matches: ^D takes a guest order."),
+        "{s}"
+    );
+}
+
+#[test]
+fn customer_record_shows_the_picked_customer() {
+    let mut d = Desk::new();
+    d.pick("doe");
+    d.code(KeyCode::F(3));
+    let s = d.screen();
+    assert!(s.contains("Customer record — Jane Doe"), "{s}");
+    assert!(s.contains("Logon ID   jdoe"), "{s}");
+    assert!(s.contains("jane.doe@example.com"), "{s}");
+    assert!(s.contains("Currency   USD"), "{s}");
+    assert!(
+        s.contains("Home [ship+bill]: Jane Doe, 12 Elm Street"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Work: Jane Doe, 400 S 5th Street, Suite 210"),
+        "{s}"
+    );
+    assert!(
+        d.lines()[0].contains("Jane Doe (USD)"),
+        "header names the customer"
+    );
+    insta::assert_snapshot!("customer_record", s);
+}
+
+#[test]
+fn guest_form_shows_messages_next_to_the_fields() {
+    let mut d = Desk::new();
+    d.press(ctrl('d'));
+    assert_eq!(d.app.step, Step::Customer);
+    let s = d.screen();
+    assert!(s.contains("Guest order"), "{s}");
+    for label in ["First name", "Last name", "Phone", "E-mail", "Country (2)"] {
+        assert!(s.contains(label), "{label} missing: {s}");
+    }
+    d.code(KeyCode::Enter);
+    let (_, first) = d.row_with("First name").unwrap();
+    assert!(first.contains("! enter the first name"), "{first}");
+    let (_, phone) = d.row_with("Phone").unwrap();
+    assert!(phone.contains("! a phone or an e-mail"), "{phone}");
+    let (_, city) = d.row_with("City").unwrap();
+    assert!(city.contains("! enter the city"), "{city}");
+    let s = d.screen();
+    assert!(s.contains("! the guest form has problems"), "{s}");
+    assert_eq!(
+        d.app.step,
+        Step::Customer,
+        "no order starts from an empty form"
+    );
+    insta::assert_snapshot!("guest_form_errors", s);
+
+    // A bad e-mail and country are named, the rest cleared as fixed.
+    d.type_text("Ann");
+    d.code(KeyCode::Tab);
+    d.type_text("Lee");
+    d.code(KeyCode::Tab);
+    d.code(KeyCode::Tab);
+    d.type_text("ann.example.com");
+    d.code(KeyCode::Tab);
+    d.type_text("1 Main St");
+    d.code(KeyCode::Tab);
+    d.code(KeyCode::Tab);
+    d.type_text("Austin");
+    d.code(KeyCode::Tab);
+    d.type_text("TX");
+    d.code(KeyCode::Tab);
+    d.type_text("78701");
+    d.code(KeyCode::Tab);
+    d.type_text("U1");
+    d.code(KeyCode::Enter);
+    let (_, email) = d.row_with("E-mail").unwrap();
+    assert!(email.contains("! e-mail needs an @"), "{email}");
+    let (_, country) = d.row_with("Country (2)").unwrap();
+    assert!(
+        country.contains("! ") && country.contains("letters"),
+        "{country}"
+    );
+    let (_, first) = d.row_with("First name").unwrap();
+    assert!(!first.contains('!'), "fixed field cleared: {first}");
+
+    // The focus went to the first marked field; fix it and the country.
+    assert!(d.row_with(">E-mail").is_some(), "focus on the e-mail");
+    d.press(ctrl('u'));
+    d.type_text("ann@example.com");
+    for _ in 0..6 {
+        d.code(KeyCode::Tab);
+    }
+    assert!(d.row_with(">Country (2)").is_some(), "focus on the country");
+    d.press(ctrl('u'));
+    d.type_text("US");
+    d.code(KeyCode::Enter);
+    let s = d.screen();
+    assert_eq!(d.app.step, Step::Catalog, "{s}");
+    assert!(
+        d.lines()[0].contains("Guest: Ann Lee (USD)"),
+        "{}",
+        d.lines()[0]
+    );
+}
+
+#[test]
+fn catalog_shows_prices_and_availability() {
+    let mut d = Desk::new();
+    d.pick("doe");
+    let s = d.screen();
+    assert!(s.contains("Catalog — prices in USD"), "{s}");
+    assert!(s.contains("Availability"), "{s}");
+    d.type_text("TNT-2001");
+    let row = d.list_row("TNT-2001").unwrap();
+    assert!(row.starts_with("> TNT-2001"), "{row}");
+    assert!(row.contains("Ridgeline 2-Person Tent"), "{row}");
+    assert!(row.contains("189.00"), "{row}");
+    assert!(row.contains("in stock"), "{row}");
+    // The selected item's description is shown under the list.
+    let s = d.screen();
+    assert!(s.contains("A freestanding three-season tent"), "{s}");
+    insta::assert_snapshot!("catalog", s);
+
+    // Scarce and out-of-stock items say so (their dates: the next test).
+    for (sku, text) in [("PCK-2007", "3 available"), ("TNT-2011", "backorder")] {
+        d.code(KeyCode::Esc);
+        d.type_text(sku);
+        let row = d.list_row(sku).unwrap();
+        assert!(row.contains(text), "{sku}: {row}");
+    }
+
+    // Words of the name find items too.
+    d.code(KeyCode::Esc);
+    d.type_text("ridgeline tent");
+    let s = d.screen();
+    assert!(s.contains("Ridgeline 2-Person Tent"), "{s}");
+    assert!(s.contains("Ridgeline 3-Person Tent"), "{s}");
+    assert!(!s.contains("Summit Ultralight"), "{s}");
+
+    // A bad quantity is named next to the field and nothing is added.
+    d.code(KeyCode::Tab);
+    d.press(ctrl('u'));
+    d.type_text("0");
+    d.code(KeyCode::Enter);
+    let (_, qty) = d.row_with(">Qty").expect("focus on the quantity");
+    assert!(qty.contains("0_____ !"), "marked next to the field: {qty}");
+    let s = d.screen();
+    assert!(s.contains("! quantity must be at least 1"), "{s}");
+    assert!(d.app.order.lines.is_empty());
+}
+
+/// DESIGN.md section 2 step 3: "backorder with date". The date must be
+/// readable on an 80-column screen, not cut off.
+#[test]
+fn catalog_backorder_dates_are_readable_at_80_columns() {
+    let mut d = Desk::new();
+    d.pick("doe");
+    for (sku, text) in [
+        ("TNT-2011", "backorder, date unknown"),
+        ("SLP-1025", "backorder, due 2026-12-05"),
+    ] {
+        d.code(KeyCode::Esc);
+        d.type_text(sku);
+        let row = d.list_row(sku).unwrap();
+        assert!(row.contains(text), "{sku}: {row}");
+    }
+}
+
+#[test]
+fn catalog_prices_follow_the_customer_currency() {
+    let mut d = Desk::new();
+    d.pick("tanaka");
+    d.type_text("TNT-2001");
+    let s = d.screen();
+    assert!(s.contains("Catalog — prices in JPY"), "{s}");
+    let row = d.list_row("TNT-2001").unwrap();
+    assert!(row.contains("28,400"), "{row}");
+    assert!(!row.contains("28,400."), "no decimals in yen: {row}");
+}
+
+#[test]
+fn cart_shows_line_totals() {
+    let mut d = Desk::new();
+    d.pick("doe");
+    d.add("TNT-2001", 2);
+    d.add("TNT-2023", 3);
+    d.code(KeyCode::F(5));
+    let s = d.screen();
+    assert!(s.contains("Cart — 2 lines, USD"), "{s}");
+    let tent = d.list_row("TNT-2001").unwrap();
+    assert!(tent.starts_with("> TNT-2001"), "{tent}");
+    assert!(tent.contains(" 2 "), "{tent}");
+    assert!(tent.contains("189.00"), "{tent}");
+    assert!(tent.ends_with("378.00"), "{tent}");
+    let kit = d.list_row("TNT-2023").unwrap();
+    assert!(kit.contains("14.45"), "{kit}");
+    assert!(kit.ends_with("43.35"), "{kit}");
+    let (_, merch) = d.row_with("Merchandise").unwrap();
+    assert!(merch.ends_with("421.35"), "{merch}");
+    assert!(d.lines()[0].contains("Total"), "header shows the total");
+    insta::assert_snapshot!("cart", s);
+
+    // Change a quantity in place.
+    d.code(KeyCode::Down);
+    d.code(KeyCode::Enter);
+    assert!(d.screen().contains("Quantity"), "quantity field opens");
+    d.press(ctrl('u'));
+    d.type_text("1");
+    d.code(KeyCode::Enter);
+    let kit = d.list_row("TNT-2023").unwrap();
+    assert!(kit.ends_with("14.45"), "{kit}");
+    // Remove it and put it back.
+    d.code(KeyCode::Delete);
+    assert!(d.list_row("TNT-2023").is_none());
+    let s = d.screen();
+    assert!(s.contains("Cart — 1 line,"), "{s}");
+    assert!(s.contains("Removed TNT-2023 (^U puts it back)"), "{s}");
+    d.press(ctrl('u'));
+    assert!(d.list_row("TNT-2023").is_some());
+}
+
+#[test]
+fn empty_cart_says_where_to_go() {
+    let mut d = Desk::new();
+    d.code(KeyCode::F(5));
+    let s = d.screen();
+    assert!(
+        s.contains("The cart is empty: type a SKU above, or F4 opens the catalog."),
+        "{s}"
+    );
+}
+
+#[test]
+fn fulfillment_lists_methods_and_shows_the_chosen_one() {
+    let mut d = Desk::new();
+    d.pick("doe");
+    d.add("TNT-2001", 2);
+    d.code(KeyCode::F(6));
+    let s = d.screen();
+    assert!(s.contains("Fulfillment"), "{s}");
+    let line = d.list_row("TNT-2001").unwrap();
+    assert!(line.starts_with("> TNT-2001"), "{line}");
+    assert!(line.contains("#1"), "{line}");
+    assert!(!line.contains("GROUND"), "no method yet: {line}");
+    assert!(s.contains("no method"), "{s}");
+
+    // Enter lists the methods covering the ship-to, with their charge.
+    d.code(KeyCode::Enter);
+    let s = d.screen();
+    assert!(
+        s.contains("Method for ship-to 1: Jane Doe, 12 Elm Street"),
+        "{s}"
+    );
+    // Ground: 5.95 + 2 x 0.50 + 4.2 kg x 0.40 = 8.63
+    let ground = d.list_row("Ground").unwrap();
+    assert!(ground.starts_with("> Ground"), "{ground}");
+    assert!(ground.ends_with("8.63"), "{ground}");
+    assert!(d.list_row("Express").is_some(), "{s}");
+    insta::assert_snapshot!("fulfillment_methods", s);
+
+    d.code(KeyCode::Enter);
+    let line = d.list_row("TNT-2001").unwrap();
+    assert!(line.ends_with("GROUND"), "chosen: {line}");
+    let s = d.screen();
+    let shipments = s.split("Shipments").nth(1).unwrap_or_default();
+    assert!(
+        shipments
+            .lines()
+            .any(|l| l.contains("GROUND") && l.contains("8.63")),
+        "the shipment with its method and charge: {s}"
+    );
+    assert!(
+        !d.lines()[1].contains("F6 Ship!"),
+        "step complete: {}",
+        d.lines()[1]
+    );
+    insta::assert_snapshot!("fulfillment_chosen", s);
+
+    // Opening the methods again starts on the chosen one; another moves it.
+    d.code(KeyCode::Enter);
+    assert!(d.list_row("Ground").unwrap().starts_with("> "));
+    d.code(KeyCode::Down);
+    d.code(KeyCode::Enter);
+    let line = d.list_row("TNT-2001").unwrap();
+    assert!(line.ends_with("EXPRESS"), "{line}");
+}
+
+#[test]
+fn fulfillment_without_customer_says_so() {
+    let mut d = Desk::new();
+    d.code(KeyCode::F(6));
+    let s = d.screen();
+    assert!(
+        s.contains("The cart is empty: F4 opens the catalog."),
+        "{s}"
+    );
+    d.code(KeyCode::Enter);
+    let s = d.screen();
+    assert!(s.contains("no ship-to address yet"), "{s}");
+}
+
+#[test]
+fn payment_checks_the_card_and_keeps_only_the_last_four() {
+    let mut d = Desk::jane_with_tents();
+    d.code(KeyCode::F(7));
+    let s = d.screen();
+    assert!(s.contains("Billing and payment"), "{s}");
+    assert!(s.contains("Bill to: Jane Doe, 12 Elm Street"), "{s}");
+    assert!(s.contains("Payment: none yet"), "{s}");
+    assert!(s.contains("> New card"), "{s}");
+    assert!(s.contains("Stored: VISA ending 1111, exp 12/29"), "{s}");
+    assert!(s.contains("Cash on delivery"), "{s}");
+    insta::assert_snapshot!("payment_choices", s);
+
+    d.code(KeyCode::Enter);
+    let s = d.screen();
+    assert!(
+        s.contains("only brand, last four and expiry are kept"),
+        "{s}"
+    );
+    assert!(s.contains("Card number"), "{s}");
+    assert!(s.contains("Expiry MM/YY"), "{s}");
+    assert!(s.contains("Security code"), "{s}");
+
+    // A mistyped digit: the message stands next to the number.
+    d.type_text("4111111111111112");
+    d.code(KeyCode::Tab);
+    d.type_text("12/30");
+    d.code(KeyCode::Tab);
+    d.type_text("123");
+    let (_, cvc) = d.row_with("Security code").unwrap();
+    assert!(cvc.contains("•••"), "code masked: {cvc}");
+    assert!(!cvc.contains("123"), "code masked: {cvc}");
+    d.code(KeyCode::Enter);
+    let (_, number) = d.row_with("Card number").unwrap();
+    assert!(
+        number.contains("! card number: check digit wrong"),
+        "{number}"
+    );
+    assert!(d.app.order.payment.is_none());
+    insta::assert_snapshot!("payment_bad_card", d.screen());
+
+    // Fixed: only the brand and last four remain anywhere on screen.
+    d.press(ctrl('u'));
+    d.type_text(CARD);
+    d.code(KeyCode::Enter);
+    let s = d.screen();
+    assert!(s.contains("Payment: VISA ending 1111, exp 12/30"), "{s}");
+    assert!(!s.contains(CARD), "full number on screen: {s}");
+    assert!(!s.contains("Card number"), "form closed: {s}");
+    // And nowhere in the review or the saved draft.
+    d.code(KeyCode::F(9));
+    let s = d.screen();
+    assert!(s.contains("Payment   VISA ending 1111, exp 12/30"), "{s}");
+    assert!(!s.contains(CARD), "{s}");
+    for entry in std::fs::read_dir(d.path.parent().unwrap()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(
+            !bytes.windows(CARD.len()).any(|w| w == CARD.as_bytes()),
+            "card number written to disk"
+        );
+    }
+
+    // An expired card names the expiry.
+    d.code(KeyCode::F(7));
+    d.code(KeyCode::Enter);
+    d.type_text(CARD);
+    d.code(KeyCode::Tab);
+    d.type_text("10/26");
+    d.code(KeyCode::Tab);
+    d.type_text("123");
+    d.code(KeyCode::Enter);
+    let (_, exp) = d.row_with("Expiry MM/YY").unwrap();
+    assert!(exp.contains("! expiry: this card has expired"), "{exp}");
+    // Esc leaves the form and clears it.
+    d.code(KeyCode::Esc);
+    let s = d.screen();
+    assert!(!s.contains(CARD), "{s}");
+    assert!(
+        s.contains("Payment: VISA ending 1111, exp 12/30"),
+        "unchanged: {s}"
+    );
+}
+
+#[test]
+fn adjustments_keep_the_comments() {
+    let mut d = Desk::jane_with_tents();
+    d.code(KeyCode::F(8));
+    let s = d.screen();
+    assert!(s.contains("Adjustments — order comments"), "{s}");
+    assert!(s.contains(">For the customer"), "{s}");
+    assert!(s.contains("For the warehouse"), "{s}");
+    insta::assert_snapshot!("adjustments", s);
+    d.type_text("Gift, no invoice");
+    d.code(KeyCode::Tab);
+    d.type_text("Leave at back door");
+    d.code(KeyCode::Enter);
+    let s = d.screen();
+    assert!(s.contains("Comments saved."), "{s}");
+    assert_eq!(d.app.order.comment_customer, "Gift, no invoice");
+    d.code(KeyCode::F(9));
+    let s = d.screen();
+    assert!(s.contains("Comment (customer)  Gift, no invoice"), "{s}");
+    assert!(s.contains("Comment (warehouse) Leave at back door"), "{s}");
+    // Back on the screen, the fields show the saved comments.
+    d.code(KeyCode::F(8));
+    assert!(d.screen().contains("Gift, no invoice"));
+}
+
+#[test]
+fn review_shows_totals_and_names_what_is_missing() {
+    let mut d = Desk::jane_with_tents();
+    d.code(KeyCode::F(9));
+    let s = d.screen();
+    assert!(s.contains("Review"), "{s}");
+    assert!(s.contains("! no payment method — F7"), "{s}");
+    assert!(s.contains("Customer  Jane Doe"), "{s}");
+    // 2 x 189.00 = 378.00; Ground 8.63; Illinois 6.25 % of 378.00 = 23.625 -> 23.63
+    let (_, m) = d.row_with("Merchandise").unwrap();
+    assert!(m.ends_with("378.00"), "{m}");
+    let (_, sh) = d.row_with("Shipping #1").unwrap();
+    assert!(sh.ends_with("8.63"), "{sh}");
+    let (_, tax) = d.row_with("Tax Illinois 6.25%").unwrap();
+    assert!(tax.ends_with("23.63"), "{tax}");
+    let (_, total) = d.row_with("TOTAL USD").unwrap();
+    assert!(total.ends_with("410.26"), "{total}");
+    // The step bar marks the payment step as missing something.
+    assert!(d.lines()[1].contains("F7 Pay!"), "{}", d.lines()[1]);
+    insta::assert_snapshot!("review_missing_payment", s);
+
+    // Enter with something missing: nothing placed, the key is named.
+    d.code(KeyCode::Enter);
+    let s = d.screen();
+    assert_eq!(d.app.step, Step::Review);
+    assert!(s.contains("! no payment method (F7 goes there)"), "{s}");
+    assert_eq!(d.app.store.order_count().unwrap(), 0);
+}
+
+#[test]
+fn confirmation_shows_the_order_number() {
+    let mut d = Desk::jane_with_tents();
+    d.pay_by_card();
+    d.code(KeyCode::F(9));
+    let s = d.screen();
+    assert!(!s.contains("! "), "nothing missing: {s}");
+    d.code(KeyCode::Enter);
+    assert_eq!(d.app.step, Step::Confirmation);
+    let s = d.screen();
+    assert!(s.contains("Order placed"), "{s}");
+    assert!(s.contains("Order number  100001"), "{s}");
+    assert!(s.contains("410.26 USD"), "the total: {s}");
+    assert!(
+        s.contains("GROUND, ships 2026-11-25, expected by 2026-11-30"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Payment       VISA ending 1111, exp 12/30"),
+        "{s}"
+    );
+    assert!(s.contains("Order 100001 placed."), "{s}");
+    assert!(!s.contains(CARD));
+    insta::assert_snapshot!("confirmation", s);
+    assert_eq!(d.app.store.order_count().unwrap(), 1);
+
+    // Enter starts the next order on the find screen.
+    d.code(KeyCode::Enter);
+    assert_eq!(d.app.step, Step::Find);
+    assert!(d.lines()[0].contains("no customer yet"), "{}", d.lines()[0]);
+}
+
+#[test]
+fn help_overlay_lists_the_screen_keys() {
+    let mut d = Desk::new();
+    d.code(KeyCode::F(1));
+    let s = d.screen();
+    assert!(s.contains("Help — any key closes"), "{s}");
+    assert!(s.contains("On Find customer"), "{s}");
+    for text in [
+        "Pick",
+        "Guest order",
+        "Clear search",
+        "Next field",
+        "Previous field",
+        "PgDn",
+        "Everywhere",
+        "F2/^F",
+        "F4/^K",
+    ] {
+        assert!(s.contains(text), "help lacks {text}: {s}");
+    }
+    insta::assert_snapshot!("help_find", s);
+    // Any key closes it and does nothing else.
+    d.code(KeyCode::Esc);
+    let s = d.screen();
+    assert!(!s.contains("On Find customer"), "{s}");
+
+    // `?` opens help where no text field has the keys (review), and lists
+    // that screen's keys.
+    d.code(KeyCode::F(9));
+    d.press(key(KeyCode::Char('?')));
+    let s = d.screen();
+    assert!(s.contains("On Review and submit"), "{s}");
+    assert!(s.contains("Submit order"), "{s}");
+    d.code(KeyCode::Esc);
+
+    // In a text field `?` is typed.
+    d.code(KeyCode::F(2));
+    d.press(key(KeyCode::Char('?')));
+    assert!(!d.screen().contains("On Review and submit"));
+}
+
+/// "Key hints never lie" (DESIGN.md section 10): every key that works is in
+/// the help, the global ones (F8, F9, ^L, ^C) included, on every screen at 80x24.
+#[test]
+fn help_overlay_shows_every_global_key_at_80x24() {
+    let mut d = Desk::new();
+    for step_key in [2u8, 3, 4, 5, 6, 7, 8, 9] {
+        d.code(KeyCode::F(step_key));
+        d.code(KeyCode::F(1));
+        let s = d.screen();
+        for text in [
+            "F8/^A",
+            "F9/^R",
+            "Redraw the screen",
+            "Quit (the order stays a draft)",
+        ] {
+            assert!(s.contains(text), "F{step_key} help lacks {text}:\n{s}");
+        }
+        d.code(KeyCode::Esc);
+    }
+}
+
+#[test]
+fn small_window_gets_one_line_and_recovers() {
+    let mut d = Desk::new();
+    d.term.backend_mut().resize(79, 24);
+    let lines = d.lines();
+    assert_eq!(
+        lines[0],
+        "orderdesk needs at least 80x24; this window is 79x24"
+    );
+    assert!(lines[1..].iter().all(|l| l.is_empty()), "{lines:?}");
+    d.term.backend_mut().resize(80, 23);
+    assert!(d.lines()[0].contains("this window is 80x23"));
+    d.term.backend_mut().resize(80, 24);
+    let s = d.screen();
+    assert!(!s.contains("needs at least"), "{s}");
+    assert!(s.contains("Find customer"), "{s}");
+    assert!(s.contains("> Doe, Jane"), "{s}");
+}
+
+#[test]
+fn monochrome_selection_is_reverse_video_with_a_marker() {
+    let mut d = Desk::with_theme(Theme { mono: true });
+    d.type_text("smi");
+    let (row, line) = d.row_with("> Smith, John").unwrap();
+    assert!(line.starts_with("> "));
+    assert!(d.reversed_at(row, 0, 13));
+    let buf = d.term.backend().buffer();
+    let cell = buf.cell((2u16, row as u16)).unwrap();
+    assert_eq!(cell.fg, ratatui::style::Color::Reset, "no colour in mono");
+    let (other, _) = d.row_with("  Smith, Maria").unwrap();
+    assert!(!d.reversed_at(other, 0, 13));
+}
+
+#[test]
+fn saved_draft_is_offered_on_start() {
+    let (dir, path, store) = demo_store();
+    {
+        let mut d = Desk::on(dir, path.clone(), store, Theme { mono: false });
+        d.pick("doe");
+        d.add("TNT-2001", 1);
+        // The draft is saved by settle; no explicit save is needed.
+        let dir = std::mem::replace(&mut d._dir, tempfile::tempdir().unwrap());
+        drop(d);
+        let (store, _) = Store::open(&path, common::BUSY).unwrap();
+        let mut d = Desk::on(dir, path.clone(), store, Theme { mono: false });
+        let s = d.screen();
+        assert!(s.contains("Resume your draft?"), "{s}");
+        assert!(s.contains("Jane Doe, 1 line"), "{s}");
+        assert!(s.contains("Enter  resume it"), "{s}");
+        d.code(KeyCode::Enter);
+        assert_eq!(d.app.step, Step::Review);
+        let s = d.screen();
+        assert!(s.contains("Resumed: Jane Doe, 1 line"), "{s}");
+        assert!(s.contains("TNT-2001"), "{s}");
+    }
+}
