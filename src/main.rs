@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use orderdesk::store::simulate::Outcome;
 use orderdesk::store::{OpenError, Store, DEFAULT_BUSY_TIMEOUT};
 use orderdesk::tui::app::App;
 use orderdesk::tui::theme::Theme;
@@ -20,13 +21,13 @@ struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
     /// Operator name recorded on orders [default: $ORDERDESK_OPERATOR, else the login name]
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME")]
     operator: Option<String>,
     /// Do not fill a newly created database with the demo data
-    #[arg(long)]
+    #[arg(long, global = true)]
     no_demo: bool,
     /// How long to wait for another operator's write, in milliseconds
-    #[arg(long, value_name = "MS", default_value_t = DEFAULT_BUSY_TIMEOUT.as_millis() as u64)]
+    #[arg(long, global = true, value_name = "MS", default_value_t = DEFAULT_BUSY_TIMEOUT.as_millis() as u64)]
     busy_timeout: u64,
     #[command(subcommand)]
     command: Option<Command>,
@@ -42,6 +43,19 @@ enum Command {
         /// Items to add
         #[arg(long, default_value_t = 0)]
         items: u64,
+    },
+    /// Place random orders as a simulated operator (load and crash testing).
+    /// Prints one line per order: "placed N [N]" or "refused: why".
+    Simulate {
+        /// How many orders to place
+        #[arg(long, default_value_t = 10)]
+        orders: u64,
+        /// Seed for the random choices
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Only these SKUs (comma-separated); all items when omitted
+        #[arg(long, value_delimiter = ',')]
+        items: Vec<String>,
     },
     /// Print a placed order as JSON (or as readable text with --text)
     Export {
@@ -123,6 +137,28 @@ fn run(cli: Cli) -> Result<()> {
                 path.display(),
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Some(Command::Simulate {
+            orders,
+            seed,
+            items,
+        }) => {
+            use std::io::Write;
+            let operator = operator_name(cli.operator);
+            let ids = store.simulation_items(&items)?;
+            let mut rng = fastrand::Rng::with_seed(seed);
+            let mut out = std::io::stdout().lock();
+            for _ in 0..orders {
+                match store.place_random_order(&mut rng, &ids, today, &operator)? {
+                    Outcome::Placed(numbers) => {
+                        let list: Vec<String> = numbers.iter().map(|n| n.to_string()).collect();
+                        writeln!(out, "placed {}", list.join(" "))?;
+                    }
+                    Outcome::Refused(why) => writeln!(out, "refused: {why}")?,
+                }
+                out.flush()?;
+            }
             Ok(())
         }
         Some(Command::Export { order_no, text }) => {

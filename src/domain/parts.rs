@@ -22,7 +22,8 @@ pub struct Part {
     pub shipments: Vec<PlannedShipment>,
 }
 
-/// Splits `order` into the parts its plan places.
+/// Splits `order` into the parts its plan places. When nothing ships now,
+/// there is nothing to separate from: the backorders are the main order.
 pub fn split(order: &Order, availability: &[LineAvailability], plan: &Plan) -> Vec<Part> {
     let mut numbers: Vec<u8> = plan.shipments.iter().map(|s| s.part).collect();
     numbers.sort_unstable();
@@ -30,11 +31,12 @@ pub fn split(order: &Order, availability: &[LineAvailability], plan: &Plan) -> V
     if numbers.is_empty() {
         numbers.push(MAIN_ORDER);
     }
+    let promote = !numbers.contains(&MAIN_ORDER);
     numbers
         .into_iter()
         .map(|number| {
             let mut part = Part {
-                number,
+                number: if promote { MAIN_ORDER } else { number },
                 order: Order {
                     lines: Vec::new(),
                     ..order.clone()
@@ -88,6 +90,7 @@ pub fn split(order: &Order, availability: &[LineAvailability], plan: &Plan) -> V
                                 .map(|p| (p, *q))
                         })
                         .collect(),
+                    part: part.number,
                     ..s.clone()
                 })
                 .collect();
@@ -185,6 +188,22 @@ mod tests {
                 assert_eq!(back.order.lines[*l].quantity, *q);
             }
         }
+    }
+
+    #[test]
+    fn nothing_in_stock_makes_the_backorders_the_main_order() {
+        let (mut o, _) = order(BackorderChoice::ShipAvailable, true);
+        o.lines.truncate(1);
+        let a = vec![LineAvailability {
+            now: 0,
+            backordered: 5,
+            due: None,
+        }];
+        let parts = split(&o, &a, &plan(&o, &a, today()));
+        assert_eq!(parts.len(), 1);
+        assert_eq!(parts[0].number, MAIN_ORDER);
+        assert!(parts[0].shipments.iter().all(|s| s.part == MAIN_ORDER));
+        assert_eq!(parts[0].availability[0].backordered, 5);
     }
 
     #[test]

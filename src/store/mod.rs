@@ -16,6 +16,7 @@ mod migrate;
 mod orders;
 mod quote;
 mod settings;
+pub mod simulate;
 
 pub use catalog::ItemRow;
 pub use customer_records::SaveError;

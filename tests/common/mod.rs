@@ -70,3 +70,70 @@ pub fn shift_tab() -> KeyEvent {
 pub fn chars(text: &str) -> Vec<KeyEvent> {
     text.chars().map(|c| key(KeyCode::Char(c))).collect()
 }
+
+/// Checks what must hold of a database after any number of submits, even
+/// ones killed half-way: the file is sound, every order is whole, and stock
+/// reserved is exactly what placed orders ship now. Returns every violation.
+pub fn consistency_problems(conn: &rusqlite::Connection) -> Vec<String> {
+    let mut problems = Vec::new();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    if integrity != "ok" {
+        problems.push(format!("integrity_check: {integrity}"));
+    }
+    let mut list = |sql: &str, what: &str| {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows: Vec<String> = stmt
+            .query_map([], |r| {
+                Ok(match r.get::<_, rusqlite::types::Value>(0)? {
+                    rusqlite::types::Value::Text(t) => t,
+                    other => format!("{other:?}"),
+                })
+            })
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        for row in rows {
+            problems.push(format!("{what}: {row}"));
+        }
+    };
+    list(
+        "SELECT i.sku || ' reserved ' || v.reserved || ', orders ship now ' ||
+                COALESCE((SELECT SUM(qty_now) FROM order_lines l WHERE l.item_id = v.item_id), 0)
+         FROM inventory v JOIN items i ON i.id = v.item_id
+         WHERE v.reserved <> COALESCE((SELECT SUM(qty_now) FROM order_lines l WHERE l.item_id = v.item_id), 0)",
+        "reservations do not match orders",
+    );
+    list(
+        "SELECT i.sku FROM inventory v JOIN items i ON i.id = v.item_id WHERE v.reserved > v.on_hand",
+        "oversold",
+    );
+    list(
+        "SELECT order_no FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)",
+        "order without lines",
+    );
+    list(
+        "SELECT order_no FROM orders o WHERE NOT EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id)",
+        "order without shipments",
+    );
+    list(
+        "SELECT order_no FROM orders o WHERE (SELECT COUNT(*) FROM payments p WHERE p.order_id = o.id) <> 1",
+        "order without exactly one payment",
+    );
+    list(
+        "SELECT o.order_no || ' line ' || l.line_no FROM order_lines l JOIN orders o ON o.id = l.order_id
+         WHERE l.quantity <> COALESCE((SELECT SUM(quantity) FROM shipment_lines sl WHERE sl.order_line_id = l.id), 0)",
+        "line not wholly in shipments",
+    );
+    list(
+        "SELECT o.order_no FROM orders o WHERE o.part = 2 AND NOT EXISTS
+           (SELECT 1 FROM orders p WHERE p.id = o.parent_order_id AND p.submit_token = o.submit_token AND p.part = 1)",
+        "backorder order without its main order",
+    );
+    list(
+        "SELECT 'next ' || next_no FROM order_number_sequence WHERE next_no <= (SELECT COALESCE(MAX(order_no), 0) FROM orders)",
+        "sequence behind the orders",
+    );
+    problems
+}
