@@ -2,6 +2,8 @@
 //! into a screen by a terminal emulator (vt100), keys sent as a terminal
 //! sends them. Asserts on what the operator would see and on the database.
 
+mod common;
+
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -392,4 +394,112 @@ fn small_window_asks_for_80x24_and_recovers_on_resize() {
     // And the console works at the new size.
     t.send("smi");
     t.wait_for("3 matches", TIMEOUT);
+}
+
+/// Issue 4 end to end: a two-ship-to order with a backordered line,
+/// "ship available now, backorders later" with the backorders as a separate
+/// linked order; both orders land in the database.
+#[test]
+fn two_ship_tos_with_a_separate_backorder_order() {
+    let (_dir, db) = fresh_db();
+    let mut t = Term::spawn(&db, 24, 80, &[]);
+    pick_customer(&mut t, "kim", "Kim, Daniel", 0);
+    // 5 of a stove with 3 on hand: 2 are backordered.
+    t.send("CMK-4011");
+    t.wait_for("> CMK-4011", TIMEOUT);
+    t.send(TAB);
+    t.send("\x7f5");
+    t.send(ENTER);
+    t.wait_for("Added 5 x CMK-4011", TIMEOUT);
+    t.send(TAB);
+    t.send("\x15"); // Ctrl+U clears the search field
+    add_item(&mut t, "TNT-2010");
+
+    t.send(F6);
+    let s = t.wait_for("2 due", TIMEOUT);
+    assert!(s.contains("CMK-4011"), "{s}");
+    t.send("s");
+    t.wait_for("separate order for backorders: yes", TIMEOUT);
+    // Ground for ship-to 1.
+    t.send(ENTER);
+    t.wait_for("Method for ship-to 1", TIMEOUT);
+    t.send(ENTER);
+    t.wait_for("Ship-to 1: GROUND", TIMEOUT);
+    // The tent goes to the customer's second address, by Ground too.
+    t.send(DOWN);
+    t.send("m");
+    t.wait_for("Ship the selected line to:", TIMEOUT);
+    t.send(DOWN);
+    t.send(ENTER);
+    t.wait_for("Moved 1 to ship-to 2", TIMEOUT);
+    t.send(ENTER);
+    t.wait_for("Method for ship-to 2", TIMEOUT);
+    t.send(ENTER);
+    t.wait_for("Ship-to 2: GROUND", TIMEOUT);
+    let s = t.wait_for("(separate order)", TIMEOUT);
+    assert!(s.contains("to #2"), "{s}");
+
+    t.send(F7);
+    t.wait_for("New card", TIMEOUT);
+    t.send(ENTER);
+    t.wait_for("Card number", TIMEOUT);
+    t.send("4111111111111111");
+    t.send(TAB);
+    t.send("12/30");
+    t.send(TAB);
+    t.send("123");
+    t.send(ENTER);
+    t.wait_for("ending 1111", TIMEOUT);
+    t.send(F9);
+    t.wait_for("Order 2: the backorders, placed separately", TIMEOUT);
+    t.send(ENTER);
+    let s = t.wait_for("Backorders ", TIMEOUT);
+    assert!(s.contains("Order number"), "{s}");
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let orders: Vec<(i64, i64, Option<i64>, i64)> = conn
+        .prepare("SELECT id, part, parent_order_id, order_no FROM orders ORDER BY part")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(orders.len(), 2, "{orders:?}");
+    let (main_id, _, _, main_no) = orders[0];
+    let (back_id, part, parent, back_no) = orders[1];
+    assert_eq!((part, parent), (2, Some(main_id)));
+    assert!(
+        s.contains(&main_no.to_string()) && s.contains(&back_no.to_string()),
+        "{s}"
+    );
+    let ship_tos: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM order_ship_tos WHERE order_id = ?1",
+            [main_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(ship_tos, 2, "the main order ships to two addresses");
+    let line = |order: i64| -> (i64, i64, Option<String>) {
+        conn.query_row(
+            "SELECT qty_now, qty_backordered, backorder_due FROM order_lines WHERE order_id = ?1 AND sku = 'CMK-4011'",
+            [order],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+    };
+    assert_eq!(line(main_id), (3, 0, None));
+    let (now, back, due) = line(back_id);
+    assert_eq!((now, back), (0, 2));
+    assert!(due.is_some(), "the backorder has its receipt's date");
+    let reserved: i64 = conn
+        .query_row(
+            "SELECT reserved FROM inventory WHERE item_id = (SELECT id FROM items WHERE sku = 'CMK-4011')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(reserved, 3, "only what ships now is reserved");
+    let problems = common::consistency_problems(&conn);
+    assert!(problems.is_empty(), "{problems:#?}");
 }
