@@ -66,14 +66,26 @@ CREATE TABLE customers (
     last_order_at         TEXT,
     CHECK (is_guest = 1 OR (logon_id IS NOT NULL AND password_hash IS NOT NULL))
 );
-CREATE INDEX customers_logon_key ON customers(logon_key) WHERE logon_key IS NOT NULL;
-CREATE INDEX customers_first_key ON customers(first_key);
-CREATE INDEX customers_last_key ON customers(last_key, first_key);
-CREATE INDEX customers_phone_key ON customers(phone_key);
-CREATE INDEX customers_phone_national_key ON customers(phone_national_key);
-CREATE INDEX customers_email_key ON customers(email_key);
-CREATE INDEX customers_postal_key ON customers(postal_key);
-CREATE INDEX customers_account ON customers(account_id) WHERE account_id IS NOT NULL;
+-- The search indexes (store/customers.rs): one per search field, each
+-- leading with its key and carrying every other search key, so a search on
+-- several fields checks them all inside one index and reads from the table
+-- only the rows it shows. Each index's column order is also its result order.
+CREATE INDEX customers_last_key ON customers(last_key, first_key, logon_key, email_key, postal_key,
+    phone_key, phone_national_key, account_id);
+CREATE INDEX customers_first_key ON customers(first_key, last_key, logon_key, email_key, postal_key,
+    phone_key, phone_national_key, account_id);
+CREATE INDEX customers_logon_key ON customers(logon_key, last_key, first_key, email_key, postal_key,
+    phone_key, phone_national_key, account_id) WHERE logon_key IS NOT NULL;
+CREATE INDEX customers_email_key ON customers(email_key, last_key, first_key, logon_key, postal_key,
+    phone_key, phone_national_key, account_id);
+CREATE INDEX customers_postal_key ON customers(postal_key, last_key, first_key, logon_key, email_key,
+    phone_key, phone_national_key, account_id);
+CREATE INDEX customers_phone_key ON customers(phone_key, last_key, first_key, logon_key, email_key,
+    postal_key, phone_national_key, account_id);
+CREATE INDEX customers_phone_national_key ON customers(phone_national_key, last_key, first_key, logon_key,
+    email_key, postal_key, phone_key, account_id);
+CREATE INDEX customers_account ON customers(account_id, last_key, first_key, logon_key, email_key,
+    postal_key, phone_key, phone_national_key) WHERE account_id IS NOT NULL;
 CREATE INDEX customers_last_order ON customers(last_order_at) WHERE last_order_at IS NOT NULL;
 
 -- The address book: nicknames, one default shipping and one default billing.
@@ -95,6 +107,9 @@ CREATE TABLE addresses (
     UNIQUE (customer_id, nickname)
 );
 CREATE INDEX addresses_customer ON addresses(customer_id);
+-- The city and postal code customer search shows, without reading the address.
+CREATE INDEX addresses_default_shipping ON addresses(customer_id, city, postal_code)
+    WHERE is_default_shipping = 1;
 
 -- Optional demographics, each from a fixed list (see domain::customer).
 CREATE TABLE demographics (

@@ -4,181 +4,11 @@
 
 mod common;
 
-use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use common::pty::{
+    find_results, fresh_db, select_result, Term, DOWN, ENTER, F2, F6, F7, F9, TAB, TIMEOUT,
+};
 
-const TIMEOUT: Duration = Duration::from_secs(10);
 const CARD: &str = "4111111111111111";
-
-const F2: &str = "\x1bOQ";
-const F6: &str = "\x1b[17~";
-const F7: &str = "\x1b[18~";
-const F9: &str = "\x1b[20~";
-const ENTER: &str = "\r";
-const TAB: &str = "\t";
-const DOWN: &str = "\x1b[B";
-
-struct Term {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    master: Box<dyn MasterPty + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    /// Set when the terminal's output ended (the program closed it).
-    eof: Arc<AtomicBool>,
-    reader: Option<JoinHandle<()>>,
-}
-
-impl Term {
-    /// Starts orderdesk on `db` in a `cols`x`rows` terminal.
-    fn spawn(db: &Path, rows: u16, cols: u16, env: &[(&str, &str)]) -> Term {
-        let pty = native_pty_system();
-        let pair = pty
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_orderdesk"));
-        cmd.arg("--db");
-        cmd.arg(db);
-        cmd.arg("--operator");
-        cmd.arg("e2e");
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("NO_COLOR");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        if let Some(dir) = db.parent() {
-            cmd.cwd(dir);
-        }
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        // Our copy of the slave must go, or the output never ends.
-        drop(pair.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
-        let eof = Arc::new(AtomicBool::new(false));
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let reader = {
-            let parser = Arc::clone(&parser);
-            let eof = Arc::clone(&eof);
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 8192];
-                loop {
-                    match reader.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => parser.lock().unwrap().process(&buf[..n]),
-                    }
-                }
-                eof.store(true, Ordering::SeqCst);
-            })
-        };
-        let writer = pair.master.take_writer().unwrap();
-        Term {
-            parser,
-            writer,
-            master: pair.master,
-            child,
-            eof,
-            reader: Some(reader),
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until the screen shows `text`; returns the screen.
-    fn wait_for(&self, text: &str, timeout: Duration) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.contents();
-            if screen.contains(text) {
-                return screen;
-            }
-            if start.elapsed() > timeout {
-                panic!("timed out waiting for {text:?}; the screen:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    /// Esc alone: a pause after it so it is not read as the start of a
-    /// longer escape sequence.
-    fn esc(&mut self) {
-        self.send("\x1b");
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    /// Waits for the program to end and its output to close.
-    fn wait_exit(&mut self, timeout: Duration) -> portable_pty::ExitStatus {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                // The output ends once the process and its terminal are gone.
-                while !self.eof.load(Ordering::SeqCst) {
-                    assert!(start.elapsed() < timeout, "output did not end");
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                if let Some(r) = self.reader.take() {
-                    r.join().unwrap();
-                }
-                return status;
-            }
-            assert!(
-                start.elapsed() < timeout,
-                "the program did not exit; the screen:\n{}",
-                self.contents()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn resize(&mut self, rows: u16, cols: u16) {
-        self.parser
-            .lock()
-            .unwrap()
-            .screen_mut()
-            .set_size(rows, cols);
-        self.master
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.process_id().expect("child pid")
-    }
-}
-
-impl Drop for Term {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-fn fresh_db() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("o.db");
-    (dir, path)
-}
 
 /// From the find screen: search a last name, move down `downs` rows, pick.
 fn pick_customer(t: &mut Term, last: &str, expect: &str, downs: usize) {
@@ -204,12 +34,15 @@ fn places_a_card_order_by_keys() {
     let (dir, db) = fresh_db();
     let mut t = Term::spawn(&db, 24, 80, &[]);
     t.wait_for("op e2e", TIMEOUT);
-    // "smi" lists the three Smiths; Down picks the second, Maria.
+    // "smi" lists the three Smiths, the first selected; ↓ moves to Maria.
     t.send("smi");
     t.wait_for("3 matches", TIMEOUT);
-    t.wait_for("> Smith, John", TIMEOUT);
-    t.send(DOWN);
-    t.wait_for("> Smith, Maria", TIMEOUT);
+    let rows = t.wait_rows("the Smiths listed", TIMEOUT, |rows| {
+        find_results(rows).len() == 3
+    });
+    let first = &find_results(&rows)[0];
+    assert!(first.starts_with("> Smith, "), "first selected: {first}");
+    select_result(&mut t, "Smith, Maria");
     t.send(ENTER);
     t.wait_for("Catalog — prices in USD", TIMEOUT);
     t.wait_for("Maria Smith (USD)", TIMEOUT);
@@ -346,8 +179,7 @@ fn no_color_still_marks_the_selection() {
     t.wait_for("Find customer", TIMEOUT);
     t.send("smi");
     t.wait_for("3 matches", TIMEOUT);
-    t.send(DOWN);
-    t.wait_for("> Smith, Maria", TIMEOUT);
+    select_result(&mut t, "Smith, Maria");
     let parser = t.parser.lock().unwrap();
     let screen = parser.screen();
     let rows: Vec<String> = screen.rows(0, 80).collect();
@@ -357,7 +189,7 @@ fn no_color_still_marks_the_selection() {
         .expect("selected row marked with '> '") as u16;
     let other = rows
         .iter()
-        .position(|r| r.starts_with("  Smith, John"))
+        .position(|r| r.starts_with("  Smith, "))
         .expect("unselected row") as u16;
     for col in 0..14 {
         let cell = screen.cell(row, col).unwrap();

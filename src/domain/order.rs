@@ -3,6 +3,7 @@
 
 use crate::domain::card::CardSummary;
 use crate::domain::money::Currency;
+use crate::domain::pricing::{Adjustment, AdjustmentKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -211,6 +212,7 @@ pub enum Area {
     Cart,
     Fulfillment,
     Payment,
+    Adjustments,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,6 +236,13 @@ pub struct Order {
     pub payment: Option<Payment>,
     pub comment_customer: String,
     pub comment_warehouse: String,
+    /// Coupon codes the operator redeemed (as stored in `coupons.code`).
+    /// Default: drafts saved before coupons existed still load.
+    #[serde(default)]
+    pub coupons: Vec<String>,
+    /// Operator adjustments, each with its reason and operator.
+    #[serde(default)]
+    pub adjustments: Vec<Adjustment>,
 }
 
 impl Order {
@@ -250,6 +259,8 @@ impl Order {
             payment: None,
             comment_customer: String::new(),
             comment_warehouse: String::new(),
+            coupons: Vec::new(),
+            adjustments: Vec::new(),
         }
     }
 
@@ -376,6 +387,70 @@ impl Order {
             .into_iter()
             .filter_map(|i| old.get(i).cloned())
             .collect();
+    }
+
+    /// Each line's (item, ship-to), to give [`Order::follow_lines`].
+    pub fn line_keys(&self) -> Vec<(i64, usize)> {
+        self.lines.iter().map(|l| (l.item_id, l.ship_to)).collect()
+    }
+
+    /// Keeps price overrides on their lines after lines were removed,
+    /// moved or split (`before` from [`Order::line_keys`]): an override
+    /// follows its item and ship-to; a part split off to a new ship-to keeps
+    /// it too; a removed line's override goes with the line.
+    pub fn follow_lines(&mut self, before: &[(i64, usize)]) {
+        let now = self.line_keys();
+        if now == before {
+            return;
+        }
+        let mut out = Vec::new();
+        for a in std::mem::take(&mut self.adjustments) {
+            let AdjustmentKind::PriceOverride { line, unit_price } = a.kind else {
+                out.push(a);
+                continue;
+            };
+            let Some(&(item, ship_to)) = before.get(line) else {
+                continue;
+            };
+            for (i, key) in now.iter().enumerate() {
+                if key.0 == item && (key.1 == ship_to || !before.contains(key)) {
+                    out.push(Adjustment {
+                        kind: AdjustmentKind::PriceOverride {
+                            line: i,
+                            unit_price,
+                        },
+                        ..a.clone()
+                    });
+                }
+            }
+        }
+        self.adjustments = out;
+    }
+
+    /// Renumbers shipping overrides after the shipments changed: shipment
+    /// `n` was `before[n]` and is now wherever that key is in `after`;
+    /// overrides of shipments that are gone are removed. Returns how many.
+    pub fn follow_shipments<K: PartialEq>(&mut self, before: &[K], after: &[K]) -> usize {
+        let mut gone = 0;
+        self.adjustments.retain_mut(|a| {
+            let AdjustmentKind::ShippingOverride { shipment, .. } = &mut a.kind else {
+                return true;
+            };
+            match before
+                .get(*shipment)
+                .and_then(|k| after.iter().position(|x| x == k))
+            {
+                Some(n) => {
+                    *shipment = n;
+                    true
+                }
+                None => {
+                    gone += 1;
+                    false
+                }
+            }
+        });
+        gone
     }
 
     pub fn is_empty(&self) -> bool {

@@ -10,6 +10,14 @@ use rusqlite::{params, OptionalExtension, Row};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
+/// A category in the tree, with its depth for indenting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryRow {
+    pub id: i64,
+    pub name: String,
+    pub depth: usize,
+}
+
 /// One catalog row with its price in the order's currency and its stock.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemRow {
@@ -82,26 +90,69 @@ impl Store {
         text: &str,
         limit: usize,
     ) -> rusqlite::Result<Vec<ItemRow>> {
+        self.search_items_in(currency, text, None, limit)
+    }
+
+    /// [`Store::search_items`] within a category and all its subcategories
+    /// (the whole catalog when `category` is None).
+    pub fn search_items_in(
+        &self,
+        currency: Currency,
+        text: &str,
+        category: Option<i64>,
+        limit: usize,
+    ) -> rusqlite::Result<Vec<ItemRow>> {
         let key = fold(text);
+        let within = match category {
+            Some(_) => {
+                "AND i.category_id IN (WITH RECURSIVE sub(id) AS (SELECT ?6 UNION ALL
+                    SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)"
+            }
+            None => "AND ?6 IS NULL",
+        };
         let mut stmt;
         let rows = if key.is_empty() {
             stmt = self.conn.prepare_cached(&format!(
-                "{ITEM_SELECT} WHERE i.active = 1 ORDER BY i.name_key LIMIT ?2"
+                "{ITEM_SELECT} WHERE i.active = 1 {within} ORDER BY i.name_key LIMIT ?5"
             ))?;
-            stmt.query_map(params![currency.code(), limit as i64], item_row)?
+            // ?2-?4 are unused here; numbering stays the same in both forms.
+            stmt.query_map(
+                params![currency.code(), "", "", "", limit as i64, category],
+                item_row,
+            )?
         } else {
             let end = format!("{key}\u{10FFFF}");
             let fts = fts_query(text).unwrap_or_else(|| "\"\"".into());
             stmt = self.conn.prepare_cached(&format!(
                 "{ITEM_SELECT} WHERE i.active = 1 AND ((i.sku_key >= ?2 AND i.sku_key < ?3)
-                    OR i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?4))
+                    OR i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?4)) {within}
                  ORDER BY (i.sku_key >= ?2 AND i.sku_key < ?3) DESC, i.name_key LIMIT ?5"
             ))?;
             stmt.query_map(
-                params![currency.code(), key, end, fts, limit as i64],
+                params![currency.code(), key, end, fts, limit as i64, category],
                 item_row,
             )?
         };
+        rows.collect()
+    }
+
+    /// The category tree in display order, parents before their children.
+    pub fn category_tree(&self) -> rusqlite::Result<Vec<CategoryRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "WITH RECURSIVE tree(id, name, depth, path) AS (
+                 SELECT id, name, 0, printf('%06d', sort) || name FROM categories WHERE parent_id IS NULL
+                 UNION ALL
+                 SELECT c.id, c.name, t.depth + 1, t.path || '/' || printf('%06d', c.sort) || c.name
+                 FROM categories c JOIN tree t ON c.parent_id = t.id)
+             SELECT id, name, depth FROM tree ORDER BY path",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(CategoryRow {
+                id: r.get(0)?,
+                name: clean(&r.get::<_, String>(1)?),
+                depth: r.get(2)?,
+            })
+        })?;
         rows.collect()
     }
 

@@ -59,10 +59,13 @@ fn prefix_end(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
 }
 
-const ROW_SELECT: &str = "SELECT c.id, c.logon_id, c.first_name, c.last_name, c.phone, c.email,
-        COALESCE(a.city, ''), COALESCE(a.postal_code, ''), b.name, c.is_guest
-    FROM customers c
-    LEFT JOIN addresses a ON a.customer_id = c.id AND a.is_default_shipping = 1
+/// The columns of a result row; the query they finish has `customers c`,
+/// its default shipping address `a` and business account `b` in scope.
+const ROW_COLUMNS: &str = "c.id, c.logon_id, c.first_name, c.last_name, c.phone, c.email,
+        COALESCE(a.city, ''), COALESCE(a.postal_code, ''), b.name, c.is_guest";
+
+const ROW_JOINS: &str =
+    "LEFT JOIN addresses a ON a.customer_id = c.id AND a.is_default_shipping = 1
     LEFT JOIN business_accounts b ON b.id = c.account_id";
 
 fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
@@ -80,6 +83,289 @@ fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
     })
 }
 
+/// One filled search field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchField {
+    Last,
+    First,
+    Logon,
+    Email,
+    Postal,
+    Phone,
+    Account,
+}
+
+/// Every search key of `customers`, in the order the covering search indexes
+/// (schema.sql) carry them after their own leading key.
+const SEARCH_KEYS: [&str; 8] = [
+    "last_key",
+    "first_key",
+    "logon_key",
+    "email_key",
+    "postal_key",
+    "phone_key",
+    "phone_national_key",
+    "account_id",
+];
+
+/// How many index entries a probe reads at most to size a field's matches.
+/// Index-only reads cost tens of nanoseconds each, so a probe stays well
+/// under a millisecond.
+const PROBE_CAP: i64 = 5_000;
+
+impl SearchField {
+    /// The condition on `customers c`, with two placeholders (from, to);
+    /// phone has four (the same range twice).
+    fn condition(self) -> &'static str {
+        match self {
+            SearchField::Last => "c.last_key >= ? AND c.last_key < ?",
+            SearchField::First => "c.first_key >= ? AND c.first_key < ?",
+            SearchField::Logon => "c.logon_key >= ? AND c.logon_key < ?",
+            SearchField::Email => "c.email_key >= ? AND c.email_key < ?",
+            SearchField::Postal => "c.postal_key >= ? AND c.postal_key < ?",
+            SearchField::Phone => {
+                "((c.phone_key >= ? AND c.phone_key < ?) OR (c.phone_national_key >= ? AND c.phone_national_key < ?))"
+            }
+            SearchField::Account => {
+                "c.account_id IN (SELECT id FROM business_accounts WHERE name_key >= ? AND name_key < ?)"
+            }
+        }
+    }
+
+    /// The condition as a filter only: `+` keeps its columns from steering
+    /// the choice of index (SQLite would otherwise skip-scan the driver's
+    /// index over every distinct leading key), while the check still runs
+    /// on the index entry.
+    fn filter(self) -> String {
+        self.condition().replace("c.", "+c.")
+    }
+
+    fn ranges(self) -> usize {
+        if self == SearchField::Phone {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// The column the field's index leads with (phone: the full number's).
+    fn column(self) -> &'static str {
+        match self {
+            SearchField::Last => "last_key",
+            SearchField::First => "first_key",
+            SearchField::Logon => "logon_key",
+            SearchField::Email => "email_key",
+            SearchField::Postal => "postal_key",
+            SearchField::Phone => "phone_key",
+            SearchField::Account => "account_id",
+        }
+    }
+
+    /// The covering index that leads with this field's key.
+    fn index(self) -> &'static str {
+        match self {
+            SearchField::Last => "customers_last_key",
+            SearchField::First => "customers_first_key",
+            SearchField::Logon => "customers_logon_key",
+            SearchField::Email => "customers_email_key",
+            SearchField::Postal => "customers_postal_key",
+            SearchField::Phone => "customers_phone_key",
+            SearchField::Account => "customers_account",
+        }
+    }
+
+    /// The result order when this field leads: the columns of its index and
+    /// then the rowid, so that index is read in result order and the scan
+    /// stops at the limit. Account lists its members by name.
+    fn order(self) -> Vec<&'static str> {
+        let lead = match self {
+            SearchField::Account => "last_key",
+            f => f.column(),
+        };
+        let mut cols = vec![lead];
+        cols.extend(SEARCH_KEYS.iter().copied().filter(|c| *c != lead));
+        cols.push("id");
+        cols
+    }
+}
+
+/// The filled fields of `q` with their folded keys, in the order that
+/// decides the result order: last name, first name, logon, e-mail, postal
+/// code, phone, account.
+fn search_terms(q: &CustomerQuery) -> Vec<(SearchField, String)> {
+    [
+        (SearchField::Last, fold(&q.last_name)),
+        (SearchField::First, fold(&q.first_name)),
+        (SearchField::Logon, fold(&q.logon)),
+        (SearchField::Email, fold(&q.email)),
+        (SearchField::Postal, fold(&q.postal)),
+        (SearchField::Phone, digits(&q.phone)),
+        (SearchField::Account, fold(&q.account)),
+    ]
+    .into_iter()
+    .filter(|(_, key)| !key.is_empty())
+    .collect()
+}
+
+fn push_range(key: &str, times: usize, args: &mut Vec<String>) {
+    let end = prefix_end(key);
+    for _ in 0..times {
+        args.push(key.to_string());
+        args.push(end.clone());
+    }
+}
+
+/// The SQL (and its arguments) of [`Store::search_customers`] when `driver`
+/// is the field whose index is read (None: the leading field, read in
+/// result order). Public so the benchmark can run the very same statement
+/// on a bare connection.
+///
+/// Every search index carries all the search keys (schema.sql), so each
+/// filter is checked inside the index and only the rows shown are read from
+/// the table:
+/// - no fields: the customers who ordered last (the partial index on
+///   `last_order_at`), filled up with the first customers by id;
+/// - phone leading: the first `limit` matches of `phone_key` and of
+///   `phone_national_key`, each read in order from its own index, merged;
+/// - driver = the leading field: its index in result order, stopping at
+///   `limit`;
+/// - another driver (a field with few matches): all its matches, filtered
+///   and sorted inside the index.
+pub fn customer_search_sql_with(
+    q: &CustomerQuery,
+    limit: usize,
+    driver: Option<SearchField>,
+) -> (String, Vec<String>) {
+    let terms = search_terms(q);
+    let mut args = Vec::new();
+    let Some(&(lead, _)) = terms.first() else {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS}
+             FROM (SELECT id, at FROM
+                     (SELECT id, last_order_at AS at FROM customers WHERE last_order_at IS NOT NULL
+                      ORDER BY last_order_at DESC, id DESC LIMIT {limit})
+                   UNION
+                   SELECT id, at FROM (SELECT id, last_order_at AS at FROM customers ORDER BY id LIMIT {limit})
+                  ) AS m
+             JOIN customers c ON c.id = m.id
+             {ROW_JOINS}
+             ORDER BY m.at DESC NULLS LAST, m.id LIMIT {limit}"
+        );
+        return (sql, args);
+    };
+    let driver = driver
+        .filter(|d| terms.iter().any(|(f, _)| f == d))
+        .unwrap_or(lead);
+    let order = lead.order();
+    let c_order = order
+        .iter()
+        .map(|c| format!("c.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+
+    if lead == SearchField::Phone || driver == SearchField::Phone {
+        // One branch per phone key, each with that key's range instead of
+        // the OR of both (so each can use its own index), merged.
+        let phone = &terms
+            .iter()
+            .find(|(f, _)| *f == SearchField::Phone)
+            .expect("phone term")
+            .1;
+        let mut branches = Vec::new();
+        for col in ["phone_key", "phone_national_key"] {
+            let index = if driver == SearchField::Phone {
+                format!("customers_{col}")
+            } else {
+                driver.index().to_string()
+            };
+            let mut conds = vec![format!("c.{col} >= ? AND c.{col} < ?")];
+            push_range(phone, 1, &mut args);
+            for (f, key) in terms.iter().filter(|(f, _)| *f != SearchField::Phone) {
+                conds.push(if *f == driver {
+                    f.condition().to_string()
+                } else {
+                    f.filter()
+                });
+                push_range(key, f.ranges(), &mut args);
+            }
+            let (select, branch_order) = if lead == SearchField::Phone {
+                // Phone leads: ordered by the number as matched.
+                let mut cols = vec![col];
+                cols.extend(SEARCH_KEYS.iter().copied().filter(|c| *c != col));
+                cols.push("id");
+                (
+                    format!("c.id AS id, c.{col} AS k"),
+                    cols.iter()
+                        .map(|c| format!("c.{c}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            } else {
+                let cols = order
+                    .iter()
+                    .map(|c| format!("c.{c} AS {c}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                (cols, c_order.clone())
+            };
+            branches.push(format!(
+                "SELECT * FROM (SELECT {select} FROM customers c INDEXED BY {index}
+                  WHERE {} ORDER BY {branch_order} LIMIT {limit})",
+                conds.join(" AND ")
+            ));
+        }
+        let sql = if lead == SearchField::Phone {
+            format!(
+                "SELECT {ROW_COLUMNS}
+                 FROM (SELECT id, MIN(k) AS k FROM ({} UNION ALL {}) GROUP BY id ORDER BY k, id LIMIT {limit}) AS m
+                 JOIN customers c ON c.id = m.id
+                 {ROW_JOINS}
+                 ORDER BY m.k, m.id",
+                branches[0], branches[1]
+            )
+        } else {
+            format!(
+                "SELECT {ROW_COLUMNS}
+                 FROM (SELECT id FROM ({} UNION {}) ORDER BY {} LIMIT {limit}) AS m
+                 JOIN customers c ON c.id = m.id
+                 {ROW_JOINS}
+                 ORDER BY {c_order}",
+                branches[0],
+                branches[1],
+                order.join(", ")
+            )
+        };
+        return (sql, args);
+    }
+
+    let mut conds = Vec::new();
+    for (f, key) in &terms {
+        conds.push(if *f == driver {
+            f.condition().to_string()
+        } else {
+            f.filter()
+        });
+        push_range(key, f.ranges(), &mut args);
+    }
+    let sql = format!(
+        "SELECT {ROW_COLUMNS}
+         FROM (SELECT c.id FROM customers c INDEXED BY {}
+               WHERE {} ORDER BY {c_order} LIMIT {limit}) AS m
+         JOIN customers c ON c.id = m.id
+         {ROW_JOINS}
+         ORDER BY {c_order}",
+        driver.index(),
+        conds.join(" AND ")
+    );
+    (sql, args)
+}
+
+/// [`customer_search_sql_with`] reading the leading field's index; what
+/// [`Store::search_customers`] runs when at most one field is filled.
+pub fn customer_search_sql(q: &CustomerQuery, limit: usize) -> (String, Vec<String>) {
+    customer_search_sql_with(q, limit, None)
+}
+
 impl Store {
     /// Customers matching every filled field by prefix, at most `limit`.
     /// An empty query lists the customers who ordered most recently.
@@ -88,62 +374,72 @@ impl Store {
         q: &CustomerQuery,
         limit: usize,
     ) -> rusqlite::Result<Vec<CustomerRow>> {
-        let mut conds: Vec<String> = Vec::new();
-        let mut args: Vec<String> = Vec::new();
-        let mut order_by = None;
-        let range = |col: &str, key: String, conds: &mut Vec<String>, args: &mut Vec<String>| {
-            conds.push(format!("{col} >= ? AND {col} < ?"));
-            args.push(key.clone());
-            args.push(prefix_end(&key));
-        };
-        let text_fields = [
-            ("c.last_key", &q.last_name),
-            ("c.first_key", &q.first_name),
-            ("c.logon_key", &q.logon),
-            ("c.email_key", &q.email),
-            ("c.postal_key", &q.postal),
-        ];
-        for (col, value) in text_fields {
-            let key = fold(value);
-            if !key.is_empty() {
-                order_by.get_or_insert(col);
-                range(col, key, &mut conds, &mut args);
-            }
-        }
-        let phone = digits(&q.phone);
-        if !phone.is_empty() {
-            conds.push(
-                "((c.phone_key >= ? AND c.phone_key < ?) OR (c.phone_national_key >= ? AND c.phone_national_key < ?))"
-                    .into(),
-            );
-            for _ in 0..2 {
-                args.push(phone.clone());
-                args.push(prefix_end(&phone));
-            }
-            order_by.get_or_insert("c.phone_key");
-        }
-        let account = fold(&q.account);
-        if !account.is_empty() {
-            conds.push("c.account_id IN (SELECT id FROM business_accounts WHERE name_key >= ? AND name_key < ?)".into());
-            args.push(account.clone());
-            args.push(prefix_end(&account));
-            order_by.get_or_insert("c.last_key");
-        }
-        let sql = if conds.is_empty() {
-            format!(
-                "{ROW_SELECT} WHERE c.last_order_at IS NOT NULL OR c.id IN (SELECT id FROM customers ORDER BY id LIMIT {limit})
-                 ORDER BY c.last_order_at DESC NULLS LAST, c.id LIMIT {limit}"
-            )
-        } else {
-            format!(
-                "{ROW_SELECT} WHERE {} ORDER BY {}, c.id LIMIT {limit}",
-                conds.join(" AND "),
-                order_by.unwrap_or("c.id")
-            )
-        };
+        let (sql, args) = self.customer_search_plan(q, limit)?;
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(args.iter()), customer_row)?;
         rows.collect()
+    }
+
+    /// The statement [`Store::search_customers`] runs for `q`. With two or
+    /// more fields it first sizes each field's matches (reading at most
+    /// [`PROBE_CAP`] index entries each) and reads the index of the field
+    /// with the fewest, unless every field matches many rows: then the
+    /// leading field's index in result order finds `limit` matches soonest.
+    pub fn customer_search_plan(
+        &self,
+        q: &CustomerQuery,
+        limit: usize,
+    ) -> rusqlite::Result<(String, Vec<String>)> {
+        let terms = search_terms(q);
+        if terms.len() < 2 {
+            return Ok(customer_search_sql(q, limit));
+        }
+        let mut best: Option<(i64, SearchField)> = None;
+        for (field, key) in &terms {
+            let n = self.probe(*field, key)?;
+            if best.is_none_or(|(m, _)| n < m) {
+                best = Some((n, *field));
+            }
+        }
+        let driver = match best {
+            Some((n, field)) if n < PROBE_CAP => Some(field),
+            _ => None,
+        };
+        Ok(customer_search_sql_with(q, limit, driver))
+    }
+
+    /// How many customers match one field, counted up to [`PROBE_CAP`]
+    /// inside its index.
+    fn probe(&self, field: SearchField, key: &str) -> rusqlite::Result<i64> {
+        let end = prefix_end(key);
+        let count = |sql: &str| -> rusqlite::Result<i64> {
+            self.conn
+                .prepare_cached(sql)?
+                .query_row(rusqlite::params![key, end, PROBE_CAP], |r| r.get(0))
+        };
+        match field {
+            SearchField::Phone => {
+                let a = count(
+                    "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY customers_phone_key
+                     WHERE phone_key >= ?1 AND phone_key < ?2 LIMIT ?3)",
+                )?;
+                let b = count(
+                    "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY customers_phone_national_key
+                     WHERE phone_national_key >= ?1 AND phone_national_key < ?2 LIMIT ?3)",
+                )?;
+                Ok(a + b)
+            }
+            SearchField::Account => count(
+                "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY customers_account
+                 WHERE account_id IN (SELECT id FROM business_accounts WHERE name_key >= ?1 AND name_key < ?2) LIMIT ?3)",
+            ),
+            f => count(&format!(
+                "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY {}
+                 WHERE {col} >= ?1 AND {col} < ?2 LIMIT ?3)",
+                f.index(),
+                col = f.column()
+            )),
+        }
     }
 
     /// Everything the order needs of one customer.

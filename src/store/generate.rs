@@ -1892,7 +1892,7 @@ impl SavedPragmas {
         // reference written is valid by construction, so the per-row foreign
         // key checks are skipped too.
         conn.execute_batch(
-            "PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF;",
+            "PRAGMA synchronous = OFF; PRAGMA cache_size = -200000; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF;",
         )?;
         Ok(saved)
     }

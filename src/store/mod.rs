@@ -14,14 +14,16 @@ pub mod generate;
 mod inventory;
 mod migrate;
 mod orders;
+mod promotions;
 mod quote;
 mod settings;
 pub mod simulate;
 
-pub use catalog::ItemRow;
+pub use catalog::{CategoryRow, ItemRow};
 pub use customer_records::SaveError;
 pub use customers::CustomerQuery;
 pub use customers::CustomerRow;
+pub use customers::{customer_search_sql, customer_search_sql_with, SearchField};
 pub use drafts::Draft;
 pub use orders::{OrderSummary, PlacedOrder, SubmitError, SubmitInput, SubmitPart};
 

@@ -4,6 +4,7 @@
 //! draft (DESIGN.md section 7). All of it or none of it.
 
 use super::inventory::item_stock_in;
+use super::promotions::{account_credit_in, credit_check};
 use super::{now_text, Store};
 use crate::domain::availability::{allocate, changed_lines, LineAvailability};
 use crate::domain::order::{Order, Payment};
@@ -101,6 +102,30 @@ impl Store {
             return Ok(earlier);
         }
         recheck_availability(&tx, order, input.seen)?;
+        // Credit is checked inside the transaction: two operators cannot
+        // both spend the last of an account's credit.
+        if let Some(Payment::Account { po_number }) = &order.payment {
+            let account = order
+                .customer
+                .as_ref()
+                .and_then(|c| c.account.as_ref())
+                .ok_or_else(|| {
+                    SubmitError::Invalid(
+                        "pay on account is for customers of a business account".into(),
+                    )
+                })?;
+            if account.po_required && po_number.trim().is_empty() {
+                return Err(SubmitError::Invalid(format!(
+                    "account {} requires a purchase-order number",
+                    account.name
+                )));
+            }
+            let total: Decimal = input.parts.iter().map(|p| p.breakdown.grand_total).sum();
+            let credit = account_credit_in(&tx, account.id)?.ok_or_else(|| {
+                SubmitError::Invalid(format!("account {} no longer exists", account.name))
+            })?;
+            credit_check(&credit, order.currency, total).map_err(SubmitError::Invalid)?;
+        }
         let mut placed: Vec<PlacedOrder> = Vec::new();
         for part in &input.parts {
             if part.part.order.lines.is_empty() {
@@ -398,17 +423,29 @@ fn write_part(
             }
         }
     }
-    for d in b.discount_lines() {
+    // Free shipping is a discount too (on shipping), and a coupon may bring it.
+    for d in b
+        .discount_lines()
+        .into_iter()
+        .chain(b.free_shipping.clone())
+    {
         tx.execute(
             "INSERT INTO order_discounts (order_id, promotion_id, coupon_id, name, amount)
              VALUES (?1, (SELECT id FROM promotions WHERE code = ?2), (SELECT id FROM coupons WHERE code = ?3), ?4, ?5)",
             params![order_id, d.promotion, d.coupon, d.name, money(d.amount)],
         )?;
         if let Some(code) = &d.coupon {
-            tx.execute(
+            let marked = tx.execute(
                 "UPDATE coupons SET redeemed_order_id = ?1, redeemed_at = ?2 WHERE code = ?3 AND redeemed_order_id IS NULL",
                 params![order_id, now, code],
             )?;
+            // Used by another order since it was redeemed here: a coupon is
+            // good once, so nothing is placed.
+            if marked == 0 {
+                return Err(SubmitError::Invalid(format!(
+                    "coupon {code} was used on another order meanwhile; nothing was placed: remove it (F8)"
+                )));
+            }
         }
     }
     for a in &b.adjustments {

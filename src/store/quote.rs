@@ -6,8 +6,10 @@ use super::Store;
 use crate::domain::availability::allocate;
 use crate::domain::order::Order;
 use crate::domain::parts::split as split_parts;
+use crate::domain::parts::Part;
+use crate::domain::planning::Plan;
 use crate::domain::planning::{plan, PlannedShipment};
-use crate::domain::pricing::{price, PricingContext, ShipmentInput};
+use crate::domain::pricing::{price, Adjustment, AdjustmentKind, PricingContext, ShipmentInput};
 use crate::domain::quote::Quote;
 use chrono::NaiveDate;
 
@@ -27,8 +29,11 @@ impl Store {
         let plan = plan(order, &availability, today);
         let mut base = PricingContext {
             today,
+            promotions: self.active_promotions(today)?,
+            item_categories: self.item_categories(&ids)?,
             ..PricingContext::default()
         };
+        let coupons = self.order_coupons(order)?;
         for s in &order.ship_tos {
             let rate = s
                 .method
@@ -51,19 +56,67 @@ impl Store {
             ),
             ..base.clone()
         };
+        // Coupons and the amount off the subtotal go on the first order
+        // placed (a coupon is used once); overrides follow their line or
+        // shipment into whichever order holds it.
         let parts = split_parts(order, &availability, &plan)
             .into_iter()
-            .map(|part| {
-                let b = price(&part.order, &with_shipments(&part.shipments));
+            .enumerate()
+            .map(|(k, part)| {
+                let ctx = PricingContext {
+                    coupons: if k == 0 { coupons.clone() } else { Vec::new() },
+                    adjustments: part_adjustments(&order.adjustments, &part, &plan, k == 0),
+                    ..with_shipments(&part.shipments)
+                };
+                let b = price(&part.order, &ctx);
                 (part, b)
             })
             .collect();
+        let whole = PricingContext {
+            coupons,
+            adjustments: order.adjustments.clone(),
+            ..with_shipments(&plan.shipments)
+        };
         Ok(Quote {
-            breakdown: price(order, &with_shipments(&plan.shipments)),
+            breakdown: price(order, &whole),
             availability,
             plan,
             parts,
             methods,
         })
     }
+}
+
+/// The order's adjustments as one part sees them: line and shipment
+/// numbers of the whole order turned into the part's own; those on lines
+/// or shipments of another part left out.
+fn part_adjustments(all: &[Adjustment], part: &Part, plan: &Plan, first: bool) -> Vec<Adjustment> {
+    all.iter()
+        .filter_map(|a| {
+            let kind = match &a.kind {
+                AdjustmentKind::PriceOverride { line, unit_price } => {
+                    AdjustmentKind::PriceOverride {
+                        line: part.source_lines.iter().position(|s| s == line)?,
+                        unit_price: *unit_price,
+                    }
+                }
+                AdjustmentKind::ShippingOverride { shipment, amount } => {
+                    let s = plan.shipments.get(*shipment)?;
+                    if s.part != part.number {
+                        return None;
+                    }
+                    AdjustmentKind::ShippingOverride {
+                        shipment: plan.shipments[..*shipment]
+                            .iter()
+                            .filter(|x| x.part == part.number)
+                            .count(),
+                        amount: *amount,
+                    }
+                }
+                AdjustmentKind::SubtotalOff { .. } if first => a.kind.clone(),
+                AdjustmentKind::SubtotalOff { .. } => return None,
+            };
+            Some(Adjustment { kind, ..a.clone() })
+        })
+        .collect()
 }

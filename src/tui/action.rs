@@ -4,6 +4,7 @@
 
 use crate::domain::customer::{CustomerDraft, GuestConversion};
 use crate::domain::order::{Address, BackorderChoice, CustomerRef, Payment};
+use crate::domain::pricing::AdjustmentKind;
 use crate::tui::app::Step;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +16,8 @@ pub enum Action {
     Error(String),
     PickCustomer(i64),
     StartGuest(CustomerRef),
+    /// Opens the guest form (even with a registered customer on the order).
+    GuestForm,
     /// ^N on the find screen: the record screen in create mode.
     NewCustomer,
     /// Store a new (`id` None) or edited customer, then take them for the order.
@@ -68,6 +71,18 @@ pub enum Action {
         customer: String,
         warehouse: String,
     },
+    /// Redeem a coupon by its code as typed; the app checks it.
+    AddCoupon(String),
+    RemoveCoupon(String),
+    /// An operator adjustment; the app records the operator and checks the
+    /// reason and the operator's limit. It replaces one of the same kind
+    /// on the same line or shipment.
+    AddAdjustment {
+        kind: AdjustmentKind,
+        reason_code: String,
+    },
+    /// Index into `Order::adjustments`.
+    RemoveAdjustment(usize),
     Submit,
     NewOrder,
 }

@@ -8,6 +8,7 @@
 //! ratatui's `TestBackend`.
 
 use crate::domain::order::{Area, BackorderChoice, Line as OrderLine, Order};
+use crate::domain::pricing::Adjustment;
 use crate::domain::quote::Quote;
 use crate::store::{PlacedOrder, Store, SubmitInput, SubmitPart};
 use crate::tui::action::Action;
@@ -32,6 +33,7 @@ macro_rules! ctx {
             today: $app.today,
             quote: &$app.quote,
             placed: &$app.placed,
+            operator: &$app.operator,
         }
     };
 }
@@ -120,6 +122,7 @@ impl Step {
             Area::Cart => Step::Cart,
             Area::Fulfillment => Step::Fulfillment,
             Area::Payment => Step::Payment,
+            Area::Adjustments => Step::Adjustments,
         }
     }
 }
@@ -363,6 +366,13 @@ impl App {
 
     /// The one place that applies actions.
     pub fn update(&mut self, action: Action) {
+        // Price overrides follow their lines when lines move or go.
+        let lines_before = self.order.line_keys();
+        self.apply(action);
+        self.order.follow_lines(&lines_before);
+    }
+
+    fn apply(&mut self, action: Action) {
         match action {
             Action::Goto(step) => {
                 if step == Step::Confirmation && self.placed.is_empty() {
@@ -446,7 +456,12 @@ impl App {
                 }
                 Err(e) => self.error(format!("could not check the answer: {e}")),
             },
+            Action::GuestForm => {
+                self.screens.customer.start_guest();
+                self.update(Action::Goto(Step::Customer));
+            }
             Action::StartGuest(c) => {
+                self.screens.customer.guest_started();
                 let name = c.name();
                 self.order.set_customer(c);
                 self.reprice_lines();
@@ -588,6 +603,65 @@ impl App {
                 self.changed();
                 self.status("Comments saved.");
             }
+            Action::AddCoupon(typed) => {
+                match self
+                    .store
+                    .check_coupon_code(&self.order, &self.quote, &typed, self.today)
+                {
+                    Ok(Ok(code)) => {
+                        self.order.coupons.push(code.clone());
+                        self.changed();
+                        self.status(format!("Coupon {code} redeemed."));
+                        self.screens.adjustments.coupon_result(Ok(&code));
+                    }
+                    Ok(Err(e)) => {
+                        self.screens.adjustments.coupon_result(Err(&e));
+                        self.error(e);
+                    }
+                    Err(e) => self.error(format!("could not read the coupon: {e}")),
+                }
+            }
+            Action::RemoveCoupon(code) => {
+                let before = self.order.coupons.len();
+                self.order.coupons.retain(|c| *c != code);
+                if self.order.coupons.len() != before {
+                    self.changed();
+                    self.status(format!("Coupon {code} removed."));
+                }
+            }
+            Action::AddAdjustment { kind, reason_code } => {
+                let adj = Adjustment {
+                    kind,
+                    reason_code,
+                    operator: self.operator.clone(),
+                };
+                match self
+                    .store
+                    .check_new_adjustment(&self.order, &adj, self.today)
+                {
+                    Ok(Ok(())) => {
+                        self.order.adjustments.retain(|a| {
+                            a.kind.code() != adj.kind.code() || a.kind.target() != adj.kind.target()
+                        });
+                        self.order.adjustments.push(adj);
+                        self.changed();
+                        self.status("Adjustment made.");
+                        self.screens.adjustments.adjustment_result(Ok(()));
+                    }
+                    Ok(Err(e)) => {
+                        self.screens.adjustments.adjustment_result(Err(&e));
+                        self.error(e);
+                    }
+                    Err(e) => self.error(format!("could not check the adjustment: {e}")),
+                }
+            }
+            Action::RemoveAdjustment(i) => {
+                if i < self.order.adjustments.len() {
+                    self.order.adjustments.remove(i);
+                    self.changed();
+                    self.status("Adjustment removed.");
+                }
+            }
             Action::Submit => self.submit(),
             Action::NewOrder => {
                 self.new_order();
@@ -689,6 +763,17 @@ impl App {
             self.error(format!("{} ({} goes there)", p.message, step.key_label()));
             return;
         }
+        // Coupons that do not apply, pay on account over credit or without PO.
+        match self.store.checkout_problems(&self.order, &self.quote) {
+            Ok(list) => {
+                if let Some(p) = list.first() {
+                    let step = Step::for_area(p.area);
+                    self.error(format!("{} ({} goes there)", p.message, step.key_label()));
+                    return;
+                }
+            }
+            Err(e) => return self.error(format!("could not check the order: {e}")),
+        }
         let method_names: Vec<String> = self
             .order
             .ship_tos
@@ -741,7 +826,28 @@ impl App {
     pub fn settle(&mut self) {
         // The confirmation reads back the quote the order was placed with.
         if self.step != Step::Confirmation {
+            let keys = |q: &Quote| -> Vec<_> {
+                q.plan
+                    .shipments
+                    .iter()
+                    .map(|s| (s.part, s.ship_to, s.date))
+                    .collect()
+            };
+            let before = keys(&self.quote);
             self.quote_now();
+            // Shipping overrides follow their shipment when the plan changes.
+            let after = keys(&self.quote);
+            if before != after && !before.is_empty() {
+                let old = self.order.adjustments.clone();
+                let gone = self.order.follow_shipments(&before, &after);
+                if self.order.adjustments != old {
+                    self.changed();
+                    self.quote_now();
+                }
+                if gone > 0 {
+                    self.error("a shipping override was removed: its shipment is gone (F8)");
+                }
+            }
         }
         {
             let ctx = ctx!(self);
@@ -831,6 +937,7 @@ impl App {
             today: self.today,
             quote: &self.quote,
             placed: &self.placed,
+            operator: &self.operator,
         };
         let screen = self.screens.get(self.step);
         screen.draw(f, body, &ctx);

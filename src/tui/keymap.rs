@@ -37,6 +37,8 @@ pub enum Cmd {
     Add,
     /// Ask the customer's challenge question.
     Challenge,
+    /// One of a few numbered options (the backorder choice).
+    Choose(u8),
 }
 
 /// One key (with modifiers) as written in hints.

@@ -2,6 +2,8 @@
 //! file, a fixed "today", and key events. Each test file uses a subset.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
 use orderdesk::store::Store;

@@ -1,89 +1,733 @@
-//! Step 7, adjustments: the order comments (one for the customer, one for
-//! the warehouse), saved with the order.
+//! Step 7, adjustments: the discounts pricing applied (with what was left
+//! out and why), the customer's coupons for one-key redemption or a typed
+//! code, the operator's overrides — shipping charge per shipment, an
+//! amount off the subtotal, a line's unit price — each with a reason and
+//! within the operator's limit, and the two order comments.
+//!
+//! The screen only asks: `App::update` checks coupons and adjustments
+//! against the store (and records the operator), then tells the screen
+//! through [`Adjustments::coupon_result`] and
+//! [`Adjustments::adjustment_result`], so a refusal stands at its field.
 
 use super::{title, Ctx, Screen};
+use crate::domain::pricing::{AdjustmentKind, Breakdown};
+use crate::domain::promotion::Coupon;
+use crate::domain::text::fit;
 use crate::tui::action::Action;
-use crate::tui::keymap::{field_moves, Binding, Cmd, Key};
+use crate::tui::keymap::{list_moves, Binding, Cmd, Key};
 use crate::tui::widgets::form::Form;
+use crate::tui::widgets::list::{row_style, ListState};
 use crate::tui::widgets::text_field::TextField;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
+use ratatui::text::Line;
 use ratatui::Frame;
+use rust_decimal::Decimal;
+
+/// Rows of the list shown at once (the body is 20 rows at 80x24).
+const LIST_ROWS: usize = 9;
+/// Rows for the discounts applied and the notes.
+const APPLIED_ROWS: usize = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Focus {
+    List,
+    Code,
+    Customer,
+    Warehouse,
+}
+
+/// What a list row is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Row {
+    /// A coupon of the customer's, not on the order yet.
+    Available(String),
+    /// A coupon on the order.
+    Redeemed(String),
+    /// Shipment n of the whole order (its shipping charge).
+    Shipping(usize),
+    Subtotal,
+    /// Order line n (its unit price).
+    Price(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Shipping(usize),
+    Subtotal,
+    Price(usize),
+}
+
+struct EditForm {
+    target: Target,
+    amount: TextField,
+    reason: usize,
+    error: Option<String>,
+}
 
 pub struct Adjustments {
+    focus: Focus,
+    list: ListState,
+    code: TextField,
+    code_error: Option<String>,
     comments: Form,
+    form: Option<EditForm>,
+    reasons: Vec<(String, String)>,
+    available: Vec<Coupon>,
+    limits: Option<(Decimal, Decimal)>,
+    /// A coupon just redeemed: if pricing does not apply it, why is shown
+    /// at the code field.
+    pending: Option<String>,
+    load_error: Option<String>,
 }
 
 impl Default for Adjustments {
     fn default() -> Self {
         Adjustments {
+            focus: Focus::List,
+            list: ListState::default(),
+            code: TextField::new("Coupon code", 30),
+            code_error: None,
             comments: Form::new(vec![
                 TextField::new("For the customer", 200),
                 TextField::new("For the warehouse", 200),
             ]),
+            form: None,
+            reasons: Vec::new(),
+            available: Vec::new(),
+            limits: None,
+            pending: None,
+            load_error: None,
+        }
+    }
+}
+
+/// The breakdown the coupons and the amount off apply to: the first order
+/// placed (the whole order when nothing is placed separately).
+fn first<'a>(ctx: &'a Ctx) -> &'a Breakdown {
+    ctx.quote
+        .parts
+        .first()
+        .map(|(_, b)| b)
+        .unwrap_or(&ctx.quote.breakdown)
+}
+
+fn target_of(kind: &AdjustmentKind) -> Target {
+    match kind {
+        AdjustmentKind::ShippingOverride { shipment, .. } => Target::Shipping(*shipment),
+        AdjustmentKind::SubtotalOff { .. } => Target::Subtotal,
+        AdjustmentKind::PriceOverride { line, .. } => Target::Price(*line),
+    }
+}
+
+/// The order's adjustment on `target`, with its index.
+fn adjustment_on(ctx: &Ctx, target: Target) -> Option<usize> {
+    ctx.order
+        .adjustments
+        .iter()
+        .position(|a| target_of(&a.kind) == target)
+}
+
+fn rows(ctx: &Ctx, available: &[Coupon]) -> Vec<Row> {
+    let o = ctx.order;
+    let mut out: Vec<Row> = o.coupons.iter().cloned().map(Row::Redeemed).collect();
+    for c in available {
+        if c.promotion.available_in(o.currency)
+            && !o.coupons.iter().any(|x| x.eq_ignore_ascii_case(&c.code))
+        {
+            out.push(Row::Available(c.code.clone()));
+        }
+    }
+    out.extend((0..ctx.quote.breakdown.shipments.len()).map(Row::Shipping));
+    if !o.lines.is_empty() {
+        out.push(Row::Subtotal);
+    }
+    out.extend((0..o.lines.len()).map(Row::Price));
+    out
+}
+
+/// The discounts applied, per order placed, then the notes on what was
+/// left out and why.
+fn applied_lines(ctx: &Ctx) -> Vec<(String, bool)> {
+    let cur = ctx.order.currency;
+    let several = ctx.quote.parts.len() > 1;
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    for (part, b) in &ctx.quote.parts {
+        let prefix = if several {
+            format!("Order {}: ", part.number)
+        } else {
+            String::new()
+        };
+        for d in b.discount_lines() {
+            let coupon = d
+                .coupon
+                .as_ref()
+                .map(|c| format!("Coupon {c}: "))
+                .unwrap_or_default();
+            out.push((
+                format!(
+                    "  {:<62} {:>12}",
+                    fit(&format!("{prefix}{coupon}{}", d.name), 62),
+                    cur.format(-d.amount)
+                ),
+                false,
+            ));
+        }
+        if let Some(fs) = &b.free_shipping {
+            out.push((
+                format!(
+                    "  {:<62} {:>12}",
+                    fit(&format!("{prefix}{} (shipping)", fs.name), 62),
+                    cur.format(-fs.amount)
+                ),
+                false,
+            ));
+        }
+        for n in &b.notes {
+            if !notes.contains(n) {
+                notes.push(n.clone());
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(("  No promotions apply to this order.".into(), false));
+    }
+    out.extend(notes.into_iter().map(|n| (format!("  Note: {n}"), true)));
+    out
+}
+
+fn describe_row(ctx: &Ctx, row: &Row, available: &[Coupon]) -> String {
+    let o = ctx.order;
+    let cur = o.currency;
+    let b = &ctx.quote.breakdown;
+    let by = |target: Target| -> String {
+        adjustment_on(ctx, target)
+            .and_then(|i| o.adjustments.get(i))
+            .map(|a| {
+                let value = match &a.kind {
+                    AdjustmentKind::PriceOverride { unit_price, .. } => {
+                        format!("→ {}", cur.format(*unit_price))
+                    }
+                    AdjustmentKind::ShippingOverride { amount, .. } => {
+                        format!("→ {}", cur.format(*amount))
+                    }
+                    AdjustmentKind::SubtotalOff { amount } => format!("-{}", cur.format(*amount)),
+                };
+                format!(" {value} ({}, {})", a.reason_code, a.operator)
+            })
+            .unwrap_or_default()
+    };
+    match row {
+        Row::Available(code) => {
+            let name = available
+                .iter()
+                .find(|c| c.code == *code)
+                .map(|c| c.promotion.name.clone())
+                .unwrap_or_default();
+            format!("Use coupon {code:<12} {name}")
+        }
+        Row::Redeemed(code) => {
+            match first(ctx)
+                .coupons
+                .iter()
+                .find(|c| c.code.eq_ignore_ascii_case(code))
+            {
+                Some(c) if c.applied => format!("Redeemed   {code:<12} applied"),
+                Some(c) => format!(
+                    "Redeemed   {code:<12} NOT applied: {}",
+                    c.reason.clone().unwrap_or_default()
+                ),
+                None => format!("Redeemed   {code:<12} NOT applied: not found or not offered"),
+            }
+        }
+        Row::Shipping(n) => {
+            let s = b.shipments.get(*n);
+            let st = s.and_then(|s| o.ship_tos.get(s.ship_to));
+            let method = st.and_then(|t| t.method.clone()).unwrap_or_default();
+            let city = st.map(|t| t.address.city.clone()).unwrap_or_default();
+            let charge = match s {
+                Some(s) if s.free_shipping.is_some() && s.override_amount.is_none() => {
+                    format!("{} free", cur.format(s.computed))
+                }
+                Some(s) => cur.format(s.computed),
+                None => String::new(),
+            };
+            format!(
+                "Shipping #{} {method} to {city}: {charge}{}",
+                n + 1,
+                by(Target::Shipping(*n))
+            )
+        }
+        Row::Subtotal => {
+            let now = by(Target::Subtotal);
+            format!(
+                "Amount off the subtotal ({}):{}",
+                cur.format(first(ctx).subtotal + first(ctx).adjustment_total),
+                if now.is_empty() { " none".into() } else { now }
+            )
+        }
+        Row::Price(i) => match o.lines.get(*i) {
+            Some(l) => format!(
+                "Line {} {} x{} at {}{}",
+                i + 1,
+                l.sku,
+                l.quantity,
+                cur.format(l.unit_price),
+                by(Target::Price(*i))
+            ),
+            None => String::new(),
+        },
+    }
+}
+
+impl Adjustments {
+    /// What became of a coupon the screen asked to redeem.
+    pub fn coupon_result(&mut self, result: Result<&str, &str>) {
+        match result {
+            Ok(code) => {
+                self.code.clear();
+                self.code_error = None;
+                self.pending = Some(code.to_string());
+            }
+            Err(e) => self.code_error = Some(e.to_string()),
+        }
+    }
+
+    /// What became of an adjustment the form asked for: refused, the
+    /// message stands under its field; made, the form closes.
+    pub fn adjustment_result(&mut self, result: Result<(), &str>) {
+        match result {
+            Ok(()) => self.form = None,
+            Err(e) => {
+                if let Some(f) = &mut self.form {
+                    f.error = Some(e.to_string());
+                }
+            }
+        }
+    }
+
+    fn selected_row(&self, ctx: &Ctx) -> Option<Row> {
+        rows(ctx, &self.available).get(self.list.selected).cloned()
+    }
+
+    fn open_form(&mut self, target: Target, ctx: &Ctx) {
+        let label = match target {
+            Target::Shipping(_) => "New charge",
+            Target::Subtotal => "Amount off",
+            Target::Price(_) => "Unit price",
+        };
+        let mut amount = TextField::new(label, 12);
+        let mut reason = 0;
+        if let Some(a) = adjustment_on(ctx, target).and_then(|i| ctx.order.adjustments.get(i)) {
+            let value = match &a.kind {
+                AdjustmentKind::PriceOverride { unit_price, .. } => *unit_price,
+                AdjustmentKind::ShippingOverride { amount, .. } => *amount,
+                AdjustmentKind::SubtotalOff { amount } => *amount,
+            };
+            amount.set(&ctx.order.currency.round(value).to_string());
+            reason = self
+                .reasons
+                .iter()
+                .position(|(c, _)| *c == a.reason_code)
+                .unwrap_or(0);
+        }
+        self.limits = ctx.store.adjustment_limits(ctx.operator).ok();
+        self.form = Some(EditForm {
+            target,
+            amount,
+            reason,
+            error: None,
+        });
+    }
+
+    fn apply_form(&mut self, ctx: &Ctx) -> Vec<Action> {
+        let Some(form) = &mut self.form else {
+            return vec![];
+        };
+        let value = match ctx.order.currency.parse_amount(form.amount.value()) {
+            Ok(v) => v,
+            Err(e) => {
+                form.error = Some(e);
+                return vec![];
+            }
+        };
+        let Some((reason_code, _)) = self.reasons.get(form.reason) else {
+            form.error = Some("no reason codes are set up: ask a supervisor".into());
+            return vec![];
+        };
+        let kind = match form.target {
+            Target::Shipping(shipment) => AdjustmentKind::ShippingOverride {
+                shipment,
+                amount: value,
+            },
+            Target::Subtotal => AdjustmentKind::SubtotalOff { amount: value },
+            Target::Price(line) => AdjustmentKind::PriceOverride {
+                line,
+                unit_price: value,
+            },
+        };
+        vec![Action::AddAdjustment {
+            kind,
+            reason_code: reason_code.clone(),
+        }]
+    }
+
+    fn comment_actions(&self) -> Vec<Action> {
+        vec![Action::SetComments {
+            customer: self.comments.value(0).trim().to_string(),
+            warehouse: self.comments.value(1).trim().to_string(),
+        }]
+    }
+
+    fn move_focus(&mut self, forward: bool) {
+        const ORDER: [Focus; 4] = [Focus::List, Focus::Code, Focus::Customer, Focus::Warehouse];
+        let i = ORDER.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let n = if forward { i + 1 } else { i + ORDER.len() - 1 } % ORDER.len();
+        self.focus = ORDER[n % ORDER.len()];
+        match self.focus {
+            Focus::Customer => self.comments.focus = 0,
+            Focus::Warehouse => self.comments.focus = 1,
+            _ => {}
+        }
+    }
+
+    fn focused_field(&mut self) -> Option<&mut TextField> {
+        if let Some(f) = &mut self.form {
+            return Some(&mut f.amount);
+        }
+        match self.focus {
+            Focus::List => None,
+            Focus::Code => Some(&mut self.code),
+            Focus::Customer => self.comments.fields.get_mut(0),
+            Focus::Warehouse => self.comments.fields.get_mut(1),
         }
     }
 }
 
 impl Screen for Adjustments {
-    fn bindings(&self, _ctx: &Ctx) -> Vec<Binding> {
-        let mut b = vec![Binding::new(
-            &[Key::plain(KeyCode::Enter)],
-            "Save comments",
-            Cmd::Enter,
-        )];
-        b.extend(field_moves());
-        b
-    }
-
-    fn command(&mut self, cmd: Cmd, _ctx: &Ctx) -> Vec<Action> {
-        match cmd {
-            Cmd::Enter => vec![Action::SetComments {
-                customer: self.comments.value(0).trim().to_string(),
-                warehouse: self.comments.value(1).trim().to_string(),
-            }],
-            Cmd::NextField => {
-                self.comments.next();
-                vec![]
+    fn bindings(&self, ctx: &Ctx) -> Vec<Binding> {
+        let enter = |label| Binding::new(&[Key::plain(KeyCode::Enter)], label, Cmd::Enter);
+        let esc = |label| Binding::new(&[Key::plain(KeyCode::Esc)], label, Cmd::Back);
+        let tab = Binding::new(&[Key::plain(KeyCode::Tab)], "Next", Cmd::NextField);
+        let back_tab =
+            Binding::new(&[Key::plain(KeyCode::BackTab)], "Previous", Cmd::PrevField).help_only();
+        if self.form.is_some() {
+            return vec![
+                enter("Apply"),
+                esc("Cancel"),
+                Binding::new(&[Key::plain(KeyCode::Up)], "Reason", Cmd::PrevChoice),
+                Binding::new(&[Key::plain(KeyCode::Down)], "Next reason", Cmd::NextChoice)
+                    .help_only(),
+            ];
+        }
+        match self.focus {
+            Focus::List => {
+                let mut b = Vec::new();
+                let row = self.selected_row(ctx);
+                match &row {
+                    Some(Row::Available(_)) => b.push(enter("Redeem coupon")),
+                    Some(Row::Shipping(_)) | Some(Row::Subtotal) | Some(Row::Price(_)) => {
+                        b.push(enter("Adjust"))
+                    }
+                    _ => {}
+                }
+                let removable = match &row {
+                    Some(Row::Redeemed(_)) => true,
+                    Some(Row::Shipping(n)) => adjustment_on(ctx, Target::Shipping(*n)).is_some(),
+                    Some(Row::Subtotal) => adjustment_on(ctx, Target::Subtotal).is_some(),
+                    Some(Row::Price(n)) => adjustment_on(ctx, Target::Price(*n)).is_some(),
+                    _ => false,
+                };
+                if removable {
+                    b.push(Binding::new(
+                        &[Key::plain(KeyCode::Delete)],
+                        "Remove",
+                        Cmd::Remove,
+                    ));
+                }
+                b.push(Binding::new(
+                    &[Key::plain(KeyCode::Tab)],
+                    "Code, comments",
+                    Cmd::NextField,
+                ));
+                b.push(back_tab);
+                b.extend(list_moves());
+                b
             }
-            Cmd::PrevField => {
-                self.comments.prev();
-                vec![]
+            Focus::Code => vec![enter("Redeem code"), esc("Back to list"), tab, back_tab],
+            Focus::Customer | Focus::Warehouse => {
+                vec![enter("Save comments"), esc("Back to list"), tab, back_tab]
             }
-            _ => vec![],
         }
     }
 
+    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
+        if let Some(form) = &mut self.form {
+            let n = self.reasons.len().max(1);
+            match cmd {
+                Cmd::Enter => return self.apply_form(ctx),
+                Cmd::Back => self.form = None,
+                Cmd::PrevChoice => form.reason = (form.reason + n - 1) % n,
+                Cmd::NextChoice => form.reason = (form.reason + 1) % n,
+                _ => {}
+            }
+            return vec![];
+        }
+        let len = rows(ctx, &self.available).len();
+        match (self.focus, cmd) {
+            (_, Cmd::NextField) => self.move_focus(true),
+            (_, Cmd::PrevField) => self.move_focus(false),
+            (_, Cmd::Back) => self.focus = Focus::List,
+            (Focus::List, Cmd::Up) => self.list.up(),
+            (Focus::List, Cmd::Down) => self.list.down(len),
+            (Focus::List, Cmd::PageUp) => self.list.page_up(LIST_ROWS),
+            (Focus::List, Cmd::PageDown) => self.list.page_down(len, LIST_ROWS),
+            (Focus::List, Cmd::Enter) => match self.selected_row(ctx) {
+                Some(Row::Available(code)) => return vec![Action::AddCoupon(code)],
+                Some(Row::Shipping(n)) => self.open_form(Target::Shipping(n), ctx),
+                Some(Row::Subtotal) => self.open_form(Target::Subtotal, ctx),
+                Some(Row::Price(n)) => self.open_form(Target::Price(n), ctx),
+                _ => {}
+            },
+            (Focus::List, Cmd::Remove) => {
+                let target = match self.selected_row(ctx) {
+                    Some(Row::Redeemed(code)) => return vec![Action::RemoveCoupon(code)],
+                    Some(Row::Shipping(n)) => Target::Shipping(n),
+                    Some(Row::Subtotal) => Target::Subtotal,
+                    Some(Row::Price(n)) => Target::Price(n),
+                    _ => return vec![],
+                };
+                if let Some(i) = adjustment_on(ctx, target) {
+                    return vec![Action::RemoveAdjustment(i)];
+                }
+            }
+            (Focus::Code, Cmd::Enter) => {
+                let typed = self.code.value().trim().to_string();
+                if typed.is_empty() {
+                    self.code_error = Some("type a coupon code".into());
+                    return vec![];
+                }
+                return vec![Action::AddCoupon(typed)];
+            }
+            (Focus::Customer | Focus::Warehouse, Cmd::Enter) => return self.comment_actions(),
+            _ => {}
+        }
+        vec![]
+    }
+
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
-        if let Some(f) = self.comments.focused() {
-            f.handle_key(key);
+        let on_code = self.form.is_none() && self.focus == Focus::Code;
+        if let Some(f) = self.focused_field() {
+            if f.handle_key(key) && on_code {
+                self.code_error = None;
+            }
         }
         vec![]
     }
 
     fn paste(&mut self, text: &str, _ctx: &Ctx) -> Vec<Action> {
-        if let Some(f) = self.comments.focused() {
+        if let Some(f) = self.focused_field() {
             f.insert(text);
         }
         vec![]
     }
 
     fn typing(&self) -> bool {
-        true
+        self.form.is_some() || self.focus != Focus::List
     }
 
     fn enter(&mut self, ctx: &Ctx) {
         self.comments.fields[0].set(&ctx.order.comment_customer);
         self.comments.fields[1].set(&ctx.order.comment_warehouse);
+        self.form = None;
+        self.focus = Focus::List;
+        let customer = ctx.order.customer.as_ref().and_then(|c| c.id);
+        let loaded = ctx
+            .store
+            .reason_codes()
+            .and_then(|r| Ok((r, ctx.store.available_coupons(customer, ctx.today)?)));
+        match loaded {
+            Ok((reasons, available)) => {
+                self.reasons = reasons;
+                self.available = available;
+                self.load_error = None;
+            }
+            Err(e) => self.load_error = Some(format!("could not read coupons: {e}")),
+        }
+        self.list.clamp(rows(ctx, &self.available).len());
+    }
+
+    fn refresh(&mut self, ctx: &Ctx) -> Result<(), String> {
+        self.list.clamp(rows(ctx, &self.available).len());
+        if let Some(code) = self.pending.take() {
+            let outcome = first(ctx).coupons.iter().find(|c| c.code == code);
+            if let Some(reason) = outcome.and_then(|c| c.reason.clone()) {
+                self.code_error = Some(reason);
+            }
+        }
+        Ok(())
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        title(f, area, "Adjustments — order comments", ctx.theme);
-        self.comments.draw(
+        let theme = ctx.theme;
+        let width = area.width as usize;
+        title(
             f,
-            Rect::new(area.x, area.y + 2, area.width, 2),
-            true,
-            ctx.theme,
+            area,
+            "Adjustments — discounts, coupons, overrides, comments",
+            theme,
+        );
+        let row = |y: usize| {
+            if y < area.height as usize {
+                Rect::new(area.x, area.y + y as u16, area.width, 1)
+            } else {
+                Rect::new(area.x, area.y, 0, 0)
+            }
+        };
+        // Discounts applied, then what was left out and why.
+        let applied = applied_lines(ctx);
+        let shown = if applied.len() > APPLIED_ROWS {
+            let mut v: Vec<(String, bool)> = applied[..APPLIED_ROWS - 1].to_vec();
+            v.push((
+                format!(
+                    "  … {} more on the review (F9)",
+                    applied.len() - (APPLIED_ROWS - 1)
+                ),
+                false,
+            ));
+            v
+        } else {
+            applied
+        };
+        for (i, (text, note)) in shown.iter().enumerate() {
+            let style = if *note { theme.warn() } else { theme.label() };
+            f.render_widget(Line::styled(fit(text, width), style), row(1 + i));
+        }
+        let top = 1 + APPLIED_ROWS;
+        match &self.form {
+            None => {
+                let header = match &self.load_error {
+                    Some(e) => format!("! {e}"),
+                    None => "Coupons, shipping, amount off, line prices".into(),
+                };
+                f.render_widget(Line::styled(fit(&header, width), theme.title()), row(top));
+                let list = rows(ctx, &self.available);
+                let from = self.list.visible_from(LIST_ROWS);
+                for (i, r) in list.iter().enumerate().skip(from).take(LIST_ROWS) {
+                    let selected = self.focus == Focus::List && i == self.list.selected;
+                    let (marker, style) = row_style(selected, theme);
+                    let text = describe_row(ctx, r, &self.available);
+                    f.render_widget(
+                        Line::styled(fit(&format!("{marker}{text}"), width), style),
+                        row(top + 1 + i - from),
+                    );
+                }
+            }
+            Some(form) => self.draw_form(f, area, top, form, ctx),
+        }
+        let bottom = top + 1 + LIST_ROWS;
+        let fields = self.form.is_none();
+        self.code.draw(
+            f,
+            row(bottom),
+            self.comments.label_width(),
+            fields && self.focus == Focus::Code,
+            theme,
+        );
+        if let Some(e) = &self.code_error {
+            f.render_widget(
+                Line::styled(fit(&format!("  ! {e}"), width), theme.error()),
+                row(bottom + 1),
+            );
+        }
+        let comments = Rect::new(
+            area.x,
+            area.y + ((bottom + 2) as u16).min(area.height),
+            area.width,
+            area.height.saturating_sub((bottom + 2) as u16).min(2),
+        );
+        let on_comments = fields && matches!(self.focus, Focus::Customer | Focus::Warehouse);
+        self.comments.draw(f, comments, on_comments, theme);
+    }
+}
+
+impl Adjustments {
+    fn draw_form(&self, f: &mut Frame, area: Rect, top: usize, form: &EditForm, ctx: &Ctx) {
+        let theme = ctx.theme;
+        let width = area.width as usize;
+        let cur = ctx.order.currency;
+        let row = |y: usize| {
+            if y < area.height as usize {
+                Rect::new(area.x, area.y + y as u16, area.width, 1)
+            } else {
+                Rect::new(area.x, area.y, 0, 0)
+            }
+        };
+        let b = &ctx.quote.breakdown;
+        let what = match form.target {
+            Target::Shipping(n) => {
+                let computed = b
+                    .shipments
+                    .get(n)
+                    .map(|s| match &s.free_shipping {
+                        Some(p) => format!("computed {}, free by {p}", cur.format(s.computed)),
+                        None => format!("computed {}", cur.format(s.computed)),
+                    })
+                    .unwrap_or_default();
+                format!(
+                    "Override the shipping charge of shipment #{} ({computed})",
+                    n + 1
+                )
+            }
+            Target::Subtotal => format!(
+                "Take an amount off the subtotal ({} before it)",
+                cur.format(first(ctx).subtotal + first(ctx).adjustment_total)
+            ),
+            Target::Price(i) => match ctx.order.lines.get(i) {
+                Some(l) => format!(
+                    "Override the unit price of line {} {} (list {})",
+                    i + 1,
+                    l.sku,
+                    cur.format(l.unit_price)
+                ),
+                None => format!("Override the unit price of line {}", i + 1),
+            },
+        };
+        f.render_widget(Line::styled(fit(&what, width), theme.title()), row(top));
+        form.amount.draw(f, row(top + 1), 14, true, theme);
+        if let Some(e) = &form.error {
+            f.render_widget(
+                Line::styled(fit(&format!("  ! {e}"), width), theme.error()),
+                row(top + 2),
+            );
+        }
+        let reason = match self.reasons.get(form.reason) {
+            Some((code, label)) => format!(" Reason       < {code}  {label} >  (↑/↓ to change)"),
+            None => " Reason       none set up: ask a supervisor".into(),
+        };
+        f.render_widget(Line::raw(fit(&reason, width)), row(top + 3));
+        let limit = match self.limits {
+            Some((amount, percent)) => format!(
+                " Your limit   {} and {}% of the price it comes off",
+                cur.format(amount),
+                percent.normalize()
+            ),
+            None => " Your limit   unknown".into(),
+        };
+        f.render_widget(
+            Line::styled(fit(&limit, width), theme.label()),
+            row(top + 4),
+        );
+        f.render_widget(
+            Line::styled(
+                fit(
+                    &format!(" Operator     {} (recorded with it)", ctx.operator),
+                    width,
+                ),
+                theme.label(),
+            ),
+            row(top + 5),
         );
     }
 }

@@ -5,7 +5,7 @@ use super::{title, Ctx, Screen};
 use crate::domain::availability::allocate;
 use crate::domain::order::parse_quantity;
 use crate::domain::text::fit;
-use crate::store::ItemRow;
+use crate::store::{CategoryRow, ItemRow};
 use crate::tui::action::Action;
 use crate::tui::keymap::{field_moves, list_moves, Binding, Cmd, Key};
 use crate::tui::widgets::list::{row_style, ListState};
@@ -28,7 +28,11 @@ pub struct Catalog {
     /// For items out of stock: when one more would arrive.
     dues: HashMap<i64, Option<NaiveDate>>,
     list: ListState,
-    searched: Option<(String, crate::domain::money::Currency)>,
+    searched: Option<(String, crate::domain::money::Currency, Option<i64>)>,
+    /// Browsing within this category (and its subcategories): (id, name).
+    category: Option<(i64, String)>,
+    /// The category tree picker, when open.
+    picker: Option<(Vec<CategoryRow>, ListState)>,
 }
 
 impl Default for Catalog {
@@ -43,6 +47,8 @@ impl Default for Catalog {
             dues: HashMap::new(),
             list: ListState::default(),
             searched: None,
+            category: None,
+            picker: None,
         }
     }
 }
@@ -62,8 +68,21 @@ pub fn availability_text(item: &ItemRow, due: Option<NaiveDate>) -> String {
 
 impl Screen for Catalog {
     fn bindings(&self, _ctx: &Ctx) -> Vec<Binding> {
+        if self.picker.is_some() {
+            let mut b = vec![
+                Binding::new(
+                    &[Key::plain(KeyCode::Enter)],
+                    "Browse this category",
+                    Cmd::Enter,
+                ),
+                Binding::new(&[Key::plain(KeyCode::Esc)], "Back", Cmd::Back),
+            ];
+            b.extend(list_moves());
+            return b;
+        }
         let mut b = vec![
             Binding::new(&[Key::plain(KeyCode::Enter)], "Add to cart", Cmd::Enter),
+            Binding::new(&[Key::ctrl('y')], "Categories", Cmd::Toggle),
             Binding::new(
                 &[Key::plain(KeyCode::Esc)],
                 "Clear search",
@@ -76,7 +95,38 @@ impl Screen for Catalog {
     }
 
     fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
+        if let Some((tree, list)) = &mut self.picker {
+            match cmd {
+                Cmd::Enter => {
+                    // Row 0 is "All categories".
+                    self.category = list
+                        .selected
+                        .checked_sub(1)
+                        .and_then(|i| tree.get(i))
+                        .map(|c| (c.id, c.name.clone()));
+                    self.picker = None;
+                }
+                Cmd::Back => self.picker = None,
+                Cmd::Up => list.up(),
+                Cmd::Down => list.down(tree.len() + 1),
+                Cmd::PageUp => list.page_up(10),
+                Cmd::PageDown => list.page_down(tree.len() + 1, 10),
+                _ => {}
+            }
+            return vec![];
+        }
         match cmd {
+            Cmd::Toggle => match ctx.store.category_tree() {
+                Ok(tree) => {
+                    let mut list = ListState::default();
+                    if let Some((id, _)) = &self.category {
+                        list.selected = tree.iter().position(|c| c.id == *id).map_or(0, |i| i + 1);
+                    }
+                    self.picker = Some((tree, list));
+                    vec![]
+                }
+                Err(e) => vec![Action::Error(format!("could not read the categories: {e}"))],
+            },
             Cmd::Enter => {
                 let Some(item) = self.results.get(self.list.selected) else {
                     return vec![Action::Error("nothing selected to add".into())];
@@ -131,6 +181,9 @@ impl Screen for Catalog {
     }
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
+        if self.picker.is_some() {
+            return vec![];
+        }
         let field = if self.focus == 0 {
             &mut self.search
         } else {
@@ -141,6 +194,9 @@ impl Screen for Catalog {
     }
 
     fn paste(&mut self, text: &str, _ctx: &Ctx) -> Vec<Action> {
+        if self.picker.is_some() {
+            return vec![];
+        }
         let field = if self.focus == 0 {
             &mut self.search
         } else {
@@ -151,7 +207,7 @@ impl Screen for Catalog {
     }
 
     fn typing(&self) -> bool {
-        true
+        self.picker.is_none()
     }
 
     /// Coming back to the catalog re-reads stock (others may have sold it).
@@ -160,13 +216,17 @@ impl Screen for Catalog {
     }
 
     fn refresh(&mut self, ctx: &Ctx) -> Result<(), String> {
-        let key = (self.search.value().to_string(), ctx.order.currency);
+        let key = (
+            self.search.value().to_string(),
+            ctx.order.currency,
+            self.category.as_ref().map(|c| c.0),
+        );
         if self.searched.as_ref() == Some(&key) {
             return Ok(());
         }
         self.results = ctx
             .store
-            .search_items(key.1, &key.0, LIMIT)
+            .search_items_in(key.1, &key.0, key.2, LIMIT)
             .map_err(|e| format!("catalog search failed: {e}"))?;
         let out: Vec<i64> = self
             .results
@@ -195,7 +255,40 @@ impl Screen for Catalog {
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
         let theme = ctx.theme;
         let cur = ctx.order.currency;
-        title(f, area, &format!("Catalog — prices in {cur}"), theme);
+        let within = self
+            .category
+            .as_ref()
+            .map(|(_, name)| format!(" in {name}"))
+            .unwrap_or_default();
+        title(
+            f,
+            area,
+            &format!("Catalog{within} — prices in {cur}"),
+            theme,
+        );
+        if let Some((tree, list)) = &self.picker {
+            let top = area.y + 1;
+            let height = area.height.saturating_sub(1) as usize;
+            let from = list.visible_from(height);
+            let all = CategoryRow {
+                id: 0,
+                name: "All categories".into(),
+                depth: 0,
+            };
+            for (i, CategoryRow { name, depth, .. }) in std::iter::once(&all)
+                .chain(tree.iter())
+                .enumerate()
+                .skip(from)
+                .take(height)
+            {
+                let (marker, style) = row_style(i == list.selected, theme);
+                f.render_widget(
+                    Line::styled(format!("{marker}{}{name}", "  ".repeat(*depth)), style),
+                    Rect::new(area.x, top + (i - from) as u16, area.width, 1),
+                );
+            }
+            return;
+        }
         self.search.draw(
             f,
             Rect::new(area.x, area.y + 1, area.width - 20, 1),

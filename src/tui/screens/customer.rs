@@ -625,6 +625,9 @@ pub struct CustomerScreen {
     /// The customer whose challenge was answered on this visit.
     verified: Option<i64>,
     load_error: Option<String>,
+    /// ^D asked for the guest form: it stays up even while a registered
+    /// customer is still on the order, until the guest order starts.
+    guest_requested: bool,
 }
 
 // Register form fields.
@@ -664,6 +667,7 @@ impl Default for CustomerScreen {
             challenge_error: None,
             verified: None,
             load_error: None,
+            guest_requested: false,
         }
     }
 }
@@ -677,6 +681,18 @@ impl CustomerScreen {
         }
         self.mode = Mode::Create;
         self.challenge = None;
+    }
+
+    /// ^D on the find screen: the guest form, whoever is on the order now.
+    pub fn start_guest(&mut self) {
+        self.mode = Mode::Guest;
+        self.guest_requested = true;
+        self.challenge = None;
+    }
+
+    /// The guest order started: the screen follows the order again.
+    pub fn guest_started(&mut self) {
+        self.guest_requested = false;
     }
 
     /// The record was saved: the next visit shows it as stored.
@@ -735,7 +751,9 @@ impl CustomerScreen {
     }
 
     fn decide_mode(&mut self, ctx: &Ctx) {
-        if matches!(self.mode, Mode::Create | Mode::Edit) {
+        if matches!(self.mode, Mode::Create | Mode::Edit)
+            || (self.mode == Mode::Guest && self.guest_requested)
+        {
             return;
         }
         self.mode = match &ctx.order.customer {

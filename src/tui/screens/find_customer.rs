@@ -6,7 +6,6 @@ use super::{title, Ctx, Screen};
 use crate::domain::text::fit;
 use crate::store::{CustomerQuery, CustomerRow};
 use crate::tui::action::Action;
-use crate::tui::app::Step;
 use crate::tui::keymap::{field_moves, list_moves, Binding, Cmd, Key};
 use crate::tui::widgets::form::Form;
 use crate::tui::widgets::list::{row_style, ListState};
@@ -94,7 +93,7 @@ impl Screen for FindCustomer {
                 )],
             },
             Cmd::Guest => vec![
-                Action::Goto(Step::Customer),
+                Action::GuestForm,
                 Action::Status("Guest order: name, contact and address.".into()),
             ],
             Cmd::NewCustomer => vec![Action::NewCustomer],
@@ -179,7 +178,10 @@ impl Screen for FindCustomer {
         } else if self.searched.as_ref().is_some_and(|q| q.is_empty()) {
             format!("{} recent customers", self.results.len())
         } else {
-            format!("{} matches", self.results.len())
+            match self.results.len() {
+                1 => "1 match".to_string(),
+                n => format!("{n} matches"),
+            }
         };
         let cw = count.len() as u16;
         f.render_widget(

@@ -3,11 +3,13 @@
 //! method (from those covering its address), and the resulting shipments.
 
 use super::{title, Ctx, Screen};
+use crate::domain::customer::{check_address, AddressField, Field};
 use crate::domain::order::{parse_quantity, Address, BackorderChoice};
 use crate::domain::shipping::ShippingMethod;
 use crate::domain::text::fit;
 use crate::tui::action::Action;
-use crate::tui::keymap::{list_moves, Binding, Cmd, Key};
+use crate::tui::keymap::{field_moves, list_moves, Binding, Cmd, Key};
+use crate::tui::widgets::form::Form;
 use crate::tui::widgets::list::{row_style, ListState};
 use crate::tui::widgets::text_field::TextField;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -25,6 +27,66 @@ enum Mode {
         list: ListState,
         quantity: TextField,
     },
+    /// Typing a new address for `quantity` of the selected line.
+    NewAddress { form: Form, quantity: u32 },
+}
+
+/// The typed address form, in `AddressField` order.
+const ADDRESS_FIELDS: [(AddressField, &str, usize); 10] = [
+    (AddressField::Nickname, "Nickname", 30),
+    (AddressField::FirstName, "First name", 40),
+    (AddressField::LastName, "Last name", 40),
+    (AddressField::Line1, "Address", 60),
+    (AddressField::Line2, "Address 2", 60),
+    (AddressField::City, "City", 40),
+    (AddressField::Region, "State/region", 20),
+    (AddressField::Postal, "ZIP/postal", 12),
+    (AddressField::Country, "Country (2)", 2),
+    (AddressField::Phone, "Phone", 30),
+];
+
+fn address_form() -> Form {
+    let mut form = Form::new(
+        ADDRESS_FIELDS
+            .iter()
+            .map(|(_, label, max)| TextField::new(label, *max))
+            .collect(),
+    );
+    form.fields[0].set("Ship-to");
+    form.focus = 1;
+    form
+}
+
+/// The typed address, or None with each problem next to its field.
+fn typed_address(form: &mut Form) -> Option<Address> {
+    let v = |i: usize| form.value(i).trim().to_string();
+    let address = Address {
+        nickname: v(0),
+        first_name: v(1),
+        last_name: v(2),
+        line1: v(3),
+        line2: v(4),
+        city: v(5),
+        region: v(6).to_uppercase(),
+        postal_code: v(7).to_uppercase(),
+        country: v(8).to_uppercase(),
+        phone: v(9),
+    };
+    for f in &mut form.fields {
+        f.error = None;
+    }
+    for (field, message) in check_address(0, &address) {
+        if let Field::Address(_, which) = field {
+            if let Some(i) = ADDRESS_FIELDS.iter().position(|(f, _, _)| *f == which) {
+                form.set_error(i, message);
+            }
+        }
+    }
+    if let Some(i) = form.fields.iter().position(|f| f.error.is_some()) {
+        form.focus = i;
+        return None;
+    }
+    Some(address)
 }
 
 pub struct Fulfillment {
@@ -84,14 +146,21 @@ fn destinations(ctx: &Ctx) -> Vec<(String, Address)> {
     out
 }
 
-const CHOICES: [(char, BackorderChoice, &str); 3] = [
-    ('1', BackorderChoice::ShipComplete, "complete"),
+/// Key, choice, key-bar label, label on the screen.
+const CHOICES: [(char, BackorderChoice, &str, &str); 3] = [
+    ('1', BackorderChoice::ShipComplete, "Complete", "complete"),
     (
         '2',
         BackorderChoice::ShipAvailable,
+        "Now+later",
         "available now, rest later",
     ),
-    ('3', BackorderChoice::DropBackorders, "drop backorders"),
+    (
+        '3',
+        BackorderChoice::DropBackorders,
+        "Drop",
+        "drop backorders",
+    ),
 ];
 
 impl Screen for Fulfillment {
@@ -100,19 +169,17 @@ impl Screen for Fulfillment {
             Mode::Lines => {
                 let mut b = vec![
                     Binding::new(&[Key::plain(KeyCode::Enter)], "Method", Cmd::Enter),
-                    Binding::new(&[Key::char('m')], "Move/split line", Cmd::Edit),
-                    Binding::new(
-                        &[Key::char('1'), Key::char('2'), Key::char('3')],
-                        "Backorder choice",
-                        Cmd::Toggle,
-                    ),
+                    Binding::new(&[Key::char('m')], "Move/split", Cmd::Edit),
                 ];
-                if ctx.order.backorder_choice == BackorderChoice::ShipAvailable {
+                for (n, (key, _, short, _)) in CHOICES.iter().enumerate() {
                     b.push(Binding::new(
-                        &[Key::char('s')],
-                        "Separate order",
-                        Cmd::NextShipTo,
+                        &[Key::char(*key)],
+                        short,
+                        Cmd::Choose(n as u8),
                     ));
+                }
+                if ctx.order.backorder_choice == BackorderChoice::ShipAvailable {
+                    b.push(Binding::new(&[Key::char('s')], "Separate", Cmd::NextShipTo));
                 }
                 b.extend(list_moves());
                 b
@@ -131,6 +198,18 @@ impl Screen for Fulfillment {
                     Binding::new(&[Key::plain(KeyCode::Esc)], "Back", Cmd::Back),
                 ];
                 b.extend(list_moves());
+                b
+            }
+            Mode::NewAddress { .. } => {
+                let mut b = vec![
+                    Binding::new(
+                        &[Key::plain(KeyCode::Enter)],
+                        "Ship to this address",
+                        Cmd::Enter,
+                    ),
+                    Binding::new(&[Key::plain(KeyCode::Esc)], "Back", Cmd::Back),
+                ];
+                b.extend(field_moves());
                 b
             }
         }
@@ -176,6 +255,10 @@ impl Screen for Fulfillment {
                     vec![]
                 }
                 Cmd::NextShipTo => vec![Action::ToggleSeparateBackorders],
+                Cmd::Choose(n) => CHOICES
+                    .get(usize::from(n))
+                    .map(|(_, choice, _, _)| vec![Action::SetBackorderChoice(*choice)])
+                    .unwrap_or_default(),
                 Cmd::Up => {
                     self.lines.up();
                     vec![]
@@ -237,6 +320,11 @@ impl Screen for Fulfillment {
                             }
                         };
                         let Some((_, address)) = dests.get(list.selected) else {
+                            // The last entry: type a new address.
+                            self.mode = Mode::NewAddress {
+                                form: address_form(),
+                                quantity: q,
+                            };
                             return vec![];
                         };
                         let action = Action::ShipLineTo {
@@ -256,12 +344,39 @@ impl Screen for Fulfillment {
                         vec![]
                     }
                     Cmd::Down => {
-                        list.down(dests.len());
+                        list.down(dests.len() + 1);
                         vec![]
                     }
                     _ => vec![],
                 }
             }
+            Mode::NewAddress { form, quantity } => match cmd {
+                Cmd::Enter => match typed_address(form) {
+                    Some(address) => {
+                        let action = Action::ShipLineTo {
+                            line: self.lines.selected,
+                            quantity: *quantity,
+                            address,
+                        };
+                        self.mode = Mode::Lines;
+                        vec![action]
+                    }
+                    None => vec![],
+                },
+                Cmd::Back => {
+                    self.mode = Mode::Lines;
+                    vec![]
+                }
+                Cmd::NextField => {
+                    form.next();
+                    vec![]
+                }
+                Cmd::PrevField => {
+                    form.prev();
+                    vec![]
+                }
+                _ => vec![],
+            },
         }
     }
 
@@ -271,20 +386,32 @@ impl Screen for Fulfillment {
                 quantity.handle_key(key);
                 vec![]
             }
-            Mode::Lines => match key.code {
-                KeyCode::Char(c) => CHOICES
-                    .iter()
-                    .find(|(k, _, _)| *k == c)
-                    .map(|(_, choice, _)| vec![Action::SetBackorderChoice(*choice)])
-                    .unwrap_or_default(),
-                _ => vec![],
-            },
+            Mode::NewAddress { form, .. } => {
+                if let Some(f) = form.focused() {
+                    f.handle_key(key);
+                }
+                vec![]
+            }
+            Mode::Lines => vec![],
             Mode::Methods { .. } => vec![],
         }
     }
 
+    fn paste(&mut self, text: &str, _ctx: &Ctx) -> Vec<Action> {
+        match &mut self.mode {
+            Mode::ShipTo { quantity, .. } => quantity.insert(text),
+            Mode::NewAddress { form, .. } => {
+                if let Some(f) = form.focused() {
+                    f.insert(text);
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
     fn typing(&self) -> bool {
-        matches!(self.mode, Mode::ShipTo { .. })
+        matches!(self.mode, Mode::ShipTo { .. } | Mode::NewAddress { .. })
     }
 
     fn enter(&mut self, ctx: &Ctx) {
@@ -303,8 +430,34 @@ impl Screen for Fulfillment {
             "Fulfillment — backorders, ship-tos and shipping methods",
             theme,
         );
+        if let Mode::NewAddress { form, quantity } = &self.mode {
+            let sku = order
+                .lines
+                .get(self.lines.selected)
+                .map(|l| l.sku.as_str())
+                .unwrap_or("");
+            f.render_widget(
+                Line::styled(
+                    format!("Ship {quantity} x {sku} to a new address:"),
+                    theme.title(),
+                ),
+                row(area.y + 2),
+            );
+            form.draw(
+                f,
+                Rect::new(
+                    area.x,
+                    area.y + 4,
+                    area.width,
+                    area.height.saturating_sub(4),
+                ),
+                true,
+                theme,
+            );
+            return;
+        }
         let mut spans = vec![Span::styled("Backorders:", theme.label())];
-        for (key, choice, label) in CHOICES {
+        for (key, choice, _, label) in CHOICES {
             let text = format!(" {key} {label} ");
             if order.backorder_choice == choice {
                 spans.push(Span::styled(
@@ -448,7 +601,10 @@ impl Screen for Fulfillment {
                 y += 1;
                 quantity.draw(f, row(y), 19, true, theme);
                 y += 1;
-                for (i, (label, _)) in destinations(ctx).iter().enumerate() {
+                let mut labels: Vec<String> =
+                    destinations(ctx).into_iter().map(|(l, _)| l).collect();
+                labels.push("Type a new address…".into());
+                for (i, label) in labels.iter().enumerate() {
                     if y >= area.bottom() {
                         break;
                     }
@@ -460,6 +616,7 @@ impl Screen for Fulfillment {
                     y += 1;
                 }
             }
+            Mode::NewAddress { .. } => {}
             Mode::Lines => {
                 f.render_widget(Line::styled("Shipments", theme.title()), row(y));
                 y += 1;

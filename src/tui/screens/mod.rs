@@ -35,6 +35,8 @@ pub struct Ctx<'a> {
     pub today: NaiveDate,
     pub quote: &'a Quote,
     pub placed: &'a [PlacedOrder],
+    /// The operator's name (adjustment limits are theirs).
+    pub operator: &'a str,
 }
 
 pub trait Screen {

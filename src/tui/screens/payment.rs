@@ -1,6 +1,10 @@
-//! Step 6, billing and payment: the billing address and the payment method
+//! Step 6, billing and payment: the billing address (from the customer's
+//! address book; a guest's is the address typed) and the payment method
 //! (a new card, a stored card, on account, cash on delivery). A typed card
 //! is checked here and only its brand, last four and expiry go further.
+//! Pay on account is offered to business-account customers only, needs the
+//! PO number where the account requires one, and the order total must fit
+//! the account's remaining credit.
 
 use super::{title, Ctx, Screen};
 use crate::domain::card::check_card;
@@ -30,8 +34,14 @@ enum Choice {
 
 pub struct PaymentScreen {
     list: ListState,
+    /// The billing address list (the customer's address book).
+    billing: ListState,
+    /// Whether the billing list has the keys (else the payment list).
+    on_billing: bool,
     card: Form,
     po: TextField,
+    /// Why pay on account was refused, shown under the PO field.
+    account_error: Option<String>,
     /// Which form has the keys, if any.
     form: Option<Choice>,
 }
@@ -40,6 +50,9 @@ impl Default for PaymentScreen {
     fn default() -> Self {
         PaymentScreen {
             list: ListState::default(),
+            billing: ListState::default(),
+            on_billing: false,
+            account_error: None,
             card: Form::new(vec![
                 TextField::new("Card number", 23),
                 TextField::new("Expiry MM/YY", 7),
@@ -61,11 +74,29 @@ fn choices(ctx: &Ctx) -> Vec<(Choice, String)> {
             ));
         }
         if let Some(a) = &c.account {
-            out.push((Choice::Account, format!("On account: {}", a.name)));
+            let left = match ctx.store.account_credit(a.id) {
+                Ok(Some((limit, used))) => format!(
+                    " (credit left {} {})",
+                    a.currency.format(limit - used),
+                    a.currency
+                ),
+                _ => String::new(),
+            };
+            out.push((Choice::Account, format!("On account: {}{left}", a.name)));
         }
     }
     out.push((Choice::Cod, "Cash on delivery".into()));
     out
+}
+
+/// The customer's address book (empty for a guest: their billing address
+/// is the one typed on the guest form).
+fn addresses(ctx: &Ctx) -> Vec<crate::domain::order::Address> {
+    ctx.order
+        .customer
+        .as_ref()
+        .map(|c| c.addresses.iter().map(|a| a.address.clone()).collect())
+        .unwrap_or_default()
 }
 
 impl PaymentScreen {
@@ -107,7 +138,7 @@ impl PaymentScreen {
 }
 
 impl Screen for PaymentScreen {
-    fn bindings(&self, _ctx: &Ctx) -> Vec<Binding> {
+    fn bindings(&self, ctx: &Ctx) -> Vec<Binding> {
         match self.form {
             Some(Choice::NewCard) => {
                 let mut b = vec![
@@ -128,9 +159,32 @@ impl Screen for PaymentScreen {
             None => {
                 let mut b = vec![Binding::new(
                     &[Key::plain(KeyCode::Enter)],
-                    "Choose",
+                    if self.on_billing {
+                        "Bill to this address"
+                    } else {
+                        "Choose"
+                    },
                     Cmd::Enter,
                 )];
+                if !addresses(ctx).is_empty() {
+                    b.push(Binding::new(
+                        &[Key::plain(KeyCode::Tab)],
+                        if self.on_billing {
+                            "Payment methods"
+                        } else {
+                            "Billing addresses"
+                        },
+                        Cmd::NextField,
+                    ));
+                    b.push(
+                        Binding::new(
+                            &[Key::plain(KeyCode::BackTab)],
+                            "Billing / payment",
+                            Cmd::PrevField,
+                        )
+                        .help_only(),
+                    );
+                }
                 b.extend(list_moves());
                 b
             }
@@ -143,21 +197,28 @@ impl Screen for PaymentScreen {
             (Some(Choice::NewCard), Cmd::Enter) => self.take_card(ctx),
             (Some(_), Cmd::Enter) => {
                 let po = self.po.value().trim().to_string();
-                let required = ctx
-                    .order
-                    .customer
-                    .as_ref()
-                    .and_then(|c| c.account.as_ref())
-                    .is_some_and(|a| a.po_required);
-                if required && po.is_empty() {
-                    self.po.error = Some("this account requires a purchase-order number".into());
-                    return vec![];
+                let account = ctx.order.customer.as_ref().and_then(|c| c.account.as_ref());
+                match ctx.store.check_account_payment(
+                    account,
+                    &po,
+                    ctx.order.currency,
+                    ctx.quote.total(),
+                ) {
+                    Ok(Ok(())) => {
+                        self.form = None;
+                        self.account_error = None;
+                        vec![Action::SetPayment(Payment::Account { po_number: po })]
+                    }
+                    Ok(Err(e)) => {
+                        self.account_error = Some(e);
+                        vec![]
+                    }
+                    Err(e) => vec![Action::Error(format!("could not check the account: {e}"))],
                 }
-                self.form = None;
-                vec![Action::SetPayment(Payment::Account { po_number: po })]
             }
             (Some(_), Cmd::Back) => {
                 self.clear_card();
+                self.account_error = None;
                 self.form = None;
                 vec![]
             }
@@ -169,12 +230,37 @@ impl Screen for PaymentScreen {
                 self.card.prev();
                 vec![]
             }
+            (None, Cmd::NextField) | (None, Cmd::PrevField) => {
+                self.on_billing = !self.on_billing && !addresses(ctx).is_empty();
+                vec![]
+            }
+            (None, Cmd::Enter) if self.on_billing => addresses(ctx)
+                .get(self.billing.selected)
+                .map(|a| {
+                    vec![
+                        Action::SetBilling(a.clone()),
+                        Action::Status(format!("Bill to: {}", a.one_line())),
+                    ]
+                })
+                .unwrap_or_default(),
+            (None, Cmd::Up) if self.on_billing => {
+                self.billing.up();
+                vec![]
+            }
+            (None, Cmd::Down) if self.on_billing => {
+                self.billing.down(addresses(ctx).len());
+                vec![]
+            }
             (None, Cmd::Enter) => match list.get(self.list.selected).map(|(c, _)| c.clone()) {
                 Some(Choice::NewCard) => {
                     self.form = Some(Choice::NewCard);
                     vec![]
                 }
                 Some(Choice::Account) => {
+                    if let Some(Payment::Account { po_number }) = &ctx.order.payment {
+                        self.po.set(po_number);
+                    }
+                    self.account_error = None;
                     self.form = Some(Choice::Account);
                     vec![]
                 }
@@ -207,10 +293,8 @@ impl Screen for PaymentScreen {
                     f.handle_key(key);
                 }
             }
-            Some(_) => {
-                self.po.handle_key(key);
-            }
-            None => {}
+            Some(_) if self.po.handle_key(key) => self.account_error = None,
+            _ => {}
         }
         vec![]
     }
@@ -234,7 +318,16 @@ impl Screen for PaymentScreen {
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
         let theme = ctx.theme;
+        let width = area.width as usize;
         title(f, area, "Billing and payment", theme);
+        // Rows past the body are not drawn (a long address book or many cards).
+        let row = |y: u16| {
+            if y < area.height {
+                Rect::new(area.x, area.y + y, area.width, 1)
+            } else {
+                Rect::new(area.x, area.y, 0, 0)
+            }
+        };
         let billing = ctx
             .order
             .billing
@@ -242,8 +335,8 @@ impl Screen for PaymentScreen {
             .map(|a| a.one_line())
             .unwrap_or_else(|| "none yet: pick a customer (F2)".into());
         f.render_widget(
-            Line::raw(fit(&format!("Bill to: {billing}"), area.width as usize - 1)),
-            Rect::new(area.x + 1, area.y + 1, area.width - 1, 1),
+            Line::raw(fit(&format!(" Bill to: {billing}"), width)),
+            row(1),
         );
         let current = ctx
             .order
@@ -252,18 +345,67 @@ impl Screen for PaymentScreen {
             .map(|p| p.describe())
             .unwrap_or_else(|| "none yet".into());
         f.render_widget(
-            Line::styled(
-                fit(&format!("Payment: {current}"), area.width as usize - 1),
-                theme.title(),
-            ),
-            Rect::new(area.x + 1, area.y + 2, area.width - 1, 1),
+            Line::styled(fit(&format!(" Payment: {current}"), width), theme.title()),
+            row(2),
         );
-        let mut y = area.y + 4;
-        for (i, (_, label)) in choices(ctx).iter().enumerate() {
-            let (marker, style) = row_style(self.form.is_none() && i == self.list.selected, theme);
+        let mut y = 4;
+        let book = addresses(ctx);
+        if !book.is_empty() {
+            let focused = self.form.is_none() && self.on_billing;
             f.render_widget(
-                Line::styled(format!("{marker}{label}"), style),
-                Rect::new(area.x, y, area.width, 1),
+                Line::styled(
+                    " Billing address (from the address book)",
+                    if focused {
+                        theme.title()
+                    } else {
+                        theme.label()
+                    },
+                ),
+                row(y),
+            );
+            y += 1;
+            const SHOWN: usize = 3;
+            let from = self.billing.visible_from(SHOWN);
+            for (i, a) in book.iter().enumerate().skip(from).take(SHOWN) {
+                let (marker, style) = row_style(focused && i == self.billing.selected, theme);
+                let chosen = if ctx.order.billing.as_ref() == Some(a) {
+                    "* "
+                } else {
+                    "  "
+                };
+                let nick = if a.nickname.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}: ", a.nickname)
+                };
+                f.render_widget(
+                    Line::styled(
+                        fit(&format!("{marker}{chosen}{nick}{}", a.one_line()), width),
+                        style,
+                    ),
+                    row(y),
+                );
+                y += 1;
+            }
+            f.render_widget(
+                Line::styled(
+                    " Payment method",
+                    if focused {
+                        theme.label()
+                    } else {
+                        theme.title()
+                    },
+                ),
+                row(y),
+            );
+            y += 1;
+        }
+        for (i, (_, label)) in choices(ctx).iter().enumerate() {
+            let selected = self.form.is_none() && !self.on_billing && i == self.list.selected;
+            let (marker, style) = row_style(selected, theme);
+            f.render_widget(
+                Line::styled(fit(&format!("{marker}{label}"), width), style),
+                row(y),
             );
             y += 1;
         }
@@ -272,18 +414,36 @@ impl Screen for PaymentScreen {
             Some(Choice::NewCard) => {
                 f.render_widget(
                     Line::styled(
-                        "New card — only brand, last four and expiry are kept",
+                        " New card — only brand, last four and expiry are kept",
                         theme.label(),
                     ),
-                    Rect::new(area.x + 1, y, area.width - 1, 1),
+                    Rect::new(area.x + 1, area.y + y, area.width - 1, 1),
                 );
-                self.card
-                    .draw(f, Rect::new(area.x, y + 1, area.width, 3), true, theme);
+                self.card.draw(
+                    f,
+                    Rect::new(area.x, area.y + y + 1, area.width, 3),
+                    true,
+                    theme,
+                );
             }
             Some(_) => {
+                let account = ctx.order.customer.as_ref().and_then(|c| c.account.as_ref());
+                let required = account.is_some_and(|a| a.po_required);
                 let lw = 13;
-                self.po
-                    .draw(f, Rect::new(area.x, y, area.width, 1), lw, true, theme);
+                self.po.draw(f, row(y), lw, true, theme);
+                let cur = ctx.order.currency;
+                let need = format!(
+                    "  Order total {} {cur}; PO number {}",
+                    cur.format(ctx.quote.total()),
+                    if required { "required" } else { "optional" }
+                );
+                f.render_widget(Line::styled(fit(&need, width), theme.label()), row(y + 1));
+                if let Some(e) = &self.account_error {
+                    f.render_widget(
+                        Line::styled(fit(&format!("  ! {e}"), width), theme.error()),
+                        row(y + 2),
+                    );
+                }
             }
             None => {}
         }

@@ -1,6 +1,8 @@
 //! Step 8, review and submit: customer, lines, shipments, the price
-//! breakdown and payment on one screen; anything missing is named with the
-//! key that goes there.
+//! breakdown (every discount, coupon, adjustment with its reason and
+//! operator, shipping charge and tax, per order placed) and payment on one
+//! screen; anything missing or invalid is named with the key that goes
+//! there.
 
 use super::{title, Ctx, Screen};
 use crate::domain::order::Area;
@@ -23,6 +25,7 @@ fn key_for(area: Area) -> &'static str {
         Area::Cart => "F4",
         Area::Fulfillment => "F6",
         Area::Payment => "F7",
+        Area::Adjustments => "F8",
     }
 }
 
@@ -33,9 +36,29 @@ pub fn review_lines(ctx: &Ctx) -> Vec<(String, bool)> {
     let b = &ctx.quote.breakdown;
     let mut out: Vec<(String, bool)> = Vec::new();
     let mut push = |s: String, strong: bool| out.push((s, strong));
+    // The key stays in view however long the message is.
+    let problem = |p: &crate::domain::order::Problem| {
+        format!("! {} — {}", fit(&p.message, 72), key_for(p.area))
+    };
     for p in o.problems() {
-        push(format!("! {} — {}", p.message, key_for(p.area)), true);
+        push(problem(&p), true);
     }
+    match ctx.store.checkout_problems(o, ctx.quote) {
+        Ok(list) => {
+            for p in list {
+                push(problem(&p), true);
+            }
+        }
+        Err(e) => push(format!("! could not check coupons and credit: {e}"), true),
+    }
+    let reasons = ctx.store.reason_codes().unwrap_or_default();
+    let reason = |code: &str| -> String {
+        reasons
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, label)| label.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
     match &o.customer {
         Some(c) => push(
             format!(
@@ -99,27 +122,93 @@ pub fn review_lines(ctx: &Ctx) -> Vec<(String, bool)> {
                 false,
             );
         }
+        let by = |a: &crate::domain::pricing::AppliedAdjustment| {
+            format!("{}, {}", reason(&a.reason_code), a.operator)
+        };
+        let overrides: Vec<_> = b
+            .adjustments
+            .iter()
+            .filter(|a| a.kind == "price_override")
+            .collect();
+        if !overrides.is_empty() {
+            // Overridden prices are in the merchandise: show what they took off.
+            let list: rust_decimal::Decimal = b.lines.iter().map(|l| l.list_amount).sum();
+            push(amount("Merchandise at list prices".into(), list), false);
+            for a in overrides {
+                let sku = a
+                    .target
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|n| part.order.lines.get(n.wrapping_sub(1)))
+                    .map(|l| l.sku.as_str())
+                    .unwrap_or("?");
+                push(
+                    amount(
+                        format!("Price override line {} {sku} ({})", a.target, by(a)),
+                        -a.amount,
+                    ),
+                    false,
+                );
+            }
+        }
         push(amount("Merchandise".into(), b.merchandise), false);
         for d in b.discount_lines() {
-            push(amount(d.name.clone(), -d.amount), false);
+            let label = match &d.coupon {
+                Some(c) => format!("Coupon {c}: {}", d.name),
+                None => d.name.clone(),
+            };
+            push(amount(label, -d.amount), false);
         }
-        for a in &b.adjustments {
+        for a in b.adjustments.iter().filter(|a| a.kind == "subtotal") {
             push(
-                amount(
-                    format!("Adjustment {} ({})", a.kind, a.reason_code),
-                    -a.amount,
-                ),
+                amount(format!("Amount off the subtotal ({})", by(a)), -a.amount),
                 false,
             );
         }
         for (n, s) in b.shipments.iter().enumerate() {
-            push(amount(format!("Shipping #{}", n + 1), s.charge), false);
+            let method = o
+                .ship_tos
+                .get(s.ship_to)
+                .and_then(|t| t.method.clone())
+                .unwrap_or_default();
+            let target = (n + 1).to_string();
+            let label = format!("Shipping #{} {method}", n + 1);
+            // Computed first, then what changed it: the lines add up.
+            match (
+                b.adjustments
+                    .iter()
+                    .find(|a| a.kind == "shipping_override" && a.target == target),
+                &s.free_shipping,
+            ) {
+                (Some(a), free) => {
+                    push(amount(format!("{label} computed"), s.computed), false);
+                    if let Some(p) = free {
+                        push(amount(format!("  free: {p}"), -s.computed), false);
+                    }
+                    let before = if free.is_some() { 0.into() } else { s.computed };
+                    push(
+                        amount(format!("  override ({})", by(a)), s.charge - before),
+                        false,
+                    );
+                }
+                (None, Some(p)) => {
+                    push(amount(format!("{label} computed"), s.computed), false);
+                    push(amount(format!("  free: {p}"), s.charge - s.computed), false);
+                }
+                (None, None) => push(amount(label, s.charge), false),
+            }
         }
         for t in &b.taxes {
             let pct = (t.rate * rust_decimal::Decimal::from(100)).normalize();
             push(amount(format!("Tax {} {pct}%", t.name), t.amount), false);
         }
         push(amount(format!("TOTAL {cur}"), b.grand_total), true);
+        for n in &b.notes {
+            for (i, piece) in wrap(n, 70).into_iter().enumerate() {
+                let lead = if i == 0 { "  Note: " } else { "        " };
+                push(format!("{lead}{piece}"), false);
+            }
+        }
     }
     let pay = o
         .payment
@@ -143,6 +232,27 @@ pub fn review_lines(ctx: &Ctx) -> Vec<(String, bool)> {
         );
     }
     out
+}
+
+/// `text` in pieces of at most `width` characters, broken at spaces
+/// (a word longer than the width is cut).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let (n, w) = (line.chars().count(), word.chars().count());
+        if n > 0 && n + 1 + w > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out.into_iter().map(|l| fit(&l, width)).collect()
 }
 
 impl Screen for Review {

@@ -1,0 +1,421 @@
+//! Customer search at a million customers: `cargo bench --bench customer_search`.
+//!
+//! Builds (once; reused while it has enough customers) a database with the
+//! demo data plus generated customers, then runs realistic prefix queries
+//! (1 to 4 characters taken from real rows, so most match) through
+//! `Store::search_customers` and, as the baseline, the very same statement
+//! (`Store::customer_search_plan`, built on `customer_search_sql`) on a bare
+//! rusqlite connection. Prints p50/p99 per
+//! field and combination, and PASS/FAIL against the targets: p99 <= 5 ms and
+//! at most twice the bare SQL. Also times opening the database and the first
+//! (empty) search, which must stay under 100 ms.
+//!
+//! Environment:
+//! - `ORDERDESK_BENCH_DB`: database path (default `target/bench-customers.db`)
+//! - `ORDERDESK_BENCH_CUSTOMERS`: generated customers (default 1,000,000)
+//! - `ORDERDESK_BENCH_QUERIES`: queries per row of the table (default 1,000)
+
+use orderdesk::store::{CustomerQuery, Store};
+use rusqlite::{params_from_iter, Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const LIMIT: usize = 201;
+const TARGET_P99: Duration = Duration::from_millis(5);
+const TARGET_RATIO: f64 = 2.0;
+const TARGET_STARTUP: Duration = Duration::from_millis(100);
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.replace('_', "").parse().ok())
+        .unwrap_or(default)
+}
+
+/// The schema as SQLite keeps it (tables, indexes, triggers), to tell a
+/// reusable bench database from one built by an older schema.
+fn schema_text(conn: &Connection) -> rusqlite::Result<String> {
+    let mut stmt = conn.prepare(
+        "SELECT type || ' ' || name || ' ' || COALESCE(sql, '') FROM sqlite_master
+         WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name",
+    )?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.join("\n"))
+}
+
+fn current_schema() -> anyhow::Result<String> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("schema.db");
+    let (store, _) =
+        Store::open(&path, Duration::from_secs(5)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    drop(store);
+    let conn = Connection::open(&path)?;
+    Ok(schema_text(&conn)?)
+}
+
+fn remove_db(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+/// Opens the bench database, building it first when missing or too small.
+fn prepare_db(path: &Path, customers: u64) -> anyhow::Result<()> {
+    if path.exists() {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let have: i64 = conn
+            .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))
+            .unwrap_or(0);
+        let same_schema = schema_text(&conn)? == current_schema()?;
+        if !same_schema {
+            eprintln!("{} was built by another schema; rebuilding", path.display());
+        } else if have as u64 >= customers {
+            eprintln!("reusing {} ({have} customers)", path.display());
+            return Ok(());
+        } else {
+            eprintln!("{} has {have} customers; rebuilding", path.display());
+        }
+        drop(conn);
+        remove_db(path);
+    }
+    eprintln!(
+        "building {} with {customers} generated customers ...",
+        path.display()
+    );
+    let today = chrono::Local::now().date_naive();
+    let started = Instant::now();
+    let (mut store, _) =
+        Store::open(path, Duration::from_secs(5)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    store.load_demo(today)?;
+    let mut last = Instant::now();
+    store.generate(customers, 1_000, today, &mut |done, total| {
+        if last.elapsed() > Duration::from_secs(5) {
+            eprintln!("  {done}/{total}");
+            last = Instant::now();
+        }
+    })?;
+    eprintln!("built in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// What a query can be built from: one real customer as the operator sees it.
+struct Sample {
+    logon: String,
+    first: String,
+    last: String,
+    phone_digits: String,
+    phone_national: String,
+    email: String,
+    postal: String,
+    account: Option<String>,
+}
+
+fn samples(
+    conn: &Connection,
+    rng: &mut fastrand::Rng,
+    n: usize,
+    with_account: bool,
+) -> anyhow::Result<Vec<Sample>> {
+    let ids: Vec<i64> = if with_account {
+        conn.prepare("SELECT id FROM customers WHERE account_id IS NOT NULL")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    } else {
+        let (lo, hi): (i64, i64) =
+            conn.query_row("SELECT min(id), max(id) FROM customers", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        (0..n).map(|_| rng.i64(lo..=hi)).collect()
+    };
+    let mut stmt = conn.prepare(
+        "SELECT COALESCE(c.logon_id, ''), c.first_name, c.last_name, c.phone_key, c.phone_national_key, c.email,
+                COALESCE(a.postal_code, ''), b.name
+         FROM customers c
+         LEFT JOIN addresses a ON a.customer_id = c.id AND a.is_default_shipping = 1
+         LEFT JOIN business_accounts b ON b.id = c.account_id
+         WHERE c.id = ?1",
+    )?;
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let id = ids[rng.usize(..ids.len())];
+        let s = stmt.query_row([id], |r| {
+            Ok(Sample {
+                logon: r.get(0)?,
+                first: r.get(1)?,
+                last: r.get(2)?,
+                phone_digits: r.get(3)?,
+                phone_national: r.get(4)?,
+                email: r.get(5)?,
+                postal: r.get(6)?,
+                account: r.get(7)?,
+            })
+        });
+        if let Ok(s) = s {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+/// The first 1 to 4 characters of `text`, typed in upper, lower or the
+/// original case (the search must not care).
+fn typed_prefix(rng: &mut fastrand::Rng, text: &str) -> String {
+    let n = rng.usize(1..=4);
+    let p: String = text.chars().take(n).collect();
+    match rng.u8(0..3) {
+        0 => p.to_uppercase(),
+        1 => p.to_lowercase(),
+        _ => p,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum F {
+    Logon,
+    First,
+    Last,
+    Phone,
+    Email,
+    Postal,
+    Account,
+}
+
+fn fill(q: &mut CustomerQuery, f: F, s: &Sample, rng: &mut fastrand::Rng) {
+    match f {
+        F::Logon => q.logon = typed_prefix(rng, &s.logon),
+        F::First => q.first_name = typed_prefix(rng, &s.first),
+        F::Last => q.last_name = typed_prefix(rng, &s.last),
+        F::Phone => {
+            // Operators mostly type the number as the caller says it: without
+            // the country code; sometimes with it.
+            let digits = if rng.u8(0..10) < 7 {
+                &s.phone_national
+            } else {
+                &s.phone_digits
+            };
+            q.phone = digits.chars().take(rng.usize(1..=4)).collect();
+        }
+        F::Email => q.email = typed_prefix(rng, &s.email),
+        F::Postal => q.postal = typed_prefix(rng, &s.postal),
+        F::Account => q.account = typed_prefix(rng, s.account.as_deref().unwrap_or("")),
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64() * 1000.0)
+}
+
+/// Runs the statement the store runs, reading every column, on a bare
+/// connection.
+fn raw_search(conn: &Connection, sql: &str, args: &[String]) -> rusqlite::Result<usize> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params_from_iter(args.iter()))?;
+    let mut n = 0;
+    while let Some(r) = rows.next()? {
+        for i in 0..10 {
+            let _ = r.get_ref(i)?;
+        }
+        n += 1;
+    }
+    Ok(n)
+}
+
+struct Outcome {
+    pass: bool,
+}
+
+fn run_case(
+    name: &str,
+    fields: &[F],
+    store: &Store,
+    raw: &Connection,
+    pool: &[Sample],
+    queries: usize,
+    rng: &mut fastrand::Rng,
+) -> anyhow::Result<Outcome> {
+    let mut store_t = Vec::with_capacity(queries);
+    let mut raw_t = Vec::with_capacity(queries);
+    let mut hits = 0usize;
+    let mut rows_total = 0usize;
+    let mut slowest: Option<(Duration, CustomerQuery)> = None;
+    for i in 0..queries + 20 {
+        let sample = &pool[rng.usize(..pool.len())];
+        let mut q = CustomerQuery::default();
+        for &f in fields {
+            fill(&mut q, f, sample, rng);
+        }
+        // The statement search_customers ends up running (for several
+        // fields it first sizes each field's matches, which the store's time
+        // includes and the bare SQL's does not).
+        let (sql, args) = store.customer_search_plan(&q, LIMIT)?;
+        // Alternate which runs first, so neither always gets the warmer cache.
+        let (ts, tr, n) = if i % 2 == 0 {
+            let t = Instant::now();
+            let rows = store.search_customers(&q, LIMIT)?;
+            let ts = t.elapsed();
+            let t = Instant::now();
+            raw_search(raw, &sql, &args)?;
+            (ts, t.elapsed(), rows.len())
+        } else {
+            let t = Instant::now();
+            raw_search(raw, &sql, &args)?;
+            let tr = t.elapsed();
+            let t = Instant::now();
+            let rows = store.search_customers(&q, LIMIT)?;
+            (t.elapsed(), tr, rows.len())
+        };
+        if i < 20 {
+            continue; // warm-up
+        }
+        store_t.push(ts);
+        raw_t.push(tr);
+        rows_total += n;
+        if n > 0 {
+            hits += 1;
+        }
+        if slowest.as_ref().is_none_or(|(d, _)| ts > *d) {
+            slowest = Some((ts, q));
+        }
+    }
+    store_t.sort();
+    raw_t.sort();
+    let (s50, s99) = (percentile(&store_t, 0.5), percentile(&store_t, 0.99));
+    let (r50, r99) = (percentile(&raw_t, 0.5), percentile(&raw_t, 0.99));
+    let ratio = s99.as_secs_f64() / r99.as_secs_f64().max(1e-9);
+    let pass = s99 <= TARGET_P99 && ratio <= TARGET_RATIO;
+    println!(
+        "| {name:<18} | {:>9} | {:>9} | {:>9} | {:>9} | {ratio:>5.2} | {:>5.1}% | {:>6.1} | {} |",
+        ms(s50),
+        ms(s99),
+        ms(r50),
+        ms(r99),
+        100.0 * hits as f64 / queries as f64,
+        rows_total as f64 / queries as f64,
+        if pass { "PASS" } else { "FAIL" }
+    );
+    if !pass || std::env::var_os("ORDERDESK_BENCH_VERBOSE").is_some() {
+        if let Some((d, q)) = slowest {
+            eprintln!("    slowest {name} ({} ms): {q:?}", ms(d));
+        }
+    }
+    Ok(Outcome { pass })
+}
+
+fn main() -> anyhow::Result<()> {
+    let customers = env_u64("ORDERDESK_BENCH_CUSTOMERS", 1_000_000);
+    let queries = env_u64("ORDERDESK_BENCH_QUERIES", 1_000) as usize;
+    let path = std::env::var_os("ORDERDESK_BENCH_DB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-customers.db"));
+    prepare_db(&path, customers)?;
+
+    // Start-up: open the database and show the first (empty) search, as the
+    // console does. Measured on a fresh process-level connection each time.
+    let mut startup = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let (store, _) =
+            Store::open(&path, Duration::from_secs(5)).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let rows = store.search_customers(&CustomerQuery::default(), LIMIT)?;
+        startup.push(t.elapsed());
+        assert!(!rows.is_empty(), "the empty search lists customers");
+    }
+    let startup_max = *startup.iter().max().unwrap_or(&Duration::ZERO);
+    let startup_ok = startup_max <= TARGET_STARTUP;
+    println!(
+        "open + first empty search: {} ms (max of 5; runs: {}) target < {} ms: {}",
+        ms(startup_max),
+        startup
+            .iter()
+            .map(|d| ms(*d))
+            .collect::<Vec<_>>()
+            .join(", "),
+        TARGET_STARTUP.as_millis(),
+        if startup_ok { "PASS" } else { "FAIL" }
+    );
+
+    let (store, _) =
+        Store::open(&path, Duration::from_secs(5)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let raw = Connection::open_with_flags(
+        &path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    raw.set_prepared_statement_cache_capacity(64);
+    let customers_now: i64 = raw.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?;
+    let mut rng = fastrand::Rng::with_seed(20_240_601);
+    let pool = samples(&raw, &mut rng, 20_000, false)?;
+    let account_pool = samples(&raw, &mut rng, 5_000, true)?;
+
+    println!();
+    println!(
+        "{customers_now} customers, {queries} queries per row, limit {LIMIT}; times in ms; ratio = store p99 / raw p99"
+    );
+    println!(
+        "| {:<18} | {:>9} | {:>9} | {:>9} | {:>9} | {:>5} | {:>6} | {:>6} | {} |",
+        "field",
+        "store p50",
+        "store p99",
+        "raw p50",
+        "raw p99",
+        "ratio",
+        "hits",
+        "rows",
+        "p99<=5ms, <=2x raw"
+    );
+    println!(
+        "|{:-<20}|{:->11}|{:->11}|{:->11}|{:->11}|{:->7}|{:->8}|{:->8}|{:-<21}|",
+        "", "", "", "", "", "", "", "", ""
+    );
+    use F::*;
+    let cases: &[(&str, &[F])] = &[
+        ("logon", &[Logon]),
+        ("first", &[First]),
+        ("last", &[Last]),
+        ("phone", &[Phone]),
+        ("email", &[Email]),
+        ("postal", &[Postal]),
+        ("account", &[Account]),
+        ("last+first", &[Last, First]),
+        ("last+postal", &[Last, Postal]),
+        ("first+phone", &[First, Phone]),
+        ("last+phone", &[Last, Phone]),
+        ("first+postal", &[First, Postal]),
+        ("last+email", &[Last, Email]),
+        ("phone+postal", &[Phone, Postal]),
+        ("last+first+postal", &[Last, First, Postal]),
+        ("account+last", &[Account, Last]),
+    ];
+    let mut all_pass = startup_ok;
+    for (name, fields) in cases {
+        let pool = if fields.contains(&Account) {
+            &account_pool
+        } else {
+            &pool
+        };
+        let o = run_case(name, fields, &store, &raw, pool, queries, &mut rng)?;
+        all_pass &= o.pass;
+    }
+    println!();
+    println!(
+        "{}",
+        if all_pass {
+            "all targets met"
+        } else {
+            "some targets FAILED"
+        }
+    );
+    if !all_pass {
+        std::process::exit(1);
+    }
+    Ok(())
+}
