@@ -432,6 +432,11 @@ fn pay_on_account_needs_the_po_and_fits_the_credit() {
     d.type_text("PO-7781");
     d.code(KeyCode::Enter);
     assert!(d.screen().contains("Payment: On account, PO PO-7781"));
+    let steps = d.screen().lines().nth(1).unwrap_or_default().to_string();
+    assert!(
+        steps.contains("F7 Pay") && !steps.contains("F7 Pay!"),
+        "{steps}"
+    );
 
     // The cart grows past the credit: the review names it, submit refuses.
     // 30 x 179.00 = 5,370.00 merchandise alone.
@@ -445,6 +450,9 @@ fn pay_on_account_needs_the_po_and_fits_the_credit() {
         ),
         "{s}"
     );
+    // The step bar marks the step that fixes it.
+    let steps = s.lines().nth(1).unwrap_or_default();
+    assert!(steps.contains("F7 Pay!"), "{steps}");
     d.code(KeyCode::Enter);
     assert_eq!(d.app.step, Step::Review);
     assert_eq!(d.app.store.order_count().unwrap(), 0);

@@ -64,8 +64,8 @@ fn prefix_end(prefix: &str) -> String {
 const ROW_COLUMNS: &str = "c.id, c.logon_id, c.first_name, c.last_name, c.phone, c.email,
         COALESCE(a.city, ''), COALESCE(a.postal_code, ''), b.name, c.is_guest";
 
-const ROW_JOINS: &str =
-    "LEFT JOIN addresses a ON a.customer_id = c.id AND a.is_default_shipping = 1
+const ROW_JOINS: &str = "LEFT JOIN addresses a INDEXED BY addresses_default_shipping
+        ON a.customer_id = c.id AND a.is_default_shipping = 1
     LEFT JOIN business_accounts b ON b.id = c.account_id";
 
 fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {

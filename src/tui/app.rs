@@ -186,6 +186,9 @@ pub struct App {
     revision: u64,
     saved_revision: u64,
     removed: Vec<(usize, OrderLine)>,
+    /// Problems the store finds beyond `Order::problems` (coupons that no
+    /// longer apply, account credit), for the step bar.
+    checkout_problems: Vec<crate::domain::order::Problem>,
     quote: Quote,
     pub placed: Vec<PlacedOrder>,
     status: Option<(String, bool)>,
@@ -213,6 +216,7 @@ impl App {
             revision: 0,
             saved_revision: 0,
             removed: Vec::new(),
+            checkout_problems: Vec::new(),
             quote: Quote::empty(currency),
             placed: Vec::new(),
             status: None,
@@ -257,8 +261,10 @@ impl App {
             .order
             .problems()
             .iter()
+            .chain(&self.checkout_problems)
             .map(|p| Step::for_area(p.area))
             .collect();
+        out.sort_by_key(|s| Step::ALL.iter().position(|x| x == s));
         out.dedup();
         out
     }
@@ -847,6 +853,10 @@ impl App {
                 if gone > 0 {
                     self.error("a shipping override was removed: its shipment is gone (F8)");
                 }
+            }
+            match self.store.checkout_problems(&self.order, &self.quote) {
+                Ok(p) => self.checkout_problems = p,
+                Err(e) => self.error(format!("could not check the order: {e}")),
             }
         }
         {
