@@ -53,6 +53,9 @@ pub enum Step {
     Adjustments,
     Review,
     Confirmation,
+    /// A customer's order history, opened from the customer record; not a
+    /// step of the flow, so it is not in `ALL` (nor in the step bar).
+    History,
 }
 
 impl Step {
@@ -79,6 +82,7 @@ impl Step {
             Step::Adjustments => "Adjust",
             Step::Review => "Review",
             Step::Confirmation => "Done",
+            Step::History => "History",
         }
     }
 
@@ -93,6 +97,7 @@ impl Step {
             Step::Adjustments => "Adjustments",
             Step::Review => "Review and submit",
             Step::Confirmation => "Confirmation",
+            Step::History => "Order history",
         }
     }
 
@@ -107,7 +112,7 @@ impl Step {
             Step::Payment => (7, 'p'),
             Step::Adjustments => (8, 'a'),
             Step::Review => (9, 'r'),
-            Step::Confirmation => return None,
+            Step::Confirmation | Step::History => return None,
         };
         Some([Key::plain(KeyCode::F(n)), Key::ctrl(c)])
     }

@@ -1500,6 +1500,7 @@ impl Screen for CustomerScreen {
                     "Show stored payment",
                     Cmd::Challenge,
                 ));
+                b.push(Binding::new(&[Key::ctrl('x')], "Order history", Cmd::Toggle));
                 b
             }
             Mode::Register => {
@@ -1542,6 +1543,7 @@ impl Screen for CustomerScreen {
             Mode::View => match cmd {
                 Cmd::Edit => self.start_edit(),
                 Cmd::Challenge => self.ask_challenge(ctx, Purpose::ShowPayment),
+                Cmd::Toggle => vec![Action::Goto(Step::History)],
                 _ => vec![],
             },
             Mode::Register => match cmd {

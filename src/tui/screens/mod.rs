@@ -10,6 +10,7 @@ mod confirmation;
 mod customer;
 mod find_customer;
 mod fulfillment;
+mod history;
 mod payment;
 mod review;
 
@@ -77,6 +78,7 @@ pub struct Screens {
     pub adjustments: adjustments::Adjustments,
     pub review: review::Review,
     pub confirmation: confirmation::Confirmation,
+    pub history: history::History,
 }
 
 impl Screens {
@@ -91,6 +93,7 @@ impl Screens {
             Step::Adjustments => &self.adjustments,
             Step::Review => &self.review,
             Step::Confirmation => &self.confirmation,
+            Step::History => &self.history,
         }
     }
     pub fn get_mut(&mut self, step: Step) -> &mut dyn Screen {
@@ -104,6 +107,7 @@ impl Screens {
             Step::Adjustments => &mut self.adjustments,
             Step::Review => &mut self.review,
             Step::Confirmation => &mut self.confirmation,
+            Step::History => &mut self.history,
         }
     }
 }

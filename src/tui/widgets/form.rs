@@ -6,7 +6,7 @@ use crate::tui::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Form {
     pub fields: Vec<TextField>,
     pub focus: usize,

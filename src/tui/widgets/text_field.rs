@@ -7,14 +7,14 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
+use tui_input::{Input, InputRequest};
 use unicode_width::UnicodeWidthStr;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct TextField {
     pub label: &'static str,
-    value: String,
-    /// Cursor position in chars.
-    cursor: usize,
+    /// The value and cursor; editing is tui-input's (grapheme-aware).
+    input: Input,
     pub max_len: usize,
     /// Shown as dots (security code).
     pub masked: bool,
@@ -25,8 +25,7 @@ impl TextField {
     pub fn new(label: &'static str, max_len: usize) -> TextField {
         TextField {
             label,
-            value: String::new(),
-            cursor: 0,
+            input: Input::default(),
             max_len,
             masked: false,
             error: None,
@@ -39,12 +38,11 @@ impl TextField {
     }
 
     pub fn value(&self) -> &str {
-        &self.value
+        self.input.value()
     }
 
     pub fn set(&mut self, value: &str) {
-        self.value = clean(value).chars().take(self.max_len).collect();
-        self.cursor = self.value.chars().count();
+        self.input = Input::new(clean(value).chars().take(self.max_len).collect());
         self.error = None;
     }
 
@@ -52,70 +50,46 @@ impl TextField {
         self.set("");
     }
 
-    fn byte_at(&self, char_idx: usize) -> usize {
-        self.value
-            .char_indices()
-            .nth(char_idx)
-            .map(|(i, _)| i)
-            .unwrap_or(self.value.len())
-    }
-
     /// Inserts text (typed or pasted), cleaned of control characters. Text
     /// past the limit is refused with a message, never cut silently.
     pub fn insert(&mut self, text: &str) {
         let text = clean(text);
-        let len = self.value.chars().count();
-        let room = self.max_len.saturating_sub(len);
-        let n = text.chars().count();
-        if n > room {
+        let room = self.max_len.saturating_sub(self.value().chars().count());
+        if text.chars().count() > room {
             self.error = Some(format!("{} characters at most", self.max_len));
             return;
         }
-        let at = self.byte_at(self.cursor);
-        self.value.insert_str(at, &text);
-        self.cursor += n;
+        for c in text.chars() {
+            self.input.handle(InputRequest::InsertChar(c));
+        }
         self.error = None;
     }
 
     /// Editing keys; returns false for keys a field does not use.
     pub fn handle_key(&mut self, key: &KeyEvent) -> bool {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Char('u') if ctrl => self.clear(),
-            KeyCode::Char('w') if ctrl => {
-                let chars: Vec<char> = self.value.chars().collect();
-                let mut start = self.cursor;
-                while start > 0 && chars[start - 1] == ' ' {
-                    start -= 1;
-                }
-                while start > 0 && chars[start - 1] != ' ' {
-                    start -= 1;
-                }
-                let (a, b) = (self.byte_at(start), self.byte_at(self.cursor));
-                self.value.replace_range(a..b, "");
-                self.cursor = start;
-            }
+        let request = match key.code {
+            KeyCode::Char('u') if ctrl => InputRequest::DeleteLine,
+            KeyCode::Char('w') if ctrl => InputRequest::DeletePrevWord,
             KeyCode::Char(_) if ctrl || key.modifiers.contains(KeyModifiers::ALT) => return false,
-            KeyCode::Char(c) => self.insert(&c.to_string()),
-            KeyCode::Backspace => {
-                if self.cursor > 0 {
-                    let at = self.byte_at(self.cursor - 1);
-                    self.value.remove(at);
-                    self.cursor -= 1;
-                    self.error = None;
-                }
+            KeyCode::Char(c) => {
+                self.insert(&c.to_string());
+                return true;
             }
-            KeyCode::Delete => {
-                if self.cursor < self.value.chars().count() {
-                    let at = self.byte_at(self.cursor);
-                    self.value.remove(at);
-                }
-            }
-            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Right => self.cursor = (self.cursor + 1).min(self.value.chars().count()),
-            KeyCode::Home => self.cursor = 0,
-            KeyCode::End => self.cursor = self.value.chars().count(),
+            KeyCode::Backspace => InputRequest::DeletePrevChar,
+            KeyCode::Delete => InputRequest::DeleteNextChar,
+            KeyCode::Left => InputRequest::GoToPrevChar,
+            KeyCode::Right => InputRequest::GoToNextChar,
+            KeyCode::Home => InputRequest::GoToStart,
+            KeyCode::End => InputRequest::GoToEnd,
             _ => return false,
+        };
+        if self
+            .input
+            .handle(request)
+            .is_some_and(|changed| changed.value)
+        {
+            self.error = None;
         }
         true
     }
@@ -127,14 +101,18 @@ impl TextField {
             return;
         }
         let shown: String = if self.masked {
-            "•".repeat(self.value.chars().count())
+            "•".repeat(self.value().chars().count())
         } else {
-            self.value.clone()
+            self.value().to_string()
         };
         let box_width = (self.max_len.min(40) as u16 + 1).min(area.width - label_width - 2);
         // Keep the cursor in view for values longer than the box.
-        let before: String = shown.chars().take(self.cursor).collect();
-        let skip = before.width().saturating_sub(box_width as usize - 1);
+        let cursor_col = if self.masked {
+            self.input.cursor()
+        } else {
+            self.input.visual_cursor()
+        };
+        let skip = cursor_col.saturating_sub(box_width as usize - 1);
         let visible: String = {
             let mut out = String::new();
             let mut w = 0;
@@ -176,7 +154,7 @@ impl TextField {
         if let Some(err) = &self.error {
             spans.push(Span::styled(format!(" ! {err}"), theme.error()));
         } else if focused {
-            let counter = format!(" {}/{}", self.value.chars().count(), self.max_len);
+            let counter = format!(" {}/{}", self.value().chars().count(), self.max_len);
             let used = label_width as usize + box_width as usize;
             if used + counter.len() <= area.width as usize {
                 spans.push(Span::styled(counter, theme.dim()));
@@ -184,7 +162,7 @@ impl TextField {
         }
         f.render_widget(Line::from(spans), area);
         if focused {
-            let x = area.x + label_width + (before.width() - skip) as u16;
+            let x = area.x + label_width + (cursor_col - skip) as u16;
             f.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
         }
     }
@@ -219,6 +197,21 @@ mod tests {
         t.handle_key(&key(KeyCode::End));
         t.handle_key(&key(KeyCode::Char('ë')));
         assert_eq!(t.value(), "eë");
+    }
+
+    #[test]
+    fn backspace_removes_a_whole_grapheme_and_words_go_with_ctrl_w() {
+        let mut t = TextField::new("Name", 20);
+        t.insert("Rene\u{301}");
+        t.handle_key(&key(KeyCode::Backspace));
+        assert_eq!(t.value(), "Ren");
+        t.insert(" Dupont");
+        let ctrl_w = KeyEvent {
+            modifiers: KeyModifiers::CONTROL,
+            ..key(KeyCode::Char('w'))
+        };
+        t.handle_key(&ctrl_w);
+        assert_eq!(t.value().trim_end(), "Ren");
     }
 
     #[test]
