@@ -518,7 +518,7 @@ impl Store {
         let head = self
             .conn
             .query_row(
-                "SELECT id, order_no, part, parent_order_id, customer_id, customer_snapshot, currency, status,
+                "SELECT id, order_no, part, (SELECT p.order_no FROM orders p WHERE p.id = orders.parent_order_id), customer_id, customer_snapshot, currency, status,
                         backorder_choice, billing_address, merchandise_total, discount_total, shipping_total,
                         tax_total, grand_total, breakdown, comment_customer, comment_warehouse, operator, placed_at
                  FROM orders WHERE order_no = ?1",

@@ -233,20 +233,8 @@ impl Screen for Cart {
                     self.focus = 1 - self.focus;
                     vec![]
                 }
-                Cmd::Up => {
-                    self.list.up();
-                    vec![]
-                }
-                Cmd::Down => {
-                    self.list.down(lines.len());
-                    vec![]
-                }
-                Cmd::PageUp => {
-                    self.list.page_up(10);
-                    vec![]
-                }
-                Cmd::PageDown => {
-                    self.list.page_down(lines.len(), 10);
+                Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown => {
+                    self.list.step(cmd, lines.len());
                     vec![]
                 }
                 _ => vec![],

@@ -160,20 +160,8 @@ impl Screen for Catalog {
                 self.focus = 1 - self.focus;
                 vec![]
             }
-            Cmd::Up => {
-                self.list.up();
-                vec![]
-            }
-            Cmd::Down => {
-                self.list.down(self.results.len());
-                vec![]
-            }
-            Cmd::PageUp => {
-                self.list.page_up(10);
-                vec![]
-            }
-            Cmd::PageDown => {
-                self.list.page_down(self.results.len(), 10);
+            Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown => {
+                self.list.step(cmd, self.results.len());
                 vec![]
             }
             _ => vec![],

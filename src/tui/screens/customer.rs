@@ -1500,7 +1500,11 @@ impl Screen for CustomerScreen {
                     "Show stored payment",
                     Cmd::Challenge,
                 ));
-                b.push(Binding::new(&[Key::ctrl('x')], "Order history", Cmd::Toggle));
+                b.push(Binding::new(
+                    &[Key::ctrl('x')],
+                    "Order history",
+                    Cmd::Toggle,
+                ));
                 b
             }
             Mode::Register => {

@@ -259,20 +259,8 @@ impl Screen for Fulfillment {
                     .get(usize::from(n))
                     .map(|(_, choice, _, _)| vec![Action::SetBackorderChoice(*choice)])
                     .unwrap_or_default(),
-                Cmd::Up => {
-                    self.lines.up();
-                    vec![]
-                }
-                Cmd::Down => {
-                    self.lines.down(order.lines.len());
-                    vec![]
-                }
-                Cmd::PageUp => {
-                    self.lines.page_up(5);
-                    vec![]
-                }
-                Cmd::PageDown => {
-                    self.lines.page_down(order.lines.len(), 5);
+                Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown => {
+                    self.lines.step(cmd, order.lines.len());
                     vec![]
                 }
                 _ => vec![],

@@ -134,7 +134,9 @@ impl History {
                 vec![]
             }
             Ok(None) => vec![Action::Error(format!("order {order_no} is gone"))],
-            Err(e) => vec![Action::Error(format!("could not read order {order_no}: {e}"))],
+            Err(e) => vec![Action::Error(format!(
+                "could not read order {order_no}: {e}"
+            ))],
         }
     }
 }
@@ -244,7 +246,10 @@ fn detail_lines(o: &Value) -> Vec<(String, bool)> {
             charge.push_str(&format!(" (computed {})", m(&s["computed_charge"])));
         }
         out.push((
-            format!("  #{} {dest}, {date}, charge {charge}", text(&s["shipment_no"])),
+            format!(
+                "  #{} {dest}, {date}, charge {charge}",
+                text(&s["shipment_no"])
+            ),
             false,
         ));
         let what: Vec<String> = items(&s["lines"])
@@ -260,7 +265,11 @@ fn detail_lines(o: &Value) -> Vec<(String, bool)> {
         out.push(("Discounts".into(), true));
         for d in discounts {
             out.push((
-                format!("  {:<58} -{:>10}", fit(&text(&d["name"]), 58), m(&d["amount"])),
+                format!(
+                    "  {:<58} -{:>10}",
+                    fit(&text(&d["name"]), 58),
+                    m(&d["amount"])
+                ),
                 false,
             ));
         }
@@ -363,7 +372,10 @@ impl Screen for History {
             Cmd::Enter => return self.open(ctx),
             Cmd::Toggle => {
                 if let Some(r) = self.rows.get(self.list.selected) {
-                    return vec![Action::Reorder(r.summary.order_no), Action::Goto(Step::Cart)];
+                    return vec![
+                        Action::Reorder(r.summary.order_no),
+                        Action::Goto(Step::Cart),
+                    ];
                 }
             }
             Cmd::Back => return vec![Action::Goto(Step::Customer)],
@@ -393,10 +405,7 @@ impl Screen for History {
                 } else {
                     Style::default()
                 };
-                f.render_widget(
-                    Line::styled(fit(t, width), style),
-                    row_at(1 + i as u16),
-                );
+                f.render_widget(Line::styled(fit(t, width), style), row_at(1 + i as u16));
             }
             return;
         }
@@ -416,7 +425,10 @@ impl Screen for History {
         );
         let mut y = 1;
         if let Some(e) = &self.error {
-            f.render_widget(Line::styled(fit(&format!("! {e}"), width), theme.error()), row_at(y));
+            f.render_widget(
+                Line::styled(fit(&format!("! {e}"), width), theme.error()),
+                row_at(y),
+            );
             y += 1;
         }
         if self.rows.is_empty() {
@@ -500,7 +512,10 @@ mod tests {
         assert!(text.contains("VIP 20"), "{text}");
         assert!(text.contains("shipping #1 override"), "{text}");
         assert!(text.contains("On account, PO PO-1  29,000 JPY"), "{text}");
-        assert!(text.contains("Total                      29,000 JPY"), "{text}");
+        assert!(
+            text.contains("Total                      29,000 JPY"),
+            "{text}"
+        );
         assert!(text.contains("For the warehouse: ring twice"), "{text}");
     }
 }

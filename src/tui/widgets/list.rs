@@ -1,9 +1,13 @@
 //! Selection and scrolling for a list of rows; the rows themselves are
 //! drawn by the screen, with [`row_style`] marking the selection.
 
+use crate::tui::keymap::Cmd;
 use crate::tui::theme::Theme;
 use ratatui::style::Style;
 use std::cell::Cell;
+
+/// Rows PgUp/PgDn move.
+const PAGE: usize = 10;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListState {
@@ -28,6 +32,19 @@ impl ListState {
     pub fn page_down(&mut self, len: usize, page: usize) {
         self.selected = (self.selected + page.max(1)).min(len.saturating_sub(1));
     }
+    /// Applies a movement command (↑ ↓ PgUp PgDn) to a list of `len` rows;
+    /// false for any other command.
+    pub fn step(&mut self, cmd: Cmd, len: usize) -> bool {
+        match cmd {
+            Cmd::Up => self.up(),
+            Cmd::Down => self.down(len),
+            Cmd::PageUp => self.page_up(PAGE),
+            Cmd::PageDown => self.page_down(len, PAGE),
+            _ => return false,
+        }
+        true
+    }
+
     /// Keeps the selection inside a list that changed length.
     pub fn clamp(&mut self, len: usize) {
         if self.selected >= len {
