@@ -954,3 +954,72 @@ fn find_screen_offers_new_customer_and_a_picked_guest_can_register() {
     assert_eq!(c.logon_id.as_deref(), Some("greta.g"));
     assert_eq!(app.order.ship_tos[0].address.line1, "9 Harbour Rd");
 }
+
+/// After a guest order the confirmation offers to register the guest in
+/// one step: ^N opens the registration form for that guest, whose
+/// addresses came with the order.
+#[test]
+fn the_confirmation_registers_the_guest_in_one_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = new_app(dir.path());
+    app.update(Action::StartGuest(guest_ref()));
+    place_card_order_and_stay(&mut app);
+    let s = screen(&app);
+    assert!(s.contains("^N Register this guest"), "{s}");
+
+    app.handle_key(ctrl('n'));
+    app.settle();
+    assert_eq!(app.step, Step::Customer, "{}", screen(&app));
+    let s = screen(&app);
+    assert!(s.contains("Register guest"), "{s}");
+    let c = app.order.customer.clone().unwrap();
+    assert!(
+        c.guest && c.id.is_some(),
+        "the placed guest, now on a new order"
+    );
+    assert!(app.placed.is_empty(), "a new order started");
+    assert_eq!(app.order.ship_tos[0].address.line1, "9 Harbour Rd");
+}
+
+/// A registered customer's confirmation has no registration key.
+#[test]
+fn no_registration_offer_for_a_registered_customer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = new_app(dir.path());
+    let jane = app
+        .store
+        .search_customers(
+            &CustomerQuery {
+                logon: "jdoe".into(),
+                ..Default::default()
+            },
+            1,
+        )
+        .unwrap()[0]
+        .id;
+    app.update(Action::PickCustomer(jane));
+    app.settle();
+    place_card_order_and_stay(&mut app);
+    assert!(!screen(&app).contains("Register this guest"));
+}
+
+fn place_card_order_and_stay(app: &mut App) {
+    let item = app
+        .store
+        .item_by_sku(app.order.currency, "TNT-2001")
+        .unwrap()
+        .unwrap();
+    app.update(Action::AddItem {
+        item_id: item.id,
+        quantity: 1,
+    });
+    app.update(Action::SetShipMethod {
+        ship_to: 0,
+        code: "GROUND".into(),
+    });
+    app.update(Action::SetPayment(Payment::CashOnDelivery));
+    app.settle();
+    app.update(Action::Submit);
+    app.settle();
+    assert_eq!(app.step, Step::Confirmation, "{}", screen(app));
+}

@@ -23,6 +23,8 @@ pub struct PlacedOrder {
     /// 1 for the main order, 2 for the separate backorder order.
     pub part: u8,
     pub grand_total: Decimal,
+    /// The customer it was placed for (a guest's row is made by submit).
+    pub customer_id: i64,
     /// True when this submit found the order placed by an earlier one.
     pub already_placed: bool,
 }
@@ -162,7 +164,7 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, SubmitError> {
 
 fn placed_with_token(tx: &Transaction, token: &str) -> rusqlite::Result<Vec<PlacedOrder>> {
     let mut stmt = tx.prepare(
-        "SELECT id, order_no, part, grand_total FROM orders WHERE submit_token = ?1 ORDER BY part",
+        "SELECT id, order_no, part, grand_total, customer_id FROM orders WHERE submit_token = ?1 ORDER BY part",
     )?;
     let rows = stmt.query_map([token], |r| {
         Ok(PlacedOrder {
@@ -170,6 +172,7 @@ fn placed_with_token(tx: &Transaction, token: &str) -> rusqlite::Result<Vec<Plac
             order_no: r.get(1)?,
             part: r.get(2)?,
             grand_total: r.get::<_, String>(3)?.parse().unwrap_or_default(),
+            customer_id: r.get(4)?,
             already_placed: true,
         })
     })?;
@@ -507,6 +510,7 @@ fn write_part(
         order_no,
         part: part.number,
         grand_total: b.grand_total,
+        customer_id,
         already_placed: false,
     })
 }

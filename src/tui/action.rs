@@ -18,6 +18,9 @@ pub enum Action {
     StartGuest(CustomerRef),
     /// Opens the guest form (even with a registered customer on the order).
     GuestForm,
+    /// After a guest order: a new order for that guest, on the record
+    /// screen's registration form.
+    RegisterGuest(i64),
     /// ^N on the find screen: the record screen in create mode.
     NewCustomer,
     /// Store a new (`id` None) or edited customer, then take them for the order.

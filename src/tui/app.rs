@@ -467,6 +467,14 @@ impl App {
                 }
                 Err(e) => self.error(format!("could not check the answer: {e}")),
             },
+            Action::RegisterGuest(customer_id) => {
+                self.new_order();
+                // Off the confirmation first: leaving it starts a new order.
+                self.step = Step::Find;
+                self.apply(Action::PickCustomer(customer_id));
+                self.apply(Action::Goto(Step::Customer));
+                self.status("Register the guest: logon, password and challenge question.");
+            }
             Action::GuestForm => {
                 self.screens.customer.start_guest();
                 self.update(Action::Goto(Step::Customer));

@@ -1,5 +1,6 @@
 //! Step 9, confirmation: the order number(s), total and ship dates to read
-//! back; Enter starts a fresh order.
+//! back; Enter starts a fresh order, and a guest can be registered in one
+//! step (keeping the addresses of the order).
 
 use super::{title, Ctx, Screen};
 use crate::tui::action::Action;
@@ -12,18 +13,40 @@ use ratatui::Frame;
 #[derive(Default)]
 pub struct Confirmation;
 
+/// The guest the order was placed for (its customer row, made by submit).
+fn guest(ctx: &Ctx) -> Option<i64> {
+    let is_guest = ctx
+        .order
+        .customer
+        .as_ref()
+        .is_some_and(|c| c.guest && c.id.is_none());
+    ctx.placed
+        .first()
+        .filter(|_| is_guest)
+        .map(|p| p.customer_id)
+}
+
 impl Screen for Confirmation {
-    fn bindings(&self, _ctx: &Ctx) -> Vec<Binding> {
-        vec![Binding::new(
+    fn bindings(&self, ctx: &Ctx) -> Vec<Binding> {
+        let mut b = vec![Binding::new(
             &[Key::plain(KeyCode::Enter)],
             "New order",
             Cmd::NewOrder,
-        )]
+        )];
+        if guest(ctx).is_some() {
+            b.push(Binding::new(
+                &[Key::ctrl('n')],
+                "Register this guest",
+                Cmd::NewCustomer,
+            ));
+        }
+        b
     }
 
-    fn command(&mut self, cmd: Cmd, _ctx: &Ctx) -> Vec<Action> {
+    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
         match cmd {
             Cmd::NewOrder => vec![Action::NewOrder],
+            Cmd::NewCustomer => guest(ctx).map(Action::RegisterGuest).into_iter().collect(),
             _ => vec![],
         }
     }
