@@ -394,9 +394,12 @@ impl Store {
         if terms.len() < 2 {
             return Ok(customer_search_sql(q, limit));
         }
+        // The leading field first; each later probe needs to count only as
+        // far as the fewest matches found so far.
         let mut best: Option<(i64, SearchField)> = None;
         for (field, key) in &terms {
-            let n = self.probe(*field, key)?;
+            let cap = best.map_or(PROBE_CAP, |(n, _)| n);
+            let n = self.probe(*field, key, cap)?;
             if best.is_none_or(|(m, _)| n < m) {
                 best = Some((n, *field));
             }
@@ -408,24 +411,29 @@ impl Store {
         Ok(customer_search_sql_with(q, limit, driver))
     }
 
-    /// How many customers match one field, counted up to [`PROBE_CAP`]
-    /// inside its index.
-    fn probe(&self, field: SearchField, key: &str) -> rusqlite::Result<i64> {
+    /// How many customers match one field, counted up to `cap` inside its
+    /// index.
+    fn probe(&self, field: SearchField, key: &str, cap: i64) -> rusqlite::Result<i64> {
         let end = prefix_end(key);
-        let count = |sql: &str| -> rusqlite::Result<i64> {
+        let count_to = |sql: &str, cap: i64| -> rusqlite::Result<i64> {
             self.conn
                 .prepare_cached(sql)?
-                .query_row(rusqlite::params![key, end, PROBE_CAP], |r| r.get(0))
+                .query_row(rusqlite::params![key, end, cap], |r| r.get(0))
         };
+        let count = |sql: &str| count_to(sql, cap);
         match field {
             SearchField::Phone => {
                 let a = count(
                     "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY customers_phone_key
                      WHERE phone_key >= ?1 AND phone_key < ?2 LIMIT ?3)",
                 )?;
-                let b = count(
+                if a >= cap {
+                    return Ok(a);
+                }
+                let b = count_to(
                     "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY customers_phone_national_key
                      WHERE phone_national_key >= ?1 AND phone_national_key < ?2 LIMIT ?3)",
+                    cap - a,
                 )?;
                 Ok(a + b)
             }
