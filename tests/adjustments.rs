@@ -5,93 +5,24 @@
 
 mod common;
 
-use common::{chars, ctrl, demo_store, key, shift_tab, today};
-use crossterm::event::{KeyCode, KeyEvent};
+use common::desk::Desk;
+use common::{ctrl, today};
+use crossterm::event::KeyCode;
 use orderdesk::tui::app::{App, Step};
 use orderdesk::tui::theme::Theme;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use rusqlite::Connection;
-use std::path::PathBuf;
-use tempfile::TempDir;
 
 const CARD: &str = "4111111111111111";
 
-struct Desk {
-    _dir: TempDir,
-    path: PathBuf,
-    app: App,
-    term: Terminal<TestBackend>,
-}
-
 impl Desk {
-    fn new() -> Desk {
-        let (dir, path, store) = demo_store();
-        let app = App::new(store, "alice".into(), today(), Theme { mono: false });
-        Desk {
-            _dir: dir,
-            path,
-            app,
-            term: Terminal::new(TestBackend::new(80, 24)).unwrap(),
-        }
-    }
-
-    fn press(&mut self, k: KeyEvent) {
-        self.app.handle_key(k);
-        self.app.settle();
-    }
-
-    fn code(&mut self, c: KeyCode) {
-        self.press(key(c));
-    }
-
-    fn type_text(&mut self, text: &str) {
-        for k in chars(text) {
-            self.press(k);
-        }
-    }
-
-    fn lines(&mut self) -> Vec<String> {
-        let app = &self.app;
-        self.term.draw(|f| app.draw(f)).unwrap();
-        let buf = self.term.backend().buffer();
-        (0..buf.area.height)
-            .map(|y| {
-                (0..buf.area.width)
-                    .map(|x| buf.cell((x, y)).unwrap().symbol().to_string())
-                    .collect::<String>()
-                    .trim_end()
-                    .to_string()
-            })
-            .collect()
-    }
-
-    fn screen(&mut self) -> String {
-        self.lines().join("\n")
-    }
-
-    fn row_with(&mut self, text: &str) -> String {
+    /// The row holding `text` (the test fails if there is none).
+    fn row_of(&mut self, text: &str) -> String {
         let s = self.screen();
-        self.lines()
-            .into_iter()
-            .find(|l| l.contains(text))
+        self.row_with(text)
+            .map(|(_, l)| l)
             .unwrap_or_else(|| panic!("no row with '{text}':\n{s}"))
-    }
-
-    fn pick(&mut self, last: &str) {
-        self.type_text(last);
-        self.code(KeyCode::Enter);
-        assert_eq!(self.app.step, Step::Catalog, "picking goes to the catalog");
-    }
-
-    fn add(&mut self, search: &str, qty: u32) {
-        self.code(KeyCode::Esc);
-        self.type_text(search);
-        self.code(KeyCode::Tab);
-        self.press(ctrl('u'));
-        self.type_text(&qty.to_string());
-        self.code(KeyCode::Enter);
-        self.press(shift_tab());
     }
 
     /// The customer `last` with `qty` of `sku`, Ground chosen.
@@ -266,7 +197,7 @@ fn coupon_and_every_adjustment_are_stored_as_reviewed() {
     let review = d.screen();
     assert!(!review.contains("! "), "nothing missing: {review}");
     let ends = |d: &mut Desk, label: &str, value: &str| {
-        let row = d.row_with(label);
+        let row = d.row_of(label);
         assert!(row.ends_with(value), "{row}");
     };
     ends(&mut d, "Merchandise at list prices", "119.00");
@@ -466,10 +397,10 @@ fn render_adjustments_and_review_at_80x24() {
     // 2 x 189.00 = 378.00; tents 10 % = 37.80; 5 % of 340.20 = 17.01;
     // free shipping over 150 waives Ground's 8.63.
     assert!(s.contains("10% off all tents and shelters"), "{s}");
-    assert!(d.row_with("10% off all tents").ends_with("-37.80"));
-    assert!(d.row_with("5% off orders over 250").ends_with("-17.01"));
+    assert!(d.row_of("10% off all tents").ends_with("-37.80"));
+    assert!(d.row_of("5% off orders over 250").ends_with("-17.01"));
     assert!(d
-        .row_with("Free shipping on orders over 150")
+        .row_of("Free shipping on orders over 150")
         .ends_with("-8.63"));
     insta::assert_snapshot!("adjustments_applied", s);
 
@@ -486,11 +417,11 @@ fn render_adjustments_and_review_at_80x24() {
     d.code(KeyCode::F(9));
     let s = d.screen();
     assert!(
-        d.row_with("Coupon VIP-JDOE: VIP 20%").ends_with("-75.60"),
+        d.row_of("Coupon VIP-JDOE: VIP 20%").ends_with("-75.60"),
         "{s}"
     );
     // 302.40 + 8.63 + 6.25 % of 302.40 (18.90) = 329.93
-    assert!(d.row_with("TOTAL USD").ends_with("329.93"), "{s}");
+    assert!(d.row_of("TOTAL USD").ends_with("329.93"), "{s}");
     insta::assert_snapshot!("review_coupon", s);
 }
 

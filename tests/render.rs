@@ -9,151 +9,14 @@
 
 mod common;
 
-use common::{chars, ctrl, demo_store, key, shift_tab, today};
-use crossterm::event::{KeyCode, KeyEvent};
+use common::desk::Desk;
+use common::{ctrl, demo_store, key};
+use crossterm::event::KeyCode;
 use orderdesk::store::Store;
-use orderdesk::tui::app::{App, Step};
+use orderdesk::tui::app::Step;
 use orderdesk::tui::theme::Theme;
-use ratatui::backend::TestBackend;
-use ratatui::style::Modifier;
-use ratatui::Terminal;
-use std::path::PathBuf;
-use tempfile::TempDir;
 
 const CARD: &str = "4111111111111111";
-
-struct Desk {
-    _dir: TempDir,
-    path: PathBuf,
-    app: App,
-    term: Terminal<TestBackend>,
-}
-
-impl Desk {
-    fn new() -> Desk {
-        Desk::with_theme(Theme { mono: false })
-    }
-
-    fn with_theme(theme: Theme) -> Desk {
-        let (dir, path, store) = demo_store();
-        Desk::on(dir, path, store, theme)
-    }
-
-    fn on(dir: TempDir, path: PathBuf, store: Store, theme: Theme) -> Desk {
-        let app = App::new(store, "alice".into(), today(), theme);
-        let term = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        Desk {
-            _dir: dir,
-            path,
-            app,
-            term,
-        }
-    }
-
-    /// One key as the event loop handles it: dispatch, then settle.
-    fn press(&mut self, k: KeyEvent) {
-        self.app.handle_key(k);
-        self.app.settle();
-    }
-
-    fn code(&mut self, c: KeyCode) {
-        self.press(key(c));
-    }
-
-    fn type_text(&mut self, text: &str) {
-        for k in chars(text) {
-            self.press(k);
-        }
-    }
-
-    /// Draws and returns the screen, one line per row, right-trimmed.
-    fn screen(&mut self) -> String {
-        self.lines().join("\n")
-    }
-
-    fn lines(&mut self) -> Vec<String> {
-        let app = &self.app;
-        self.term.draw(|f| app.draw(f)).unwrap();
-        let buf = self.term.backend().buffer();
-        (0..buf.area.height)
-            .map(|y| {
-                (0..buf.area.width)
-                    .map(|x| buf.cell((x, y)).unwrap().symbol().to_string())
-                    .collect::<String>()
-                    .trim_end()
-                    .to_string()
-            })
-            .collect()
-    }
-
-    /// The screen row holding `text`, drawn fresh.
-    fn row_with(&mut self, text: &str) -> Option<(usize, String)> {
-        self.lines()
-            .into_iter()
-            .enumerate()
-            .find(|(_, l)| l.contains(text))
-    }
-
-    /// The list row of `key` (a SKU, a name): a row starting with the
-    /// selection marker or its blank twin, then `key`.
-    fn list_row(&mut self, key: &str) -> Option<String> {
-        self.lines()
-            .into_iter()
-            .find(|l| l.starts_with(&format!("> {key}")) || l.starts_with(&format!("  {key}")))
-    }
-
-    /// Whether every cell of `text` on `row` is drawn reversed.
-    fn reversed_at(&self, row: usize, text_start: usize, len: usize) -> bool {
-        let buf = self.term.backend().buffer();
-        (text_start..text_start + len).all(|x| {
-            buf.cell((x as u16, row as u16))
-                .unwrap()
-                .modifier
-                .contains(Modifier::REVERSED)
-        })
-    }
-
-    /// Picks the first customer whose last name starts with `last`.
-    fn pick(&mut self, last: &str) {
-        self.type_text(last);
-        self.code(KeyCode::Enter);
-        assert_eq!(self.app.step, Step::Catalog, "picking goes to the catalog");
-    }
-
-    /// Adds `qty` of the first catalog match for `search`.
-    fn add(&mut self, search: &str, qty: u32) {
-        self.code(KeyCode::Esc); // clear the search
-        self.type_text(search);
-        self.code(KeyCode::Tab);
-        self.press(ctrl('u'));
-        self.type_text(&qty.to_string());
-        self.code(KeyCode::Enter);
-        self.press(shift_tab());
-    }
-
-    /// Jane Doe with two tents, Ground chosen: ready but for payment.
-    fn jane_with_tents() -> Desk {
-        let mut d = Desk::new();
-        d.pick("doe");
-        d.add("TNT-2001", 2);
-        d.code(KeyCode::F(6));
-        d.code(KeyCode::Enter); // the line's ship-to: its methods
-        d.code(KeyCode::Enter); // the first, Ground
-        assert_eq!(d.app.order.ship_tos[0].method.as_deref(), Some("GROUND"));
-        d
-    }
-
-    fn pay_by_card(&mut self) {
-        self.code(KeyCode::F(7));
-        self.code(KeyCode::Enter); // New card
-        self.type_text(CARD);
-        self.code(KeyCode::Tab);
-        self.type_text("12/30");
-        self.code(KeyCode::Tab);
-        self.type_text("123");
-        self.code(KeyCode::Enter);
-    }
-}
 
 #[test]
 fn find_customer_lists_recent_customers_and_marks_the_selection() {
@@ -433,8 +296,8 @@ fn cart_shows_line_totals() {
     assert!(d.list_row("TNT-2023").is_none());
     let s = d.screen();
     assert!(s.contains("Cart — 1 line,"), "{s}");
-    assert!(s.contains("Removed TNT-2023 (^U puts it back)"), "{s}");
-    d.press(ctrl('u'));
+    assert!(s.contains("Removed TNT-2023 (^Y puts it back)"), "{s}");
+    d.press(ctrl('y'));
     assert!(d.list_row("TNT-2023").is_some());
 }
 
@@ -820,4 +683,56 @@ fn saved_draft_is_offered_on_start() {
         assert!(s.contains("Resumed: Jane Doe, 1 line"), "{s}");
         assert!(s.contains("TNT-2001"), "{s}");
     }
+}
+
+/// Where a text field has the keys, no screen binding may take the field's
+/// own editing keys (Ctrl+U clears, Ctrl+W deletes a word), nor a plain
+/// character: the field would never see them.
+#[test]
+fn screens_never_shadow_text_field_keys() {
+    use crossterm::event::KeyModifiers;
+    fn check(d: &Desk, place: &str) -> bool {
+        if !d.app.typing() {
+            return false;
+        }
+        for b in d.app.bindings() {
+            for k in &b.keys {
+                for e in [ctrl('u'), ctrl('w')] {
+                    assert!(!k.matches(&e), "{place}: '{}' takes {:?}", b.label, e.code);
+                }
+                if let KeyCode::Char(c) = k.code {
+                    assert!(
+                        k.mods.contains(KeyModifiers::CONTROL),
+                        "{place}: '{}' is a plain '{c}' while typing",
+                        b.label
+                    );
+                }
+            }
+        }
+        true
+    }
+    let mut d = Desk::jane_with_tents();
+    let mut checked = 0;
+    for step in 2u8..=9 {
+        d.code(KeyCode::F(step));
+        checked += usize::from(check(&d, &format!("F{step}")));
+    }
+    // The forms inside screens: a line's quantity, a ship-to move, the
+    // card form, the coupon code field.
+    d.code(KeyCode::F(5));
+    d.code(KeyCode::Enter);
+    checked += usize::from(check(&d, "cart quantity"));
+    d.code(KeyCode::Esc);
+    d.code(KeyCode::F(6));
+    d.type_text("m");
+    checked += usize::from(check(&d, "fulfillment move"));
+    d.code(KeyCode::Esc);
+    d.code(KeyCode::F(7));
+    d.code(KeyCode::Enter);
+    checked += usize::from(check(&d, "card form"));
+    d.code(KeyCode::Esc);
+    d.code(KeyCode::F(8));
+    d.code(KeyCode::Tab);
+    checked += usize::from(check(&d, "coupon code"));
+    assert!(checked >= 7, "only {checked} places had a text field");
 }

@@ -261,6 +261,16 @@ impl App {
     }
 
     /// The steps that still miss something.
+    /// The current screen's key bindings (what the key bar and help show).
+    pub fn bindings(&self) -> Vec<Binding> {
+        self.screens.get(self.step).bindings(&ctx!(self))
+    }
+
+    /// Whether a text field on the current screen has the keys.
+    pub fn typing(&self) -> bool {
+        self.screens.get(self.step).typing()
+    }
+
     pub fn incomplete_steps(&self) -> Vec<Step> {
         let mut out: Vec<Step> = self
             .order
@@ -543,7 +553,7 @@ impl App {
             Action::RemoveLine(i) => {
                 if i < self.order.lines.len() {
                     let l = self.order.lines.remove(i);
-                    self.status(format!("Removed {} (^U puts it back)", l.sku));
+                    self.status(format!("Removed {} (^Y puts it back)", l.sku));
                     self.removed.push((i, l));
                     self.changed();
                 }

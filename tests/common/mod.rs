@@ -2,6 +2,7 @@
 //! file, a fixed "today", and key events. Each test file uses a subset.
 #![allow(dead_code)]
 
+pub mod desk;
 pub mod pty;
 
 use chrono::NaiveDate;

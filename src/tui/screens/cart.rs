@@ -40,7 +40,7 @@ impl Default for Cart {
         quantity.set("1");
         Cart {
             list: ListState::default(),
-            sku: TextField::new("SKU", 30),
+            sku: TextField::new("SKU", 20),
             quantity,
             focus: 0,
             mode: Mode::Lines,
@@ -90,7 +90,7 @@ impl Screen for Cart {
                         Cmd::Enter,
                     )]
                 };
-                b.push(Binding::new(&[Key::ctrl('u')], "Undo remove", Cmd::Undo));
+                b.push(Binding::new(&[Key::ctrl('y')], "Undo remove", Cmd::Undo));
                 if ctx
                     .order
                     .customer
@@ -170,9 +170,10 @@ impl Screen for Cart {
                     match ctx.store.item_by_sku(ctx.order.currency, &sku) {
                         Ok(Some(_)) => {}
                         Ok(None) => {
-                            self.sku.error = Some(format!("no item with SKU '{sku}'"));
+                            let message = format!("no item with SKU '{sku}'");
+                            self.sku.error = Some(message.clone());
                             self.focus = 0;
-                            return vec![];
+                            return vec![Action::Error(message)];
                         }
                         Err(e) => {
                             return vec![Action::Error(format!("could not look up the SKU: {e}"))]
@@ -288,14 +289,15 @@ impl Screen for Cart {
         let quick = matches!(self.mode, Mode::Lines);
         self.sku.draw(
             f,
-            Rect::new(area.x, area.y + 1, 44, 1),
+            // Wide enough for the message beside a 20-character SKU.
+            Rect::new(area.x, area.y + 1, 59, 1),
             6,
             quick && self.focus == 0,
             theme,
         );
         self.quantity.draw(
             f,
-            Rect::new(area.x + 46, area.y + 1, area.width - 46, 1),
+            Rect::new(area.x + 60, area.y + 1, area.width - 60, 1),
             6,
             quick && self.focus == 1,
             theme,
