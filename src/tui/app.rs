@@ -245,12 +245,10 @@ impl App {
         app
     }
 
-    /// A bug caught by the event loop: the operator is told, the order and
-    /// its saved draft stay as they were before the key.
+    /// A bug caught by the event loop: the operator is told and goes on;
+    /// the saved draft still holds the order as it was before the key.
     pub fn internal_error(&mut self, detail: &str) {
-        self.error(format!(
-            "internal error, that key was not applied ({detail})"
-        ));
+        self.error(format!("internal error on that key ({detail})"));
     }
 
     fn status(&mut self, text: impl Into<String>) {
