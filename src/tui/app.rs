@@ -245,8 +245,8 @@ impl App {
         app
     }
 
-    /// A bug caught by the event loop: the operator is told and goes on;
-    /// the saved draft still holds the order as it was before the key.
+    /// A bug caught by the event loop (which has put the order back as it
+    /// was before the key): the operator is told and goes on.
     pub fn internal_error(&mut self, detail: &str) {
         self.error(format!("internal error on that key ({detail})"));
     }

@@ -143,7 +143,10 @@ fn event_loop(
             if matches!(ev, Event::Resize(..)) {
                 terminal.autoresize()?;
             }
+            // A key that hits a bug leaves the order as it was before it.
+            let before = app.order.clone();
             if catch_unwind(AssertUnwindSafe(|| app.handle_event(ev))).is_err() {
+                app.order = before;
                 app.internal_error(&last_panic());
             }
             if app.quit || !event::poll(Duration::ZERO)? {
