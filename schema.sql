@@ -167,9 +167,12 @@ CREATE INDEX items_category ON items(category_id, name_key);
 
 -- Words inside names and descriptions (external content: kept in step with
 -- items by the triggers below).
+-- prefix: also indexes every word's first 2 and 3 letters, so a search for
+-- a word still being typed ("co", "cot") reads one list instead of merging
+-- those of every word that starts so.
 CREATE VIRTUAL TABLE items_fts USING fts5(
     name, description, content = 'items', content_rowid = 'id',
-    tokenize = 'unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
 CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
     INSERT INTO items_fts(rowid, name, description) VALUES (new.id, new.name, new.description);

@@ -4,8 +4,12 @@
 //! data plus generated items, then runs realistic queries through
 //! `Store::search_items`: SKU prefixes, and words (whole, or their first
 //! letters) from item names and descriptions, in any case. The baseline is
-//! the same SQL as `search_items` on a bare rusqlite connection. Target:
-//! p99 <= 10 ms.
+//! the same statements as `search_items` on a bare rusqlite connection.
+//! Target: p99 <= 10 ms.
+//!
+//! Times are wall-clock, so on a shared machine other processes add
+//! scheduler delays to the p99; `nice -n -10 cargo bench ...` (as root)
+//! keeps most of them out.
 //!
 //! Environment:
 //! - `ORDERDESK_BENCH_ITEMS_DB`: database path (default `target/bench-items.db`)
@@ -21,9 +25,28 @@ use std::time::{Duration, Instant};
 const LIMIT: usize = 100;
 const TARGET_P99: Duration = Duration::from_millis(10);
 
-/// The statement `Store::search_items` runs for non-empty text (kept in step
-/// with src/store/catalog.rs).
-const RAW_SQL: &str =
+/// The statements `Store::search_items` runs for non-empty text, kept in
+/// step with src/store/catalog.rs (`matching_items`): SKU-prefix matches by
+/// SKU, a capped count of the word matches, the word matches (by name when
+/// few, else the first found), then each row with its price and stock.
+const RAW_SKU: &str = "SELECT i.id FROM items i INDEXED BY items_sku_key
+    WHERE i.sku_key >= ?1 AND i.sku_key < ?2 AND i.active = 1 AND ?3 IS NULL
+    ORDER BY i.sku_key LIMIT ?4";
+const RAW_COUNT: &str =
+    "SELECT count(*) FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ?1 LIMIT ?2)";
+const WORD_SORT_CAP: i64 = 2_000;
+fn raw_words(order: &str) -> String {
+    format!(
+        "SELECT id FROM (
+             SELECT i.id AS id, i.name_key AS name_key
+             FROM items_fts f CROSS JOIN items i ON i.id = f.rowid
+             WHERE items_fts MATCH ?1 AND i.active = 1
+               AND NOT (i.sku_key >= ?2 AND i.sku_key < ?3) AND ?4 IS NULL
+             ORDER BY {order} LIMIT ?5)
+         ORDER BY name_key, id"
+    )
+}
+const RAW_ROW: &str =
     "SELECT i.id, i.sku, i.name, i.description, i.category_id, i.weight_grams, i.taxable,
         p.amount, COALESCE(v.on_hand, 0), COALESCE(v.reserved, 0),
         (SELECT MIN(due_date) FROM expected_receipts e WHERE e.item_id = i.id)
@@ -31,9 +54,7 @@ const RAW_SQL: &str =
     LEFT JOIN inventory v ON v.item_id = i.id
     LEFT JOIN prices p ON p.item_id = i.id
          AND p.price_list_id = (SELECT id FROM price_lists WHERE currency = ?1)
-    WHERE i.active = 1 AND ((i.sku_key >= ?2 AND i.sku_key < ?3)
-        OR i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?4))
-    ORDER BY (i.sku_key >= ?2 AND i.sku_key < ?3) DESC, i.name_key LIMIT ?5";
+    WHERE i.id = ?2";
 
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -122,16 +143,40 @@ fn fts_query(text: &str) -> String {
 fn raw_search(conn: &Connection, text: &str) -> rusqlite::Result<usize> {
     let key = orderdesk::domain::text::fold(text);
     let end = format!("{key}\u{10FFFF}");
-    let mut stmt = conn.prepare_cached(RAW_SQL)?;
-    let mut rows = stmt.query(params!["USD", key, end, fts_query(text), LIMIT as i64])?;
-    let mut n = 0;
-    while let Some(r) = rows.next()? {
-        for i in 0..11 {
-            let _ = r.get_ref(i)?;
-        }
-        n += 1;
+    let none: Option<i64> = None;
+    let mut ids: Vec<i64> = conn
+        .prepare_cached(RAW_SKU)?
+        .query_map(params![key, end, none, LIMIT as i64], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let fts = fts_query(text);
+    if ids.len() < LIMIT && fts != "\"\"" {
+        let words: i64 = conn
+            .prepare_cached(RAW_COUNT)?
+            .query_row(params![fts, WORD_SORT_CAP], |r| r.get(0))?;
+        let order = if words < WORD_SORT_CAP {
+            "i.name_key, i.id"
+        } else {
+            "f.rowid"
+        };
+        let more: Vec<i64> = conn
+            .prepare_cached(&raw_words(order))?
+            .query_map(
+                params![fts, key, end, none, (LIMIT - ids.len()) as i64],
+                |r| r.get(0),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        ids.extend(more);
     }
-    Ok(n)
+    let mut stmt = conn.prepare_cached(RAW_ROW)?;
+    for id in &ids {
+        stmt.query_row(params!["USD", id], |r| {
+            for i in 0..11 {
+                let _ = r.get_ref(i)?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(ids.len())
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -167,7 +212,7 @@ fn corpus(conn: &Connection) -> anyhow::Result<Corpus> {
     while let Some(r) = rows.next()? {
         n += 1;
         // Every 20th item is enough to draw words from.
-        if n % 20 != 0 {
+        if !n.is_multiple_of(20) {
             continue;
         }
         skus.push(r.get::<_, String>(0)?);
@@ -187,25 +232,26 @@ fn corpus(conn: &Connection) -> anyhow::Result<Corpus> {
 }
 
 fn query(kind: &str, c: &Corpus, rng: &mut fastrand::Rng) -> String {
-    match kind {
+    let text = match kind {
         "sku prefix" => {
             let sku = &c.skus[rng.usize(..c.skus.len())];
             let n = rng.usize(2..=sku.len().min(11));
-            cased(rng, &sku.chars().take(n).collect::<String>())
+            sku.chars().take(n).collect::<String>()
         }
-        "word" => cased(rng, &c.words[rng.usize(..c.words.len())]),
+        "word" => c.words[rng.usize(..c.words.len())].clone(),
         "word prefix" => {
             let w = &c.words[rng.usize(..c.words.len())];
             let n = rng.usize(2..=w.chars().count().min(5));
-            cased(rng, &w.chars().take(n).collect::<String>())
+            w.chars().take(n).collect::<String>()
         }
         _ => {
             // two words, as in "merino sock"
             let a = &c.words[rng.usize(..c.words.len())];
             let b = &c.words[rng.usize(..c.words.len())];
-            cased(rng, &format!("{a} {b}"))
+            format!("{a} {b}")
         }
-    }
+    };
+    cased(rng, &text)
 }
 
 fn main() -> anyhow::Result<()> {
@@ -222,17 +268,26 @@ fn main() -> anyhow::Result<()> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     let total: i64 = raw.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
+    // Other processes on the machine show up in the p99 as scheduler delays.
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        println!(
+            "load average: {}",
+            load.split(' ').take(3).collect::<Vec<_>>().join(" ")
+        );
+    }
     let corpus = corpus(&raw)?;
     let mut rng = fastrand::Rng::with_seed(7_654_321);
 
     println!("{total} items, {queries} queries per row, limit {LIMIT}, currency USD; times in ms");
     println!(
-        "| {:<12} | {:>9} | {:>9} | {:>9} | {:>9} | {:>6} | {:>6} | {} |",
-        "query", "store p50", "store p99", "raw p50", "raw p99", "hits", "rows", "p99<=10ms"
+        "| {:<12} | {:>9} | {:>9} | {:>9} | {:>9} | {:>6} | {:>6} | p99<=10ms |",
+        "query", "store p50", "store p99", "raw p50", "raw p99", "hits", "rows"
     );
     println!(
-        "|{:-<14}|{:->11}|{:->11}|{:->11}|{:->11}|{:->8}|{:->8}|{:-<12}|",
-        "", "", "", "", "", "", "", ""
+        "|{}|",
+        [14, 11, 11, 11, 11, 8, 8, 12]
+            .map(|w| "-".repeat(w))
+            .join("|")
     );
     let mut all_pass = true;
     for kind in ["sku prefix", "word", "word prefix", "two words"] {

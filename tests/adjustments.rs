@@ -14,8 +14,6 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use rusqlite::Connection;
 
-const CARD: &str = "4111111111111111";
-
 impl Desk {
     /// The row holding `text` (the test fails if there is none).
     fn row_of(&mut self, text: &str) -> String {
@@ -71,17 +69,6 @@ impl Desk {
         for _ in 0..reason_steps.unsigned_abs() {
             self.code(k);
         }
-        self.code(KeyCode::Enter);
-    }
-
-    fn pay_by_card(&mut self) {
-        self.code(KeyCode::F(7));
-        self.code(KeyCode::Enter);
-        self.type_text(CARD);
-        self.code(KeyCode::Tab);
-        self.type_text("12/30");
-        self.code(KeyCode::Tab);
-        self.type_text("123");
         self.code(KeyCode::Enter);
     }
 

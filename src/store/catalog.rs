@@ -69,6 +69,20 @@ fn item_row(r: &Row) -> rusqlite::Result<ItemRow> {
     })
 }
 
+/// Above this many items matching the words of a catalog search, the
+/// results are the first found rather than the first by name (sorting every
+/// match would cost milliseconds per thousand).
+pub const WORD_SORT_CAP: i64 = 2_000;
+
+/// The category condition on `items i` with its id in parameter `n`: the
+/// category and all its subcategories; no condition when the id is NULL.
+fn within_category(n: usize) -> String {
+    format!(
+        "AND (?{n} IS NULL OR i.category_id IN (WITH RECURSIVE sub(id) AS (SELECT ?{n} UNION ALL
+            SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub))"
+    )
+}
+
 /// Operator text as an FTS5 query: each word quoted as a token (so `AND`,
 /// `o'brien` or `-` are words, not syntax) and matched as a prefix.
 pub(crate) fn fts_query(text: &str) -> Option<String> {
@@ -82,8 +96,8 @@ pub(crate) fn fts_query(text: &str) -> Option<String> {
 
 impl Store {
     /// Active items matching `text` (SKU prefix, or words of name and
-    /// description), SKU matches first, at most `limit`. Empty text lists
-    /// the catalog by name.
+    /// description), SKU matches first (by SKU), then word matches (by
+    /// name), at most `limit`. Empty text lists the catalog by name.
     pub fn search_items(
         &self,
         currency: Currency,
@@ -121,19 +135,81 @@ impl Store {
                 item_row,
             )?
         } else {
-            let end = format!("{key}\u{10FFFF}");
-            let fts = fts_query(text).unwrap_or_else(|| "\"\"".into());
-            stmt = self.conn.prepare_cached(&format!(
-                "{ITEM_SELECT} WHERE i.active = 1 AND ((i.sku_key >= ?2 AND i.sku_key < ?3)
-                    OR i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?4)) {within}
-                 ORDER BY (i.sku_key >= ?2 AND i.sku_key < ?3) DESC, i.name_key LIMIT ?5"
-            ))?;
-            stmt.query_map(
-                params![currency.code(), key, end, fts, limit as i64, category],
-                item_row,
-            )?
+            let ids = self.matching_items(&key, text, category, limit)?;
+            let mut stmt = self
+                .conn
+                .prepare_cached(&format!("{ITEM_SELECT} WHERE i.id = ?2"))?;
+            return ids
+                .iter()
+                .map(|id| stmt.query_row(params![currency.code(), id], item_row))
+                .collect();
         };
         rows.collect()
+    }
+
+    /// The ids [`Store::search_items_in`] shows for non-empty text, in order:
+    /// items whose SKU starts with the text, by SKU; then items with the
+    /// text's words in their name or description, by name. Each step reads
+    /// an index in order or a bounded number of rows, so it stays fast at
+    /// any catalog size: when more than [`WORD_SORT_CAP`] items match the
+    /// words, the first `limit` found are shown (by name) rather than
+    /// sorting them all.
+    fn matching_items(
+        &self,
+        key: &str,
+        text: &str,
+        category: Option<i64>,
+        limit: usize,
+    ) -> rusqlite::Result<Vec<i64>> {
+        let end = format!("{key}\u{10FFFF}");
+        let mut ids: Vec<i64> = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT i.id FROM items i INDEXED BY items_sku_key
+                 WHERE i.sku_key >= ?1 AND i.sku_key < ?2 AND i.active = 1 {}
+                 ORDER BY i.sku_key LIMIT ?4",
+                within_category(3)
+            ))?
+            .query_map(params![key, end, category, limit as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let Some(fts) = fts_query(text) else {
+            return Ok(ids);
+        };
+        if ids.len() >= limit {
+            return Ok(ids);
+        }
+        let words: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ?1 LIMIT ?2)",
+            )?
+            .query_row(params![fts, WORD_SORT_CAP], |r| r.get(0))?;
+        // Few matches: all of them by name. Many: the first found (the
+        // full-text index yields them in id order without sorting), by name.
+        let order = if words < WORD_SORT_CAP {
+            "i.name_key, i.id"
+        } else {
+            "f.rowid"
+        };
+        let more: Vec<i64> = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT id FROM (
+                     SELECT i.id AS id, i.name_key AS name_key
+                     FROM items_fts f CROSS JOIN items i ON i.id = f.rowid
+                     WHERE items_fts MATCH ?1 AND i.active = 1
+                       AND NOT (i.sku_key >= ?2 AND i.sku_key < ?3) {}
+                     ORDER BY {order} LIMIT ?5)
+                 ORDER BY name_key, id",
+                within_category(4)
+            ))?
+            .query_map(
+                params![fts, key, end, category, (limit - ids.len()) as i64],
+                |r| r.get(0),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        ids.extend(more);
+        Ok(ids)
     }
 
     /// The category tree in display order, parents before their children.
