@@ -148,12 +148,8 @@ impl Screen for Cart {
                     self.mode = Mode::Lines;
                     vec![]
                 }
-                Cmd::Up => {
-                    list.up();
-                    vec![]
-                }
-                Cmd::Down => {
-                    list.down(orders.len());
+                Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown => {
+                    list.step(cmd, orders.len());
                     vec![]
                 }
                 _ => vec![],

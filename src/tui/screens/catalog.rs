@@ -66,6 +66,17 @@ pub fn availability_text(item: &ItemRow, due: Option<NaiveDate>) -> String {
     }
 }
 
+impl Catalog {
+    /// The field that has the keys (none while the category tree is open).
+    fn focused_field(&mut self) -> Option<&mut TextField> {
+        match (&self.picker, self.focus) {
+            (Some(_), _) => None,
+            (None, 0) => Some(&mut self.search),
+            (None, _) => Some(&mut self.quantity),
+        }
+    }
+}
+
 impl Screen for Catalog {
     fn bindings(&self, _ctx: &Ctx) -> Vec<Binding> {
         if self.picker.is_some() {
@@ -169,28 +180,16 @@ impl Screen for Catalog {
     }
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
-        if self.picker.is_some() {
-            return vec![];
+        if let Some(field) = self.focused_field() {
+            field.handle_key(key);
         }
-        let field = if self.focus == 0 {
-            &mut self.search
-        } else {
-            &mut self.quantity
-        };
-        field.handle_key(key);
         vec![]
     }
 
     fn paste(&mut self, text: &str, _ctx: &Ctx) -> Vec<Action> {
-        if self.picker.is_some() {
-            return vec![];
+        if let Some(field) = self.focused_field() {
+            field.insert(text);
         }
-        let field = if self.focus == 0 {
-            &mut self.search
-        } else {
-            &mut self.quantity
-        };
-        field.insert(text);
         vec![]
     }
 

@@ -285,12 +285,8 @@ impl Screen for Fulfillment {
                         self.mode = Mode::Lines;
                         vec![]
                     }
-                    Cmd::Up => {
-                        list.up();
-                        vec![]
-                    }
-                    Cmd::Down => {
-                        list.down(methods.len());
+                    Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown => {
+                        list.step(cmd, methods.len());
                         vec![]
                     }
                     _ => vec![],
@@ -327,12 +323,8 @@ impl Screen for Fulfillment {
                         self.mode = Mode::Lines;
                         vec![]
                     }
-                    Cmd::Up => {
-                        list.up();
-                        vec![]
-                    }
-                    Cmd::Down => {
-                        list.down(dests.len() + 1);
+                    Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown => {
+                        list.step(cmd, dests.len() + 1);
                         vec![]
                     }
                     _ => vec![],
