@@ -5,7 +5,7 @@
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -44,6 +44,8 @@ pub struct Term {
     child: Box<dyn Child + Send + Sync>,
     /// Set when the terminal's output ended (the program closed it).
     eof: Arc<AtomicBool>,
+    /// Bytes of output so far, to tell when a frame has finished arriving.
+    received: Arc<AtomicUsize>,
     reader: Option<JoinHandle<()>>,
 }
 
@@ -77,16 +79,21 @@ impl Term {
         drop(pair.slave);
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let eof = Arc::new(AtomicBool::new(false));
+        let received = Arc::new(AtomicUsize::new(0));
         let mut reader = pair.master.try_clone_reader().unwrap();
         let reader = {
             let parser = Arc::clone(&parser);
             let eof = Arc::clone(&eof);
+            let received = Arc::clone(&received);
             std::thread::spawn(move || {
                 let mut buf = [0u8; 8192];
                 loop {
                     match reader.read(&mut buf) {
                         Ok(0) | Err(_) => break,
-                        Ok(n) => parser.lock().unwrap().process(&buf[..n]),
+                        Ok(n) => {
+                            parser.lock().unwrap().process(&buf[..n]);
+                            received.fetch_add(n, Ordering::SeqCst);
+                        }
                     }
                 }
                 eof.store(true, Ordering::SeqCst);
@@ -99,6 +106,7 @@ impl Term {
             master: pair.master,
             child,
             eof,
+            received,
             reader: Some(reader),
         }
     }
@@ -115,14 +123,32 @@ impl Term {
         screen.rows(0, cols).collect()
     }
 
-    /// Waits until the screen shows `text`; returns the screen.
+    /// Waits until no output has come for a moment: a frame can arrive in
+    /// more than one read, and a check made half-way sees half a frame.
+    /// (The console sends nothing while idle; two seconds bound the wait.)
+    fn quiet(&self) {
+        for _ in 0..50 {
+            let before = self.received.load(Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(40));
+            if self.received.load(Ordering::SeqCst) == before {
+                return;
+            }
+        }
+    }
+
+    /// Waits until the screen shows `text` (in a whole frame); returns the
+    /// screen.
     pub fn wait_for(&self, text: &str, timeout: Duration) -> String {
         let start = Instant::now();
         loop {
-            let screen = self.contents();
-            if screen.contains(text) {
-                return screen;
+            if self.contents().contains(text) {
+                self.quiet();
+                let screen = self.contents();
+                if screen.contains(text) {
+                    return screen;
+                }
             }
+            let screen = self.contents();
             if start.elapsed() > timeout {
                 panic!("timed out waiting for {text:?}; the screen:\n{screen}");
             }
@@ -141,10 +167,14 @@ impl Term {
     ) -> Vec<String> {
         let start = Instant::now();
         loop {
-            let rows = self.rows();
-            if ok(&rows) {
-                return rows;
+            if ok(&self.rows()) {
+                self.quiet();
+                let rows = self.rows();
+                if ok(&rows) {
+                    return rows;
+                }
             }
+            let rows = self.rows();
             if start.elapsed() > timeout {
                 panic!(
                     "timed out waiting for {what}; the screen:\n{}",
