@@ -335,3 +335,25 @@ fn two_ship_tos_with_a_separate_backorder_order() {
     let problems = common::consistency_problems(&conn);
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// Ctrl+L redraws the whole screen: after line noise wiped and scribbled
+/// over the terminal (which the program cannot know of), only a full
+/// redraw brings the screen back; a normal frame sends just the changes.
+#[test]
+fn ctrl_l_redraws_the_whole_screen_after_line_noise() {
+    let (_dir, db) = fresh_db();
+    let mut t = Term::spawn(&db, 24, 80, &[]);
+    t.wait_for("Find customer", TIMEOUT);
+    t.wait_for("Enter Pick", TIMEOUT);
+    t.noise(b"\x1b[2J\x1b[5;10HLINE NOISE");
+    let s = t.contents();
+    assert!(
+        !s.contains("Find customer") && s.contains("LINE NOISE"),
+        "{s}"
+    );
+    t.send("\x0c"); // Ctrl+L
+    let s = t.wait_for("Find customer", TIMEOUT);
+    assert!(!s.contains("LINE NOISE"), "{s}");
+    assert!(s.contains("Enter Pick"), "{s}");
+    assert!(s.contains("> Doe, Jane"), "{s}");
+}

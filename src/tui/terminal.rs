@@ -9,7 +9,7 @@ use crossterm::execute;
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
 };
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, ClearType, CrosstermBackend};
 use ratatui::Terminal;
 use std::io::{self, Stdout};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -108,6 +108,18 @@ fn watch_for_hangup(stop: Arc<AtomicBool>) {
     });
 }
 
+/// Ctrl+L: clear the screen and make the next frame send every cell.
+/// `Terminal::clear` would first ask the terminal for the cursor position
+/// and give up (ending the session) if the answer is slow, as over a bad
+/// SSH link; the frame sets the cursor itself, so nothing needs asking.
+fn redraw_all(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> io::Result<()> {
+    terminal.backend_mut().clear_region(ClearType::All)?;
+    // Both buffers reset: the next frame is drawn against nothing.
+    terminal.swap_buffers();
+    terminal.swap_buffers();
+    Ok(())
+}
+
 fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     app: &mut App,
@@ -117,7 +129,7 @@ fn event_loop(
     loop {
         if dirty {
             if app.redraw_all {
-                terminal.clear()?;
+                redraw_all(terminal)?;
                 app.redraw_all = false;
             }
             let drawn = catch_unwind(AssertUnwindSafe(|| {

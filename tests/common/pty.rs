@@ -115,6 +115,12 @@ impl Term {
         self.parser.lock().unwrap().screen().contents()
     }
 
+    /// Feeds bytes to the emulated terminal as if they came down the line:
+    /// line noise the program did not send and knows nothing of.
+    pub fn noise(&self, bytes: &[u8]) {
+        self.parser.lock().unwrap().process(bytes);
+    }
+
     /// The screen's rows, each as wide as the terminal.
     pub fn rows(&self) -> Vec<String> {
         let parser = self.parser.lock().unwrap();
