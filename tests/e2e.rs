@@ -357,3 +357,35 @@ fn ctrl_l_redraws_the_whole_screen_after_line_noise() {
     assert!(s.contains("Enter Pick"), "{s}");
     assert!(s.contains("> Doe, Jane"), "{s}");
 }
+
+/// SIGTERM (a shutdown, an administrator's kill) ends the console cleanly:
+/// the terminal is put back and the order waits as a draft.
+#[test]
+fn sigterm_restores_the_terminal_and_keeps_the_draft() {
+    let (_dir, db) = fresh_db();
+    let mut t = Term::spawn(&db, 24, 80, &[]);
+    pick_customer(&mut t, "doe", "Doe, Jane", 0);
+    add_item(&mut t, "TNT-2001");
+    assert!(t.parser.lock().unwrap().screen().alternate_screen());
+    let pid = t.pid().to_string();
+    let killed = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -TERM {pid}")])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    t.wait_exit(TIMEOUT);
+    let parser = t.parser.lock().unwrap();
+    assert!(!parser.screen().alternate_screen(), "alternate screen left");
+    assert!(!parser.screen().hide_cursor(), "cursor shown again");
+    drop(parser);
+    drop(t);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let summary: String = conn
+        .query_row(
+            "SELECT summary FROM drafts WHERE operator = 'e2e'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(summary, "Jane Doe, 1 line");
+}
