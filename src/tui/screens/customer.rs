@@ -683,6 +683,20 @@ impl CustomerScreen {
         self.challenge = None;
     }
 
+    /// The field that has the keys: the challenge answer while it is asked,
+    /// else the focused field of the mode's form (none when viewing).
+    fn focused_field(&mut self) -> Option<&mut TextField> {
+        if let Some(c) = &mut self.challenge {
+            return Some(&mut c.answer);
+        }
+        match self.mode {
+            Mode::Create | Mode::Edit => self.record.focused_text(),
+            Mode::Register => self.register.focused(),
+            Mode::Guest | Mode::Auto => self.guest.focused(),
+            Mode::View => None,
+        }
+    }
+
     /// ^D on the find screen: the guest form, whoever is on the order now.
     pub fn start_guest(&mut self) {
         self.mode = Mode::Guest;
@@ -1578,34 +1592,14 @@ impl Screen for CustomerScreen {
     }
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
-        let field = if let Some(c) = &mut self.challenge {
-            Some(&mut c.answer)
-        } else {
-            match self.mode {
-                Mode::Create | Mode::Edit => self.record.focused_text(),
-                Mode::Register => self.register.focused(),
-                Mode::Guest | Mode::Auto => self.guest.focused(),
-                Mode::View => None,
-            }
-        };
-        if let Some(f) = field {
+        if let Some(f) = self.focused_field() {
             f.handle_key(key);
         }
         vec![]
     }
 
     fn paste(&mut self, text: &str, _ctx: &Ctx) -> Vec<Action> {
-        let field = if let Some(c) = &mut self.challenge {
-            Some(&mut c.answer)
-        } else {
-            match self.mode {
-                Mode::Create | Mode::Edit => self.record.focused_text(),
-                Mode::Register => self.register.focused(),
-                Mode::Guest | Mode::Auto => self.guest.focused(),
-                Mode::View => None,
-            }
-        };
-        if let Some(f) = field {
+        if let Some(f) = self.focused_field() {
             f.insert(text);
         }
         vec![]
