@@ -2,9 +2,8 @@
 //! data, every refusal (with the file left byte-for-byte as it was),
 //! placing an order and drafts. Also the binary's exit code on a bad file.
 
-mod common;
 
-use common::{demo_store, open_demo, temp_db, today, BUSY};
+use crate::common::{demo_store, open_demo, temp_db, today, BUSY};
 use orderdesk::domain::card::check_card;
 use orderdesk::domain::money::Currency;
 use orderdesk::domain::order::{Line, Order, Payment};

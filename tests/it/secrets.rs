@@ -4,9 +4,8 @@
 //! every file of the data folder and every text cell of every table is
 //! searched for them.
 
-mod common;
 
-use common::{chars, demo_store, key, shift_tab, today};
+use crate::common::{chars, demo_store, key, shift_tab, today};
 use crossterm::event::{KeyCode, KeyEvent};
 use orderdesk::tui::app::{App, Step};
 use orderdesk::tui::theme::Theme;
@@ -279,7 +278,7 @@ fn card_numbers_and_security_codes_never_reach_the_data_folder() {
 /// screen, which masks the code; the data folder holds neither.
 #[test]
 fn a_killed_binary_leaves_no_card_behind() {
-    use common::pty::{fresh_db, Term, ENTER, F7, TAB, TIMEOUT};
+    use crate::common::pty::{fresh_db, Term, ENTER, F7, TAB, TIMEOUT};
     let (dir, db) = fresh_db();
     let mut t = Term::spawn(&db, 24, 80, &[]);
     t.wait_for("Find customer", TIMEOUT);

@@ -3,7 +3,6 @@
 //! Afterwards nothing is oversold, every accepted order is whole, and every
 //! refused attempt left nothing behind.
 
-mod common;
 
 use std::process::{Command, Stdio};
 
@@ -12,7 +11,7 @@ const ORDERS_EACH: usize = 25;
 
 #[test]
 fn eight_operators_on_scarce_stock_never_oversell() {
-    let (_dir, path, store) = common::demo_store();
+    let (_dir, path, store) = crate::common::demo_store();
     drop(store);
     // Make three items scarce with nothing expected, so operators compete.
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -74,7 +73,7 @@ fn eight_operators_on_scarce_stock_never_oversell() {
     );
 
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let problems = common::consistency_problems(&conn);
+    let problems = crate::common::consistency_problems(&conn);
     assert!(problems.is_empty(), "{problems:#?}");
     // The database holds exactly the orders the workers were told were
     // placed: a refused attempt left no order behind.

@@ -2,9 +2,8 @@
 //! into a screen by a terminal emulator (vt100), keys sent as a terminal
 //! sends them. Asserts on what the operator would see and on the database.
 
-mod common;
 
-use common::pty::{
+use crate::common::pty::{
     find_results, fresh_db, select_result, Term, DOWN, ENTER, F2, F6, F7, F9, TAB, TIMEOUT,
 };
 
@@ -332,7 +331,7 @@ fn two_ship_tos_with_a_separate_backorder_order() {
         )
         .unwrap();
     assert_eq!(reserved, 3, "only what ships now is reserved");
-    let problems = common::consistency_problems(&conn);
+    let problems = crate::common::consistency_problems(&conn);
     assert!(problems.is_empty(), "{problems:#?}");
 }
 

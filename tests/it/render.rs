@@ -7,10 +7,9 @@
 //! `INSTA_UPDATE=always cargo test --test render` (or `cargo insta review`).
 //! Each test also asserts the specific content it is about.
 
-mod common;
 
-use common::desk::Desk;
-use common::{ctrl, demo_store, key};
+use crate::common::desk::Desk;
+use crate::common::{ctrl, demo_store, key};
 use crossterm::event::KeyCode;
 use orderdesk::store::Store;
 use orderdesk::tui::app::Step;
@@ -671,7 +670,7 @@ fn saved_draft_is_offered_on_start() {
         // The draft is saved by settle; no explicit save is needed.
         let dir = std::mem::replace(&mut d._dir, tempfile::tempdir().unwrap());
         drop(d);
-        let (store, _) = Store::open(&path, common::BUSY).unwrap();
+        let (store, _) = Store::open(&path, crate::common::BUSY).unwrap();
         let mut d = Desk::on(dir, path.clone(), store, Theme { mono: false });
         let s = d.screen();
         assert!(s.contains("Resume your draft?"), "{s}");

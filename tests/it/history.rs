@@ -1,9 +1,8 @@
 //! Order history, opened from the customer record (F3, ^X): the list of a
 //! customer's placed orders and one order's detail, rendered at 80x24.
 
-mod common;
 
-use common::{chars, ctrl, demo_store, key, shift_tab, today};
+use crate::common::{chars, ctrl, demo_store, key, shift_tab, today};
 use crossterm::event::{KeyCode, KeyEvent};
 use orderdesk::tui::app::{App, Step};
 use orderdesk::tui::theme::Theme;

@@ -1,4 +1,4 @@
-//! Runs the hand-worked pricing cases of `tests/pricing_cases.json`: each
+//! Runs the hand-worked pricing cases of `tests/it/pricing_cases.json`: each
 //! case gives an order, its promotions, coupons, adjustments, shipments and
 //! tax, the arithmetic worked by hand in `why`, and the breakdown expected
 //! to the cent. Every field an `expect` gives is compared, as text, so a
@@ -629,7 +629,7 @@ fn compare(b: &Breakdown, x: &Expect) -> Vec<String> {
 }
 
 fn load() -> File {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pricing_cases.json");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/pricing_cases.json");
     let text = std::fs::read_to_string(path).unwrap();
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("pricing_cases.json: {e}"))
 }

@@ -1,7 +1,6 @@
 //! The command line beyond the console: `simulate` places orders and
 //! `export` prints one as JSON or as text, from the real binary.
 
-mod common;
 
 use std::process::Command;
 
@@ -15,7 +14,7 @@ fn orderdesk(db: &std::path::Path, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn export_prints_a_placed_order_as_json_and_text() {
-    let (_dir, db) = common::temp_db();
+    let (_dir, db) = crate::common::temp_db();
     let out = orderdesk(
         &db,
         &["simulate", "--orders", "3", "--items", "TNT-2001,CKW-1001"],

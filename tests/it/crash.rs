@@ -3,7 +3,6 @@
 //! database holds whole orders only, reservations match the orders, and
 //! `PRAGMA integrity_check` passes; the next process opens it and goes on.
 
-mod common;
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -12,7 +11,7 @@ const KILLS: usize = 50;
 
 #[test]
 fn killed_mid_submit_leaves_whole_orders_or_none() {
-    let (_dir, path, store) = common::demo_store();
+    let (_dir, path, store) = crate::common::demo_store();
     drop(store);
     let mut rng = fastrand::Rng::with_seed(7);
     let mut seen_orders = 0i64;
@@ -36,7 +35,7 @@ fn killed_mid_submit_leaves_whole_orders_or_none() {
         child.wait().unwrap();
 
         let conn = rusqlite::Connection::open(&path).unwrap();
-        let problems = common::consistency_problems(&conn);
+        let problems = crate::common::consistency_problems(&conn);
         assert!(problems.is_empty(), "after kill {round}: {problems:#?}");
         let orders: i64 = conn
             .query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0))

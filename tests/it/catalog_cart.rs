@@ -2,10 +2,9 @@
 //! at 80x24: category browsing, quick entry, reorder, the backorder choice
 //! keys and a typed ship-to address.
 
-mod common;
 
-use common::ctrl;
-use common::desk::Desk;
+use crate::common::ctrl;
+use crate::common::desk::Desk;
 use crossterm::event::KeyCode;
 use orderdesk::domain::order::BackorderChoice;
 use orderdesk::tui::app::Step;

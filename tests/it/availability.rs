@@ -1,10 +1,9 @@
 //! Availability against a real demo database: the store's stock figures
 //! for a scarce item, and what `allocate` makes of them.
 
-mod common;
 
 use chrono::Duration;
-use common::{demo_store, today};
+use crate::common::{demo_store, today};
 use orderdesk::domain::availability::{allocate, LineAvailability};
 use orderdesk::domain::money::Currency;
 use rusqlite::{params, Connection};

@@ -3,10 +3,9 @@
 //! database on a temporary file); then the stored order is compared with
 //! what the review screen showed.
 
-mod common;
 
-use common::desk::Desk;
-use common::{ctrl, today};
+use crate::common::desk::Desk;
+use crate::common::{ctrl, today};
 use crossterm::event::KeyCode;
 use orderdesk::tui::app::{App, Step};
 use orderdesk::tui::theme::Theme;
@@ -261,7 +260,7 @@ fn coupon_and_every_adjustment_are_stored_as_reviewed() {
     d.code(KeyCode::Enter);
     let mut d2 = Desk {
         app: App::new(
-            orderdesk::store::Store::open(&d.path, common::BUSY)
+            orderdesk::store::Store::open(&d.path, crate::common::BUSY)
                 .unwrap()
                 .0,
             "bob".into(),
@@ -419,7 +418,7 @@ fn a_coupon_used_meanwhile_by_another_operator_refuses_the_submit() {
     let mut a = Desk::order("doe", "SLP-1014", 1);
     let mut b = Desk {
         app: App::new(
-            orderdesk::store::Store::open(&a.path, common::BUSY)
+            orderdesk::store::Store::open(&a.path, crate::common::BUSY)
                 .unwrap()
                 .0,
             "bob".into(),

@@ -823,7 +823,7 @@ fn right_answer_shows_cards_and_unlocks_the_password_in_edit() {
         .id;
     let answer = {
         let all: serde_json::Value =
-            serde_json::from_str(include_str!("../assets/customers.json")).unwrap();
+            serde_json::from_str(include_str!("../../assets/customers.json")).unwrap();
         all.as_array()
             .unwrap()
             .iter()

@@ -1,0 +1,22 @@
+//! The integration tests, linked as one test binary so a fresh `cargo test`
+//! builds and links once instead of once per file.
+
+mod common;
+
+mod adjustments;
+mod availability;
+mod catalog_cart;
+mod cli;
+mod crash;
+mod customers;
+mod e2e;
+mod e2e_customers;
+mod e2e_pricing;
+mod generate;
+mod history;
+mod pricing_cases;
+mod pricing_props;
+mod render;
+mod secrets;
+mod store_open;
+mod stress;
