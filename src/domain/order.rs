@@ -1,9 +1,9 @@
 //! The order being taken: one value that the whole console edits, saved as
 //! a draft on every change and placed by the store on submit.
 
+use crate::domain::adjustment::{Adjustment, AdjustmentKind};
 use crate::domain::card::CardSummary;
 use crate::domain::money::Currency;
-use crate::domain::pricing::{Adjustment, AdjustmentKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 

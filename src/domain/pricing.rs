@@ -30,6 +30,8 @@
 //! non-combinable). Whatever is left out is named in `notes` (and, for a
 //! coupon, in its [`CouponOutcome`]).
 
+use crate::domain::adjustment::check_adjustment_limit;
+use crate::domain::adjustment::{Adjustment, AdjustmentKind};
 use crate::domain::money::Currency;
 use crate::domain::order::Order;
 use crate::domain::promotion::{
@@ -47,45 +49,6 @@ use std::collections::HashMap;
 pub struct ShipmentInput {
     pub ship_to: usize,
     pub lines: Vec<(usize, u32)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AdjustmentKind {
-    /// `line` indexes `Order::lines`; the unit price replaces the list price.
-    PriceOverride { line: usize, unit_price: Decimal },
-    /// `shipment` indexes `Breakdown::shipments`; the amount replaces the
-    /// charge (including a free one).
-    ShippingOverride { shipment: usize, amount: Decimal },
-    /// Taken off the subtotal after all discounts.
-    SubtotalOff { amount: Decimal },
-}
-
-impl AdjustmentKind {
-    /// The `adjustments.kind` column.
-    pub fn code(&self) -> &'static str {
-        match self {
-            AdjustmentKind::PriceOverride { .. } => "price_override",
-            AdjustmentKind::ShippingOverride { .. } => "shipping_override",
-            AdjustmentKind::SubtotalOff { .. } => "subtotal",
-        }
-    }
-
-    /// The `adjustments.target` column: 1-based line or shipment number.
-    pub fn target(&self) -> String {
-        match self {
-            AdjustmentKind::PriceOverride { line, .. } => (line + 1).to_string(),
-            AdjustmentKind::ShippingOverride { shipment, .. } => (shipment + 1).to_string(),
-            AdjustmentKind::SubtotalOff { .. } => String::new(),
-        }
-    }
-}
-
-/// An operator's adjustment with its reason code and who made it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Adjustment {
-    pub kind: AdjustmentKind,
-    pub reason_code: String,
-    pub operator: String,
 }
 
 /// What pricing needs besides the order. `Default` prices lines, shipping
@@ -327,39 +290,6 @@ fn units(x: Decimal, k: u32) -> i128 {
     let mut r = x.round_dp_with_strategy(k, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     r.rescale(k);
     r.mantissa()
-}
-
-/// Refuses an adjustment taking `amount_off` off `base` past the operator's
-/// limit: at most `limit_amount`, and at most `limit_percent` % of `base`.
-/// Raising a price (amount_off ≤ 0) is never limited.
-pub fn check_adjustment_limit(
-    amount_off: Decimal,
-    base: Decimal,
-    limit_amount: Decimal,
-    limit_percent: Decimal,
-) -> Result<(), String> {
-    if amount_off <= Decimal::ZERO {
-        return Ok(());
-    }
-    if amount_off > limit_amount {
-        return Err(format!(
-            "{amount_off} off is over your adjustment limit of {limit_amount}"
-        ));
-    }
-    if base <= Decimal::ZERO {
-        return Err(format!(
-            "{amount_off} off a zero amount is over your adjustment limit of {limit_percent}%"
-        ));
-    }
-    if amount_off * Decimal::ONE_HUNDRED > base * limit_percent {
-        let pct = (amount_off * Decimal::ONE_HUNDRED / base)
-            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-            .normalize();
-        return Err(format!(
-            "{amount_off} off {base} is {pct}%, over your adjustment limit of {limit_percent}%"
-        ));
-    }
-    Ok(())
 }
 
 /// Checks a new adjustment against the order as `current` prices it now

@@ -1,9 +1,13 @@
-//! Versioned migrations on `PRAGMA user_version`; `schema.sql` is version 1.
+//! Versioned migrations on `PRAGMA user_version`: `schema.sql` is version 1,
+//! `migrations/NNN_*.sql` the versions after it, each applied once.
 
 use rusqlite::Connection;
 
 /// Migration N+1 is `MIGRATIONS[N]`.
-const MIGRATIONS: &[&str] = &[include_str!("../../schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../schema.sql"),
+    include_str!("../../migrations/002_order_session.sql"),
+];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 

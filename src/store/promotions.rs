@@ -5,9 +5,10 @@
 use super::catalog::dec_col;
 use super::customers::parse_currency;
 use super::Store;
+use crate::domain::adjustment::Adjustment;
 use crate::domain::money::{Currency, Money};
 use crate::domain::order::{AccountRef, Area, Order, Payment, Problem};
-use crate::domain::pricing::{check_adjustment, Adjustment};
+use crate::domain::pricing::check_adjustment;
 use crate::domain::promotion::{check_coupon, Coupon, Promotion};
 use crate::domain::quote::Quote;
 use crate::domain::text::{clean, fold};
@@ -362,7 +363,7 @@ impl Store {
         // The amount off the subtotal goes on the first order placed; the
         // overrides are numbered by the lines and shipments of the whole.
         let current = match adj.kind {
-            crate::domain::pricing::AdjustmentKind::SubtotalOff { .. } => quote
+            crate::domain::adjustment::AdjustmentKind::SubtotalOff { .. } => quote
                 .parts
                 .first()
                 .map(|(_, b)| b)

@@ -3,13 +3,14 @@
 //! submit places it.
 
 use super::Store;
+use crate::domain::adjustment::{Adjustment, AdjustmentKind};
 use crate::domain::availability::allocate;
 use crate::domain::order::Order;
 use crate::domain::parts::split as split_parts;
 use crate::domain::parts::Part;
 use crate::domain::planning::Plan;
 use crate::domain::planning::{plan, PlannedShipment};
-use crate::domain::pricing::{price, Adjustment, AdjustmentKind, PricingContext, ShipmentInput};
+use crate::domain::pricing::{price, PricingContext, ShipmentInput};
 use crate::domain::quote::Quote;
 use chrono::NaiveDate;
 

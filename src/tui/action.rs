@@ -2,9 +2,9 @@
 //! [`crate::tui::app::App::update`] is the one place that applies them to
 //! the order and the store.
 
+use crate::domain::adjustment::AdjustmentKind;
 use crate::domain::customer::{CustomerDraft, GuestConversion};
 use crate::domain::order::{Address, BackorderChoice, CustomerRef, Payment};
-use crate::domain::pricing::AdjustmentKind;
 use crate::tui::app::Step;
 
 #[derive(Debug, Clone, PartialEq)]

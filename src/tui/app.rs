@@ -7,8 +7,8 @@
 //! [`App::draw`], independent of the backend, so tests run the same code on
 //! ratatui's `TestBackend`.
 
+use crate::domain::adjustment::Adjustment;
 use crate::domain::order::{Area, BackorderChoice, Line as OrderLine, Order};
-use crate::domain::pricing::Adjustment;
 use crate::domain::quote::Quote;
 use crate::store::{PlacedOrder, Store, SubmitInput, SubmitPart};
 use crate::tui::action::Action;

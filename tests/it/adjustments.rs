@@ -3,7 +3,6 @@
 //! database on a temporary file); then the stored order is compared with
 //! what the review screen showed.
 
-
 use crate::common::desk::Desk;
 use crate::common::{ctrl, today};
 use crossterm::event::KeyCode;

@@ -1,9 +1,8 @@
 //! Availability against a real demo database: the store's stock figures
 //! for a scarce item, and what `allocate` makes of them.
 
-
-use chrono::Duration;
 use crate::common::{demo_store, today};
+use chrono::Duration;
 use orderdesk::domain::availability::{allocate, LineAvailability};
 use orderdesk::domain::money::Currency;
 use rusqlite::{params, Connection};

@@ -2,7 +2,6 @@
 //! at 80x24: category browsing, quick entry, reorder, the backorder choice
 //! keys and a typed ship-to address.
 
-
 use crate::common::ctrl;
 use crate::common::desk::Desk;
 use crossterm::event::KeyCode;

@@ -1,7 +1,6 @@
 //! The command line beyond the console: `simulate` places orders and
 //! `export` prints one as JSON or as text, from the real binary.
 
-
 use std::process::Command;
 
 fn orderdesk(db: &std::path::Path, args: &[&str]) -> std::process::Output {

@@ -3,7 +3,6 @@
 //! database holds whole orders only, reservations match the orders, and
 //! `PRAGMA integrity_check` passes; the next process opens it and goes on.
 
-
 use std::process::{Command, Stdio};
 use std::time::Duration;
 

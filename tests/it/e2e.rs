@@ -2,7 +2,6 @@
 //! into a screen by a terminal emulator (vt100), keys sent as a terminal
 //! sends them. Asserts on what the operator would see and on the database.
 
-
 use crate::common::pty::{
     find_results, fresh_db, select_result, Term, DOWN, ENTER, F2, F6, F7, F9, TAB, TIMEOUT,
 };

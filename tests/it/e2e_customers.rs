@@ -2,7 +2,6 @@
 //! customer by phone, create a new customer with two addresses, start a
 //! guest order. Each test starts on a fresh data folder (demo data).
 
-
 use crate::common::pty::{
     find_results, fresh_db, Term, CTRL_C, CTRL_D, CTRL_N, CTRL_S, CTRL_U, ENTER, F2, F9, PGDN,
     RIGHT, TAB, TIMEOUT,

@@ -3,7 +3,6 @@
 //! (each with a reason), pay on account with a PO number, review, submit;
 //! then the stored order must be exactly what the review screen showed.
 
-
 use crate::common::pty::{fresh_db, Term, DOWN, ENTER, F7, F9, TIMEOUT, UP};
 use rust_decimal::Decimal;
 use std::str::FromStr;

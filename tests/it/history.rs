@@ -1,7 +1,6 @@
 //! Order history, opened from the customer record (F3, ^X): the list of a
 //! customer's placed orders and one order's detail, rendered at 80x24.
 
-
 use crate::common::{chars, ctrl, demo_store, key, shift_tab, today};
 use crossterm::event::{KeyCode, KeyEvent};
 use orderdesk::tui::app::{App, Step};

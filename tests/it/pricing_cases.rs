@@ -5,10 +5,11 @@
 //! wrong number of decimals fails too.
 
 use chrono::NaiveDate;
+use orderdesk::domain::adjustment::{Adjustment, AdjustmentKind};
 use orderdesk::domain::money::{Currency, Money};
 use orderdesk::domain::order::{Address, CustomerRef, Line, Order, ShipTo};
 use orderdesk::domain::pricing::{
-    check_adjustment, price, Adjustment, AdjustmentKind, Breakdown, PricingContext, ShipmentInput,
+    check_adjustment, price, Breakdown, PricingContext, ShipmentInput,
 };
 use orderdesk::domain::promotion::{Coupon, Promotion};
 use orderdesk::domain::shipping::{Rate, TaxRate};

@@ -3,11 +3,10 @@
 //! currency, has nothing negative, and is the same when priced twice.
 
 use chrono::NaiveDate;
+use orderdesk::domain::adjustment::{Adjustment, AdjustmentKind};
 use orderdesk::domain::money::{Currency, Money};
 use orderdesk::domain::order::{Address, Line, Order, ShipTo};
-use orderdesk::domain::pricing::{
-    price, spread, Adjustment, AdjustmentKind, Breakdown, PricingContext, ShipmentInput,
-};
+use orderdesk::domain::pricing::{price, spread, Breakdown, PricingContext, ShipmentInput};
 use orderdesk::domain::promotion::{Coupon, Promotion};
 use orderdesk::domain::shipping::{Rate, TaxRate};
 use proptest::prelude::*;

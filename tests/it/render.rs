@@ -7,7 +7,6 @@
 //! `INSTA_UPDATE=always cargo test --test render` (or `cargo insta review`).
 //! Each test also asserts the specific content it is about.
 
-
 use crate::common::desk::Desk;
 use crate::common::{ctrl, demo_store, key};
 use crossterm::event::KeyCode;

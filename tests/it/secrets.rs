@@ -4,7 +4,6 @@
 //! every file of the data folder and every text cell of every table is
 //! searched for them.
 
-
 use crate::common::{chars, demo_store, key, shift_tab, today};
 use crossterm::event::{KeyCode, KeyEvent};
 use orderdesk::tui::app::{App, Step};

@@ -2,7 +2,6 @@
 //! data, every refusal (with the file left byte-for-byte as it was),
 //! placing an order and drafts. Also the binary's exit code on a bad file.
 
-
 use crate::common::{demo_store, open_demo, temp_db, today, BUSY};
 use orderdesk::domain::card::check_card;
 use orderdesk::domain::money::Currency;

@@ -3,7 +3,6 @@
 //! Afterwards nothing is oversold, every accepted order is whole, and every
 //! refused attempt left nothing behind.
 
-
 use std::process::{Command, Stdio};
 
 const WORKERS: usize = 8;

@@ -10,7 +10,8 @@
 //! [`Adjustments::adjustment_result`], so a refusal stands at its field.
 
 use super::{title, Ctx, Screen};
-use crate::domain::pricing::{AdjustmentKind, Breakdown};
+use crate::domain::adjustment::AdjustmentKind;
+use crate::domain::pricing::Breakdown;
 use crate::domain::promotion::Coupon;
 use crate::domain::text::fit;
 use crate::tui::action::Action;
