@@ -2,7 +2,8 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use orderdesk::store::simulate::Outcome;
+use orderdesk::session::simulate::Outcome;
+use orderdesk::session::{play, Session};
 use orderdesk::store::{OpenError, Store, DEFAULT_BUSY_TIMEOUT};
 use orderdesk::tui::app::App;
 use orderdesk::tui::theme::Theme;
@@ -57,6 +58,14 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         items: Vec<String>,
     },
+    /// Run a script of order-session commands (JSON lines; - for standard
+    /// input) as the operator, printing one JSON line per command. Exit 0
+    /// when every command was answered, refusals included; 2 for a
+    /// malformed line or an unusable database
+    Play {
+        /// The script (- reads standard input)
+        file: PathBuf,
+    },
     /// Print a placed order as JSON (or as readable text with --text)
     Export {
         /// The order number
@@ -66,6 +75,18 @@ enum Command {
         text: bool,
     },
 }
+
+/// An input the program cannot work with (a malformed script): exit 2.
+#[derive(Debug)]
+struct Unusable(play::PlayError);
+
+impl std::fmt::Display for Unusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Unusable {}
 
 fn default_db() -> Result<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "orderdesk")
@@ -88,7 +109,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // One clear line; exit code 2 for a database we cannot use.
-            let code = if e.downcast_ref::<OpenError>().is_some() {
+            let code = if e.downcast_ref::<OpenError>().is_some()
+                || e.downcast_ref::<Unusable>().is_some()
+            {
                 2
             } else {
                 1
@@ -146,11 +169,12 @@ fn run(cli: Cli) -> Result<()> {
         }) => {
             use std::io::Write;
             let operator = operator_name(cli.operator);
-            let ids = store.simulation_items(&items)?;
+            let skus = store.simulation_items(&items)?;
             let mut rng = fastrand::Rng::with_seed(seed);
+            let mut session = Session::new(store, operator, today).without_drafts();
             let mut out = std::io::stdout().lock();
             for _ in 0..orders {
-                match store.place_random_order(&mut rng, &ids, today, &operator)? {
+                match session.place_random_order(&mut rng, &skus)? {
                     Outcome::Placed(numbers) => {
                         let list: Vec<String> = numbers.iter().map(|n| n.to_string()).collect();
                         writeln!(out, "placed {}", list.join(" "))?;
@@ -172,9 +196,23 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Some(Command::Play { file }) => {
+            let commands = if file.as_os_str() == "-" {
+                play::parse(std::io::stdin().lock())
+            } else {
+                let f = std::fs::File::open(&file)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+                play::parse(std::io::BufReader::new(f))
+            }
+            .map_err(Unusable)?;
+            let mut session =
+                Session::new(store, operator_name(cli.operator), today).without_drafts();
+            play::run(&mut session, commands, &mut std::io::stdout().lock())?;
+            Ok(())
+        }
         None => {
-            let operator = operator_name(cli.operator);
-            let app = App::new(store, operator, today, Theme::from_env());
+            let session = Session::new(store, operator_name(cli.operator), today);
+            let app = App::new(session, Theme::from_env());
             orderdesk::tui::terminal::run(app)
         }
     }

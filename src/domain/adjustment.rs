@@ -45,34 +45,39 @@ pub struct Adjustment {
     pub operator: String,
 }
 
-/// Refuses an adjustment taking `amount_off` off `base` past the operator's
-/// limit: at most `limit_amount`, and at most `limit_percent` % of `base`.
-/// Raising a price (amount_off ≤ 0) is never limited.
+/// Refuses an adjustment that changes `base` by `amount_off` (positive
+/// takes off, negative raises) past the operator's limit: at most
+/// `limit_amount`, and at most `limit_percent` % of `base`, either way.
 pub fn check_adjustment_limit(
     amount_off: Decimal,
     base: Decimal,
     limit_amount: Decimal,
     limit_percent: Decimal,
 ) -> Result<(), String> {
-    if amount_off <= Decimal::ZERO {
+    if amount_off.is_zero() {
         return Ok(());
     }
-    if amount_off > limit_amount {
+    let (change, what, of) = if amount_off > Decimal::ZERO {
+        (amount_off, "off", "off")
+    } else {
+        (-amount_off, "more", "more than")
+    };
+    if change > limit_amount {
         return Err(format!(
-            "{amount_off} off is over your adjustment limit of {limit_amount}"
+            "{change} {what} is over your adjustment limit of {limit_amount}"
         ));
     }
     if base <= Decimal::ZERO {
         return Err(format!(
-            "{amount_off} off a zero amount is over your adjustment limit of {limit_percent}%"
+            "{change} {of} a zero amount is over your adjustment limit of {limit_percent}%"
         ));
     }
-    if amount_off * Decimal::ONE_HUNDRED > base * limit_percent {
-        let pct = (amount_off * Decimal::ONE_HUNDRED / base)
+    if change * Decimal::ONE_HUNDRED > base * limit_percent {
+        let pct = (change * Decimal::ONE_HUNDRED / base)
             .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
             .normalize();
         return Err(format!(
-            "{amount_off} off {base} is {pct}%, over your adjustment limit of {limit_percent}%"
+            "{change} {of} {base} is {pct}%, over your adjustment limit of {limit_percent}%"
         ));
     }
     Ok(())

@@ -79,28 +79,49 @@ impl Currency {
         out
     }
 
-    /// Parses what an operator typed as an amount in this currency: digits,
-    /// optional thousands commas and at most the currency's decimals.
-    /// Nothing is rounded silently: too many decimals is an error.
+    /// Parses what an operator typed as an amount in this currency, exactly
+    /// or not at all: ASCII digits with at most one `.` and at most the
+    /// currency's decimals; commas only as thousands separators in whole
+    /// groups of three (`1,234.50`). `1,5`, `0,99`, `1.2.3` and non-ASCII
+    /// digits are refused with the expected format, never reinterpreted.
     pub fn parse_amount(self, input: &str) -> Result<Decimal, String> {
-        let cleaned: String = input.trim().chars().filter(|c| *c != ',').collect();
-        if cleaned.is_empty() {
+        let t = input.trim();
+        let shape = || match self.minor_units() {
+            0 => format!("'{t}' is not a {self} amount: whole {self}, e.g. 1,234"),
+            n => format!(
+                "'{t}' is not a {self} amount: e.g. 1,234.{} (a '.' before the {n} decimals)",
+                "5".repeat(n as usize)
+            ),
+        };
+        if t.is_empty() {
             return Err("enter an amount".into());
         }
-        if !cleaned.chars().all(|c| c.is_ascii_digit() || c == '.') {
-            return Err(format!(
-                "'{}' is not an amount: digits and one '.' only",
-                input.trim()
-            ));
+        let (whole, frac) = match t.split_once('.') {
+            Some((w, f)) => (w, Some(f)),
+            None => (t, None),
+        };
+        let whole_ok = if whole.contains(',') {
+            let groups: Vec<&str> = whole.split(',').collect();
+            (1..=3).contains(&groups[0].len())
+                && groups[1..].iter().all(|g| g.len() == 3)
+                && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
+        } else {
+            !whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit())
+        };
+        let frac_ok = frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+        if !whole_ok || !frac_ok {
+            return Err(shape());
         }
-        let value = Decimal::from_str(&cleaned)
-            .map_err(|_| format!("'{}' is not an amount", input.trim()))?;
-        if value.scale() > self.minor_units() && value.normalize().scale() > self.minor_units() {
-            return Err(match self.minor_units() {
-                0 => format!("{} has no decimals", self.code()),
-                n => format!("{} has {} decimals at most", self.code(), n),
-            });
+        if let Some(f) = frac {
+            if f.len() > self.minor_units() as usize {
+                return Err(match self.minor_units() {
+                    0 => format!("{self} has no decimals: '{t}'"),
+                    n => format!("{self} has {n} decimals at most: '{t}'"),
+                });
+            }
         }
+        let digits: String = t.chars().filter(|c| *c != ',').collect();
+        let value = Decimal::from_str(&digits).map_err(|_| shape())?;
         if value > Decimal::from(10_000_000) {
             return Err("amount too large (10,000,000 at most)".into());
         }

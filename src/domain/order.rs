@@ -27,6 +27,7 @@ pub fn parse_quantity(input: &str) -> Result<u32, String> {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Address {
     pub nickname: String,
     pub first_name: String,
@@ -123,31 +124,52 @@ impl CustomerRef {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// What happens to the parts of lines that are not in stock (DESIGN.md
+/// section 4). A separate backorder order only exists with "ship available
+/// now", so it is a field of that choice and nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BackorderChoice {
     /// Nothing ships until every item of a shipment is available.
     ShipComplete,
-    /// Ship what is available now, backorders later.
-    #[default]
-    ShipAvailable,
+    /// Ship what is available now, backorders later; with `separate`, the
+    /// backordered parts are placed as a second, linked order.
+    ShipAvailable { separate: bool },
     /// Ship what is available, drop the backordered parts.
     DropBackorders,
+}
+
+impl Default for BackorderChoice {
+    fn default() -> Self {
+        BackorderChoice::ShipAvailable { separate: false }
+    }
 }
 
 impl BackorderChoice {
     pub fn code(self) -> &'static str {
         match self {
             BackorderChoice::ShipComplete => "ship_complete",
-            BackorderChoice::ShipAvailable => "ship_available",
+            BackorderChoice::ShipAvailable { .. } => "ship_available",
             BackorderChoice::DropBackorders => "drop_backorders",
         }
     }
     pub fn label(self) -> &'static str {
         match self {
             BackorderChoice::ShipComplete => "Ship complete",
-            BackorderChoice::ShipAvailable => "Ship available now, backorders later",
+            BackorderChoice::ShipAvailable { separate: false } => {
+                "Ship available now, backorders later"
+            }
+            BackorderChoice::ShipAvailable { separate: true } => {
+                "Ship available now, backorders on a separate order"
+            }
             BackorderChoice::DropBackorders => "Ship available, drop backorders",
         }
+    }
+    /// Whether backorders go on a separate, linked order.
+    pub fn separate(self) -> bool {
+        matches!(self, BackorderChoice::ShipAvailable { separate: true })
+    }
+    pub fn ships_available(self) -> bool {
+        matches!(self, BackorderChoice::ShipAvailable { .. })
     }
 }
 
@@ -231,7 +253,6 @@ pub struct Order {
     pub lines: Vec<Line>,
     pub ship_tos: Vec<ShipTo>,
     pub backorder_choice: BackorderChoice,
-    pub separate_backorders: bool,
     pub billing: Option<Address>,
     pub payment: Option<Payment>,
     pub comment_customer: String,
@@ -254,7 +275,6 @@ impl Order {
             lines: Vec::new(),
             ship_tos: Vec::new(),
             backorder_choice: BackorderChoice::default(),
-            separate_backorders: false,
             billing: None,
             payment: None,
             comment_customer: String::new(),
@@ -500,6 +520,19 @@ impl Order {
             });
         }
         out
+    }
+
+    /// A fingerprint of everything the order holds (FNV-1a over its JSON),
+    /// stored with a placed order: the same token with another
+    /// fingerprint is another order, never the one placed.
+    pub fn content_hash(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in json.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("{h:016x}")
     }
 
     /// A one-line description for the resume offer.

@@ -133,8 +133,10 @@ mod tests {
                 ship_to: 0,
             });
         }
-        o.backorder_choice = choice;
-        o.separate_backorders = separate;
+        o.backorder_choice = match choice {
+            BackorderChoice::ShipAvailable { .. } => BackorderChoice::ShipAvailable { separate },
+            other => other,
+        };
         let due = NaiveDate::from_ymd_opt(2026, 3, 20);
         let a = vec![
             LineAvailability {
@@ -158,7 +160,7 @@ mod tests {
 
     #[test]
     fn separate_order_takes_the_backordered_parts() {
-        let (o, a) = order(BackorderChoice::ShipAvailable, true);
+        let (o, a) = order(BackorderChoice::ShipAvailable { separate: false }, true);
         let parts = split(&o, &a, &plan(&o, &a, today()));
         assert_eq!(parts.len(), 2);
         let main = &parts[0];
@@ -192,7 +194,7 @@ mod tests {
 
     #[test]
     fn nothing_in_stock_makes_the_backorders_the_main_order() {
-        let (mut o, _) = order(BackorderChoice::ShipAvailable, true);
+        let (mut o, _) = order(BackorderChoice::ShipAvailable { separate: false }, true);
         o.lines.truncate(1);
         let a = vec![LineAvailability {
             now: 0,

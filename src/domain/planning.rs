@@ -89,7 +89,7 @@ enum Slot {
 ///   by its latest line (today when all is in stock, unknown if any date is).
 /// - Ship available: per ship-to, a shipment today of the parts in stock
 ///   and one later shipment per distinct backorder date (all unknown-date
-///   parts together). With `order.separate_backorders` the later shipments
+///   parts together). With a separate backorder order the later shipments
 ///   belong to part [`BACKORDER_ORDER`].
 /// - Drop backorders: only the parts in stock ship; `dropped` lists the
 ///   backordered parts removed.
@@ -108,12 +108,11 @@ pub fn plan(order: &Order, availability: &[LineAvailability], today: NaiveDate) 
             None => (0, quantity, Slot::Unknown),
         }
     };
-    let later_part =
-        if order.backorder_choice == BackorderChoice::ShipAvailable && order.separate_backorders {
-            BACKORDER_ORDER
-        } else {
-            MAIN_ORDER
-        };
+    let later_part = if order.backorder_choice.separate() {
+        BACKORDER_ORDER
+    } else {
+        MAIN_ORDER
+    };
     let mut groups: BTreeMap<(u8, usize, Slot), Vec<(usize, u32)>> = BTreeMap::new();
     let mut dropped = Vec::new();
     // Ship complete: the latest slot of each ship-to dates its one shipment.
@@ -140,7 +139,7 @@ pub fn plan(order: &Order, availability: &[LineAvailability], today: NaiveDate) 
                 entry.0 = entry.0.max(latest);
                 entry.1.push((i, now + backordered));
             }
-            BackorderChoice::ShipAvailable => {
+            BackorderChoice::ShipAvailable { .. } => {
                 add(MAIN_ORDER, Slot::Now, now);
                 add(later_part, slot, backordered);
             }
@@ -235,8 +234,10 @@ mod tests {
         let mut o = Order::new("t".into(), Currency::USD);
         o.ship_tos = vec![ship_to("Home"), ship_to("Office"), ship_to("Cabin")];
         o.lines = vec![line(A, 2, 1), line(B, 5, 0), line(C, 4, 0)];
-        o.backorder_choice = choice;
-        o.separate_backorders = separate;
+        o.backorder_choice = match choice {
+            BackorderChoice::ShipAvailable { .. } => BackorderChoice::ShipAvailable { separate },
+            other => other,
+        };
         let stocks: HashMap<i64, ItemStock> = [
             stock(A, 100, vec![]),
             stock(B, 3, vec![(d(20), 10)]),
@@ -266,7 +267,7 @@ mod tests {
 
     #[test]
     fn worked_example_availability() {
-        let (_, a) = order(BackorderChoice::ShipAvailable, false);
+        let (_, a) = order(BackorderChoice::ShipAvailable { separate: false }, false);
         let got: Vec<(u32, u32, Option<NaiveDate>)> =
             a.iter().map(|a| (a.now, a.backordered, a.due)).collect();
         assert_eq!(got, vec![(2, 0, None), (3, 2, Some(d(20))), (0, 4, None)]);
@@ -325,7 +326,7 @@ mod tests {
     fn ship_available_sends_stock_now_and_each_date_later() {
         // Ship-to 0: today B×3; the 20th B×2; date unknown C×4.
         // Ship-to 1: today A×2. All in the main order.
-        let (o, a) = order(BackorderChoice::ShipAvailable, false);
+        let (o, a) = order(BackorderChoice::ShipAvailable { separate: false }, false);
         let p = plan(&o, &a, today());
         assert_eq!(
             p.shipments,
@@ -344,7 +345,7 @@ mod tests {
     fn separate_order_takes_the_later_shipments() {
         // Main order (part 1): ship-to 0 today B×3; ship-to 1 today A×2.
         // Backorder order (part 2): ship-to 0 the 20th B×2, unknown C×4.
-        let (o, a) = order(BackorderChoice::ShipAvailable, true);
+        let (o, a) = order(BackorderChoice::ShipAvailable { separate: false }, true);
         let p = plan(&o, &a, today());
         assert_eq!(
             p.shipments,
@@ -388,7 +389,7 @@ mod tests {
     #[test]
     fn same_date_backorders_of_one_ship_to_share_a_shipment() {
         // Lines 1 and 2 both due the 20th: one later shipment for both.
-        let (o, _) = order(BackorderChoice::ShipAvailable, false);
+        let (o, _) = order(BackorderChoice::ShipAvailable { separate: false }, false);
         let a = vec![
             LineAvailability {
                 now: 2,
@@ -422,7 +423,7 @@ mod tests {
         // Line 1's receipt was due the 5th (overdue): its later shipment is
         // dated today, apart from the shipment from stock. Line 2 has no
         // availability entry: wholly backordered, date unknown.
-        let (o, _) = order(BackorderChoice::ShipAvailable, false);
+        let (o, _) = order(BackorderChoice::ShipAvailable { separate: false }, false);
         let a = vec![
             LineAvailability {
                 now: 2,
@@ -452,7 +453,7 @@ mod tests {
         let o = Order::new("t".into(), Currency::USD);
         for choice in [
             BackorderChoice::ShipComplete,
-            BackorderChoice::ShipAvailable,
+            BackorderChoice::ShipAvailable { separate: false },
             BackorderChoice::DropBackorders,
         ] {
             let mut o = o.clone();

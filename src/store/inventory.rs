@@ -14,6 +14,10 @@ impl Store {
     /// an entry; an item without an inventory row has none on hand.
     /// Feed the result to [`crate::domain::availability::allocate`].
     pub fn item_stock(&self, item_ids: &[i64]) -> rusqlite::Result<HashMap<i64, ItemStock>> {
+        // Inside submit's transaction the snapshot is that transaction's.
+        if !self.conn.is_autocommit() {
+            return item_stock_in(&self.conn, item_ids);
+        }
         // A read transaction gives one snapshot under concurrent submits.
         let tx = self.conn.unchecked_transaction()?;
         let stock = item_stock_in(&tx, item_ids)?;
@@ -22,13 +26,8 @@ impl Store {
     }
 }
 
-/// [`Store::item_stock`] on a connection or transaction the caller holds:
-/// submit calls it inside its `BEGIN IMMEDIATE` transaction so the check and
-/// the reservation see the same stock.
-pub(crate) fn item_stock_in(
-    conn: &Connection,
-    item_ids: &[i64],
-) -> rusqlite::Result<HashMap<i64, ItemStock>> {
+/// [`Store::item_stock`] on a connection or transaction the caller holds.
+fn item_stock_in(conn: &Connection, item_ids: &[i64]) -> rusqlite::Result<HashMap<i64, ItemStock>> {
     let mut inventory =
         conn.prepare_cached("SELECT on_hand, reserved FROM inventory WHERE item_id = ?1")?;
     let mut receipts = conn.prepare_cached(

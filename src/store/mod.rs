@@ -10,22 +10,23 @@ mod customer_records;
 mod customers;
 pub mod demo;
 mod drafts;
+mod facts;
 pub mod generate;
 mod inventory;
 mod migrate;
 mod orders;
 mod promotions;
 mod quote;
+mod sampling;
 mod settings;
-pub mod simulate;
 
 pub use catalog::{CategoryRow, ItemRow};
 pub use customer_records::SaveError;
 pub use customers::CustomerQuery;
 pub use customers::CustomerRow;
 pub use customers::{customer_search_sql, customer_search_sql_with, SearchField};
-pub use drafts::Draft;
-pub use orders::{OrderSummary, PlacedOrder, SubmitError, SubmitInput, SubmitPart};
+pub use drafts::{Draft, DraftError};
+pub use orders::{DraftRef, OrderSummary, PlacedOrder, SubmitError, SubmitInput};
 
 use rusqlite::{Connection, OpenFlags};
 use std::fmt;
@@ -67,6 +68,52 @@ impl fmt::Display for OpenError {
 }
 
 impl std::error::Error for OpenError {}
+
+/// A database failure as the operator is told of it: what happened and
+/// what to do, not SQLite's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// Another program or operator held the lock past the busy timeout.
+    Busy,
+    /// The file is damaged.
+    Corrupt,
+    /// The disk is full.
+    Full,
+    /// A constraint refused the write (a bug or a concurrent change).
+    Constraint(String),
+    Other(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Busy => {
+                f.write_str("the database is busy with other work; try again in a moment")
+            }
+            StoreError::Corrupt => {
+                f.write_str("the database is damaged: run orderdesk check; restore from backup")
+            }
+            StoreError::Full => f.write_str("the disk is full: nothing was written"),
+            StoreError::Constraint(m) => write!(f, "the database refused the change ({m})"),
+            StoreError::Other(m) => write!(f, "database error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => StoreError::Corrupt,
+            Some(ErrorCode::DiskFull) => StoreError::Full,
+            Some(ErrorCode::ConstraintViolation) => StoreError::Constraint(e.to_string()),
+            _ => StoreError::Other(e.to_string()),
+        }
+    }
+}
 
 pub struct Store {
     conn: Connection,

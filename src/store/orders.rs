@@ -3,15 +3,16 @@
 //! snapshots, reserves stock, records the audit entry and removes the
 //! draft (DESIGN.md section 7). All of it or none of it.
 
-use super::inventory::item_stock_in;
-use super::promotions::{account_credit_in, credit_check};
-use super::{now_text, Store};
-use crate::domain::availability::{allocate, changed_lines, LineAvailability};
-use crate::domain::order::{Order, Payment};
+use super::{now_text, Store, StoreError};
+use crate::domain::availability::{changed_lines, LineAvailability};
+use crate::domain::order::{Area, Order, Payment};
 use crate::domain::parts::Part;
 use crate::domain::pricing::Breakdown;
+use crate::domain::quote::Quote;
+use crate::domain::rules::{Facts, Rule, Violation};
 use crate::domain::text::{digits, fold, national_digits};
-use rusqlite::{params, OptionalExtension, Transaction};
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use rust_decimal::Decimal;
 use serde_json::json;
 use std::fmt;
@@ -27,28 +28,56 @@ pub struct PlacedOrder {
     pub customer_id: i64,
     /// True when this submit found the order placed by an earlier one.
     pub already_placed: bool,
+    /// What the order held when placed ([`Order::content_hash`]).
+    pub content_hash: String,
 }
 
+/// Why nothing was placed.
 #[derive(Debug)]
 pub enum SubmitError {
-    /// Availability changed since the operator saw it; nothing was written.
-    /// One line per changed order line, saying what changed.
+    /// Availability changed since the operator saw it; one line per
+    /// changed order line, saying what changed.
     Changed(Vec<String>),
-    Invalid(String),
-    Db(rusqlite::Error),
+    /// Prices, promotions or shipping charges changed since the operator
+    /// saw them: the order as it would be stored differs from the review.
+    PricesChanged,
+    /// Rules the order breaks, checked in the transaction.
+    Refused(Vec<Violation>),
+    /// The order's token was placed already with other content (by
+    /// another console holding the same draft).
+    PlacedWithOtherContent(Vec<PlacedOrder>),
+    /// Another console took the draft over (or discarded it).
+    TakenOver(String),
+    Db(StoreError),
 }
 
 impl fmt::Display for SubmitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SubmitError::Changed(lines) => {
+            SubmitError::Changed(lines) => write!(
+                f,
+                "availability changed, nothing was placed: {}; choose again",
+                lines.join("; ")
+            ),
+            SubmitError::PricesChanged => f.write_str(
+                "prices or promotions changed since the review; nothing was placed: review the new totals and submit again",
+            ),
+            SubmitError::Refused(v) => {
+                let list: Vec<&str> = v.iter().map(|v| v.message.as_str()).collect();
+                write!(f, "nothing was placed: {}", list.join("; "))
+            }
+            SubmitError::PlacedWithOtherContent(placed) => {
+                let list: Vec<String> = placed
+                    .iter()
+                    .map(|p| format!("{} ({})", p.order_no, p.grand_total))
+                    .collect();
                 write!(
                     f,
-                    "availability changed, nothing was placed: {}; choose again",
-                    lines.join("; ")
+                    "this draft was placed from another console as order {} with other content; what this console shows was NOT placed",
+                    list.join(" and ")
                 )
             }
-            SubmitError::Invalid(m) => f.write_str(m),
+            SubmitError::TakenOver(m) => f.write_str(m),
             SubmitError::Db(e) => write!(f, "the database refused the order: {e}"),
         }
     }
@@ -56,88 +85,104 @@ impl fmt::Display for SubmitError {
 
 impl From<rusqlite::Error> for SubmitError {
     fn from(e: rusqlite::Error) -> Self {
-        SubmitError::Db(e)
+        SubmitError::Db(e.into())
     }
 }
 
-/// One order to place, with the breakdown the operator reviewed for it.
-pub struct SubmitPart<'a> {
-    pub part: &'a Part,
-    pub breakdown: &'a Breakdown,
+/// The draft an order is taken in, and the console holding it.
+#[derive(Debug, Clone, Copy)]
+pub struct DraftRef<'a> {
+    pub id: i64,
+    pub holder: &'a str,
 }
 
-/// What submit needs: the order as taken, the availability the operator
-/// saw for its lines, the parts to place, and the names of the chosen
-/// shipping methods (ship-to index → name).
+/// What submit needs: the order as taken, the quote the operator was shown
+/// for it, who places it and the rules it must meet. Submit prices the
+/// order again inside its transaction and places it only if that equals
+/// what was shown and `rules` find nothing.
 pub struct SubmitInput<'a> {
     pub order: &'a Order,
-    pub seen: &'a [LineAvailability],
-    pub parts: Vec<SubmitPart<'a>>,
-    pub method_names: &'a [String],
+    pub seen: &'a Quote,
     pub operator: &'a str,
-    pub draft_id: Option<i64>,
+    pub today: NaiveDate,
+    pub draft: Option<DraftRef<'a>>,
+    pub rules: &'a dyn Fn(&Quote, &Facts) -> Vec<Violation>,
 }
 
 impl Store {
-    /// Places the order's parts in one `BEGIN IMMEDIATE` transaction. A
-    /// second submit of the same order (same token) returns the orders the
-    /// first one placed and writes nothing.
-    pub fn submit_order(&mut self, input: &SubmitInput) -> Result<Vec<PlacedOrder>, SubmitError> {
+    /// Places the order's parts in one `BEGIN IMMEDIATE` transaction, or
+    /// nothing. A second submit of the same content (same token) returns
+    /// the orders the first one placed and writes nothing; the same token
+    /// with other content is refused.
+    pub fn submit_order(&self, input: &SubmitInput) -> Result<Vec<PlacedOrder>, SubmitError> {
         let order = input.order;
-        if let Some(p) = order.problems().first() {
-            return Err(SubmitError::Invalid(p.message.clone()));
-        }
-        if input.parts.is_empty() || input.parts.iter().all(|p| p.part.order.lines.is_empty()) {
-            return Err(SubmitError::Invalid(
-                "nothing left to ship: every line would be dropped".into(),
-            ));
-        }
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let hash = order.content_hash();
         let earlier = placed_with_token(&tx, &order.token)?;
         if !earlier.is_empty() {
-            if let Some(d) = input.draft_id {
-                tx.execute("DELETE FROM drafts WHERE id = ?1", [d])?;
+            if earlier.iter().any(|p| p.content_hash != hash) {
+                return Err(SubmitError::PlacedWithOtherContent(earlier));
+            }
+            if let Some(d) = input.draft {
+                tx.execute(
+                    "DELETE FROM drafts WHERE id = ?1 AND holder = ?2",
+                    params![d.id, d.holder],
+                )?;
             }
             tx.commit()?;
             return Ok(earlier);
         }
-        recheck_availability(&tx, order, input.seen)?;
-        // Credit is checked inside the transaction: two operators cannot
-        // both spend the last of an account's credit.
-        if let Some(Payment::Account { po_number }) = &order.payment {
-            let account = order
-                .customer
-                .as_ref()
-                .and_then(|c| c.account.as_ref())
-                .ok_or_else(|| {
-                    SubmitError::Invalid(
-                        "pay on account is for customers of a business account".into(),
-                    )
-                })?;
-            if account.po_required && po_number.trim().is_empty() {
-                return Err(SubmitError::Invalid(format!(
-                    "account {} requires a purchase-order number",
-                    account.name
-                )));
-            }
-            let total: Decimal = input.parts.iter().map(|p| p.breakdown.grand_total).sum();
-            let credit = account_credit_in(&tx, account.id)?.ok_or_else(|| {
-                SubmitError::Invalid(format!("account {} no longer exists", account.name))
-            })?;
-            credit_check(&credit, order.currency, total).map_err(SubmitError::Invalid)?;
+        if let Some(d) = input.draft {
+            check_hold(&tx, d)?;
         }
+        // Everything below reads inside this transaction: what is checked
+        // is what is written.
+        let fresh = self.quote(order, input.today)?;
+        recheck_availability(order, &input.seen.availability, &fresh.availability)?;
+        let breakdowns = |q: &Quote| q.parts.iter().map(|(_, b)| b.clone()).collect::<Vec<_>>();
+        if breakdowns(&fresh) != breakdowns(input.seen) {
+            return Err(SubmitError::PricesChanged);
+        }
+        let facts = self.facts(order, input.operator)?;
+        let violations = (input.rules)(&fresh, &facts);
+        if !violations.is_empty() {
+            return Err(SubmitError::Refused(violations));
+        }
+        if fresh.parts.iter().all(|(p, _)| p.order.lines.is_empty()) {
+            return Err(SubmitError::Refused(vec![Violation::new(
+                Rule::Incomplete,
+                Area::Fulfillment,
+                "nothing left to ship: every line would be dropped",
+            )]));
+        }
+        let method_names: Vec<String> = order
+            .ship_tos
+            .iter()
+            .map(|s| {
+                let code = s.method.clone().unwrap_or_default();
+                fresh
+                    .methods
+                    .iter()
+                    .find(|m| m.code == code)
+                    .map(|m| m.name.clone())
+                    .unwrap_or(code)
+            })
+            .collect();
         let mut placed: Vec<PlacedOrder> = Vec::new();
-        for part in &input.parts {
-            if part.part.order.lines.is_empty() {
+        for (part, breakdown) in &fresh.parts {
+            if part.order.lines.is_empty() {
                 continue;
             }
             let parent = placed.first().map(|p| p.id);
-            placed.push(write_part(&tx, input, part, parent)?);
+            let w = Write {
+                operator: input.operator,
+                method_names: &method_names,
+                hash: &hash,
+            };
+            placed.push(write_part(&tx, &w, part, breakdown, parent)?);
         }
-        if let Some(d) = input.draft_id {
-            tx.execute("DELETE FROM drafts WHERE id = ?1", [d])?;
+        if let Some(d) = input.draft {
+            tx.execute("DELETE FROM drafts WHERE id = ?1", [d.id])?;
         }
         tx.commit()?;
         Ok(placed)
@@ -158,13 +203,41 @@ impl Store {
     }
 }
 
+/// The draft is still this console's: not taken over, not discarded.
+fn check_hold(tx: &Transaction, d: DraftRef) -> Result<(), SubmitError> {
+    let row: Option<(String, String)> = tx
+        .query_row(
+            "SELECT holder, held_since FROM drafts WHERE id = ?1",
+            [d.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match row {
+        Some((holder, _)) if holder == d.holder => Ok(()),
+        Some((_, since)) => Err(SubmitError::TakenOver(format!(
+            "another console took this draft over at {}; nothing was placed here",
+            super::drafts::clock_time(&since)
+        ))),
+        None => Err(SubmitError::TakenOver(
+            "this draft was discarded or placed in another console; nothing was placed here".into(),
+        )),
+    }
+}
+
+/// What every part of one submit is written with.
+struct Write<'a> {
+    operator: &'a str,
+    method_names: &'a [String],
+    hash: &'a str,
+}
+
 fn json<T: serde::Serialize>(value: &T) -> Result<String, SubmitError> {
-    serde_json::to_string(value).map_err(|e| SubmitError::Invalid(e.to_string()))
+    serde_json::to_string(value).map_err(|e| SubmitError::Db(StoreError::Other(e.to_string())))
 }
 
 fn placed_with_token(tx: &Transaction, token: &str) -> rusqlite::Result<Vec<PlacedOrder>> {
     let mut stmt = tx.prepare(
-        "SELECT id, order_no, part, grand_total, customer_id FROM orders WHERE submit_token = ?1 ORDER BY part",
+        "SELECT id, order_no, part, grand_total, customer_id, content_hash FROM orders WHERE submit_token = ?1 ORDER BY part",
     )?;
     let rows = stmt.query_map([token], |r| {
         Ok(PlacedOrder {
@@ -174,6 +247,7 @@ fn placed_with_token(tx: &Transaction, token: &str) -> rusqlite::Result<Vec<Plac
             grand_total: r.get::<_, String>(3)?.parse().unwrap_or_default(),
             customer_id: r.get(4)?,
             already_placed: true,
+            content_hash: r.get(5)?,
         })
     })?;
     rows.collect()
@@ -182,19 +256,11 @@ fn placed_with_token(tx: &Transaction, token: &str) -> rusqlite::Result<Vec<Plac
 /// Availability as it is now, inside the transaction, against what the
 /// operator saw; any difference refuses the whole submit.
 fn recheck_availability(
-    tx: &Transaction,
     order: &Order,
     seen: &[LineAvailability],
+    now: &[LineAvailability],
 ) -> Result<(), SubmitError> {
-    let ids: Vec<i64> = order.lines.iter().map(|l| l.item_id).collect();
-    let stock = item_stock_in(tx, &ids)?;
-    let lines: Vec<(i64, u32)> = order
-        .lines
-        .iter()
-        .map(|l| (l.item_id, l.quantity))
-        .collect();
-    let now = allocate(&lines, &stock);
-    let changed = changed_lines(seen, &now);
+    let changed = changed_lines(seen, now);
     if changed.is_empty() {
         return Ok(());
     }
@@ -227,18 +293,20 @@ fn recheck_availability(
 
 fn write_part(
     tx: &Transaction,
-    input: &SubmitInput,
-    sp: &SubmitPart,
+    input: &Write,
+    part: &Part,
+    b: &Breakdown,
     parent: Option<i64>,
 ) -> Result<PlacedOrder, SubmitError> {
-    let part = sp.part;
     let order = &part.order;
-    let b = sp.breakdown;
     let cur = order.currency;
-    let customer = order
-        .customer
-        .as_ref()
-        .ok_or_else(|| SubmitError::Invalid("no customer".into()))?;
+    let customer = order.customer.as_ref().ok_or_else(|| {
+        SubmitError::Refused(vec![Violation::new(
+            Rule::Incomplete,
+            Area::Customer,
+            "no customer",
+        )])
+    })?;
     // Amounts are stored with exactly the currency's decimals ("0.00", "700").
     let money = |d: Decimal| cur.round(d).to_string();
     let now = now_text();
@@ -315,8 +383,8 @@ fn write_part(
     tx.execute(
         "INSERT INTO orders (order_no, submit_token, part, parent_order_id, customer_id, customer_snapshot, currency,
             backorder_choice, billing_address, merchandise_total, discount_total, shipping_total,
-            tax_total, grand_total, breakdown, comment_customer, comment_warehouse, operator, placed_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+            tax_total, grand_total, breakdown, comment_customer, comment_warehouse, operator, placed_at, content_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
         params![
             order_no,
             order.token,
@@ -336,7 +404,8 @@ fn write_part(
             order.comment_customer,
             order.comment_warehouse,
             input.operator,
-            now
+            now,
+            input.hash
         ],
     )?;
     let order_id = tx.last_insert_rowid();
@@ -445,9 +514,11 @@ fn write_part(
             // Used by another order since it was redeemed here: a coupon is
             // good once, so nothing is placed.
             if marked == 0 {
-                return Err(SubmitError::Invalid(format!(
-                    "coupon {code} was used on another order meanwhile; nothing was placed: remove it (F8)"
-                )));
+                return Err(SubmitError::Refused(vec![Violation::new(
+                    Rule::Coupon,
+                    Area::Adjustments,
+                    format!("coupon {code} was used on another order meanwhile: remove it"),
+                )]));
             }
         }
     }
@@ -512,6 +583,7 @@ fn write_part(
         grand_total: b.grand_total,
         customer_id,
         already_placed: false,
+        content_hash: input.hash.to_string(),
     })
 }
 

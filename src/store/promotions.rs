@@ -11,6 +11,7 @@ use crate::domain::order::{AccountRef, Area, Order, Payment, Problem};
 use crate::domain::pricing::check_adjustment;
 use crate::domain::promotion::{check_coupon, Coupon, Promotion};
 use crate::domain::quote::Quote;
+use crate::domain::rules::{credit_check, AccountCredit};
 use crate::domain::text::{clean, fold};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -80,14 +81,6 @@ const COUPON_SELECT: &str =
 
 /// What an account owes and may owe, read inside any connection or
 /// transaction (submit checks it in its own transaction).
-pub(crate) struct AccountCredit {
-    pub name: String,
-    pub currency: Currency,
-    pub limit: Decimal,
-    /// Grand totals of the account's placed orders paid on account.
-    pub used: Decimal,
-}
-
 pub(crate) fn account_credit_in(
     conn: &Connection,
     account_id: i64,
@@ -126,31 +119,6 @@ pub(crate) fn account_credit_in(
     }))
 }
 
-/// Whether `total` in `currency` fits the account's remaining credit;
-/// Err names the amounts.
-pub(crate) fn credit_check(
-    credit: &AccountCredit,
-    currency: Currency,
-    total: Decimal,
-) -> Result<(), String> {
-    if currency != credit.currency {
-        return Err(format!(
-            "account {} is kept in {}; this order is in {currency}",
-            credit.name, credit.currency
-        ));
-    }
-    let cur = credit.currency;
-    let remaining = credit.limit - credit.used;
-    if total > remaining {
-        return Err(format!(
-            "order total {} {cur} is over the account's credit left, {} {cur}",
-            cur.format(total),
-            cur.format(remaining.max(Decimal::ZERO)),
-        ));
-    }
-    Ok(())
-}
-
 impl Store {
     /// Automatic promotions offered today. A row pricing cannot read is
     /// left out rather than stopping every quote (it could not apply).
@@ -175,7 +143,10 @@ impl Store {
 
     /// A coupon by its code as typed (case- and accent-insensitive), with
     /// whether its promotion is still offered.
-    fn coupon_with_state(&self, typed: &str) -> rusqlite::Result<Option<(Coupon, bool)>> {
+    pub(crate) fn coupon_with_state(
+        &self,
+        typed: &str,
+    ) -> rusqlite::Result<Option<(Coupon, bool)>> {
         let key = fold(typed);
         if key.is_empty() {
             return Ok(None);

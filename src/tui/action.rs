@@ -1,12 +1,14 @@
 //! Actions: what screens ask the app to do. Screens turn keys into actions;
-//! [`crate::tui::app::App::update`] is the one place that applies them to
-//! the order and the store.
+//! [`crate::tui::app::App::update`] is the one place that applies them.
+//! Everything that changes the order is a session [`Command`]; the rest
+//! moves between screens or edits customer records.
 
-use crate::domain::adjustment::AdjustmentKind;
 use crate::domain::customer::{CustomerDraft, GuestConversion};
-use crate::domain::order::{Address, BackorderChoice, CustomerRef, Payment};
-use crate::tui::app::Step;
+use crate::session::Command;
+use crate::tui::flow::Step;
 
+// Actions live for one key; boxing the command would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Goto(Step),
@@ -14,8 +16,8 @@ pub enum Action {
     Status(String),
     /// An error for the status line.
     Error(String),
-    PickCustomer(i64),
-    StartGuest(CustomerRef),
+    /// A change of the order, for the session.
+    Order(Command),
     /// Opens the guest form (even with a registered customer on the order).
     GuestForm,
     /// After a guest order: a new order for that guest, on the record
@@ -38,54 +40,18 @@ pub enum Action {
         customer_id: i64,
         answer: String,
     },
-    AddItem {
-        item_id: i64,
-        quantity: u32,
-    },
-    /// Quick entry: a SKU as typed and a quantity.
-    AddSku {
-        sku: String,
-        quantity: u32,
-    },
-    /// Copies a placed order's lines into the cart at today's prices.
-    Reorder(i64),
-    SetQuantity {
-        line: usize,
-        quantity: u32,
-    },
-    RemoveLine(usize),
-    UndoRemove,
-    SetShipMethod {
-        ship_to: usize,
-        code: String,
-    },
-    SetBackorderChoice(BackorderChoice),
-    ToggleSeparateBackorders,
-    /// Moves `quantity` of a line to an address (a new ship-to or one the
-    /// order has already).
-    ShipLineTo {
-        line: usize,
-        quantity: u32,
-        address: Address,
-    },
-    SetBilling(Address),
-    SetPayment(Payment),
-    SetComments {
-        customer: String,
-        warehouse: String,
-    },
-    /// Redeem a coupon by its code as typed; the app checks it.
-    AddCoupon(String),
-    RemoveCoupon(String),
-    /// An operator adjustment; the app records the operator and checks the
-    /// reason and the operator's limit. It replaces one of the same kind
-    /// on the same line or shipment.
-    AddAdjustment {
-        kind: AdjustmentKind,
-        reason_code: String,
-    },
-    /// Index into `Order::adjustments`.
-    RemoveAdjustment(usize),
-    Submit,
-    NewOrder,
+}
+
+impl Action {
+    /// Take a registered customer for the order.
+    pub fn pick(id: i64) -> Action {
+        Action::Order(Command::PickCustomer {
+            id: Some(id),
+            logon: None,
+        })
+    }
+    /// Copy a placed order's lines into the cart.
+    pub fn reorder(order_no: i64) -> Action {
+        Action::Order(Command::Reorder { order_no })
+    }
 }

@@ -7,33 +7,42 @@
 //! [`App::draw`], independent of the backend, so tests run the same code on
 //! ratatui's `TestBackend`.
 
-use crate::domain::adjustment::Adjustment;
-use crate::domain::order::{Area, BackorderChoice, Line as OrderLine, Order};
-use crate::domain::quote::Quote;
-use crate::store::{PlacedOrder, Store, SubmitInput, SubmitPart};
+use crate::domain::order::Order;
+use crate::session::{Command, Done, Refusal, Session};
 use crate::tui::action::Action;
+pub use crate::tui::flow::Step;
 use crate::tui::keymap::{lookup, Binding, Cmd, Key};
-use crate::tui::screens::{self, Ctx};
+use crate::tui::screens::{self, Ctx, DrawCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{help, key_bar, step_bar};
-use chrono::NaiveDate;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-/// The read-only context screens see, built from the app's fields so a
-/// screen (another field) can be borrowed mutably beside it.
+/// What screens draw from, built from the session so a screen (another
+/// field of the app) can be borrowed mutably beside it.
+fn draw_ctx(session: &Session, theme: Theme) -> DrawCtx<'_> {
+    let v = session.view();
+    DrawCtx {
+        order: v.order,
+        quote: v.quote,
+        violations: v.violations,
+        placed: v.placed,
+        placed_quote: v.placed_quote,
+        theme,
+        today: v.today,
+        operator: v.operator,
+        verified: v.verified,
+    }
+}
+
+/// What screens read while handling keys: the snapshot and the lookups.
 macro_rules! ctx {
     ($app:expr) => {
         Ctx {
-            order: &$app.order,
-            store: &$app.store,
-            theme: $app.theme,
-            today: $app.today,
-            quote: &$app.quote,
-            placed: &$app.placed,
-            operator: &$app.operator,
+            draw: draw_ctx(&$app.session, $app.theme),
+            lookup: $app.session.lookup(),
         }
     };
 }
@@ -41,102 +50,12 @@ macro_rules! ctx {
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
-/// The steps of the flow (DESIGN.md section 2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Step {
-    Find,
-    Customer,
-    Catalog,
-    Cart,
-    Fulfillment,
-    Payment,
-    Adjustments,
-    Review,
-    Confirmation,
-    /// A customer's order history, opened from the customer record; not a
-    /// step of the flow, so it is not in `ALL` (nor in the step bar).
-    History,
-}
-
-impl Step {
-    pub const ALL: [Step; 9] = [
-        Step::Find,
-        Step::Customer,
-        Step::Catalog,
-        Step::Cart,
-        Step::Fulfillment,
-        Step::Payment,
-        Step::Adjustments,
-        Step::Review,
-        Step::Confirmation,
-    ];
-
-    pub fn short(self) -> &'static str {
-        match self {
-            Step::Find => "Find",
-            Step::Customer => "Cust",
-            Step::Catalog => "Catalog",
-            Step::Cart => "Cart",
-            Step::Fulfillment => "Ship",
-            Step::Payment => "Pay",
-            Step::Adjustments => "Adjust",
-            Step::Review => "Review",
-            Step::Confirmation => "Done",
-            Step::History => "History",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Step::Find => "Find customer",
-            Step::Customer => "Customer record",
-            Step::Catalog => "Catalog",
-            Step::Cart => "Cart",
-            Step::Fulfillment => "Fulfillment",
-            Step::Payment => "Billing and payment",
-            Step::Adjustments => "Adjustments",
-            Step::Review => "Review and submit",
-            Step::Confirmation => "Confirmation",
-            Step::History => "Order history",
-        }
-    }
-
-    /// The function key and its Ctrl twin (some terminals take F-keys).
-    pub fn keys(self) -> Option<[Key; 2]> {
-        let (n, c) = match self {
-            Step::Find => (2, 'f'),
-            Step::Customer => (3, 'e'),
-            Step::Catalog => (4, 'k'),
-            Step::Cart => (5, 't'),
-            Step::Fulfillment => (6, 'g'),
-            Step::Payment => (7, 'p'),
-            Step::Adjustments => (8, 'a'),
-            Step::Review => (9, 'r'),
-            Step::Confirmation | Step::History => return None,
-        };
-        Some([Key::plain(KeyCode::F(n)), Key::ctrl(c)])
-    }
-
-    pub fn key_label(self) -> String {
-        self.keys().map(|k| k[0].label()).unwrap_or_default()
-    }
-
-    fn for_area(area: Area) -> Step {
-        match area {
-            Area::Customer => Step::Find,
-            Area::Cart => Step::Cart,
-            Area::Fulfillment => Step::Fulfillment,
-            Area::Payment => Step::Payment,
-            Area::Adjustments => Step::Adjustments,
-        }
-    }
-}
-
 enum Overlay {
     Help,
     ConfirmQuit,
-    /// Offer to resume a saved draft: (draft id, description).
-    Resume(i64, String),
+    /// Offer to resume a saved draft: (draft id, description, since when
+    /// another console holds it).
+    Resume(i64, String, Option<String>),
 }
 
 /// The app-level keys, in the order the help lists them.
@@ -180,22 +99,9 @@ enum GlobalCmd {
 }
 
 pub struct App {
-    pub store: Store,
-    pub operator: String,
-    pub today: NaiveDate,
+    pub session: Session,
     pub theme: Theme,
-    pub order: Order,
     pub step: Step,
-    draft_id: Option<i64>,
-    /// Bumped on every change of the order; the draft is saved when it moves.
-    revision: u64,
-    saved_revision: u64,
-    removed: Vec<(usize, OrderLine)>,
-    /// Problems the store finds beyond `Order::problems` (coupons that no
-    /// longer apply, account credit), for the step bar.
-    checkout_problems: Vec<crate::domain::order::Problem>,
-    quote: Quote,
-    pub placed: Vec<PlacedOrder>,
     status: Option<(String, bool)>,
     overlay: Option<Overlay>,
     pub screens: screens::Screens,
@@ -205,44 +111,35 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(store: Store, operator: String, today: NaiveDate, theme: Theme) -> App {
-        let currency = store
-            .default_currency()
-            .unwrap_or(crate::domain::money::Currency::USD);
-        let order = Order::new(new_token(), currency);
+    pub fn new(session: Session, theme: Theme) -> App {
         let mut app = App {
-            store,
-            operator,
-            today,
+            session,
             theme,
-            order,
             step: Step::Find,
-            draft_id: None,
-            revision: 0,
-            saved_revision: 0,
-            removed: Vec::new(),
-            checkout_problems: Vec::new(),
-            quote: Quote::empty(currency),
-            placed: Vec::new(),
             status: None,
             overlay: None,
             screens: screens::Screens::default(),
             quit: false,
             redraw_all: false,
         };
-        match app.store.latest_draft(&app.operator) {
+        match app.session.pending_draft() {
             Ok(Some(d)) => {
                 let text = match &d.order {
                     Ok(o) => format!("{} (saved {})", o.summary(), d.updated_at.replace('T', " ")),
                     Err(_) => "a draft this version cannot read".to_string(),
                 };
-                app.overlay = Some(Overlay::Resume(d.id, text));
+                app.overlay = Some(Overlay::Resume(d.id, text, d.in_use_since));
             }
             Ok(None) => {}
             Err(e) => app.error(format!("could not read drafts: {e}")),
         }
         app.settle();
         app
+    }
+
+    /// The order being taken.
+    pub fn order(&self) -> &Order {
+        self.session.order()
     }
 
     /// A bug caught by the event loop (which has put the order back as it
@@ -258,10 +155,11 @@ impl App {
         self.status = Some((text.into(), true));
     }
 
-    /// The steps that still miss something.
     /// The current screen's key bindings (what the key bar and help show).
     pub fn bindings(&self) -> Vec<Binding> {
-        self.screens.get(self.step).bindings(&ctx!(self))
+        self.screens
+            .get(self.step)
+            .bindings(&draw_ctx(&self.session, self.theme))
     }
 
     /// Whether a text field on the current screen has the keys.
@@ -269,13 +167,13 @@ impl App {
         self.screens.get(self.step).typing()
     }
 
+    /// The steps that still miss something.
     pub fn incomplete_steps(&self) -> Vec<Step> {
         let mut out: Vec<Step> = self
-            .order
-            .problems()
+            .session
+            .violations()
             .iter()
-            .chain(&self.checkout_problems)
-            .map(|p| Step::for_area(p.area))
+            .map(|v| Step::for_area(v.area))
             .collect();
         out.sort_by_key(|s| Step::ALL.iter().position(|x| x == s));
         out.dedup();
@@ -345,96 +243,65 @@ impl App {
                 }
                 _ => self.status("Still here."),
             },
-            Overlay::Resume(id, text) => match key.code {
-                KeyCode::Enter => self.resume(id),
-                KeyCode::Delete => match self.store.delete_draft(id) {
-                    Ok(()) => self.status("Draft discarded; a new order starts."),
-                    Err(e) => self.error(format!("could not discard the draft: {e}")),
+            Overlay::Resume(id, text, in_use) => match (key.code, &in_use) {
+                (KeyCode::Enter, None) | (KeyCode::Char('t' | 'T'), Some(_)) => self.resume(id),
+                (KeyCode::Delete, None) => match self.session.discard_draft(id) {
+                    Ok(done) => self.status(done.message),
+                    Err(r) => self.error(format!("could not discard the draft: {}", r.message)),
                 },
-                KeyCode::Esc => self.status("Draft kept for later; a new order starts."),
-                _ => self.overlay = Some(Overlay::Resume(id, text)),
+                (KeyCode::Esc, _) => self.status("Draft kept for later; a new order starts."),
+                _ => self.overlay = Some(Overlay::Resume(id, text, in_use)),
             },
         }
     }
 
     fn resume(&mut self, id: i64) {
-        match self.store.latest_draft(&self.operator) {
-            Ok(Some(d)) if d.id == id => match d.order {
-                Ok(order) => {
-                    self.order = order;
-                    self.draft_id = Some(id);
-                    self.revision += 1;
-                    self.saved_revision = self.revision;
-                    self.step = if self.order.customer.is_none() {
-                        Step::Find
-                    } else if self.order.lines.is_empty() {
-                        Step::Catalog
-                    } else {
-                        Step::Review
-                    };
-                    self.status(format!("Resumed: {}", self.order.summary()));
-                }
-                Err(e) => self.error(format!(
-                    "the draft cannot be read ({e}); starting a new order"
-                )),
-            },
-            Ok(_) => self.error("the draft is gone; starting a new order"),
-            Err(e) => self.error(format!("could not read the draft: {e}")),
+        match self.session.resume(id) {
+            Ok(done) => {
+                let order = self.session.order();
+                self.step = if order.customer.is_none() {
+                    Step::Find
+                } else if order.lines.is_empty() {
+                    Step::Catalog
+                } else {
+                    Step::Review
+                };
+                self.screens = screens::Screens::default();
+                self.status(done.message);
+            }
+            Err(r) => self.error(r.message),
         }
     }
 
     /// The one place that applies actions.
     pub fn update(&mut self, action: Action) {
-        // Price overrides follow their lines when lines move or go.
-        let lines_before = self.order.line_keys();
-        self.apply(action);
-        self.order.follow_lines(&lines_before);
-    }
-
-    fn apply(&mut self, action: Action) {
         match action {
-            Action::Goto(step) => {
-                if step == Step::Confirmation && self.placed.is_empty() {
-                    return;
-                }
-                if self.step == Step::Confirmation && step != Step::Confirmation {
-                    // Leaving the confirmation starts the next order.
-                    self.new_order();
-                }
-                self.step = step;
-                let ctx = ctx!(self);
-                self.screens.get_mut(step).enter(&ctx);
-            }
+            Action::Goto(step) => self.goto(step),
             Action::Status(s) => self.status(s),
             Action::Error(s) => self.error(s),
-            Action::PickCustomer(id) => match self.store.customer_ref(id) {
-                Ok(Some(c)) => {
-                    let name = c.name();
-                    self.order.set_customer(c);
-                    self.reprice_lines();
-                    self.changed();
-                    self.status(format!("Customer: {name}"));
-                    self.update(Action::Goto(Step::Catalog));
-                }
-                Ok(None) => self.error("that customer no longer exists"),
-                Err(e) => self.error(format!("could not load the customer: {e}")),
-            },
+            Action::Order(cmd) => self.order_command(cmd),
             Action::NewCustomer => {
                 self.screens.customer.start_create();
-                self.update(Action::Goto(Step::Customer));
+                self.goto(Step::Customer);
+            }
+            Action::GuestForm => {
+                self.screens.customer.start_guest();
+                self.goto(Step::Customer);
             }
             Action::SaveCustomer { id, draft } => {
+                let store = self.session.store();
+                let operator = self.session.operator().to_string();
                 let result = match id {
-                    None => self.store.create_customer(&draft, &self.operator),
-                    Some(id) => self
-                        .store
-                        .update_customer(id, &draft, &self.operator)
-                        .map(|()| id),
+                    None => store.create_customer(&draft, &operator),
+                    Some(id) => store.update_customer(id, &draft, &operator).map(|()| id),
                 };
                 match result {
                     Ok(saved) => {
                         self.screens.customer.saved();
-                        self.update(Action::PickCustomer(saved));
+                        self.order_command(Command::PickCustomer {
+                            id: Some(saved),
+                            logon: None,
+                        });
                         let verb = if id.is_some() { "saved" } else { "created" };
                         self.status(format!("Customer {} {verb}.", draft.logon_id));
                     }
@@ -445,10 +312,18 @@ impl App {
                 }
             }
             Action::ConvertGuest { id, conversion } => {
-                match self.store.convert_guest(id, &conversion, &self.operator) {
+                let operator = self.session.operator().to_string();
+                match self
+                    .session
+                    .store()
+                    .convert_guest(id, &conversion, &operator)
+                {
                     Ok(()) => {
                         self.screens.customer.saved();
-                        self.update(Action::PickCustomer(id));
+                        self.order_command(Command::PickCustomer {
+                            id: Some(id),
+                            logon: None,
+                        });
                         self.status(format!("Guest registered as {}.", conversion.logon_id));
                     }
                     Err(e) => {
@@ -460,461 +335,138 @@ impl App {
             Action::CheckChallenge {
                 customer_id,
                 answer,
-            } => match self
-                .store
-                .verify_challenge(customer_id, &answer, &self.operator)
-            {
-                Ok(ok) => {
-                    let failures = self.store.challenge_failures(customer_id).unwrap_or(0);
-                    self.screens.customer.challenge_result(ok, failures);
-                    if ok {
-                        self.status("Challenge answered correctly.");
-                    } else {
-                        self.error("Wrong answer to the challenge question (recorded).");
-                    }
-                }
-                Err(e) => self.error(format!("could not check the answer: {e}")),
-            },
+            } => self.check_challenge(customer_id, answer),
             Action::RegisterGuest(customer_id) => {
                 self.new_order();
-                // Off the confirmation first: leaving it starts a new order.
-                self.step = Step::Find;
-                self.apply(Action::PickCustomer(customer_id));
-                self.apply(Action::Goto(Step::Customer));
+                self.order_command(Command::PickCustomer {
+                    id: Some(customer_id),
+                    logon: None,
+                });
+                self.goto(Step::Customer);
                 self.status("Register the guest: logon, password and challenge question.");
             }
-            Action::GuestForm => {
-                self.screens.customer.start_guest();
-                self.update(Action::Goto(Step::Customer));
-            }
-            Action::StartGuest(c) => {
-                self.screens.customer.guest_started();
-                let name = c.name();
-                self.order.set_customer(c);
-                self.reprice_lines();
-                self.changed();
-                self.status(format!("Guest order for {name}"));
-                self.update(Action::Goto(Step::Catalog));
-            }
-            Action::AddItem { item_id, quantity } => match self
-                .store
-                .item(self.order.currency, item_id)
-            {
-                Ok(Some(item)) => {
-                    let Some(price) = item.price else {
-                        self.error(format!("{} has no {} price", item.sku, self.order.currency));
-                        return;
-                    };
-                    let line = OrderLine {
-                        item_id,
-                        sku: item.sku.clone(),
-                        name: item.name.clone(),
-                        quantity,
-                        unit_price: price,
-                        weight_grams: item.weight_grams,
-                        taxable: item.taxable,
-                        ship_to: 0,
-                    };
-                    match self.order.add_line(line) {
-                        Ok(()) => {
-                            self.changed();
-                            self.status(format!("Added {quantity} x {} {}", item.sku, item.name));
-                        }
-                        Err(e) => self.error(e),
-                    }
-                }
-                Ok(None) => self.error("that item is no longer sold"),
-                Err(e) => self.error(format!("could not load the item: {e}")),
-            },
-            Action::AddSku { sku, quantity } => {
-                match self.store.item_by_sku(self.order.currency, &sku) {
-                    Ok(Some(item)) => self.update(Action::AddItem {
-                        item_id: item.id,
-                        quantity,
-                    }),
-                    Ok(None) => self.error(format!(
-                        "no item with SKU '{}'",
-                        crate::domain::text::clean(&sku)
-                    )),
-                    Err(e) => self.error(format!("could not look up the SKU: {e}")),
-                }
-            }
-            Action::Reorder(order_no) => self.reorder(order_no),
-            Action::SetQuantity { line, quantity } => {
-                if let Some(l) = self.order.lines.get_mut(line) {
-                    l.quantity = quantity;
-                    let sku = l.sku.clone();
-                    self.changed();
-                    self.status(format!("{sku}: quantity {quantity}"));
-                }
-            }
-            Action::RemoveLine(i) => {
-                if i < self.order.lines.len() {
-                    let l = self.order.lines.remove(i);
-                    self.status(format!("Removed {} (^Y puts it back)", l.sku));
-                    self.removed.push((i, l));
-                    self.changed();
-                }
-            }
-            Action::UndoRemove => match self.removed.pop() {
-                Some((i, l)) => {
-                    let at = i.min(self.order.lines.len());
-                    self.status(format!("Put back {}", l.sku));
-                    self.order.lines.insert(at, l);
-                    self.changed();
-                }
-                None => self.status("Nothing to put back."),
-            },
-            Action::SetShipMethod { ship_to, code } => {
-                if let Some(s) = self.order.ship_tos.get_mut(ship_to) {
-                    s.method = Some(code.clone());
-                    self.changed();
-                    self.status(format!("Ship-to {}: {code}", ship_to + 1));
-                }
-            }
-            Action::SetBackorderChoice(choice) => {
-                self.order.backorder_choice = choice;
-                if choice != BackorderChoice::ShipAvailable {
-                    self.order.separate_backorders = false;
-                }
-                self.changed();
-                self.status(format!("Backorders: {}", choice.label()));
-            }
-            Action::ToggleSeparateBackorders => {
-                if self.order.backorder_choice == BackorderChoice::ShipAvailable {
-                    self.order.separate_backorders = !self.order.separate_backorders;
-                    self.changed();
-                    self.status(if self.order.separate_backorders {
-                        "Backorders go on a separate, linked order."
-                    } else {
-                        "Backorders stay on this order."
-                    });
-                } else {
-                    self.error("a separate backorder order goes with 'ship available now, backorders later' (2)");
-                }
-            }
-            Action::ShipLineTo {
-                line,
-                quantity,
-                address,
-            } => {
-                let to = self.order.add_ship_to(address);
-                match self.order.split_line(line, quantity, to) {
-                    Ok(()) => {
-                        self.order.prune_ship_tos();
-                        self.changed();
-                        self.status(format!("Moved {quantity} to ship-to {}", to + 1));
-                    }
-                    Err(e) => {
-                        self.order.prune_ship_tos();
-                        self.error(e);
-                    }
-                }
-            }
-            Action::SetBilling(a) => {
-                self.order.billing = Some(a);
-                self.changed();
-            }
-            Action::SetPayment(p) => {
-                let text = p.describe();
-                self.order.payment = Some(p);
-                self.changed();
-                self.status(format!("Payment: {text}"));
-            }
-            Action::SetComments {
-                customer,
-                warehouse,
-            } => {
-                self.order.comment_customer = customer;
-                self.order.comment_warehouse = warehouse;
-                self.changed();
-                self.status("Comments saved.");
-            }
-            Action::AddCoupon(typed) => {
-                match self
-                    .store
-                    .check_coupon_code(&self.order, &self.quote, &typed, self.today)
-                {
-                    Ok(Ok(code)) => {
-                        self.order.coupons.push(code.clone());
-                        self.changed();
-                        self.status(format!("Coupon {code} redeemed."));
-                        self.screens.adjustments.coupon_result(Ok(&code));
-                    }
-                    Ok(Err(e)) => {
-                        self.screens.adjustments.coupon_result(Err(&e));
-                        self.error(e);
-                    }
-                    Err(e) => self.error(format!("could not read the coupon: {e}")),
-                }
-            }
-            Action::RemoveCoupon(code) => {
-                let before = self.order.coupons.len();
-                self.order.coupons.retain(|c| *c != code);
-                if self.order.coupons.len() != before {
-                    self.changed();
-                    self.status(format!("Coupon {code} removed."));
-                }
-            }
-            Action::AddAdjustment { kind, reason_code } => {
-                let adj = Adjustment {
-                    kind,
-                    reason_code,
-                    operator: self.operator.clone(),
-                };
-                match self
-                    .store
-                    .check_new_adjustment(&self.order, &adj, self.today)
-                {
-                    Ok(Ok(())) => {
-                        self.order.adjustments.retain(|a| {
-                            a.kind.code() != adj.kind.code() || a.kind.target() != adj.kind.target()
-                        });
-                        self.order.adjustments.push(adj);
-                        self.changed();
-                        self.status("Adjustment made.");
-                        self.screens.adjustments.adjustment_result(Ok(()));
-                    }
-                    Ok(Err(e)) => {
-                        self.screens.adjustments.adjustment_result(Err(&e));
-                        self.error(e);
-                    }
-                    Err(e) => self.error(format!("could not check the adjustment: {e}")),
-                }
-            }
-            Action::RemoveAdjustment(i) => {
-                if i < self.order.adjustments.len() {
-                    self.order.adjustments.remove(i);
-                    self.changed();
-                    self.status("Adjustment removed.");
-                }
-            }
-            Action::Submit => self.submit(),
-            Action::NewOrder => {
-                self.new_order();
-                self.update(Action::Goto(Step::Find));
-            }
         }
     }
 
-    fn changed(&mut self) {
-        self.revision += 1;
-    }
-
-    /// Copies a placed order's lines at today's prices; items no longer
-    /// sold (or not priced in this currency) are named and left out.
-    fn reorder(&mut self, order_no: i64) {
-        let lines = match self.store.order_lines_for_reorder(order_no) {
-            Ok(l) => l,
-            Err(e) => return self.error(format!("could not read order {order_no}: {e}")),
-        };
-        let mut added = 0;
-        let mut skipped = Vec::new();
-        for (item_id, sku, _, quantity) in lines {
-            match self.store.item(self.order.currency, item_id) {
-                Ok(Some(item)) if item.price.is_some() => {
-                    let line = OrderLine {
-                        item_id,
-                        sku: item.sku.clone(),
-                        name: item.name.clone(),
-                        quantity,
-                        unit_price: item.price.unwrap_or_default(),
-                        weight_grams: item.weight_grams,
-                        taxable: item.taxable,
-                        ship_to: 0,
-                    };
-                    match self.order.add_line(line) {
-                        Ok(()) => added += 1,
-                        Err(_) => skipped.push(sku),
-                    }
-                }
-                _ => skipped.push(sku),
-            }
+    fn goto(&mut self, step: Step) {
+        if step == Step::Confirmation && self.session.placed().is_empty() {
+            return;
         }
-        if added > 0 {
-            self.changed();
+        if self.step == Step::Confirmation && step != Step::Confirmation {
+            // Leaving the confirmation starts the next order.
+            self.new_order();
         }
-        if skipped.is_empty() {
-            self.status(format!(
-                "Copied {added} lines of order {order_no} at today's prices."
-            ));
-        } else {
-            self.error(format!(
-                "Copied {added} lines of order {order_no}; not sold any more, left out: {}",
-                skipped.join(", ")
-            ));
-        }
-    }
-
-    /// Prices of lines follow the order's currency (after a customer change).
-    fn reprice_lines(&mut self) {
-        let currency = self.order.currency;
-        let mut dropped = Vec::new();
-        let mut kept = Vec::new();
-        for mut l in std::mem::take(&mut self.order.lines) {
-            match self.store.item(currency, l.item_id) {
-                Ok(Some(item)) if item.price.is_some() => {
-                    l.unit_price = item.price.unwrap_or(l.unit_price);
-                    kept.push(l);
-                }
-                Ok(_) => dropped.push(l.sku),
-                Err(e) => {
-                    self.error(format!("could not re-price {}: {e}", l.sku));
-                    kept.push(l);
-                }
-            }
-        }
-        self.order.lines = kept;
-        if !dropped.is_empty() {
-            self.error(format!(
-                "not sold in {currency}, removed: {}",
-                dropped.join(", ")
-            ));
-        }
+        self.step = step;
+        // Entering a step shows stock as it is now.
+        self.session.refresh(true);
+        let ctx = ctx!(self);
+        self.screens.get_mut(step).enter(&ctx);
     }
 
     fn new_order(&mut self) {
-        let currency = self.store.default_currency().unwrap_or(self.order.currency);
-        self.order = Order::new(new_token(), currency);
-        self.draft_id = None;
-        self.removed.clear();
-        self.placed.clear();
+        let _ = self.session.apply(Command::NewOrder);
         self.screens = screens::Screens::default();
-        self.revision += 1;
-        self.saved_revision = self.revision;
+        self.step = Step::Find;
     }
 
-    fn submit(&mut self) {
-        if let Some(p) = self.order.problems().first() {
-            let step = Step::for_area(p.area);
-            self.error(format!("{} ({} goes there)", p.message, step.key_label()));
-            return;
-        }
-        // Coupons that do not apply, pay on account over credit or without PO.
-        match self.store.checkout_problems(&self.order, &self.quote) {
-            Ok(list) => {
-                if let Some(p) = list.first() {
-                    let step = Step::for_area(p.area);
-                    self.error(format!("{} ({} goes there)", p.message, step.key_label()));
-                    return;
-                }
-            }
-            Err(e) => return self.error(format!("could not check the order: {e}")),
-        }
-        let method_names: Vec<String> = self
-            .order
-            .ship_tos
-            .iter()
-            .map(|s| {
-                let code = s.method.clone().unwrap_or_default();
-                self.quote
-                    .methods
-                    .iter()
-                    .find(|m| m.code == code)
-                    .map(|m| m.name.clone())
-                    .unwrap_or(code)
-            })
-            .collect();
-        // Submit with the quote the operator was last shown: if stock moved
-        // since, the store's re-check refuses and the screen shows the change.
-        let input = SubmitInput {
-            order: &self.order,
-            seen: &self.quote.availability,
-            parts: self
-                .quote
-                .parts
-                .iter()
-                .map(|(part, breakdown)| SubmitPart { part, breakdown })
-                .collect(),
-            method_names: &method_names,
-            operator: &self.operator,
-            draft_id: self.draft_id,
+    /// A command for the session; its answer goes to the status line and
+    /// to the screen that asked, and the flow moves on where it should.
+    fn order_command(&mut self, cmd: Command) {
+        let next = match &cmd {
+            Command::PickCustomer { .. } | Command::Guest(_) => Some(Step::Catalog),
+            Command::Submit => Some(Step::Confirmation),
+            Command::NewOrder => Some(Step::Find),
+            _ => None,
         };
-        match self.store.submit_order(&input) {
-            Ok(placed) => {
-                // The draft went with the order, in the same transaction.
-                self.draft_id = None;
-                self.saved_revision = self.revision;
-                let numbers: Vec<String> = placed.iter().map(|p| p.order_no.to_string()).collect();
-                self.status(format!("Order {} placed.", numbers.join(" and ")));
-                self.placed = placed;
-                self.step = Step::Confirmation;
+        let guest = matches!(cmd, Command::Guest(_));
+        let outcome = self.session.apply(cmd);
+        self.screens.get_mut(self.step).answered(&outcome);
+        match outcome {
+            Ok(Done { message, .. }) => {
+                if guest {
+                    self.screens.customer.guest_started();
+                }
+                if next == Some(Step::Find) {
+                    self.screens = screens::Screens::default();
+                }
+                self.status(message);
+                if let Some(step) = next {
+                    self.step = step;
+                    if step != Step::Confirmation {
+                        self.goto(step);
+                    }
+                }
             }
-            Err(e) => {
-                // Show what changed: the quote is recomputed from the store.
-                self.error(e.to_string());
-                self.quote_now();
-            }
+            Err(r) => self.refused(&r),
         }
     }
 
-    /// After a batch of events: refresh the screen's queries, re-price,
-    /// save the draft if the order changed.
+    fn refused(&mut self, r: &Refusal) {
+        match r.area.map(Step::for_area).filter(|s| *s != self.step) {
+            Some(step) => self.error(format!("{} ({} goes there)", r.message, step.key_label())),
+            None => self.error(r.message.clone()),
+        }
+    }
+
+    fn check_challenge(&mut self, customer_id: i64, answer: String) {
+        let on_order =
+            self.session.order().customer.as_ref().and_then(|c| c.id) == Some(customer_id);
+        let outcome = if on_order {
+            self.session.apply(Command::VerifyChallenge { answer })
+        } else {
+            let operator = self.session.operator().to_string();
+            match self
+                .session
+                .store()
+                .verify_challenge(customer_id, &answer, &operator)
+            {
+                Ok(true) => Ok(Done::said("Challenge answered correctly.")),
+                Ok(false) => Err(Refusal::new(
+                    crate::domain::rules::Rule::ChallengeRequired,
+                    "Wrong answer to the challenge question (recorded).",
+                )),
+                Err(e) => Err(Refusal::from(e)),
+            }
+        };
+        let failures = self
+            .session
+            .store()
+            .challenge_failures(customer_id)
+            .unwrap_or(0);
+        self.screens
+            .customer
+            .challenge_result(outcome.is_ok(), failures);
+        match outcome {
+            Ok(done) => self.status(done.message),
+            Err(r) => self.refused(&r),
+        }
+    }
+
+    /// After a batch of events: re-quote if the order changed, refresh the
+    /// screen's queries, save the draft.
     pub fn settle(&mut self) {
-        // The confirmation reads back the quote the order was placed with.
-        if self.step != Step::Confirmation {
-            let keys = |q: &Quote| -> Vec<_> {
-                q.plan
-                    .shipments
-                    .iter()
-                    .map(|s| (s.part, s.ship_to, s.date))
-                    .collect()
-            };
-            let before = keys(&self.quote);
-            self.quote_now();
-            // Shipping overrides follow their shipment when the plan changes.
-            let after = keys(&self.quote);
-            if before != after && !before.is_empty() {
-                let old = self.order.adjustments.clone();
-                let gone = self.order.follow_shipments(&before, &after);
-                if self.order.adjustments != old {
-                    self.changed();
-                    self.quote_now();
-                }
-                if gone > 0 {
-                    self.error("a shipping override was removed: its shipment is gone (F8)");
-                }
-            }
-            match self.store.checkout_problems(&self.order, &self.quote) {
-                Ok(p) => self.checkout_problems = p,
-                Err(e) => self.error(format!("could not check the order: {e}")),
-            }
+        self.session.refresh(false);
+        if let Some(n) = self.session.take_notice() {
+            self.error(n);
         }
-        {
-            let ctx = ctx!(self);
-            let screen = self.screens.get_mut(self.step);
-            if let Err(e) = screen.refresh(&ctx) {
-                self.status = Some((e, true));
-            }
-        }
-        self.save_draft();
-    }
-
-    pub fn save_draft(&mut self) {
-        if self.revision == self.saved_revision || self.step == Step::Confirmation {
-            return;
-        }
-        if self.order.is_empty() && self.draft_id.is_none() {
-            self.saved_revision = self.revision;
-            return;
-        }
-        match self
-            .store
-            .save_draft(self.draft_id, &self.operator, &self.order)
-        {
-            Ok(id) => {
-                self.draft_id = Some(id);
-                self.saved_revision = self.revision;
-            }
-            Err(e) => self.error(format!("draft NOT saved: {e}")),
+        let ctx = ctx!(self);
+        let screen = self.screens.get_mut(self.step);
+        if let Err(e) = screen.refresh(&ctx) {
+            self.status = Some((e, true));
         }
     }
 
-    fn quote_now(&mut self) {
-        match self.store.quote(&self.order, self.today) {
-            Ok(q) => self.quote = q,
-            Err(e) => self.error(format!("could not price the order: {e}")),
+    /// Every few seconds while the console runs: keeps the draft held.
+    pub fn tick(&mut self) {
+        self.session.renew();
+        if let Some(n) = self.session.take_notice() {
+            self.error(n);
         }
+    }
+
+    /// The console is closing: the draft is saved and let go.
+    pub fn close(&mut self) {
+        self.session.close();
     }
 
     pub fn draw(&self, f: &mut Frame) {
@@ -934,18 +486,20 @@ impl App {
         let status = Rect::new(area.x, area.bottom() - 2, area.width, 1);
         let keys = Rect::new(area.x, area.bottom() - 1, area.width, 1);
 
-        let who = match &self.order.customer {
-            Some(c) if c.guest => format!("Guest: {} ({})", c.name(), self.order.currency),
-            Some(c) => format!("{} ({})", c.name(), self.order.currency),
+        let ctx = draw_ctx(&self.session, theme);
+        let order = ctx.order;
+        let who = match &order.customer {
+            Some(c) if c.guest => format!("Guest: {} ({})", c.name(), order.currency),
+            Some(c) => format!("{} ({})", c.name(), order.currency),
             None => "no customer yet".into(),
         };
-        let total = if self.order.lines.is_empty() {
+        let total = if order.lines.is_empty() {
             String::new()
         } else {
             format!(
                 "  Total {} {}",
-                self.order.currency.format(self.quote.total()),
-                self.order.currency
+                order.currency.format(ctx.quote.total()),
+                order.currency
             )
         };
         f.render_widget(
@@ -953,7 +507,7 @@ impl App {
                 Span::styled(" orderdesk ", theme.selected()),
                 Span::raw(format!(
                     " op {} │ {}{}",
-                    self.operator,
+                    ctx.operator,
                     crate::domain::text::fit(&who, 40),
                     total
                 )),
@@ -961,15 +515,6 @@ impl App {
             header,
         );
         step_bar::draw(f, steps, self.step, &self.incomplete_steps(), theme);
-        let ctx = Ctx {
-            order: &self.order,
-            store: &self.store,
-            theme,
-            today: self.today,
-            quote: &self.quote,
-            placed: &self.placed,
-            operator: &self.operator,
-        };
         let screen = self.screens.get(self.step);
         screen.draw(f, body, &ctx);
         if let Some((text, is_error)) = &self.status {
@@ -1002,7 +547,7 @@ impl App {
                 ],
                 theme,
             ),
-            Some(Overlay::Resume(_, text)) => screens::dialog(
+            Some(Overlay::Resume(_, text, None)) => screens::dialog(
                 f,
                 body,
                 "Resume your draft?",
@@ -1015,17 +560,23 @@ impl App {
                 ],
                 theme,
             ),
+            Some(Overlay::Resume(_, text, Some(since))) => {
+                let in_use = format!("In use in another console since {since} (UTC).");
+                screens::dialog(
+                    f,
+                    body,
+                    "Your draft is open elsewhere",
+                    &[
+                        text.as_str(),
+                        in_use.as_str(),
+                        "",
+                        "T      take it over (the other console stops)",
+                        "Esc    leave it there, start a new order",
+                    ],
+                    theme,
+                )
+            }
             None => {}
         }
     }
-}
-
-/// A token naming one order across saves and submits.
-fn new_token() -> String {
-    format!(
-        "{:x}-{:x}-{:016x}",
-        chrono::Utc::now().timestamp_micros(),
-        std::process::id(),
-        fastrand::u64(..)
-    )
 }

@@ -1,14 +1,17 @@
 //! The console: terminal set-up and restore, the event loop, screens.
 //!
-//! Model: [`app::App`] owns the order being taken and one state value per
-//! screen. Each screen lists its key bindings (which also produce the key
-//! bar and help, so hints never lie), turns keys into [`action::Action`]s,
-//! and draws itself; `App::update` is the one place actions change the
-//! order. The loop handles every key already waiting before it draws one
-//! frame, and draws only when something changed.
+//! Model: [`app::App`] owns the order session ([`crate::session::Session`])
+//! and one state value per screen. Each screen lists its key bindings
+//! (which also produce the key bar and help, so hints never lie), turns
+//! keys into [`action::Action`]s, and draws itself from the session's
+//! snapshot. Actions that change the order carry a session command;
+//! `App::update` is the one place they are applied, and the session is the
+//! one place the order changes. The loop handles every key already waiting
+//! before it draws one frame, and draws only when something changed.
 
 pub mod action;
 pub mod app;
+pub mod flow;
 pub mod keymap;
 pub mod screens;
 pub mod terminal;

@@ -81,8 +81,9 @@ pub fn run(mut app: App) -> Result<()> {
     let mut terminal = setup()?;
     watch_for_hangup(Arc::clone(&stop));
     let result = event_loop(&mut terminal, &mut app, &stop);
-    // Whatever ended the loop, the draft is saved before the process ends.
-    app.save_draft();
+    // Whatever ended the loop, the draft is saved and let go before the
+    // process ends.
+    app.close();
     restore();
     result
 }
@@ -120,12 +121,17 @@ fn redraw_all(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> io::Result<(
     Ok(())
 }
 
+/// How often a running console renews its hold on its draft (well within
+/// the store's lease).
+const RENEW_EVERY: Duration = Duration::from_secs(10);
+
 fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     app: &mut App,
     stop: &AtomicBool,
 ) -> Result<()> {
     let mut dirty = true;
+    let mut renewed = std::time::Instant::now();
     loop {
         if dirty {
             if app.redraw_all {
@@ -146,6 +152,11 @@ fn event_loop(
         }
         // Waiting with a timeout lets a signal end the loop; nothing is drawn
         // unless an event came, so an idle console sends no bytes.
+        if renewed.elapsed() >= RENEW_EVERY {
+            app.tick();
+            renewed = std::time::Instant::now();
+            dirty = true;
+        }
         if !event::poll(Duration::from_millis(200))? {
             continue;
         }
@@ -156,9 +167,9 @@ fn event_loop(
                 terminal.autoresize()?;
             }
             // A key that hits a bug leaves the order as it was before it.
-            let before = app.order.clone();
+            let before = app.order().clone();
             if catch_unwind(AssertUnwindSafe(|| app.handle_event(ev))).is_err() {
-                app.order = before;
+                app.session.put_back(before);
                 app.internal_error(&last_panic());
             }
             if app.quit || !event::poll(Duration::ZERO)? {

@@ -3,10 +3,10 @@
 //! database on a temporary file); then the stored order is compared with
 //! what the review screen showed.
 
+use crate::common::ctrl;
 use crate::common::desk::Desk;
-use crate::common::{ctrl, today};
 use crossterm::event::KeyCode;
-use orderdesk::tui::app::{App, Step};
+use orderdesk::tui::app::Step;
 use orderdesk::tui::theme::Theme;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -26,11 +26,11 @@ impl Desk {
         let mut d = Desk::new();
         d.pick(last);
         d.add(sku, qty);
-        assert_eq!(d.app.order.lines.len(), 1, "{}", d.screen());
+        assert_eq!(d.app.order().lines.len(), 1, "{}", d.screen());
         d.code(KeyCode::F(6));
         d.code(KeyCode::Enter);
         d.code(KeyCode::Enter);
-        assert_eq!(d.app.order.ship_tos[0].method.as_deref(), Some("GROUND"));
+        assert_eq!(d.app.order().ship_tos[0].method.as_deref(), Some("GROUND"));
         d
     }
 
@@ -124,13 +124,13 @@ fn coupon_and_every_adjustment_are_stored_as_reviewed() {
     d.code(KeyCode::Tab);
     d.type_text("save20");
     d.code(KeyCode::Enter);
-    assert_eq!(d.app.order.coupons, vec!["SAVE20".to_string()]);
+    assert_eq!(d.app.order().coupons, vec!["SAVE20".to_string()]);
     assert!(d.screen().contains("Redeemed   SAVE20       applied"));
     d.type_text("summer-gone");
     d.code(KeyCode::Enter);
     let s = d.screen();
     assert!(s.contains("! coupon SUMMER-GONE expired on"), "{s}");
-    assert_eq!(d.app.order.coupons.len(), 1);
+    assert_eq!(d.app.order().coupons.len(), 1);
     d.press(ctrl('u'));
     d.code(KeyCode::Esc);
 
@@ -142,11 +142,11 @@ fn coupon_and_every_adjustment_are_stored_as_reviewed() {
         "{s}"
     );
     assert!(s.contains("Reason       < SHIP_DELAY"), "{s}");
-    assert!(d.app.order.adjustments.is_empty());
+    assert!(d.app.order().adjustments.is_empty());
     d.press(ctrl('u'));
     d.type_text("7.00");
     d.code(KeyCode::Enter);
-    assert_eq!(d.app.order.adjustments.len(), 1, "{}", d.screen());
+    assert_eq!(d.app.order().adjustments.len(), 1, "{}", d.screen());
     assert!(d
         .screen()
         .contains("Shipping #1 GROUND to Springfield: 7.81 → 7.00 (SHIP_DELAY, alice)"));
@@ -163,16 +163,16 @@ fn coupon_and_every_adjustment_are_stored_as_reviewed() {
     d.adjust("Line 1 SLP-1014", "50.00", -2); // PRICE_MATCH
     let s = d.screen();
     assert!(
-        s.contains("! line 1: 69.00 off is over your adjustment limit of 50.00"),
+        s.contains("! line 1 (1 x SLP-1014): 69.00 off is over your adjustment limit of 50.00"),
         "{s}"
     );
     d.press(ctrl('u'));
     d.type_text("110.00");
     d.code(KeyCode::Enter);
-    assert_eq!(d.app.order.adjustments.len(), 3, "{}", d.screen());
+    assert_eq!(d.app.order().adjustments.len(), 3, "{}", d.screen());
     assert!(d
         .app
-        .order
+        .order()
         .adjustments
         .iter()
         .all(|a| a.operator == "alice"));
@@ -258,12 +258,11 @@ fn coupon_and_every_adjustment_are_stored_as_reviewed() {
     // A used coupon is refused on the next order, with the reason.
     d.code(KeyCode::Enter);
     let mut d2 = Desk {
-        app: App::new(
+        app: crate::common::app(
             orderdesk::store::Store::open(&d.path, crate::common::BUSY)
                 .unwrap()
                 .0,
-            "bob".into(),
-            today(),
+            "bob",
             Theme { mono: false },
         ),
         term: Terminal::new(TestBackend::new(80, 24)).unwrap(),
@@ -289,14 +288,14 @@ fn removing_a_line_takes_its_price_override_and_keeps_the_others_in_place() {
     let mut d = Desk::order("doe", "SLP-1014", 1);
     d.code(KeyCode::F(4));
     d.add("SLP-1017", 1);
-    assert_eq!(d.app.order.lines.len(), 2);
+    assert_eq!(d.app.order().lines.len(), 2);
     d.code(KeyCode::F(8));
     d.adjust("Line 2 SLP-1017", "85.00", -2);
-    assert_eq!(d.app.order.adjustments.len(), 1, "{}", d.screen());
+    assert_eq!(d.app.order().adjustments.len(), 1, "{}", d.screen());
     d.code(KeyCode::F(5));
     d.code(KeyCode::PageUp);
     d.code(KeyCode::Delete); // removes line 1, SLP-1014
-    assert_eq!(d.app.order.lines.len(), 1);
+    assert_eq!(d.app.order().lines.len(), 1);
     d.code(KeyCode::F(8));
     let s = d.screen();
     assert!(
@@ -306,7 +305,7 @@ fn removing_a_line_takes_its_price_override_and_keeps_the_others_in_place() {
     // Removing the override itself.
     d.select("Line 1 SLP-1017");
     d.code(KeyCode::Delete);
-    assert!(d.app.order.adjustments.is_empty());
+    assert!(d.app.order().adjustments.is_empty());
 }
 
 /// Robert Johnson buys for Acme Field Services: 5,000.00 USD of credit,
@@ -330,10 +329,10 @@ fn pay_on_account_needs_the_po_and_fits_the_credit() {
         "{}",
         d.screen()
     );
-    let home = d.app.order.customer.as_ref().unwrap().addresses[1]
+    let home = d.app.order().customer.as_ref().unwrap().addresses[1]
         .address
         .clone();
-    assert_eq!(d.app.order.billing.as_ref(), Some(&home));
+    assert_eq!(d.app.order().billing.as_ref(), Some(&home));
     d.code(KeyCode::Tab);
 
     d.select("On account");
@@ -344,7 +343,7 @@ fn pay_on_account_needs_the_po_and_fits_the_credit() {
         s.contains("! account Acme Field Services requires a purchase-order number"),
         "{s}"
     );
-    assert!(d.app.order.payment.is_none());
+    assert!(d.app.order().payment.is_none());
     d.type_text("PO-7781");
     d.code(KeyCode::Enter);
     assert!(d.screen().contains("Payment: On account, PO PO-7781"));
@@ -371,7 +370,7 @@ fn pay_on_account_needs_the_po_and_fits_the_credit() {
     assert!(steps.contains("F7 Pay!"), "{steps}");
     d.code(KeyCode::Enter);
     assert_eq!(d.app.step, Step::Review);
-    assert_eq!(d.app.store.order_count().unwrap(), 0);
+    assert_eq!(d.app.session.store().order_count().unwrap(), 0);
 }
 
 #[test]
@@ -416,12 +415,11 @@ fn render_adjustments_and_review_at_80x24() {
 fn a_coupon_used_meanwhile_by_another_operator_refuses_the_submit() {
     let mut a = Desk::order("doe", "SLP-1014", 1);
     let mut b = Desk {
-        app: App::new(
+        app: crate::common::app(
             orderdesk::store::Store::open(&a.path, crate::common::BUSY)
                 .unwrap()
                 .0,
-            "bob".into(),
-            today(),
+            "bob",
             Theme { mono: false },
         ),
         term: Terminal::new(TestBackend::new(80, 24)).unwrap(),
@@ -438,7 +436,7 @@ fn a_coupon_used_meanwhile_by_another_operator_refuses_the_submit() {
         d.code(KeyCode::Tab);
         d.type_text("SAVE20");
         d.code(KeyCode::Enter);
-        assert_eq!(d.app.order.coupons, vec!["SAVE20".to_string()]);
+        assert_eq!(d.app.order().coupons, vec!["SAVE20".to_string()]);
         d.pay_by_card();
         d.code(KeyCode::F(9));
     }
@@ -448,11 +446,11 @@ fn a_coupon_used_meanwhile_by_another_operator_refuses_the_submit() {
     let s = b.screen();
     assert_eq!(b.app.step, Step::Review, "{s}");
     assert!(
-        s.contains("coupon SAVE20 was used on another order meanwhile"),
+        s.contains("coupon SAVE20 has already been used on another order"),
         "{s}"
     );
     assert_eq!(
-        b.app.store.order_count().unwrap(),
+        b.app.session.store().order_count().unwrap(),
         1,
         "nothing of b's placed"
     );

@@ -60,7 +60,7 @@ fn quick_entry_adds_a_sku_and_keeps_an_unknown_one_to_fix() {
     let (_, row) = d.row_with(">SKU").expect("SKU field");
     assert!(row.contains("tnt-9999"), "the typed SKU stays: {row}");
     assert!(row.contains("no item with SKU 'tnt-9999'"), "{row}");
-    assert!(d.app.order.lines.is_empty());
+    assert!(d.app.order().lines.is_empty());
     // Fix it, give a quantity, Enter adds.
     d.press(ctrl('u'));
     d.type_text("tnt-2001");
@@ -68,11 +68,11 @@ fn quick_entry_adds_a_sku_and_keeps_an_unknown_one_to_fix() {
     d.press(ctrl('u'));
     d.type_text("3");
     d.code(KeyCode::Enter);
-    assert_eq!(d.app.order.lines.len(), 1);
+    assert_eq!(d.app.order().lines.len(), 1);
     assert_eq!(
         (
-            d.app.order.lines[0].sku.as_str(),
-            d.app.order.lines[0].quantity
+            d.app.order().lines[0].sku.as_str(),
+            d.app.order().lines[0].quantity
         ),
         ("TNT-2001", 3)
     );
@@ -106,7 +106,7 @@ fn reorder_copies_an_earlier_order_and_names_what_is_no_longer_sold() {
     d.code(KeyCode::Enter);
     let skus: Vec<(&str, u32)> = d
         .app
-        .order
+        .order()
         .lines
         .iter()
         .map(|l| (l.sku.as_str(), l.quantity))
@@ -123,10 +123,10 @@ fn backorder_choice_keys_and_the_separate_order_toggle() {
     for (key, choice) in [
         ('1', BackorderChoice::ShipComplete),
         ('3', BackorderChoice::DropBackorders),
-        ('2', BackorderChoice::ShipAvailable),
+        ('2', BackorderChoice::ShipAvailable { separate: false }),
     ] {
         d.type_text(&key.to_string());
-        assert_eq!(d.app.order.backorder_choice, choice, "key {key}");
+        assert_eq!(d.app.order().backorder_choice, choice, "key {key}");
         let (_, row) = d.row_with("Backorders:").unwrap();
         assert!(
             row.contains(&format!(">{key} ")),
@@ -139,11 +139,11 @@ fn backorder_choice_keys_and_the_separate_order_toggle() {
         "{bar}"
     );
     d.type_text("s");
-    assert!(d.app.order.separate_backorders);
+    assert!(d.app.order().backorder_choice.separate());
     assert!(d.screen().contains("separate order for backorders: yes"));
     // 's' means nothing without choice 2, and its hint goes with it.
     d.type_text("1");
-    assert!(!d.app.order.separate_backorders);
+    assert!(!d.app.order().backorder_choice.separate());
     assert!(!d.lines()[23].contains("s Separate"));
 }
 
@@ -182,7 +182,7 @@ fn a_line_can_ship_to_a_typed_address_checked_field_by_field() {
         }
     }
     d.code(KeyCode::Enter);
-    let o = &d.app.order;
+    let o = &d.app.order();
     assert_eq!(o.ship_tos.len(), 2);
     assert_eq!(o.ship_tos[1].address.city, "Denver");
     assert_eq!(o.ship_tos[1].address.region, "CO");

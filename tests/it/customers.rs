@@ -4,10 +4,10 @@
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
-use orderdesk::domain::card::check_card;
 use orderdesk::domain::customer::{AddressEntry, CustomerDraft, Field, GuestConversion};
 use orderdesk::domain::money::Currency;
-use orderdesk::domain::order::{Address, CustomerRef, Payment, SavedAddress};
+use orderdesk::domain::order::{Address, CustomerRef, SavedAddress};
+use orderdesk::session::{Command, PayInput};
 use orderdesk::store::{CustomerQuery, SaveError, Store, DEFAULT_BUSY_TIMEOUT};
 use orderdesk::tui::action::Action;
 use orderdesk::tui::app::{App, Step};
@@ -254,28 +254,47 @@ fn challenge_right_and_wrong_with_audit() {
 /// submit (the app prices it as the operator would see it).
 fn place_card_order(app: &mut App) {
     let item = app
-        .store
-        .item_by_sku(app.order.currency, "TNT-2001")
+        .session
+        .store()
+        .item_by_sku(app.order().currency, "TNT-2001")
         .unwrap()
         .unwrap();
-    app.update(Action::AddItem {
-        item_id: item.id,
-        quantity: 1,
-    });
+    app.update(Action::Order(Command::AddItem {
+        sku: item.sku.clone(),
+        qty: 1,
+    }));
     app.settle();
-    app.update(Action::SetShipMethod {
-        ship_to: 0,
-        code: "GROUND".into(),
-    });
+    app.update(Action::Order(Command::SetMethod {
+        ship_to: 1,
+        method: "GROUND".into(),
+    }));
     app.settle();
-    let card = check_card("4111 1111 1111 1111", "12/39", "737", today()).unwrap();
-    app.update(Action::SetPayment(Payment::Card(card)));
+    app.update(Action::Order(Command::Pay(PayInput::Card {
+        number: "4111 1111 1111 1111".into(),
+        expiry: "12/39".into(),
+        cvv: "737".into(),
+    })));
     app.settle();
-    app.update(Action::Submit);
+    app.update(Action::Order(Command::Submit));
     app.settle();
-    assert!(!app.placed.is_empty(), "order placed: {}", screen(app));
-    app.update(Action::NewOrder);
+    assert!(
+        !app.session.placed().is_empty(),
+        "order placed: {}",
+        screen(app)
+    );
+    app.update(Action::Order(Command::NewOrder));
     app.settle();
+}
+
+fn guest_details() -> orderdesk::domain::guest::GuestDetails {
+    let c = guest_ref();
+    orderdesk::domain::guest::GuestDetails {
+        first: c.first_name.clone(),
+        last: c.last_name.clone(),
+        phone: c.phone.clone(),
+        email: c.email.clone(),
+        address: c.addresses[0].address.clone(),
+    }
 }
 
 fn guest_ref() -> CustomerRef {
@@ -315,9 +334,9 @@ fn guest_ref() -> CustomerRef {
 fn a_guest_becomes_registered_keeping_addresses() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = new_app(dir.path());
-    app.update(Action::StartGuest(guest_ref()));
+    app.update(Action::Order(Command::Guest(guest_details())));
     place_card_order(&mut app);
-    let store = &app.store;
+    let store = &app.session.store();
     let rows = store
         .search_customers(
             &CustomerQuery {
@@ -544,12 +563,12 @@ fn no_secret_is_stored_in_plain_text() {
         )
         .unwrap()[0]
         .id;
-    let mut app = App::new(store, OP.into(), today(), Theme { mono: false });
-    app.update(Action::PickCustomer(registered));
+    let mut app = crate::common::app(store, OP, Theme { mono: false });
+    app.update(Action::pick(registered));
     place_card_order(&mut app);
-    app.update(Action::StartGuest(guest_ref()));
+    app.update(Action::Order(Command::Guest(guest_details())));
     place_card_order(&mut app);
-    let store = &app.store;
+    let store = &app.session.store();
     let guest = store
         .search_customers(
             &CustomerQuery {
@@ -664,7 +683,7 @@ fn row_with<'a>(text: &'a str, needle: &str) -> &'a str {
 
 fn new_app(dir: &Path) -> App {
     let (store, _) = demo_store(dir);
-    let mut app = App::new(store, OP.into(), today(), Theme { mono: false });
+    let mut app = crate::common::app(store, OP, Theme { mono: false });
     app.settle();
     app
 }
@@ -709,7 +728,7 @@ fn create_mode_shows_validation_next_to_the_field_and_keeps_input() {
         row_with(&s, "First name").contains("enter the first name"),
         "{s}"
     );
-    assert!(app.order.customer.is_none());
+    assert!(app.order().customer.is_none());
 }
 
 #[test]
@@ -758,13 +777,17 @@ fn creating_a_customer_through_the_screen_makes_them_the_orders_customer() {
     app.handle_key(ctrl('s'));
     app.settle();
     assert_eq!(app.step, Step::Catalog, "{}", screen(&app));
-    let c = app.order.customer.clone().expect("customer set");
+    let c = app.order().customer.clone().expect("customer set");
     assert_eq!(c.logon_id.as_deref(), Some("zquist"));
     assert_eq!(c.currency, Currency::EUR);
-    assert_eq!(app.order.currency, Currency::EUR);
-    assert_eq!(app.order.ship_tos[0].address.city, "Springfield");
+    assert_eq!(app.order().currency, Currency::EUR);
+    assert_eq!(app.order().ship_tos[0].address.city, "Springfield");
     let id = c.id.unwrap();
-    assert!(app.store.verify_challenge(id, "marmalade", OP).unwrap());
+    assert!(app
+        .session
+        .store()
+        .verify_challenge(id, "marmalade", OP)
+        .unwrap());
 }
 
 #[test]
@@ -774,7 +797,8 @@ fn view_mode_asks_the_challenge_before_showing_payment() {
     // jdoe (demo) has stored cards.
     type_text(&mut app, "");
     let jdoe = app
-        .store
+        .session
+        .store()
         .search_customers(
             &CustomerQuery {
                 logon: "jdoe".into(),
@@ -784,7 +808,7 @@ fn view_mode_asks_the_challenge_before_showing_payment() {
         )
         .unwrap()[0]
         .id;
-    app.update(Action::PickCustomer(jdoe));
+    app.update(Action::pick(jdoe));
     app.handle_key(key(KeyCode::F(3)));
     app.settle();
     let s = screen(&app);
@@ -803,7 +827,7 @@ fn view_mode_asks_the_challenge_before_showing_payment() {
     let s = screen(&app);
     assert!(!s.contains("ending"), "{s}");
     assert!(s.to_lowercase().contains("wrong"), "{s}");
-    assert_eq!(app.store.challenge_failures(jdoe).unwrap(), 1);
+    assert_eq!(app.session.store().challenge_failures(jdoe).unwrap(), 1);
 }
 
 #[test]
@@ -811,7 +835,8 @@ fn right_answer_shows_cards_and_unlocks_the_password_in_edit() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = new_app(dir.path());
     let jdoe = app
-        .store
+        .session
+        .store()
         .search_customers(
             &CustomerQuery {
                 logon: "jdoe".into(),
@@ -833,7 +858,7 @@ fn right_answer_shows_cards_and_unlocks_the_password_in_edit() {
             .unwrap()
             .to_string()
     };
-    app.update(Action::PickCustomer(jdoe));
+    app.update(Action::pick(jdoe));
     app.handle_key(key(KeyCode::F(3)));
     app.settle();
     app.handle_key(ctrl('y'));
@@ -845,7 +870,7 @@ fn right_answer_shows_cards_and_unlocks_the_password_in_edit() {
         s.contains("ending"),
         "cards shown after the right answer:\n{s}"
     );
-    assert_eq!(app.store.challenge_failures(jdoe).unwrap(), 0);
+    assert_eq!(app.session.store().challenge_failures(jdoe).unwrap(), 0);
     // Edit: answered already on this visit, so the password can be typed.
     app.handle_key(key(KeyCode::Enter));
     app.settle();
@@ -859,7 +884,12 @@ fn right_answer_shows_cards_and_unlocks_the_password_in_edit() {
     app.handle_key(ctrl('s'));
     app.settle();
     assert_eq!(app.step, Step::Catalog, "{}", screen(&app));
-    let d = app.store.load_customer_draft(jdoe).unwrap().unwrap();
+    let d = app
+        .session
+        .store()
+        .load_customer_draft(jdoe)
+        .unwrap()
+        .unwrap();
     assert_eq!(d.logon_id, "jdoe");
 }
 
@@ -868,7 +898,8 @@ fn edit_without_the_challenge_keeps_password_locked() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = new_app(dir.path());
     let jdoe = app
-        .store
+        .session
+        .store()
         .search_customers(
             &CustomerQuery {
                 logon: "jdoe".into(),
@@ -878,7 +909,7 @@ fn edit_without_the_challenge_keeps_password_locked() {
         )
         .unwrap()[0]
         .id;
-    app.update(Action::PickCustomer(jdoe));
+    app.update(Action::pick(jdoe));
     app.handle_key(key(KeyCode::F(3)));
     app.handle_key(key(KeyCode::Enter));
     app.settle();
@@ -901,7 +932,12 @@ fn edit_without_the_challenge_keeps_password_locked() {
     // Esc cancels the edit: the stored record is untouched.
     app.handle_key(key(KeyCode::Esc));
     app.settle();
-    let d = app.store.load_customer_draft(jdoe).unwrap().unwrap();
+    let d = app
+        .session
+        .store()
+        .load_customer_draft(jdoe)
+        .unwrap()
+        .unwrap();
     assert!(d.email.contains('@'));
     assert!(screen(&app).contains("Customer record"));
 }
@@ -911,10 +947,11 @@ fn find_screen_offers_new_customer_and_a_picked_guest_can_register() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = new_app(dir.path());
     assert!(screen(&app).contains("^N New customer"), "{}", screen(&app));
-    app.update(Action::StartGuest(guest_ref()));
+    app.update(Action::Order(Command::Guest(guest_details())));
     place_card_order(&mut app);
     let gid = app
-        .store
+        .session
+        .store()
         .search_customers(
             &CustomerQuery {
                 last_name: "gasteh".into(),
@@ -924,7 +961,7 @@ fn find_screen_offers_new_customer_and_a_picked_guest_can_register() {
         )
         .unwrap()[0]
         .id;
-    app.update(Action::PickCustomer(gid));
+    app.update(Action::pick(gid));
     app.handle_key(key(KeyCode::F(3)));
     app.settle();
     let s = screen(&app);
@@ -949,10 +986,10 @@ fn find_screen_offers_new_customer_and_a_picked_guest_can_register() {
     app.handle_key(key(KeyCode::Enter));
     app.settle();
     assert_eq!(app.step, Step::Catalog, "{}", screen(&app));
-    let c = app.order.customer.clone().unwrap();
+    let c = app.order().customer.clone().unwrap();
     assert!(!c.guest);
     assert_eq!(c.logon_id.as_deref(), Some("greta.g"));
-    assert_eq!(app.order.ship_tos[0].address.line1, "9 Harbour Rd");
+    assert_eq!(app.order().ship_tos[0].address.line1, "9 Harbour Rd");
 }
 
 /// After a guest order the confirmation offers to register the guest in
@@ -962,7 +999,7 @@ fn find_screen_offers_new_customer_and_a_picked_guest_can_register() {
 fn the_confirmation_registers_the_guest_in_one_step() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = new_app(dir.path());
-    app.update(Action::StartGuest(guest_ref()));
+    app.update(Action::Order(Command::Guest(guest_details())));
     place_card_order_and_stay(&mut app);
     let s = screen(&app);
     assert!(s.contains("^N Register this guest"), "{s}");
@@ -972,13 +1009,13 @@ fn the_confirmation_registers_the_guest_in_one_step() {
     assert_eq!(app.step, Step::Customer, "{}", screen(&app));
     let s = screen(&app);
     assert!(s.contains("Register guest"), "{s}");
-    let c = app.order.customer.clone().unwrap();
+    let c = app.order().customer.clone().unwrap();
     assert!(
         c.guest && c.id.is_some(),
         "the placed guest, now on a new order"
     );
-    assert!(app.placed.is_empty(), "a new order started");
-    assert_eq!(app.order.ship_tos[0].address.line1, "9 Harbour Rd");
+    assert!(app.session.placed().is_empty(), "a new order started");
+    assert_eq!(app.order().ship_tos[0].address.line1, "9 Harbour Rd");
 }
 
 /// A registered customer's confirmation has no registration key.
@@ -987,7 +1024,8 @@ fn no_registration_offer_for_a_registered_customer() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = new_app(dir.path());
     let jane = app
-        .store
+        .session
+        .store()
         .search_customers(
             &CustomerQuery {
                 logon: "jdoe".into(),
@@ -997,7 +1035,7 @@ fn no_registration_offer_for_a_registered_customer() {
         )
         .unwrap()[0]
         .id;
-    app.update(Action::PickCustomer(jane));
+    app.update(Action::pick(jane));
     app.settle();
     place_card_order_and_stay(&mut app);
     assert!(!screen(&app).contains("Register this guest"));
@@ -1005,21 +1043,22 @@ fn no_registration_offer_for_a_registered_customer() {
 
 fn place_card_order_and_stay(app: &mut App) {
     let item = app
-        .store
-        .item_by_sku(app.order.currency, "TNT-2001")
+        .session
+        .store()
+        .item_by_sku(app.order().currency, "TNT-2001")
         .unwrap()
         .unwrap();
-    app.update(Action::AddItem {
-        item_id: item.id,
-        quantity: 1,
-    });
-    app.update(Action::SetShipMethod {
-        ship_to: 0,
-        code: "GROUND".into(),
-    });
-    app.update(Action::SetPayment(Payment::CashOnDelivery));
+    app.update(Action::Order(Command::AddItem {
+        sku: item.sku.clone(),
+        qty: 1,
+    }));
+    app.update(Action::Order(Command::SetMethod {
+        ship_to: 1,
+        method: "GROUND".into(),
+    }));
+    app.update(Action::Order(Command::Pay(PayInput::Cod)));
     app.settle();
-    app.update(Action::Submit);
+    app.update(Action::Order(Command::Submit));
     app.settle();
     assert_eq!(app.step, Step::Confirmation, "{}", screen(app));
 }

@@ -1,7 +1,7 @@
 //! Order history, opened from the customer record (F3, ^X): the list of a
 //! customer's placed orders and one order's detail, rendered at 80x24.
 
-use crate::common::{chars, ctrl, demo_store, key, shift_tab, today};
+use crate::common::{chars, ctrl, demo_store, key, shift_tab};
 use crossterm::event::{KeyCode, KeyEvent};
 use orderdesk::tui::app::{App, Step};
 use orderdesk::tui::theme::Theme;
@@ -63,7 +63,7 @@ fn place(app: &mut App, sku: &str, qty: u32) -> i64 {
     code(app, KeyCode::F(9));
     code(app, KeyCode::Enter);
     assert_eq!(app.step, Step::Confirmation);
-    let no = app.placed[0].order_no;
+    let no = app.session.placed()[0].order_no;
     code(app, KeyCode::Enter); // a fresh order
     no
 }
@@ -71,7 +71,7 @@ fn place(app: &mut App, sku: &str, qty: u32) -> i64 {
 #[test]
 fn history_lists_orders_newest_first_and_shows_one_as_placed() {
     let (_dir, _path, store) = demo_store();
-    let mut app = App::new(store, "alice".into(), today(), Theme { mono: true });
+    let mut app = crate::common::app(store, "alice", Theme { mono: true });
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let first = place(&mut app, "SLP-1014", 1);
     let second = place(&mut app, "SLP-1014", 2);
@@ -108,7 +108,7 @@ fn history_lists_orders_newest_first_and_shows_one_as_placed() {
     code(&mut app, KeyCode::Down);
     code(&mut app, KeyCode::Enter);
     let s = screen(&app, &mut term).join("\n");
-    let export = app.store.export_order(first).unwrap().unwrap();
+    let export = app.session.store().export_order(first).unwrap().unwrap();
     assert!(s.contains(&format!("Order {first} — as placed")), "{s}");
     assert!(s.contains("SLP-1014"), "{s}");
     let ship_date = export["shipments"][0]["ship_date"].as_str().unwrap();
@@ -134,7 +134,7 @@ fn history_lists_orders_newest_first_and_shows_one_as_placed() {
 #[test]
 fn render_history_list_and_detail_at_80x24() {
     let (_dir, _path, store) = demo_store();
-    let mut app = App::new(store, "alice".into(), today(), Theme { mono: true });
+    let mut app = crate::common::app(store, "alice", Theme { mono: true });
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let no = place(&mut app, "SLP-1014", 1);
     type_text(&mut app, "doe");

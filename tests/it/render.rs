@@ -221,7 +221,7 @@ fn catalog_shows_prices_and_availability() {
     assert!(qty.contains("0_____ !"), "marked next to the field: {qty}");
     let s = d.screen();
     assert!(s.contains("! quantity must be at least 1"), "{s}");
-    assert!(d.app.order.lines.is_empty());
+    assert!(d.app.order().lines.is_empty());
 }
 
 /// DESIGN.md section 2 step 3: "backorder with date". The date must be
@@ -416,7 +416,7 @@ fn payment_checks_the_card_and_keeps_only_the_last_four() {
         number.contains("! card number: check digit wrong"),
         "{number}"
     );
-    assert!(d.app.order.payment.is_none());
+    assert!(d.app.order().payment.is_none());
     insta::assert_snapshot!("payment_bad_card", d.screen());
 
     // Fixed: only the brand and last four remain anywhere on screen.
@@ -483,7 +483,7 @@ fn adjustments_keep_the_comments() {
     d.code(KeyCode::Enter);
     let s = d.screen();
     assert!(s.contains("Comments saved."), "{s}");
-    assert_eq!(d.app.order.comment_customer, "Gift, no invoice");
+    assert_eq!(d.app.order().comment_customer, "Gift, no invoice");
     d.code(KeyCode::F(9));
     let s = d.screen();
     assert!(s.contains("Comment (customer)  Gift, no invoice"), "{s}");
@@ -529,7 +529,7 @@ fn review_shows_totals_and_names_what_is_missing() {
     let s = d.screen();
     assert_eq!(d.app.step, Step::Review);
     assert!(s.contains("! no payment method (F7 goes there)"), "{s}");
-    assert_eq!(d.app.store.order_count().unwrap(), 0);
+    assert_eq!(d.app.session.store().order_count().unwrap(), 0);
 }
 
 #[test]
@@ -556,7 +556,7 @@ fn confirmation_shows_the_order_number() {
     assert!(s.contains("Order 100001 placed."), "{s}");
     assert!(!s.contains(CARD));
     insta::assert_snapshot!("confirmation", s);
-    assert_eq!(d.app.store.order_count().unwrap(), 1);
+    assert_eq!(d.app.session.store().order_count().unwrap(), 1);
 
     // Enter starts the next order on the find screen.
     d.code(KeyCode::Enter);
@@ -666,8 +666,9 @@ fn saved_draft_is_offered_on_start() {
         let mut d = Desk::on(dir, path.clone(), store, Theme { mono: false });
         d.pick("doe");
         d.add("TNT-2001", 1);
-        // The draft is saved by settle; no explicit save is needed.
+        // The draft is saved by settle; quitting lets go of it.
         let dir = std::mem::replace(&mut d._dir, tempfile::tempdir().unwrap());
+        d.app.close();
         drop(d);
         let (store, _) = Store::open(&path, crate::common::BUSY).unwrap();
         let mut d = Desk::on(dir, path.clone(), store, Theme { mono: false });

@@ -4,7 +4,7 @@
 //! every file of the data folder and every text cell of every table is
 //! searched for them.
 
-use crate::common::{chars, demo_store, key, shift_tab, today};
+use crate::common::{chars, demo_store, key, shift_tab};
 use crossterm::event::{KeyCode, KeyEvent};
 use orderdesk::tui::app::{App, Step};
 use orderdesk::tui::theme::Theme;
@@ -195,17 +195,17 @@ fn the_scanners_find_what_they_look_for() {
 #[test]
 fn card_numbers_and_security_codes_never_reach_the_data_folder() {
     let (dir, path, store) = demo_store();
-    let mut app = App::new(store, "alice".into(), today(), Theme { mono: true });
+    let mut app = crate::common::app(store, "alice", Theme { mono: true });
     for (number, cvc, last4) in CARDS {
         card_typed(&mut app, number, cvc);
         code(&mut app, KeyCode::Enter);
         assert!(
-            app.order
+            app.order()
                 .payment
                 .as_ref()
                 .is_some_and(|p| p.describe().contains(last4)),
             "card ending {last4} taken: {:?}",
-            app.order.payment
+            app.order().payment
         );
         code(&mut app, KeyCode::F(9));
         code(&mut app, KeyCode::Enter);

@@ -2,10 +2,10 @@
 //! data, every refusal (with the file left byte-for-byte as it was),
 //! placing an order and drafts. Also the binary's exit code on a bad file.
 
-use crate::common::{demo_store, open_demo, temp_db, today, BUSY};
-use orderdesk::domain::card::check_card;
+use crate::common::{demo_store, open_demo, temp_db, BUSY};
 use orderdesk::domain::money::Currency;
-use orderdesk::domain::order::{Line, Order, Payment};
+use orderdesk::domain::order::{Line, Order};
+use orderdesk::session::{Command, PayInput};
 use orderdesk::store::{CustomerQuery, OpenError, Store};
 use orderdesk::tui::action::Action;
 use orderdesk::tui::app::{App, Step};
@@ -118,7 +118,9 @@ fn reopen_keeps_data_and_does_not_migrate_again() {
     let (_dir, path) = temp_db();
     let store = open_demo(&path);
     let order = Order::new("reopen-token".into(), Currency::USD);
-    let id = store.save_draft(None, "alice", &order).unwrap();
+    let id = store
+        .save_draft(None, "alice", "console-1", &order)
+        .unwrap();
     drop(store);
 
     let (store, created) = Store::open(&path, BUSY).unwrap();
@@ -339,23 +341,26 @@ fn ready_app(store: Store, quantity: u32) -> (App, i64) {
         .item_by_sku(Currency::USD, "TNT-2001")
         .unwrap()
         .expect("demo tent");
-    let mut app = App::new(store, "alice".into(), today(), Theme { mono: true });
-    app.update(Action::PickCustomer(who[0].id));
-    app.update(Action::AddItem {
-        item_id: item.id,
-        quantity,
-    });
-    app.update(Action::SetShipMethod {
-        ship_to: 0,
-        code: "GROUND".into(),
-    });
-    let card = check_card("4111 1111 1111 1111", "12/30", "123", today()).unwrap();
-    app.update(Action::SetPayment(Payment::Card(card)));
+    let mut app = crate::common::app(store, "alice", Theme { mono: true });
+    app.update(Action::pick(who[0].id));
+    app.update(Action::Order(Command::AddItem {
+        sku: item.sku.clone(),
+        qty: quantity,
+    }));
+    app.update(Action::Order(Command::SetMethod {
+        ship_to: 1,
+        method: "GROUND".into(),
+    }));
+    app.update(Action::Order(Command::Pay(PayInput::Card {
+        number: "4111 1111 1111 1111".into(),
+        expiry: "12/30".into(),
+        cvv: "123".into(),
+    })));
     app.settle();
     assert!(
-        app.order.problems().is_empty(),
+        app.order().problems().is_empty(),
         "{:?}",
-        app.order.problems()
+        app.order().problems()
     );
     (app, item.id)
 }
@@ -365,29 +370,33 @@ fn submit_places_once_reserves_and_removes_the_draft() {
     let (_dir, path, store) = demo_store();
     let (mut app, item_id) = ready_app(store, 2);
     let draft = app
-        .store
+        .session
+        .store()
         .latest_draft("alice")
         .unwrap()
         .expect("the order in progress is a draft");
-    assert_eq!(draft.order.unwrap().token, app.order.token);
+    assert_eq!(draft.order.unwrap().token, app.order().token);
     let next_no = count(
         &raw(&path),
         "SELECT next_no FROM order_number_sequence WHERE id = 1",
     );
-    let (on_hand, reserved) = app.store.stock(item_id).unwrap();
+    let (on_hand, reserved) = app.session.store().stock(item_id).unwrap();
 
-    app.update(Action::Submit);
+    app.update(Action::Order(Command::Submit));
     assert_eq!(app.step, Step::Confirmation);
-    assert_eq!(app.placed.len(), 1, "one order placed");
-    let placed = app.placed[0].clone();
+    assert_eq!(app.session.placed().len(), 1, "one order placed");
+    let placed = app.session.placed()[0].clone();
     assert!(!placed.already_placed);
     assert_eq!(placed.order_no, next_no, "number from the sequence");
-    assert_eq!(app.store.stock(item_id).unwrap(), (on_hand, reserved + 2));
+    assert_eq!(
+        app.session.store().stock(item_id).unwrap(),
+        (on_hand, reserved + 2)
+    );
     assert!(
-        app.store.latest_draft("alice").unwrap().is_none(),
+        app.session.store().latest_draft("alice").unwrap().is_none(),
         "draft removed with the order"
     );
-    assert_eq!(app.store.order_count().unwrap(), 1);
+    assert_eq!(app.session.store().order_count().unwrap(), 1);
 
     let conn = raw(&path);
     let (no, total, op, token): (i64, String, String, String) = conn
@@ -400,7 +409,7 @@ fn submit_places_once_reserves_and_removes_the_draft() {
     assert_eq!(no, placed.order_no);
     assert_eq!(total, placed.grand_total.to_string());
     assert_eq!(op, "alice");
-    assert_eq!(token, app.order.token);
+    assert_eq!(token, app.order().token);
     let (brand, last4): (String, String) = conn
         .query_row("SELECT brand, last4 FROM payments", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -419,21 +428,23 @@ fn submit_places_once_reserves_and_removes_the_draft() {
         next_no + 1
     );
 
-    // The same order submitted again (a double Enter, a retry after a lost
-    // answer) finds the first: same number, nothing written.
-    app.update(Action::Submit);
-    assert_eq!(app.placed.len(), 1);
-    assert!(app.placed[0].already_placed);
-    assert_eq!(app.placed[0].order_no, placed.order_no);
-    assert_eq!(app.store.order_count().unwrap(), 1);
-    assert_eq!(app.store.stock(item_id).unwrap(), (on_hand, reserved + 2));
+    // Submit again (a double Enter) while the confirmation shows: refused,
+    // nothing written.
+    app.update(Action::Order(Command::Submit));
+    assert_eq!(app.session.placed().len(), 1);
+    assert_eq!(app.session.placed()[0].order_no, placed.order_no);
+    assert_eq!(app.session.store().order_count().unwrap(), 1);
+    assert_eq!(
+        app.session.store().stock(item_id).unwrap(),
+        (on_hand, reserved + 2)
+    );
 
     // The next order gets the next number.
-    app.update(Action::NewOrder);
-    let store = app.store;
+    drop(app);
+    let (store, _) = Store::open(&path, BUSY).unwrap();
     let (mut second, _) = ready_app(store, 1);
-    second.update(Action::Submit);
-    assert_eq!(second.placed[0].order_no, placed.order_no + 1);
+    second.update(Action::Order(Command::Submit));
+    assert_eq!(second.session.placed()[0].order_no, placed.order_no + 1);
 }
 
 #[test]
@@ -441,21 +452,33 @@ fn submit_after_stock_changed_places_nothing() {
     let (_dir, path, store) = demo_store();
     let (mut app, item_id) = ready_app(store, 2);
     // Another operator takes the stock after this one looked.
-    let (on_hand, _) = app.store.stock(item_id).unwrap();
+    let (on_hand, _) = app.session.store().stock(item_id).unwrap();
     raw(&path)
         .execute(
             "UPDATE inventory SET reserved = ?1 WHERE item_id = ?2",
             [on_hand - 1, item_id],
         )
         .unwrap();
-    let draft_before = app.store.latest_draft("alice").unwrap().map(|d| d.id);
-    app.update(Action::Submit);
+    let draft_before = app
+        .session
+        .store()
+        .latest_draft("alice")
+        .unwrap()
+        .map(|d| d.id);
+    app.update(Action::Order(Command::Submit));
     assert_ne!(app.step, Step::Confirmation);
-    assert!(app.placed.is_empty());
-    assert_eq!(app.store.order_count().unwrap(), 0);
-    assert_eq!(app.store.stock(item_id).unwrap(), (on_hand, on_hand - 1));
+    assert!(app.session.placed().is_empty());
+    assert_eq!(app.session.store().order_count().unwrap(), 0);
     assert_eq!(
-        app.store.latest_draft("alice").unwrap().map(|d| d.id),
+        app.session.store().stock(item_id).unwrap(),
+        (on_hand, on_hand - 1)
+    );
+    assert_eq!(
+        app.session
+            .store()
+            .latest_draft("alice")
+            .unwrap()
+            .map(|d| d.id),
         draft_before,
         "the draft stays"
     );
@@ -464,10 +487,10 @@ fn submit_after_stock_changed_places_nothing() {
 #[test]
 fn submit_refuses_an_incomplete_order() {
     let (_dir, _path, store) = demo_store();
-    let mut app = App::new(store, "alice".into(), today(), Theme { mono: true });
-    app.update(Action::Submit);
+    let mut app = crate::common::app(store, "alice", Theme { mono: true });
+    app.update(Action::Order(Command::Submit));
     assert_ne!(app.step, Step::Confirmation);
-    assert_eq!(app.store.order_count().unwrap(), 0);
+    assert_eq!(app.session.store().order_count().unwrap(), 0);
 }
 
 /// A complete order, for the draft tests.
@@ -499,7 +522,9 @@ fn drafts_save_update_latest_and_delete() {
     let (_dir, _path, store) = demo_store();
     assert!(store.latest_draft("alice").unwrap().is_none());
     let mut order = some_order(&store, "draft-tok");
-    let id = store.save_draft(None, "alice", &order).unwrap();
+    let id = store
+        .save_draft(None, "alice", "console-1", &order)
+        .unwrap();
     let d = store.latest_draft("alice").unwrap().unwrap();
     assert_eq!(d.id, id);
     assert_eq!(d.summary, "Jane Doe, 1 line");
@@ -507,13 +532,20 @@ fn drafts_save_update_latest_and_delete() {
 
     // Saving again updates the same draft.
     order.lines[0].quantity = 3;
-    assert_eq!(store.save_draft(Some(id), "alice", &order).unwrap(), id);
+    assert_eq!(
+        store
+            .save_draft(Some(id), "alice", "console-1", &order)
+            .unwrap(),
+        id
+    );
     let d = store.latest_draft("alice").unwrap().unwrap();
     assert_eq!(d.order.unwrap().lines[0].quantity, 3);
 
     // Drafts belong to their operator.
     assert!(store.latest_draft("bob").unwrap().is_none());
-    let bobs = store.save_draft(Some(id), "bob", &order).unwrap();
+    let bobs = store
+        .save_draft(Some(id), "bob", "console-1", &order)
+        .unwrap();
     assert_ne!(bobs, id, "bob cannot overwrite alice's draft");
     assert_eq!(store.latest_draft("alice").unwrap().unwrap().id, id);
 

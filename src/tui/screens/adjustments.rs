@@ -4,16 +4,16 @@
 //! amount off the subtotal, a line's unit price — each with a reason and
 //! within the operator's limit, and the two order comments.
 //!
-//! The screen only asks: `App::update` checks coupons and adjustments
-//! against the store (and records the operator), then tells the screen
-//! through [`Adjustments::coupon_result`] and
-//! [`Adjustments::adjustment_result`], so a refusal stands at its field.
+//! The screen only asks: the session checks coupons and adjustments (and
+//! records the operator), and its answer comes back through
+//! `Screen::answered`, so a refusal stands at its field.
 
-use super::{title, Ctx, Screen};
+use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::adjustment::AdjustmentKind;
 use crate::domain::pricing::Breakdown;
 use crate::domain::promotion::Coupon;
 use crate::domain::text::fit;
+use crate::session::{Command, Done, Refusal};
 use crate::tui::action::Action;
 use crate::tui::keymap::{list_moves, Binding, Cmd, Key};
 use crate::tui::widgets::form::Form;
@@ -79,7 +79,15 @@ pub struct Adjustments {
     /// A coupon just redeemed: if pricing does not apply it, why is shown
     /// at the code field.
     pending: Option<String>,
+    /// What the last order command this screen sent was about.
+    asked: Option<Asked>,
     load_error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Asked {
+    Coupon(String),
+    Adjustment,
 }
 
 impl Default for Adjustments {
@@ -98,6 +106,7 @@ impl Default for Adjustments {
             available: Vec::new(),
             limits: None,
             pending: None,
+            asked: None,
             load_error: None,
         }
     }
@@ -105,7 +114,7 @@ impl Default for Adjustments {
 
 /// The breakdown the coupons and the amount off apply to: the first order
 /// placed (the whole order when nothing is placed separately).
-fn first<'a>(ctx: &'a Ctx) -> &'a Breakdown {
+fn first<'a>(ctx: &DrawCtx<'a>) -> &'a Breakdown {
     ctx.quote
         .parts
         .first()
@@ -122,14 +131,14 @@ fn target_of(kind: &AdjustmentKind) -> Target {
 }
 
 /// The order's adjustment on `target`, with its index.
-fn adjustment_on(ctx: &Ctx, target: Target) -> Option<usize> {
+fn adjustment_on(ctx: &DrawCtx, target: Target) -> Option<usize> {
     ctx.order
         .adjustments
         .iter()
         .position(|a| target_of(&a.kind) == target)
 }
 
-fn rows(ctx: &Ctx, available: &[Coupon]) -> Vec<Row> {
+fn rows(ctx: &DrawCtx, available: &[Coupon]) -> Vec<Row> {
     let o = ctx.order;
     let mut out: Vec<Row> = o.coupons.iter().cloned().map(Row::Redeemed).collect();
     for c in available {
@@ -149,7 +158,7 @@ fn rows(ctx: &Ctx, available: &[Coupon]) -> Vec<Row> {
 
 /// The discounts applied, per order placed, then the notes on what was
 /// left out and why.
-fn applied_lines(ctx: &Ctx) -> Vec<(String, bool)> {
+fn applied_lines(ctx: &DrawCtx) -> Vec<(String, bool)> {
     let cur = ctx.order.currency;
     let several = ctx.quote.parts.len() > 1;
     let mut out = Vec::new();
@@ -198,7 +207,7 @@ fn applied_lines(ctx: &Ctx) -> Vec<(String, bool)> {
     out
 }
 
-fn describe_row(ctx: &Ctx, row: &Row, available: &[Coupon]) -> String {
+fn describe_row(ctx: &DrawCtx, row: &Row, available: &[Coupon]) -> String {
     let o = ctx.order;
     let cur = o.currency;
     let b = &ctx.quote.breakdown;
@@ -284,31 +293,12 @@ fn describe_row(ctx: &Ctx, row: &Row, available: &[Coupon]) -> String {
 
 impl Adjustments {
     /// What became of a coupon the screen asked to redeem.
-    pub fn coupon_result(&mut self, result: Result<&str, &str>) {
-        match result {
-            Ok(code) => {
-                self.code.clear();
-                self.code_error = None;
-                self.pending = Some(code.to_string());
-            }
-            Err(e) => self.code_error = Some(e.to_string()),
-        }
+    fn redeem(&mut self, code: String) -> Vec<Action> {
+        self.asked = Some(Asked::Coupon(code.clone()));
+        vec![Action::Order(Command::RedeemCoupon { code })]
     }
 
-    /// What became of an adjustment the form asked for: refused, the
-    /// message stands under its field; made, the form closes.
-    pub fn adjustment_result(&mut self, result: Result<(), &str>) {
-        match result {
-            Ok(()) => self.form = None,
-            Err(e) => {
-                if let Some(f) = &mut self.form {
-                    f.error = Some(e.to_string());
-                }
-            }
-        }
-    }
-
-    fn selected_row(&self, ctx: &Ctx) -> Option<Row> {
+    fn selected_row(&self, ctx: &DrawCtx) -> Option<Row> {
         rows(ctx, &self.available).get(self.list.selected).cloned()
     }
 
@@ -333,7 +323,7 @@ impl Adjustments {
                 .position(|(c, _)| *c == a.reason_code)
                 .unwrap_or(0);
         }
-        self.limits = ctx.store.adjustment_limits(ctx.operator).ok();
+        self.limits = ctx.lookup.adjustment_limits().ok();
         self.form = Some(EditForm {
             target,
             amount,
@@ -342,43 +332,40 @@ impl Adjustments {
         });
     }
 
-    fn apply_form(&mut self, ctx: &Ctx) -> Vec<Action> {
+    fn apply_form(&mut self, ctx: &DrawCtx) -> Vec<Action> {
         let Some(form) = &mut self.form else {
             return vec![];
         };
-        let value = match ctx.order.currency.parse_amount(form.amount.value()) {
-            Ok(v) => v,
-            Err(e) => {
-                form.error = Some(e);
-                return vec![];
-            }
-        };
+        // Checked here to stand at the field; the session parses the same
+        // text with the same parser.
+        if let Err(e) = ctx.order.currency.parse_amount(form.amount.value()) {
+            form.error = Some(e);
+            return vec![];
+        }
+        let typed = form.amount.value().trim().to_string();
         let Some((reason_code, _)) = self.reasons.get(form.reason) else {
             form.error = Some("no reason codes are set up: ask a supervisor".into());
             return vec![];
         };
-        let kind = match form.target {
-            Target::Shipping(shipment) => AdjustmentKind::ShippingOverride {
-                shipment,
-                amount: value,
-            },
-            Target::Subtotal => AdjustmentKind::SubtotalOff { amount: value },
-            Target::Price(line) => AdjustmentKind::PriceOverride {
-                line,
-                unit_price: value,
-            },
+        let (target, amount, unit_price) = match form.target {
+            Target::Shipping(n) => (format!("shipment:{}", n + 1), Some(typed), None),
+            Target::Subtotal => ("subtotal".to_string(), Some(typed), None),
+            Target::Price(line) => (format!("line:{}", line + 1), None, Some(typed)),
         };
-        vec![Action::AddAdjustment {
-            kind,
-            reason_code: reason_code.clone(),
-        }]
+        self.asked = Some(Asked::Adjustment);
+        vec![Action::Order(Command::Adjust {
+            target,
+            amount,
+            unit_price,
+            reason: reason_code.clone(),
+        })]
     }
 
     fn comment_actions(&self) -> Vec<Action> {
-        vec![Action::SetComments {
-            customer: self.comments.value(0).trim().to_string(),
-            warehouse: self.comments.value(1).trim().to_string(),
-        }]
+        vec![Action::Order(Command::Comment {
+            customer: Some(self.comments.value(0).trim().to_string()),
+            warehouse: Some(self.comments.value(1).trim().to_string()),
+        })]
     }
 
     fn move_focus(&mut self, forward: bool) {
@@ -407,7 +394,7 @@ impl Adjustments {
 }
 
 impl Screen for Adjustments {
-    fn bindings(&self, ctx: &Ctx) -> Vec<Binding> {
+    fn bindings(&self, ctx: &DrawCtx) -> Vec<Binding> {
         let enter = |label| Binding::new(&[Key::plain(KeyCode::Enter)], label, Cmd::Enter);
         let esc = |label| Binding::new(&[Key::plain(KeyCode::Esc)], label, Cmd::Back);
         let tab = Binding::new(&[Key::plain(KeyCode::Tab)], "Next", Cmd::NextField);
@@ -485,7 +472,7 @@ impl Screen for Adjustments {
             (Focus::List, Cmd::PageUp) => self.list.page_up(LIST_ROWS),
             (Focus::List, Cmd::PageDown) => self.list.page_down(len, LIST_ROWS),
             (Focus::List, Cmd::Enter) => match self.selected_row(ctx) {
-                Some(Row::Available(code)) => return vec![Action::AddCoupon(code)],
+                Some(Row::Available(code)) => return self.redeem(code),
                 Some(Row::Shipping(n)) => self.open_form(Target::Shipping(n), ctx),
                 Some(Row::Subtotal) => self.open_form(Target::Subtotal, ctx),
                 Some(Row::Price(n)) => self.open_form(Target::Price(n), ctx),
@@ -493,14 +480,16 @@ impl Screen for Adjustments {
             },
             (Focus::List, Cmd::Remove) => {
                 let target = match self.selected_row(ctx) {
-                    Some(Row::Redeemed(code)) => return vec![Action::RemoveCoupon(code)],
+                    Some(Row::Redeemed(code)) => {
+                        return vec![Action::Order(Command::RemoveCoupon { code })]
+                    }
                     Some(Row::Shipping(n)) => Target::Shipping(n),
                     Some(Row::Subtotal) => Target::Subtotal,
                     Some(Row::Price(n)) => Target::Price(n),
                     _ => return vec![],
                 };
                 if let Some(i) = adjustment_on(ctx, target) {
-                    return vec![Action::RemoveAdjustment(i)];
+                    return vec![Action::Order(Command::RemoveAdjustment { index: i + 1 })];
                 }
             }
             (Focus::Code, Cmd::Enter) => {
@@ -509,7 +498,7 @@ impl Screen for Adjustments {
                     self.code_error = Some("type a coupon code".into());
                     return vec![];
                 }
-                return vec![Action::AddCoupon(typed)];
+                return self.redeem(typed);
             }
             (Focus::Customer | Focus::Warehouse, Cmd::Enter) => return self.comment_actions(),
             _ => {}
@@ -538,6 +527,24 @@ impl Screen for Adjustments {
         self.form.is_some() || self.focus != Focus::List
     }
 
+    fn answered(&mut self, outcome: &Result<Done, Refusal>) {
+        match (self.asked.take(), outcome) {
+            (Some(Asked::Coupon(code)), Ok(_)) => {
+                self.code.clear();
+                self.code_error = None;
+                self.pending = Some(code);
+            }
+            (Some(Asked::Coupon(_)), Err(r)) => self.code_error = Some(r.message.clone()),
+            (Some(Asked::Adjustment), Ok(_)) => self.form = None,
+            (Some(Asked::Adjustment), Err(r)) => {
+                if let Some(f) = &mut self.form {
+                    f.error = Some(r.message.clone());
+                }
+            }
+            (None, _) => {}
+        }
+    }
+
     fn enter(&mut self, ctx: &Ctx) {
         self.comments.fields[0].set(&ctx.order.comment_customer);
         self.comments.fields[1].set(&ctx.order.comment_warehouse);
@@ -545,9 +552,9 @@ impl Screen for Adjustments {
         self.focus = Focus::List;
         let customer = ctx.order.customer.as_ref().and_then(|c| c.id);
         let loaded = ctx
-            .store
+            .lookup
             .reason_codes()
-            .and_then(|r| Ok((r, ctx.store.available_coupons(customer, ctx.today)?)));
+            .and_then(|r| Ok((r, ctx.lookup.available_coupons(customer, ctx.today)?)));
         match loaded {
             Ok((reasons, available)) => {
                 self.reasons = reasons;
@@ -570,7 +577,7 @@ impl Screen for Adjustments {
         Ok(())
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         let theme = ctx.theme;
         let width = area.width as usize;
         title(
@@ -654,7 +661,7 @@ impl Screen for Adjustments {
 }
 
 impl Adjustments {
-    fn draw_form(&self, f: &mut Frame, area: Rect, top: usize, form: &EditForm, ctx: &Ctx) {
+    fn draw_form(&self, f: &mut Frame, area: Rect, top: usize, form: &EditForm, ctx: &DrawCtx) {
         let theme = ctx.theme;
         let width = area.width as usize;
         let cur = ctx.order.currency;

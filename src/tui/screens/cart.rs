@@ -3,9 +3,10 @@
 //! place, remove a line, put the last removal back, and reorder from the
 //! customer's recent orders.
 
-use super::{title, Ctx, Screen};
+use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::order::parse_quantity;
 use crate::domain::text::fit;
+use crate::session::Command;
 use crate::store::OrderSummary;
 use crate::tui::action::Action;
 use crate::tui::keymap::{list_moves, Binding, Cmd, Key};
@@ -63,7 +64,7 @@ impl Cart {
 }
 
 impl Screen for Cart {
-    fn bindings(&self, ctx: &Ctx) -> Vec<Binding> {
+    fn bindings(&self, ctx: &DrawCtx) -> Vec<Binding> {
         match &self.mode {
             Mode::Quantity(_) => vec![
                 Binding::new(&[Key::plain(KeyCode::Enter)], "Set quantity", Cmd::Enter),
@@ -120,10 +121,10 @@ impl Screen for Cart {
                 Cmd::Enter => match parse_quantity(field.value()) {
                     Ok(q) => {
                         self.mode = Mode::Lines;
-                        vec![Action::SetQuantity {
-                            line: self.list.selected,
-                            quantity: q,
-                        }]
+                        vec![Action::Order(Command::SetQuantity {
+                            line: self.list.selected + 1,
+                            qty: q,
+                        })]
                     }
                     Err(e) => {
                         field.error = Some(e);
@@ -140,7 +141,7 @@ impl Screen for Cart {
                 Cmd::Enter => {
                     let action = orders
                         .get(list.selected)
-                        .map(|o| Action::Reorder(o.order_no));
+                        .map(|o| Action::reorder(o.order_no));
                     self.mode = Mode::Lines;
                     action.into_iter().collect()
                 }
@@ -163,7 +164,7 @@ impl Screen for Cart {
                     }
                     let sku = self.sku.value().trim().to_string();
                     // An unknown SKU is named at the field and stays there to fix.
-                    match ctx.store.item_by_sku(ctx.order.currency, &sku) {
+                    match ctx.lookup.item_by_sku(ctx.order.currency, &sku) {
                         Ok(Some(_)) => {}
                         Ok(None) => {
                             let message = format!("no item with SKU '{sku}'");
@@ -180,7 +181,7 @@ impl Screen for Cart {
                             self.sku.clear();
                             self.quantity.set("1");
                             self.focus = 0;
-                            vec![Action::AddSku { sku, quantity: q }]
+                            vec![Action::Order(Command::AddItem { sku, qty: q })]
                         }
                         Err(e) => {
                             self.quantity.error = Some(e);
@@ -201,17 +202,17 @@ impl Screen for Cart {
                     if self.list.selected < lines.len() {
                         let i = self.list.selected;
                         self.list.clamp(lines.len().saturating_sub(1));
-                        vec![Action::RemoveLine(i)]
+                        vec![Action::Order(Command::RemoveLine { line: i + 1 })]
                     } else {
                         vec![]
                     }
                 }
-                Cmd::Undo => vec![Action::UndoRemove],
+                Cmd::Undo => vec![Action::Order(Command::Undo)],
                 Cmd::Toggle => {
                     let Some(id) = ctx.order.customer.as_ref().and_then(|c| c.id) else {
                         return vec![];
                     };
-                    match ctx.store.recent_orders(id, 15) {
+                    match ctx.lookup.recent_orders(id, 15) {
                         Ok(orders) if orders.is_empty() => {
                             vec![Action::Status(
                                 "No earlier orders for this customer.".into(),
@@ -270,7 +271,7 @@ impl Screen for Cart {
         self.list.clamp(ctx.order.lines.len());
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         let theme = ctx.theme;
         let cur = ctx.order.currency;
         let b = &ctx.quote.breakdown;

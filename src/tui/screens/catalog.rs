@@ -1,10 +1,11 @@
 //! Step 3, catalog: search by SKU prefix or words of name and description;
 //! each row shows the price in the order's currency and availability now.
 
-use super::{title, Ctx, Screen};
+use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::availability::allocate;
 use crate::domain::order::parse_quantity;
 use crate::domain::text::fit;
+use crate::session::Command;
 use crate::store::{CategoryRow, ItemRow};
 use crate::tui::action::Action;
 use crate::tui::keymap::{field_moves, list_moves, Binding, Cmd, Key};
@@ -78,7 +79,7 @@ impl Catalog {
 }
 
 impl Screen for Catalog {
-    fn bindings(&self, _ctx: &Ctx) -> Vec<Binding> {
+    fn bindings(&self, _ctx: &DrawCtx) -> Vec<Binding> {
         if self.picker.is_some() {
             let mut b = vec![
                 Binding::new(
@@ -127,7 +128,7 @@ impl Screen for Catalog {
             return vec![];
         }
         match cmd {
-            Cmd::Toggle => match ctx.store.category_tree() {
+            Cmd::Toggle => match ctx.lookup.category_tree() {
                 Ok(tree) => {
                     let mut list = ListState::default();
                     if let Some((id, _)) = &self.category {
@@ -150,10 +151,10 @@ impl Screen for Catalog {
                 match parse_quantity(self.quantity.value()) {
                     Ok(q) => {
                         self.quantity.set("1");
-                        vec![Action::AddItem {
-                            item_id: item.id,
-                            quantity: q,
-                        }]
+                        vec![Action::Order(Command::AddItem {
+                            sku: item.sku.clone(),
+                            qty: q,
+                        })]
                     }
                     Err(e) => {
                         self.quantity.error = Some(e.clone());
@@ -212,7 +213,7 @@ impl Screen for Catalog {
             return Ok(());
         }
         self.results = ctx
-            .store
+            .lookup
             .search_items_in(key.1, &key.0, key.2, LIMIT)
             .map_err(|e| format!("catalog search failed: {e}"))?;
         let out: Vec<i64> = self
@@ -222,7 +223,7 @@ impl Screen for Catalog {
             .map(|i| i.id)
             .collect();
         let stock = ctx
-            .store
+            .lookup
             .item_stock(&out)
             .map_err(|e| format!("stock lookup failed: {e}"))?;
         self.dues = out
@@ -239,7 +240,7 @@ impl Screen for Catalog {
         Ok(())
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         let theme = ctx.theme;
         let cur = ctx.order.currency;
         let within = self

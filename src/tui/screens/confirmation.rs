@@ -2,7 +2,8 @@
 //! back; Enter starts a fresh order, and a guest can be registered in one
 //! step (keeping the addresses of the order).
 
-use super::{title, Ctx, Screen};
+use super::{title, Ctx, DrawCtx, Screen};
+use crate::session::Command;
 use crate::tui::action::Action;
 use crate::tui::keymap::{Binding, Cmd, Key};
 use crossterm::event::KeyCode;
@@ -14,7 +15,7 @@ use ratatui::Frame;
 pub struct Confirmation;
 
 /// The guest the order was placed for (its customer row, made by submit).
-fn guest(ctx: &Ctx) -> Option<i64> {
+fn guest(ctx: &DrawCtx) -> Option<i64> {
     let is_guest = ctx
         .order
         .customer
@@ -27,7 +28,7 @@ fn guest(ctx: &Ctx) -> Option<i64> {
 }
 
 impl Screen for Confirmation {
-    fn bindings(&self, ctx: &Ctx) -> Vec<Binding> {
+    fn bindings(&self, ctx: &DrawCtx) -> Vec<Binding> {
         let mut b = vec![Binding::new(
             &[Key::plain(KeyCode::Enter)],
             "New order",
@@ -45,13 +46,13 @@ impl Screen for Confirmation {
 
     fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
         match cmd {
-            Cmd::NewOrder => vec![Action::NewOrder],
+            Cmd::NewOrder => vec![Action::Order(Command::NewOrder)],
             Cmd::NewCustomer => guest(ctx).map(Action::RegisterGuest).into_iter().collect(),
             _ => vec![],
         }
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         let theme = ctx.theme;
         title(
             f,

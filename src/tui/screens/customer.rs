@@ -8,17 +8,19 @@
 //! Stored payment methods, the password and the challenge answer are behind
 //! the challenge question; the store checks the answer and audits wrong ones.
 
-use super::{title, Ctx, Screen};
+use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::customer::{
     check_country, check_email, AddressEntry, AddressField, CustomerDraft, Field, GuestConversion,
     DEMOGRAPHICS, EMAIL_MAX, LANGUAGES, LOGON_MAX, NAME_MAX, PASSWORD_POLICY, POSTAL_MAX,
 };
+use crate::domain::guest::GuestDetails;
 use crate::domain::money::Currency;
-use crate::domain::order::{AccountRef, Address, CustomerRef, SavedAddress};
+use crate::domain::order::{AccountRef, Address};
 use crate::domain::text::fit;
+use crate::session::Command;
 use crate::store::SaveError;
 use crate::tui::action::Action;
-use crate::tui::app::Step;
+use crate::tui::flow::Step;
 use crate::tui::keymap::{field_moves, Binding, Cmd, Key};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::Form;
@@ -764,7 +766,7 @@ impl CustomerScreen {
         }
     }
 
-    fn decide_mode(&mut self, ctx: &Ctx) {
+    fn decide_mode(&mut self, ctx: &DrawCtx) {
         if matches!(self.mode, Mode::Create | Mode::Edit)
             || (self.mode == Mode::Guest && self.guest_requested)
         {
@@ -787,7 +789,7 @@ impl CustomerScreen {
         if self.verified != Some(id) {
             self.verified = None;
         }
-        match ctx.store.load_customer_draft(id) {
+        match ctx.lookup.load_customer_draft(id) {
             Ok(Some(d)) => {
                 self.view = Some((id, d));
                 self.load_error = None;
@@ -818,7 +820,7 @@ impl CustomerScreen {
         let Some(id) = id else {
             return vec![];
         };
-        match ctx.store.challenge_question(id) {
+        match ctx.lookup.challenge_question(id) {
             Ok(Some(question)) => {
                 self.challenge = Some(Challenge {
                     customer_id: id,
@@ -856,7 +858,7 @@ impl CustomerScreen {
         }]
     }
 
-    fn register_guest(&mut self, ctx: &Ctx) -> Vec<Action> {
+    fn register_guest(&mut self, ctx: &DrawCtx) -> Vec<Action> {
         let Some(id) = ctx.order.customer.as_ref().and_then(|c| c.id) else {
             return vec![];
         };
@@ -881,7 +883,7 @@ impl CustomerScreen {
         }]
     }
 
-    fn guest_order(&mut self, ctx: &Ctx) -> Vec<Action> {
+    fn guest_order(&mut self) -> Vec<Action> {
         let f = &mut self.guest;
         for field in &mut f.fields {
             field.error = None;
@@ -931,25 +933,13 @@ impl CustomerScreen {
             country,
             phone: v(f, PHONE),
         };
-        let currency = ctx.order.currency;
-        vec![Action::StartGuest(CustomerRef {
-            id: None,
-            guest: true,
-            logon_id: None,
-            first_name: v(f, FIRST),
-            last_name: v(f, LAST),
-            email: v(f, EMAIL),
+        vec![Action::Order(Command::Guest(GuestDetails {
+            first: v(f, FIRST),
+            last: v(f, LAST),
             phone: v(f, PHONE),
-            currency,
-            account: None,
-            addresses: vec![SavedAddress {
-                id: 0,
-                address,
-                default_shipping: true,
-                default_billing: true,
-            }],
-            cards: Vec::new(),
-        })]
+            email: v(f, EMAIL),
+            address,
+        }))]
     }
 
     fn record_bindings(&self) -> Vec<Binding> {
@@ -1324,7 +1314,7 @@ impl CustomerScreen {
         }
     }
 
-    fn draw_view(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+    fn draw_view(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         let theme = ctx.theme;
         let Some(c) = &ctx.order.customer else {
             return;
@@ -1494,7 +1484,7 @@ fn form_moves() -> Vec<Binding> {
 }
 
 impl Screen for CustomerScreen {
-    fn bindings(&self, _ctx: &Ctx) -> Vec<Binding> {
+    fn bindings(&self, _ctx: &DrawCtx) -> Vec<Binding> {
         if self.challenge.is_some() {
             return vec![
                 Binding::new(&[Key::plain(KeyCode::Enter)], "Check answer", Cmd::Enter),
@@ -1577,7 +1567,7 @@ impl Screen for CustomerScreen {
                 _ => vec![],
             },
             Mode::Guest | Mode::Auto => match cmd {
-                Cmd::Enter => self.guest_order(ctx),
+                Cmd::Enter => self.guest_order(),
                 Cmd::NextField => {
                     self.guest.next();
                     vec![]
@@ -1612,7 +1602,7 @@ impl Screen for CustomerScreen {
     fn enter(&mut self, ctx: &Ctx) {
         self.decide_mode(ctx);
         self.challenge = None;
-        match ctx.store.business_accounts() {
+        match ctx.lookup.business_accounts() {
             Ok(a) => {
                 self.accounts = a;
                 self.record.account = account_index(&self.accounts, self.record.account_id);
@@ -1639,7 +1629,7 @@ impl Screen for CustomerScreen {
         Ok(())
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         let theme = ctx.theme;
         match self.mode {
             Mode::Create | Mode::Edit => self.draw_record(f, area, theme),

@@ -2,7 +2,7 @@
 //! accent-insensitive), results as the operator types; pick, new customer
 //! or guest.
 
-use super::{title, Ctx, Screen};
+use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::text::fit;
 use crate::store::{CustomerQuery, CustomerRow};
 use crate::tui::action::Action;
@@ -68,7 +68,7 @@ impl FindCustomer {
 }
 
 impl Screen for FindCustomer {
-    fn bindings(&self, _ctx: &Ctx) -> Vec<Binding> {
+    fn bindings(&self, _ctx: &DrawCtx) -> Vec<Binding> {
         let mut b = vec![
             Binding::new(&[Key::plain(KeyCode::Enter)], "Pick", Cmd::Enter),
             Binding::new(&[Key::ctrl('n')], "New customer", Cmd::NewCustomer),
@@ -87,7 +87,7 @@ impl Screen for FindCustomer {
     fn command(&mut self, cmd: Cmd, _ctx: &Ctx) -> Vec<Action> {
         match cmd {
             Cmd::Enter => match self.results.get(self.list.selected) {
-                Some(c) => vec![Action::PickCustomer(c.id)],
+                Some(c) => vec![Action::pick(c.id)],
                 None => vec![Action::Error(
                     "no customer to pick: change the search, or ^D for a guest order".into(),
                 )],
@@ -144,7 +144,7 @@ impl Screen for FindCustomer {
             return Ok(());
         }
         let rows = ctx
-            .store
+            .lookup
             .search_customers(&q, RESULT_LIMIT + 1)
             .map_err(|e| format!("search failed: {e}"))?;
         self.results = rows;
@@ -153,7 +153,7 @@ impl Screen for FindCustomer {
         Ok(())
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         let theme = ctx.theme;
         title(
             f,

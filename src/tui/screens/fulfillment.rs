@@ -2,11 +2,12 @@
 //! ship-to (a line can be split across ship-tos), each ship-to's shipping
 //! method (from those covering its address), and the resulting shipments.
 
-use super::{title, Ctx, Screen};
+use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::customer::{check_address, AddressField, Field};
 use crate::domain::order::{parse_quantity, Address, BackorderChoice};
 use crate::domain::shipping::ShippingMethod;
 use crate::domain::text::fit;
+use crate::session::{BackorderKind, Command};
 use crate::tui::action::Action;
 use crate::tui::keymap::{field_moves, list_moves, Binding, Cmd, Key};
 use crate::tui::widgets::form::Form;
@@ -103,7 +104,7 @@ impl Default for Fulfillment {
     }
 }
 
-fn methods_for<'a>(ctx: &'a Ctx, ship_to: usize) -> Vec<&'a ShippingMethod> {
+fn methods_for<'a>(ctx: &DrawCtx<'a>, ship_to: usize) -> Vec<&'a ShippingMethod> {
     let Some(s) = ctx.order.ship_tos.get(ship_to) else {
         return Vec::new();
     };
@@ -116,7 +117,7 @@ fn methods_for<'a>(ctx: &'a Ctx, ship_to: usize) -> Vec<&'a ShippingMethod> {
 
 /// Where a line can go: the order's ship-tos, then the customer's other
 /// addresses.
-fn destinations(ctx: &Ctx) -> Vec<(String, Address)> {
+fn destinations(ctx: &DrawCtx) -> Vec<(String, Address)> {
     let mut out: Vec<(String, Address)> = ctx
         .order
         .ship_tos
@@ -147,24 +148,28 @@ fn destinations(ctx: &Ctx) -> Vec<(String, Address)> {
 }
 
 /// Key, choice, key-bar label, label on the screen.
-const CHOICES: [(char, BackorderChoice, &str, &str); 3] = [
-    ('1', BackorderChoice::ShipComplete, "Complete", "complete"),
+const CHOICES: [(char, BackorderKind, &str, &str); 3] = [
+    ('1', BackorderKind::Complete, "Complete", "complete"),
     (
         '2',
-        BackorderChoice::ShipAvailable,
+        BackorderKind::Available,
         "Now+later",
         "available now, rest later",
     ),
-    (
-        '3',
-        BackorderChoice::DropBackorders,
-        "Drop",
-        "drop backorders",
-    ),
+    ('3', BackorderKind::Drop, "Drop", "drop backorders"),
 ];
 
+/// The kind of backorder choice, as the keys 1-3 name it.
+fn kind_of(choice: BackorderChoice) -> BackorderKind {
+    match choice {
+        BackorderChoice::ShipComplete => BackorderKind::Complete,
+        BackorderChoice::ShipAvailable { .. } => BackorderKind::Available,
+        BackorderChoice::DropBackorders => BackorderKind::Drop,
+    }
+}
+
 impl Screen for Fulfillment {
-    fn bindings(&self, ctx: &Ctx) -> Vec<Binding> {
+    fn bindings(&self, ctx: &DrawCtx) -> Vec<Binding> {
         match &self.mode {
             Mode::Lines => {
                 let mut b = vec![
@@ -178,7 +183,7 @@ impl Screen for Fulfillment {
                         Cmd::Choose(n as u8),
                     ));
                 }
-                if ctx.order.backorder_choice == BackorderChoice::ShipAvailable {
+                if ctx.order.backorder_choice.ships_available() {
                     b.push(Binding::new(&[Key::char('s')], "Separate", Cmd::NextShipTo));
                 }
                 b.extend(list_moves());
@@ -254,10 +259,24 @@ impl Screen for Fulfillment {
                     };
                     vec![]
                 }
-                Cmd::NextShipTo => vec![Action::ToggleSeparateBackorders],
+                Cmd::NextShipTo => {
+                    let current = order.backorder_choice;
+                    vec![Action::Order(Command::Backorder {
+                        choice: kind_of(current),
+                        separate: !current.separate(),
+                    })]
+                }
                 Cmd::Choose(n) => CHOICES
                     .get(usize::from(n))
-                    .map(|(_, choice, _, _)| vec![Action::SetBackorderChoice(*choice)])
+                    .map(|(_, choice, _, _)| {
+                        // Choosing "now and later" again keeps the separate order.
+                        let separate = *choice == BackorderKind::Available
+                            && order.backorder_choice.separate();
+                        vec![Action::Order(Command::Backorder {
+                            choice: *choice,
+                            separate,
+                        })]
+                    })
                     .unwrap_or_default(),
                 Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown => {
                     self.lines.step(cmd, order.lines.len());
@@ -270,10 +289,10 @@ impl Screen for Fulfillment {
                 match cmd {
                     Cmd::Enter => match methods.get(list.selected) {
                         Some(m) => {
-                            let action = Action::SetShipMethod {
-                                ship_to: *ship_to,
-                                code: m.code.clone(),
-                            };
+                            let action = Action::Order(Command::SetMethod {
+                                ship_to: *ship_to + 1,
+                                method: m.code.clone(),
+                            });
                             self.mode = Mode::Lines;
                             vec![action]
                         }
@@ -311,11 +330,11 @@ impl Screen for Fulfillment {
                             };
                             return vec![];
                         };
-                        let action = Action::ShipLineTo {
-                            line: self.lines.selected,
-                            quantity: q,
+                        let action = Action::Order(Command::MoveLine {
+                            line: self.lines.selected + 1,
+                            qty: q,
                             address: address.clone(),
-                        };
+                        });
                         self.mode = Mode::Lines;
                         vec![action]
                     }
@@ -333,11 +352,11 @@ impl Screen for Fulfillment {
             Mode::NewAddress { form, quantity } => match cmd {
                 Cmd::Enter => match typed_address(form) {
                     Some(address) => {
-                        let action = Action::ShipLineTo {
-                            line: self.lines.selected,
-                            quantity: *quantity,
+                        let action = Action::Order(Command::MoveLine {
+                            line: self.lines.selected + 1,
+                            qty: *quantity,
                             address,
-                        };
+                        });
                         self.mode = Mode::Lines;
                         vec![action]
                     }
@@ -399,7 +418,7 @@ impl Screen for Fulfillment {
         self.lines.clamp(ctx.order.lines.len());
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         let theme = ctx.theme;
         let order = ctx.order;
         let cur = order.currency;
@@ -439,7 +458,7 @@ impl Screen for Fulfillment {
         let mut spans = vec![Span::styled("Backorders:", theme.label())];
         for (key, choice, _, label) in CHOICES {
             let text = format!(" {key} {label} ");
-            if order.backorder_choice == choice {
+            if kind_of(order.backorder_choice) == choice {
                 spans.push(Span::styled(
                     format!(">{}", text.trim_start()),
                     theme.selected(),
@@ -449,8 +468,8 @@ impl Screen for Fulfillment {
             }
         }
         f.render_widget(Line::from(spans), row(area.y + 1));
-        if order.backorder_choice == BackorderChoice::ShipAvailable {
-            let sep = if order.separate_backorders {
+        if order.backorder_choice.ships_available() {
+            let sep = if order.backorder_choice.separate() {
                 "yes"
             } else {
                 "no"

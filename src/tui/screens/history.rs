@@ -8,12 +8,12 @@
 //!
 //! It is not a step of the flow: Esc goes back to the customer record.
 
-use super::{title, Ctx, Screen};
+use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::money::Currency;
 use crate::domain::text::{clean, fit};
 use crate::store::OrderSummary;
 use crate::tui::action::Action;
-use crate::tui::app::Step;
+use crate::tui::flow::Step;
 use crate::tui::keymap::{list_moves, Binding, Cmd, Key};
 use crate::tui::widgets::list::{row_style, ListState};
 use crossterm::event::KeyCode;
@@ -78,7 +78,7 @@ impl History {
         let Some((id, _)) = self.customer else {
             return;
         };
-        let summaries = match ctx.store.recent_orders(id, LIMIT) {
+        let summaries = match ctx.lookup.recent_orders(id, LIMIT) {
             Ok(s) => s,
             Err(e) => {
                 self.error = Some(format!("could not read the orders: {e}"));
@@ -87,7 +87,7 @@ impl History {
         };
         // The part and the linked order are in the exported order only.
         for summary in summaries {
-            let (part, parent) = match ctx.store.export_order(summary.order_no) {
+            let (part, parent) = match ctx.lookup.export_order(summary.order_no) {
                 Ok(Some(o)) => (
                     o["part"].as_i64().unwrap_or(1),
                     o["parent_order_no"].as_i64(),
@@ -124,7 +124,7 @@ impl History {
             return vec![];
         };
         let order_no = row.summary.order_no;
-        match ctx.store.export_order(order_no) {
+        match ctx.lookup.export_order(order_no) {
             Ok(Some(o)) => {
                 self.detail = Some(Detail {
                     order_no,
@@ -332,7 +332,7 @@ fn detail_lines(o: &Value) -> Vec<(String, bool)> {
 }
 
 impl Screen for History {
-    fn bindings(&self, _ctx: &Ctx) -> Vec<Binding> {
+    fn bindings(&self, _ctx: &DrawCtx) -> Vec<Binding> {
         let esc = |label| Binding::new(&[Key::plain(KeyCode::Esc)], label, Cmd::Back);
         if self.detail.is_some() {
             let mut b = vec![esc("Back to the list")];
@@ -373,7 +373,7 @@ impl Screen for History {
             Cmd::Toggle => {
                 if let Some(r) = self.rows.get(self.list.selected) {
                     return vec![
-                        Action::Reorder(r.summary.order_no),
+                        Action::reorder(r.summary.order_no),
                         Action::Goto(Step::Cart),
                     ];
                 }
@@ -392,7 +392,7 @@ impl Screen for History {
         self.load(ctx);
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         let theme = ctx.theme;
         let width = area.width as usize;
         let row_at = |i: u16| Rect::new(area.x, area.y + i, area.width, 1);

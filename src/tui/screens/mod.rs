@@ -16,9 +16,11 @@ mod review;
 
 use crate::domain::order::Order;
 use crate::domain::quote::Quote;
-use crate::store::{PlacedOrder, Store};
+use crate::domain::rules::Violation;
+use crate::session::{Done, Lookup, Refusal};
+use crate::store::PlacedOrder;
 use crate::tui::action::Action;
-use crate::tui::app::Step;
+use crate::tui::flow::Step;
 use crate::tui::keymap::{Binding, Cmd};
 use crate::tui::theme::Theme;
 use chrono::NaiveDate;
@@ -27,22 +29,43 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
+use std::ops::Deref;
 
-/// What a screen may read while handling keys or drawing.
-pub struct Ctx<'a> {
+/// What a screen draws from: the session's snapshot and the theme. It
+/// holds no way to query the database: drawing runs no SQL.
+pub struct DrawCtx<'a> {
     pub order: &'a Order,
-    pub store: &'a Store,
+    pub quote: &'a Quote,
+    /// What stands between the order and submit.
+    pub violations: &'a [Violation],
+    pub placed: &'a [PlacedOrder],
+    /// The quote the placed orders were placed with.
+    pub placed_quote: Option<&'a Quote>,
     pub theme: Theme,
     pub today: NaiveDate,
-    pub quote: &'a Quote,
-    pub placed: &'a [PlacedOrder],
     /// The operator's name (adjustment limits are theirs).
     pub operator: &'a str,
+    /// The customer whose challenge was answered in this session.
+    pub verified: Option<i64>,
+}
+
+/// What a screen reads while handling keys and refreshing: the snapshot
+/// and, for searches and records to show, the session's read-only lookups.
+pub struct Ctx<'a> {
+    pub draw: DrawCtx<'a>,
+    pub lookup: Lookup<'a>,
+}
+
+impl<'a> Deref for Ctx<'a> {
+    type Target = DrawCtx<'a>;
+    fn deref(&self) -> &DrawCtx<'a> {
+        &self.draw
+    }
 }
 
 pub trait Screen {
     /// The keys this screen handles in its current state, with hints.
-    fn bindings(&self, ctx: &Ctx) -> Vec<Binding>;
+    fn bindings(&self, ctx: &DrawCtx) -> Vec<Binding>;
     /// A bound key was pressed.
     fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action>;
     /// Any other key: typing into the focused field.
@@ -63,7 +86,9 @@ pub trait Screen {
     fn refresh(&mut self, _ctx: &Ctx) -> Result<(), String> {
         Ok(())
     }
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx);
+    /// The session's answer to an order command this screen asked for.
+    fn answered(&mut self, _outcome: &Result<Done, Refusal>) {}
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx);
 }
 
 /// Every screen's state, one field each.

@@ -6,10 +6,11 @@
 //! PO number where the account requires one, and the order total must fit
 //! the account's remaining credit.
 
-use super::{title, Ctx, Screen};
+use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::card::check_card;
 use crate::domain::order::Payment;
 use crate::domain::text::fit;
+use crate::session::{Command, Done, PayInput, Refusal};
 use crate::tui::action::Action;
 use crate::tui::keymap::{field_moves, list_moves, Binding, Cmd, Key};
 use crate::tui::widgets::form::Form;
@@ -19,6 +20,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::Frame;
+use rust_decimal::Decimal;
 
 const NUMBER: usize = 0;
 const EXPIRY: usize = 1;
@@ -44,6 +46,11 @@ pub struct PaymentScreen {
     account_error: Option<String>,
     /// Which form has the keys, if any.
     form: Option<Choice>,
+    /// The account's credit (limit, used), read when the screen is shown.
+    credit: Option<(Decimal, Decimal)>,
+    /// Asked the session to pay on account; its answer closes the form or
+    /// stands under the PO field.
+    asked_account: bool,
 }
 
 impl Default for PaymentScreen {
@@ -53,6 +60,8 @@ impl Default for PaymentScreen {
             billing: ListState::default(),
             on_billing: false,
             account_error: None,
+            credit: None,
+            asked_account: false,
             card: Form::new(vec![
                 TextField::new("Card number", 23),
                 TextField::new("Expiry MM/YY", 7),
@@ -64,7 +73,7 @@ impl Default for PaymentScreen {
     }
 }
 
-fn choices(ctx: &Ctx) -> Vec<(Choice, String)> {
+fn choices(ctx: &DrawCtx, credit: Option<(Decimal, Decimal)>) -> Vec<(Choice, String)> {
     let mut out = vec![(Choice::NewCard, "New card".to_string())];
     if let Some(c) = &ctx.order.customer {
         for (i, s) in c.cards.iter().enumerate() {
@@ -74,8 +83,8 @@ fn choices(ctx: &Ctx) -> Vec<(Choice, String)> {
             ));
         }
         if let Some(a) = &c.account {
-            let left = match ctx.store.account_credit(a.id) {
-                Ok(Some((limit, used))) => format!(
+            let left = match credit {
+                Some((limit, used)) => format!(
                     " (credit left {} {})",
                     a.currency.format(limit - used),
                     a.currency
@@ -91,7 +100,7 @@ fn choices(ctx: &Ctx) -> Vec<(Choice, String)> {
 
 /// The customer's address book (empty for a guest: their billing address
 /// is the one typed on the guest form).
-fn addresses(ctx: &Ctx) -> Vec<crate::domain::order::Address> {
+fn addresses(ctx: &DrawCtx) -> Vec<crate::domain::order::Address> {
     ctx.order
         .customer
         .as_ref()
@@ -107,7 +116,7 @@ impl PaymentScreen {
         self.card.focus = 0;
     }
 
-    fn take_card(&mut self, ctx: &Ctx) -> Vec<Action> {
+    fn take_card(&mut self, ctx: &DrawCtx) -> Vec<Action> {
         let result = check_card(
             self.card.value(NUMBER),
             self.card.value(EXPIRY),
@@ -115,11 +124,17 @@ impl PaymentScreen {
             ctx.today,
         );
         match result {
-            Ok(summary) => {
-                // The number and code leave memory with the form.
+            Ok(_) => {
+                // The session checks the same text again and keeps only
+                // the summary; the number and code leave memory with it.
+                let pay = PayInput::Card {
+                    number: self.card.value(NUMBER).to_string(),
+                    expiry: self.card.value(EXPIRY).to_string(),
+                    cvv: self.card.value(CVC).to_string(),
+                };
                 self.clear_card();
                 self.form = None;
-                vec![Action::SetPayment(Payment::Card(summary))]
+                vec![Action::Order(Command::Pay(pay))]
             }
             Err(e) => {
                 let field = if e.starts_with("expiry") {
@@ -138,7 +153,7 @@ impl PaymentScreen {
 }
 
 impl Screen for PaymentScreen {
-    fn bindings(&self, ctx: &Ctx) -> Vec<Binding> {
+    fn bindings(&self, ctx: &DrawCtx) -> Vec<Binding> {
         match self.form {
             Some(Choice::NewCard) => {
                 let mut b = vec![
@@ -192,29 +207,13 @@ impl Screen for PaymentScreen {
     }
 
     fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
-        let list = choices(ctx);
+        let list = choices(ctx, self.credit);
         match (&self.form, cmd) {
             (Some(Choice::NewCard), Cmd::Enter) => self.take_card(ctx),
             (Some(_), Cmd::Enter) => {
                 let po = self.po.value().trim().to_string();
-                let account = ctx.order.customer.as_ref().and_then(|c| c.account.as_ref());
-                match ctx.store.check_account_payment(
-                    account,
-                    &po,
-                    ctx.order.currency,
-                    ctx.quote.total(),
-                ) {
-                    Ok(Ok(())) => {
-                        self.form = None;
-                        self.account_error = None;
-                        vec![Action::SetPayment(Payment::Account { po_number: po })]
-                    }
-                    Ok(Err(e)) => {
-                        self.account_error = Some(e);
-                        vec![]
-                    }
-                    Err(e) => vec![Action::Error(format!("could not check the account: {e}"))],
-                }
+                self.asked_account = true;
+                vec![Action::Order(Command::Pay(PayInput::Account { po }))]
             }
             (Some(_), Cmd::Back) => {
                 self.clear_card();
@@ -238,7 +237,7 @@ impl Screen for PaymentScreen {
                 .get(self.billing.selected)
                 .map(|a| {
                     vec![
-                        Action::SetBilling(a.clone()),
+                        Action::Order(Command::Billing { address: a.clone() }),
                         Action::Status(format!("Bill to: {}", a.one_line())),
                     ]
                 })
@@ -269,9 +268,13 @@ impl Screen for PaymentScreen {
                     .customer
                     .as_ref()
                     .and_then(|c| c.cards.get(i))
-                    .map(|s| vec![Action::SetPayment(Payment::StoredCard(s.clone()))])
+                    .map(|s| {
+                        vec![Action::Order(Command::Pay(PayInput::Stored {
+                            last4: s.summary.last4.clone(),
+                        }))]
+                    })
                     .unwrap_or_default(),
-                Some(Choice::Cod) => vec![Action::SetPayment(Payment::CashOnDelivery)],
+                Some(Choice::Cod) => vec![Action::Order(Command::Pay(PayInput::Cod))],
                 None => vec![],
             },
             (None, Cmd::Up) => {
@@ -312,11 +315,29 @@ impl Screen for PaymentScreen {
         vec![]
     }
 
+    fn enter(&mut self, ctx: &Ctx) {
+        let account = ctx.order.customer.as_ref().and_then(|c| c.account.as_ref());
+        self.credit = account.and_then(|a| ctx.lookup.account_credit(a.id).ok().flatten());
+    }
+
+    fn answered(&mut self, outcome: &Result<Done, Refusal>) {
+        if !std::mem::take(&mut self.asked_account) {
+            return;
+        }
+        match outcome {
+            Ok(_) => {
+                self.form = None;
+                self.account_error = None;
+            }
+            Err(r) => self.account_error = Some(r.message.clone()),
+        }
+    }
+
     fn typing(&self) -> bool {
         self.form.is_some()
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         let theme = ctx.theme;
         let width = area.width as usize;
         title(f, area, "Billing and payment", theme);
@@ -400,7 +421,7 @@ impl Screen for PaymentScreen {
             );
             y += 1;
         }
-        for (i, (_, label)) in choices(ctx).iter().enumerate() {
+        for (i, (_, label)) in choices(ctx, self.credit).iter().enumerate() {
             let selected = self.form.is_none() && !self.on_billing && i == self.list.selected;
             let (marker, style) = row_style(selected, theme);
             f.render_widget(

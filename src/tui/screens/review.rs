@@ -4,9 +4,10 @@
 //! screen; anything missing or invalid is named with the key that goes
 //! there.
 
-use super::{title, Ctx, Screen};
+use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::order::Area;
 use crate::domain::text::fit;
+use crate::session::Command;
 use crate::tui::action::Action;
 use crate::tui::keymap::{list_moves, Binding, Cmd, Key};
 use crossterm::event::KeyCode;
@@ -17,6 +18,8 @@ use ratatui::Frame;
 #[derive(Default)]
 pub struct Review {
     scroll: usize,
+    /// (code, label) of the adjustment reasons, read when the screen is shown.
+    reasons: Vec<(String, String)>,
 }
 
 fn key_for(area: Area) -> &'static str {
@@ -30,28 +33,19 @@ fn key_for(area: Area) -> &'static str {
 }
 
 /// The review as lines of text, so it scrolls and tests can read it.
-pub fn review_lines(ctx: &Ctx) -> Vec<(String, bool)> {
+pub fn review_lines(ctx: &DrawCtx, reasons: &[(String, String)]) -> Vec<(String, bool)> {
     let o = ctx.order;
     let cur = o.currency;
     let b = &ctx.quote.breakdown;
     let mut out: Vec<(String, bool)> = Vec::new();
     let mut push = |s: String, strong: bool| out.push((s, strong));
     // The key stays in view however long the message is.
-    let problem = |p: &crate::domain::order::Problem| {
-        format!("! {} — {}", fit(&p.message, 72), key_for(p.area))
-    };
-    for p in o.problems() {
-        push(problem(&p), true);
+    for v in ctx.violations {
+        push(
+            format!("! {} — {}", fit(&v.message, 72), key_for(v.area)),
+            true,
+        );
     }
-    match ctx.store.checkout_problems(o, ctx.quote) {
-        Ok(list) => {
-            for p in list {
-                push(problem(&p), true);
-            }
-        }
-        Err(e) => push(format!("! could not check coupons and credit: {e}"), true),
-    }
-    let reasons = ctx.store.reason_codes().unwrap_or_default();
     let reason = |code: &str| -> String {
         reasons
             .iter()
@@ -256,7 +250,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 impl Screen for Review {
-    fn bindings(&self, _ctx: &Ctx) -> Vec<Binding> {
+    fn bindings(&self, _ctx: &DrawCtx) -> Vec<Binding> {
         let mut b = vec![Binding::new(
             &[Key::plain(KeyCode::Enter)],
             "Submit order",
@@ -267,9 +261,9 @@ impl Screen for Review {
     }
 
     fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
-        let len = review_lines(ctx).len();
+        let len = review_lines(ctx, &self.reasons).len();
         match cmd {
-            Cmd::Submit => vec![Action::Submit],
+            Cmd::Submit => vec![Action::Order(Command::Submit)],
             Cmd::Up => {
                 self.scroll = self.scroll.saturating_sub(1);
                 vec![]
@@ -290,14 +284,15 @@ impl Screen for Review {
         }
     }
 
-    fn enter(&mut self, _ctx: &Ctx) {
+    fn enter(&mut self, ctx: &Ctx) {
         self.scroll = 0;
+        self.reasons = ctx.lookup.reason_codes().unwrap_or_default();
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         let theme = ctx.theme;
         title(f, area, "Review — read it back; Enter submits", theme);
-        let lines = review_lines(ctx);
+        let lines = review_lines(ctx, &self.reasons);
         let height = area.height.saturating_sub(1) as usize;
         for (i, (text, strong)) in lines.iter().skip(self.scroll).take(height).enumerate() {
             let style = if text.starts_with('!') {

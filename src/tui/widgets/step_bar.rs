@@ -1,7 +1,7 @@
 //! The step bar: the nine steps with their keys, the current one marked,
 //! and a `!` on those that still miss something.
 
-use crate::tui::app::Step;
+use crate::tui::flow::Step;
 use crate::tui::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -2,7 +2,7 @@
 //! ratatui's TestBackend at 80x24, over a demo database on a temporary
 //! file, and reads the screen back as text.
 
-use super::{chars, ctrl, demo_store, key, shift_tab, today};
+use super::{chars, ctrl, demo_store, key, shift_tab};
 use crossterm::event::{KeyCode, KeyEvent};
 use orderdesk::store::Store;
 use orderdesk::tui::app::{App, Step};
@@ -33,7 +33,7 @@ impl Desk {
     }
 
     pub fn on(dir: TempDir, path: PathBuf, store: Store, theme: Theme) -> Desk {
-        let app = App::new(store, "alice".into(), today(), theme);
+        let app = crate::common::app(store, "alice", theme);
         let term = Terminal::new(TestBackend::new(80, 24)).unwrap();
         Desk {
             _dir: dir,
@@ -132,7 +132,7 @@ impl Desk {
         d.code(KeyCode::F(6));
         d.code(KeyCode::Enter); // the line's ship-to: its methods
         d.code(KeyCode::Enter); // the first, Ground
-        assert_eq!(d.app.order.ship_tos[0].method.as_deref(), Some("GROUND"));
+        assert_eq!(d.app.order().ship_tos[0].method.as_deref(), Some("GROUND"));
         d
     }
 

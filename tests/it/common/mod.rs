@@ -140,3 +140,13 @@ pub fn consistency_problems(conn: &rusqlite::Connection) -> Vec<String> {
     );
     problems
 }
+
+/// The console on `store` for `operator`, on the tests' fixed day.
+pub fn app(
+    store: Store,
+    operator: &str,
+    theme: orderdesk::tui::theme::Theme,
+) -> orderdesk::tui::app::App {
+    let session = orderdesk::session::Session::new(store, operator, today());
+    orderdesk::tui::app::App::new(session, theme)
+}

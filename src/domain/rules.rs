@@ -1,0 +1,381 @@
+//! Every rule an order must meet to be placed, as one pure function of the
+//! order, its quote and the facts the store read for it ([`check`]).
+//!
+//! The order session runs it after every change (the step bar and review
+//! show what it finds) and the store runs it again inside the submit
+//! transaction, on the quote and facts read in that transaction: an order is
+//! written only when nothing here objects to the order as it is stored.
+
+use crate::domain::adjustment::{check_adjustment_limit, AdjustmentKind};
+use crate::domain::money::Currency;
+use crate::domain::order::{Area, Order, Payment};
+use crate::domain::promotion::Coupon;
+use crate::domain::quote::Quote;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// Which rule refused a command or a submit: a stable name for scripts
+/// (`orderdesk play` prints it) and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// Something the order needs is missing (customer, lines, method, payment…).
+    Incomplete,
+    /// A typed value that is not of the expected form.
+    InvalidInput,
+    /// No such customer, item, line, ship-to, order or coupon.
+    NotFound,
+    CustomerDisabled,
+    /// A stored payment method before the challenge question was answered.
+    ChallengeRequired,
+    AdjustmentLimit,
+    ReasonCode,
+    Coupon,
+    AccountCredit,
+    Currency,
+    /// Stock moved since the operator last saw it.
+    Availability,
+    /// Prices or promotions changed since the operator last saw them.
+    PricesChanged,
+    /// The order's token was placed already, with other content.
+    AlreadyPlaced,
+    /// Another console of the same operator took the draft over.
+    DraftTakenOver,
+    /// The database could not do what was asked.
+    Database,
+}
+
+impl Rule {
+    /// The name scripts see (`"adjustment_limit"`).
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+}
+
+/// One rule the order breaks: which, where it is fixed, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub rule: Rule,
+    pub area: Area,
+    pub message: String,
+}
+
+impl Violation {
+    pub fn new(rule: Rule, area: Area, message: impl Into<String>) -> Violation {
+        Violation {
+            rule,
+            area,
+            message: message.into(),
+        }
+    }
+}
+
+/// The operator's adjustment limits in the order's currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Limits {
+    pub amount: Decimal,
+    pub percent: Decimal,
+}
+
+/// The registered customer as the store has them now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerState {
+    Enabled,
+    Disabled,
+    Gone,
+}
+
+/// A coupon code of the order as the store has it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CouponState {
+    Missing,
+    /// Its promotion is no longer offered.
+    Withdrawn,
+    Found(Box<Coupon>),
+}
+
+/// What a business account owes and may owe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountCredit {
+    pub name: String,
+    pub currency: Currency,
+    pub limit: Decimal,
+    /// Grand totals of the account's placed orders paid on account.
+    pub used: Decimal,
+}
+
+/// Whether `total` in `currency` fits the account's remaining credit;
+/// Err names the amounts.
+pub fn credit_check(
+    credit: &AccountCredit,
+    currency: Currency,
+    total: Decimal,
+) -> Result<(), String> {
+    if currency != credit.currency {
+        return Err(format!(
+            "account {} is kept in {}; this order is in {currency}",
+            credit.name, credit.currency
+        ));
+    }
+    let cur = credit.currency;
+    let remaining = credit.limit - credit.used;
+    if total > remaining {
+        return Err(format!(
+            "order total {} {cur} is over the account's credit left, {} {cur}",
+            cur.format(total),
+            cur.format(remaining.max(Decimal::ZERO)),
+        ));
+    }
+    Ok(())
+}
+
+/// What the store knows that the order's rules depend on, read together
+/// (inside the submit transaction at submit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    /// None for a guest (not on file until the order is placed).
+    pub customer: Option<CustomerState>,
+    pub limits: Limits,
+    pub reason_codes: Vec<String>,
+    /// One per code in `Order::coupons`, in that order.
+    pub coupons: Vec<(String, CouponState)>,
+    /// The account of the order's customer, when paying on account
+    /// (None: the account is gone).
+    pub account: Option<AccountCredit>,
+    /// The customer whose challenge question was answered correctly in
+    /// this session (the session's knowledge, not the store's).
+    pub challenge_verified: Option<i64>,
+}
+
+/// Everything that stands between `order` (priced as `quote`) and submit,
+/// each with the area that fixes it. Empty: the order may be placed.
+pub fn check(order: &Order, quote: &Quote, facts: &Facts) -> Vec<Violation> {
+    let mut out: Vec<Violation> = order
+        .problems()
+        .into_iter()
+        .map(|p| Violation::new(Rule::Incomplete, p.area, p.message))
+        .collect();
+    out.extend(customer_violations(order, facts));
+    out.extend(adjustment_violations(order, quote, facts));
+    out.extend(coupon_violations(order, quote, facts));
+    out.extend(payment_violations(order, quote, facts));
+    out
+}
+
+fn customer_violations(order: &Order, facts: &Facts) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let Some(c) = &order.customer else {
+        return out;
+    };
+    match facts.customer {
+        Some(CustomerState::Disabled) => out.push(Violation::new(
+            Rule::CustomerDisabled,
+            Area::Customer,
+            format!("{} is disabled: orders cannot be placed for them", c.name()),
+        )),
+        Some(CustomerState::Gone) => out.push(Violation::new(
+            Rule::NotFound,
+            Area::Customer,
+            format!("{} is no longer on file: pick the customer again", c.name()),
+        )),
+        _ => {}
+    }
+    if c.currency != order.currency {
+        out.push(Violation::new(
+            Rule::Currency,
+            Area::Customer,
+            format!(
+                "the order is in {} but {} pays in {}",
+                order.currency,
+                c.name(),
+                c.currency
+            ),
+        ));
+    }
+    out
+}
+
+/// Each operator adjustment within the operator's limits, measured against
+/// the order as it stands (not as it stood when the adjustment was made),
+/// with a known reason code. Raising a price is limited like lowering it.
+pub fn adjustment_violations(order: &Order, quote: &Quote, facts: &Facts) -> Vec<Violation> {
+    let cur = order.currency;
+    let Limits { amount, percent } = facts.limits;
+    let mut out = Vec::new();
+    let mut refuse = |rule, message: String| {
+        out.push(Violation::new(rule, Area::Adjustments, message));
+    };
+    for a in &order.adjustments {
+        if !facts.reason_codes.contains(&a.reason_code) {
+            refuse(
+                Rule::ReasonCode,
+                format!("'{}' is not a reason code: choose one", a.reason_code),
+            );
+        }
+        match &a.kind {
+            AdjustmentKind::PriceOverride { line, unit_price } => {
+                let Some(l) = order.lines.get(*line) else {
+                    refuse(
+                        Rule::NotFound,
+                        format!("a price override names line {}, which is gone", line + 1),
+                    );
+                    continue;
+                };
+                let qty = Decimal::from(l.quantity);
+                let list = cur.round(l.unit_price * qty);
+                let change = list - cur.round(*unit_price * qty);
+                if let Err(e) = check_adjustment_limit(change, list, amount, percent) {
+                    refuse(
+                        Rule::AdjustmentLimit,
+                        format!("line {} ({} x {}): {e}", line + 1, l.quantity, l.sku),
+                    );
+                }
+            }
+            AdjustmentKind::ShippingOverride {
+                shipment,
+                amount: charge,
+            } => {
+                let Some(s) = quote.breakdown.shipments.get(*shipment) else {
+                    refuse(
+                        Rule::NotFound,
+                        format!(
+                            "a shipping override names shipment {}, which is gone",
+                            shipment + 1
+                        ),
+                    );
+                    continue;
+                };
+                let before = if s.free_shipping.is_some() {
+                    Decimal::ZERO
+                } else {
+                    s.computed
+                };
+                if let Err(e) = check_adjustment_limit(before - *charge, before, amount, percent) {
+                    refuse(
+                        Rule::AdjustmentLimit,
+                        format!("shipment {}: {e}", shipment + 1),
+                    );
+                }
+            }
+            AdjustmentKind::SubtotalOff { .. } => {}
+        }
+    }
+    let off: Decimal = order
+        .adjustments
+        .iter()
+        .filter_map(|a| match a.kind {
+            AdjustmentKind::SubtotalOff { amount } => Some(amount),
+            _ => None,
+        })
+        .sum();
+    if off > Decimal::ZERO {
+        // The amount off goes on the first order placed.
+        let b = quote
+            .parts
+            .first()
+            .map(|(_, b)| b)
+            .unwrap_or(&quote.breakdown);
+        let base = b.subtotal + b.adjustment_total;
+        if off > base {
+            refuse(
+                Rule::AdjustmentLimit,
+                format!(
+                    "{} off the subtotal is more than the subtotal, {}",
+                    cur.format(off),
+                    cur.format(base)
+                ),
+            );
+        } else if let Err(e) = check_adjustment_limit(off, base, amount, percent) {
+            refuse(Rule::AdjustmentLimit, format!("subtotal: {e}"));
+        }
+    }
+    out
+}
+
+fn coupon_violations(order: &Order, quote: &Quote, facts: &Facts) -> Vec<Violation> {
+    let outcomes = quote
+        .parts
+        .first()
+        .map(|(_, b)| &b.coupons)
+        .unwrap_or(&quote.breakdown.coupons);
+    let customer_id = order.customer.as_ref().and_then(|c| c.id);
+    let mut out = Vec::new();
+    for code in &order.coupons {
+        let state = facts
+            .coupons
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, s)| s);
+        let message = match state {
+            None | Some(CouponState::Missing) => {
+                Some(format!("coupon {code} no longer exists: remove it"))
+            }
+            Some(CouponState::Withdrawn) => Some(format!(
+                "coupon {code}: its promotion is no longer offered: remove it"
+            )),
+            Some(CouponState::Found(c)) if c.redeemed => Some(format!(
+                "coupon {code} has already been used on another order: remove it"
+            )),
+            Some(CouponState::Found(c))
+                if c.customer_id.is_some() && c.customer_id != customer_id =>
+            {
+                Some(format!(
+                    "coupon {code} belongs to another customer: remove it"
+                ))
+            }
+            Some(CouponState::Found(_)) => outcomes
+                .iter()
+                .find(|o| o.code.eq_ignore_ascii_case(code))
+                .and_then(|o| o.reason.clone()),
+        };
+        if let Some(m) = message {
+            out.push(Violation::new(Rule::Coupon, Area::Adjustments, m));
+        }
+    }
+    out
+}
+
+fn payment_violations(order: &Order, quote: &Quote, facts: &Facts) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let customer = order.customer.as_ref();
+    match &order.payment {
+        Some(Payment::StoredCard(card)) => {
+            let id = customer.and_then(|c| c.id);
+            let owned = customer.is_some_and(|c| c.cards.iter().any(|k| k.id == card.id));
+            if !owned {
+                out.push(Violation::new(
+                    Rule::NotFound,
+                    Area::Payment,
+                    "the stored card is not this customer's: choose the payment again",
+                ));
+            } else if id.is_none() || facts.challenge_verified != id {
+                out.push(Violation::new(
+                    Rule::ChallengeRequired,
+                    Area::Payment,
+                    "a stored card needs the challenge question answered first",
+                ));
+            }
+        }
+        Some(Payment::Account { po_number }) => {
+            let message = match customer.and_then(|c| c.account.as_ref()) {
+                None => Some("pay on account is for customers of a business account".to_string()),
+                Some(a) if a.po_required && po_number.trim().is_empty() => Some(format!(
+                    "account {} requires a purchase-order number",
+                    a.name
+                )),
+                Some(a) => match &facts.account {
+                    None => Some(format!("account {} no longer exists", a.name)),
+                    Some(credit) => credit_check(credit, order.currency, quote.total()).err(),
+                },
+            };
+            if let Some(m) = message {
+                out.push(Violation::new(Rule::AccountCredit, Area::Payment, m));
+            }
+        }
+        _ => {}
+    }
+    out
+}

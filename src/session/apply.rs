@@ -1,0 +1,637 @@
+//! Carrying out one command: each either changes the order and says what
+//! it did, or refuses and changes nothing. Checks that need the order as
+//! it would be after the command (limits, coupons, credit) quote that
+//! candidate and run the same rules submit runs.
+
+use super::command::{BackorderKind, Command, Done, Outcome, PayInput, Refusal};
+use super::Session;
+use crate::domain::adjustment::{Adjustment, AdjustmentKind};
+use crate::domain::card::check_card;
+use crate::domain::guest::GuestDetails;
+use crate::domain::order::{
+    parse_quantity, Address, BackorderChoice, CustomerRef, Line, Order, Payment, MAX_QUANTITY,
+};
+use crate::domain::rules::{self, CustomerState, Rule, Violation};
+use crate::domain::text::clean;
+use crate::store::{DraftRef, SubmitError, SubmitInput};
+
+/// Comments are kept to what a warehouse slip and a receipt can print.
+pub const MAX_COMMENT: usize = 500;
+
+impl Session {
+    /// Carries out `cmd` on the order.
+    pub fn apply(&mut self, cmd: Command) -> Outcome {
+        if let Some(why) = &self.taken_over {
+            if !matches!(cmd, Command::NewOrder) {
+                return Err(Refusal::new(Rule::DraftTakenOver, why.clone()));
+            }
+        }
+        if !self.placed.is_empty() && !matches!(cmd, Command::NewOrder | Command::Submit) {
+            // The confirmation is on screen: the next order starts first.
+            self.start_new();
+        }
+        let lines_before = self.order.line_keys();
+        let result = self.dispatch(cmd);
+        // Price overrides follow their lines when lines move or go.
+        self.order.follow_lines(&lines_before);
+        result
+    }
+
+    fn dispatch(&mut self, cmd: Command) -> Outcome {
+        match cmd {
+            Command::PickCustomer { id, logon } => self.pick_customer(id, logon),
+            Command::Guest(details) => self.guest(&details),
+            Command::AddItem { sku, qty } => self.add_item(&sku, qty),
+            Command::SetQuantity { line, qty } => {
+                let i = self.line_index(line)?;
+                let qty = quantity(qty)?;
+                self.order.lines[i].quantity = qty;
+                self.changed();
+                Ok(Done::said(format!(
+                    "{}: quantity {qty}",
+                    self.order.lines[i].sku
+                )))
+            }
+            Command::RemoveLine { line } => {
+                let i = self.line_index(line)?;
+                let l = self.order.lines.remove(i);
+                let message = format!("Removed {} (^Y puts it back)", l.sku);
+                self.removed.push((i, l));
+                self.changed();
+                Ok(Done::said(message))
+            }
+            Command::Undo => {
+                let (i, l) = self
+                    .removed
+                    .pop()
+                    .ok_or_else(|| Refusal::not_found("nothing to put back"))?;
+                let message = format!("Put back {}", l.sku);
+                let at = i.min(self.order.lines.len());
+                self.order.lines.insert(at, l);
+                self.changed();
+                Ok(Done::said(message))
+            }
+            Command::Reorder { order_no } => self.reorder(order_no),
+            Command::MoveLine { line, qty, address } => self.move_line(line, qty, address),
+            Command::SetMethod { ship_to, method } => self.set_method(ship_to, &method),
+            Command::Backorder { choice, separate } => {
+                let choice = match (choice, separate) {
+                    (BackorderKind::Available, separate) => BackorderChoice::ShipAvailable { separate },
+                    (_, true) => {
+                        return Err(Refusal::input(
+                            "a separate backorder order goes with 'ship available now, backorders later' (2)",
+                        ))
+                    }
+                    (BackorderKind::Complete, false) => BackorderChoice::ShipComplete,
+                    (BackorderKind::Drop, false) => BackorderChoice::DropBackorders,
+                };
+                self.order.backorder_choice = choice;
+                self.changed();
+                Ok(Done::said(format!("Backorders: {}", choice.label())))
+            }
+            Command::Billing { address } => {
+                self.order.billing = Some(address);
+                self.changed();
+                Ok(Done::said("Billing address set."))
+            }
+            Command::Pay(input) => self.pay(input),
+            Command::VerifyChallenge { answer } => self.verify_challenge(&answer),
+            Command::RedeemCoupon { code } => self.redeem_coupon(&code),
+            Command::RemoveCoupon { code } => {
+                let before = self.order.coupons.len();
+                self.order
+                    .coupons
+                    .retain(|c| !c.eq_ignore_ascii_case(code.trim()));
+                if self.order.coupons.len() == before {
+                    return Err(Refusal::not_found(format!(
+                        "coupon {code} is not on this order"
+                    )));
+                }
+                self.changed();
+                Ok(Done::said(format!("Coupon {code} removed.")))
+            }
+            Command::Adjust {
+                target,
+                amount,
+                unit_price,
+                reason,
+            } => self.adjust(&target, amount, unit_price, &reason),
+            Command::RemoveAdjustment { index } => {
+                if index == 0 || index > self.order.adjustments.len() {
+                    return Err(Refusal::not_found(format!(
+                        "there is no adjustment {index}"
+                    )));
+                }
+                self.order.adjustments.remove(index - 1);
+                self.changed();
+                Ok(Done::said("Adjustment removed."))
+            }
+            Command::Comment {
+                customer,
+                warehouse,
+            } => {
+                let text = |s: Option<String>, old: &str| -> Result<String, Refusal> {
+                    let Some(s) = s else {
+                        return Ok(old.to_string());
+                    };
+                    let s = clean(&s);
+                    if s.chars().count() > MAX_COMMENT {
+                        return Err(Refusal::input(format!(
+                            "a comment holds {MAX_COMMENT} characters at most; this one has {}",
+                            s.chars().count()
+                        )));
+                    }
+                    Ok(s)
+                };
+                let c = text(customer, &self.order.comment_customer)?;
+                let w = text(warehouse, &self.order.comment_warehouse)?;
+                self.order.comment_customer = c;
+                self.order.comment_warehouse = w;
+                self.changed();
+                Ok(Done::said("Comments saved."))
+            }
+            Command::Submit => self.submit(),
+            Command::NewOrder => {
+                self.start_new();
+                Ok(Done::said("A new order starts."))
+            }
+        }
+    }
+
+    /// 0-based index of the 1-based line number.
+    fn line_index(&self, line: usize) -> Result<usize, Refusal> {
+        if line == 0 || line > self.order.lines.len() {
+            return Err(Refusal::not_found(format!("there is no line {line}")));
+        }
+        Ok(line - 1)
+    }
+
+    fn pick_customer(&mut self, id: Option<i64>, logon: Option<String>) -> Outcome {
+        let id = match (id, logon) {
+            (Some(id), _) => id,
+            (None, Some(logon)) => self.store.customer_id_by_logon(&logon)?.ok_or_else(|| {
+                Refusal::not_found(format!("no customer with logon ID '{}'", clean(&logon)))
+            })?,
+            (None, None) => return Err(Refusal::input("name the customer: id or logon")),
+        };
+        let customer = self
+            .store
+            .customer_ref(id)?
+            .ok_or_else(|| Refusal::not_found("that customer no longer exists"))?;
+        if self.store.customer_state(id)? == CustomerState::Disabled {
+            return Err(Refusal {
+                rule: Rule::CustomerDisabled,
+                area: Some(crate::domain::order::Area::Customer),
+                message: format!(
+                    "{} is disabled: orders cannot be placed for them",
+                    customer.name()
+                ),
+            });
+        }
+        Ok(self.take_customer(customer))
+    }
+
+    fn guest(&mut self, details: &GuestDetails) -> Outcome {
+        let g = details.tidy();
+        let problems = g.problems();
+        if !problems.is_empty() {
+            let list: Vec<String> = problems.into_iter().map(|(_, m)| m).collect();
+            return Err(Refusal::input(format!("guest: {}", list.join("; "))));
+        }
+        Ok(self.take_customer(g.customer(self.order.currency)))
+    }
+
+    /// The customer for the order; lines are re-priced in their currency
+    /// (those not sold in it are removed and named).
+    pub(super) fn take_customer(&mut self, customer: CustomerRef) -> Done {
+        let name = customer.name();
+        let guest = customer.guest;
+        if self.verified != customer.id {
+            self.verified = None;
+        }
+        self.order.set_customer(customer);
+        let dropped = self.reprice_lines();
+        self.changed();
+        let mut message = if guest {
+            format!("Guest order for {name}")
+        } else {
+            format!("Customer: {name}")
+        };
+        if !dropped.is_empty() {
+            message.push_str(&format!(
+                "; not sold in {}, removed: {}",
+                self.order.currency,
+                dropped.join(", ")
+            ));
+        }
+        Done::said(message)
+    }
+
+    fn reprice_lines(&mut self) -> Vec<String> {
+        let currency = self.order.currency;
+        let mut dropped = Vec::new();
+        let mut kept = Vec::new();
+        for mut l in std::mem::take(&mut self.order.lines) {
+            match self.store.item(currency, l.item_id) {
+                Ok(Some(item)) => match item.price {
+                    Some(p) => {
+                        l.unit_price = p;
+                        kept.push(l);
+                    }
+                    None => dropped.push(l.sku),
+                },
+                Ok(None) => dropped.push(l.sku),
+                Err(e) => {
+                    self.notice = Some(format!("could not re-price {}: {e}", l.sku));
+                    kept.push(l);
+                }
+            }
+        }
+        self.order.lines = kept;
+        dropped
+    }
+
+    fn add_item(&mut self, sku: &str, qty: u32) -> Outcome {
+        let qty = quantity(qty)?;
+        let currency = self.order.currency;
+        let item = self
+            .store
+            .item_by_sku(currency, sku.trim())?
+            .ok_or_else(|| Refusal::not_found(format!("no item with SKU '{}'", clean(sku))))?;
+        let price = item
+            .price
+            .ok_or_else(|| Refusal::not_found(format!("{} has no {currency} price", item.sku)))?;
+        let line = Line {
+            item_id: item.id,
+            sku: item.sku.clone(),
+            name: item.name.clone(),
+            quantity: qty,
+            unit_price: price,
+            weight_grams: item.weight_grams,
+            taxable: item.taxable,
+            ship_to: 0,
+        };
+        self.order.add_line(line).map_err(Refusal::input)?;
+        self.changed();
+        Ok(Done::said(format!(
+            "Added {qty} x {} {}",
+            item.sku, item.name
+        )))
+    }
+
+    fn reorder(&mut self, order_no: i64) -> Outcome {
+        let lines = self.store.order_lines_for_reorder(order_no)?;
+        if lines.is_empty() {
+            return Err(Refusal::not_found(format!("there is no order {order_no}")));
+        }
+        let mut added = 0;
+        let mut skipped = Vec::new();
+        for (item_id, sku, _, qty) in lines {
+            let line = match self.store.item(self.order.currency, item_id)? {
+                Some(item) => item.price.map(|price| Line {
+                    item_id,
+                    sku: item.sku.clone(),
+                    name: item.name.clone(),
+                    quantity: qty,
+                    unit_price: price,
+                    weight_grams: item.weight_grams,
+                    taxable: item.taxable,
+                    ship_to: 0,
+                }),
+                None => None,
+            };
+            match line.map(|l| self.order.add_line(l)) {
+                Some(Ok(())) => added += 1,
+                _ => skipped.push(sku),
+            }
+        }
+        if added > 0 {
+            self.changed();
+        }
+        Ok(Done::said(if skipped.is_empty() {
+            format!("Copied {added} lines of order {order_no} at today's prices.")
+        } else {
+            format!(
+                "Copied {added} lines of order {order_no}; not sold any more, left out: {}",
+                skipped.join(", ")
+            )
+        }))
+    }
+
+    fn move_line(&mut self, line: usize, qty: u32, address: Address) -> Outcome {
+        let i = self.line_index(line)?;
+        let qty = quantity(qty)?;
+        let mut order = self.order.clone();
+        let to = order.add_ship_to(address.clone());
+        order.split_line(i, qty, to).map_err(Refusal::input)?;
+        order.prune_ship_tos();
+        let to = order
+            .ship_tos
+            .iter()
+            .position(|s| s.address == address)
+            .unwrap_or(0);
+        self.order = order;
+        self.changed();
+        Ok(Done::said(format!("Moved {qty} to ship-to {}", to + 1)))
+    }
+
+    fn set_method(&mut self, ship_to: usize, code: &str) -> Outcome {
+        if ship_to == 0 || ship_to > self.order.ship_tos.len() {
+            return Err(Refusal::not_found(format!("there is no ship-to {ship_to}")));
+        }
+        let methods = self.store.shipping_methods(self.order.currency)?;
+        let address = &self.order.ship_tos[ship_to - 1].address;
+        let method = methods
+            .iter()
+            .find(|m| m.code.eq_ignore_ascii_case(code.trim()))
+            .ok_or_else(|| {
+                Refusal::not_found(format!(
+                    "no shipping method '{}' in {}",
+                    clean(code),
+                    self.order.currency
+                ))
+            })?;
+        if !method.covers(&address.country, &address.region) {
+            return Err(Refusal::input(format!(
+                "{} does not ship to {} {}",
+                method.name, address.country, address.region
+            )));
+        }
+        let code = method.code.clone();
+        self.order.ship_tos[ship_to - 1].method = Some(code.clone());
+        self.changed();
+        Ok(Done::said(format!("Ship-to {ship_to}: {code}")))
+    }
+
+    fn pay(&mut self, input: PayInput) -> Outcome {
+        let customer = self.order.customer.as_ref();
+        let payment = match input {
+            PayInput::Cod => Payment::CashOnDelivery,
+            PayInput::Card {
+                number,
+                expiry,
+                cvv,
+            } => Payment::Card(
+                check_card(&number, &expiry, &cvv, self.today).map_err(Refusal::input)?,
+            ),
+            PayInput::Stored { last4 } => {
+                let c = customer.ok_or_else(|| Refusal::input("pick the customer first"))?;
+                let card = c
+                    .cards
+                    .iter()
+                    .find(|k| k.summary.last4 == last4.trim())
+                    .ok_or_else(|| {
+                        Refusal::not_found(format!(
+                            "{} has no stored card ending {last4}",
+                            c.name()
+                        ))
+                    })?;
+                Payment::StoredCard(card.clone())
+            }
+            PayInput::Account { po } => Payment::Account {
+                po_number: clean(&po).trim().to_string(),
+            },
+        };
+        let mut candidate = self.order.clone();
+        candidate.payment = Some(payment.clone());
+        // Paying is refused on the payment's own rules (challenge, account
+        // and credit); what else is missing is the review's to name.
+        let v: Vec<Violation> = self
+            .check_candidate(&candidate)?
+            .into_iter()
+            .filter(|v| matches!(v.rule, Rule::ChallengeRequired | Rule::AccountCredit))
+            .collect();
+        if !v.is_empty() {
+            return Err(Refusal::of(&v));
+        }
+        let text = payment.describe();
+        self.order.payment = Some(payment);
+        self.changed();
+        Ok(Done::said(format!("Payment: {text}")))
+    }
+
+    fn verify_challenge(&mut self, answer: &str) -> Outcome {
+        let Some(id) = self
+            .order
+            .customer
+            .as_ref()
+            .filter(|c| !c.guest)
+            .and_then(|c| c.id)
+        else {
+            return Err(Refusal::input(
+                "a challenge question is for a registered customer",
+            ));
+        };
+        if self.store.verify_challenge(id, answer, &self.operator)? {
+            self.verified = Some(id);
+            self.changed();
+            Ok(Done::said("Challenge answered correctly."))
+        } else {
+            let failures = self.store.challenge_failures(id)?;
+            Err(Refusal::new(
+                Rule::ChallengeRequired,
+                format!(
+                    "wrong answer to the challenge question (recorded; {failures} wrong so far)"
+                ),
+            ))
+        }
+    }
+
+    fn redeem_coupon(&mut self, typed: &str) -> Outcome {
+        let typed = clean(typed).trim().to_string();
+        if typed.is_empty() {
+            return Err(Refusal::input("type a coupon code"));
+        }
+        let coupon = self
+            .store
+            .coupon_by_code(&typed)?
+            .ok_or_else(|| Refusal::not_found(format!("there is no coupon {typed}")))?;
+        if self
+            .order
+            .coupons
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(&coupon.code))
+        {
+            return Err(Refusal::input(format!(
+                "coupon {} is on this order already",
+                coupon.code
+            )));
+        }
+        let mut candidate = self.order.clone();
+        candidate.coupons.push(coupon.code.clone());
+        let v: Vec<Violation> = self
+            .check_candidate(&candidate)?
+            .into_iter()
+            .filter(|v| v.rule == Rule::Coupon && v.message.contains(&coupon.code))
+            .collect();
+        if !v.is_empty() {
+            return Err(Refusal::of(&v));
+        }
+        self.order = candidate;
+        self.changed();
+        Ok(Done::said(format!("Coupon {} redeemed.", coupon.code)))
+    }
+
+    fn adjust(
+        &mut self,
+        target: &str,
+        amount: Option<String>,
+        unit_price: Option<String>,
+        reason: &str,
+    ) -> Outcome {
+        let cur = self.order.currency;
+        let money = |v: Option<String>, what: &str| -> Result<rust_decimal::Decimal, Refusal> {
+            let v = v.ok_or_else(|| Refusal::input(format!("enter the {what}")))?;
+            cur.parse_amount(&v).map_err(Refusal::input)
+        };
+        let number = |s: &str, what: &str| -> Result<usize, Refusal> {
+            s.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| Refusal::input(format!("'{s}' is not a {what} number")))
+        };
+        let kind = match target.trim().split_once(':') {
+            None if target.trim() == "subtotal" => {
+                let amount = money(amount, "amount off the subtotal")?;
+                if amount.is_zero() {
+                    return Err(Refusal::input("enter an amount over zero"));
+                }
+                AdjustmentKind::SubtotalOff { amount }
+            }
+            Some(("line", n)) => {
+                let line = self.line_index(number(n, "line")?)?;
+                AdjustmentKind::PriceOverride {
+                    line,
+                    unit_price: money(unit_price, "new unit price")?,
+                }
+            }
+            Some(("shipment", n)) => {
+                let shipment = number(n, "shipment")? - 1;
+                AdjustmentKind::ShippingOverride {
+                    shipment,
+                    amount: money(amount, "shipping charge")?,
+                }
+            }
+            _ => {
+                return Err(Refusal::input(format!(
+                    "adjust what: 'subtotal', 'line:N' or 'shipment:N', not '{}'",
+                    clean(target)
+                )))
+            }
+        };
+        let adj = Adjustment {
+            kind,
+            reason_code: clean(reason).trim().to_string(),
+            operator: self.operator.clone(),
+        };
+        // One of the same kind on the same line or shipment is replaced.
+        let mut candidate = self.order.clone();
+        candidate
+            .adjustments
+            .retain(|a| a.kind.code() != adj.kind.code() || a.kind.target() != adj.kind.target());
+        candidate.adjustments.push(adj);
+        let quote = self.store.quote(&candidate, self.today)?;
+        let facts = self.facts_for(&candidate)?;
+        let v = rules::adjustment_violations(&candidate, &quote, &facts);
+        if !v.is_empty() {
+            return Err(Refusal::of(&v));
+        }
+        self.order = candidate;
+        self.changed();
+        Ok(Done::said("Adjustment made."))
+    }
+
+    /// Every rule, on `candidate` as it would be priced now.
+    fn check_candidate(&self, candidate: &Order) -> Result<Vec<Violation>, Refusal> {
+        let quote = self.store.quote(candidate, self.today)?;
+        let facts = self.facts_for(candidate)?;
+        Ok(rules::check(candidate, &quote, &facts))
+    }
+
+    fn facts_for(&self, order: &Order) -> rusqlite::Result<rules::Facts> {
+        let mut f = self.store.facts(order, &self.operator)?;
+        f.challenge_verified = self.verified;
+        Ok(f)
+    }
+
+    /// Places the order as last quoted, re-checked inside the store's
+    /// transaction; nothing is written if any rule fails there.
+    fn submit(&mut self) -> Outcome {
+        if !self.placed.is_empty() {
+            return Err(Refusal::input(
+                "this order is placed already; a new order starts with any change",
+            ));
+        }
+        self.refresh(false);
+        if !self.violations.is_empty() {
+            return Err(Refusal::of(&self.violations));
+        }
+        let verified = self.verified;
+        let order = self.order.clone();
+        let check = |q: &crate::domain::quote::Quote, f: &rules::Facts| {
+            let mut f = f.clone();
+            f.challenge_verified = verified;
+            rules::check(&order, q, &f)
+        };
+        let holder = self.holder.clone();
+        let input = SubmitInput {
+            order: &self.order,
+            seen: &self.quote,
+            operator: &self.operator,
+            today: self.today,
+            draft: self.draft_id.map(|id| DraftRef {
+                id,
+                holder: &holder,
+            }),
+            rules: &check,
+        };
+        match self.store.submit_order(&input) {
+            Ok(placed) => {
+                let numbers: Vec<String> = placed.iter().map(|p| p.order_no.to_string()).collect();
+                let message = if placed.iter().any(|p| p.already_placed) {
+                    format!(
+                        "Order {} was placed already; nothing new was written.",
+                        numbers.join(" and ")
+                    )
+                } else {
+                    format!("Order {} placed.", numbers.join(" and "))
+                };
+                self.draft_id = None;
+                self.saved_revision = self.revision;
+                self.placed_quote = Some(self.quote.clone());
+                self.placed = placed.clone();
+                Ok(Done { message, placed })
+            }
+            Err(e) => {
+                let refusal = match &e {
+                    SubmitError::Changed(_) => Refusal::new(Rule::Availability, e.to_string()),
+                    SubmitError::PricesChanged => Refusal::new(Rule::PricesChanged, e.to_string()),
+                    SubmitError::Refused(v) => {
+                        let mut r = Refusal::of(v);
+                        r.message = format!("nothing was placed: {}", r.message);
+                        r
+                    }
+                    SubmitError::PlacedWithOtherContent(_) => {
+                        Refusal::new(Rule::AlreadyPlaced, e.to_string())
+                    }
+                    SubmitError::TakenOver(m) => {
+                        self.taken_over = Some(m.clone());
+                        Refusal::new(Rule::DraftTakenOver, m.clone())
+                    }
+                    SubmitError::Db(_) => Refusal::db(&e),
+                };
+                // Show what changed: the quote is taken again from the store.
+                self.refresh(true);
+                Err(refusal)
+            }
+        }
+    }
+}
+
+/// A quantity as commanded: whole, 1 to [`MAX_QUANTITY`].
+fn quantity(qty: u32) -> Result<u32, Refusal> {
+    parse_quantity(&qty.to_string()).map_err(Refusal::input)?;
+    debug_assert!(qty <= MAX_QUANTITY);
+    Ok(qty)
+}

@@ -1,0 +1,335 @@
+//! The order session: the only way to change an order (DESIGN: the order
+//! session, in docs/design.md).
+//!
+//! A [`Session`] owns the order in progress, its quote, its draft and its
+//! revision. [`Session::apply`] carries out one [`Command`] and answers with
+//! what it did ([`Done`]) or a typed [`Refusal`] that names the rule and the
+//! area that fixes it; a refused command changes nothing. Every rule is in
+//! [`crate::domain::rules`]: the session checks it after each change (so
+//! the console can show what is missing) and the store checks it again
+//! inside the submit transaction, on the order as it will be stored.
+//!
+//! The console maps keys to commands, `orderdesk play` reads them from a
+//! script, `orderdesk simulate` and the tests build them: all drive this
+//! same code. Screens draw from [`Session::view`], built once per batch of
+//! keys; drawing runs no SQL.
+
+mod apply;
+pub mod command;
+pub mod lookup;
+pub mod play;
+pub mod simulate;
+
+pub use command::{BackorderKind, Command, Done, Outcome, PayInput, Refusal};
+pub use lookup::Lookup;
+
+use crate::domain::money::Currency;
+use crate::domain::order::{Line, Order};
+use crate::domain::quote::Quote;
+use crate::domain::rules::{self, Facts, Violation};
+use crate::store::{Draft, DraftError, PlacedOrder, Store};
+use chrono::NaiveDate;
+
+/// What the session knows of the order for drawing: read-only, no SQL.
+pub struct View<'a> {
+    pub order: &'a Order,
+    pub quote: &'a Quote,
+    /// What stands between the order and submit now.
+    pub violations: &'a [Violation],
+    /// The orders the last submit placed (the confirmation shows them),
+    /// with the quote they were placed with.
+    pub placed: &'a [PlacedOrder],
+    pub placed_quote: Option<&'a Quote>,
+    pub operator: &'a str,
+    pub today: NaiveDate,
+    /// The customer whose challenge was answered in this session.
+    pub verified: Option<i64>,
+    pub revision: u64,
+}
+
+pub struct Session {
+    store: Store,
+    operator: String,
+    today: NaiveDate,
+    /// Names this console in the drafts it holds.
+    holder: String,
+    /// Scripts replaying a call keep no draft.
+    keep_drafts: bool,
+    order: Order,
+    draft_id: Option<i64>,
+    /// Bumped on every change of the order.
+    revision: u64,
+    saved_revision: u64,
+    quoted_revision: Option<u64>,
+    quote: Quote,
+    violations: Vec<Violation>,
+    removed: Vec<(usize, Line)>,
+    verified: Option<i64>,
+    placed: Vec<PlacedOrder>,
+    placed_quote: Option<Quote>,
+    /// Set when another console took the draft over: this order can no
+    /// longer be changed or placed here.
+    taken_over: Option<String>,
+    /// Something that happened outside a command, for the operator.
+    notice: Option<String>,
+}
+
+impl Session {
+    pub fn new(store: Store, operator: impl Into<String>, today: NaiveDate) -> Session {
+        let currency = store.default_currency().unwrap_or(Currency::USD);
+        Session {
+            store,
+            operator: operator.into(),
+            today,
+            holder: format!("{:x}-{:x}", std::process::id(), fastrand::u64(..)),
+            keep_drafts: true,
+            order: Order::new(new_token(), currency),
+            draft_id: None,
+            revision: 0,
+            saved_revision: 0,
+            quoted_revision: None,
+            quote: Quote::empty(currency),
+            violations: Vec::new(),
+            removed: Vec::new(),
+            verified: None,
+            placed: Vec::new(),
+            placed_quote: None,
+            taken_over: None,
+            notice: None,
+        }
+    }
+
+    /// A session that keeps no draft (a script replaying a call must not
+    /// touch the operator's own draft).
+    pub fn without_drafts(mut self) -> Session {
+        self.keep_drafts = false;
+        self
+    }
+
+    pub fn operator(&self) -> &str {
+        &self.operator
+    }
+    pub fn today(&self) -> NaiveDate {
+        self.today
+    }
+    /// The date pricing, promotions and card expiry are judged on.
+    pub fn set_today(&mut self, today: NaiveDate) {
+        self.today = today;
+        self.quoted_revision = None;
+    }
+    pub fn order(&self) -> &Order {
+        &self.order
+    }
+    pub fn quote(&self) -> &Quote {
+        &self.quote
+    }
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+    pub fn placed(&self) -> &[PlacedOrder] {
+        &self.placed
+    }
+    pub fn lookup(&self) -> Lookup<'_> {
+        Lookup::new(&self.store, &self.operator, self.today)
+    }
+    /// The store, for commands outside the order (export, demo data).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Takes the message of something that happened outside a command.
+    pub fn take_notice(&mut self) -> Option<String> {
+        self.notice.take()
+    }
+
+    pub fn view(&self) -> View<'_> {
+        View {
+            order: &self.order,
+            quote: &self.quote,
+            violations: &self.violations,
+            placed: &self.placed,
+            placed_quote: self.placed_quote.as_ref(),
+            operator: &self.operator,
+            today: self.today,
+            verified: self.verified,
+            revision: self.revision,
+        }
+    }
+
+    /// Re-quotes when the order changed since the last quote (or `force`,
+    /// when a step is entered: stock may have moved under other operators),
+    /// and re-checks the rules. Shipping overrides follow their shipment
+    /// when the plan changes.
+    pub fn refresh(&mut self, force: bool) {
+        if !self.placed.is_empty() {
+            return;
+        }
+        if force || self.quoted_revision != Some(self.revision) {
+            let keys = |q: &Quote| -> Vec<_> {
+                q.plan
+                    .shipments
+                    .iter()
+                    .map(|s| (s.part, s.ship_to, s.date))
+                    .collect()
+            };
+            let before = keys(&self.quote);
+            self.quote_now();
+            let after = keys(&self.quote);
+            if before != after && !before.is_empty() {
+                let gone = self.order.follow_shipments(&before, &after);
+                if gone > 0 {
+                    self.changed();
+                    self.quote_now();
+                    self.notice =
+                        Some("a shipping override was removed: its shipment is gone".into());
+                }
+            }
+        }
+        match self.facts() {
+            Ok(f) => self.violations = rules::check(&self.order, &self.quote, &f),
+            Err(e) => self.notice = Some(format!("could not check the order: {e}")),
+        }
+        self.save_draft();
+    }
+
+    fn quote_now(&mut self) {
+        match self.store.quote(&self.order, self.today) {
+            Ok(q) => {
+                self.quote = q;
+                self.quoted_revision = Some(self.revision);
+            }
+            Err(e) => {
+                self.notice = Some(format!(
+                    "could not price the order: {}",
+                    crate::store::StoreError::from(e)
+                ))
+            }
+        }
+    }
+
+    /// The store's facts for the order, with what this session knows.
+    fn facts(&self) -> rusqlite::Result<Facts> {
+        let mut f = self.store.facts(&self.order, &self.operator)?;
+        f.challenge_verified = self.verified;
+        Ok(f)
+    }
+
+    fn changed(&mut self) {
+        self.revision += 1;
+    }
+
+    fn save_draft(&mut self) {
+        if !self.keep_drafts || self.revision == self.saved_revision || self.taken_over.is_some() {
+            return;
+        }
+        if self.order.is_empty() && self.draft_id.is_none() {
+            self.saved_revision = self.revision;
+            return;
+        }
+        match self
+            .store
+            .save_draft(self.draft_id, &self.operator, &self.holder, &self.order)
+        {
+            Ok(id) => {
+                self.draft_id = Some(id);
+                self.saved_revision = self.revision;
+            }
+            Err(e) => self.draft_failed(e),
+        }
+    }
+
+    fn draft_failed(&mut self, e: DraftError) {
+        if let DraftError::TakenOver(_) = e {
+            self.taken_over = Some(e.to_string());
+        }
+        self.notice = Some(e.to_string());
+    }
+
+    /// Keeps this console's hold on its draft alive (the console calls it
+    /// every few seconds); tells when another console took it over.
+    pub fn renew(&mut self) {
+        let Some(id) = self.draft_id.filter(|_| self.taken_over.is_none()) else {
+            return;
+        };
+        if let Err(e) = self.store.renew_draft(id, &self.holder) {
+            self.draft_failed(e);
+        }
+    }
+
+    /// Puts the order back as it was before a command that hit a bug (the
+    /// console catches the panic), so a bug never leaves half a change.
+    pub fn put_back(&mut self, order: Order) {
+        self.order = order;
+        self.changed();
+    }
+
+    /// Lets go of the draft (the console is closing); it stays saved.
+    pub fn close(&mut self) {
+        self.save_draft();
+        if let Some(id) = self.draft_id.filter(|_| self.taken_over.is_none()) {
+            let _ = self.store.release_draft(id, &self.holder);
+        }
+    }
+
+    /// The operator's latest draft, to offer on start.
+    pub fn pending_draft(&self) -> Result<Option<Draft>, String> {
+        self.store
+            .latest_draft(&self.operator)
+            .map_err(|e| crate::store::StoreError::from(e).to_string())
+    }
+
+    /// Resumes draft `id` (taking it over from another console if one
+    /// holds it): this console holds it from now on.
+    pub fn resume(&mut self, id: i64) -> Outcome {
+        let draft = self
+            .store
+            .take_draft(id, &self.operator, &self.holder)?
+            .ok_or_else(|| Refusal::not_found("the draft is gone; starting a new order"))?;
+        let order = draft.order.map_err(|e| {
+            Refusal::input(format!(
+                "the draft cannot be read ({e}); starting a new order"
+            ))
+        })?;
+        self.start(order);
+        self.draft_id = Some(id);
+        Ok(Done::said(format!("Resumed: {}", self.order.summary())))
+    }
+
+    pub fn discard_draft(&mut self, id: i64) -> Outcome {
+        self.store.delete_draft(id)?;
+        Ok(Done::said("Draft discarded; a new order starts."))
+    }
+
+    /// A fresh order; the current one stays a draft.
+    fn start(&mut self, order: Order) {
+        self.order = order;
+        self.draft_id = None;
+        self.removed.clear();
+        self.verified = None;
+        self.placed.clear();
+        self.placed_quote = None;
+        self.taken_over = None;
+        self.violations.clear();
+        self.revision += 1;
+        self.saved_revision = self.revision;
+        self.quoted_revision = None;
+    }
+
+    fn start_new(&mut self) {
+        let currency = self.store.default_currency().unwrap_or(self.order.currency);
+        self.start(Order::new(new_token(), currency));
+    }
+}
+
+/// A token naming one order across saves and submits.
+fn new_token() -> String {
+    format!(
+        "{:x}-{:x}-{:016x}",
+        chrono::Utc::now().timestamp_micros(),
+        std::process::id(),
+        fastrand::u64(..)
+    )
+}

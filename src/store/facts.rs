@@ -1,0 +1,68 @@
+//! The facts an order's rules depend on ([`Facts`]), read together: by the
+//! session after each change, and by submit inside its transaction.
+
+use super::promotions::account_credit_in;
+use super::Store;
+use crate::domain::order::{Order, Payment};
+use crate::domain::rules::{CouponState, CustomerState, Facts, Limits};
+use rusqlite::OptionalExtension;
+
+impl Store {
+    /// Whether customer `id` is on file and enabled.
+    pub fn customer_state(&self, id: i64) -> rusqlite::Result<CustomerState> {
+        let enabled = self
+            .conn
+            .prepare_cached("SELECT enabled FROM customers WHERE id = ?1")?
+            .query_row([id], |r| r.get::<_, bool>(0))
+            .optional()?;
+        Ok(match enabled {
+            None => CustomerState::Gone,
+            Some(true) => CustomerState::Enabled,
+            Some(false) => CustomerState::Disabled,
+        })
+    }
+
+    /// The registered customer with this logon ID (compared folded).
+    pub fn customer_id_by_logon(&self, logon: &str) -> rusqlite::Result<Option<i64>> {
+        self.conn
+            .prepare_cached("SELECT id FROM customers WHERE logon_key = ?1 AND is_guest = 0")?
+            .query_row([crate::domain::text::fold(logon.trim())], |r| r.get(0))
+            .optional()
+    }
+
+    /// What the store holds now about `order`'s customer, coupons and
+    /// account, and `operator`'s limits and the reason codes. The
+    /// challenge is the session's to fill in.
+    pub fn facts(&self, order: &Order, operator: &str) -> rusqlite::Result<Facts> {
+        let customer = match order.customer.as_ref().and_then(|c| c.id) {
+            None => None,
+            Some(id) => Some(self.customer_state(id)?),
+        };
+        let (amount, percent) = self.adjustment_limits(operator)?;
+        let reason_codes = self.reason_codes()?.into_iter().map(|(c, _)| c).collect();
+        let mut coupons = Vec::new();
+        for code in &order.coupons {
+            let state = match self.coupon_with_state(code)? {
+                None => CouponState::Missing,
+                Some((_, false)) => CouponState::Withdrawn,
+                Some((c, true)) => CouponState::Found(Box::new(c)),
+            };
+            coupons.push((code.clone(), state));
+        }
+        let account = match (
+            &order.payment,
+            order.customer.as_ref().and_then(|c| c.account.as_ref()),
+        ) {
+            (Some(Payment::Account { .. }), Some(a)) => account_credit_in(&self.conn, a.id)?,
+            _ => None,
+        };
+        Ok(Facts {
+            customer,
+            limits: Limits { amount, percent },
+            reason_codes,
+            coupons,
+            account,
+            challenge_verified: None,
+        })
+    }
+}

@@ -1,0 +1,99 @@
+//! The steps of the flow (docs/design.md, "The flow"): the order in which
+//! the console guides the operator, each step's title and its keys. The
+//! order history is not a step: it is opened from the customer record.
+
+use crate::domain::order::Area;
+use crate::tui::keymap::Key;
+use crossterm::event::KeyCode;
+
+/// The steps of the flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    Find,
+    Customer,
+    Catalog,
+    Cart,
+    Fulfillment,
+    Payment,
+    Adjustments,
+    Review,
+    Confirmation,
+    /// A customer's order history, opened from the customer record; not a
+    /// step of the flow, so it is not in `ALL` (nor in the step bar).
+    History,
+}
+
+impl Step {
+    pub const ALL: [Step; 9] = [
+        Step::Find,
+        Step::Customer,
+        Step::Catalog,
+        Step::Cart,
+        Step::Fulfillment,
+        Step::Payment,
+        Step::Adjustments,
+        Step::Review,
+        Step::Confirmation,
+    ];
+
+    pub fn short(self) -> &'static str {
+        match self {
+            Step::Find => "Find",
+            Step::Customer => "Cust",
+            Step::Catalog => "Catalog",
+            Step::Cart => "Cart",
+            Step::Fulfillment => "Ship",
+            Step::Payment => "Pay",
+            Step::Adjustments => "Adjust",
+            Step::Review => "Review",
+            Step::Confirmation => "Done",
+            Step::History => "History",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::Find => "Find customer",
+            Step::Customer => "Customer record",
+            Step::Catalog => "Catalog",
+            Step::Cart => "Cart",
+            Step::Fulfillment => "Fulfillment",
+            Step::Payment => "Billing and payment",
+            Step::Adjustments => "Adjustments",
+            Step::Review => "Review and submit",
+            Step::Confirmation => "Confirmation",
+            Step::History => "Order history",
+        }
+    }
+
+    /// The function key and its Ctrl twin (some terminals take F-keys).
+    pub fn keys(self) -> Option<[Key; 2]> {
+        let (n, c) = match self {
+            Step::Find => (2, 'f'),
+            Step::Customer => (3, 'e'),
+            Step::Catalog => (4, 'k'),
+            Step::Cart => (5, 't'),
+            Step::Fulfillment => (6, 'g'),
+            Step::Payment => (7, 'p'),
+            Step::Adjustments => (8, 'a'),
+            Step::Review => (9, 'r'),
+            Step::Confirmation | Step::History => return None,
+        };
+        Some([Key::plain(KeyCode::F(n)), Key::ctrl(c)])
+    }
+
+    pub fn key_label(self) -> String {
+        self.keys().map(|k| k[0].label()).unwrap_or_default()
+    }
+
+    /// The step that fixes a problem in `area`.
+    pub fn for_area(area: Area) -> Step {
+        match area {
+            Area::Customer => Step::Find,
+            Area::Cart => Step::Cart,
+            Area::Fulfillment => Step::Fulfillment,
+            Area::Payment => Step::Payment,
+            Area::Adjustments => Step::Adjustments,
+        }
+    }
+}
