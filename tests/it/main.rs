@@ -18,5 +18,6 @@ mod pricing_cases;
 mod pricing_props;
 mod render;
 mod secrets;
+mod session;
 mod store_open;
 mod stress;
