@@ -1,4 +1,4 @@
-//! Availability to promise (DESIGN.md section 4): how much of each order
+//! Availability to promise (docs/design.md): how much of each order
 //! line ships from stock now, how much is backordered, and when the
 //! backordered part is due. A pure function of the stock figures, so the
 //! catalog, the fulfillment screen and submit all compute the same answer.
@@ -109,7 +109,7 @@ impl Running {
 }
 
 /// Splits each line (item id, quantity) into its available-now and
-/// backordered parts, in line order (DESIGN.md section 4).
+/// backordered parts, in line order (docs/design.md).
 ///
 /// - Available stock (on hand − reserved) is consumed by the lines of the
 ///   same item in order: an earlier line takes it first.
@@ -135,7 +135,7 @@ pub fn allocate(lines: &[(i64, u32)], stock: &HashMap<i64, ItemStock>) -> Vec<Li
 
 /// Indices of the lines whose availability differs between what the
 /// operator saw and what holds now (submit refuses the order when any
-/// does, DESIGN.md section 4). Lines present in only one list count too.
+/// does, docs/design.md). Lines present in only one list count too.
 pub fn changed_lines(seen: &[LineAvailability], current: &[LineAvailability]) -> Vec<usize> {
     (0..seen.len().max(current.len()))
         .filter(|&i| seen.get(i) != current.get(i))

@@ -1,4 +1,4 @@
-//! Card checks (DESIGN.md section 6): Luhn, brand, expiry in the future.
+//! Card checks (docs/design.md): Luhn, brand, expiry in the future.
 //! Only the [`CardSummary`] (brand, last four, expiry) ever leaves this
 //! module; the full number and security code are dropped after the check.
 

@@ -1,4 +1,4 @@
-//! The customer record as the operator types it (DESIGN.md section 2, step
+//! The customer record as the operator types it (docs/design.md, step
 //! 2): every field of a registered customer, the fixed lists some of them
 //! are picked from, and the checks that name what is wrong at each field.
 
@@ -162,7 +162,7 @@ impl Default for CustomerDraft {
             email: String::new(),
             demographics: Default::default(),
             account_id: None,
-            // A new customer is enabled (DESIGN.md section 2).
+            // A new customer is enabled (docs/design.md).
             enabled: true,
             addresses: Vec::new(),
         }

@@ -1,5 +1,5 @@
 //! Money: a `Decimal` amount in an ISO 4217 currency, rounded to the
-//! currency's minor unit, half away from zero (DESIGN.md sections 3 and 5).
+//! currency's minor unit, half away from zero (docs/design.md).
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};

@@ -7,7 +7,7 @@ use crate::domain::money::Currency;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// Quantities are whole and bounded (DESIGN.md section 9).
+/// Quantities are whole and bounded (docs/design.md).
 pub const MAX_QUANTITY: u32 = 99_999;
 
 /// Parses a quantity as typed: a whole number from 1 to [`MAX_QUANTITY`].
@@ -124,7 +124,7 @@ impl CustomerRef {
     }
 }
 
-/// What happens to the parts of lines that are not in stock (DESIGN.md
+/// What happens to the parts of lines that are not in stock (docs/design.md
 /// section 4). A separate backorder order only exists with "ship available
 /// now", so it is a field of that choice and nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

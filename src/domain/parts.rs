@@ -1,7 +1,7 @@
 //! The orders a submit places: the main order and, with "separate order
 //! for backorders", a second one linked to it. Each part carries its own
 //! lines (with that part's quantities), their availability and their
-//! shipments, so each is priced and written on its own (DESIGN.md section 4).
+//! shipments, so each is priced and written on its own (docs/design.md).
 
 use crate::domain::availability::LineAvailability;
 use crate::domain::order::Order;

@@ -1,4 +1,4 @@
-//! Shipment planning (DESIGN.md section 4): from the order's lines, their
+//! Shipment planning (docs/design.md): from the order's lines, their
 //! availability and the backorder choice, which shipments leave when, and
 //! what a "drop backorders" order loses. Pure; the fulfillment screen shows
 //! the plan and submit writes it.
@@ -78,7 +78,7 @@ enum Slot {
     Unknown,
 }
 
-/// Plans the order's shipments (DESIGN.md section 4).
+/// Plans the order's shipments (docs/design.md).
 ///
 /// `availability` is [`crate::domain::availability::allocate`]'s answer for
 /// `order.lines`, index for index; a line without an entry is taken as

@@ -1,6 +1,6 @@
 //! Pricing: one pure function from the order, its promotions, coupons,
 //! operator adjustments, shipments and tax rates to a breakdown
-//! (DESIGN.md section 5). The review screen shows the breakdown and submit
+//! (docs/design.md). The review screen shows the breakdown and submit
 //! stores the same value.
 //!
 //! Order of operations, as in the design:

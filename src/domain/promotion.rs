@@ -1,4 +1,4 @@
-//! Promotions and coupons as plain data (DESIGN.md section 5, steps 2-4).
+//! Promotions and coupons as plain data (docs/design.md).
 //!
 //! A promotion is built from its `promotions` row by [`Promotion::from_row`];
 //! a coupon names one promotion and adds its own restrictions, checked by

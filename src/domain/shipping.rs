@@ -1,4 +1,4 @@
-//! Shipping methods and their charges (DESIGN.md section 5, step 6).
+//! Shipping methods and their charges (docs/design.md).
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,5 @@
 //! Text as it enters: cleaning of control characters and escape sequences
-//! (DESIGN.md section 10), and the folded search keys of section 11.
+//! (docs/design.md), and the folded search keys of section 11.
 
 /// Removes control characters, whole ANSI escape sequences (CSI, OSC and
 /// two-byte ones), C1 controls and bidirectional overrides. Applied to

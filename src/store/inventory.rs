@@ -1,4 +1,4 @@
-//! Stock figures for availability (DESIGN.md section 4): on hand, reserved,
+//! Stock figures for availability (docs/design.md): on hand, reserved,
 //! expected receipts and the backorders of placed orders, per item.
 
 use super::Store;

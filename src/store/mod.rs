@@ -1,4 +1,4 @@
-//! SQLite through rusqlite: the only place with SQL (DESIGN.md section 8).
+//! SQLite through rusqlite: the only place with SQL (docs/design.md).
 //!
 //! [`Store::open`] checks the file before anything is written (not SQLite,
 //! read-only, locked, newer schema: each refused with the file untouched),

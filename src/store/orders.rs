@@ -1,7 +1,7 @@
 //! Placing an order: one `BEGIN IMMEDIATE` transaction that re-checks
 //! stock, numbers the order from the sequence, writes the order with its
 //! snapshots, reserves stock, records the audit entry and removes the
-//! draft (DESIGN.md section 7). All of it or none of it.
+//! draft (docs/design.md). All of it or none of it.
 
 use super::{now_text, Store, StoreError};
 use crate::domain::availability::{changed_lines, LineAvailability};

@@ -1,17 +1,14 @@
 //! Promotions, coupons, reason codes, operator limits and account credit:
 //! what pricing and the adjustments and payment steps read from the
-//! database (DESIGN.md sections 5 and 6), and the checks that need it.
+//! database (docs/design.md), and the checks that need it.
 
 use super::catalog::dec_col;
 use super::customers::parse_currency;
 use super::Store;
-use crate::domain::adjustment::Adjustment;
-use crate::domain::money::{Currency, Money};
-use crate::domain::order::{AccountRef, Area, Order, Payment, Problem};
-use crate::domain::pricing::check_adjustment;
-use crate::domain::promotion::{check_coupon, Coupon, Promotion};
-use crate::domain::quote::Quote;
-use crate::domain::rules::{credit_check, AccountCredit};
+use crate::domain::money::Money;
+use crate::domain::order::Order;
+use crate::domain::promotion::{Coupon, Promotion};
+use crate::domain::rules::AccountCredit;
 use crate::domain::text::{clean, fold};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -267,163 +264,8 @@ impl Store {
         Ok(out)
     }
 
-    /// Checks a typed coupon code for `order` as `quote` prices it now;
-    /// Ok holds the coupon's code as stored, Err says why it is refused.
-    pub fn check_coupon_code(
-        &self,
-        order: &Order,
-        quote: &Quote,
-        typed: &str,
-        today: NaiveDate,
-    ) -> rusqlite::Result<Result<String, String>> {
-        let typed = clean(typed).trim().to_string();
-        if typed.is_empty() {
-            return Ok(Err("type a coupon code".into()));
-        }
-        let Some((coupon, active)) = self.coupon_with_state(&typed)? else {
-            return Ok(Err(format!("there is no coupon {typed}")));
-        };
-        if order
-            .coupons
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case(&coupon.code))
-        {
-            return Ok(Err(format!(
-                "coupon {} is on this order already",
-                coupon.code
-            )));
-        }
-        if !active {
-            return Ok(Err(format!(
-                "coupon {}: its promotion is no longer offered",
-                coupon.code
-            )));
-        }
-        let customer_id = order.customer.as_ref().and_then(|c| c.id);
-        let after = quote
-            .parts
-            .first()
-            .map(|(_, b)| b.subtotal_after_item_discounts)
-            .unwrap_or(quote.breakdown.subtotal_after_item_discounts);
-        Ok(check_coupon(&coupon, customer_id, today, after, order.currency).map(|()| coupon.code))
-    }
-
-    /// Checks a new adjustment against the order priced without the one it
-    /// replaces (same kind and target), within the operator's limit and
-    /// with a known reason code; Err says why it is refused.
-    pub fn check_new_adjustment(
-        &self,
-        order: &Order,
-        adj: &Adjustment,
-        today: NaiveDate,
-    ) -> rusqlite::Result<Result<(), String>> {
-        if !self
-            .reason_codes()?
-            .iter()
-            .any(|(code, _)| *code == adj.reason_code)
-        {
-            return Ok(Err(if adj.reason_code.trim().is_empty() {
-                "choose a reason for the adjustment".to_string()
-            } else {
-                format!("'{}' is not a reason code", adj.reason_code)
-            }));
-        }
-        let mut without = order.clone();
-        without.adjustments.retain(|a| !same_target(a, adj));
-        let quote = self.quote(&without, today)?;
-        // The amount off the subtotal goes on the first order placed; the
-        // overrides are numbered by the lines and shipments of the whole.
-        let current = match adj.kind {
-            crate::domain::adjustment::AdjustmentKind::SubtotalOff { .. } => quote
-                .parts
-                .first()
-                .map(|(_, b)| b)
-                .unwrap_or(&quote.breakdown),
-            _ => &quote.breakdown,
-        };
-        let (amount, percent) = self.adjustment_limits(&adj.operator)?;
-        Ok(check_adjustment(adj, &without, current, amount, percent))
-    }
-
-    /// Pay on account: the customer has the account, the PO number where
-    /// the account needs one, and `total` fits the remaining credit.
-    pub fn check_account_payment(
-        &self,
-        account: Option<&AccountRef>,
-        po_number: &str,
-        currency: Currency,
-        total: Decimal,
-    ) -> rusqlite::Result<Result<(), String>> {
-        let Some(account) = account else {
-            return Ok(Err(
-                "pay on account is for customers of a business account".into()
-            ));
-        };
-        if account.po_required && po_number.trim().is_empty() {
-            return Ok(Err(format!(
-                "account {} requires a purchase-order number",
-                account.name
-            )));
-        }
-        match account_credit_in(&self.conn, account.id)? {
-            None => Ok(Err(format!("account {} no longer exists", account.name))),
-            Some(credit) => Ok(credit_check(&credit, currency, total)),
-        }
-    }
-
-    /// What stands between the order and submit beyond
-    /// [`Order::problems`]: coupons that do not apply, and pay on account
-    /// without its PO number or over the credit left.
-    pub fn checkout_problems(
-        &self,
-        order: &Order,
-        quote: &Quote,
-    ) -> rusqlite::Result<Vec<Problem>> {
-        let mut out = Vec::new();
-        let outcomes = quote
-            .parts
-            .first()
-            .map(|(_, b)| &b.coupons)
-            .unwrap_or(&quote.breakdown.coupons);
-        for code in &order.coupons {
-            let message = match self.coupon_with_state(code)? {
-                None => Some(format!("coupon {code} no longer exists: remove it")),
-                Some((_, false)) => Some(format!(
-                    "coupon {code}: its promotion is no longer offered: remove it"
-                )),
-                Some(_) => outcomes
-                    .iter()
-                    .find(|o| o.code.eq_ignore_ascii_case(code))
-                    .and_then(|o| o.reason.clone()),
-            };
-            if let Some(message) = message {
-                out.push(Problem {
-                    area: Area::Adjustments,
-                    message,
-                });
-            }
-        }
-        if let Some(Payment::Account { po_number }) = &order.payment {
-            let account = order.customer.as_ref().and_then(|c| c.account.as_ref());
-            if let Err(message) =
-                self.check_account_payment(account, po_number, order.currency, quote.total())?
-            {
-                out.push(Problem {
-                    area: Area::Payment,
-                    message,
-                });
-            }
-        }
-        Ok(out)
-    }
-
     /// What an account owes and may owe, for the payment screen.
     pub fn account_credit(&self, account_id: i64) -> rusqlite::Result<Option<(Decimal, Decimal)>> {
         Ok(account_credit_in(&self.conn, account_id)?.map(|c| (c.limit, c.used)))
     }
-}
-
-/// Whether two adjustments change the same thing (one replaces the other).
-fn same_target(a: &Adjustment, b: &Adjustment) -> bool {
-    a.kind.code() == b.kind.code() && a.kind.target() == b.kind.target()
 }

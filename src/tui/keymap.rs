@@ -1,7 +1,7 @@
 //! Keys and their hints. Each screen lists its [`Binding`]s; the key bar,
 //! the help overlay and the dispatcher all read that one list, so a hint
 //! cannot exist for a key that does nothing, nor a key without its hint
-//! (DESIGN.md section 10).
+//! (docs/design.md).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 

@@ -1,5 +1,5 @@
 //! Terminal set-up, the event loop, and restore on every exit path: normal,
-//! error, panic, SIGTERM and SIGHUP (DESIGN.md section 10). The draft is
+//! error, panic, SIGTERM and SIGHUP (docs/design.md). The draft is
 //! saved on every change, so a hang-up loses nothing.
 
 use crate::tui::app::App;

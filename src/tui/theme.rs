@@ -1,6 +1,6 @@
 //! Colours and emphasis. Nothing depends on colour alone: selection is
 //! reverse video plus a `>` marker; with `NO_COLOR` or a `vt100`/`linux`
-//! terminal the theme drops colours itself (DESIGN.md section 10).
+//! terminal the theme drops colours itself (docs/design.md).
 
 use ratatui::style::{Color, Modifier, Style};
 
