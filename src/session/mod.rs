@@ -167,7 +167,12 @@ impl Session {
         if !self.placed.is_empty() {
             return;
         }
-        if force || self.quoted_revision != Some(self.revision) {
+        if !force && self.quoted_revision == Some(self.revision) {
+            // Nothing changed: no query at all (an arrow key costs nothing).
+            self.save_draft();
+            return;
+        }
+        {
             let keys = |q: &Quote| -> Vec<_> {
                 q.plan
                     .shipments
@@ -179,10 +184,13 @@ impl Session {
             self.quote_now();
             let after = keys(&self.quote);
             if before != after && !before.is_empty() {
+                let old = self.order.adjustments.clone();
                 let gone = self.order.follow_shipments(&before, &after);
-                if gone > 0 {
+                if self.order.adjustments != old {
                     self.changed();
                     self.quote_now();
+                }
+                if gone > 0 {
                     self.notice =
                         Some("a shipping override was removed: its shipment is gone".into());
                 }

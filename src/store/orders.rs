@@ -139,14 +139,16 @@ impl Store {
         // is what is written.
         let fresh = self.quote(order, input.today)?;
         recheck_availability(order, &input.seen.availability, &fresh.availability)?;
-        let breakdowns = |q: &Quote| q.parts.iter().map(|(_, b)| b.clone()).collect::<Vec<_>>();
-        if breakdowns(&fresh) != breakdowns(input.seen) {
-            return Err(SubmitError::PricesChanged);
-        }
+        // The rules first: a coupon used meanwhile is named as such, not
+        // only as a price that moved.
         let facts = self.facts(order, input.operator)?;
         let violations = (input.rules)(&fresh, &facts);
         if !violations.is_empty() {
             return Err(SubmitError::Refused(violations));
+        }
+        let breakdowns = |q: &Quote| q.parts.iter().map(|(_, b)| b.clone()).collect::<Vec<_>>();
+        if breakdowns(&fresh) != breakdowns(input.seen) {
+            return Err(SubmitError::PricesChanged);
         }
         if fresh.parts.iter().all(|(p, _)| p.order.lines.is_empty()) {
             return Err(SubmitError::Refused(vec![Violation::new(

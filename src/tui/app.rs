@@ -380,7 +380,7 @@ impl App {
         };
         let guest = matches!(cmd, Command::Guest(_));
         let outcome = self.session.apply(cmd);
-        self.screens.get_mut(self.step).answered(&outcome);
+        let follow = self.screens.get_mut(self.step).answered(&outcome);
         match outcome {
             Ok(Done { message, .. }) => {
                 if guest {
@@ -398,6 +398,9 @@ impl App {
                 }
             }
             Err(r) => self.refused(&r),
+        }
+        for a in follow {
+            self.update(a);
         }
     }
 

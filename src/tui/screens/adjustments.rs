@@ -527,7 +527,7 @@ impl Screen for Adjustments {
         self.form.is_some() || self.focus != Focus::List
     }
 
-    fn answered(&mut self, outcome: &Result<Done, Refusal>) {
+    fn answered(&mut self, outcome: &Result<Done, Refusal>) -> Vec<Action> {
         match (self.asked.take(), outcome) {
             (Some(Asked::Coupon(code)), Ok(_)) => {
                 self.code.clear();
@@ -543,6 +543,7 @@ impl Screen for Adjustments {
             }
             (None, _) => {}
         }
+        Vec::new()
     }
 
     fn enter(&mut self, ctx: &Ctx) {

@@ -86,8 +86,11 @@ pub trait Screen {
     fn refresh(&mut self, _ctx: &Ctx) -> Result<(), String> {
         Ok(())
     }
-    /// The session's answer to an order command this screen asked for.
-    fn answered(&mut self, _outcome: &Result<Done, Refusal>) {}
+    /// The session's answer to an order command this screen asked for;
+    /// what to do next, if anything (a right challenge answer uses the card).
+    fn answered(&mut self, _outcome: &Result<Done, Refusal>) -> Vec<Action> {
+        Vec::new()
+    }
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx);
 }
 

@@ -51,6 +51,13 @@ pub struct PaymentScreen {
     /// Asked the session to pay on account; its answer closes the form or
     /// stands under the PO field.
     asked_account: bool,
+    /// A stored card's challenge, asked before the card is used: the
+    /// question, the answer as typed, and why the last answer was refused.
+    question: String,
+    answer: TextField,
+    answer_error: Option<String>,
+    /// Sent the answer for the stored card `last4`: a right answer uses it.
+    asked_challenge: Option<String>,
 }
 
 impl Default for PaymentScreen {
@@ -62,6 +69,10 @@ impl Default for PaymentScreen {
             account_error: None,
             credit: None,
             asked_account: false,
+            question: String::new(),
+            answer: TextField::new("Answer", 60).masked(),
+            answer_error: None,
+            asked_challenge: None,
             card: Form::new(vec![
                 TextField::new("Card number", 23),
                 TextField::new("Expiry MM/YY", 7),
@@ -152,6 +163,44 @@ impl PaymentScreen {
     }
 }
 
+/// The last four digits of the customer's stored card `i`.
+fn stored_last4(ctx: &DrawCtx, i: usize) -> String {
+    ctx.order
+        .customer
+        .as_ref()
+        .and_then(|c| c.cards.get(i))
+        .map(|s| s.summary.last4.clone())
+        .unwrap_or_default()
+}
+
+impl PaymentScreen {
+    /// A stored card: used at once when the challenge was answered in this
+    /// call, else the question is asked first.
+    fn stored_card(&mut self, ctx: &Ctx, i: usize) -> Vec<Action> {
+        let last4 = stored_last4(ctx, i);
+        let Some(id) = ctx.order.customer.as_ref().and_then(|c| c.id) else {
+            return vec![];
+        };
+        if ctx.verified == Some(id) {
+            return vec![Action::Order(Command::Pay(PayInput::Stored { last4 }))];
+        }
+        match ctx.lookup.challenge_question(id) {
+            Ok(Some(q)) => {
+                self.question = q;
+                self.answer.clear();
+                self.answer_error = None;
+                self.form = Some(Choice::Stored(i));
+                vec![]
+            }
+            Ok(None) => vec![Action::Error(
+                "no challenge question on file: the stored card cannot be used; take a new card"
+                    .into(),
+            )],
+            Err(e) => vec![Action::Error(format!("could not read the question: {e}"))],
+        }
+    }
+}
+
 impl Screen for PaymentScreen {
     fn bindings(&self, ctx: &DrawCtx) -> Vec<Binding> {
         match self.form {
@@ -167,6 +216,14 @@ impl Screen for PaymentScreen {
                 b.extend(field_moves());
                 b
             }
+            Some(Choice::Stored(_)) => vec![
+                Binding::new(
+                    &[Key::plain(KeyCode::Enter)],
+                    "Check the answer",
+                    Cmd::Enter,
+                ),
+                Binding::new(&[Key::plain(KeyCode::Esc)], "Back", Cmd::Back),
+            ],
             Some(_) => vec![
                 Binding::new(&[Key::plain(KeyCode::Enter)], "Use on account", Cmd::Enter),
                 Binding::new(&[Key::plain(KeyCode::Esc)], "Back", Cmd::Back),
@@ -210,6 +267,13 @@ impl Screen for PaymentScreen {
         let list = choices(ctx, self.credit);
         match (&self.form, cmd) {
             (Some(Choice::NewCard), Cmd::Enter) => self.take_card(ctx),
+            (Some(Choice::Stored(i)), Cmd::Enter) => {
+                let last4 = stored_last4(ctx, *i);
+                self.asked_challenge = Some(last4);
+                vec![Action::Order(Command::VerifyChallenge {
+                    answer: self.answer.value().to_string(),
+                })]
+            }
             (Some(_), Cmd::Enter) => {
                 let po = self.po.value().trim().to_string();
                 self.asked_account = true;
@@ -217,6 +281,8 @@ impl Screen for PaymentScreen {
             }
             (Some(_), Cmd::Back) => {
                 self.clear_card();
+                self.answer.clear();
+                self.answer_error = None;
                 self.account_error = None;
                 self.form = None;
                 vec![]
@@ -263,17 +329,7 @@ impl Screen for PaymentScreen {
                     self.form = Some(Choice::Account);
                     vec![]
                 }
-                Some(Choice::Stored(i)) => ctx
-                    .order
-                    .customer
-                    .as_ref()
-                    .and_then(|c| c.cards.get(i))
-                    .map(|s| {
-                        vec![Action::Order(Command::Pay(PayInput::Stored {
-                            last4: s.summary.last4.clone(),
-                        }))]
-                    })
-                    .unwrap_or_default(),
+                Some(Choice::Stored(i)) => self.stored_card(ctx, i),
                 Some(Choice::Cod) => vec![Action::Order(Command::Pay(PayInput::Cod))],
                 None => vec![],
             },
@@ -296,6 +352,8 @@ impl Screen for PaymentScreen {
                     f.handle_key(key);
                 }
             }
+            Some(Choice::Stored(_)) if self.answer.handle_key(key) => self.answer_error = None,
+            Some(Choice::Stored(_)) => {}
             Some(_) if self.po.handle_key(key) => self.account_error = None,
             _ => {}
         }
@@ -309,6 +367,7 @@ impl Screen for PaymentScreen {
                     f.insert(text);
                 }
             }
+            Some(Choice::Stored(_)) => self.answer.insert(text),
             Some(_) => self.po.insert(text),
             None => {}
         }
@@ -320,17 +379,31 @@ impl Screen for PaymentScreen {
         self.credit = account.and_then(|a| ctx.lookup.account_credit(a.id).ok().flatten());
     }
 
-    fn answered(&mut self, outcome: &Result<Done, Refusal>) {
-        if !std::mem::take(&mut self.asked_account) {
-            return;
+    fn answered(&mut self, outcome: &Result<Done, Refusal>) -> Vec<Action> {
+        if let Some(last4) = self.asked_challenge.take() {
+            self.answer.clear();
+            return match outcome {
+                Ok(_) => {
+                    self.form = None;
+                    self.answer_error = None;
+                    vec![Action::Order(Command::Pay(PayInput::Stored { last4 }))]
+                }
+                Err(r) => {
+                    self.answer_error = Some(r.message.clone());
+                    vec![]
+                }
+            };
         }
-        match outcome {
-            Ok(_) => {
-                self.form = None;
-                self.account_error = None;
+        if std::mem::take(&mut self.asked_account) {
+            match outcome {
+                Ok(_) => {
+                    self.form = None;
+                    self.account_error = None;
+                }
+                Err(r) => self.account_error = Some(r.message.clone()),
             }
-            Err(r) => self.account_error = Some(r.message.clone()),
         }
+        vec![]
     }
 
     fn typing(&self) -> bool {
@@ -446,6 +519,25 @@ impl Screen for PaymentScreen {
                     true,
                     theme,
                 );
+            }
+            Some(Choice::Stored(_)) => {
+                f.render_widget(
+                    Line::styled(
+                        fit(
+                            &format!(" Stored card: ask the challenge — {}", self.question),
+                            width,
+                        ),
+                        theme.label(),
+                    ),
+                    row(y),
+                );
+                self.answer.draw(f, row(y + 1), 13, true, theme);
+                if let Some(e) = &self.answer_error {
+                    f.render_widget(
+                        Line::styled(fit(&format!("  ! {e}"), width), theme.error()),
+                        row(y + 2),
+                    );
+                }
             }
             Some(_) => {
                 let account = ctx.order.customer.as_ref().and_then(|c| c.account.as_ref());
