@@ -224,7 +224,7 @@ fn catalog_shows_prices_and_availability() {
     assert!(d.app.order().lines.is_empty());
 }
 
-/// DESIGN.md section 2 step 3: "backorder with date". The date must be
+/// docs/design.md step 3: "backorder with date". The date must be
 /// readable on an 80-column screen, not cut off.
 #[test]
 fn catalog_backorder_dates_are_readable_at_80_columns() {
@@ -605,7 +605,7 @@ fn help_overlay_lists_the_screen_keys() {
     assert!(!d.screen().contains("On Review and submit"));
 }
 
-/// "Key hints never lie" (DESIGN.md section 10): every key that works is in
+/// "Key hints never lie" (docs/design.md): every key that works is in
 /// the help, the global ones (F8, F9, ^L, ^C) included, on every screen at 80x24.
 #[test]
 fn help_overlay_shows_every_global_key_at_80x24() {

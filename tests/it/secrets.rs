@@ -1,5 +1,5 @@
 //! The full card number and the security code are never written to disk
-//! (DESIGN.md section 6): card orders are placed through the console by
+//! (docs/design.md): card orders are placed through the console by
 //! keys, one card is left half-typed in a draft and the app dropped, then
 //! every file of the data folder and every text cell of every table is
 //! searched for them.
