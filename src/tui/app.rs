@@ -423,13 +423,14 @@ impl App {
                 self.screens.customer.start_create();
                 self.update(Action::Goto(Step::Customer));
             }
-            Action::SaveCustomer { id, draft } => {
-                let result = match id {
+            Action::SaveCustomer { edit, draft } => {
+                let id = edit.as_ref().map(|(id, _)| *id);
+                let result = match &edit {
                     None => self.store.create_customer(&draft, &self.operator),
-                    Some(id) => self
+                    Some((id, base)) => self
                         .store
-                        .update_customer(id, &draft, &self.operator)
-                        .map(|()| id),
+                        .update_customer(*id, base, &draft, &self.operator)
+                        .map(|_version| *id),
                 };
                 match result {
                     Ok(saved) => {

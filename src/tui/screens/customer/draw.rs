@@ -110,7 +110,11 @@ impl CustomerScreen {
             y += 1;
         }
         // Notes under the rows: the policy, the locked secrets, book-wide messages.
-        let mut notes: Vec<(String, Style)> = Vec::new();
+        let mut notes: Vec<(String, Style)> = r
+            .stale_notes(area.width.saturating_sub(1) as usize)
+            .into_iter()
+            .map(|line| (line, theme.warn()))
+            .collect();
         match r.section {
             0 if r.secrets_open => {
                 notes.push((format!("Password policy: {PASSWORD_POLICY}."), theme.dim()));

@@ -6,8 +6,10 @@ use super::address::{AddrForm, ADDRESS_TEXT};
 use crate::domain::customer::{
     AddressField, CustomerDraft, Field, DEMOGRAPHICS, EMAIL_MAX, LANGUAGES, LOGON_MAX, NAME_MAX,
 };
+use crate::domain::customer_edit::{change_text, field_label};
 use crate::domain::money::Currency;
 use crate::domain::order::AccountRef;
+use crate::domain::text::fit;
 use crate::tui::widgets::text_field::TextField;
 
 /// The record's text fields, in the order of `Record::text`.
@@ -70,6 +72,13 @@ pub(super) struct Record {
     /// challenge was answered).
     pub(super) secrets_open: bool,
     pub(super) errors: Vec<(Field, String)>,
+    /// Editing: the record as stored when the edit began (or was last
+    /// moved onto), with its version; the edit is saved onto it.
+    pub(super) base: Option<CustomerDraft>,
+    /// After a save refused because another console saved the record
+    /// meanwhile: what it changed (field, value stored now, whether the
+    /// operator changed that field too).
+    pub(super) changed_elsewhere: Vec<(Field, String, bool)>,
 }
 
 impl Record {
@@ -99,11 +108,15 @@ impl Record {
             focus: 0,
             secrets_open: id.is_none(),
             errors: Vec::new(),
+            base: None,
+            changed_elsewhere: Vec::new(),
         }
     }
 
+    /// The edit form of a stored record, `d` as loaded (with its version).
     pub(super) fn from_draft(id: i64, d: &CustomerDraft, accounts: &[AccountRef]) -> Record {
         let mut r = Record::new(Some(id));
+        r.base = Some(d.clone());
         for (i, (field, ..)) in MAIN_TEXT.iter().enumerate() {
             let v = match field {
                 Field::Logon => &d.logon_id,
@@ -200,7 +213,108 @@ impl Record {
             account_id: self.account_id,
             enabled: self.enabled,
             addresses: self.book.iter().map(AddrForm::to_entry).collect(),
+            version: self.base.as_ref().map_or(0, |b| b.version),
         }
+    }
+
+    /// Every problem of the form as it stands: of the whole record when
+    /// creating, of what the edit changes when editing (a stored value left
+    /// alone is never refused).
+    pub(super) fn problems(&self) -> Vec<(Field, String)> {
+        let draft = self.to_draft();
+        match &self.base {
+            Some(base) => draft.validate_edit(base),
+            None => draft.validate(true),
+        }
+    }
+
+    /// A save was refused because another console saved the record
+    /// meanwhile: the edit moves onto `current`, the record as stored now.
+    /// What the operator changed stays as typed; every other field shows
+    /// the stored value, and the next save is based on `current`'s version.
+    /// `changed`: what the other console changed, with the values now.
+    pub(super) fn rebase(
+        &mut self,
+        current: &CustomerDraft,
+        changed: &[(Field, String)],
+        accounts: &[AccountRef],
+    ) {
+        let (Some(id), Some(base)) = (self.id, self.base.as_ref()) else {
+            return;
+        };
+        let edited = self.to_draft();
+        let mine = edited.changes_from(base);
+        let mut r = Record::from_draft(id, &edited.rebase(base, current), accounts);
+        r.base = Some(current.clone());
+        for (i, (field, ..)) in MAIN_TEXT.iter().enumerate() {
+            let secret = matches!(
+                field,
+                Field::Password | Field::PasswordConfirm | Field::ChallengeAnswer
+            );
+            if secret || mine.contains(field) {
+                // Exactly as typed, cursor and all.
+                r.text[i] = self.text[i].clone();
+            }
+        }
+        r.section = self.section;
+        r.sel = self.sel.min(r.book.len().saturating_sub(1));
+        r.secrets_open = self.secrets_open;
+        r.focus = self.focus.min(r.rows().len().saturating_sub(1));
+        r.changed_elsewhere = changed
+            .iter()
+            .map(|(f, now)| (*f, now.clone(), mine.contains(f)))
+            .collect();
+        *self = r;
+    }
+
+    /// Lines of at most `width` characters saying what another console
+    /// changed meanwhile; none unless a save was refused for it.
+    pub(super) fn stale_notes(&self, width: usize) -> Vec<String> {
+        if self.changed_elsewhere.is_empty() {
+            return Vec::new();
+        }
+        let head = "! Another console saved this record meanwhile:";
+        let items: Vec<String> = self
+            .changed_elsewhere
+            .iter()
+            .map(|(f, now, _)| change_text(*f, now))
+            .collect();
+        let one = format!("{head} {}.", items.join(", "));
+        let mut lines = Vec::new();
+        if one.chars().count() <= width {
+            lines.push(one);
+        } else {
+            // The head, then the changes over as many lines as they take.
+            lines.push(head.to_string());
+            let mut line = String::from(" ");
+            for (i, item) in items.iter().enumerate() {
+                let item = format!(
+                    " {}{}",
+                    fit(item, width.saturating_sub(4)),
+                    if i + 1 == items.len() { "." } else { "," }
+                );
+                if line.chars().count() + item.chars().count() > width && line.len() > 1 {
+                    lines.push(std::mem::replace(&mut line, String::from(" ")));
+                }
+                line.push_str(&item);
+            }
+            lines.push(line);
+        }
+        let both: Vec<String> = self
+            .changed_elsewhere
+            .iter()
+            .filter(|(.., mine)| *mine)
+            .map(|(f, ..)| field_label(*f))
+            .collect();
+        lines.push(if both.is_empty() {
+            "  Your changes are kept; other fields show what is stored now. ^S saves.".to_string()
+        } else {
+            format!(
+                "  You changed {} too: yours is kept. Check, then ^S saves.",
+                both.join(", ")
+            )
+        });
+        lines.into_iter().map(|l| fit(&l, width)).collect()
     }
 
     pub(super) fn rows(&self) -> Vec<Row> {
@@ -286,7 +400,7 @@ impl Record {
         if field == Field::Password {
             related.push(Field::PasswordConfirm);
         }
-        let all = self.to_draft().validate(self.creating());
+        let all = self.problems();
         // An empty field just passed over is not an error yet; it is on save.
         let typed = match self.row() {
             Row::Text(f) => !self.value(f).is_empty(),
@@ -457,4 +571,58 @@ impl Record {
 pub(super) fn account_index(accounts: &[AccountRef], id: Option<i64>) -> usize {
     id.and_then(|id| accounts.iter().position(|a| a.id == id))
         .map_or(0, |i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rebase_keeps_what_was_typed_and_shows_the_rest_as_stored() {
+        let base = CustomerDraft {
+            logon_id: "jdoe".into(),
+            first_name: "Jane".into(),
+            last_name: "Doe".into(),
+            phone: "555 123 4567".into(),
+            version: 1,
+            ..CustomerDraft::default()
+        };
+        let mut r = Record::from_draft(7, &base, &[]);
+        r.secrets_open = true;
+        r.text_mut(Field::Phone).unwrap().set("555 000 1111 ");
+        r.text_mut(Field::LastName).unwrap().set("Dow");
+        r.text_mut(Field::Password).unwrap().set("secret123");
+        r.focus = 4;
+        let current = CustomerDraft {
+            first_name: "Janet".into(),
+            last_name: "Smith".into(),
+            version: 2,
+            ..base.clone()
+        };
+        let changed = [
+            (Field::FirstName, "Janet".to_string()),
+            (Field::LastName, "Smith".to_string()),
+        ];
+        r.rebase(&current, &changed, &[]);
+        assert_eq!(r.value(Field::FirstName), "Janet", "untouched: as stored");
+        assert_eq!(
+            r.value(Field::LastName),
+            "Dow",
+            "both changed: the operator's"
+        );
+        assert_eq!(r.value(Field::Phone), "555 000 1111 ", "exactly as typed");
+        assert_eq!(r.value(Field::Password), "secret123");
+        assert_eq!((r.focus, r.secrets_open), (4, true));
+        assert_eq!(r.to_draft().version, 2, "the next save is based on it");
+        let notes = r.stale_notes(79);
+        assert_eq!(
+            notes,
+            vec![
+                "! Another console saved this record meanwhile:",
+                "  first name now 'Janet', last name now 'Smith'.",
+                "  You changed last name too: yours is kept. Check, then ^S saves.",
+            ]
+        );
+        assert!(r.stale_notes(30).iter().all(|l| l.chars().count() <= 30));
+    }
 }

@@ -129,7 +129,15 @@ impl CustomerScreen {
     }
 
     /// The store refused the record: its messages go next to the fields.
+    /// Refused because another console saved it meanwhile: the edit moves
+    /// onto the record as stored now, keeping everything typed.
     pub fn save_failed(&mut self, e: &SaveError) {
+        if let SaveError::Stale { current, changed } = e {
+            if self.mode == Mode::Edit {
+                self.record.rebase(current, changed, &self.accounts);
+            }
+            return;
+        }
         let errors = e.field_errors();
         match self.mode {
             Mode::Register => {
@@ -170,7 +178,7 @@ impl CustomerScreen {
     fn save(&mut self) -> Vec<Action> {
         self.record.check_left();
         let draft = self.record.to_draft();
-        let errors = draft.validate(self.record.creating());
+        let errors = self.record.problems();
         if let Some((first, _)) = errors.first() {
             let n = errors.len();
             self.record.focus_on(*first);
@@ -181,8 +189,17 @@ impl CustomerScreen {
             ))];
         }
         self.record.errors.clear();
+        let edit = match (self.record.id, &self.record.base) {
+            (None, _) => None,
+            (Some(id), Some(base)) => Some((id, Box::new(base.clone()))),
+            (Some(_), None) => {
+                return vec![Action::Error(
+                    "the record is no longer loaded: Esc, then edit it again".into(),
+                )]
+            }
+        };
         vec![Action::SaveCustomer {
-            id: self.record.id,
+            edit,
             draft: Box::new(draft),
         }]
     }
