@@ -106,6 +106,8 @@ pub enum Field {
     /// Index into [`DEMOGRAPHICS`].
     Demographic(usize),
     Account,
+    /// Whether the customer may order.
+    Enabled,
     /// The address book as a whole (none given, no default).
     Addresses,
     /// (index into the address book, part).
@@ -144,6 +146,9 @@ pub struct CustomerDraft {
     pub account_id: Option<i64>,
     pub enabled: bool,
     pub addresses: Vec<AddressEntry>,
+    /// The stored version this record was loaded at (`customers.version`);
+    /// an edit is saved only onto that version. 0 for a record not stored.
+    pub version: i64,
 }
 
 impl Default for CustomerDraft {
@@ -165,6 +170,7 @@ impl Default for CustomerDraft {
             // A new customer is enabled (docs/design.md).
             enabled: true,
             addresses: Vec::new(),
+            version: 0,
         }
     }
 }
@@ -188,6 +194,7 @@ impl fmt::Debug for CustomerDraft {
             .field("account_id", &self.account_id)
             .field("enabled", &self.enabled)
             .field("addresses", &self.addresses)
+            .field("version", &self.version)
             .finish()
     }
 }

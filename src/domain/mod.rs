@@ -5,6 +5,7 @@ pub mod adjustment;
 pub mod availability;
 pub mod card;
 pub mod customer;
+pub mod customer_edit;
 pub mod guest;
 pub mod money;
 pub mod order;

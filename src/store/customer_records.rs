@@ -11,10 +11,12 @@ use super::{now_text, Store};
 use crate::domain::customer::{
     AddressEntry, CustomerDraft, Field, GuestConversion, DEMOGRAPHICS, LANGUAGES,
 };
+use crate::domain::customer_edit::{describe_changes, field_label, same_address};
 use crate::domain::order::{AccountRef, Address};
 use crate::domain::secret;
 use crate::domain::text::{clean, digits, fold, national_digits};
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, OptionalExtension, Transaction, TransactionBehavior};
 use rust_decimal::Decimal;
 use std::fmt;
 use std::str::FromStr;
@@ -27,6 +29,15 @@ pub enum SaveError {
     Invalid(Vec<(Field, String)>),
     /// No such customer (or not of the expected kind).
     NotFound(String),
+    /// The record moved on since the edit was loaded: another console
+    /// saved it. Nothing was written.
+    Stale {
+        /// The record as stored now, with its version.
+        current: Box<CustomerDraft>,
+        /// What changed since the edit's base, each with the value stored
+        /// now, in the order of the form.
+        changed: Vec<(Field, String)>,
+    },
     /// Hashing failed; nothing was written.
     Hash(String),
     Db(rusqlite::Error),
@@ -54,6 +65,16 @@ impl fmt::Display for SaveError {
                 if v.len() == 1 { "" } else { "s" }
             ),
             SaveError::NotFound(m) => f.write_str(m),
+            SaveError::Stale { changed, .. } if changed.is_empty() => {
+                f.write_str("not saved: changed by another console meanwhile; review, save again")
+            }
+            SaveError::Stale { changed, .. } => {
+                // One status line of 80 columns, its "! " included.
+                let head = "not saved: changed by another console: ";
+                let tail = "; save again";
+                let room = STATUS_WIDTH - head.len() - tail.len();
+                write!(f, "{head}{}{tail}", describe_changes(changed, room))
+            }
             SaveError::Hash(m) => write!(f, "not saved: {m}"),
             SaveError::Db(e) => write!(f, "the database refused the record: {e}"),
         }
@@ -71,6 +92,9 @@ impl From<rusqlite::Error> for SaveError {
         }
     }
 }
+
+/// What a message may take of the 80-column status line ("! " before it).
+const STATUS_WIDTH: usize = 78;
 
 /// The UNIQUE constraint on customers.logon_id, hit by a concurrent insert.
 fn is_logon_conflict(e: &rusqlite::Error) -> bool {
@@ -141,100 +165,191 @@ impl Store {
         Ok(id)
     }
 
-    /// Saves an edited registered customer. An empty password or challenge
-    /// answer keeps the stored hash.
+    /// Saves an edit of a registered customer. `base` is the record as it
+    /// was loaded for the edit ([`Store::load_customer_draft`]), with its
+    /// version; `draft` the record as edited. Only what the edit changes of
+    /// `base` is checked and written: a stored value the operator did not
+    /// touch is kept as stored, whatever its length. Refused with
+    /// [`SaveError::Stale`] (nothing written) when the record's version is
+    /// no longer `base.version`. An empty password or challenge answer keeps
+    /// the stored hash. Returns the record's version after the save.
     pub fn update_customer(
         &self,
         id: i64,
+        base: &CustomerDraft,
         draft: &CustomerDraft,
         operator: &str,
-    ) -> Result<(), SaveError> {
+    ) -> Result<i64, SaveError> {
         let mut d = draft.clone();
-        d.normalize_defaults();
-        let problems = d.validate(false);
+        if d.changes_from(base).contains(&Field::Addresses) {
+            d.normalize_defaults();
+        }
+        let changed = d.changes_from(base);
+        let problems = d.validate_edit(base);
         if !problems.is_empty() {
             return Err(SaveError::Invalid(problems));
         }
-        if !self.is_registered(id)? {
-            return Err(SaveError::NotFound(format!(
-                "customer {id} is not a registered customer"
-            )));
+        let has = |f: Field| changed.contains(&f);
+        let password_hash = match has(Field::Password) {
+            true => Some(hash(&d.password)?),
+            false => None,
+        };
+        let answer_hash = match has(Field::ChallengeAnswer) {
+            true => Some(hash(&secret::normalize_answer(&d.challenge_answer))?),
+            false => None,
+        };
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let stored: Option<(bool, i64)> = tx
+            .query_row(
+                "SELECT is_guest, version FROM customers WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let version = match stored {
+            Some((false, v)) => v,
+            _ => {
+                return Err(SaveError::NotFound(format!(
+                    "customer {id} is not a registered customer"
+                )))
+            }
+        };
+        if version != base.version {
+            return Err(self.stale(id, base)?);
         }
-        if self
-            .logon_owner(&d.logon_id)?
-            .is_some_and(|owner| owner != id)
+        if changed.is_empty() {
+            return Ok(version);
+        }
+        if has(Field::Logon)
+            && self
+                .logon_owner(&d.logon_id)?
+                .is_some_and(|owner| owner != id)
         {
             return Err(SaveError::LogonTaken);
         }
-        self.check_account(d.account_id)?;
-        let password_hash = match d.password.is_empty() {
-            true => None,
-            false => Some(hash(&d.password)?),
-        };
-        let answer_hash = match d.challenge_answer.trim().is_empty() {
-            true => None,
-            false => Some(hash(&secret::normalize_answer(&d.challenge_answer))?),
-        };
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let logon = tidy(&d.logon_id);
-        tx.execute(
-            "UPDATE customers SET logon_id = ?2, logon_key = ?3,
-                password_hash = COALESCE(?4, password_hash),
-                first_name = ?5, last_name = ?6, first_key = ?7, last_key = ?8,
-                challenge_question = ?9, challenge_answer_hash = COALESCE(?10, challenge_answer_hash),
-                currency = ?11, language = ?12, phone = ?13, phone_key = ?14, phone_national_key = ?15,
-                email = ?16, email_key = ?17, postal_key = ?18, account_id = ?19, enabled = ?20,
-                updated_at = ?21
-             WHERE id = ?1",
-            params![
-                id,
-                logon,
-                fold(&logon),
-                password_hash,
-                tidy(&d.first_name),
-                tidy(&d.last_name),
-                fold(&d.first_name),
-                fold(&d.last_name),
-                tidy(&d.challenge_question),
-                answer_hash,
-                d.currency.code(),
-                d.language,
-                tidy(&d.phone),
-                digits(&d.phone),
-                national_digits(&d.phone),
-                tidy(&d.email),
-                fold(&d.email),
-                postal_key(&d),
-                d.account_id,
-                d.enabled,
-                now_text()
-            ],
+        if has(Field::Account) {
+            self.check_account(d.account_id)?;
+        }
+        // Only the columns of the fields the edit changes.
+        let mut set: Vec<(&str, Value)> = Vec::new();
+        for field in &changed {
+            match field {
+                Field::Logon => {
+                    let logon = tidy(&d.logon_id);
+                    set.push(("logon_key", fold(&logon).into()));
+                    set.push(("logon_id", logon.into()));
+                }
+                Field::FirstName => {
+                    set.push(("first_name", tidy(&d.first_name).into()));
+                    set.push(("first_key", fold(&d.first_name).into()));
+                }
+                Field::LastName => {
+                    set.push(("last_name", tidy(&d.last_name).into()));
+                    set.push(("last_key", fold(&d.last_name).into()));
+                }
+                Field::ChallengeQuestion => {
+                    set.push(("challenge_question", tidy(&d.challenge_question).into()))
+                }
+                Field::Currency => set.push(("currency", d.currency.code().to_string().into())),
+                Field::Language => set.push(("language", d.language.clone().into())),
+                Field::Phone => {
+                    set.push(("phone", tidy(&d.phone).into()));
+                    set.push(("phone_key", digits(&d.phone).into()));
+                    set.push(("phone_national_key", national_digits(&d.phone).into()));
+                }
+                Field::Email => {
+                    set.push(("email", tidy(&d.email).into()));
+                    set.push(("email_key", fold(&d.email).into()));
+                }
+                Field::Account => set.push(("account_id", d.account_id.into())),
+                Field::Enabled => set.push(("enabled", d.enabled.into())),
+                Field::Addresses => set.push(("postal_key", postal_key(&d).into())),
+                _ => {}
+            }
+        }
+        if let Some(h) = &password_hash {
+            set.push(("password_hash", h.clone().into()));
+        }
+        if let Some(h) = &answer_hash {
+            set.push(("challenge_answer_hash", h.clone().into()));
+        }
+        let columns: Vec<String> = set
+            .iter()
+            .enumerate()
+            .map(|(i, (column, _))| format!("{column} = ?{}", i + 1))
+            .collect();
+        let n = set.len();
+        // Column names are compile-time constants, not input.
+        let sql = format!(
+            "UPDATE customers SET {}{}version = version + 1, updated_at = ?{}
+             WHERE id = ?{} AND version = ?{}",
+            columns.join(", "),
+            if columns.is_empty() { "" } else { ", " },
+            n + 1,
+            n + 2,
+            n + 3
+        );
+        let mut values: Vec<Value> = set.into_iter().map(|(_, v)| v).collect();
+        values.extend([now_text().into(), id.into(), version.into()]);
+        tx.execute(&sql, params_from_iter(values))?;
+        if has(Field::Addresses) {
+            write_book_changes(&tx, id, &base.addresses, &d.addresses)?;
+        }
+        for (i, demographic) in DEMOGRAPHICS.iter().enumerate() {
+            if has(Field::Demographic(i)) {
+                write_demographic(&tx, id, demographic.column, d.demographics[i].as_deref())?;
+            }
+        }
+        let names: Vec<String> = changed.iter().map(|f| field_label(*f)).collect();
+        audit(
+            &tx,
+            operator,
+            "customer.updated",
+            id,
+            &format!("changed: {}", names.join(", ")),
         )?;
-        // The book is rewritten whole (ids kept), so swapping two
-        // nicknames never trips UNIQUE (customer_id, nickname) midway.
-        tx.execute("DELETE FROM addresses WHERE customer_id = ?1", [id])?;
-        write_addresses(&tx, id, &d.addresses)?;
-        write_demographics(&tx, id, &d.demographics)?;
-        let mut changed = Vec::new();
-        if password_hash.is_some() {
-            changed.push("password changed");
-        }
-        if answer_hash.is_some() {
-            changed.push("challenge answer changed");
-        }
-        audit(&tx, operator, "customer.updated", id, &changed.join(", "))?;
         tx.commit()?;
-        Ok(())
+        Ok(version + 1)
     }
 
-    /// A registered customer's record for editing: secrets come back empty
-    /// (only their hashes are stored). None for a guest or no such id.
+    /// The refusal of an edit of `base` when the record moved on: the record
+    /// as stored now and what changed since `base`.
+    fn stale(&self, id: i64, base: &CustomerDraft) -> Result<SaveError, SaveError> {
+        let Some(current) = self.load_customer_draft(id)? else {
+            return Ok(SaveError::NotFound(format!(
+                "customer {id} is no longer on file"
+            )));
+        };
+        let accounts = self.business_accounts()?;
+        let changed = current
+            .changes_from(base)
+            .into_iter()
+            .map(|f| {
+                let now = match f {
+                    Field::Account => current
+                        .account_id
+                        .and_then(|a| accounts.iter().find(|x| x.id == a))
+                        .map_or_else(|| "none".to_string(), |a| a.name.clone()),
+                    f => current.shown(f),
+                };
+                (f, now)
+            })
+            .collect();
+        Ok(SaveError::Stale {
+            current: Box::new(current),
+            changed,
+        })
+    }
+
+    /// A registered customer's record for editing, with its version:
+    /// secrets come back empty (only their hashes are stored). Text comes
+    /// back whole, however long. None for a guest or no such id.
     pub fn load_customer_draft(&self, id: i64) -> rusqlite::Result<Option<CustomerDraft>> {
         let head = self
             .conn
             .query_row(
                 "SELECT logon_id, first_name, last_name, challenge_question, currency, language,
-                        phone, email, account_id, enabled
+                        phone, email, account_id, enabled, version
                  FROM customers WHERE id = ?1 AND is_guest = 0",
                 [id],
                 |r| {
@@ -259,6 +374,7 @@ impl Store {
                         email: s(7)?,
                         account_id: r.get(8)?,
                         enabled: r.get(9)?,
+                        version: r.get(10)?,
                         ..CustomerDraft::default()
                     })
                 },
@@ -432,11 +548,12 @@ impl Store {
             .map(|a| fold(&a.address.postal_code))
             .unwrap_or_default();
         let logon = tidy(&conversion.logon_id);
-        tx.execute(
+        let converted = tx.execute(
             "UPDATE customers SET logon_id = ?2, logon_key = ?3, password_hash = ?4,
                 challenge_question = ?5, challenge_answer_hash = ?6, is_guest = 0, enabled = 1,
-                phone_key = ?7, phone_national_key = ?8, postal_key = ?9, updated_at = ?10
-             WHERE id = ?1",
+                phone_key = ?7, phone_national_key = ?8, postal_key = ?9, updated_at = ?10,
+                version = version + 1
+             WHERE id = ?1 AND is_guest = 1",
             params![
                 customer_id,
                 logon,
@@ -450,6 +567,12 @@ impl Store {
                 now_text()
             ],
         )?;
+        if converted != 1 {
+            // Registered by another console meanwhile.
+            return Err(SaveError::NotFound(format!(
+                "customer {customer_id} is not a guest"
+            )));
+        }
         audit(&tx, operator, "customer.converted", customer_id, &logon)?;
         tx.commit()?;
         Ok(())
@@ -555,16 +678,6 @@ impl Store {
             .optional()
     }
 
-    fn is_registered(&self, id: i64) -> rusqlite::Result<bool> {
-        Ok(self
-            .conn
-            .query_row("SELECT is_guest FROM customers WHERE id = ?1", [id], |r| {
-                r.get::<_, bool>(0)
-            })
-            .optional()?
-            == Some(false))
-    }
-
     fn check_account(&self, account: Option<i64>) -> Result<(), SaveError> {
         let Some(id) = account else {
             return Ok(());
@@ -658,6 +771,84 @@ fn write_demographics(
             values[4],
             values[5]
         ],
+    )?;
+    Ok(())
+}
+
+/// Writes the address book's changes from `base` (as stored) to `book`:
+/// removed addresses go, changed and new ones are written, and of the
+/// others only the default marks when they moved; an address the edit did
+/// not change is not rewritten. Changed ones are deleted before any is
+/// written (ids kept), so swapping two nicknames never trips UNIQUE
+/// (customer_id, nickname) midway.
+fn write_book_changes(
+    tx: &Transaction,
+    customer_id: i64,
+    base: &[AddressEntry],
+    book: &[AddressEntry],
+) -> rusqlite::Result<()> {
+    let mut delete =
+        tx.prepare_cached("DELETE FROM addresses WHERE id = ?1 AND customer_id = ?2")?;
+    for b in base {
+        if let Some(id) = b.id {
+            if !book.iter().any(|e| e.id == Some(id)) {
+                delete.execute(params![id, customer_id])?;
+            }
+        }
+    }
+    let mut write = Vec::new();
+    let mut marks = Vec::new();
+    for e in book {
+        match e.id.and_then(|id| base.iter().find(|b| b.id == Some(id))) {
+            Some(b) if same_address(&b.address, &e.address) => {
+                if (b.default_shipping, b.default_billing)
+                    != (e.default_shipping, e.default_billing)
+                {
+                    marks.push(e);
+                }
+            }
+            Some(_) => {
+                delete.execute(params![e.id, customer_id])?;
+                write.push(e.clone());
+            }
+            // New, or an id that is not this record's: a new address.
+            None => write.push(AddressEntry {
+                id: None,
+                ..e.clone()
+            }),
+        }
+    }
+    write_addresses(tx, customer_id, &write)?;
+    let mut mark = tx.prepare_cached(
+        "UPDATE addresses SET is_default_shipping = ?1, is_default_billing = ?2
+         WHERE id = ?3 AND customer_id = ?4",
+    )?;
+    for e in marks {
+        mark.execute(params![
+            e.default_shipping,
+            e.default_billing,
+            e.id,
+            customer_id
+        ])?;
+    }
+    Ok(())
+}
+
+/// Sets one demographic column, leaving the others as stored.
+fn write_demographic(
+    tx: &Transaction,
+    customer_id: i64,
+    column: &str,
+    value: Option<&str>,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO demographics (customer_id) VALUES (?1) ON CONFLICT (customer_id) DO NOTHING",
+        [customer_id],
+    )?;
+    // Column names are compile-time constants, not input.
+    tx.execute(
+        &format!("UPDATE demographics SET {column} = ?2 WHERE customer_id = ?1"),
+        params![customer_id, value],
     )?;
     Ok(())
 }

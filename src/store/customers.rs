@@ -51,6 +51,8 @@ pub struct CustomerRow {
     pub postal_code: String,
     pub account: Option<String>,
     pub guest: bool,
+    /// A disabled customer is shown as such (and may not order).
+    pub enabled: bool,
 }
 
 /// Upper bound of a prefix range: every key starting with `prefix` sorts
@@ -62,7 +64,7 @@ fn prefix_end(prefix: &str) -> String {
 /// The columns of a result row; the query they finish has `customers c`,
 /// its default shipping address `a` and business account `b` in scope.
 const ROW_COLUMNS: &str = "c.id, c.logon_id, c.first_name, c.last_name, c.phone, c.email,
-        COALESCE(a.city, ''), COALESCE(a.postal_code, ''), b.name, c.is_guest";
+        COALESCE(a.city, ''), COALESCE(a.postal_code, ''), b.name, c.is_guest, c.enabled";
 
 const ROW_JOINS: &str = "LEFT JOIN addresses a INDEXED BY addresses_default_shipping
         ON a.customer_id = c.id AND a.is_default_shipping = 1
@@ -80,6 +82,7 @@ fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
         postal_code: clean(&r.get::<_, String>(7)?),
         account: r.get::<_, Option<String>>(8)?.map(|s| clean(&s)),
         guest: r.get(9)?,
+        enabled: r.get(10)?,
     })
 }
 

@@ -25,9 +25,12 @@ pub enum Action {
     RegisterGuest(i64),
     /// ^N on the find screen: the record screen in create mode.
     NewCustomer,
-    /// Store a new (`id` None) or edited customer, then take them for the order.
+    /// Store a new or edited customer, then take them for the order.
     SaveCustomer {
-        id: Option<i64>,
+        /// When editing: the customer's id and the record as loaded for the
+        /// edit (with its version), which the edit is based on. None when
+        /// creating.
+        edit: Option<(i64, Box<CustomerDraft>)>,
         draft: Box<CustomerDraft>,
     },
     /// Turn a stored guest into a registered customer.

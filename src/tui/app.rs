@@ -288,12 +288,15 @@ impl App {
                 self.screens.customer.start_guest();
                 self.goto(Step::Customer);
             }
-            Action::SaveCustomer { id, draft } => {
+            Action::SaveCustomer { edit, draft } => {
+                let id = edit.as_ref().map(|(id, _)| *id);
                 let store = self.session.store();
                 let operator = self.session.operator().to_string();
-                let result = match id {
+                let result = match &edit {
                     None => store.create_customer(&draft, &operator),
-                    Some(id) => store.update_customer(id, &draft, &operator).map(|()| id),
+                    Some((id, base)) => store
+                        .update_customer(*id, base, &draft, &operator)
+                        .map(|_version| *id),
                 };
                 match result {
                     Ok(saved) => {

@@ -77,6 +77,7 @@ fn draft(logon: &str) -> CustomerDraft {
         account_id: None,
         enabled: true,
         addresses: vec![home, work],
+        version: 0,
     }
 }
 
@@ -160,7 +161,8 @@ fn update_changes_fields_and_password_only_when_given() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = demo_store(dir.path());
     let id = store.create_customer(&draft("zquist"), OP).unwrap();
-    let mut d = store.load_customer_draft(id).unwrap().unwrap();
+    let base = store.load_customer_draft(id).unwrap().unwrap();
+    let mut d = base.clone();
     d.last_name = "Ortega".into();
     d.phone = "+44 20 7946 0958".into();
     d.enabled = false;
@@ -168,7 +170,7 @@ fn update_changes_fields_and_password_only_when_given() {
     d.addresses.push(address("Cabin", "SW1A 1AA"));
     d.addresses[1].default_shipping = true;
     d.addresses[0].default_shipping = false;
-    store.update_customer(id, &d, OP).unwrap();
+    store.update_customer(id, &base, &d, OP).unwrap();
     let back = store.load_customer_draft(id).unwrap().unwrap();
     assert_eq!(back.last_name, "Ortega");
     assert!(!back.enabled);
@@ -217,17 +219,247 @@ fn update_changes_fields_and_password_only_when_given() {
     let mut clash = back.clone();
     clash.logon_id = "jdoe".into();
     assert!(matches!(
-        store.update_customer(id, &clash, OP),
+        store.update_customer(id, &back, &clash, OP),
         Err(SaveError::LogonTaken)
     ));
     // Keeping one's own logon is fine; a weak new password is not.
     let mut weak = back.clone();
     weak.password = "short".into();
     weak.password_confirm = "short".into();
-    match store.update_customer(id, &weak, OP).unwrap_err() {
+    match store.update_customer(id, &back, &weak, OP).unwrap_err() {
         SaveError::Invalid(v) => assert_eq!(v[0].0, Field::Password),
         e => panic!("{e:?}"),
     }
+}
+
+/// The row of customer `id` as stored, read by a second connection.
+fn raw_row(path: &Path, id: i64) -> (String, String, String, i64, String) {
+    let raw = rusqlite::Connection::open(path).unwrap();
+    raw.query_row(
+        "SELECT last_name, phone, email, version, updated_at FROM customers WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )
+    .unwrap()
+}
+
+fn audits(path: &Path, id: i64, action: &str) -> i64 {
+    let raw = rusqlite::Connection::open(path).unwrap();
+    raw.query_row(
+        "SELECT COUNT(*) FROM audit WHERE subject = ?1 AND action = ?2",
+        rusqlite::params![format!("customer:{id}"), action],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_stale_edit_is_refused_naming_what_changed_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path) = demo_store(dir.path());
+    let id = store.create_customer(&draft("zquist"), OP).unwrap();
+    let base = store.load_customer_draft(id).unwrap().unwrap();
+    assert_eq!(base.version, 1);
+    // Another console saves a new last name and currency first.
+    let (other_store, _) = Store::open(&path, DEFAULT_BUSY_TIMEOUT).unwrap();
+    let mut other = base.clone();
+    other.last_name = "Smith".into();
+    other.currency = Currency::GBP;
+    assert_eq!(
+        other_store
+            .update_customer(id, &base, &other, "op9")
+            .unwrap(),
+        2
+    );
+    let before = raw_row(&path, id);
+    // This console's edit of the phone, based on version 1, is refused.
+    let mut mine = base.clone();
+    mine.phone = "+44 20 7946 0958".into();
+    let err = store.update_customer(id, &base, &mine, OP).unwrap_err();
+    let SaveError::Stale { current, changed } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(
+        changed,
+        &vec![
+            (Field::LastName, "Smith".to_string()),
+            (Field::Currency, "GBP".to_string())
+        ]
+    );
+    assert_eq!(current.version, 2);
+    assert_eq!(current.last_name, "Smith");
+    assert!(err.field_errors().is_empty());
+    let message = err.to_string();
+    assert!(message.contains("another console"), "{message}");
+    assert!(message.contains("last name and currency"), "{message}");
+    assert!(
+        message.chars().count() + 2 <= 80,
+        "fits the status line: {message}"
+    );
+    // Nothing was written: not the phone, not the version, no audit.
+    assert_eq!(raw_row(&path, id), before);
+    assert_eq!(before.1, "+1 (555) 010-7788");
+    assert_eq!(audits(&path, id, "customer.updated"), 1);
+    // Moved onto the stored record, the edit saves, and both changes stay.
+    let again = mine.rebase(&base, current);
+    assert_eq!(store.update_customer(id, current, &again, OP).unwrap(), 3);
+    let back = store.load_customer_draft(id).unwrap().unwrap();
+    assert_eq!(back.last_name, "Smith");
+    assert_eq!(back.currency, Currency::GBP);
+    assert_eq!(back.phone, "+44 20 7946 0958");
+    assert_eq!(back.version, 3);
+}
+
+#[test]
+fn a_save_writes_only_the_fields_it_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path) = demo_store(dir.path());
+    let id = store.create_customer(&draft("zquist"), OP).unwrap();
+    let base = store.load_customer_draft(id).unwrap().unwrap();
+    // Another writer changes the e-mail, an address, and a demographic
+    // the form does not show, without touching the version.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute(
+        "UPDATE customers SET email = 'other@example.org', email_key = 'other@example.org' WHERE id = ?1",
+        [id],
+    )
+    .unwrap();
+    raw.execute(
+        "UPDATE addresses SET city = 'Shelbyville' WHERE customer_id = ?1 AND nickname = 'Work'",
+        [id],
+    )
+    .unwrap();
+    raw.execute(
+        "UPDATE demographics SET education = 'doctorate', gender = 'undisclosed' WHERE customer_id = ?1",
+        [id],
+    )
+    .unwrap();
+    // This console changes the phone, one demographic and Home's city.
+    let mut mine = base.clone();
+    mine.phone = "+44 20 7946 0958".into();
+    mine.demographics[1] = Some("45-54".into());
+    let home = mine
+        .addresses
+        .iter_mut()
+        .find(|a| a.address.nickname == "Home")
+        .unwrap();
+    home.address.city = "Ogdenville".into();
+    assert_eq!(store.update_customer(id, &base, &mine, OP).unwrap(), 2);
+    let back = store.load_customer_draft(id).unwrap().unwrap();
+    assert_eq!(back.phone, "+44 20 7946 0958");
+    assert_eq!(back.email, "other@example.org", "the other change survives");
+    let city = |nick: &str| {
+        back.addresses
+            .iter()
+            .find(|a| a.address.nickname == nick)
+            .unwrap()
+            .address
+            .city
+            .clone()
+    };
+    assert_eq!(city("Home"), "Ogdenville");
+    assert_eq!(
+        city("Work"),
+        "Shelbyville",
+        "an untouched address is not rewritten"
+    );
+    let (gender, age, education): (String, String, String) = raw
+        .query_row(
+            "SELECT gender, age_range, education FROM demographics WHERE customer_id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(age, "45-54");
+    assert_eq!(gender, "undisclosed", "an untouched demographic is kept");
+    assert_eq!(education, "doctorate", "a column the form lacks is kept");
+    // The search keys follow the change and only it.
+    let by_phone = CustomerQuery {
+        phone: "20 7946".into(),
+        ..Default::default()
+    };
+    assert!(ids(&store, by_phone).contains(&id));
+    // Saving with nothing changed writes nothing, not even the version.
+    let now = store.load_customer_draft(id).unwrap().unwrap();
+    assert_eq!(store.update_customer(id, &now, &now, OP).unwrap(), 2);
+    assert_eq!(audits(&path, id, "customer.updated"), 1);
+}
+
+#[test]
+fn an_over_long_stored_last_name_survives_an_edit_of_the_phone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path) = demo_store(dir.path());
+    let id = store.create_customer(&draft("zquist"), OP).unwrap();
+    // Older data: longer than the form's 40, with accents and a double space.
+    let long = "Wolfeschlegelsteinhausen-Bergerdorff  Müllerová";
+    assert_eq!(long.chars().count(), 47);
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute(
+        "UPDATE customers SET last_name = ?1 WHERE id = ?2",
+        rusqlite::params![long, id],
+    )
+    .unwrap();
+    let base = store.load_customer_draft(id).unwrap().unwrap();
+    assert_eq!(base.last_name, long, "loaded whole");
+    let mut mine = base.clone();
+    mine.phone = "+44 20 7946 0958".into();
+    store.update_customer(id, &base, &mine, OP).unwrap();
+    let stored: Vec<u8> = raw
+        .query_row(
+            "SELECT CAST(last_name AS BLOB) FROM customers WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, long.as_bytes(), "byte for byte");
+    assert_eq!(raw_row(&path, id).1, "+44 20 7946 0958");
+    // Changing the name itself is checked against the limit.
+    let mut longer = store.load_customer_draft(id).unwrap().unwrap();
+    let now = longer.clone();
+    longer.last_name = format!("{long}x");
+    match store.update_customer(id, &now, &longer, OP).unwrap_err() {
+        SaveError::Invalid(v) => assert_eq!(v[0].0, Field::LastName),
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn every_save_and_conversion_moves_the_version_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path) = demo_store(dir.path());
+    let id = store.create_customer(&draft("zquist"), OP).unwrap();
+    let mut base = store.load_customer_draft(id).unwrap().unwrap();
+    assert_eq!(base.version, 1);
+    for (n, last) in ["Ortega", "Quist", "Ortega-Quist"].into_iter().enumerate() {
+        let mut d = base.clone();
+        d.last_name = last.into();
+        let v = store.update_customer(id, &base, &d, OP).unwrap();
+        assert_eq!(v, 2 + n as i64);
+        base = store.load_customer_draft(id).unwrap().unwrap();
+        assert_eq!(base.version, v);
+        assert_eq!(raw_row(&path, id).3, v);
+    }
+    // A guest's conversion moves its version on too.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute(
+        "INSERT INTO customers (first_name, last_name, first_key, last_key, currency, phone, is_guest,
+            created_at, updated_at)
+         VALUES ('Greta', 'Gast', 'greta', 'gast', 'USD', '503 555 0199', 1, 'x', 'x')",
+        [],
+    )
+    .unwrap();
+    let gid = raw.last_insert_rowid();
+    assert_eq!(raw_row(&path, gid).3, 1);
+    let conv = GuestConversion {
+        logon_id: "greta.g".into(),
+        password: "Harbour-Light-9".into(),
+        password_confirm: "Harbour-Light-9".into(),
+        challenge_question: "Boat name?".into(),
+        challenge_answer: "Seaswallow".into(),
+    };
+    store.convert_guest(gid, &conv, OP).unwrap();
+    assert_eq!(raw_row(&path, gid).3, 2);
+    assert_eq!(store.load_customer_draft(gid).unwrap().unwrap().version, 2);
 }
 
 #[test]
@@ -533,11 +765,12 @@ fn no_secret_is_stored_in_plain_text() {
         let id = store.create_customer(&d, OP).unwrap();
         // A changed password and answer go through the edit path too.
         if i == 0 {
-            let mut e = store.load_customer_draft(id).unwrap().unwrap();
+            let base = store.load_customer_draft(id).unwrap().unwrap();
+            let mut e = base.clone();
             e.password = "Granite-Orchid-64".into();
             e.password_confirm = "Granite-Orchid-64".into();
             e.challenge_answer = "Tangerine Walrus".into();
-            store.update_customer(id, &e, OP).unwrap();
+            store.update_customer(id, &base, &e, OP).unwrap();
             secrets.extend(["Granite-Orchid-64".into(), "Tangerine Walrus".into()]);
             assert!(!store
                 .verify_challenge(id, "Wrong Guess Pelican", OP)
@@ -1061,4 +1294,135 @@ fn place_card_order_and_stay(app: &mut App) {
     app.update(Action::Order(Command::Submit));
     app.settle();
     assert_eq!(app.step, Step::Confirmation, "{}", screen(app));
+}
+
+// ------------------------------------------------------- two consoles
+
+use crate::common::desk::Desk;
+
+/// Picks Jane Doe and opens her record for editing.
+fn edit_jane(d: &mut Desk) {
+    d.pick("doe");
+    d.code(KeyCode::F(3));
+    d.code(KeyCode::Enter);
+    assert!(d.screen().contains("Edit customer jdoe"), "{}", d.screen());
+}
+
+#[test]
+fn two_consoles_edit_one_customer_and_neither_change_is_lost() {
+    let mut alice = Desk::new();
+    let mut bob = alice.beside();
+    edit_jane(&mut alice);
+    edit_jane(&mut bob);
+    // Alice changes the last name and saves first.
+    alice.code(KeyCode::Tab);
+    alice.code(KeyCode::Tab);
+    alice.press(ctrl('u'));
+    alice.type_text("Smith");
+    alice.press(ctrl('s'));
+    assert!(alice.app.step == Step::Catalog, "{}", alice.screen());
+    // Bob, still on the record as it was, changes the phone.
+    for _ in 0..3 {
+        bob.code(KeyCode::Tab);
+    }
+    bob.press(ctrl('u'));
+    bob.type_text("+1 555 777 0000");
+    bob.press(ctrl('s'));
+    assert!(
+        bob.app.step == Step::Customer,
+        "not saved: {}",
+        bob.screen()
+    );
+    let lines = bob.lines();
+    let status = &lines[22];
+    assert!(
+        status.contains("not saved: changed by another console: last name now 'Smith'"),
+        "{}",
+        lines.join("\n")
+    );
+    assert!(
+        status.ends_with("save again"),
+        "whole at 80 columns: {status}"
+    );
+    let (_, phone) = bob.row_with(">Phone").expect("focus kept on the phone");
+    assert!(
+        phone.contains("+1 555 777 0000"),
+        "typed text kept: {phone}"
+    );
+    let (_, last) = bob.row_with("Last name").unwrap();
+    assert!(last.contains("Smith"), "the stored value now: {last}");
+    let s = bob.screen();
+    assert!(
+        s.contains("Another console saved this record meanwhile: last name now 'Smith'."),
+        "{s}"
+    );
+    let id = alice.app.order().customer.as_ref().unwrap().id.unwrap();
+    let stored = bob
+        .app
+        .session
+        .store()
+        .load_customer_draft(id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.phone, "+1 555 123 4567",
+        "nothing of Bob's written yet"
+    );
+    // Saving again keeps both changes.
+    bob.press(ctrl('s'));
+    assert!(bob.app.step == Step::Catalog, "{}", bob.screen());
+    let stored = bob
+        .app
+        .session
+        .store()
+        .load_customer_draft(id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.last_name, "Smith");
+    assert_eq!(stored.phone, "+1 555 777 0000");
+    assert_eq!(stored.version, 3);
+    assert_eq!(
+        bob.app.order().customer.as_ref().unwrap().name(),
+        "Jane Smith"
+    );
+}
+
+#[test]
+fn a_stored_name_longer_than_the_form_allows_is_shown_and_kept_whole() {
+    let (dir, path, store) = crate::common::demo_store();
+    let long = "Wolfeschlegelsteinhausen-Bergerdorff  Müllerová";
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute(
+        "UPDATE customers SET last_name = ?1 WHERE logon_id = 'jdoe'",
+        [long],
+    )
+    .unwrap();
+    let mut d = Desk::on(dir, path.clone(), store, Theme { mono: false });
+    edit_jane(&mut d);
+    d.code(KeyCode::Tab);
+    d.code(KeyCode::Tab);
+    let (_, row) = d.row_with(">Last name").unwrap();
+    // Its end shows (the box scrolls to the cursor): the form has it whole.
+    assert!(
+        row.contains("Bergerdorff  Müllerová_"),
+        "the whole value, over the limit: {row}"
+    );
+    // Typing more is refused; the stored text stays.
+    d.type_text("x");
+    let (_, row) = d.row_with(">Last name").unwrap();
+    assert!(row.contains("40 characters at most"), "{row}");
+    d.code(KeyCode::Tab);
+    d.press(ctrl('u'));
+    d.type_text("+1 555 777 0000");
+    d.press(ctrl('s'));
+    assert!(d.app.step == Step::Catalog, "{}", d.screen());
+    let (last, phone): (Vec<u8>, String) = raw
+        .query_row(
+            "SELECT CAST(last_name AS BLOB), phone FROM customers WHERE logon_id = 'jdoe'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(last, long.as_bytes());
+    assert_eq!(phone, "+1 555 777 0000");
 }

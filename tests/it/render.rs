@@ -37,6 +37,37 @@ fn find_customer_lists_recent_customers_and_marks_the_selection() {
 }
 
 #[test]
+fn a_disabled_customer_is_marked_in_words_in_the_results() {
+    let (dir, path, store) = demo_store();
+    let id = store
+        .search_customers(
+            &orderdesk::store::CustomerQuery {
+                logon: "jsmith".into(),
+                ..Default::default()
+            },
+            1,
+        )
+        .unwrap()[0]
+        .id;
+    let base = store.load_customer_draft(id).unwrap().unwrap();
+    let mut off = base.clone();
+    off.enabled = false;
+    store.update_customer(id, &base, &off, "alice").unwrap();
+    // Monochrome: nothing but the words can say it.
+    let mut d = Desk::on(dir, path, store, Theme { mono: true });
+    let row = d.list_row("Smith, John").expect("listed");
+    assert!(row.ends_with("DISABLED"), "{row}");
+    let row = d.list_row("Doe, Jane").expect("listed");
+    assert!(!row.contains("DISABLED"), "{row}");
+    // Selected, it still says so.
+    d.type_text("smith");
+    d.code(KeyCode::Down);
+    let row = d.list_row("Smith, John").expect("listed");
+    assert!(row.starts_with("> Smith, John"), "{row}");
+    assert!(row.contains("DISABLED"), "{row}");
+}
+
+#[test]
 fn typing_a_name_filters_and_down_moves_the_marker() {
     let mut d = Desk::new();
     d.type_text("smi");

@@ -207,7 +207,18 @@ impl Screen for FindCustomer {
             let name = format!("{}, {}", c.last_name, c.first_name);
             let logon = c.logon_id.clone().unwrap_or_else(|| "(guest)".into());
             let place = format!("{} {}", c.city, c.postal_code);
-            let account = c.account.clone().unwrap_or_default();
+            // Said in words, not by colour alone, where it is always seen.
+            let account = match (&c.account, c.enabled) {
+                (Some(a), true) => a.clone(),
+                (None, true) => String::new(),
+                (Some(a), false) => format!("DISABLED · {a}"),
+                (None, false) => "DISABLED".into(),
+            };
+            let style = if c.enabled || i == self.list.selected {
+                style
+            } else {
+                theme.dim()
+            };
             let text = format!(
                 "{marker}{:<22} {:<11} {:<17} {:<14} {}",
                 fit(&name, 22),

@@ -41,8 +41,10 @@ impl TextField {
         self.input.value()
     }
 
+    /// Sets the value, whole: a stored value longer than the limit is kept
+    /// and shown as it is (only typing past the limit is refused).
     pub fn set(&mut self, value: &str) {
-        self.input = Input::new(clean(value).chars().take(self.max_len).collect());
+        self.input = Input::new(clean(value));
         self.error = None;
     }
 
@@ -221,6 +223,19 @@ mod tests {
         t.insert("4567");
         assert_eq!(t.value(), "123");
         assert!(t.error.as_deref().unwrap().contains("5 characters"));
+    }
+
+    #[test]
+    fn a_longer_value_is_kept_whole_but_typing_past_the_limit_is_refused() {
+        let mut t = TextField::new("Last name", 40);
+        let long = "L".repeat(47);
+        t.set(&long);
+        assert_eq!(t.value(), long);
+        t.insert("x");
+        assert_eq!(t.value(), long, "no more typing past the limit");
+        assert!(t.error.as_deref().unwrap().contains("40 characters"));
+        t.handle_key(&key(KeyCode::Backspace));
+        assert_eq!(t.value().chars().count(), 46);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! ratatui's TestBackend at 80x24, over a demo database on a temporary
 //! file, and reads the screen back as text.
 
-use super::{chars, ctrl, demo_store, key, shift_tab};
+use super::{chars, ctrl, demo_store, key, shift_tab, BUSY};
 use crossterm::event::{KeyCode, KeyEvent};
 use orderdesk::store::Store;
 use orderdesk::tui::app::{App, Step};
@@ -40,6 +40,19 @@ impl Desk {
             path,
             app,
             term,
+        }
+    }
+
+    /// A second console on the same database file, its operator `bob`.
+    pub fn beside(&self) -> Desk {
+        let (store, created) = Store::open(&self.path, BUSY).unwrap();
+        assert!(!created, "the same database");
+        let app = crate::common::app(store, "bob", self.app.theme);
+        Desk {
+            _dir: tempfile::tempdir().unwrap(),
+            path: self.path.clone(),
+            app,
+            term: Terminal::new(TestBackend::new(80, 24)).unwrap(),
         }
     }
 

@@ -1,0 +1,157 @@
+//! The two short forms: a guest order (only what the order needs) and the
+//! registration of a stored guest as a registered customer.
+
+use super::CustomerScreen;
+use crate::domain::customer::{Field, GuestConversion, LOGON_MAX};
+use crate::domain::guest::{GuestDetails, GuestField};
+use crate::domain::order::Address;
+use crate::session::Command;
+use crate::store::SaveError;
+use crate::tui::action::Action;
+use crate::tui::keymap::{field_moves, Binding, Cmd, Key};
+use crate::tui::screens::Ctx;
+use crate::tui::widgets::form::Form;
+use crate::tui::widgets::text_field::TextField;
+use crossterm::event::KeyCode;
+
+// The guest form's fields.
+const FIRST: usize = 0;
+const LAST: usize = 1;
+const PHONE: usize = 2;
+const EMAIL: usize = 3;
+const LINE1: usize = 4;
+const LINE2: usize = 5;
+const CITY: usize = 6;
+const REGION: usize = 7;
+const POSTAL: usize = 8;
+const COUNTRY: usize = 9;
+
+// Register form fields.
+const R_LOGON: usize = 0;
+const R_PASSWORD: usize = 1;
+const R_CONFIRM: usize = 2;
+const R_QUESTION: usize = 3;
+const R_ANSWER: usize = 4;
+
+/// The guest form, empty.
+pub(super) fn guest_form() -> Form {
+    Form::new(vec![
+        TextField::new("First name", 40),
+        TextField::new("Last name", 40),
+        TextField::new("Phone", 30),
+        TextField::new("E-mail", 60),
+        TextField::new("Address", 60),
+        TextField::new("Address 2", 60),
+        TextField::new("City", 40),
+        TextField::new("State/region", 20),
+        TextField::new("ZIP/postal", 12),
+        TextField::new("Country (2)", 2),
+    ])
+}
+
+/// The registration form, empty.
+pub(super) fn register_form() -> Form {
+    Form::new(vec![
+        TextField::new("Logon ID", LOGON_MAX),
+        TextField::new("Password", 64).masked(),
+        TextField::new("Confirm password", 64).masked(),
+        TextField::new("Challenge question", 80),
+        TextField::new("Challenge answer", 60).masked(),
+    ])
+}
+
+impl CustomerScreen {
+    pub(super) fn register_guest(&mut self, ctx: &Ctx) -> Vec<Action> {
+        let Some(id) = ctx.order.customer.as_ref().and_then(|c| c.id) else {
+            return vec![];
+        };
+        let f = &self.register;
+        let conversion = GuestConversion {
+            logon_id: f.value(R_LOGON).trim().to_string(),
+            password: f.value(R_PASSWORD).to_string(),
+            password_confirm: f.value(R_CONFIRM).to_string(),
+            challenge_question: f.value(R_QUESTION).trim().to_string(),
+            challenge_answer: f.value(R_ANSWER).to_string(),
+        };
+        let errors = conversion.validate();
+        if !errors.is_empty() {
+            self.save_failed(&SaveError::Invalid(errors));
+            return vec![Action::Error(
+                "not registered: see the marked fields".into(),
+            )];
+        }
+        vec![Action::ConvertGuest {
+            id,
+            conversion: Box::new(conversion),
+        }]
+    }
+
+    /// The guest form as the order's customer; what is missing or wrong
+    /// is checked by the domain (the same check scripted sessions get) and
+    /// marked at its field.
+    pub(super) fn guest_order(&mut self) -> Vec<Action> {
+        let f = &mut self.guest;
+        for field in &mut f.fields {
+            field.error = None;
+        }
+        let v = |f: &Form, i: usize| f.value(i).to_string();
+        let details = GuestDetails {
+            first: v(f, FIRST),
+            last: v(f, LAST),
+            phone: v(f, PHONE),
+            email: v(f, EMAIL),
+            address: Address {
+                line1: v(f, LINE1),
+                line2: v(f, LINE2),
+                city: v(f, CITY),
+                region: v(f, REGION),
+                postal_code: v(f, POSTAL),
+                country: v(f, COUNTRY),
+                ..Address::default()
+            },
+        }
+        .tidy();
+        let problems = details.problems();
+        for (field, message) in &problems {
+            let i = match field {
+                GuestField::First => FIRST,
+                GuestField::Last => LAST,
+                GuestField::Phone => PHONE,
+                GuestField::Email => EMAIL,
+                GuestField::Line1 => LINE1,
+                GuestField::City => CITY,
+                GuestField::Postal => POSTAL,
+                GuestField::Country => COUNTRY,
+            };
+            if f.fields[i].error.is_none() {
+                f.set_error(i, message.clone());
+            }
+        }
+        if let Some(i) = f.fields.iter().position(|x| x.error.is_some()) {
+            f.focus = i;
+            return vec![Action::Error(
+                "the guest form has problems: see the marked fields".into(),
+            )];
+        }
+        vec![Action::Order(Command::Guest(details))]
+    }
+}
+
+pub(super) fn register_index(f: Field) -> Option<usize> {
+    match f {
+        Field::Logon => Some(R_LOGON),
+        Field::Password => Some(R_PASSWORD),
+        Field::PasswordConfirm => Some(R_CONFIRM),
+        Field::ChallengeQuestion => Some(R_QUESTION),
+        Field::ChallengeAnswer => Some(R_ANSWER),
+        _ => None,
+    }
+}
+
+/// Moves between fields with Tab/Shift+Tab and Up/Down.
+pub(super) fn form_moves() -> Vec<Binding> {
+    let mut b = field_moves();
+    b.push(Binding::new(&[Key::plain(KeyCode::Up)], "Previous field", Cmd::PrevField).help_only());
+    b.push(Binding::new(&[Key::plain(KeyCode::Down)], "Next field", Cmd::NextField).help_only());
+    b
+}

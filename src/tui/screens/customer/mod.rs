@@ -1,0 +1,451 @@
+//! Step 2, customer record (DESIGN.md section 2). Modes:
+//! - View: the order's registered customer as stored; Enter edits.
+//! - Create (^N on the find screen) and Edit: the whole record as a form in
+//!   three sections (PgUp/PgDn): customer, demographics, address book.
+//! - Guest: only what the order needs (name, contact, address).
+//! - Register: a guest picked from the search becomes a registered customer.
+//!
+//! Stored payment methods, the password and the challenge answer are behind
+//! the challenge question; the store checks the answer and audits wrong ones.
+//!
+//! Here: the screen, its modes and keys. `form` and `address` hold the
+//! record form's model, `view` the read-only record, `guest` the guest and
+//! registration forms, `challenge` the question, `draw` all drawing.
+
+mod address;
+mod challenge;
+mod draw;
+mod form;
+mod guest;
+mod view;
+
+use super::{Ctx, DrawCtx, Screen};
+use crate::domain::customer::CustomerDraft;
+use crate::domain::order::AccountRef;
+use crate::store::SaveError;
+use crate::tui::action::Action;
+use crate::tui::flow::Step;
+use crate::tui::keymap::{field_moves, Binding, Cmd, Key};
+use crate::tui::widgets::form::Form;
+use crate::tui::widgets::text_field::TextField;
+use challenge::{Challenge, Purpose};
+use crossterm::event::{KeyCode, KeyEvent};
+use form::{account_index, Record, Row};
+use guest::{form_moves, guest_form, register_form, register_index};
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Decided from the order when the screen is shown.
+    Auto,
+    View,
+    Create,
+    Edit,
+    Guest,
+    Register,
+}
+
+pub struct CustomerScreen {
+    mode: Mode,
+    guest: Form,
+    register: Form,
+    record: Record,
+    /// View mode: the loaded record (id, draft).
+    view: Option<(i64, CustomerDraft)>,
+    accounts: Vec<AccountRef>,
+    challenge: Option<Challenge>,
+    challenge_error: Option<String>,
+    /// The customer whose challenge was answered on this visit.
+    verified: Option<i64>,
+    load_error: Option<String>,
+    /// ^D asked for the guest form: it stays up even while a registered
+    /// customer is still on the order, until the guest order starts.
+    guest_requested: bool,
+}
+
+impl Default for CustomerScreen {
+    fn default() -> Self {
+        CustomerScreen {
+            mode: Mode::Auto,
+            guest: guest_form(),
+            register: register_form(),
+            record: Record::new(None),
+            view: None,
+            accounts: Vec::new(),
+            challenge: None,
+            challenge_error: None,
+            verified: None,
+            load_error: None,
+            guest_requested: false,
+        }
+    }
+}
+
+impl CustomerScreen {
+    /// ^N on the find screen: a new customer. A new-customer form already
+    /// started is kept (nothing typed is lost by looking elsewhere).
+    pub fn start_create(&mut self) {
+        if !(self.mode == Mode::Create && self.record.creating()) {
+            self.record = Record::new(None);
+        }
+        self.mode = Mode::Create;
+        self.challenge = None;
+    }
+
+    /// The field that has the keys: the challenge answer while it is asked,
+    /// else the focused field of the mode's form (none when viewing).
+    fn focused_field(&mut self) -> Option<&mut TextField> {
+        if let Some(c) = &mut self.challenge {
+            return Some(&mut c.answer);
+        }
+        match self.mode {
+            Mode::Create | Mode::Edit => self.record.focused_text(),
+            Mode::Register => self.register.focused(),
+            Mode::Guest | Mode::Auto => self.guest.focused(),
+            Mode::View => None,
+        }
+    }
+
+    /// ^D on the find screen: the guest form, whoever is on the order now.
+    pub fn start_guest(&mut self) {
+        self.mode = Mode::Guest;
+        self.guest_requested = true;
+        self.challenge = None;
+    }
+
+    /// The guest order started: the screen follows the order again.
+    pub fn guest_started(&mut self) {
+        self.guest_requested = false;
+    }
+
+    /// The record was saved: the next visit shows it as stored.
+    pub fn saved(&mut self) {
+        self.mode = Mode::Auto;
+        self.record = Record::new(None);
+        self.register = register_form();
+        self.view = None;
+        self.challenge = None;
+    }
+
+    /// The store refused the record: its messages go next to the fields.
+    /// Refused because another console saved it meanwhile: the edit moves
+    /// onto the record as stored now, keeping everything typed.
+    pub fn save_failed(&mut self, e: &SaveError) {
+        if let SaveError::Stale { current, changed } = e {
+            if self.mode == Mode::Edit {
+                self.record.rebase(current, changed, &self.accounts);
+            }
+            return;
+        }
+        let errors = e.field_errors();
+        match self.mode {
+            Mode::Register => {
+                for f in &mut self.register.fields {
+                    f.error = None;
+                }
+                for (field, msg) in &errors {
+                    if let Some(i) = register_index(*field) {
+                        self.register.set_error(i, msg.clone());
+                    }
+                }
+                if let Some(i) = self.register.fields.iter().position(|f| f.error.is_some()) {
+                    self.register.focus = i;
+                }
+            }
+            _ => {
+                if let Some((first, _)) = errors.first() {
+                    self.record.focus_on(*first);
+                }
+                self.record.errors = errors;
+            }
+        }
+    }
+
+    fn decide_mode(&mut self, ctx: &DrawCtx) {
+        if matches!(self.mode, Mode::Create | Mode::Edit)
+            || (self.mode == Mode::Guest && self.guest_requested)
+        {
+            return;
+        }
+        self.mode = match &ctx.order.customer {
+            Some(c) if !c.guest => Mode::View,
+            Some(c) if c.id.is_some() => Mode::Register,
+            _ => Mode::Guest,
+        };
+    }
+
+    fn save(&mut self) -> Vec<Action> {
+        self.record.check_left();
+        let draft = self.record.to_draft();
+        let errors = self.record.problems();
+        if let Some((first, _)) = errors.first() {
+            let n = errors.len();
+            self.record.focus_on(*first);
+            self.record.errors = errors;
+            return vec![Action::Error(format!(
+                "not saved: {n} field{} to fix, marked with !",
+                if n == 1 { "" } else { "s" }
+            ))];
+        }
+        self.record.errors.clear();
+        let edit = match (self.record.id, &self.record.base) {
+            (None, _) => None,
+            (Some(id), Some(base)) => Some((id, Box::new(base.clone()))),
+            (Some(_), None) => {
+                return vec![Action::Error(
+                    "the record is no longer loaded: Esc, then edit it again".into(),
+                )]
+            }
+        };
+        vec![Action::SaveCustomer {
+            edit,
+            draft: Box::new(draft),
+        }]
+    }
+
+    fn record_bindings(&self) -> Vec<Binding> {
+        let r = &self.record;
+        let mut b = vec![Binding::new(&[Key::ctrl('s')], "Save", Cmd::Submit)];
+        b.push(Binding::new(
+            &[Key::plain(KeyCode::PageDown)],
+            "Section",
+            Cmd::PageDown,
+        ));
+        b.push(
+            Binding::new(
+                &[Key::plain(KeyCode::PageUp)],
+                "Previous section",
+                Cmd::PageUp,
+            )
+            .help_only(),
+        );
+        match r.row() {
+            Row::Choice(_) | Row::Picker => {
+                b.push(Binding::new(
+                    &[Key::plain(KeyCode::Right)],
+                    "Choice",
+                    Cmd::NextChoice,
+                ));
+                b.push(
+                    Binding::new(
+                        &[Key::plain(KeyCode::Left)],
+                        "Previous choice",
+                        Cmd::PrevChoice,
+                    )
+                    .help_only(),
+                );
+            }
+            Row::Enabled | Row::DefaultShip | Row::DefaultBill => {
+                b.push(Binding::new(&[Key::char(' ')], "Set", Cmd::Toggle))
+            }
+            _ => {}
+        }
+        if r.section == 2 {
+            b.push(Binding::new(&[Key::ctrl('n')], "Add address", Cmd::Add));
+            if !r.book.is_empty() {
+                b.push(Binding::new(
+                    &[Key::ctrl('d')],
+                    "Remove address",
+                    Cmd::Remove,
+                ));
+            }
+        }
+        if !r.secrets_open {
+            b.push(Binding::new(
+                &[Key::ctrl('y')],
+                "Change password",
+                Cmd::Challenge,
+            ));
+        }
+        let cancel = if r.creating() {
+            "Back (kept)"
+        } else {
+            "Cancel"
+        };
+        b.push(Binding::new(&[Key::plain(KeyCode::Esc)], cancel, Cmd::Back));
+        b.extend(field_moves());
+        b.push(
+            Binding::new(&[Key::plain(KeyCode::Up)], "Previous field", Cmd::PrevField).help_only(),
+        );
+        b.push(
+            Binding::new(&[Key::plain(KeyCode::Down)], "Next field", Cmd::NextField).help_only(),
+        );
+        b
+    }
+
+    fn record_command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
+        let r = &mut self.record;
+        match cmd {
+            Cmd::Submit => return self.save(),
+            Cmd::NextField => r.move_focus(true),
+            Cmd::PrevField => r.move_focus(false),
+            Cmd::PageDown => r.switch_section(true),
+            Cmd::PageUp => r.switch_section(false),
+            Cmd::NextChoice => r.cycle(true, &self.accounts),
+            Cmd::PrevChoice => r.cycle(false, &self.accounts),
+            Cmd::Toggle => r.toggle(),
+            Cmd::Add => r.add_address(),
+            Cmd::Remove => {
+                if let Some(nick) = r.remove_address() {
+                    return vec![Action::Status(format!(
+                        "Removed address {nick}; it goes when the record is saved."
+                    ))];
+                }
+            }
+            Cmd::Challenge => return self.ask_challenge(ctx, Purpose::ChangeSecrets),
+            Cmd::Back => {
+                if r.creating() {
+                    return vec![
+                        Action::Goto(Step::Find),
+                        Action::Status("New customer form kept: ^N returns to it.".into()),
+                    ];
+                }
+                self.mode = Mode::View;
+                self.view = None;
+                self.load_view(ctx);
+                return vec![Action::Status("Edit cancelled; nothing saved.".into())];
+            }
+            _ => {}
+        }
+        vec![]
+    }
+}
+
+impl Screen for CustomerScreen {
+    fn bindings(&self, _ctx: &DrawCtx) -> Vec<Binding> {
+        if self.challenge.is_some() {
+            return CustomerScreen::challenge_bindings();
+        }
+        match self.mode {
+            Mode::Create | Mode::Edit => self.record_bindings(),
+            Mode::View => {
+                let mut b = vec![Binding::new(
+                    &[Key::plain(KeyCode::Enter)],
+                    "Edit record",
+                    Cmd::Edit,
+                )];
+                b.push(Binding::new(
+                    &[Key::ctrl('y')],
+                    "Show stored payment",
+                    Cmd::Challenge,
+                ));
+                b.push(Binding::new(
+                    &[Key::ctrl('x')],
+                    "Order history",
+                    Cmd::Toggle,
+                ));
+                b
+            }
+            Mode::Register => {
+                let mut b = vec![Binding::new(
+                    &[Key::plain(KeyCode::Enter), Key::ctrl('s')],
+                    "Register guest",
+                    Cmd::Submit,
+                )];
+                b.extend(form_moves());
+                b
+            }
+            Mode::Guest | Mode::Auto => {
+                let mut b = vec![Binding::new(
+                    &[Key::plain(KeyCode::Enter)],
+                    "Start guest order",
+                    Cmd::Enter,
+                )];
+                b.extend(form_moves());
+                b
+            }
+        }
+    }
+
+    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
+        if let Some(actions) = self.challenge_command(cmd) {
+            return actions;
+        }
+        match self.mode {
+            Mode::Create | Mode::Edit => self.record_command(cmd, ctx),
+            Mode::View => match cmd {
+                Cmd::Edit => self.start_edit(),
+                Cmd::Challenge => self.ask_challenge(ctx, Purpose::ShowPayment),
+                Cmd::Toggle => vec![Action::Goto(Step::History)],
+                _ => vec![],
+            },
+            Mode::Register => match cmd {
+                Cmd::Submit => self.register_guest(ctx),
+                Cmd::NextField => {
+                    self.register.next();
+                    vec![]
+                }
+                Cmd::PrevField => {
+                    self.register.prev();
+                    vec![]
+                }
+                _ => vec![],
+            },
+            Mode::Guest | Mode::Auto => match cmd {
+                Cmd::Enter => self.guest_order(),
+                Cmd::NextField => {
+                    self.guest.next();
+                    vec![]
+                }
+                Cmd::PrevField => {
+                    self.guest.prev();
+                    vec![]
+                }
+                _ => vec![],
+            },
+        }
+    }
+
+    fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
+        if let Some(f) = self.focused_field() {
+            f.handle_key(key);
+        }
+        vec![]
+    }
+
+    fn paste(&mut self, text: &str, _ctx: &Ctx) -> Vec<Action> {
+        if let Some(f) = self.focused_field() {
+            f.insert(text);
+        }
+        vec![]
+    }
+
+    fn typing(&self) -> bool {
+        self.challenge.is_some() || self.mode != Mode::View
+    }
+
+    fn enter(&mut self, ctx: &Ctx) {
+        self.decide_mode(ctx);
+        self.challenge = None;
+        match ctx.lookup.business_accounts() {
+            Ok(a) => {
+                self.accounts = a;
+                self.record.account = account_index(&self.accounts, self.record.account_id);
+            }
+            Err(e) => self.load_error = Some(format!("could not load business accounts: {e}")),
+        }
+        if self.mode == Mode::View {
+            self.view = None;
+            self.load_view(ctx);
+        }
+    }
+
+    fn refresh(&mut self, ctx: &Ctx) -> Result<(), String> {
+        // The order's customer may change while this screen is not shown
+        // (a pick, a new order); the mode follows unless a form is open.
+        let before = self.mode;
+        self.decide_mode(ctx);
+        if self.mode == Mode::View {
+            if before != Mode::View {
+                self.view = None;
+            }
+            self.load_view(ctx);
+        }
+        Ok(())
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
+        self.draw_screen(f, area, ctx);
+    }
+}
