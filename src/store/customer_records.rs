@@ -40,7 +40,7 @@ pub enum SaveError {
     },
     /// Hashing failed; nothing was written.
     Hash(String),
-    Db(rusqlite::Error),
+    Db(super::StoreError),
 }
 
 impl SaveError {
@@ -76,7 +76,7 @@ impl fmt::Display for SaveError {
                 write!(f, "{head}{}{tail}", describe_changes(changed, room))
             }
             SaveError::Hash(m) => write!(f, "not saved: {m}"),
-            SaveError::Db(e) => write!(f, "the database refused the record: {e}"),
+            SaveError::Db(e) => write!(f, "not saved: {e}"),
         }
     }
 }
@@ -88,7 +88,7 @@ impl From<rusqlite::Error> for SaveError {
         if is_logon_conflict(&e) {
             SaveError::LogonTaken
         } else {
-            SaveError::Db(e)
+            SaveError::Db(e.into())
         }
     }
 }

@@ -19,5 +19,6 @@ mod pricing_props;
 mod render;
 mod secrets;
 mod session;
+mod snapshot_draw;
 mod store_open;
 mod stress;

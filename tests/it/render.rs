@@ -2,9 +2,9 @@
 //! is driven by key events exactly as the event loop drives it (a key, then
 //! `settle`), drawn, and the buffer read back as text.
 //!
-//! Whole screens are kept as insta snapshots (tests/snapshots/); after an
+//! Whole screens are kept as insta snapshots (tests/it/snapshots/); after an
 //! intended change of a screen, review and accept them with
-//! `INSTA_UPDATE=always cargo test --test render` (or `cargo insta review`).
+//! `INSTA_UPDATE=always cargo test --test it render` (or `cargo insta review`).
 //! Each test also asserts the specific content it is about.
 
 use crate::common::desk::Desk;
