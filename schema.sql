@@ -9,7 +9,7 @@
 --     currency is named beside it or by the row's owner.
 --   * *_key columns hold search keys folded by domain::text::fold (lower case,
 --     accents removed) or domain::text::digits (phones); they are what the
---     indexes and prefix queries use (DESIGN.md section 11).
+--     indexes and prefix queries use (docs/design.md, section 11).
 --   * Dates are ISO 8601 TEXT: 'YYYY-MM-DD'; timestamps 'YYYY-MM-DDTHH:MM:SSZ'.
 --   * Orders keep JSON snapshots of what they were placed with, so later edits
 --     to customers, prices or promotions never change a placed order.

@@ -1,4 +1,4 @@
-//! Step 2, customer record (DESIGN.md section 2). Modes:
+//! Step 2, customer record (docs/design.md). Modes:
 //! - View: the order's registered customer as stored; Enter edits.
 //! - Create (^N on the find screen) and Edit: the whole record as a form in
 //!   three sections (PgUp/PgDn): customer, demographics, address book.
