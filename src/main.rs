@@ -192,7 +192,8 @@ fn run(cli: Cli) -> Result<()> {
             if text {
                 print!("{}", export_text(&order));
             } else {
-                println!("{}", serde_json::to_string_pretty(&order)?);
+                let json = serde_json::to_string_pretty(&order)?;
+                println!("{}", orderdesk::domain::text::json_safe(&json));
             }
             Ok(())
         }

@@ -144,12 +144,21 @@ pub fn check_number(input: &str) -> Result<(Brand, String), String> {
     Ok((brand, digits))
 }
 
-/// Parses `MM/YY` (or `MM/YYYY`) and requires it not to have passed on `today`.
+/// Parses `MMYY`, `MM/YY` or `MM/YYYY` and requires it not to have passed
+/// on `today`.
 pub fn check_expiry(input: &str, today: NaiveDate) -> Result<(u32, i32), String> {
-    let bad = || "expiry: MM/YY, e.g. 09/28".to_string();
-    let (m, y) = input.trim().split_once('/').ok_or_else(bad)?;
-    let month: u32 = m.trim().parse().map_err(|_| bad())?;
-    let y = y.trim();
+    let bad = || "expiry: MMYY, MM/YY or MM/YYYY, e.g. 09/28".to_string();
+    let t = input.trim();
+    let (m, y) = match t.split_once('/') {
+        Some((m, y)) => (m.trim(), y.trim()),
+        None if t.len() == 4 && t.is_ascii() => t.split_at(2),
+        None => return Err(bad()),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(m) || !digits(y) || m.len() > 2 {
+        return Err(bad());
+    }
+    let month: u32 = m.parse().map_err(|_| bad())?;
     let year: i32 = match y.len() {
         2 => 2000 + y.parse::<i32>().map_err(|_| bad())?,
         4 => y.parse().map_err(|_| bad())?,
@@ -241,6 +250,26 @@ mod tests {
             .unwrap_err()
             .contains("expired"));
         assert!(check_card("4111111111111111", "11/26", "123", today()).is_ok());
+        for typed in ["1228", "12/28", "12/2028", " 12 / 28 "] {
+            let s = check_card("4111111111111111", typed, "123", today()).unwrap();
+            assert_eq!((s.exp_month, s.exp_year), (12, 2028), "{typed}");
+        }
+        for typed in [
+            "12-28",
+            "122",
+            "12/8",
+            "1/2/28",
+            "ab/cd",
+            "12/28x",
+            "１２２８",
+        ] {
+            assert!(
+                check_card("4111111111111111", typed, "123", today())
+                    .unwrap_err()
+                    .contains("expiry"),
+                "{typed}"
+            );
+        }
         assert!(check_card("4111111111111111", "13/28", "123", today())
             .unwrap_err()
             .contains("month"));

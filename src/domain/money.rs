@@ -220,4 +220,62 @@ mod tests {
         }
         assert!("XXX".parse::<Currency>().is_err());
     }
+
+    /// What operators type, per currency: accepted exactly, or refused
+    /// naming the expected format; never rounded or reinterpreted.
+    #[test]
+    fn typed_amounts_table() {
+        let ok = [
+            (Currency::USD, "0", dec!(0.00)),
+            (Currency::USD, "12.5", dec!(12.50)),
+            (Currency::USD, "1,234.50", dec!(1234.50)),
+            (Currency::USD, "1,234,567", dec!(1234567.00)),
+            (Currency::USD, " 99.99 ", dec!(99.99)),
+            (Currency::EUR, "189.50", dec!(189.50)),
+            (Currency::EUR, "1,000", dec!(1000.00)),
+            (Currency::JPY, "700", dec!(700)),
+            (Currency::JPY, "12,000", dec!(12000)),
+        ];
+        for (cur, typed, want) in ok {
+            assert_eq!(cur.parse_amount(typed), Ok(want), "{cur} {typed:?}");
+        }
+        let refused = [
+            (Currency::USD, "1,5", "e.g. 1,234.55"),
+            (Currency::USD, "0,99", "e.g. 1,234.55"),
+            (Currency::USD, "189,50", "e.g. 1,234.55"),
+            (Currency::USD, "1,23,456", "e.g. 1,234.55"),
+            (Currency::USD, ",123", "e.g. 1,234.55"),
+            (Currency::USD, "1.2.3", "e.g. 1,234.55"),
+            (Currency::USD, "1.", "e.g. 1,234.55"),
+            (Currency::USD, ".5", "e.g. 1,234.55"),
+            (Currency::USD, "12.345", "2 decimals at most"),
+            (Currency::USD, "abc", "e.g. 1,234.55"),
+            (Currency::USD, "-5", "e.g. 1,234.55"),
+            (Currency::USD, "+5", "e.g. 1,234.55"),
+            (Currency::USD, "1e3", "e.g. 1,234.55"),
+            (Currency::USD, "١٢", "e.g. 1,234.55"),
+            (Currency::USD, "１２", "e.g. 1,234.55"),
+            (Currency::USD, "", "enter an amount"),
+            (Currency::USD, "10,000,001", "too large"),
+            (Currency::EUR, "189,50", "e.g. 1,234.55"),
+            (Currency::JPY, "700.5", "no decimals"),
+            (Currency::JPY, "1,5", "whole JPY"),
+        ];
+        for (cur, typed, says) in refused {
+            let e = cur.parse_amount(typed).expect_err(typed);
+            assert!(e.contains(says), "{cur} {typed:?}: {e}");
+            assert!(e.chars().count() <= 78, "fits the status line: {e}");
+        }
+    }
+
+    proptest::proptest! {
+        /// A formatted amount always parses back to itself.
+        #[test]
+        fn formatted_amounts_parse_back(units in 0i64..1_000_000_000, which in 0usize..5) {
+            let cur = Currency::ALL[which];
+            let amount = Decimal::new(units, cur.minor_units()).min(Decimal::from(10_000_000));
+            let amount = cur.round(amount);
+            proptest::prop_assert_eq!(cur.parse_amount(&cur.format(amount)), Ok(amount));
+        }
+    }
 }

@@ -40,8 +40,17 @@ pub fn clean(input: &str) -> String {
             },
             '\t' => out.push(' '),
             c if c.is_control() => {}
-            // Bidirectional overrides and zero-width marks reorder or hide text.
-            '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {}
+            // Bidirectional overrides, zero-width and invisible marks reorder,
+            // hide or (soft hyphen, line and paragraph separators, BOM)
+            // shift text on some terminals and not others.
+            '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{00ad}'
+            | '\u{061c}'
+            | '\u{feff}' => {}
             c => out.push(c),
         }
     }
@@ -130,6 +139,31 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// JSON text with every C1 control, bidirectional control and invisible
+/// mark written as a `\uXXXX` escape (serde_json escapes only C0): the
+/// same value, but nothing that reorders or hides text reaches a terminal
+/// or a log viewer raw. Such characters only occur inside JSON strings,
+/// where the escape means the same character.
+pub fn json_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        let hidden = matches!(c,
+            '\u{80}'..='\u{9f}'
+            | '\u{ad}'
+            | '\u{61c}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}');
+        if hidden {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +179,21 @@ mod tests {
         assert_eq!(clean("\u{9b}31m"), "31m");
         assert_eq!(clean("Zoë Müller"), "Zoë Müller");
         assert_eq!(clean("trailing\u{1b}"), "trailing");
+        // Marks a terminal may draw at another width than unicode-width says.
+        assert_eq!(clean("soft\u{ad}hyphen"), "softhyphen");
+        assert_eq!(clean("\u{feff}bom"), "bom");
+        assert_eq!(clean("line\u{2028}para\u{2029}end"), "lineparaend");
+        assert_eq!(clean("a\u{2066}b\u{2069}c\u{61c}d"), "abcd");
+    }
+
+    #[test]
+    fn json_escapes_what_would_reorder_or_hide_text() {
+        let v = serde_json::json!({"name": "evil\u{202e}gpj.exe\u{9b}31m\u{feff}"});
+        let text = json_safe(&v.to_string());
+        assert!(text.is_ascii(), "{text}");
+        assert_eq!(text, r#"{"name":"evil\u202egpj.exe\u009b31m\ufeff"}"#);
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v, "the same value");
     }
 
     #[test]

@@ -98,7 +98,11 @@ pub fn run(
                 })
             }
         };
-        writeln!(out, "{answer}")?;
+        writeln!(
+            out,
+            "{}",
+            crate::domain::text::json_safe(&answer.to_string())
+        )?;
         out.flush()?;
     }
     Ok(())
