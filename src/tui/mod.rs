@@ -12,6 +12,7 @@
 pub mod action;
 pub mod app;
 pub mod flow;
+pub mod frame_writer;
 pub mod keymap;
 pub mod screens;
 pub mod terminal;

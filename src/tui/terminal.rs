@@ -3,6 +3,7 @@
 //! saved on every change, so a hang-up loses nothing.
 
 use crate::tui::app::App;
+use crate::tui::frame_writer::FrameWriter;
 use anyhow::Result;
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
 use crossterm::execute;
@@ -11,7 +12,7 @@ use crossterm::terminal::{
 };
 use ratatui::backend::{Backend, ClearType, CrosstermBackend};
 use ratatui::Terminal;
-use std::io::{self, Stdout};
+use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -39,14 +40,16 @@ pub fn restore() {
     );
 }
 
-fn setup() -> Result<Terminal<CrosstermBackend<Stdout>>> {
+type Term = Terminal<CrosstermBackend<FrameWriter>>;
+
+fn setup(frames: &FrameWriter) -> Result<Term> {
     enable_raw_mode()?;
     let mut out = io::stdout();
     if let Err(e) = execute!(out, EnterAlternateScreen, EnableBracketedPaste) {
         restore();
         return Err(e.into());
     }
-    let terminal = Terminal::new(CrosstermBackend::new(out));
+    let terminal = Terminal::new(CrosstermBackend::new(frames.clone()));
     match terminal {
         Ok(t) => Ok(t),
         Err(e) => {
@@ -78,9 +81,10 @@ pub fn run(mut app: App) -> Result<()> {
         }
     }));
 
-    let mut terminal = setup()?;
+    let frames = FrameWriter::default();
+    let mut terminal = setup(&frames)?;
     watch_for_hangup(Arc::clone(&stop));
-    let result = event_loop(&mut terminal, &mut app, &stop);
+    let result = event_loop(&mut terminal, &frames, &mut app, &stop);
     // Whatever ended the loop, the draft is saved and let go before the
     // process ends.
     app.close();
@@ -113,7 +117,7 @@ fn watch_for_hangup(stop: Arc<AtomicBool>) {
 /// `Terminal::clear` would first ask the terminal for the cursor position
 /// and give up (ending the session) if the answer is slow, as over a bad
 /// SSH link; the frame sets the cursor itself, so nothing needs asking.
-fn redraw_all(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> io::Result<()> {
+fn redraw_all(terminal: &mut Term) -> io::Result<()> {
     terminal.backend_mut().clear_region(ClearType::All)?;
     // Both buffers reset: the next frame is drawn against nothing.
     terminal.swap_buffers();
@@ -126,7 +130,8 @@ fn redraw_all(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> io::Result<(
 const RENEW_EVERY: Duration = Duration::from_secs(10);
 
 fn event_loop(
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    terminal: &mut Term,
+    frames: &FrameWriter,
     app: &mut App,
     stop: &AtomicBool,
 ) -> Result<()> {
@@ -145,6 +150,7 @@ fn event_loop(
                 Ok(r) => r?,
                 Err(_) => anyhow::bail!("internal error while drawing: {}", last_panic()),
             }
+            frames.end_frame(&mut io::stdout().lock())?;
             dirty = false;
         }
         if stop.load(Ordering::Relaxed) {
