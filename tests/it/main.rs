@@ -12,6 +12,7 @@ mod customers;
 mod e2e;
 mod e2e_customers;
 mod e2e_pricing;
+mod e2e_session;
 mod generate;
 mod history;
 mod pricing_cases;
