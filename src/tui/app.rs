@@ -6,16 +6,24 @@
 //! screens, re-prices, and saves the draft if the order changed. Drawing is
 //! [`App::draw`], independent of the backend, so tests run the same code on
 //! ratatui's `TestBackend`.
+//!
+//! Keys: [`App::route`] says where a key goes — an open overlay, the global
+//! keys, the screen, or the focused field (the model is in tui/keymap.rs) —
+//! and [`App::handle_key`] carries it out. The global keys and each
+//! overlay's keys are tables here ([`GlobalCmd`], [`OverlayCmd`]); help,
+//! the dialogs' hint lines and the dispatch all read them.
 
 use crate::domain::order::Order;
 use crate::session::{Command, Done, Refusal, Session};
 use crate::tui::action::Action;
 pub use crate::tui::flow::Step;
-use crate::tui::keymap::{lookup, Binding, Cmd, Key};
+use crate::tui::keymap::{hint_line, hint_lines, lookup, Binding, Cmd, Key};
 use crate::tui::screens::{self, Ctx, DrawCtx};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{help, key_bar, step_bar};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crate::tui::widgets::help::Help;
+use crate::tui::widgets::text_field::editing_keys;
+use crate::tui::widgets::{key_bar, step_bar};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
@@ -58,44 +66,148 @@ enum Overlay {
     Resume(i64, String, Option<String>),
 }
 
-/// The app-level keys, in the order the help lists them.
-fn global_bindings() -> Vec<(Binding, GlobalCmd)> {
-    let mut out: Vec<(Binding, GlobalCmd)> = Step::ALL
+/// What a global key does, on every screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GlobalCmd {
+    /// Shows that step's screen.
+    Goto(Step),
+    /// Opens the help overlay.
+    Help,
+    /// Clears and redraws the whole terminal (line noise).
+    Redraw,
+    /// Asks whether to quit.
+    Quit,
+}
+
+/// The keys that ask to quit; pressed again in the question, they quit.
+const QUIT_KEYS: [Key; 1] = [Key::ctrl('c')];
+
+/// The global keys, in the order the help lists them. `?` opens help too
+/// where no text field has the keys (in a field it is typed).
+fn global_bindings(typing: bool) -> Vec<Binding<GlobalCmd>> {
+    let mut out: Vec<Binding<GlobalCmd>> = Step::ALL
         .iter()
         .filter_map(|s| {
             s.keys()
-                .map(|k| (Binding::new(&k, s.title(), Cmd::Enter), GlobalCmd::Goto(*s)))
+                .map(|k| Binding::new(&k, s.title(), GlobalCmd::Goto(*s)))
         })
         .collect();
-    out.push((
-        Binding::new(
-            &[Key::plain(KeyCode::F(1)), Key::ctrl('o')],
-            "Help (also ? outside fields)",
-            Cmd::Enter,
-        ),
+    out.push(Binding::new(
+        &[Key::plain(KeyCode::F(1)), Key::ctrl('o')],
+        "Help (also ? outside fields)",
         GlobalCmd::Help,
     ));
-    out.push((
-        Binding::new(&[Key::ctrl('l')], "Redraw the screen", Cmd::Enter),
+    if !typing {
+        // Named in the label above.
+        out.push(Binding::new(&[Key::char('?')], "Help", GlobalCmd::Help).unlisted());
+    }
+    out.push(Binding::new(
+        &[Key::ctrl('l')],
+        "Redraw the screen",
         GlobalCmd::Redraw,
     ));
-    out.push((
-        Binding::new(
-            &[Key::ctrl('c')],
-            "Quit (the order stays a draft)",
-            Cmd::Enter,
-        ),
+    out.push(Binding::new(
+        &QUIT_KEYS,
+        "Quit (the order stays a draft)",
         GlobalCmd::Quit,
     ));
     out
 }
 
-#[derive(Clone, Copy)]
-enum GlobalCmd {
-    Goto(Step),
-    Help,
-    Redraw,
+/// What a key does in an overlay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverlayCmd {
+    /// Closes the help.
+    CloseHelp,
+    /// Quits (the order stays a draft).
     Quit,
+    /// Stays: the quit question goes away.
+    Stay,
+    /// Resumes the saved draft.
+    Resume,
+    /// Resumes the draft another console holds; that console stops.
+    TakeOver,
+    /// Keeps the draft for later and starts a new order.
+    KeepDraft,
+    /// Discards the saved draft.
+    DiscardDraft,
+}
+
+/// The help overlay's keys: its title says them.
+fn help_keys() -> Vec<Binding<OverlayCmd>> {
+    vec![Binding::otherwise(
+        "any key",
+        "closes",
+        OverlayCmd::CloseHelp,
+    )]
+}
+
+/// The quit question's keys: its hint line is drawn from them.
+fn quit_keys() -> Vec<Binding<OverlayCmd>> {
+    vec![
+        Binding::new(&[Key::letter('y')], "quit", OverlayCmd::Quit),
+        // ^C twice quits; help lists ^C as Quit.
+        Binding::new(&QUIT_KEYS, "quit", OverlayCmd::Quit).unlisted(),
+        Binding::otherwise("any other key", "stay", OverlayCmd::Stay),
+    ]
+}
+
+/// The resume offer's keys (`in_use`: another console holds the draft);
+/// its hint lines are drawn from them. Other keys leave the offer up.
+fn resume_keys(in_use: bool) -> Vec<Binding<OverlayCmd>> {
+    let esc = Key::plain(KeyCode::Esc);
+    if in_use {
+        vec![
+            Binding::new(
+                &[Key::letter('T')],
+                "take it over (the other console stops)",
+                OverlayCmd::TakeOver,
+            ),
+            Binding::new(
+                &[esc],
+                "leave it there, start a new order",
+                OverlayCmd::KeepDraft,
+            ),
+        ]
+    } else {
+        vec![
+            Binding::new(
+                &[Key::plain(KeyCode::Enter)],
+                "resume it",
+                OverlayCmd::Resume,
+            ),
+            Binding::new(
+                &[esc],
+                "keep it for later, start a new order",
+                OverlayCmd::KeepDraft,
+            ),
+            Binding::new(
+                &[Key::plain(KeyCode::Delete)],
+                "discard it",
+                OverlayCmd::DiscardDraft,
+            ),
+        ]
+    }
+}
+
+/// The key column of the resume offer's hints, as wide as "Enter" in
+/// both of its forms.
+const OFFER_KEY_WIDTH: usize = 5;
+
+/// Where a key goes (see [`App::route`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// An open overlay takes it.
+    Overlay,
+    /// A global key.
+    Global(GlobalCmd),
+    /// The screen's binding for it.
+    Screen(Cmd),
+    /// Bound on the screen, but the screen's mode did not handle the
+    /// command (a hint that lies: a bug). Only [`App::handle_key`] says so.
+    Unhandled(Cmd),
+    /// Not bound: the screen's input, that is the focused text field.
+    Input,
 }
 
 pub struct App {
@@ -162,6 +274,36 @@ impl App {
             .bindings(&draw_ctx(&self.session, self.theme))
     }
 
+    /// The keys of the open overlay, if one is open: what its hints are
+    /// drawn from and what its keys do.
+    pub fn overlay_bindings(&self) -> Option<Vec<Binding<OverlayCmd>>> {
+        self.overlay.as_ref().map(|o| match o {
+            Overlay::Help => help_keys(),
+            Overlay::ConfirmQuit => quit_keys(),
+            Overlay::Resume(_, _, in_use) => resume_keys(in_use.is_some()),
+        })
+    }
+
+    /// The editing keys the focused text field gets now (none when no
+    /// field has the keys): the field's table less the keys the screen
+    /// or the global table take first.
+    pub fn field_bindings(&self) -> Vec<Binding<crate::tui::widgets::text_field::Edit>> {
+        if !self.typing() {
+            return Vec::new();
+        }
+        let screen = self.bindings();
+        let global = global_bindings(true);
+        editing_keys()
+            .into_iter()
+            .filter(|b| {
+                b.keys.iter().all(|k| {
+                    let ev = k.event();
+                    lookup(&screen, &ev).is_none() && lookup(&global, &ev).is_none()
+                })
+            })
+            .collect()
+    }
+
     /// Whether a text field on the current screen has the keys.
     pub fn typing(&self) -> bool {
         self.screens.get(self.step).typing()
@@ -182,7 +324,9 @@ impl App {
 
     pub fn handle_event(&mut self, event: Event) {
         match event {
-            Event::Key(key) if key.kind == KeyEventKind::Press => self.handle_key(key),
+            Event::Key(key) if key.kind == KeyEventKind::Press => {
+                self.handle_key(key);
+            }
             Event::Paste(text) if self.overlay.is_none() => {
                 let actions = self.screens.get_mut(self.step).paste(&text, &ctx!(self));
                 for a in actions {
@@ -193,65 +337,82 @@ impl App {
         }
     }
 
-    pub fn handle_key(&mut self, key: KeyEvent) {
+    /// Where `key` goes now: an open overlay takes every key; then the
+    /// global keys; then the screen's bindings; anything else is the
+    /// screen's input (its focused text field).
+    pub fn route(&self, key: &KeyEvent) -> Route {
+        if self.overlay.is_some() {
+            return Route::Overlay;
+        }
+        if let Some(g) = lookup(&global_bindings(self.typing()), key) {
+            return Route::Global(g);
+        }
+        match lookup(&self.bindings(), key) {
+            Some(cmd) => Route::Screen(cmd),
+            None => Route::Input,
+        }
+    }
+
+    /// Carries out one key where [`App::route`] sends it; says where it
+    /// went, and whether a bound command went unhandled.
+    pub fn handle_key(&mut self, key: KeyEvent) -> Route {
         if let Some(overlay) = self.overlay.take() {
             self.overlay_key(overlay, key);
-            return;
+            return Route::Overlay;
         }
-        let globals = global_bindings();
-        let global = globals
-            .iter()
-            .find(|(b, _)| b.keys.iter().any(|k| k.matches(&key)))
-            .map(|(_, g)| *g);
-        let typing = self.screens.get(self.step).typing();
-        let global = global.or_else(|| {
-            (!typing
-                && key.code == KeyCode::Char('?')
-                && !key.modifiers.contains(KeyModifiers::CONTROL))
-            .then_some(GlobalCmd::Help)
-        });
-        if let Some(g) = global {
-            match g {
-                GlobalCmd::Goto(step) => self.update(Action::Goto(step)),
-                GlobalCmd::Help => self.overlay = Some(Overlay::Help),
-                GlobalCmd::Redraw => self.redraw_all = true,
-                GlobalCmd::Quit => self.overlay = Some(Overlay::ConfirmQuit),
+        let route = self.route(&key);
+        let actions = match route {
+            Route::Global(g) => {
+                match g {
+                    GlobalCmd::Goto(step) => self.update(Action::Goto(step)),
+                    GlobalCmd::Help => self.overlay = Some(Overlay::Help),
+                    GlobalCmd::Redraw => self.redraw_all = true,
+                    GlobalCmd::Quit => self.overlay = Some(Overlay::ConfirmQuit),
+                }
+                return route;
             }
-            return;
-        }
-        let actions = {
-            let ctx = ctx!(self);
-            let screen = self.screens.get_mut(self.step);
-            let bindings = screen.bindings(&ctx);
-            match lookup(&bindings, &key) {
-                Some(cmd) => screen.command(cmd, &ctx),
-                None => screen.input(&key, &ctx),
+            Route::Screen(cmd) => {
+                let ctx = ctx!(self);
+                match self.screens.get_mut(self.step).command(cmd, &ctx) {
+                    Some(actions) => actions,
+                    None => return Route::Unhandled(cmd),
+                }
             }
+            Route::Input => {
+                let ctx = ctx!(self);
+                self.screens.get_mut(self.step).input(&key, &ctx)
+            }
+            Route::Overlay | Route::Unhandled(_) => return route,
         };
         for a in actions {
             self.update(a);
         }
+        route
     }
 
     fn overlay_key(&mut self, overlay: Overlay, key: KeyEvent) {
         match overlay {
-            Overlay::Help => {} // any key closes help
-            Overlay::ConfirmQuit => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => self.quit = true,
-                KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    self.quit = true
-                }
+            Overlay::Help => match lookup(&help_keys(), &key) {
+                Some(_) => {} // closed: it was taken off
+                None => self.overlay = Some(Overlay::Help),
+            },
+            Overlay::ConfirmQuit => match lookup(&quit_keys(), &key) {
+                Some(OverlayCmd::Quit) => self.quit = true,
                 _ => self.status("Still here."),
             },
-            Overlay::Resume(id, text, in_use) => match (key.code, &in_use) {
-                (KeyCode::Enter, None) | (KeyCode::Char('t' | 'T'), Some(_)) => self.resume(id),
-                (KeyCode::Delete, None) => match self.session.discard_draft(id) {
-                    Ok(done) => self.status(done.message),
-                    Err(r) => self.error(format!("could not discard the draft: {}", r.message)),
-                },
-                (KeyCode::Esc, _) => self.status("Draft kept for later; a new order starts."),
-                _ => self.overlay = Some(Overlay::Resume(id, text, in_use)),
-            },
+            Overlay::Resume(id, text, in_use) => {
+                match lookup(&resume_keys(in_use.is_some()), &key) {
+                    Some(OverlayCmd::Resume | OverlayCmd::TakeOver) => self.resume(id),
+                    Some(OverlayCmd::DiscardDraft) => match self.session.discard_draft(id) {
+                        Ok(done) => self.status(done.message),
+                        Err(r) => self.error(format!("could not discard the draft: {}", r.message)),
+                    },
+                    Some(OverlayCmd::KeepDraft) => {
+                        self.status("Draft kept for later; a new order starts.")
+                    }
+                    _ => self.overlay = Some(Overlay::Resume(id, text, in_use)),
+                }
+            }
         }
     }
 
@@ -536,12 +697,27 @@ impl App {
         }
         let bindings = screen.bindings(&ctx);
         key_bar::draw(f, keys, &bindings, theme);
-        match &self.overlay {
-            Some(Overlay::Help) => {
-                let globals: Vec<Binding> = global_bindings().into_iter().map(|(b, _)| b).collect();
-                help::draw(f, body, self.step.title(), &bindings, &globals, theme);
+        let Some(overlay) = &self.overlay else {
+            return;
+        };
+        let hints = self.overlay_bindings().unwrap_or_default();
+        match overlay {
+            Overlay::Help => {
+                let closing = hints
+                    .iter()
+                    .map(|b| format!("{} {}", b.keys_label(), b.label))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Help {
+                    closing,
+                    title: self.step.title(),
+                    screen: &bindings,
+                    global: &global_bindings(self.typing()),
+                    field: &self.field_bindings(),
+                }
+                .draw(f, body, theme);
             }
-            Some(Overlay::ConfirmQuit) => screens::dialog(
+            Overlay::ConfirmQuit => screens::dialog(
                 f,
                 body,
                 "Quit orderdesk?",
@@ -549,40 +725,26 @@ impl App {
                     "The order in progress is kept as a draft",
                     "and offered when you start again.",
                     "",
-                    "y  quit        any other key  stay",
+                    &hint_line(&hints),
                 ],
                 theme,
             ),
-            Some(Overlay::Resume(_, text, None)) => screens::dialog(
-                f,
-                body,
-                "Resume your draft?",
-                &[
-                    text.as_str(),
-                    "",
-                    "Enter  resume it",
-                    "Esc    keep it for later, start a new order",
-                    "Del    discard it",
-                ],
-                theme,
-            ),
-            Some(Overlay::Resume(_, text, Some(since))) => {
-                let in_use = format!("In use in another console since {since} (UTC).");
-                screens::dialog(
-                    f,
-                    body,
-                    "Your draft is open elsewhere",
-                    &[
-                        text.as_str(),
-                        in_use.as_str(),
-                        "",
-                        "T      take it over (the other console stops)",
-                        "Esc    leave it there, start a new order",
-                    ],
-                    theme,
-                )
+            Overlay::Resume(_, text, in_use) => {
+                let hint_lines = hint_lines(&hints, OFFER_KEY_WIDTH);
+                let in_use = in_use
+                    .as_ref()
+                    .map(|since| format!("In use in another console since {since} (UTC)."));
+                let mut lines = vec![text.as_str()];
+                lines.extend(in_use.as_deref());
+                lines.push("");
+                lines.extend(hint_lines.iter().map(String::as_str));
+                let title = if in_use.is_some() {
+                    "Your draft is open elsewhere"
+                } else {
+                    "Resume your draft?"
+                };
+                screens::dialog(f, body, title, &lines, theme)
             }
-            None => {}
         }
     }
 }

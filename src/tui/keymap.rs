@@ -1,44 +1,188 @@
-//! Keys and their hints. Each screen lists its [`Binding`]s; the key bar,
-//! the help overlay and the dispatcher all read that one list, so a hint
+//! Keys, what they do, and their hints: one model for every place that
+//! takes keys.
+//!
+//! # The model
+//!
+//! A place that takes keys has a table of [`Binding`]s. A binding is some
+//! keys, the one command they give, and the hint that names them. The place
+//! dispatches a key by looking it up in its table ([`lookup`]), and
+//! everything that tells the operator about keys is drawn from that same
+//! table: the key bar, the help overlay, a dialog's hint lines. So a hint
 //! cannot exist for a key that does nothing, nor a key without its hint
-//! (docs/design.md).
+//! (docs/design.md, "Key hints never lie").
+//!
+//! A key goes through the places in this order (`App::route` in
+//! `tui/app.rs`); the first whose table has it takes it:
+//!
+//! 1. **An overlay**, when one is open, takes every key: the help, the
+//!    quit question and the offer to resume a draft, each with its own
+//!    table of `OverlayCmd`s in `app.rs`. A dialog's hint lines are that
+//!    table drawn with [`hint_line`] or [`hint_lines`]; keys no binding
+//!    has are either "any other key" (a binding made with
+//!    [`Binding::otherwise`]) or ignored.
+//! 2. **The global keys** (a step's F-key and its Ctrl twin, help, redraw,
+//!    quit): `GlobalCmd`s in `app.rs`, listed in help under "Everywhere".
+//! 3. **The screen**, in the mode it is in: `Screen::bindings` gives
+//!    [`Cmd`]s, which the key bar and the help's "On <screen>" column show
+//!    and `Screen::command` carries out. `command` answers `None` for a
+//!    command its current mode does not handle; a binding for one would be
+//!    a hint that lies, and the render tests press every bound key of
+//!    every screen mode they reach to find one.
+//! 4. **The focused text field**: its editing keys are the table
+//!    `text_field::editing_keys` (`Edit` commands), which help lists under
+//!    "Typing in a field"; any other plain character is typed.
+//!
+//! # Commands
+//!
+//! Each place has its own command type, and each variant means one thing,
+//! named for it, wherever it is bound: no command stands for "whatever
+//! this screen does with that key". A few [`Cmd`]s are the same motion on
+//! every screen (moving in a list, between fields, through a field's
+//! choices, and Esc going back); the others name one action each, and a
+//! screen's `command` handles those its current mode offers.
+//!
+//! A binding is shown in the key bar (or a dialog's hint lines) and in
+//! help, in help only ([`Binding::help_only`], for keys obvious in use
+//! such as arrows), or on its own nowhere ([`Binding::unlisted`]) when
+//! another hint already names its key.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
 
-/// A screen-level command; what it does depends on the screen handling it.
+/// What a screen's key does. Each variant is one action, whatever the
+/// screen; which of them a screen offers depends on the mode it is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cmd {
+    // The same motion on every screen.
+    /// The selection (or the view) one row up.
     Up,
+    /// The selection (or the view) one row down.
     Down,
+    /// The selection (or the view) a page up.
     PageUp,
+    /// The selection (or the view) a page down.
     PageDown,
+    /// Focus to the next field or part of the screen.
     NextField,
+    /// Focus to the previous field or part of the screen.
     PrevField,
-    Enter,
-    Back,
-    Remove,
-    Undo,
-    Edit,
-    NewCustomer,
-    Guest,
-    ClearSearch,
-    Toggle,
-    NextShipTo,
-    Submit,
-    NewOrder,
-    Resume,
-    Discard,
-    Yes,
-    No,
-    /// Left/Right on a field chosen from a list.
-    PrevChoice,
+    /// The next value of a field chosen from a list.
     NextChoice,
-    /// Add an entry (an address to the address book).
-    Add,
-    /// Ask the customer's challenge question.
-    Challenge,
-    /// One of a few numbered options (the backorder choice).
-    Choose(u8),
+    /// The previous value of a field chosen from a list.
+    PrevChoice,
+    /// Esc: leaves what is open (a list, a form, a question, the record
+    /// being edited, the history) for the level it was opened from.
+    Back,
+
+    // Find customer.
+    /// Takes the selected customer for the order.
+    PickCustomer,
+    /// Opens the record screen to create a customer.
+    NewCustomer,
+    /// Opens the guest form.
+    GuestOrder,
+    /// Empties the search (find customer, catalog).
+    ClearSearch,
+
+    // Customer record.
+    /// Opens the shown record for editing.
+    EditRecord,
+    /// Asks the challenge question, then shows the stored payment methods.
+    ShowStoredPayment,
+    /// Opens the customer's order history.
+    OrderHistory,
+    /// Saves the record being created or edited.
+    SaveRecord,
+    /// The record form's next section.
+    NextSection,
+    /// The record form's previous section.
+    PrevSection,
+    /// Space on a check-box row of the record form: switches Enabled, or
+    /// makes the selected address the default ship-to or bill-to.
+    Mark,
+    /// Adds an address to the address book.
+    AddAddress,
+    /// Removes the selected address from the address book.
+    RemoveAddress,
+    /// Asks the challenge question, then opens the password and answer.
+    ChangePassword,
+    /// Checks the typed answer to the challenge question (customer record,
+    /// stored card).
+    CheckAnswer,
+    /// Starts the order for the guest typed in the guest form.
+    StartGuestOrder,
+    /// Registers the guest with the logon and password typed.
+    RegisterGuest,
+
+    // Catalog.
+    /// Opens the category tree.
+    Categories,
+    /// Browses within the selected category.
+    BrowseCategory,
+    /// Adds the selected item, in the quantity typed, to the cart.
+    AddToCart,
+
+    // Cart.
+    /// Adds the typed SKU, in the quantity typed, to the cart.
+    AddSku,
+    /// Opens the selected line's quantity for changing.
+    ChangeQuantity,
+    /// Sets the selected line to the quantity typed.
+    SetQuantity,
+    /// Removes the selected line.
+    RemoveLine,
+    /// Puts the last removed line back.
+    UndoRemove,
+    /// Copies an earlier order's lines into the cart (the cart lists the
+    /// customer's recent orders; the history copies the selected one).
+    Reorder,
+    /// Copies the lines of the earlier order selected in the cart's list.
+    CopyOrder,
+
+    // Fulfillment.
+    /// One of the numbered backorder choices (0 is the first).
+    BackorderChoice(u8),
+    /// Switches whether backorders go to an order of their own.
+    SeparateBackorders,
+    /// Opens the methods of the selected line's ship-to.
+    ChooseMethod,
+    /// Uses the selected method for the ship-to.
+    UseMethod,
+    /// Opens the destinations to move (part of) the selected line to.
+    MoveLine,
+    /// Ships the quantity to the selected or typed destination.
+    ShipThere,
+
+    // Billing and payment.
+    /// Opens the selected payment choice.
+    ChoosePayment,
+    /// Bills to the selected address.
+    BillTo,
+    /// Checks the typed card and uses it.
+    UseCard,
+    /// Puts the order on the customer's account.
+    UseAccount,
+
+    // Adjustments.
+    /// Redeems a coupon: the selected one, or the code typed.
+    Redeem,
+    /// Opens the adjustment form for the selected row.
+    Adjust,
+    /// Applies the adjustment typed in the form.
+    ApplyAdjustment,
+    /// Takes off the selected row's coupon or adjustment.
+    RemoveAdjustment,
+    /// Saves the comments typed.
+    SaveComments,
+
+    // Review, confirmation, history.
+    /// Places the order.
+    SubmitOrder,
+    /// Starts the next order.
+    NewOrder,
+    /// After a guest order: the registration form for that guest.
+    OpenGuestRegistration,
+    /// Shows the selected placed order.
+    ShowOrder,
 }
 
 /// One key (with modifiers) as written in hints.
@@ -46,6 +190,8 @@ pub enum Cmd {
 pub struct Key {
     pub code: KeyCode,
     pub mods: KeyModifiers,
+    /// A letter that counts in either case (a dialog's `y`, `T`).
+    pub any_case: bool,
 }
 
 impl Key {
@@ -53,16 +199,25 @@ impl Key {
         Key {
             code,
             mods: KeyModifiers::NONE,
+            any_case: false,
         }
     }
     pub const fn ctrl(c: char) -> Key {
         Key {
             code: KeyCode::Char(c),
             mods: KeyModifiers::CONTROL,
+            any_case: false,
         }
     }
     pub const fn char(c: char) -> Key {
         Key::plain(KeyCode::Char(c))
+    }
+    /// A letter in either case, written as given.
+    pub const fn letter(c: char) -> Key {
+        Key {
+            any_case: true,
+            ..Key::char(c)
+        }
     }
 
     /// Whether `ev` is this key. Shift is ignored for characters (it is in
@@ -71,7 +226,7 @@ impl Key {
         let relevant = KeyModifiers::CONTROL | KeyModifiers::ALT;
         match (self.code, ev.code) {
             (KeyCode::Char(a), KeyCode::Char(b)) => {
-                let same = if self.mods.contains(KeyModifiers::CONTROL) {
+                let same = if self.any_case || self.mods.contains(KeyModifiers::CONTROL) {
                     a.eq_ignore_ascii_case(&b)
                 } else {
                     a == b
@@ -80,6 +235,16 @@ impl Key {
             }
             (KeyCode::BackTab, KeyCode::BackTab) => true,
             (a, b) => a == b && (ev.modifiers & relevant) == (self.mods & relevant),
+        }
+    }
+
+    /// The key press this key stands for (what pressing it sends).
+    pub fn event(&self) -> KeyEvent {
+        KeyEvent {
+            code: self.code,
+            modifiers: self.mods,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
         }
     }
 
@@ -112,45 +277,113 @@ impl Key {
     }
 }
 
-/// Keys → a command, with the hint shown for them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Binding {
-    pub keys: Vec<Key>,
-    pub label: &'static str,
-    pub cmd: Cmd,
-    /// Shown in the key bar (all bindings are in the help overlay).
-    pub in_bar: bool,
+/// Where a binding's hint is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// In the key bar (a dialog: its hint lines) and in help.
+    Bar,
+    /// In help only: keys obvious in use (arrows, Tab).
+    HelpOnly,
+    /// Not on its own: another binding's hint already names the key (`?`
+    /// in "Help (also ? outside fields)"; in the quit question, the ^C that
+    /// help lists as Quit).
+    Nowhere,
 }
 
-impl Binding {
-    pub fn new(keys: &[Key], label: &'static str, cmd: Cmd) -> Binding {
+/// Keys → one command, with the hint shown for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding<C = Cmd> {
+    pub keys: Vec<Key>,
+    /// Set for a binding that takes any key the bindings before it did
+    /// not; the text names those keys in the hint ("any other key").
+    pub otherwise: Option<&'static str>,
+    pub label: &'static str,
+    pub cmd: C,
+    pub shown: Shown,
+}
+
+impl<C: Copy> Binding<C> {
+    pub fn new(keys: &[Key], label: &'static str, cmd: C) -> Binding<C> {
         Binding {
             keys: keys.to_vec(),
+            otherwise: None,
             label,
             cmd,
-            in_bar: true,
+            shown: Shown::Bar,
+        }
+    }
+    /// Any key the bindings listed before it do not take; `keys` names
+    /// them in the hint ("any other key", "any key").
+    pub fn otherwise(keys: &'static str, label: &'static str, cmd: C) -> Binding<C> {
+        Binding {
+            keys: Vec::new(),
+            otherwise: Some(keys),
+            label,
+            cmd,
+            shown: Shown::Bar,
         }
     }
     /// Listed in help only (arrows and the like, obvious in use).
-    pub fn help_only(mut self) -> Binding {
-        self.in_bar = false;
+    pub fn help_only(mut self) -> Binding<C> {
+        self.shown = Shown::HelpOnly;
         self
     }
+    /// Not listed on its own: another binding's hint names the key.
+    pub fn unlisted(mut self) -> Binding<C> {
+        self.shown = Shown::Nowhere;
+        self
+    }
+    pub fn in_bar(&self) -> bool {
+        self.shown == Shown::Bar
+    }
+    pub fn in_help(&self) -> bool {
+        self.shown != Shown::Nowhere
+    }
+    /// Whether `ev` is one of this binding's keys.
+    pub fn takes(&self, ev: &KeyEvent) -> bool {
+        self.otherwise.is_some() || self.keys.iter().any(|k| k.matches(ev))
+    }
     pub fn keys_label(&self) -> String {
-        self.keys
-            .iter()
-            .map(Key::label)
-            .collect::<Vec<_>>()
-            .join("/")
+        match self.otherwise {
+            Some(text) => text.to_string(),
+            None => self
+                .keys
+                .iter()
+                .map(Key::label)
+                .collect::<Vec<_>>()
+                .join("/"),
+        }
     }
 }
 
-/// The command bound to `ev` in `bindings`, if any.
-pub fn lookup(bindings: &[Binding], ev: &KeyEvent) -> Option<Cmd> {
+/// The command bound to `ev` in `bindings`, if any: the first binding
+/// that takes the key.
+pub fn lookup<C: Copy>(bindings: &[Binding<C>], ev: &KeyEvent) -> Option<C> {
+    bindings.iter().find(|b| b.takes(ev)).map(|b| b.cmd)
+}
+
+/// A dialog's hints on one line: `y  quit        any other key  stay`.
+pub fn hint_line<C: Copy>(bindings: &[Binding<C>]) -> String {
     bindings
         .iter()
-        .find(|b| b.keys.iter().any(|k| k.matches(ev)))
-        .map(|b| b.cmd)
+        .filter(|b| b.in_bar())
+        .map(|b| format!("{}  {}", b.keys_label(), b.label))
+        .collect::<Vec<_>>()
+        .join("        ")
+}
+
+/// A dialog's hints one per line, the keys in a column at least
+/// `key_width` wide: `Enter  resume it`, `Esc    keep it ...`.
+pub fn hint_lines<C: Copy>(bindings: &[Binding<C>], key_width: usize) -> Vec<String> {
+    let shown: Vec<&Binding<C>> = bindings.iter().filter(|b| b.in_bar()).collect();
+    let width = shown
+        .iter()
+        .map(|b| b.keys_label().chars().count())
+        .fold(key_width, usize::max);
+    shown
+        .iter()
+        .map(|b| format!("{:<width$}  {}", b.keys_label(), b.label))
+        .collect()
 }
 
 /// The usual list movement keys, shared by list screens.
@@ -179,14 +412,13 @@ pub fn field_moves() -> Vec<Binding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::KeyEventKind;
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent {
             code,
             modifiers: mods,
             kind: KeyEventKind::Press,
-            state: crossterm::event::KeyEventState::NONE,
+            state: KeyEventState::NONE,
         }
     }
 
@@ -205,12 +437,73 @@ mod tests {
     }
 
     #[test]
+    fn a_letter_counts_in_either_case_but_not_as_a_chord() {
+        let t = Key::letter('T');
+        assert!(t.matches(&ev(KeyCode::Char('t'), KeyModifiers::NONE)));
+        assert!(t.matches(&ev(KeyCode::Char('T'), KeyModifiers::SHIFT)));
+        assert!(!t.matches(&ev(KeyCode::Char('t'), KeyModifiers::CONTROL)));
+        assert!(!Key::char('T').matches(&ev(KeyCode::Char('t'), KeyModifiers::NONE)));
+        assert_eq!(t.label(), "T");
+    }
+
+    #[test]
+    fn a_key_presses_itself() {
+        for k in [
+            Key::ctrl('k'),
+            Key::plain(KeyCode::F(4)),
+            Key::letter('y'),
+            Key::plain(KeyCode::BackTab),
+        ] {
+            assert!(k.matches(&k.event()), "{k:?}");
+        }
+    }
+
+    #[test]
     fn labels() {
         assert_eq!(Key::ctrl('k').label(), "^K");
         assert_eq!(Key::plain(KeyCode::F(4)).label(), "F4");
         assert_eq!(
             Binding::new(&[Key::plain(KeyCode::F(2)), Key::ctrl('f')], "x", Cmd::Up).keys_label(),
             "F2/^F"
+        );
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Ask {
+        Yes,
+        Stay,
+    }
+
+    #[test]
+    fn the_first_binding_that_takes_a_key_wins_and_otherwise_takes_the_rest() {
+        let table = [
+            Binding::new(&[Key::letter('y')], "yes", Ask::Yes),
+            Binding::new(&[Key::ctrl('c')], "yes", Ask::Yes).unlisted(),
+            Binding::otherwise("any other key", "stay", Ask::Stay),
+        ];
+        assert_eq!(
+            lookup(&table, &ev(KeyCode::Char('Y'), KeyModifiers::SHIFT)),
+            Some(Ask::Yes)
+        );
+        assert_eq!(
+            lookup(&table, &ev(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Ask::Yes)
+        );
+        assert_eq!(
+            lookup(&table, &ev(KeyCode::Enter, KeyModifiers::NONE)),
+            Some(Ask::Stay)
+        );
+        assert_eq!(
+            lookup(&table[..1], &ev(KeyCode::Enter, KeyModifiers::NONE)),
+            None
+        );
+        // The unlisted ^C is in no hint.
+        assert_eq!(hint_line(&table), "y  yes        any other key  stay");
+        // One per line, the keys in a column at least 5 wide.
+        assert_eq!(hint_lines(&table[..1], 5), ["y      yes"]);
+        assert_eq!(
+            hint_lines(&table, 5),
+            [format!("{:<13}  yes", "y"), "any other key  stay".into()]
         );
     }
 }

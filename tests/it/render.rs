@@ -766,3 +766,596 @@ fn screens_never_shadow_text_field_keys() {
     checked += usize::from(check(&d, "coupon code"));
     assert!(checked >= 7, "only {checked} places had a text field");
 }
+
+/// One demo database, loaded once and copied for each desk: the key
+/// tests below start many desks.
+struct Template {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+}
+
+impl Template {
+    fn new() -> Template {
+        let (dir, path, store) = demo_store();
+        drop(store);
+        Template { _dir: dir, path }
+    }
+
+    fn desk(&self) -> Desk {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("orderdesk.db");
+        std::fs::copy(&self.path, &path).unwrap();
+        let (store, created) = Store::open(&path, crate::common::BUSY).unwrap();
+        assert!(!created);
+        Desk::on(dir, path, store, Theme { mono: false })
+    }
+}
+
+/// Jane Doe with two tents, Ground chosen (as `Desk::jane_with_tents`).
+fn jane(d: &mut Desk) {
+    d.pick("doe");
+    d.add("TNT-2001", 2);
+    d.code(KeyCode::F(6));
+    d.code(KeyCode::Enter);
+    d.code(KeyCode::Enter);
+}
+
+/// Jane's order placed by card: the confirmation.
+fn placed(d: &mut Desk) {
+    jane(d);
+    d.pay_by_card();
+    d.code(KeyCode::F(9));
+    d.code(KeyCode::Enter);
+    let s = d.screen();
+    assert_eq!(d.app.step, Step::Confirmation, "{s}");
+}
+
+/// Jane picked again for a new order after one placed: she has history.
+fn again(d: &mut Desk) {
+    placed(d);
+    d.code(KeyCode::Enter);
+    d.pick("doe");
+}
+
+/// Presses `next` until a binding labelled `label` shows, from each of
+/// the screen's sections (`PgDn` between them); fails if none does.
+fn seek(d: &mut Desk, label: &str, next: KeyCode, sections: usize) {
+    for _ in 0..sections {
+        for _ in 0..40 {
+            if d.app.bindings().iter().any(|b| b.label == label) {
+                return;
+            }
+            d.code(next);
+        }
+        d.code(KeyCode::PageDown);
+    }
+    let s = d.screen();
+    panic!("no '{label}' here:\n{s}");
+}
+
+/// A guest order (Ann Lee, two tents, by card) placed: the confirmation.
+fn guest_placed(d: &mut Desk) {
+    d.press(ctrl('d'));
+    for (text, tabs) in [
+        ("Ann", 1),
+        ("Lee", 2),
+        ("ann@example.com", 1),
+        ("1 Main St", 2),
+        ("Austin", 1),
+        ("TX", 1),
+        ("78701", 1),
+        ("US", 0),
+    ] {
+        d.type_text(text);
+        for _ in 0..tabs {
+            d.code(KeyCode::Tab);
+        }
+    }
+    d.code(KeyCode::Enter);
+    let s = d.screen();
+    assert_eq!(d.app.step, Step::Catalog, "{s}");
+    d.add("TNT-2001", 2);
+    d.code(KeyCode::F(6));
+    d.code(KeyCode::Enter);
+    d.code(KeyCode::Enter);
+    d.pay_by_card();
+    d.code(KeyCode::F(9));
+    d.code(KeyCode::Enter);
+    let s = d.screen();
+    assert_eq!(d.app.step, Step::Confirmation, "{s}");
+}
+
+/// Screen modes the render tests reach (and a few more forms): a name,
+/// a key label only that mode shows, and how to get there from a fresh
+/// desk.
+type Place = (&'static str, &'static str, fn(&mut Desk));
+
+const PLACES: &[Place] = &[
+    ("find customer", "Pick", |_| {}),
+    ("guest form", "Start guest order", |d| d.press(ctrl('d'))),
+    ("new customer form", "Back (kept)", |d| d.press(ctrl('n'))),
+    ("new customer address book", "Add address", |d| {
+        d.press(ctrl('n'));
+        d.code(KeyCode::PageDown);
+        d.code(KeyCode::PageDown);
+        d.press(ctrl('n'));
+    }),
+    ("customer record", "Edit record", |d| {
+        d.pick("doe");
+        d.code(KeyCode::F(3));
+    }),
+    ("customer record, editing", "Cancel", |d| {
+        d.pick("doe");
+        d.code(KeyCode::F(3));
+        d.code(KeyCode::Enter);
+    }),
+    ("customer record, a choice", "Choice", |d| {
+        d.pick("doe");
+        d.code(KeyCode::F(3));
+        d.code(KeyCode::Enter);
+        seek(d, "Choice", KeyCode::Down, 3);
+    }),
+    ("customer record, a check box", "Set", |d| {
+        d.pick("doe");
+        d.code(KeyCode::F(3));
+        d.code(KeyCode::Enter);
+        seek(d, "Set", KeyCode::Down, 3);
+    }),
+    ("customer record, challenge", "Check answer", |d| {
+        d.pick("doe");
+        d.code(KeyCode::F(3));
+        d.press(ctrl('y'));
+    }),
+    ("catalog", "Add to cart", |d| d.pick("doe")),
+    ("catalog categories", "Browse this category", |d| {
+        d.pick("doe");
+        d.press(ctrl('y'));
+    }),
+    ("empty cart", "Undo remove", |d| d.code(KeyCode::F(5))),
+    ("cart", "Change qty", |d| {
+        jane(d);
+        d.code(KeyCode::F(5));
+    }),
+    ("cart, SKU typed", "Add SKU", |d| {
+        jane(d);
+        d.code(KeyCode::F(5));
+        d.type_text("TNT-2023");
+    }),
+    ("cart quantity", "Set quantity", |d| {
+        jane(d);
+        d.code(KeyCode::F(5));
+        d.code(KeyCode::Enter);
+    }),
+    ("cart reorder", "Copy its lines", |d| {
+        again(d);
+        d.code(KeyCode::F(5));
+        d.press(ctrl('b'));
+    }),
+    ("fulfillment", "Move/split", |d| {
+        jane(d);
+        d.code(KeyCode::F(6));
+    }),
+    ("fulfillment, now and later", "Separate", |d| {
+        jane(d);
+        d.code(KeyCode::F(6));
+        d.type_text("2");
+    }),
+    ("fulfillment methods", "Use this method", |d| {
+        jane(d);
+        d.code(KeyCode::F(6));
+        d.code(KeyCode::Enter);
+    }),
+    ("fulfillment move", "Ship there", |d| {
+        jane(d);
+        d.code(KeyCode::F(6));
+        d.type_text("m");
+    }),
+    ("fulfillment new address", "Ship to this address", |d| {
+        jane(d);
+        d.code(KeyCode::F(6));
+        d.type_text("m");
+        d.code(KeyCode::PageDown);
+        d.code(KeyCode::Enter);
+    }),
+    ("payment", "Choose", |d| {
+        jane(d);
+        d.code(KeyCode::F(7));
+    }),
+    ("payment, billing addresses", "Bill to this address", |d| {
+        jane(d);
+        d.code(KeyCode::F(7));
+        d.code(KeyCode::Tab);
+    }),
+    ("card form", "Check and use card", |d| {
+        jane(d);
+        d.code(KeyCode::F(7));
+        d.code(KeyCode::Enter);
+    }),
+    ("account form", "Use on account", |d| {
+        d.pick("johnson");
+        d.add("SLP-1014", 1);
+        d.code(KeyCode::F(7));
+        seek(d, "Choose", KeyCode::Down, 1);
+        while !d.screen().contains("> On account") {
+            d.code(KeyCode::Down);
+        }
+        d.code(KeyCode::Enter);
+    }),
+    ("stored card question", "Check the answer", |d| {
+        jane(d);
+        d.code(KeyCode::F(7));
+        d.code(KeyCode::Down);
+        d.code(KeyCode::Enter);
+    }),
+    ("adjustments", "Code, comments", |d| {
+        jane(d);
+        d.code(KeyCode::F(8));
+    }),
+    ("adjustments, a coupon row", "Redeem coupon", |d| {
+        jane(d);
+        d.code(KeyCode::F(8));
+        for _ in 0..30 {
+            if d.app.bindings().iter().any(|b| b.label == "Redeem coupon") {
+                return;
+            }
+            d.code(KeyCode::Down);
+        }
+        panic!("no coupon row: {}", d.screen());
+    }),
+    ("adjustments, a redeemed coupon", "Remove", |d| {
+        jane(d);
+        d.code(KeyCode::F(8));
+        seek(d, "Redeem coupon", KeyCode::Down, 1);
+        d.code(KeyCode::Enter);
+        d.code(KeyCode::PageUp);
+        seek(d, "Remove", KeyCode::Down, 1);
+    }),
+    ("adjustment form", "Apply", |d| {
+        jane(d);
+        d.code(KeyCode::F(8));
+        for _ in 0..30 {
+            if d.app.bindings().iter().any(|b| b.label == "Adjust") {
+                d.code(KeyCode::Enter);
+                return;
+            }
+            d.code(KeyCode::Down);
+        }
+        panic!("no row to adjust: {}", d.screen());
+    }),
+    ("coupon code", "Redeem code", |d| {
+        jane(d);
+        d.code(KeyCode::F(8));
+        d.code(KeyCode::Tab);
+    }),
+    ("comments", "Save comments", |d| {
+        jane(d);
+        d.code(KeyCode::F(8));
+        d.code(KeyCode::Tab);
+        d.code(KeyCode::Tab);
+    }),
+    ("review", "Submit order", |d| {
+        jane(d);
+        d.code(KeyCode::F(9));
+    }),
+    ("confirmation", "New order", placed),
+    (
+        "guest order confirmation",
+        "Register this guest",
+        guest_placed,
+    ),
+    ("guest registration", "Register guest", |d| {
+        guest_placed(d);
+        d.press(ctrl('n'));
+    }),
+    ("order history", "Show order", |d| {
+        again(d);
+        d.code(KeyCode::F(3));
+        d.press(ctrl('x'));
+    }),
+    ("order history, an order", "Back to the list", |d| {
+        again(d);
+        d.code(KeyCode::F(3));
+        d.press(ctrl('x'));
+        d.code(KeyCode::Enter);
+    }),
+];
+
+/// "Key hints never lie" (docs/design.md), for every screen mode above:
+/// each key of each binding reaches that binding's command (no global key
+/// and no other binding takes it first), and pressing it, the screen
+/// carries the command out rather than finding it is not one of its mode.
+#[test]
+fn every_bound_key_reaches_its_command_and_is_handled() {
+    use orderdesk::tui::app::Route;
+    let template = Template::new();
+    for (place, shows, reach) in PLACES {
+        let start = || {
+            let mut d = template.desk();
+            reach(&mut d);
+            d
+        };
+        let mut d = start();
+        let bindings = d.app.bindings();
+        let step = d.app.step;
+        assert!(
+            bindings.iter().any(|b| b.label == *shows),
+            "{place} not reached: {}",
+            d.screen()
+        );
+        for b in &bindings {
+            for k in &b.keys {
+                assert_eq!(
+                    d.app.route(&k.event()),
+                    Route::Screen(b.cmd),
+                    "{place}: {} is shown as '{}'",
+                    k.label(),
+                    b.label
+                );
+            }
+        }
+        for b in &bindings {
+            // A key that changed the mode: the next one from the start again.
+            if d.app.step != step || d.app.bindings() != bindings {
+                d = start();
+            }
+            let route = d.app.handle_key(b.keys[0].event());
+            d.app.settle();
+            assert_eq!(
+                route,
+                Route::Screen(b.cmd),
+                "{place}: {} '{}' did nothing",
+                b.keys_label(),
+                b.label
+            );
+        }
+    }
+}
+
+/// The quit question's hint line is its key table drawn, in today's words,
+/// and each listed key does what its hint says; ^C (listed in help as
+/// Quit) quits too.
+#[test]
+fn quit_question_hints_are_its_keys() {
+    use orderdesk::tui::app::OverlayCmd;
+    use orderdesk::tui::keymap::{hint_line, lookup};
+    let template = Template::new();
+    let asked = || {
+        let mut d = template.desk();
+        d.press(ctrl('c'));
+        d
+    };
+    let mut d = asked();
+    let keys = d.app.overlay_bindings().expect("the question is up");
+    let line = hint_line(&keys);
+    assert_eq!(line, "y  quit        any other key  stay");
+    let s = d.screen();
+    assert!(s.contains("Quit orderdesk?"), "{s}");
+    assert!(s.contains(&line), "{s}");
+
+    let mut listed = 0;
+    for b in keys.iter().filter(|b| b.in_bar()) {
+        listed += 1;
+        let mut d = asked();
+        let press = b
+            .keys
+            .first()
+            .map_or(key(KeyCode::Char('n')), |k| k.event());
+        assert_eq!(lookup(&keys, &press), Some(b.cmd), "{}", b.label);
+        d.press(press);
+        let s = d.screen();
+        match b.cmd {
+            OverlayCmd::Quit => assert!(d.app.quit, "'{}' did not quit", b.keys_label()),
+            OverlayCmd::Stay => {
+                assert!(!d.app.quit);
+                assert!(!s.contains("Quit orderdesk?"), "{s}");
+                assert!(s.contains("Still here."), "{s}");
+            }
+            other => panic!("{other:?} in the quit question"),
+        }
+    }
+    assert_eq!(listed, 2);
+    for again in [ctrl('c'), key(KeyCode::Char('Y'))] {
+        let mut d = asked();
+        d.press(again);
+        assert!(d.app.quit, "{:?}", again.code);
+    }
+}
+
+/// A console whose operator left a draft (Jane Doe, one tent): it starts
+/// with the offer to resume it.
+fn offered(template: &Template) -> Desk {
+    let mut d = template.desk();
+    d.pick("doe");
+    d.add("TNT-2001", 1);
+    d.app.close();
+    let Desk {
+        _dir, path, app, ..
+    } = d;
+    drop(app);
+    let (store, _) = Store::open(&path, crate::common::BUSY).unwrap();
+    Desk::on(_dir, path, store, Theme { mono: false })
+}
+
+/// The offer to resume a draft: its hint lines are its key table drawn,
+/// in today's words, and each listed key does what its hint says (Esc
+/// keeps the draft and starts a new order); other keys leave it up.
+#[test]
+fn resume_offer_hints_are_its_keys() {
+    use orderdesk::tui::app::OverlayCmd;
+    use orderdesk::tui::keymap::hint_lines;
+    let template = Template::new();
+    let mut d = offered(&template);
+    let keys = d.app.overlay_bindings().expect("the offer is up");
+    let lines = hint_lines(&keys, 5);
+    assert_eq!(
+        lines,
+        [
+            "Enter  resume it",
+            "Esc    keep it for later, start a new order",
+            "Del    discard it",
+        ]
+    );
+    let s = d.screen();
+    assert!(s.contains("Resume your draft?"), "{s}");
+    for l in &lines {
+        assert!(s.contains(l.as_str()), "{l}: {s}");
+    }
+    d.press(key(KeyCode::Char('x')));
+    assert!(
+        d.screen().contains("Resume your draft?"),
+        "x is no key here"
+    );
+
+    for b in &keys {
+        let mut d = offered(&template);
+        d.press(b.keys[0].event());
+        let s = d.screen();
+        assert!(!s.contains("Resume your draft?"), "{}: {s}", b.label);
+        let pending = d.app.session.pending_draft().unwrap();
+        match b.cmd {
+            OverlayCmd::Resume => {
+                assert!(s.contains("Resumed: Jane Doe, 1 line"), "{s}");
+                assert_eq!(d.app.order().lines.len(), 1);
+            }
+            OverlayCmd::KeepDraft => {
+                assert!(
+                    s.contains("Draft kept for later; a new order starts."),
+                    "{s}"
+                );
+                assert_eq!(d.app.step, Step::Find);
+                assert!(d.app.order().customer.is_none(), "a new order");
+                assert!(pending.is_some(), "the draft is kept");
+            }
+            OverlayCmd::DiscardDraft => {
+                assert!(s.contains("Draft discarded"), "{s}");
+                assert!(pending.is_none(), "the draft is gone");
+            }
+            other => panic!("{other:?} in the resume offer"),
+        }
+    }
+}
+
+/// The same offer when another console holds the draft: T takes it over,
+/// Esc leaves it there; Enter and Del are no keys here.
+#[test]
+fn draft_open_elsewhere_offer_hints_are_its_keys() {
+    use orderdesk::tui::app::OverlayCmd;
+    use orderdesk::tui::keymap::hint_lines;
+    let template = Template::new();
+    let mut holder = template.desk();
+    holder.pick("doe");
+    holder.add("TNT-2001", 1);
+    let elsewhere = || {
+        let (store, _) = Store::open(&holder.path, crate::common::BUSY).unwrap();
+        let app = crate::common::app(store, "alice", Theme { mono: false });
+        Desk {
+            _dir: tempfile::tempdir().unwrap(),
+            path: holder.path.clone(),
+            app,
+            term: ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap(),
+        }
+    };
+    let mut d = elsewhere();
+    let keys = d.app.overlay_bindings().expect("the offer is up");
+    let lines = hint_lines(&keys, 5);
+    assert_eq!(
+        lines,
+        [
+            "T      take it over (the other console stops)",
+            "Esc    leave it there, start a new order",
+        ]
+    );
+    let s = d.screen();
+    assert!(s.contains("Your draft is open elsewhere"), "{s}");
+    assert!(s.contains("In use in another console since"), "{s}");
+    for l in &lines {
+        assert!(s.contains(l.as_str()), "{l}: {s}");
+    }
+    for no in [KeyCode::Enter, KeyCode::Delete] {
+        d.code(no);
+        assert!(
+            d.screen().contains("Your draft is open elsewhere"),
+            "{no:?}"
+        );
+    }
+
+    // Esc first: taking over after it would leave nothing to leave.
+    let mut order: Vec<_> = keys.iter().collect();
+    order.sort_by_key(|b| b.cmd == OverlayCmd::TakeOver);
+    for b in order {
+        let mut d = elsewhere();
+        d.press(b.keys[0].event());
+        let s = d.screen();
+        assert!(!s.contains("open elsewhere"), "{}: {s}", b.label);
+        match b.cmd {
+            OverlayCmd::TakeOver => {
+                assert!(s.contains("Resumed: Jane Doe, 1 line"), "{s}");
+            }
+            OverlayCmd::KeepDraft => {
+                assert!(
+                    s.contains("Draft kept for later; a new order starts."),
+                    "{s}"
+                );
+                assert!(d.app.order().customer.is_none(), "a new order");
+                assert_eq!(holder.app.order().lines.len(), 1, "still the holder's");
+            }
+            other => panic!("{other:?} in the offer"),
+        }
+    }
+}
+
+/// Help lists a text field's editing keys under "Typing in a field" while
+/// a field has the keys, from the table that dispatches them, leaving out
+/// a key the screen takes first (Del removes a cart line while the SKU
+/// field is empty); where no field has the keys there is no such heading.
+#[test]
+fn help_lists_the_field_keys_a_field_gets() {
+    use orderdesk::tui::widgets::text_field::editing_keys;
+    let field_section = |d: &mut Desk| -> Option<Vec<String>> {
+        let lines = d.lines();
+        let at = lines.iter().position(|l| l.contains("Typing in a field"))?;
+        Some(lines[at + 1..].to_vec())
+    };
+    let mut d = Desk::new();
+    d.code(KeyCode::F(1));
+    let section = field_section(&mut d).expect("the field keys are listed");
+    for b in editing_keys() {
+        let keys = b.keys_label();
+        assert!(
+            section.iter().any(|l| {
+                let (k, t) = (l.find(&keys), l.find(b.label));
+                matches!((k, t), (Some(k), Some(t)) if k < t)
+            }),
+            "{keys} {} not listed: {section:#?}",
+            b.label
+        );
+    }
+    d.code(KeyCode::Esc);
+
+    // Review: no field.
+    d.code(KeyCode::F(9));
+    d.code(KeyCode::F(1));
+    assert!(field_section(&mut d).is_none(), "{}", d.screen());
+    d.code(KeyCode::Esc);
+
+    // The cart with the SKU field empty: Del is the screen's.
+    d.code(KeyCode::F(5));
+    d.code(KeyCode::F(1));
+    let section = field_section(&mut d).expect("the field keys are listed");
+    assert!(
+        !section.iter().any(|l| l.contains("Delete right")),
+        "{section:#?}"
+    );
+    assert!(
+        section.iter().any(|l| l.contains("Delete left")),
+        "{section:#?}"
+    );
+    d.code(KeyCode::Esc);
+    d.type_text("TNT");
+    d.code(KeyCode::F(1));
+    let section = field_section(&mut d).expect("the field keys are listed");
+    assert!(
+        section.iter().any(|l| l.contains("Delete right")),
+        "{section:#?}"
+    );
+}

@@ -395,14 +395,14 @@ impl Adjustments {
 
 impl Screen for Adjustments {
     fn bindings(&self, ctx: &DrawCtx) -> Vec<Binding> {
-        let enter = |label| Binding::new(&[Key::plain(KeyCode::Enter)], label, Cmd::Enter);
+        let enter = |label, cmd| Binding::new(&[Key::plain(KeyCode::Enter)], label, cmd);
         let esc = |label| Binding::new(&[Key::plain(KeyCode::Esc)], label, Cmd::Back);
         let tab = Binding::new(&[Key::plain(KeyCode::Tab)], "Next", Cmd::NextField);
         let back_tab =
             Binding::new(&[Key::plain(KeyCode::BackTab)], "Previous", Cmd::PrevField).help_only();
         if self.form.is_some() {
             return vec![
-                enter("Apply"),
+                enter("Apply", Cmd::ApplyAdjustment),
                 esc("Cancel"),
                 Binding::new(&[Key::plain(KeyCode::Up)], "Reason", Cmd::PrevChoice),
                 Binding::new(&[Key::plain(KeyCode::Down)], "Next reason", Cmd::NextChoice)
@@ -414,9 +414,9 @@ impl Screen for Adjustments {
                 let mut b = Vec::new();
                 let row = self.selected_row(ctx);
                 match &row {
-                    Some(Row::Available(_)) => b.push(enter("Redeem coupon")),
+                    Some(Row::Available(_)) => b.push(enter("Redeem coupon", Cmd::Redeem)),
                     Some(Row::Shipping(_)) | Some(Row::Subtotal) | Some(Row::Price(_)) => {
-                        b.push(enter("Adjust"))
+                        b.push(enter("Adjust", Cmd::Adjust))
                     }
                     _ => {}
                 }
@@ -431,7 +431,7 @@ impl Screen for Adjustments {
                     b.push(Binding::new(
                         &[Key::plain(KeyCode::Delete)],
                         "Remove",
-                        Cmd::Remove,
+                        Cmd::RemoveAdjustment,
                     ));
                 }
                 b.push(Binding::new(
@@ -443,24 +443,32 @@ impl Screen for Adjustments {
                 b.extend(list_moves());
                 b
             }
-            Focus::Code => vec![enter("Redeem code"), esc("Back to list"), tab, back_tab],
-            Focus::Customer | Focus::Warehouse => {
-                vec![enter("Save comments"), esc("Back to list"), tab, back_tab]
-            }
+            Focus::Code => vec![
+                enter("Redeem code", Cmd::Redeem),
+                esc("Back to list"),
+                tab,
+                back_tab,
+            ],
+            Focus::Customer | Focus::Warehouse => vec![
+                enter("Save comments", Cmd::SaveComments),
+                esc("Back to list"),
+                tab,
+                back_tab,
+            ],
         }
     }
 
-    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
+    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Option<Vec<Action>> {
         if let Some(form) = &mut self.form {
             let n = self.reasons.len().max(1);
             match cmd {
-                Cmd::Enter => return self.apply_form(ctx),
+                Cmd::ApplyAdjustment => return Some(self.apply_form(ctx)),
                 Cmd::Back => self.form = None,
                 Cmd::PrevChoice => form.reason = (form.reason + n - 1) % n,
                 Cmd::NextChoice => form.reason = (form.reason + 1) % n,
-                _ => {}
+                _ => return None,
             }
-            return vec![];
+            return Some(vec![]);
         }
         let len = rows(ctx, &self.available).len();
         match (self.focus, cmd) {
@@ -471,39 +479,47 @@ impl Screen for Adjustments {
             (Focus::List, Cmd::Down) => self.list.down(len),
             (Focus::List, Cmd::PageUp) => self.list.page_up(LIST_ROWS),
             (Focus::List, Cmd::PageDown) => self.list.page_down(len, LIST_ROWS),
-            (Focus::List, Cmd::Enter) => match self.selected_row(ctx) {
-                Some(Row::Available(code)) => return self.redeem(code),
+            (Focus::List, Cmd::Redeem) => {
+                if let Some(Row::Available(code)) = self.selected_row(ctx) {
+                    return Some(self.redeem(code));
+                }
+            }
+            (Focus::List, Cmd::Adjust) => match self.selected_row(ctx) {
                 Some(Row::Shipping(n)) => self.open_form(Target::Shipping(n), ctx),
                 Some(Row::Subtotal) => self.open_form(Target::Subtotal, ctx),
                 Some(Row::Price(n)) => self.open_form(Target::Price(n), ctx),
                 _ => {}
             },
-            (Focus::List, Cmd::Remove) => {
+            (Focus::List, Cmd::RemoveAdjustment) => {
                 let target = match self.selected_row(ctx) {
                     Some(Row::Redeemed(code)) => {
-                        return vec![Action::Order(Command::RemoveCoupon { code })]
+                        return Some(vec![Action::Order(Command::RemoveCoupon { code })])
                     }
                     Some(Row::Shipping(n)) => Target::Shipping(n),
                     Some(Row::Subtotal) => Target::Subtotal,
                     Some(Row::Price(n)) => Target::Price(n),
-                    _ => return vec![],
+                    _ => return Some(vec![]),
                 };
                 if let Some(i) = adjustment_on(ctx, target) {
-                    return vec![Action::Order(Command::RemoveAdjustment { index: i + 1 })];
+                    return Some(vec![Action::Order(Command::RemoveAdjustment {
+                        index: i + 1,
+                    })]);
                 }
             }
-            (Focus::Code, Cmd::Enter) => {
+            (Focus::Code, Cmd::Redeem) => {
                 let typed = self.code.value().trim().to_string();
                 if typed.is_empty() {
                     self.code_error = Some("type a coupon code".into());
-                    return vec![];
+                    return Some(vec![]);
                 }
-                return self.redeem(typed);
+                return Some(self.redeem(typed));
             }
-            (Focus::Customer | Focus::Warehouse, Cmd::Enter) => return self.comment_actions(),
-            _ => {}
+            (Focus::Customer | Focus::Warehouse, Cmd::SaveComments) => {
+                return Some(self.comment_actions())
+            }
+            _ => return None,
         }
-        vec![]
+        Some(vec![])
     }
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {

@@ -67,12 +67,20 @@ impl Screen for Cart {
     fn bindings(&self, ctx: &DrawCtx) -> Vec<Binding> {
         match &self.mode {
             Mode::Quantity(_) => vec![
-                Binding::new(&[Key::plain(KeyCode::Enter)], "Set quantity", Cmd::Enter),
+                Binding::new(
+                    &[Key::plain(KeyCode::Enter)],
+                    "Set quantity",
+                    Cmd::SetQuantity,
+                ),
                 Binding::new(&[Key::plain(KeyCode::Esc)], "Cancel", Cmd::Back),
             ],
             Mode::Reorder(..) => {
                 let mut b = vec![
-                    Binding::new(&[Key::plain(KeyCode::Enter)], "Copy its lines", Cmd::Enter),
+                    Binding::new(
+                        &[Key::plain(KeyCode::Enter)],
+                        "Copy its lines",
+                        Cmd::CopyOrder,
+                    ),
                     Binding::new(&[Key::plain(KeyCode::Esc)], "Back", Cmd::Back),
                 ];
                 b.extend(list_moves());
@@ -81,24 +89,32 @@ impl Screen for Cart {
             Mode::Lines => {
                 let mut b = if self.quick_entry_empty() {
                     vec![
-                        Binding::new(&[Key::plain(KeyCode::Enter)], "Change qty", Cmd::Edit),
-                        Binding::new(&[Key::plain(KeyCode::Delete)], "Remove", Cmd::Remove),
+                        Binding::new(
+                            &[Key::plain(KeyCode::Enter)],
+                            "Change qty",
+                            Cmd::ChangeQuantity,
+                        ),
+                        Binding::new(&[Key::plain(KeyCode::Delete)], "Remove", Cmd::RemoveLine),
                     ]
                 } else {
                     vec![Binding::new(
                         &[Key::plain(KeyCode::Enter)],
                         "Add SKU",
-                        Cmd::Enter,
+                        Cmd::AddSku,
                     )]
                 };
-                b.push(Binding::new(&[Key::ctrl('y')], "Undo remove", Cmd::Undo));
+                b.push(Binding::new(
+                    &[Key::ctrl('y')],
+                    "Undo remove",
+                    Cmd::UndoRemove,
+                ));
                 if ctx
                     .order
                     .customer
                     .as_ref()
                     .is_some_and(|c| c.id.is_some() && !c.guest)
                 {
-                    b.push(Binding::new(&[Key::ctrl('b')], "Reorder", Cmd::Toggle));
+                    b.push(Binding::new(&[Key::ctrl('b')], "Reorder", Cmd::Reorder));
                 }
                 b.push(
                     Binding::new(&[Key::plain(KeyCode::Tab)], "SKU/Qty", Cmd::NextField)
@@ -114,11 +130,11 @@ impl Screen for Cart {
         }
     }
 
-    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
+    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Option<Vec<Action>> {
         let lines = &ctx.order.lines;
-        match &mut self.mode {
+        Some(match &mut self.mode {
             Mode::Quantity(field) => match cmd {
-                Cmd::Enter => match parse_quantity(field.value()) {
+                Cmd::SetQuantity => match parse_quantity(field.value()) {
                     Ok(q) => {
                         self.mode = Mode::Lines;
                         vec![Action::Order(Command::SetQuantity {
@@ -135,10 +151,10 @@ impl Screen for Cart {
                     self.mode = Mode::Lines;
                     vec![]
                 }
-                _ => vec![],
+                _ => return None,
             },
             Mode::Reorder(orders, list) => match cmd {
-                Cmd::Enter => {
+                Cmd::CopyOrder => {
                     let action = orders
                         .get(list.selected)
                         .map(|o| Action::reorder(o.order_no));
@@ -153,14 +169,14 @@ impl Screen for Cart {
                     list.step(cmd, orders.len());
                     vec![]
                 }
-                _ => vec![],
+                _ => return None,
             },
             Mode::Lines => match cmd {
-                Cmd::Enter => {
+                Cmd::AddSku => {
                     if ctx.order.customer.is_none() {
-                        return vec![Action::Error(
+                        return Some(vec![Action::Error(
                             "pick the customer first (F2): prices follow their currency".into(),
-                        )];
+                        )]);
                     }
                     let sku = self.sku.value().trim().to_string();
                     // An unknown SKU is named at the field and stays there to fix.
@@ -170,10 +186,12 @@ impl Screen for Cart {
                             let message = format!("no item with SKU '{sku}'");
                             self.sku.error = Some(message.clone());
                             self.focus = 0;
-                            return vec![Action::Error(message)];
+                            return Some(vec![Action::Error(message)]);
                         }
                         Err(e) => {
-                            return vec![Action::Error(format!("could not look up the SKU: {e}"))]
+                            return Some(vec![Action::Error(format!(
+                                "could not look up the SKU: {e}"
+                            ))])
                         }
                     }
                     match parse_quantity(self.quantity.value()) {
@@ -190,7 +208,7 @@ impl Screen for Cart {
                         }
                     }
                 }
-                Cmd::Edit => {
+                Cmd::ChangeQuantity => {
                     if let Some(l) = lines.get(self.list.selected) {
                         let mut field = TextField::new("Quantity", 5);
                         field.set(&l.quantity.to_string());
@@ -198,7 +216,7 @@ impl Screen for Cart {
                     }
                     vec![]
                 }
-                Cmd::Remove => {
+                Cmd::RemoveLine => {
                     if self.list.selected < lines.len() {
                         let i = self.list.selected;
                         self.list.clamp(lines.len().saturating_sub(1));
@@ -207,10 +225,10 @@ impl Screen for Cart {
                         vec![]
                     }
                 }
-                Cmd::Undo => vec![Action::Order(Command::Undo)],
-                Cmd::Toggle => {
+                Cmd::UndoRemove => vec![Action::Order(Command::Undo)],
+                Cmd::Reorder => {
                     let Some(id) = ctx.order.customer.as_ref().and_then(|c| c.id) else {
-                        return vec![];
+                        return Some(vec![]);
                     };
                     match ctx.lookup.recent_orders(id, 15) {
                         Ok(orders) if orders.is_empty() => {
@@ -235,9 +253,9 @@ impl Screen for Cart {
                     self.list.step(cmd, lines.len());
                     vec![]
                 }
-                _ => vec![],
+                _ => return None,
             },
-        }
+        })
     }
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {

@@ -85,7 +85,7 @@ impl Screen for Catalog {
                 Binding::new(
                     &[Key::plain(KeyCode::Enter)],
                     "Browse this category",
-                    Cmd::Enter,
+                    Cmd::BrowseCategory,
                 ),
                 Binding::new(&[Key::plain(KeyCode::Esc)], "Back", Cmd::Back),
             ];
@@ -93,8 +93,8 @@ impl Screen for Catalog {
             return b;
         }
         let mut b = vec![
-            Binding::new(&[Key::plain(KeyCode::Enter)], "Add to cart", Cmd::Enter),
-            Binding::new(&[Key::ctrl('y')], "Categories", Cmd::Toggle),
+            Binding::new(&[Key::plain(KeyCode::Enter)], "Add to cart", Cmd::AddToCart),
+            Binding::new(&[Key::ctrl('y')], "Categories", Cmd::Categories),
             Binding::new(
                 &[Key::plain(KeyCode::Esc)],
                 "Clear search",
@@ -106,10 +106,10 @@ impl Screen for Catalog {
         b
     }
 
-    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
+    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Option<Vec<Action>> {
         if let Some((tree, list)) = &mut self.picker {
             match cmd {
-                Cmd::Enter => {
+                Cmd::BrowseCategory => {
                     // Row 0 is "All categories".
                     self.category = list
                         .selected
@@ -123,12 +123,12 @@ impl Screen for Catalog {
                 Cmd::Down => list.down(tree.len() + 1),
                 Cmd::PageUp => list.page_up(10),
                 Cmd::PageDown => list.page_down(tree.len() + 1, 10),
-                _ => {}
+                _ => return None,
             }
-            return vec![];
+            return Some(vec![]);
         }
-        match cmd {
-            Cmd::Toggle => match ctx.lookup.category_tree() {
+        Some(match cmd {
+            Cmd::Categories => match ctx.lookup.category_tree() {
                 Ok(tree) => {
                     let mut list = ListState::default();
                     if let Some((id, _)) = &self.category {
@@ -139,14 +139,14 @@ impl Screen for Catalog {
                 }
                 Err(e) => vec![Action::Error(format!("could not read the categories: {e}"))],
             },
-            Cmd::Enter => {
+            Cmd::AddToCart => {
                 let Some(item) = self.results.get(self.list.selected) else {
-                    return vec![Action::Error("nothing selected to add".into())];
+                    return Some(vec![Action::Error("nothing selected to add".into())]);
                 };
                 if ctx.order.customer.is_none() {
-                    return vec![Action::Error(
+                    return Some(vec![Action::Error(
                         "pick the customer first (F2): prices follow their currency".into(),
-                    )];
+                    )]);
                 }
                 match parse_quantity(self.quantity.value()) {
                     Ok(q) => {
@@ -176,8 +176,8 @@ impl Screen for Catalog {
                 self.list.step(cmd, self.results.len());
                 vec![]
             }
-            _ => vec![],
-        }
+            _ => return None,
+        })
     }
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {

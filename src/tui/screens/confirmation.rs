@@ -38,18 +38,20 @@ impl Screen for Confirmation {
             b.push(Binding::new(
                 &[Key::ctrl('n')],
                 "Register this guest",
-                Cmd::NewCustomer,
+                Cmd::OpenGuestRegistration,
             ));
         }
         b
     }
 
-    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
-        match cmd {
+    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Option<Vec<Action>> {
+        Some(match cmd {
             Cmd::NewOrder => vec![Action::Order(Command::NewOrder)],
-            Cmd::NewCustomer => guest(ctx).map(Action::RegisterGuest).into_iter().collect(),
-            _ => vec![],
-        }
+            Cmd::OpenGuestRegistration => {
+                guest(ctx).map(Action::RegisterGuest).into_iter().collect()
+            }
+            _ => return None,
+        })
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

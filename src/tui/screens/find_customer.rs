@@ -70,9 +70,9 @@ impl FindCustomer {
 impl Screen for FindCustomer {
     fn bindings(&self, _ctx: &DrawCtx) -> Vec<Binding> {
         let mut b = vec![
-            Binding::new(&[Key::plain(KeyCode::Enter)], "Pick", Cmd::Enter),
+            Binding::new(&[Key::plain(KeyCode::Enter)], "Pick", Cmd::PickCustomer),
             Binding::new(&[Key::ctrl('n')], "New customer", Cmd::NewCustomer),
-            Binding::new(&[Key::ctrl('d')], "Guest order", Cmd::Guest),
+            Binding::new(&[Key::ctrl('d')], "Guest order", Cmd::GuestOrder),
             Binding::new(
                 &[Key::plain(KeyCode::Esc)],
                 "Clear search",
@@ -84,15 +84,15 @@ impl Screen for FindCustomer {
         b
     }
 
-    fn command(&mut self, cmd: Cmd, _ctx: &Ctx) -> Vec<Action> {
-        match cmd {
-            Cmd::Enter => match self.results.get(self.list.selected) {
+    fn command(&mut self, cmd: Cmd, _ctx: &Ctx) -> Option<Vec<Action>> {
+        Some(match cmd {
+            Cmd::PickCustomer => match self.results.get(self.list.selected) {
                 Some(c) => vec![Action::pick(c.id)],
                 None => vec![Action::Error(
                     "no customer to pick: change the search, or ^D for a guest order".into(),
                 )],
             },
-            Cmd::Guest => vec![
+            Cmd::GuestOrder => vec![
                 Action::GuestForm,
                 Action::Status("Guest order: name, contact and address.".into()),
             ],
@@ -116,8 +116,8 @@ impl Screen for FindCustomer {
                 self.list.step(cmd, self.results.len());
                 vec![]
             }
-            _ => vec![],
-        }
+            _ => return None,
+        })
     }
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {

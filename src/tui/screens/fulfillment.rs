@@ -173,25 +173,33 @@ impl Screen for Fulfillment {
         match &self.mode {
             Mode::Lines => {
                 let mut b = vec![
-                    Binding::new(&[Key::plain(KeyCode::Enter)], "Method", Cmd::Enter),
-                    Binding::new(&[Key::char('m')], "Move/split", Cmd::Edit),
+                    Binding::new(&[Key::plain(KeyCode::Enter)], "Method", Cmd::ChooseMethod),
+                    Binding::new(&[Key::char('m')], "Move/split", Cmd::MoveLine),
                 ];
                 for (n, (key, _, short, _)) in CHOICES.iter().enumerate() {
                     b.push(Binding::new(
                         &[Key::char(*key)],
                         short,
-                        Cmd::Choose(n as u8),
+                        Cmd::BackorderChoice(n as u8),
                     ));
                 }
                 if ctx.order.backorder_choice.ships_available() {
-                    b.push(Binding::new(&[Key::char('s')], "Separate", Cmd::NextShipTo));
+                    b.push(Binding::new(
+                        &[Key::char('s')],
+                        "Separate",
+                        Cmd::SeparateBackorders,
+                    ));
                 }
                 b.extend(list_moves());
                 b
             }
             Mode::Methods { .. } => {
                 let mut b = vec![
-                    Binding::new(&[Key::plain(KeyCode::Enter)], "Use this method", Cmd::Enter),
+                    Binding::new(
+                        &[Key::plain(KeyCode::Enter)],
+                        "Use this method",
+                        Cmd::UseMethod,
+                    ),
                     Binding::new(&[Key::plain(KeyCode::Esc)], "Back", Cmd::Back),
                 ];
                 b.extend(list_moves());
@@ -199,7 +207,7 @@ impl Screen for Fulfillment {
             }
             Mode::ShipTo { .. } => {
                 let mut b = vec![
-                    Binding::new(&[Key::plain(KeyCode::Enter)], "Ship there", Cmd::Enter),
+                    Binding::new(&[Key::plain(KeyCode::Enter)], "Ship there", Cmd::ShipThere),
                     Binding::new(&[Key::plain(KeyCode::Esc)], "Back", Cmd::Back),
                 ];
                 b.extend(list_moves());
@@ -210,7 +218,7 @@ impl Screen for Fulfillment {
                     Binding::new(
                         &[Key::plain(KeyCode::Enter)],
                         "Ship to this address",
-                        Cmd::Enter,
+                        Cmd::ShipThere,
                     ),
                     Binding::new(&[Key::plain(KeyCode::Esc)], "Back", Cmd::Back),
                 ];
@@ -220,20 +228,20 @@ impl Screen for Fulfillment {
         }
     }
 
-    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
+    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Option<Vec<Action>> {
         let order = ctx.order;
-        match &mut self.mode {
+        Some(match &mut self.mode {
             Mode::Lines => match cmd {
-                Cmd::Enter => {
+                Cmd::ChooseMethod => {
                     let ship_to = order
                         .lines
                         .get(self.lines.selected)
                         .map(|l| l.ship_to)
                         .unwrap_or(0);
                     if ship_to >= order.ship_tos.len() {
-                        return vec![Action::Error(
+                        return Some(vec![Action::Error(
                             "no ship-to address yet: pick a customer (F2)".into(),
-                        )];
+                        )]);
                     }
                     let mut list = ListState::default();
                     if let Some(code) = &order.ship_tos[ship_to].method {
@@ -247,9 +255,9 @@ impl Screen for Fulfillment {
                     self.mode = Mode::Methods { ship_to, list };
                     vec![]
                 }
-                Cmd::Edit => {
+                Cmd::MoveLine => {
                     let Some(l) = order.lines.get(self.lines.selected) else {
-                        return vec![Action::Error("no line to move".into())];
+                        return Some(vec![Action::Error("no line to move".into())]);
                     };
                     let mut quantity = TextField::new("Quantity to move", 5);
                     quantity.set(&l.quantity.to_string());
@@ -259,14 +267,14 @@ impl Screen for Fulfillment {
                     };
                     vec![]
                 }
-                Cmd::NextShipTo => {
+                Cmd::SeparateBackorders => {
                     let current = order.backorder_choice;
                     vec![Action::Order(Command::Backorder {
                         choice: kind_of(current),
                         separate: !current.separate(),
                     })]
                 }
-                Cmd::Choose(n) => CHOICES
+                Cmd::BackorderChoice(n) => CHOICES
                     .get(usize::from(n))
                     .map(|(_, choice, _, _)| {
                         // Choosing "now and later" again keeps the separate order.
@@ -282,12 +290,12 @@ impl Screen for Fulfillment {
                     self.lines.step(cmd, order.lines.len());
                     vec![]
                 }
-                _ => vec![],
+                _ => return None,
             },
             Mode::Methods { ship_to, list } => {
                 let methods = methods_for(ctx, *ship_to);
                 match cmd {
-                    Cmd::Enter => match methods.get(list.selected) {
+                    Cmd::UseMethod => match methods.get(list.selected) {
                         Some(m) => {
                             let action = Action::Order(Command::SetMethod {
                                 ship_to: *ship_to + 1,
@@ -308,18 +316,18 @@ impl Screen for Fulfillment {
                         list.step(cmd, methods.len());
                         vec![]
                     }
-                    _ => vec![],
+                    _ => return None,
                 }
             }
             Mode::ShipTo { list, quantity } => {
                 let dests = destinations(ctx);
                 match cmd {
-                    Cmd::Enter => {
+                    Cmd::ShipThere => {
                         let q = match parse_quantity(quantity.value()) {
                             Ok(q) => q,
                             Err(e) => {
                                 quantity.error = Some(e);
-                                return vec![];
+                                return Some(vec![]);
                             }
                         };
                         let Some((_, address)) = dests.get(list.selected) else {
@@ -328,7 +336,7 @@ impl Screen for Fulfillment {
                                 form: address_form(),
                                 quantity: q,
                             };
-                            return vec![];
+                            return Some(vec![]);
                         };
                         let action = Action::Order(Command::MoveLine {
                             line: self.lines.selected + 1,
@@ -346,11 +354,11 @@ impl Screen for Fulfillment {
                         list.step(cmd, dests.len() + 1);
                         vec![]
                     }
-                    _ => vec![],
+                    _ => return None,
                 }
             }
             Mode::NewAddress { form, quantity } => match cmd {
-                Cmd::Enter => match typed_address(form) {
+                Cmd::ShipThere => match typed_address(form) {
                     Some(address) => {
                         let action = Action::Order(Command::MoveLine {
                             line: self.lines.selected + 1,
@@ -374,9 +382,9 @@ impl Screen for Fulfillment {
                     form.prev();
                     vec![]
                 }
-                _ => vec![],
+                _ => return None,
             },
-        }
+        })
     }
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {

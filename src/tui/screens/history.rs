@@ -344,17 +344,17 @@ impl Screen for History {
             b.push(Binding::new(
                 &[Key::plain(KeyCode::Enter)],
                 "Show order",
-                Cmd::Enter,
+                Cmd::ShowOrder,
             ));
             // The same one-step reorder as the catalog's.
-            b.push(Binding::new(&[Key::ctrl('b')], "Reorder", Cmd::Toggle));
+            b.push(Binding::new(&[Key::ctrl('b')], "Reorder", Cmd::Reorder));
         }
         b.push(esc("Back to customer"));
         b.extend(list_moves());
         b
     }
 
-    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
+    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Option<Vec<Action>> {
         if let Some(d) = &mut self.detail {
             let last = d.lines.len().saturating_sub(1);
             match cmd {
@@ -363,29 +363,29 @@ impl Screen for History {
                 Cmd::Down => d.scroll = (d.scroll + 1).min(last),
                 Cmd::PageUp => d.scroll = d.scroll.saturating_sub(10),
                 Cmd::PageDown => d.scroll = (d.scroll + 10).min(last),
-                _ => {}
+                _ => return None,
             }
-            return vec![];
+            return Some(vec![]);
         }
         let len = self.rows.len();
         match cmd {
-            Cmd::Enter => return self.open(ctx),
-            Cmd::Toggle => {
+            Cmd::ShowOrder => return Some(self.open(ctx)),
+            Cmd::Reorder => {
                 if let Some(r) = self.rows.get(self.list.selected) {
-                    return vec![
+                    return Some(vec![
                         Action::reorder(r.summary.order_no),
                         Action::Goto(Step::Cart),
-                    ];
+                    ]);
                 }
             }
-            Cmd::Back => return vec![Action::Goto(Step::Customer)],
+            Cmd::Back => return Some(vec![Action::Goto(Step::Customer)]),
             Cmd::Up => self.list.up(),
             Cmd::Down => self.list.down(len),
             Cmd::PageUp => self.list.page_up(10),
             Cmd::PageDown => self.list.page_down(len, 10),
-            _ => {}
+            _ => return None,
         }
-        vec![]
+        Some(vec![])
     }
 
     fn enter(&mut self, ctx: &Ctx) {

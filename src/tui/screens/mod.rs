@@ -1,7 +1,8 @@
 //! One module per screen. A screen holds its own view state (fields,
-//! selection, results), lists its key [`Binding`]s, turns keys into
-//! [`Action`]s, and draws itself from that state and the read-only [`Ctx`].
-//! It never changes the order itself: `App::update` does.
+//! selection, results), lists the key [`Binding`]s of the mode it is in,
+//! carries out their [`Cmd`]s as [`Action`]s, and draws itself from that
+//! state and the read-only [`Ctx`]. It never changes the order itself:
+//! `App::update` does. How keys reach a screen: tui/keymap.rs.
 
 mod adjustments;
 mod cart;
@@ -66,8 +67,10 @@ impl<'a> Deref for Ctx<'a> {
 pub trait Screen {
     /// The keys this screen handles in its current state, with hints.
     fn bindings(&self, ctx: &DrawCtx) -> Vec<Binding>;
-    /// A bound key was pressed.
-    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action>;
+    /// A bound key was pressed: what to do. None for a command the
+    /// screen's current mode does not handle, which no binding of that
+    /// mode may give (the render tests press every bound key to check).
+    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Option<Vec<Action>>;
     /// Any other key: typing into the focused field.
     fn input(&mut self, _key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
         Vec::new()

@@ -209,7 +209,7 @@ impl Screen for PaymentScreen {
                     Binding::new(
                         &[Key::plain(KeyCode::Enter)],
                         "Check and use card",
-                        Cmd::Enter,
+                        Cmd::UseCard,
                     ),
                     Binding::new(&[Key::plain(KeyCode::Esc)], "Back", Cmd::Back),
                 ];
@@ -220,24 +220,28 @@ impl Screen for PaymentScreen {
                 Binding::new(
                     &[Key::plain(KeyCode::Enter)],
                     "Check the answer",
-                    Cmd::Enter,
+                    Cmd::CheckAnswer,
                 ),
                 Binding::new(&[Key::plain(KeyCode::Esc)], "Back", Cmd::Back),
             ],
             Some(_) => vec![
-                Binding::new(&[Key::plain(KeyCode::Enter)], "Use on account", Cmd::Enter),
+                Binding::new(
+                    &[Key::plain(KeyCode::Enter)],
+                    "Use on account",
+                    Cmd::UseAccount,
+                ),
                 Binding::new(&[Key::plain(KeyCode::Esc)], "Back", Cmd::Back),
             ],
             None => {
-                let mut b = vec![Binding::new(
-                    &[Key::plain(KeyCode::Enter)],
-                    if self.on_billing {
-                        "Bill to this address"
-                    } else {
-                        "Choose"
-                    },
-                    Cmd::Enter,
-                )];
+                let mut b = vec![if self.on_billing {
+                    Binding::new(
+                        &[Key::plain(KeyCode::Enter)],
+                        "Bill to this address",
+                        Cmd::BillTo,
+                    )
+                } else {
+                    Binding::new(&[Key::plain(KeyCode::Enter)], "Choose", Cmd::ChoosePayment)
+                }];
                 if !addresses(ctx).is_empty() {
                     b.push(Binding::new(
                         &[Key::plain(KeyCode::Tab)],
@@ -257,24 +261,29 @@ impl Screen for PaymentScreen {
                         .help_only(),
                     );
                 }
-                b.extend(list_moves());
+                // The arrows only: PgUp/PgDn do not page these lists.
+                b.extend(
+                    list_moves()
+                        .into_iter()
+                        .filter(|m| matches!(m.cmd, Cmd::Up | Cmd::Down)),
+                );
                 b
             }
         }
     }
 
-    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
+    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Option<Vec<Action>> {
         let list = choices(ctx, self.credit);
-        match (&self.form, cmd) {
-            (Some(Choice::NewCard), Cmd::Enter) => self.take_card(ctx),
-            (Some(Choice::Stored(i)), Cmd::Enter) => {
+        Some(match (&self.form, cmd) {
+            (Some(Choice::NewCard), Cmd::UseCard) => self.take_card(ctx),
+            (Some(Choice::Stored(i)), Cmd::CheckAnswer) => {
                 let last4 = stored_last4(ctx, *i);
                 self.asked_challenge = Some(last4);
                 vec![Action::Order(Command::VerifyChallenge {
                     answer: self.answer.value().to_string(),
                 })]
             }
-            (Some(_), Cmd::Enter) => {
+            (Some(_), Cmd::UseAccount) => {
                 let po = self.po.value().trim().to_string();
                 self.asked_account = true;
                 vec![Action::Order(Command::Pay(PayInput::Account { po }))]
@@ -299,7 +308,7 @@ impl Screen for PaymentScreen {
                 self.on_billing = !self.on_billing && !addresses(ctx).is_empty();
                 vec![]
             }
-            (None, Cmd::Enter) if self.on_billing => addresses(ctx)
+            (None, Cmd::BillTo) if self.on_billing => addresses(ctx)
                 .get(self.billing.selected)
                 .map(|a| {
                     vec![
@@ -316,23 +325,25 @@ impl Screen for PaymentScreen {
                 self.billing.down(addresses(ctx).len());
                 vec![]
             }
-            (None, Cmd::Enter) => match list.get(self.list.selected).map(|(c, _)| c.clone()) {
-                Some(Choice::NewCard) => {
-                    self.form = Some(Choice::NewCard);
-                    vec![]
-                }
-                Some(Choice::Account) => {
-                    if let Some(Payment::Account { po_number }) = &ctx.order.payment {
-                        self.po.set(po_number);
+            (None, Cmd::ChoosePayment) => {
+                match list.get(self.list.selected).map(|(c, _)| c.clone()) {
+                    Some(Choice::NewCard) => {
+                        self.form = Some(Choice::NewCard);
+                        vec![]
                     }
-                    self.account_error = None;
-                    self.form = Some(Choice::Account);
-                    vec![]
+                    Some(Choice::Account) => {
+                        if let Some(Payment::Account { po_number }) = &ctx.order.payment {
+                            self.po.set(po_number);
+                        }
+                        self.account_error = None;
+                        self.form = Some(Choice::Account);
+                        vec![]
+                    }
+                    Some(Choice::Stored(i)) => self.stored_card(ctx, i),
+                    Some(Choice::Cod) => vec![Action::Order(Command::Pay(PayInput::Cod))],
+                    None => vec![],
                 }
-                Some(Choice::Stored(i)) => self.stored_card(ctx, i),
-                Some(Choice::Cod) => vec![Action::Order(Command::Pay(PayInput::Cod))],
-                None => vec![],
-            },
+            }
             (None, Cmd::Up) => {
                 self.list.up();
                 vec![]
@@ -341,8 +352,8 @@ impl Screen for PaymentScreen {
                 self.list.down(list.len());
                 vec![]
             }
-            _ => vec![],
-        }
+            _ => return None,
+        })
     }
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {

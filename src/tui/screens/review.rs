@@ -254,16 +254,16 @@ impl Screen for Review {
         let mut b = vec![Binding::new(
             &[Key::plain(KeyCode::Enter)],
             "Submit order",
-            Cmd::Submit,
+            Cmd::SubmitOrder,
         )];
         b.extend(list_moves());
         b
     }
 
-    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
+    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Option<Vec<Action>> {
         let len = review_lines(ctx, &self.reasons).len();
-        match cmd {
-            Cmd::Submit => vec![Action::Order(Command::Submit)],
+        Some(match cmd {
+            Cmd::SubmitOrder => vec![Action::Order(Command::Submit)],
             Cmd::Up => {
                 self.scroll = self.scroll.saturating_sub(1);
                 vec![]
@@ -280,8 +280,8 @@ impl Screen for Review {
                 self.scroll = (self.scroll + 10).min(len.saturating_sub(1));
                 vec![]
             }
-            _ => vec![],
-        }
+            _ => return None,
+        })
     }
 
     fn enter(&mut self, ctx: &Ctx) {

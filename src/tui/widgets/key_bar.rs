@@ -1,5 +1,5 @@
 //! The bottom line: the keys that work on this screen, from the same
-//! bindings that dispatch them.
+//! bindings that dispatch them, and where help is.
 
 use crate::tui::keymap::Binding;
 use crate::tui::theme::Theme;
@@ -8,12 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-pub fn draw(f: &mut Frame, area: Rect, bindings: &[Binding], theme: Theme) {
+pub fn draw<C: Copy>(f: &mut Frame, area: Rect, bindings: &[Binding<C>], theme: Theme) {
     let mut spans = Vec::new();
     let mut used = 0usize;
     let help = "F1/? Help";
     let room = (area.width as usize).saturating_sub(help.width() + 1);
-    for b in bindings.iter().filter(|b| b.in_bar) {
+    for b in bindings.iter().filter(|b| b.in_bar()) {
         let keys = b.keys_label();
         let w = keys.width() + b.label.width() + 2;
         if used + w > room {

@@ -1,7 +1,13 @@
 //! A one-line text field: cursor, insert, delete, Home/End, a length limit
 //! shown beside it, and a validation message next to it.
+//!
+//! Its editing keys are one table, [`editing_keys`]: the field dispatches
+//! them from it and the help overlay lists it under "Typing in a field".
+//! Any other plain character is typed. The screen's own bindings come
+//! first (tui/keymap.rs), so a field sees only the keys its screen leaves.
 
 use crate::domain::text::clean;
+use crate::tui::keymap::{lookup, Binding, Key};
 use crate::tui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
@@ -9,6 +15,68 @@ use ratatui::text::{Line, Span};
 use ratatui::Frame;
 use tui_input::{Input, InputRequest};
 use unicode_width::UnicodeWidthStr;
+
+/// What an editing key does in a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    CursorLeft,
+    CursorRight,
+    CursorStart,
+    CursorEnd,
+    DeleteBack,
+    DeleteForward,
+    DeleteWordBack,
+    ClearField,
+}
+
+/// The editing keys of every text field, in the order help lists them.
+pub fn editing_keys() -> Vec<Binding<Edit>> {
+    vec![
+        Binding::new(
+            &[Key::plain(KeyCode::Left)],
+            "Cursor left",
+            Edit::CursorLeft,
+        ),
+        Binding::new(
+            &[Key::plain(KeyCode::Right)],
+            "Cursor right",
+            Edit::CursorRight,
+        ),
+        Binding::new(
+            &[Key::plain(KeyCode::Home)],
+            "To the start",
+            Edit::CursorStart,
+        ),
+        Binding::new(&[Key::plain(KeyCode::End)], "To the end", Edit::CursorEnd),
+        Binding::new(
+            &[Key::plain(KeyCode::Backspace)],
+            "Delete left",
+            Edit::DeleteBack,
+        ),
+        Binding::new(
+            &[Key::plain(KeyCode::Delete)],
+            "Delete right",
+            Edit::DeleteForward,
+        ),
+        Binding::new(&[Key::ctrl('w')], "Delete word", Edit::DeleteWordBack),
+        Binding::new(&[Key::ctrl('u')], "Clear field", Edit::ClearField),
+    ]
+}
+
+impl Edit {
+    fn request(self) -> InputRequest {
+        match self {
+            Edit::CursorLeft => InputRequest::GoToPrevChar,
+            Edit::CursorRight => InputRequest::GoToNextChar,
+            Edit::CursorStart => InputRequest::GoToStart,
+            Edit::CursorEnd => InputRequest::GoToEnd,
+            Edit::DeleteBack => InputRequest::DeletePrevChar,
+            Edit::DeleteForward => InputRequest::DeleteNextChar,
+            Edit::DeleteWordBack => InputRequest::DeletePrevWord,
+            Edit::ClearField => InputRequest::DeleteLine,
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct TextField {
@@ -67,33 +135,44 @@ impl TextField {
         self.error = None;
     }
 
-    /// Editing keys; returns false for keys a field does not use.
+    /// A key for the field: an editing key from [`editing_keys`], or a
+    /// plain character to type. Returns false for keys a field does not use.
     pub fn handle_key(&mut self, key: &KeyEvent) -> bool {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let request = match key.code {
-            KeyCode::Char('u') if ctrl => InputRequest::DeleteLine,
-            KeyCode::Char('w') if ctrl => InputRequest::DeletePrevWord,
-            KeyCode::Char(_) if ctrl || key.modifiers.contains(KeyModifiers::ALT) => return false,
-            KeyCode::Char(c) => {
-                self.insert(&c.to_string());
-                return true;
-            }
-            KeyCode::Backspace => InputRequest::DeletePrevChar,
-            KeyCode::Delete => InputRequest::DeleteNextChar,
-            KeyCode::Left => InputRequest::GoToPrevChar,
-            KeyCode::Right => InputRequest::GoToNextChar,
-            KeyCode::Home => InputRequest::GoToStart,
-            KeyCode::End => InputRequest::GoToEnd,
-            _ => return false,
+        // Arrows, Home/End, Backspace and Delete edit with any modifier
+        // held; the table names them bare.
+        let bare = match key.code {
+            KeyCode::Char(_) => *key,
+            _ => KeyEvent {
+                modifiers: KeyModifiers::NONE,
+                ..*key
+            },
         };
+        if let Some(edit) = lookup(&editing_keys(), &bare) {
+            self.edit(edit);
+            return true;
+        }
+        match key.code {
+            KeyCode::Char(c)
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                self.insert(&c.to_string());
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Carries out one editing command.
+    pub fn edit(&mut self, edit: Edit) {
         if self
             .input
-            .handle(request)
+            .handle(edit.request())
             .is_some_and(|changed| changed.value)
         {
             self.error = None;
         }
-        true
     }
 
     /// Draws `label: [value____] n/max  message` on one row; places the
@@ -214,6 +293,27 @@ mod tests {
         };
         t.handle_key(&ctrl_w);
         assert_eq!(t.value().trim_end(), "Ren");
+    }
+
+    #[test]
+    fn every_editing_key_in_the_table_edits_and_no_other_chord_does() {
+        for b in editing_keys() {
+            let mut t = TextField::new("Name", 20);
+            t.insert("ab cd");
+            t.handle_key(&key(KeyCode::Left));
+            let before = (t.value().to_string(), t.input.cursor());
+            assert!(t.handle_key(&b.keys[0].event()), "{}", b.label);
+            let after = (t.value().to_string(), t.input.cursor());
+            assert_ne!(before, after, "{} did nothing", b.label);
+        }
+        let mut t = TextField::new("Name", 20);
+        t.insert("ab");
+        let ctrl_a = KeyEvent {
+            modifiers: KeyModifiers::CONTROL,
+            ..key(KeyCode::Char('a'))
+        };
+        assert!(!t.handle_key(&ctrl_a));
+        assert_eq!(t.value(), "ab");
     }
 
     #[test]

@@ -73,16 +73,21 @@ impl CustomerScreen {
     /// The keys while the question is asked.
     pub(super) fn challenge_bindings() -> Vec<Binding> {
         vec![
-            Binding::new(&[Key::plain(KeyCode::Enter)], "Check answer", Cmd::Enter),
+            Binding::new(
+                &[Key::plain(KeyCode::Enter)],
+                "Check answer",
+                Cmd::CheckAnswer,
+            ),
             Binding::new(&[Key::plain(KeyCode::Esc)], "Cancel", Cmd::Back),
         ]
     }
 
-    /// A command while the question is asked; None when it is not.
+    /// A command while the question is asked (None when it is not, or
+    /// for a command the question does not take).
     pub(super) fn challenge_command(&mut self, cmd: Cmd) -> Option<Vec<Action>> {
         let c = self.challenge.as_mut()?;
         Some(match cmd {
-            Cmd::Enter => vec![Action::CheckChallenge {
+            Cmd::CheckAnswer => vec![Action::CheckChallenge {
                 customer_id: c.customer_id,
                 answer: c.answer.value().to_string(),
             }],
@@ -90,7 +95,7 @@ impl CustomerScreen {
                 self.challenge = None;
                 vec![Action::Status("Challenge cancelled.".into())]
             }
-            _ => vec![],
+            _ => return None,
         })
     }
 }

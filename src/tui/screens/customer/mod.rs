@@ -206,17 +206,17 @@ impl CustomerScreen {
 
     fn record_bindings(&self) -> Vec<Binding> {
         let r = &self.record;
-        let mut b = vec![Binding::new(&[Key::ctrl('s')], "Save", Cmd::Submit)];
+        let mut b = vec![Binding::new(&[Key::ctrl('s')], "Save", Cmd::SaveRecord)];
         b.push(Binding::new(
             &[Key::plain(KeyCode::PageDown)],
             "Section",
-            Cmd::PageDown,
+            Cmd::NextSection,
         ));
         b.push(
             Binding::new(
                 &[Key::plain(KeyCode::PageUp)],
                 "Previous section",
-                Cmd::PageUp,
+                Cmd::PrevSection,
             )
             .help_only(),
         );
@@ -237,17 +237,21 @@ impl CustomerScreen {
                 );
             }
             Row::Enabled | Row::DefaultShip | Row::DefaultBill => {
-                b.push(Binding::new(&[Key::char(' ')], "Set", Cmd::Toggle))
+                b.push(Binding::new(&[Key::char(' ')], "Set", Cmd::Mark))
             }
             _ => {}
         }
         if r.section == 2 {
-            b.push(Binding::new(&[Key::ctrl('n')], "Add address", Cmd::Add));
+            b.push(Binding::new(
+                &[Key::ctrl('n')],
+                "Add address",
+                Cmd::AddAddress,
+            ));
             if !r.book.is_empty() {
                 b.push(Binding::new(
                     &[Key::ctrl('d')],
                     "Remove address",
-                    Cmd::Remove,
+                    Cmd::RemoveAddress,
                 ));
             }
         }
@@ -255,7 +259,7 @@ impl CustomerScreen {
             b.push(Binding::new(
                 &[Key::ctrl('y')],
                 "Change password",
-                Cmd::Challenge,
+                Cmd::ChangePassword,
             ));
         }
         let cancel = if r.creating() {
@@ -274,41 +278,43 @@ impl CustomerScreen {
         b
     }
 
-    fn record_command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
+    fn record_command(&mut self, cmd: Cmd, ctx: &Ctx) -> Option<Vec<Action>> {
         let r = &mut self.record;
         match cmd {
-            Cmd::Submit => return self.save(),
+            Cmd::SaveRecord => return Some(self.save()),
             Cmd::NextField => r.move_focus(true),
             Cmd::PrevField => r.move_focus(false),
-            Cmd::PageDown => r.switch_section(true),
-            Cmd::PageUp => r.switch_section(false),
+            Cmd::NextSection => r.switch_section(true),
+            Cmd::PrevSection => r.switch_section(false),
             Cmd::NextChoice => r.cycle(true, &self.accounts),
             Cmd::PrevChoice => r.cycle(false, &self.accounts),
-            Cmd::Toggle => r.toggle(),
-            Cmd::Add => r.add_address(),
-            Cmd::Remove => {
+            Cmd::Mark => r.toggle(),
+            Cmd::AddAddress => r.add_address(),
+            Cmd::RemoveAddress => {
                 if let Some(nick) = r.remove_address() {
-                    return vec![Action::Status(format!(
+                    return Some(vec![Action::Status(format!(
                         "Removed address {nick}; it goes when the record is saved."
-                    ))];
+                    ))]);
                 }
             }
-            Cmd::Challenge => return self.ask_challenge(ctx, Purpose::ChangeSecrets),
+            Cmd::ChangePassword => return Some(self.ask_challenge(ctx, Purpose::ChangeSecrets)),
             Cmd::Back => {
                 if r.creating() {
-                    return vec![
+                    return Some(vec![
                         Action::Goto(Step::Find),
                         Action::Status("New customer form kept: ^N returns to it.".into()),
-                    ];
+                    ]);
                 }
                 self.mode = Mode::View;
                 self.view = None;
                 self.load_view(ctx);
-                return vec![Action::Status("Edit cancelled; nothing saved.".into())];
+                return Some(vec![Action::Status(
+                    "Edit cancelled; nothing saved.".into(),
+                )]);
             }
-            _ => {}
+            _ => return None,
         }
-        vec![]
+        Some(vec![])
     }
 }
 
@@ -323,17 +329,17 @@ impl Screen for CustomerScreen {
                 let mut b = vec![Binding::new(
                     &[Key::plain(KeyCode::Enter)],
                     "Edit record",
-                    Cmd::Edit,
+                    Cmd::EditRecord,
                 )];
                 b.push(Binding::new(
                     &[Key::ctrl('y')],
                     "Show stored payment",
-                    Cmd::Challenge,
+                    Cmd::ShowStoredPayment,
                 ));
                 b.push(Binding::new(
                     &[Key::ctrl('x')],
                     "Order history",
-                    Cmd::Toggle,
+                    Cmd::OrderHistory,
                 ));
                 b
             }
@@ -341,7 +347,7 @@ impl Screen for CustomerScreen {
                 let mut b = vec![Binding::new(
                     &[Key::plain(KeyCode::Enter), Key::ctrl('s')],
                     "Register guest",
-                    Cmd::Submit,
+                    Cmd::RegisterGuest,
                 )];
                 b.extend(form_moves());
                 b
@@ -350,7 +356,7 @@ impl Screen for CustomerScreen {
                 let mut b = vec![Binding::new(
                     &[Key::plain(KeyCode::Enter)],
                     "Start guest order",
-                    Cmd::Enter,
+                    Cmd::StartGuestOrder,
                 )];
                 b.extend(form_moves());
                 b
@@ -358,20 +364,20 @@ impl Screen for CustomerScreen {
         }
     }
 
-    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Vec<Action> {
-        if let Some(actions) = self.challenge_command(cmd) {
-            return actions;
+    fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Option<Vec<Action>> {
+        if self.challenge.is_some() {
+            return self.challenge_command(cmd);
         }
-        match self.mode {
-            Mode::Create | Mode::Edit => self.record_command(cmd, ctx),
+        Some(match self.mode {
+            Mode::Create | Mode::Edit => return self.record_command(cmd, ctx),
             Mode::View => match cmd {
-                Cmd::Edit => self.start_edit(),
-                Cmd::Challenge => self.ask_challenge(ctx, Purpose::ShowPayment),
-                Cmd::Toggle => vec![Action::Goto(Step::History)],
-                _ => vec![],
+                Cmd::EditRecord => self.start_edit(),
+                Cmd::ShowStoredPayment => self.ask_challenge(ctx, Purpose::ShowPayment),
+                Cmd::OrderHistory => vec![Action::Goto(Step::History)],
+                _ => return None,
             },
             Mode::Register => match cmd {
-                Cmd::Submit => self.register_guest(ctx),
+                Cmd::RegisterGuest => self.register_guest(ctx),
                 Cmd::NextField => {
                     self.register.next();
                     vec![]
@@ -380,10 +386,10 @@ impl Screen for CustomerScreen {
                     self.register.prev();
                     vec![]
                 }
-                _ => vec![],
+                _ => return None,
             },
             Mode::Guest | Mode::Auto => match cmd {
-                Cmd::Enter => self.guest_order(),
+                Cmd::StartGuestOrder => self.guest_order(),
                 Cmd::NextField => {
                     self.guest.next();
                     vec![]
@@ -392,9 +398,9 @@ impl Screen for CustomerScreen {
                     self.guest.prev();
                     vec![]
                 }
-                _ => vec![],
+                _ => return None,
             },
-        }
+        })
     }
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
