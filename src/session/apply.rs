@@ -21,11 +21,6 @@ pub const MAX_COMMENT: usize = 500;
 impl Session {
     /// Carries out `cmd` on the order.
     pub fn apply(&mut self, cmd: Command) -> Outcome {
-        if let Some(why) = &self.taken_over {
-            if !matches!(cmd, Command::NewOrder) {
-                return Err(Refusal::new(Rule::DraftTakenOver, why.clone()));
-            }
-        }
         if !self.placed.is_empty() && !matches!(cmd, Command::NewOrder | Command::Submit) {
             // The confirmation is on screen: the next order starts first.
             self.start_new();
@@ -612,12 +607,18 @@ impl Session {
                         r.message = format!("nothing was placed: {}", r.message);
                         r
                     }
+                    SubmitError::PlacedWithOtherContent(_) if self.draft_id.is_some() => {
+                        // The draft went with the other console's order:
+                        // this one can never be placed under its token.
+                        self.detach(e.to_string());
+                        return Err(Refusal::new(Rule::AlreadyPlaced, e.to_string()));
+                    }
                     SubmitError::PlacedWithOtherContent(_) => {
                         Refusal::new(Rule::AlreadyPlaced, e.to_string())
                     }
                     SubmitError::TakenOver(m) => {
-                        self.taken_over = Some(m.clone());
-                        Refusal::new(Rule::DraftTakenOver, m.clone())
+                        self.detach(m.clone());
+                        return Err(Refusal::new(Rule::DraftTakenOver, m.clone()));
                     }
                     SubmitError::Db(_) => Refusal::db(&e),
                 };

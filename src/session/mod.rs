@@ -67,11 +67,10 @@ pub struct Session {
     verified: Option<i64>,
     placed: Vec<PlacedOrder>,
     placed_quote: Option<Quote>,
-    /// Set when another console took the draft over: this order can no
-    /// longer be changed or placed here.
-    taken_over: Option<String>,
     /// Something that happened outside a command, for the operator.
     notice: Option<String>,
+    /// Set when another console took the order: a new one was started.
+    restarted: bool,
 }
 
 impl Session {
@@ -94,8 +93,8 @@ impl Session {
             verified: None,
             placed: Vec::new(),
             placed_quote: None,
-            taken_over: None,
             notice: None,
+            restarted: false,
         }
     }
 
@@ -230,7 +229,7 @@ impl Session {
     }
 
     fn save_draft(&mut self) {
-        if !self.keep_drafts || self.revision == self.saved_revision || self.taken_over.is_some() {
+        if !self.keep_drafts || self.revision == self.saved_revision {
             return;
         }
         if self.order.is_empty() && self.draft_id.is_none() {
@@ -250,16 +249,31 @@ impl Session {
     }
 
     fn draft_failed(&mut self, e: DraftError) {
-        if let DraftError::TakenOver(_) = e {
-            self.taken_over = Some(e.to_string());
+        match e {
+            DraftError::TakenOver(_) | DraftError::Gone => self.detach(e.to_string()),
+            DraftError::Db(_) => self.notice = Some(e.to_string()),
         }
-        self.notice = Some(e.to_string());
+    }
+
+    /// Another console has this order now (took it over, placed or
+    /// discarded it): nothing of it can be saved or placed here, so this
+    /// console starts a new order and says why.
+    pub(super) fn detach(&mut self, why: String) {
+        self.start_new();
+        self.restarted = true;
+        self.notice = Some(format!("{why}; a new order starts here"));
+    }
+
+    /// Whether the session started a new order by itself since last asked
+    /// (another console took the order): the console goes back to Find.
+    pub fn take_restart(&mut self) -> bool {
+        std::mem::take(&mut self.restarted)
     }
 
     /// Keeps this console's hold on its draft alive (the console calls it
     /// every few seconds); tells when another console took it over.
     pub fn renew(&mut self) {
-        let Some(id) = self.draft_id.filter(|_| self.taken_over.is_none()) else {
+        let Some(id) = self.draft_id else {
             return;
         };
         if let Err(e) = self.store.renew_draft(id, &self.holder) {
@@ -277,7 +291,7 @@ impl Session {
     /// Lets go of the draft (the console is closing); it stays saved.
     pub fn close(&mut self) {
         self.save_draft();
-        if let Some(id) = self.draft_id.filter(|_| self.taken_over.is_none()) {
+        if let Some(id) = self.draft_id {
             let _ = self.store.release_draft(id, &self.holder);
         }
     }
@@ -319,7 +333,6 @@ impl Session {
         self.verified = None;
         self.placed.clear();
         self.placed_quote = None;
-        self.taken_over = None;
         self.violations.clear();
         self.revision += 1;
         self.saved_revision = self.revision;

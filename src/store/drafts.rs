@@ -34,16 +34,18 @@ pub struct Draft {
 pub enum DraftError {
     /// Another console took the draft over (at this `HH:MM`).
     TakenOver(String),
+    /// The draft is gone: placed or discarded in another console.
+    Gone,
     Db(super::StoreError),
 }
 
 impl fmt::Display for DraftError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DraftError::TakenOver(at) => write!(
-                f,
-                "another console took this draft over at {at}; it can no longer be changed or placed here"
-            ),
+            DraftError::TakenOver(at) => {
+                write!(f, "another console took this order over at {at}")
+            }
+            DraftError::Gone => f.write_str("another console placed or discarded this order"),
             DraftError::Db(e) => write!(f, "draft NOT saved: {e}"),
         }
     }
@@ -67,9 +69,10 @@ fn lease_end() -> String {
 }
 
 impl Store {
-    /// Saves `order` as draft `id` held by `holder` (a new draft when None
-    /// or when the draft is gone); returns its id. Refused when another
-    /// console holds it now.
+    /// Saves `order` as draft `id` held by `holder` (a new draft when None);
+    /// returns its id. Refused when another console holds it now, or when
+    /// it is gone (placed or discarded elsewhere: saving it again would
+    /// only make a draft that can never be placed).
     pub fn save_draft(
         &self,
         id: Option<i64>,
@@ -98,6 +101,7 @@ impl Store {
                 return Ok(id);
             }
             self.held_elsewhere(id, holder)?;
+            return Err(DraftError::Gone);
         }
         self.conn.execute(
             "INSERT INTO drafts (operator, data, summary, created_at, updated_at, holder, held_since, lease_until)
@@ -107,7 +111,8 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// Err when draft `id` is held by another console than `holder`.
+    /// Err when draft `id` is held by another console than `holder` or is
+    /// gone.
     fn held_elsewhere(&self, id: i64, holder: &str) -> Result<(), DraftError> {
         let row: Option<(String, String)> = self
             .conn
@@ -119,12 +124,13 @@ impl Store {
             .optional()?;
         match row {
             Some((h, since)) if h != holder => Err(DraftError::TakenOver(clock_time(&since))),
-            _ => Ok(()),
+            Some(_) => Ok(()),
+            None => Err(DraftError::Gone),
         }
     }
 
     /// Keeps `holder`'s hold on draft `id` alive; Err when another console
-    /// took it over. A draft that is gone (placed) is no error.
+    /// took it over or it is gone.
     pub fn renew_draft(&self, id: i64, holder: &str) -> Result<(), DraftError> {
         let n = self.conn.execute(
             "UPDATE drafts SET lease_until = ?1 WHERE id = ?2 AND holder = ?3",

@@ -67,13 +67,10 @@ impl fmt::Display for SubmitError {
                 write!(f, "nothing was placed: {}", list.join("; "))
             }
             SubmitError::PlacedWithOtherContent(placed) => {
-                let list: Vec<String> = placed
-                    .iter()
-                    .map(|p| format!("{} ({})", p.order_no, p.grand_total))
-                    .collect();
+                let list: Vec<String> = placed.iter().map(|p| p.order_no.to_string()).collect();
                 write!(
                     f,
-                    "this draft was placed from another console as order {} with other content; what this console shows was NOT placed",
+                    "NOT placed: another console placed this order as {} (other content)",
                     list.join(" and ")
                 )
             }
@@ -217,11 +214,11 @@ fn check_hold(tx: &Transaction, d: DraftRef) -> Result<(), SubmitError> {
     match row {
         Some((holder, _)) if holder == d.holder => Ok(()),
         Some((_, since)) => Err(SubmitError::TakenOver(format!(
-            "another console took this draft over at {}; nothing was placed here",
+            "NOT placed: another console took this order over at {}",
             super::drafts::clock_time(&since)
         ))),
         None => Err(SubmitError::TakenOver(
-            "this draft was discarded or placed in another console; nothing was placed here".into(),
+            "NOT placed: another console placed or discarded this order".into(),
         )),
     }
 }

@@ -613,9 +613,7 @@ impl App {
     /// screen's queries, save the draft.
     pub fn settle(&mut self) {
         self.session.refresh(false);
-        if let Some(n) = self.session.take_notice() {
-            self.error(n);
-        }
+        self.told();
         let ctx = ctx!(self);
         let screen = self.screens.get_mut(self.step);
         if let Err(e) = screen.refresh(&ctx) {
@@ -626,6 +624,16 @@ impl App {
     /// Every few seconds while the console runs: keeps the draft held.
     pub fn tick(&mut self) {
         self.session.renew();
+        self.told();
+    }
+
+    /// What the session says happened outside a command; when another
+    /// console took the order, this one is back on Find with a new order.
+    fn told(&mut self) {
+        if self.session.take_restart() {
+            self.screens = screens::Screens::default();
+            self.step = Step::Find;
+        }
         if let Some(n) = self.session.take_notice() {
             self.error(n);
         }

@@ -543,11 +543,14 @@ fn drafts_save_update_latest_and_delete() {
 
     // Drafts belong to their operator.
     assert!(store.latest_draft("bob").unwrap().is_none());
-    let bobs = store
-        .save_draft(Some(id), "bob", "console-1", &order)
-        .unwrap();
-    assert_ne!(bobs, id, "bob cannot overwrite alice's draft");
+    assert!(
+        store
+            .save_draft(Some(id), "bob", "console-1", &order)
+            .is_err(),
+        "bob cannot overwrite alice's draft"
+    );
     assert_eq!(store.latest_draft("alice").unwrap().unwrap().id, id);
+    let bobs = store.save_draft(None, "bob", "console-2", &order).unwrap();
 
     store.delete_draft(id).unwrap();
     assert!(store.latest_draft("alice").unwrap().is_none());
