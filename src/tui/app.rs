@@ -220,6 +220,8 @@ pub struct App {
     pub quit: bool,
     /// Set by Ctrl+L: the terminal is cleared before the next frame.
     pub redraw_all: bool,
+    /// The terminal's size (columns, rows) as last told.
+    size: (u16, u16),
 }
 
 impl App {
@@ -233,6 +235,7 @@ impl App {
             screens: screens::Screens::default(),
             quit: false,
             redraw_all: false,
+            size: (MIN_WIDTH, MIN_HEIGHT),
         };
         match app.session.pending_draft() {
             Ok(Some(d)) => {
@@ -322,7 +325,40 @@ impl App {
         out
     }
 
+    /// The terminal is `cols` x `rows` now.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.size = (cols, rows);
+    }
+
+    /// Below 80x24 the screen shows only what size it needs.
+    fn too_small(&self) -> bool {
+        self.size.0 < MIN_WIDTH || self.size.1 < MIN_HEIGHT
+    }
+
     pub fn handle_event(&mut self, event: Event) {
+        if let Event::Resize(cols, rows) = event {
+            self.resize(cols, rows);
+            return;
+        }
+        if self.too_small() {
+            // Nothing is done blind: only quitting (the order stays a
+            // draft) and redrawing act until the window is big enough.
+            if let Event::Key(key) = event {
+                let ctrl = key
+                    .modifiers
+                    .contains(crossterm::event::KeyModifiers::CONTROL);
+                match key.code {
+                    KeyCode::Char('c') if ctrl && key.kind == KeyEventKind::Press => {
+                        self.quit = true
+                    }
+                    KeyCode::Char('l') if ctrl && key.kind == KeyEventKind::Press => {
+                        self.redraw_all = true
+                    }
+                    _ => {}
+                }
+            }
+            return;
+        }
         match event {
             Event::Key(key) if key.kind == KeyEventKind::Press => {
                 self.handle_key(key);
@@ -652,6 +688,12 @@ impl App {
                 area.width, area.height
             );
             f.render_widget(Line::raw(text), Rect::new(area.x, area.y, area.width, 1));
+            if area.height > 1 {
+                f.render_widget(
+                    Line::raw("Ctrl+C quits (the order stays a draft)"),
+                    Rect::new(area.x, area.y + 1, area.width, 1),
+                );
+            }
             return;
         }
         let theme = self.theme;

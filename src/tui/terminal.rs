@@ -83,6 +83,8 @@ pub fn run(mut app: App) -> Result<()> {
 
     let frames = FrameWriter::default();
     let mut terminal = setup(&frames)?;
+    let size = terminal.size()?;
+    app.resize(size.width, size.height);
     watch_for_hangup(Arc::clone(&stop));
     let result = event_loop(&mut terminal, &frames, &mut app, &stop);
     // Whatever ended the loop, the draft is saved and let go before the

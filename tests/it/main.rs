@@ -14,6 +14,7 @@ mod e2e_customer_edit;
 mod e2e_customers;
 mod e2e_pricing;
 mod e2e_session;
+mod e2e_small;
 mod generate;
 mod history;
 mod pricing_cases;
