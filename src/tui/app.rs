@@ -556,6 +556,11 @@ impl App {
             // Leaving the confirmation starts the next order.
             self.new_order();
         }
+        if self.step == Step::Customer && !matches!(step, Step::Customer | Step::History) {
+            // A form left open is abandoned: F3 shows the order's customer
+            // next time, never a form of someone else.
+            self.screens.customer = Default::default();
+        }
         self.step = step;
         // Entering a step shows stock as it is now.
         self.session.refresh(true);

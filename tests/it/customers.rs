@@ -1426,3 +1426,31 @@ fn a_stored_name_longer_than_the_form_allows_is_shown_and_kept_whole() {
     assert_eq!(last, long.as_bytes());
     assert_eq!(phone, "+1 555 777 0000");
 }
+
+/// A form opened and left is abandoned: F3 shows the order's customer,
+/// and nothing of the form comes back or is saved over that customer.
+#[test]
+fn f3_after_an_abandoned_form_shows_the_orders_customer() {
+    let mut d = Desk::new();
+    // A new-customer form, half typed, left for the find screen.
+    d.press(ctrl('n'));
+    assert!(d.screen().contains("New customer"), "{}", d.screen());
+    d.type_text("halfway");
+    d.code(KeyCode::F(2));
+    d.pick("doe");
+    d.code(KeyCode::F(3));
+    let s = d.screen();
+    assert!(s.contains("Jane Doe"), "{s}");
+    assert!(!s.contains("halfway"), "{s}");
+    assert!(!s.contains("New customer"), "{s}");
+    // Another customer's edit form, left open, then a different customer.
+    d.code(KeyCode::Enter);
+    assert!(d.screen().contains("Edit customer jdoe"), "{}", d.screen());
+    d.code(KeyCode::F(2));
+    d.code(KeyCode::Esc);
+    d.pick("smith");
+    d.code(KeyCode::F(3));
+    let s = d.screen();
+    assert!(!s.contains("Edit customer jdoe"), "{s}");
+    assert!(s.contains("Smith"), "{s}");
+}

@@ -666,7 +666,8 @@ fn small_window_gets_one_line_and_recovers() {
         lines[0],
         "orderdesk needs at least 80x24; this window is 79x24"
     );
-    assert!(lines[1..].iter().all(|l| l.is_empty()), "{lines:?}");
+    assert_eq!(lines[1], "Ctrl+C quits (the order stays a draft)");
+    assert!(lines[2..].iter().all(|l| l.is_empty()), "{lines:?}");
     d.term.backend_mut().resize(80, 23);
     assert!(d.lines()[0].contains("this window is 80x23"));
     d.term.backend_mut().resize(80, 24);
