@@ -1454,3 +1454,36 @@ fn f3_after_an_abandoned_form_shows_the_orders_customer() {
     assert!(!s.contains("Edit customer jdoe"), "{s}");
     assert!(s.contains("Smith"), "{s}");
 }
+
+/// More matches than the list shows: the count says so and asks for more
+/// letters, and the selection never reaches a row that is not shown.
+#[test]
+fn the_find_list_never_selects_a_row_it_does_not_show() {
+    let (dir, path, mut store) = crate::common::demo_store();
+    store
+        .generate(3000, 0, crate::common::today(), &mut |_, _| {})
+        .unwrap();
+    let mut d = Desk::on(
+        dir,
+        path,
+        store,
+        orderdesk::tui::theme::Theme { mono: true },
+    );
+    // One letter of the last name matches hundreds.
+    d.type_text("s");
+    let s = d.screen();
+    assert!(s.contains("200+ — type more"), "{s}");
+    for _ in 0..60 {
+        d.code(KeyCode::PageDown);
+    }
+    let s = d.screen();
+    let selected = d
+        .lines()
+        .into_iter()
+        .find(|l| l.starts_with("> "))
+        .unwrap_or_else(|| panic!("the selection is shown: {s}"));
+    // Enter picks the customer the marker is on.
+    d.code(KeyCode::Enter);
+    let name = d.app.order().customer.as_ref().unwrap().last_name.clone();
+    assert!(selected.contains(&name), "{selected} / {name}");
+}

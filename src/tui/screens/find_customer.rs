@@ -15,7 +15,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::Frame;
 
-/// Results shown at most; more matches show as "200+".
+/// Results shown at most; more matches show as "200+ — type more".
 pub const RESULT_LIMIT: usize = 200;
 
 const LAST: usize = 0;
@@ -28,7 +28,10 @@ const ACCOUNT: usize = 6;
 
 pub struct FindCustomer {
     form: Form,
+    /// At most [`RESULT_LIMIT`] rows: all of them can be shown and selected.
     results: Vec<CustomerRow>,
+    /// More rows match than are shown.
+    more: bool,
     list: ListState,
     /// The query the results belong to; a different one triggers a search.
     searched: Option<CustomerQuery>,
@@ -47,6 +50,7 @@ impl Default for FindCustomer {
                 TextField::new("Account", 40),
             ]),
             results: Vec::new(),
+            more: false,
             list: ListState::default(),
             searched: None,
         }
@@ -143,10 +147,13 @@ impl Screen for FindCustomer {
         if self.searched.as_ref() == Some(&q) {
             return Ok(());
         }
-        let rows = ctx
+        let mut rows = ctx
             .lookup
             .search_customers(&q, RESULT_LIMIT + 1)
             .map_err(|e| format!("search failed: {e}"))?;
+        // Only what is shown can be selected: one row more says "more".
+        self.more = rows.len() > RESULT_LIMIT;
+        rows.truncate(RESULT_LIMIT);
         self.results = rows;
         self.list = ListState::default();
         self.searched = Some(q);
@@ -161,8 +168,8 @@ impl Screen for FindCustomer {
             "Find customer — type in any fields; they combine",
             theme,
         );
-        let count = if self.results.len() > RESULT_LIMIT {
-            format!("{RESULT_LIMIT}+ matches")
+        let count = if self.more {
+            format!("{RESULT_LIMIT}+ — type more")
         } else if self.searched.as_ref().is_some_and(|q| q.is_empty()) {
             format!("{} recent customers", self.results.len())
         } else {
@@ -200,7 +207,7 @@ impl Screen for FindCustomer {
             Rect::new(area.x, top, area.width, 1),
         );
         let height = area.bottom().saturating_sub(top + 1) as usize;
-        let shown = &self.results[..self.results.len().min(RESULT_LIMIT)];
+        let shown = &self.results[..];
         let from = self.list.visible_from(height);
         for (i, c) in shown.iter().enumerate().skip(from).take(height) {
             let (marker, style) = row_style(i == self.list.selected, theme);
