@@ -215,6 +215,9 @@ pub struct App {
     pub theme: Theme,
     pub step: Step,
     status: Option<(String, bool)>,
+    /// The order's revision when the status was set: an error about the
+    /// order clears once the order changed.
+    status_at: u64,
     overlay: Option<Overlay>,
     pub screens: screens::Screens,
     pub quit: bool,
@@ -231,6 +234,7 @@ impl App {
             theme,
             step: Step::Find,
             status: None,
+            status_at: 0,
             overlay: None,
             screens: screens::Screens::default(),
             quit: false,
@@ -265,10 +269,21 @@ impl App {
 
     fn status(&mut self, text: impl Into<String>) {
         self.status = Some((text.into(), false));
+        self.status_at = self.session.revision();
     }
     fn error(&mut self, text: impl Into<String>) {
         self.status = Some((text.into(), true));
+        self.status_at = self.session.revision();
     }
+
+    /// An error stays until its cause may be fixed: the order changed, or
+    /// the operator types into a field (whose own marks stay by it).
+    fn clear_stale_error(&mut self) {
+        if matches!(self.status, Some((_, true))) && self.session.revision() != self.status_at {
+            self.status = None;
+        }
+    }
+
 
     /// The current screen's key bindings (what the key bar and help show).
     pub fn bindings(&self) -> Vec<Binding> {
@@ -415,6 +430,9 @@ impl App {
                 }
             }
             Route::Input => {
+                if matches!(self.status, Some((_, true))) {
+                    self.status = None;
+                }
                 let ctx = ctx!(self);
                 self.screens.get_mut(self.step).input(&key, &ctx)
             }
@@ -654,6 +672,7 @@ impl App {
     /// screen's queries, save the draft.
     pub fn settle(&mut self) {
         self.session.refresh(false);
+        self.clear_stale_error();
         self.told();
         let ctx = ctx!(self);
         let screen = self.screens.get_mut(self.step);

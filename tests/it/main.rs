@@ -17,6 +17,7 @@ mod e2e_session;
 mod e2e_small;
 mod generate;
 mod history;
+mod messages;
 mod pricing_cases;
 mod pricing_props;
 mod render;
