@@ -284,6 +284,22 @@ impl App {
         }
     }
 
+    /// Keys typed ahead of the confirmation were not applied to it (the
+    /// event loop drops them, tui/terminal.rs): the status line says so
+    /// after what it already says.
+    pub fn typed_ahead_dropped(&mut self, keys: usize) {
+        let note = match keys {
+            1 => "(1 key typed ahead was ignored)".to_string(),
+            n => format!("({n} keys typed ahead were ignored)"),
+        };
+        match &mut self.status {
+            Some((text, _)) => {
+                text.push(' ');
+                text.push_str(&note);
+            }
+            None => self.status(note),
+        }
+    }
 
     /// The current screen's key bindings (what the key bar and help show).
     pub fn bindings(&self) -> Vec<Binding> {

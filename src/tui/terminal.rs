@@ -2,10 +2,10 @@
 //! error, panic, SIGTERM and SIGHUP (docs/design.md). The draft is
 //! saved on every change, so a hang-up loses nothing.
 
-use crate::tui::app::App;
+use crate::tui::app::{App, Step};
 use crate::tui::frame_writer::FrameWriter;
 use anyhow::Result;
-use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
+use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEventKind};
 use crossterm::execute;
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
@@ -169,20 +169,42 @@ fn event_loop(
             continue;
         }
         // Handle every event already waiting before drawing one frame.
+        //
+        // The one exception to "no keystroke is ever dropped": keys queued
+        // behind the key that placed an order were typed before the
+        // confirmation was drawn, so they cannot be meant for it, and an
+        // Enter among them would dismiss the order numbers before anyone
+        // read them back. They are dropped, not held: held, they would
+        // reach the confirmation as soon as it was drawn, with the same
+        // result. The status line says how many were dropped; keys that
+        // arrive after the frame reach the confirmation as usual.
+        let mut confirmation_unseen = false;
+        let mut dropped = 0;
         loop {
             let ev = event::read()?;
             if matches!(ev, Event::Resize(..)) {
                 terminal.autoresize()?;
             }
-            // A key that hits a bug leaves the order as it was before it.
-            let before = app.order().clone();
-            if catch_unwind(AssertUnwindSafe(|| app.handle_event(ev))).is_err() {
-                app.session.put_back(before);
-                app.internal_error(&last_panic());
+            if confirmation_unseen && matches!(ev, Event::Key(_) | Event::Paste(_)) {
+                if !matches!(&ev, Event::Key(k) if k.kind != KeyEventKind::Press) {
+                    dropped += 1;
+                }
+            } else {
+                let confirming = app.step == Step::Confirmation;
+                // A key that hits a bug leaves the order as it was before it.
+                let before = app.order().clone();
+                if catch_unwind(AssertUnwindSafe(|| app.handle_event(ev))).is_err() {
+                    app.session.put_back(before);
+                    app.internal_error(&last_panic());
+                }
+                confirmation_unseen |= !confirming && app.step == Step::Confirmation;
             }
             if app.quit || !event::poll(Duration::ZERO)? {
                 break;
             }
+        }
+        if dropped > 0 {
+            app.typed_ahead_dropped(dropped);
         }
         if catch_unwind(AssertUnwindSafe(|| app.settle())).is_err() {
             app.internal_error(&last_panic());
