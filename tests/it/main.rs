@@ -13,6 +13,7 @@ mod e2e;
 mod e2e_customer_edit;
 mod e2e_customers;
 mod e2e_pricing;
+mod e2e_review;
 mod e2e_session;
 mod e2e_small;
 mod generate;

@@ -1,8 +1,11 @@
-//! Step 9, confirmation: the order number(s), total and ship dates to read
-//! back; Enter starts a fresh order, and a guest can be registered in one
-//! step (keeping the addresses of the order).
+//! Step 9, confirmation: the order number(s), totals and ship dates to
+//! read back, from the quote the orders were placed with; Enter starts a
+//! fresh order, and a guest can be registered in one step (keeping the
+//! addresses of the order). Keys typed before it was drawn never reach it
+//! (tui/terminal.rs), so an Enter typed ahead cannot dismiss it unread.
 
 use super::{title, Ctx, DrawCtx, Screen};
+use crate::domain::text::fit;
 use crate::session::Command;
 use crate::tui::action::Action;
 use crate::tui::keymap::{Binding, Cmd, Key};
@@ -62,7 +65,17 @@ impl Screen for Confirmation {
             "Order placed — read this back to the customer",
             theme,
         );
+        let width = area.width as usize;
+        let row = |f: &mut Frame, y: u16, text: String, style: ratatui::style::Style| {
+            f.render_widget(
+                Line::styled(fit(&text, width), style),
+                Rect::new(area.x, y, area.width, 1),
+            );
+        };
         let cur = ctx.order.currency;
+        // What was placed: the quote the orders were written from, not
+        // whatever the session holds by now.
+        let quote = ctx.placed_quote.unwrap_or(ctx.quote);
         let mut y = area.y + 2;
         for p in ctx.placed {
             let what = if p.part == 1 {
@@ -70,33 +83,45 @@ impl Screen for Confirmation {
             } else {
                 "Backorders  "
             };
-            f.render_widget(
-                Line::styled(
-                    format!(
-                        "  {what}  {}   total {} {cur}",
-                        p.order_no,
-                        cur.format(p.grand_total)
-                    ),
-                    theme.ok(),
+            row(
+                f,
+                y,
+                format!(
+                    "  {what}  {}   total {} {cur}",
+                    p.order_no,
+                    cur.format(p.grand_total)
                 ),
-                Rect::new(area.x, y, area.width, 1),
+                theme.ok(),
+            );
+            y += 1;
+        }
+        if ctx.placed.len() > 1 {
+            let all: rust_decimal::Decimal = ctx.placed.iter().map(|p| p.grand_total).sum();
+            row(
+                f,
+                y,
+                format!("  Both orders          total {} {cur}", cur.format(all)),
+                theme.ok(),
             );
             y += 1;
         }
         y += 1;
-        for (part, _) in &ctx.quote.parts {
+        let mut shipments = Vec::new();
+        for (part, _) in &quote.parts {
+            let order_no = ctx
+                .placed
+                .iter()
+                .find(|p| p.part == part.number)
+                .map(|p| p.order_no.to_string())
+                .unwrap_or_else(|| "?".into());
             for (n, s) in part.shipments.iter().enumerate() {
-                if y + 3 >= area.bottom() {
-                    break;
-                }
                 let method = ctx
                     .order
                     .ship_tos
                     .get(s.ship_to)
                     .and_then(|t| t.method.clone())
                     .unwrap_or_default();
-                let days = ctx
-                    .quote
+                let days = quote
                     .methods
                     .iter()
                     .find(|m| m.code == method)
@@ -109,27 +134,40 @@ impl Screen for Confirmation {
                     ),
                     None => "ship date unknown (awaiting stock)".into(),
                 };
-                let order_no = ctx
-                    .placed
-                    .iter()
-                    .find(|p| p.part == part.number)
-                    .map(|p| p.order_no)
-                    .unwrap_or(0);
-                f.render_widget(
-                    Line::raw(format!(
-                        "  {order_no} shipment {}: {} pcs {method}, {when}",
-                        n + 1,
-                        s.pieces()
-                    )),
-                    Rect::new(area.x, y, area.width, 1),
-                );
-                y += 1;
+                shipments.push(format!(
+                    "  {order_no} shipment {}: {} pcs {method}, {when}",
+                    n + 1,
+                    s.pieces()
+                ));
             }
         }
+        // Room for the shipments above the payment row; what does not fit
+        // is counted, not silently left out.
+        let room = area.bottom().saturating_sub(y + 2) as usize;
+        let shown = if shipments.len() > room {
+            room.saturating_sub(1)
+        } else {
+            shipments.len()
+        };
+        for text in &shipments[..shown] {
+            row(f, y, text.clone(), ratatui::style::Style::default());
+            y += 1;
+        }
+        if shown < shipments.len() {
+            row(
+                f,
+                y,
+                format!("  … and {} more shipments", shipments.len() - shown),
+                ratatui::style::Style::default(),
+            );
+            y += 1;
+        }
         if let Some(p) = &ctx.order.payment {
-            f.render_widget(
-                Line::raw(format!("  Payment       {}", p.describe())),
-                Rect::new(area.x, y + 1, area.width, 1),
+            row(
+                f,
+                y + 1,
+                format!("  Payment       {}", p.describe()),
+                ratatui::style::Style::default(),
             );
         }
     }

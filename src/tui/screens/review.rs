@@ -1,11 +1,23 @@
-//! Step 8, review and submit: customer, lines, shipments, the price
-//! breakdown (every discount, coupon, adjustment with its reason and
-//! operator, shipping charge and tax, per order placed) and payment on one
-//! screen; anything missing or invalid is named with the key that goes
-//! there.
+//! Step 8, review and submit: the order as submit will store it.
+//!
+//! Every row comes from the quote's parts, the orders submit writes (one,
+//! or two with a separate backorder order), never from the cart: per part
+//! its lines with what ships now and what later, the unit price charged
+//! (an override named with the list price) and the line total stored; its
+//! shipments (date, method, charge); its price breakdown (every discount,
+//! coupon, adjustment with its reason and operator, shipping charge and
+//! tax) and its total; then the total across parts and the payment. What
+//! "drop backorders" removes is named. Anything missing or invalid is named
+//! at the top with the key that goes there (docs/design.md, sections 4, 5
+//! and 9: what the screen shows is what is stored).
 
 use super::{title, Ctx, DrawCtx, Screen};
-use crate::domain::order::Area;
+use crate::domain::availability::LineAvailability;
+use crate::domain::money::Currency;
+use crate::domain::order::{Area, BackorderChoice, Order};
+use crate::domain::parts::Part;
+use crate::domain::planning::{BACKORDER_ORDER, MAIN_ORDER};
+use crate::domain::pricing::{AppliedAdjustment, Breakdown};
 use crate::domain::text::fit;
 use crate::session::Command;
 use crate::tui::action::Action;
@@ -14,6 +26,8 @@ use crossterm::event::KeyCode;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::Frame;
+use rust_decimal::Decimal;
+use unicode_width::UnicodeWidthStr;
 
 #[derive(Default)]
 pub struct Review {
@@ -21,6 +35,11 @@ pub struct Review {
     /// (code, label) of the adjustment reasons, read when the screen is shown.
     reasons: Vec<(String, String)>,
 }
+
+/// Every row is cut to this many columns (the screen is at least 80 wide).
+const WIDTH: usize = 78;
+/// Where a line's detail rows start: under its name.
+const DETAIL: usize = 15;
 
 fn key_for(area: Area) -> &'static str {
     match area {
@@ -32,19 +51,90 @@ fn key_for(area: Area) -> &'static str {
     }
 }
 
-/// The review as lines of text, so it scrolls and tests can read it.
+/// `text` cut to `width` columns and padded to exactly `width` (by
+/// display width, so wide characters keep the columns aligned).
+fn cell(text: &str, width: usize) -> String {
+    let cut = fit(text, width);
+    let pad = width.saturating_sub(cut.width());
+    format!("{cut}{}", " ".repeat(pad))
+}
+
+/// One order line: SKU, name, quantity, unit price charged, line total.
+fn line_row(sku: &str, name: &str, quantity: u32, unit: &str, total: &str) -> String {
+    format!(
+        "  {} {} {quantity:>5} x {unit:>10} {total:>12}",
+        cell(sku, 12),
+        cell(name, 28)
+    )
+}
+
+/// A row under a line's name, saying more about it.
+fn detail_row(text: &str) -> String {
+    format!("{}{}", " ".repeat(DETAIL), fit(text, WIDTH - DETAIL))
+}
+
+/// What a line of a part ships when, against what was ordered:
+/// "5 ordered: 3 now, 2 on 2026-12-20". None when the whole line ships
+/// from stock now. `ordered` is the order line's quantity, `quantity` the
+/// part's share of it, `a` the part's availability for it.
+fn quantities(
+    choice: BackorderChoice,
+    part: u8,
+    ordered: u32,
+    quantity: u32,
+    a: LineAvailability,
+) -> Option<String> {
+    let rest = ordered.saturating_sub(quantity);
+    if a.backordered == 0 && rest == 0 {
+        return None;
+    }
+    // Ship complete sends nothing before the last piece is in: what is in
+    // stock is held, not shipped now.
+    let complete = choice == BackorderChoice::ShipComplete;
+    let mut pieces = Vec::new();
+    if a.now > 0 {
+        pieces.push(if complete {
+            format!("{} in stock", a.now)
+        } else {
+            format!("{} now", a.now)
+        });
+    }
+    if a.backordered > 0 {
+        pieces.push(match a.due {
+            Some(d) if complete => format!("{} due {d}", a.backordered),
+            Some(d) => format!("{} on {d}", a.backordered),
+            None => format!("{} backordered, date unknown", a.backordered),
+        });
+    }
+    if rest > 0 {
+        pieces.push(match choice {
+            BackorderChoice::DropBackorders => format!("{rest} dropped"),
+            _ => {
+                let other = if part == MAIN_ORDER {
+                    BACKORDER_ORDER
+                } else {
+                    MAIN_ORDER
+                };
+                format!("{rest} in order {other}")
+            }
+        });
+    }
+    Some(format!("{ordered} ordered: {}", pieces.join(", ")))
+}
+
+/// The review as rows of text (and whether each is strong), so it
+/// scrolls and tests can read it.
 pub fn review_lines(ctx: &DrawCtx, reasons: &[(String, String)]) -> Vec<(String, bool)> {
     let o = ctx.order;
     let cur = o.currency;
-    let b = &ctx.quote.breakdown;
     let mut out: Vec<(String, bool)> = Vec::new();
-    let mut push = |s: String, strong: bool| out.push((s, strong));
-    // The key stays in view however long the message is.
+    // The key stays in view on the first row however long the message
+    // is; the rest of a long message goes on the rows below, never cut.
     for v in ctx.violations {
-        push(
-            format!("! {} — {}", fit(&v.message, 72), key_for(v.area)),
-            true,
-        );
+        let mut pieces = wrap(&v.message, 72).into_iter();
+        let first = pieces.next().unwrap_or_default();
+        out.push((format!("! {first} — {}", key_for(v.area)), true));
+        out.extend(pieces.map(|p| (format!("  {p}"), true)));
     }
     let reason = |code: &str| -> String {
         reasons
@@ -53,179 +143,369 @@ pub fn review_lines(ctx: &DrawCtx, reasons: &[(String, String)]) -> Vec<(String,
             .map(|(_, label)| label.clone())
             .unwrap_or_else(|| code.to_string())
     };
-    match &o.customer {
-        Some(c) => push(
-            format!(
-                "Customer  {}{}  {}  {}",
-                c.name(),
-                if c.guest { " (guest)" } else { "" },
-                c.phone,
-                c.email
-            ),
-            false,
+    let customer = match &o.customer {
+        Some(c) => format!(
+            "Customer  {}{}  {}  {}",
+            c.name(),
+            if c.guest { " (guest)" } else { "" },
+            c.phone,
+            c.email
         ),
-        None => push("Customer  —".into(), false),
-    }
-    for (i, l) in o.lines.iter().enumerate() {
-        let total = b
-            .lines
-            .get(i)
-            .map(|a| cur.format(a.total))
-            .unwrap_or_default();
-        push(
-            format!(
-                "  {:<12} {:<28} {:>5} x {:>10} {:>12}",
-                fit(&l.sku, 12),
-                fit(&l.name, 28),
-                l.quantity,
-                cur.format(l.unit_price),
-                total
-            ),
-            false,
-        );
-    }
-    for (line, qty) in &ctx.quote.plan.dropped {
-        let sku = o.lines.get(*line).map(|l| l.sku.as_str()).unwrap_or("?");
-        push(format!("  Dropped (backordered): {qty} x {sku}"), true);
-    }
-    let amount = |label: String, value: rust_decimal::Decimal| {
-        format!("{:>62} {:>12}", fit(&label, 62), cur.format(value))
+        None => "Customer  —".into(),
     };
+    out.push((fit(&customer, WIDTH), false));
+    ship_to_rows(&mut out, o);
+    if ctx.quote.availability.iter().any(|a| a.backordered > 0) {
+        out.push((format!("Backorders  {}", o.backorder_choice.label()), false));
+    }
+    if ctx.quote.parts.is_empty() && !o.lines.is_empty() {
+        // Not quoted yet (nothing would be placed as it stands): the cart,
+        // without amounts, so nothing unpriced passes for the order.
+        for l in &o.lines {
+            let unit = cur.format(l.unit_price);
+            out.push((line_row(&l.sku, &l.name, l.quantity, &unit, ""), false));
+        }
+        out.push((
+            "  Not priced yet: these are the cart's lines at list prices".into(),
+            true,
+        ));
+    }
     let several = ctx.quote.parts.len() > 1;
-    for (part, b) in &ctx.quote.parts {
+    let heading = |part: &Part| {
+        if part.number == MAIN_ORDER {
+            "Order 1: ships from stock"
+        } else {
+            "Order 2: the backorders, placed separately"
+        }
+    };
+    if several {
+        // Before the detail, which takes more than a screen: which orders
+        // are placed, and what each costs.
+        for (part, b) in &ctx.quote.parts {
+            out.push((
+                format!(
+                    "  {} {:>12}",
+                    cell(heading(part), 60),
+                    cur.format(b.grand_total)
+                ),
+                false,
+            ));
+        }
+    }
+    for (k, (part, b)) in ctx.quote.parts.iter().enumerate() {
         if several {
-            let what = if part.number == 1 {
-                "Order 1: ships from stock"
-            } else {
-                "Order 2: the backorders, placed separately"
-            };
-            push(what.to_string(), true);
+            let what = heading(part);
+            if k > 0 {
+                out.push((String::new(), false));
+            }
+            out.push((what.to_string(), true));
         }
-        for (n, s) in part.shipments.iter().enumerate() {
-            let st = o.ship_tos.get(s.ship_to);
-            let method = st
-                .and_then(|t| t.method.clone())
-                .unwrap_or_else(|| "no method".into());
-            let to = st.map(|t| t.address.one_line()).unwrap_or_default();
-            let when = s
-                .date
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "date unknown".into());
-            push(
-                fit(&format!("Shipment {} {when} {method}: {to}", n + 1), 78),
-                false,
-            );
+        part_lines(&mut out, o, part, b);
+        if k == 0 {
+            dropped_rows(&mut out, ctx);
         }
-        let by = |a: &crate::domain::pricing::AppliedAdjustment| {
-            format!("{}, {}", reason(&a.reason_code), a.operator)
+        shipment_rows(&mut out, o, part, b);
+        breakdown_rows(&mut out, o, part, b, &reason);
+        let label = if several {
+            format!("Order {} total {cur}", part.number)
+        } else {
+            format!("TOTAL {cur}")
         };
-        let overrides: Vec<_> = b
-            .adjustments
-            .iter()
-            .filter(|a| a.kind == "price_override")
-            .collect();
-        if !overrides.is_empty() {
-            // Overridden prices are in the merchandise: show what they took off.
-            let list: rust_decimal::Decimal = b.lines.iter().map(|l| l.list_amount).sum();
-            push(amount("Merchandise at list prices".into(), list), false);
-            for a in overrides {
-                let sku = a
-                    .target
-                    .parse::<usize>()
-                    .ok()
-                    .and_then(|n| part.order.lines.get(n.wrapping_sub(1)))
-                    .map(|l| l.sku.as_str())
-                    .unwrap_or("?");
-                push(
-                    amount(
-                        format!("Price override line {} {sku} ({})", a.target, by(a)),
-                        -a.amount,
-                    ),
-                    false,
-                );
-            }
-        }
-        push(amount("Merchandise".into(), b.merchandise), false);
-        for d in b.discount_lines() {
-            let label = match &d.coupon {
-                Some(c) => format!("Coupon {c}: {}", d.name),
-                None => d.name.clone(),
-            };
-            push(amount(label, -d.amount), false);
-        }
-        for a in b.adjustments.iter().filter(|a| a.kind == "subtotal") {
-            push(
-                amount(format!("Amount off the subtotal ({})", by(a)), -a.amount),
-                false,
-            );
-        }
-        for (n, s) in b.shipments.iter().enumerate() {
-            let method = o
-                .ship_tos
-                .get(s.ship_to)
-                .and_then(|t| t.method.clone())
-                .unwrap_or_default();
-            let target = (n + 1).to_string();
-            let label = format!("Shipping #{} {method}", n + 1);
-            // Computed first, then what changed it: the lines add up.
-            match (
-                b.adjustments
-                    .iter()
-                    .find(|a| a.kind == "shipping_override" && a.target == target),
-                &s.free_shipping,
-            ) {
-                (Some(a), free) => {
-                    push(amount(format!("{label} computed"), s.computed), false);
-                    if let Some(p) = free {
-                        push(amount(format!("  free: {p}"), -s.computed), false);
-                    }
-                    let before = if free.is_some() { 0.into() } else { s.computed };
-                    push(
-                        amount(format!("  override ({})", by(a)), s.charge - before),
-                        false,
-                    );
-                }
-                (None, Some(p)) => {
-                    push(amount(format!("{label} computed"), s.computed), false);
-                    push(amount(format!("  free: {p}"), s.charge - s.computed), false);
-                }
-                (None, None) => push(amount(label, s.charge), false),
-            }
-        }
-        for t in &b.taxes {
-            let pct = (t.rate * rust_decimal::Decimal::from(100)).normalize();
-            push(amount(format!("Tax {} {pct}%", t.name), t.amount), false);
-        }
-        push(amount(format!("TOTAL {cur}"), b.grand_total), true);
+        out.push((amount(cur, &label, b.grand_total), true));
         for n in &b.notes {
             for (i, piece) in wrap(n, 70).into_iter().enumerate() {
                 let lead = if i == 0 { "  Note: " } else { "        " };
-                push(format!("{lead}{piece}"), false);
+                out.push((format!("{lead}{piece}"), false));
             }
         }
+    }
+    if several {
+        out.push((
+            amount(cur, &format!("TOTAL {cur}, both orders"), ctx.quote.total()),
+            true,
+        ));
     }
     let pay = o
         .payment
         .as_ref()
         .map(|p| p.describe())
         .unwrap_or_else(|| "—".into());
-    push(format!("Payment   {pay}"), false);
+    out.push((fit(&format!("Payment   {pay}"), WIDTH), false));
     if let Some(bill) = &o.billing {
-        push(fit(&format!("Bill to   {}", bill.one_line()), 78), false);
+        out.push((fit(&format!("Bill to   {}", bill.one_line()), WIDTH), false));
     }
     if !o.comment_customer.is_empty() {
-        push(
-            fit(&format!("Comment (customer)  {}", o.comment_customer), 78),
+        out.push((
+            fit(
+                &format!("Comment (customer)  {}", o.comment_customer),
+                WIDTH,
+            ),
             false,
-        );
+        ));
     }
     if !o.comment_warehouse.is_empty() {
-        push(
-            fit(&format!("Comment (warehouse) {}", o.comment_warehouse), 78),
+        out.push((
+            fit(
+                &format!("Comment (warehouse) {}", o.comment_warehouse),
+                WIDTH,
+            ),
             false,
-        );
+        ));
     }
     out
+}
+
+/// Where the order goes: the ship-tos that have lines, numbered as the
+/// shipments refer to them when there are several.
+fn ship_to_rows(out: &mut Vec<(String, bool)>, o: &Order) {
+    let used: Vec<usize> = (0..o.ship_tos.len())
+        .filter(|i| o.lines.iter().any(|l| l.ship_to == *i))
+        .collect();
+    for i in &used {
+        let address = o.ship_tos[*i].address.one_line();
+        let label = if used.len() > 1 {
+            format!("Ship-to {} {address}", i + 1)
+        } else {
+            format!("Ship to   {address}")
+        };
+        out.push((fit(&label, WIDTH), false));
+    }
+}
+
+/// A part's lines as it stores them: its quantities, the unit price it
+/// charges, its line totals; under a line, what ships when, an override's
+/// list price and the line's discount.
+fn part_lines(out: &mut Vec<(String, bool)>, o: &Order, part: &Part, b: &Breakdown) {
+    let cur = o.currency;
+    for (j, l) in part.order.lines.iter().enumerate() {
+        let amounts = b.lines.get(j);
+        let unit = amounts.map(|a| a.unit_price).unwrap_or(l.unit_price);
+        let total = amounts.map(|a| cur.format(a.total)).unwrap_or_default();
+        out.push((
+            line_row(&l.sku, &l.name, l.quantity, &cur.format(unit), &total),
+            false,
+        ));
+        let ordered = part
+            .source_lines
+            .get(j)
+            .and_then(|i| o.lines.get(*i))
+            .map(|x| x.quantity)
+            .unwrap_or(l.quantity);
+        let a = part
+            .availability
+            .get(j)
+            .copied()
+            .unwrap_or(LineAvailability {
+                now: 0,
+                backordered: l.quantity,
+                due: None,
+            });
+        if let Some(q) = quantities(o.backorder_choice, part.number, ordered, l.quantity, a) {
+            out.push((detail_row(&q), false));
+        }
+        let mut price = Vec::new();
+        if unit != l.unit_price {
+            price.push(format!(
+                "price overridden, list price {}",
+                cur.format(l.unit_price)
+            ));
+        }
+        if let Some(d) = amounts.map(|a| a.discount).filter(|d| !d.is_zero()) {
+            price.push(format!("less {} discount", cur.format(d)));
+        }
+        if !price.is_empty() {
+            out.push((detail_row(&price.join("; ")), false));
+        }
+    }
+}
+
+/// What "drop backorders" removes from the order, line by line.
+fn dropped_rows(out: &mut Vec<(String, bool)>, ctx: &DrawCtx) {
+    for (line, qty) in &ctx.quote.plan.dropped {
+        let sku = ctx
+            .order
+            .lines
+            .get(*line)
+            .map(|l| l.sku.as_str())
+            .unwrap_or("?");
+        let when = match ctx.quote.availability.get(*line).and_then(|a| a.due) {
+            Some(d) => format!(" (due {d})"),
+            None => ", no date known".into(),
+        };
+        out.push((
+            fit(
+                &format!("  dropped: {qty} x {sku}, not in stock{when}"),
+                WIDTH,
+            ),
+            true,
+        ));
+    }
+}
+
+/// A part's shipments: when, by which method, how many pieces, and the
+/// shipping charged for each (the breakdown below says how it came about).
+fn shipment_rows(out: &mut Vec<(String, bool)>, o: &Order, part: &Part, b: &Breakdown) {
+    let cur = o.currency;
+    let several_ship_tos = {
+        let mut to: Vec<usize> = o.lines.iter().map(|l| l.ship_to).collect();
+        to.sort_unstable();
+        to.dedup();
+        to.len() > 1
+    };
+    for (n, s) in part.shipments.iter().enumerate() {
+        let method = o
+            .ship_tos
+            .get(s.ship_to)
+            .and_then(|t| t.method.clone())
+            .unwrap_or_else(|| "no method".into());
+        let when = s
+            .date
+            .map(|d| format!("ships {d}"))
+            .unwrap_or_else(|| "ship date unknown".into());
+        let to = if several_ship_tos {
+            format!(" to #{}", s.ship_to + 1)
+        } else {
+            String::new()
+        };
+        let charge = b
+            .shipments
+            .get(n)
+            .map(|c| cur.format(c.charge))
+            .unwrap_or_else(|| "—".into());
+        out.push((
+            fit(
+                &format!(
+                    "  Shipment {}{to}: {when}, {method}, {} pcs, shipping {charge}",
+                    n + 1,
+                    s.pieces()
+                ),
+                WIDTH,
+            ),
+            false,
+        ));
+    }
+}
+
+/// Columns of an amount row's label; the amount takes 13 more.
+const LABEL: usize = 62;
+
+/// An amount row: the label, the amount in the right-hand column. A label
+/// too long for its column (a promotion's long name) goes on with the rows
+/// below the amount's, never cut.
+fn amount_rows(cur: Currency, label: &str, value: Decimal) -> Vec<String> {
+    if label.width() <= LABEL {
+        return vec![amount(cur, label, value)];
+    }
+    let mut pieces = wrap(label, LABEL).into_iter();
+    let first = pieces.next().unwrap_or_default();
+    std::iter::once(amount(cur, &first, value))
+        .chain(pieces.map(|p| cell_right(&p, LABEL)))
+        .collect()
+}
+
+/// One amount row, for a label of the console's own that fits.
+fn amount(cur: Currency, label: &str, value: Decimal) -> String {
+    format!("{} {:>12}", cell_right(label, LABEL), cur.format(value))
+}
+
+/// `text` cut to `width` columns and aligned to the right of them.
+fn cell_right(text: &str, width: usize) -> String {
+    let cut = fit(text, width);
+    let pad = width.saturating_sub(cut.width());
+    format!("{}{cut}", " ".repeat(pad))
+}
+
+/// A part's price breakdown: merchandise (and what overrides took off the
+/// list prices), discounts, the amount off the subtotal, each shipment's
+/// charge as computed and what changed it, and tax.
+fn breakdown_rows(
+    out: &mut Vec<(String, bool)>,
+    o: &Order,
+    part: &Part,
+    b: &Breakdown,
+    reason: &dyn Fn(&str) -> String,
+) {
+    let cur = o.currency;
+    let mut push = |label: String, value: Decimal| {
+        out.extend(
+            amount_rows(cur, &label, value)
+                .into_iter()
+                .map(|row| (row, false)),
+        )
+    };
+    let by = |a: &AppliedAdjustment| format!("{}, {}", reason(&a.reason_code), a.operator);
+    let overrides: Vec<_> = b
+        .adjustments
+        .iter()
+        .filter(|a| a.kind == "price_override")
+        .collect();
+    if !overrides.is_empty() {
+        // Overridden prices are in the merchandise: show what they took off.
+        let list: Decimal = b.lines.iter().map(|l| l.list_amount).sum();
+        push("Merchandise at list prices".into(), list);
+        for a in overrides {
+            let sku = a
+                .target
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| part.order.lines.get(n.wrapping_sub(1)))
+                .map(|l| l.sku.as_str())
+                .unwrap_or("?");
+            push(
+                format!("Price override line {} {sku} ({})", a.target, by(a)),
+                -a.amount,
+            );
+        }
+    }
+    push("Merchandise".into(), b.merchandise);
+    for d in b.discount_lines() {
+        let label = match &d.coupon {
+            Some(c) => format!("Coupon {c}: {}", d.name),
+            None => d.name.clone(),
+        };
+        push(label, -d.amount);
+    }
+    for a in b.adjustments.iter().filter(|a| a.kind == "subtotal") {
+        push(format!("Amount off the subtotal ({})", by(a)), -a.amount);
+    }
+    for (n, s) in b.shipments.iter().enumerate() {
+        let method = o
+            .ship_tos
+            .get(s.ship_to)
+            .and_then(|t| t.method.clone())
+            .unwrap_or_default();
+        let target = (n + 1).to_string();
+        let label = format!("Shipping #{} {method}", n + 1);
+        // Computed first, then what changed it: the rows add up.
+        match (
+            b.adjustments
+                .iter()
+                .find(|a| a.kind == "shipping_override" && a.target == target),
+            &s.free_shipping,
+        ) {
+            (Some(a), free) => {
+                push(format!("{label} computed"), s.computed);
+                if let Some(p) = free {
+                    push(format!("  free: {p}"), -s.computed);
+                }
+                let before = if free.is_some() {
+                    Decimal::ZERO
+                } else {
+                    s.computed
+                };
+                push(format!("  override ({})", by(a)), s.charge - before);
+            }
+            (None, Some(p)) => {
+                push(format!("{label} computed"), s.computed);
+                push(format!("  free: {p}"), s.charge - s.computed);
+            }
+            (None, None) => push(label, s.charge),
+        }
+    }
+    for t in &b.taxes {
+        let pct = (t.rate * Decimal::from(100)).normalize();
+        push(format!("Tax {} {pct}%", t.name), t.amount);
+    }
 }
 
 /// `text` in pieces of at most `width` characters, broken at spaces
@@ -234,7 +514,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
-        let (n, w) = (line.chars().count(), word.chars().count());
+        let (n, w) = (line.width(), word.width());
         if n > 0 && n + 1 + w > width {
             out.push(std::mem::take(&mut line));
         }
@@ -307,5 +587,64 @@ impl Screen for Review {
                 Rect::new(area.x, area.y + 1 + i as u16, area.width, 1),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn a(now: u32, backordered: u32, due: Option<NaiveDate>) -> LineAvailability {
+        LineAvailability {
+            now,
+            backordered,
+            due,
+        }
+    }
+
+    #[test]
+    fn quantities_say_what_ships_when() {
+        let due = NaiveDate::from_ymd_opt(2026, 12, 20);
+        let available = BackorderChoice::ShipAvailable { separate: false };
+        assert_eq!(quantities(available, 1, 5, 5, a(5, 0, None)), None);
+        assert_eq!(
+            quantities(available, 1, 5, 5, a(3, 2, due)).as_deref(),
+            Some("5 ordered: 3 now, 2 on 2026-12-20")
+        );
+        assert_eq!(
+            quantities(BackorderChoice::ShipComplete, 1, 5, 5, a(3, 2, None)).as_deref(),
+            Some("5 ordered: 3 in stock, 2 backordered, date unknown")
+        );
+        assert_eq!(
+            quantities(BackorderChoice::DropBackorders, 1, 5, 3, a(3, 0, None)).as_deref(),
+            Some("5 ordered: 3 now, 2 dropped")
+        );
+        let separate = BackorderChoice::ShipAvailable { separate: true };
+        assert_eq!(
+            quantities(separate, 1, 5, 3, a(3, 0, None)).as_deref(),
+            Some("5 ordered: 3 now, 2 in order 2")
+        );
+        assert_eq!(
+            quantities(separate, 2, 5, 2, a(0, 2, due)).as_deref(),
+            Some("5 ordered: 2 on 2026-12-20, 3 in order 1")
+        );
+    }
+
+    #[test]
+    fn rows_keep_their_columns_with_wide_names() {
+        let row = line_row(
+            "TNT-2001",
+            "日本語のテントとても長い名前です",
+            2,
+            "189.00",
+            "378.00",
+        );
+        assert_eq!(row.width(), 75, "{row}");
+        assert!(row.ends_with("2 x     189.00       378.00"), "{row}");
+        assert_eq!(
+            amount(Currency::USD, "Merchandise", Decimal::from(5)).width(),
+            75
+        );
     }
 }
