@@ -5,8 +5,9 @@
 //! what the review showed — per part its lines (quantities now and later,
 //! unit prices, line totals), shipments and total — is compared with
 //! `orderdesk export` of each order stored. A price override shows the
-//! price that is stored. And an Enter typed ahead of the confirmation does
-//! not dismiss it (docs/design.md, sections 4, 5, 9 and 10).
+//! price that is stored. An Enter typed ahead of the confirmation does
+//! not dismiss it (docs/design.md, sections 4, 5, 9 and 10). And, drawn
+//! from a snapshot, the confirmation reads back from the placed quote.
 
 use crate::common::pty::{
     fresh_db, Term, BACKSPACE, CTRL_U, DOWN, ENTER, F6, F7, F9, TAB, TIMEOUT, UP,
@@ -535,6 +536,13 @@ fn assert_stored_as_reviewed(reviewed: &Reviewed, confirmation: &str, db: &Path)
     }
     if orders.len() > 1 {
         let sum: Decimal = orders.iter().map(|o| stored(&o["grand_total"])).sum();
+        let both = format!("total {} USD", format_money(sum));
+        assert!(
+            confirmation
+                .lines()
+                .any(|l| l.contains("Both orders") && l.contains(&both)),
+            "the confirmation reads back both orders' {both}:\n{confirmation}"
+        );
         assert_eq!(
             reviewed.grand_total,
             Some(sum),
@@ -766,4 +774,108 @@ fn enter_typed_ahead_does_not_dismiss_the_confirmation() {
     quit(&mut t);
     let order = export(&db, order_no);
     assert_eq!(order["lines"][0]["sku"], "SLP-1014", "{order}");
+}
+
+// ---- the confirmation, drawn from a snapshot ----
+
+/// The confirmation reads back from the quote the orders were placed
+/// with (not whatever the session quotes next), and with more shipments
+/// than rows it counts those it cannot show instead of leaving them out.
+#[test]
+fn confirmation_reads_the_placed_quote_and_counts_what_does_not_fit() {
+    use orderdesk::domain::availability::LineAvailability;
+    use orderdesk::domain::money::Currency;
+    use orderdesk::domain::order::{Address, Line, Order, ShipTo};
+    use orderdesk::domain::parts::Part;
+    use orderdesk::domain::planning::PlannedShipment;
+    use orderdesk::domain::pricing::{price, PricingContext};
+    use orderdesk::domain::quote::Quote;
+    use orderdesk::store::PlacedOrder;
+    use orderdesk::tui::screens::{DrawCtx, Screen, Screens};
+    use orderdesk::tui::theme::Theme;
+    use ratatui::backend::TestBackend;
+    use ratatui::layout::Rect;
+    use ratatui::Terminal;
+
+    let mut order = Order::new("t".into(), Currency::USD);
+    order.ship_tos.push(ShipTo {
+        address: Address::default(),
+        method: Some("GROUND".into()),
+    });
+    order.lines.push(Line {
+        item_id: 1,
+        sku: "CMK-4011".into(),
+        name: "Stove".into(),
+        quantity: 30,
+        unit_price: Decimal::from(10),
+        weight_grams: 390,
+        taxable: true,
+        ship_to: 0,
+    });
+    // Thirty shipments of one piece each, a day apart.
+    let first = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let shipments: Vec<PlannedShipment> = (0..30)
+        .map(|d| PlannedShipment {
+            ship_to: 0,
+            lines: vec![(0, 1)],
+            date: Some(first + chrono::Duration::days(d)),
+            part: 1,
+        })
+        .collect();
+    let part = Part {
+        number: 1,
+        order: order.clone(),
+        source_lines: vec![0],
+        availability: vec![LineAvailability {
+            now: 0,
+            backordered: 30,
+            due: None,
+        }],
+        shipments,
+    };
+    let mut placed_quote = Quote::empty(Currency::USD);
+    placed_quote.parts = vec![(part, price(&order, &PricingContext::default()))];
+    let placed = [PlacedOrder {
+        id: 1,
+        order_no: 100042,
+        part: 1,
+        grand_total: Decimal::from(300),
+        customer_id: 1,
+        already_placed: false,
+        content_hash: String::new(),
+    }];
+    // The session's own quote is empty: only the placed one has shipments.
+    let now = Quote::empty(Currency::USD);
+    let ctx = DrawCtx {
+        order: &order,
+        quote: &now,
+        violations: &[],
+        placed: &placed,
+        placed_quote: Some(&placed_quote),
+        theme: Theme { mono: true },
+        today: first,
+        operator: "alice",
+        verified: None,
+    };
+    let screens = Screens::default();
+    let mut term = Terminal::new(TestBackend::new(80, 20)).unwrap();
+    term.draw(|f| screens.confirmation.draw(f, Rect::new(0, 0, 80, 20), &ctx))
+        .unwrap();
+    let buf = term.backend().buffer();
+    let rows: Vec<String> = (0..20)
+        .map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect::<String>())
+        .collect();
+    let screen = rows.join("\n");
+    assert!(screen.contains("Order number  100042"), "{screen}");
+    assert!(screen.contains("total 300.00 USD"), "{screen}");
+    assert!(
+        screen.contains("100042 shipment 1: 1 pcs GROUND, ships 2026-12-01"),
+        "{screen}"
+    );
+    let shown = rows.iter().filter(|r| r.contains(" shipment ")).count();
+    assert!(shown > 5, "{screen}");
+    assert!(
+        screen.contains(&format!("… and {} more shipments", 30 - shown)),
+        "{screen}"
+    );
 }

@@ -87,7 +87,7 @@ impl Screen for Confirmation {
                 f,
                 y,
                 format!(
-                    "  {what}  {}   total {} {cur}",
+                    "  {what}  {:<9}total {} {cur}",
                     p.order_no,
                     cur.format(p.grand_total)
                 ),
@@ -100,7 +100,12 @@ impl Screen for Confirmation {
             row(
                 f,
                 y,
-                format!("  Both orders          total {} {cur}", cur.format(all)),
+                format!(
+                    "  {:<12}  {:<9}total {} {cur}",
+                    "Both orders",
+                    "",
+                    cur.format(all)
+                ),
                 theme.ok(),
             );
             y += 1;
