@@ -764,7 +764,7 @@ impl App {
                 Span::styled(" orderdesk ", theme.selected()),
                 Span::raw(format!(
                     " op {} │ {}{}",
-                    ctx.operator,
+                    crate::domain::text::shown(ctx.operator),
                     crate::domain::text::fit(&who, 40),
                     total
                 )),

@@ -27,3 +27,4 @@ mod session;
 mod snapshot_draw;
 mod store_open;
 mod stress;
+mod widths;

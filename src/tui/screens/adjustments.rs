@@ -12,7 +12,7 @@ use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::adjustment::AdjustmentKind;
 use crate::domain::pricing::Breakdown;
 use crate::domain::promotion::Coupon;
-use crate::domain::text::fit;
+use crate::domain::text::{fit, pad, pad_start};
 use crate::session::{Command, Done, Refusal};
 use crate::tui::action::Action;
 use crate::tui::keymap::{list_moves, Binding, Cmd, Key};
@@ -177,9 +177,9 @@ fn applied_lines(ctx: &DrawCtx) -> Vec<(String, bool)> {
                 .unwrap_or_default();
             out.push((
                 format!(
-                    "  {:<62} {:>12}",
-                    fit(&format!("{prefix}{coupon}{}", d.name), 62),
-                    cur.format(-d.amount)
+                    "  {} {}",
+                    pad(&format!("{prefix}{coupon}{}", d.name), 62),
+                    pad_start(&cur.format(-d.amount), 12)
                 ),
                 false,
             ));
@@ -187,9 +187,9 @@ fn applied_lines(ctx: &DrawCtx) -> Vec<(String, bool)> {
         if let Some(fs) = &b.free_shipping {
             out.push((
                 format!(
-                    "  {:<62} {:>12}",
-                    fit(&format!("{prefix}{} (shipping)", fs.name), 62),
-                    cur.format(-fs.amount)
+                    "  {} {}",
+                    pad(&format!("{prefix}{} (shipping)", fs.name), 62),
+                    pad_start(&cur.format(-fs.amount), 12)
                 ),
                 false,
             ));
@@ -235,7 +235,7 @@ fn describe_row(ctx: &DrawCtx, row: &Row, available: &[Coupon]) -> String {
                 .find(|c| c.code == *code)
                 .map(|c| c.promotion.name.clone())
                 .unwrap_or_default();
-            format!("Use coupon {code:<12} {name}")
+            format!("Use coupon {} {name}", pad(code, 12))
         }
         Row::Redeemed(code) => {
             match first(ctx)
@@ -243,12 +243,16 @@ fn describe_row(ctx: &DrawCtx, row: &Row, available: &[Coupon]) -> String {
                 .iter()
                 .find(|c| c.code.eq_ignore_ascii_case(code))
             {
-                Some(c) if c.applied => format!("Redeemed   {code:<12} applied"),
+                Some(c) if c.applied => format!("Redeemed   {} applied", pad(code, 12)),
                 Some(c) => format!(
-                    "Redeemed   {code:<12} NOT applied: {}",
+                    "Redeemed   {} NOT applied: {}",
+                    pad(code, 12),
                     c.reason.clone().unwrap_or_default()
                 ),
-                None => format!("Redeemed   {code:<12} NOT applied: not found or not offered"),
+                None => format!(
+                    "Redeemed   {} NOT applied: not found or not offered",
+                    pad(code, 12)
+                ),
             }
         }
         Row::Shipping(n) => {

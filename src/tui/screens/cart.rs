@@ -5,7 +5,7 @@
 
 use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::order::parse_quantity;
-use crate::domain::text::fit;
+use crate::domain::text::{fit, pad, pad_start};
 use crate::session::Command;
 use crate::store::OrderSummary;
 use crate::tui::action::Action;
@@ -16,6 +16,14 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::Frame;
+
+/// Columns of the lines, in terminal columns (docs/design.md, section 10).
+const SKU_W: usize = 12;
+const NAME_W: usize = 24;
+const QTY_W: usize = 6;
+const UNIT_W: usize = 11;
+const DISC_W: usize = 8;
+const TOTAL_W: usize = 12;
 
 enum Mode {
     /// Quick entry fields have the keys; arrows move through the lines.
@@ -320,8 +328,13 @@ impl Screen for Cart {
         f.render_widget(
             Line::styled(
                 format!(
-                    "  {:<12} {:<24} {:>6} {:>11} {:>8} {:>12}",
-                    "SKU", "Item", "Qty", "Unit", "Disc.", "Total"
+                    "  {} {} {} {} {} {}",
+                    pad("SKU", SKU_W),
+                    pad("Item", NAME_W),
+                    pad_start("Qty", QTY_W),
+                    pad_start("Unit", UNIT_W),
+                    pad_start("Disc.", DISC_W),
+                    pad_start("Total", TOTAL_W),
                 ),
                 theme.label(),
             ),
@@ -344,13 +357,16 @@ impl Screen for Cart {
                 let (marker, style) = row_style(i == list.selected, theme);
                 f.render_widget(
                     Line::styled(
-                        format!(
-                            "{marker}{:<8} {:<20} {:>3} lines {:>12} {}",
-                            o.order_no,
-                            o.placed_at.replace('T', " ").trim_end_matches('Z'),
-                            o.lines,
-                            o.grand_total,
-                            o.currency
+                        fit(
+                            &format!(
+                                "{marker}{} {} {} lines {} {}",
+                                pad(&o.order_no.to_string(), 8),
+                                pad(o.placed_at.replace('T', " ").trim_end_matches('Z'), 20),
+                                pad_start(&o.lines.to_string(), 3),
+                                pad_start(&o.grand_total, 12),
+                                o.currency
+                            ),
+                            area.width as usize,
                         ),
                         style,
                     ),
@@ -365,13 +381,22 @@ impl Screen for Cart {
             let (marker, style) = row_style(i == self.list.selected, theme);
             let amounts = b.lines.get(i);
             let text = format!(
-                "{marker}{:<12} {:<24} {:>6} {:>11} {:>8} {:>12}",
-                fit(&l.sku, 12),
-                fit(&l.name, 24),
-                l.quantity,
-                cur.format(amounts.map(|a| a.unit_price).unwrap_or(l.unit_price)),
-                amounts.map(|a| cur.format(a.discount)).unwrap_or_default(),
-                amounts.map(|a| cur.format(a.total)).unwrap_or_default(),
+                "{marker}{} {} {} {} {} {}",
+                pad(&l.sku, SKU_W),
+                pad(&l.name, NAME_W),
+                pad_start(&l.quantity.to_string(), QTY_W),
+                pad_start(
+                    &cur.format(amounts.map(|a| a.unit_price).unwrap_or(l.unit_price)),
+                    UNIT_W
+                ),
+                pad_start(
+                    &amounts.map(|a| cur.format(a.discount)).unwrap_or_default(),
+                    DISC_W
+                ),
+                pad_start(
+                    &amounts.map(|a| cur.format(a.total)).unwrap_or_default(),
+                    TOTAL_W
+                ),
             );
             f.render_widget(
                 Line::styled(fit(&text, area.width as usize), style),
@@ -389,7 +414,15 @@ impl Screen for Cart {
         }
         f.render_widget(
             Line::styled(
-                format!("{:>66} {:>12}", "Merchandise", cur.format(b.merchandise)),
+                format!(
+                    "{} {}",
+                    // Under the Total column.
+                    pad_start(
+                        "Merchandise",
+                        2 + SKU_W + 1 + NAME_W + 1 + QTY_W + 1 + UNIT_W + 1 + DISC_W
+                    ),
+                    pad_start(&cur.format(b.merchandise), TOTAL_W)
+                ),
                 theme.title(),
             ),
             row(area.bottom() - 2),

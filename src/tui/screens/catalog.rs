@@ -4,7 +4,7 @@
 use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::availability::allocate;
 use crate::domain::order::parse_quantity;
-use crate::domain::text::fit;
+use crate::domain::text::{fit, pad, pad_start};
 use crate::session::Command;
 use crate::store::{CategoryRow, ItemRow};
 use crate::tui::action::Action;
@@ -19,6 +19,11 @@ use ratatui::Frame;
 use std::collections::HashMap;
 
 const LIMIT: usize = 100;
+
+/// Columns of the results, in terminal columns (docs/design.md, section 10).
+const SKU_W: usize = 12;
+const NAME_W: usize = 26;
+const PRICE_W: usize = 11;
 
 pub struct Catalog {
     search: TextField,
@@ -251,7 +256,10 @@ impl Screen for Catalog {
         title(
             f,
             area,
-            &format!("Catalog{within} — prices in {cur}"),
+            &fit(
+                &format!("Catalog{within} — prices in {cur}"),
+                area.width as usize,
+            ),
             theme,
         );
         if let Some((tree, list)) = &self.picker {
@@ -271,7 +279,13 @@ impl Screen for Catalog {
             {
                 let (marker, style) = row_style(i == list.selected, theme);
                 f.render_widget(
-                    Line::styled(format!("{marker}{}{name}", "  ".repeat(*depth)), style),
+                    Line::styled(
+                        fit(
+                            &format!("{marker}{}{name}", "  ".repeat(*depth)),
+                            area.width as usize,
+                        ),
+                        style,
+                    ),
                     Rect::new(area.x, top + (i - from) as u16, area.width, 1),
                 );
             }
@@ -295,8 +309,10 @@ impl Screen for Catalog {
         f.render_widget(
             Line::styled(
                 format!(
-                    "  {:<12} {:<26} {:>11}  {}",
-                    "SKU", "Item", "Price", "Availability"
+                    "  {} {} {}  Availability",
+                    pad("SKU", SKU_W),
+                    pad("Item", NAME_W),
+                    pad_start("Price", PRICE_W),
                 ),
                 theme.label(),
             ),
@@ -311,10 +327,10 @@ impl Screen for Catalog {
                 .map(|p| cur.format(p))
                 .unwrap_or_else(|| "not sold".into());
             let text = format!(
-                "{marker}{:<12} {:<26} {:>11}  {}",
-                fit(&item.sku, 12),
-                fit(&item.name, 26),
-                price,
+                "{marker}{} {} {}  {}",
+                pad(&item.sku, SKU_W),
+                pad(&item.name, NAME_W),
+                pad_start(&price, PRICE_W),
                 availability_text(item, self.dues.get(&item.id).copied().flatten())
             );
             f.render_widget(

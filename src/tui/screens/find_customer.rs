@@ -3,7 +3,7 @@
 //! or guest.
 
 use super::{title, Ctx, DrawCtx, Screen};
-use crate::domain::text::fit;
+use crate::domain::text::{fit, pad};
 use crate::store::{CustomerQuery, CustomerRow};
 use crate::tui::action::Action;
 use crate::tui::keymap::{field_moves, list_moves, Binding, Cmd, Key};
@@ -17,6 +17,12 @@ use ratatui::Frame;
 
 /// Results shown at most; more matches show as "200+ — type more".
 pub const RESULT_LIMIT: usize = 200;
+
+/// Columns of the results, in terminal columns (docs/design.md, section 10).
+const NAME_W: usize = 22;
+const LOGON_W: usize = 11;
+const PHONE_W: usize = 17;
+const PLACE_W: usize = 14;
 
 const LAST: usize = 0;
 const FIRST: usize = 1;
@@ -178,7 +184,7 @@ impl Screen for FindCustomer {
                 n => format!("{n} matches"),
             }
         };
-        let cw = count.len() as u16;
+        let cw = crate::domain::text::width(&count) as u16;
         f.render_widget(
             Line::styled(count, theme.title()),
             Rect::new(area.right().saturating_sub(cw + 1), area.y, cw, 1),
@@ -199,8 +205,11 @@ impl Screen for FindCustomer {
         f.render_widget(
             Line::styled(
                 format!(
-                    "  {:<22} {:<11} {:<17} {:<14} {}",
-                    "Name", "Logon", "Phone", "City/postal", "Account"
+                    "  {} {} {} {} Account",
+                    pad("Name", NAME_W),
+                    pad("Logon", LOGON_W),
+                    pad("Phone", PHONE_W),
+                    pad("City/postal", PLACE_W),
                 ),
                 theme.label(),
             ),
@@ -227,12 +236,11 @@ impl Screen for FindCustomer {
                 theme.dim()
             };
             let text = format!(
-                "{marker}{:<22} {:<11} {:<17} {:<14} {}",
-                fit(&name, 22),
-                fit(&logon, 11),
-                fit(&c.phone, 17),
-                fit(&place, 14),
-                account
+                "{marker}{} {} {} {} {account}",
+                pad(&name, NAME_W),
+                pad(&logon, LOGON_W),
+                pad(&c.phone, PHONE_W),
+                pad(&place, PLACE_W),
             );
             f.render_widget(
                 Line::styled(fit(&text, area.width as usize), style),

@@ -6,7 +6,7 @@ use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::customer::{check_address, AddressField, Field};
 use crate::domain::order::{parse_quantity, Address, BackorderChoice};
 use crate::domain::shipping::ShippingMethod;
-use crate::domain::text::fit;
+use crate::domain::text::{fit, pad, pad_start};
 use crate::session::{BackorderKind, Command};
 use crate::tui::action::Action;
 use crate::tui::keymap::{field_moves, list_moves, Binding, Cmd, Key};
@@ -31,6 +31,14 @@ enum Mode {
     /// Typing a new address for `quantity` of the selected line.
     NewAddress { form: Form, quantity: u32 },
 }
+
+/// Columns of the lines and of the methods, in terminal columns
+/// (docs/design.md, section 10).
+const SKU_W: usize = 11;
+const NAME_W: usize = 16;
+const QTY_W: usize = 5;
+const BACK_W: usize = 20;
+const METHOD_W: usize = 28;
 
 /// The typed address form, in `AddressField` order.
 const ADDRESS_FIELDS: [(AddressField, &str, usize); 10] = [
@@ -445,7 +453,10 @@ impl Screen for Fulfillment {
                 .unwrap_or("");
             f.render_widget(
                 Line::styled(
-                    format!("Ship {quantity} x {sku} to a new address:"),
+                    fit(
+                        &format!("Ship {quantity} x {sku} to a new address:"),
+                        area.width as usize,
+                    ),
                     theme.title(),
                 ),
                 row(area.y + 2),
@@ -493,8 +504,13 @@ impl Screen for Fulfillment {
         f.render_widget(
             Line::styled(
                 format!(
-                    "  {:<11} {:<16} {:>5} {:>5}  {:<20} {:<3} {}",
-                    "SKU", "Item", "Qty", "Now", "Backordered", "To", "Method"
+                    "  {} {} {} {}  {} {} Method",
+                    pad("SKU", SKU_W),
+                    pad("Item", NAME_W),
+                    pad_start("Qty", QTY_W),
+                    pad_start("Now", QTY_W),
+                    pad("Backordered", BACK_W),
+                    pad("To", 3),
                 ),
                 theme.label(),
             ),
@@ -526,14 +542,13 @@ impl Screen for Fulfillment {
                 Line::styled(
                     fit(
                         &format!(
-                            "{marker}{:<11} {:<16} {:>5} {:>5}  {:<20} #{:<2} {}",
-                            fit(&l.sku, 11),
-                            fit(&l.name, 16),
-                            l.quantity,
-                            now,
-                            back,
-                            l.ship_to + 1,
-                            method
+                            "{marker}{} {} {} {}  {} {} {method}",
+                            pad(&l.sku, SKU_W),
+                            pad(&l.name, NAME_W),
+                            pad_start(&l.quantity.to_string(), QTY_W),
+                            pad_start(&now, QTY_W),
+                            pad(&back, BACK_W),
+                            pad(&format!("#{}", l.ship_to + 1), 3),
                         ),
                         area.width as usize,
                     ),
@@ -581,11 +596,14 @@ impl Screen for Fulfillment {
                     let charge = cur.format(cur.round(m.rate.charge(items, grams)));
                     f.render_widget(
                         Line::styled(
-                            format!(
-                                "{marker}{:<28} {:>3} days  {:>10}",
-                                fit(&m.name, 28),
-                                m.transit_days,
-                                charge
+                            fit(
+                                &format!(
+                                    "{marker}{} {} days  {}",
+                                    pad(&m.name, METHOD_W),
+                                    pad_start(&m.transit_days.to_string(), 3),
+                                    pad_start(&charge, 10)
+                                ),
+                                area.width as usize,
                             ),
                             style,
                         ),
@@ -675,7 +693,10 @@ impl Screen for Fulfillment {
                         .map(|l| l.sku.as_str())
                         .unwrap_or("?");
                     f.render_widget(
-                        Line::styled(format!("  dropped: {qty} x {sku}"), theme.warn()),
+                        Line::styled(
+                            fit(&format!("  dropped: {qty} x {sku}"), area.width as usize),
+                            theme.warn(),
+                        ),
                         row(y),
                     );
                     y += 1;

@@ -10,7 +10,7 @@
 
 use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::money::Currency;
-use crate::domain::text::{clean, fit};
+use crate::domain::text::{clean, fit, pad, pad_start};
 use crate::store::OrderSummary;
 use crate::tui::action::Action;
 use crate::tui::flow::Step;
@@ -195,22 +195,27 @@ fn detail_lines(o: &Value) -> Vec<(String, bool)> {
     out.push(("Lines".into(), true));
     for l in items(&o["lines"]) {
         let mut row = format!(
-            "{:>3} {:<10} {:<22} {:>4} x {:>9}",
-            text(&l["line_no"]),
-            fit(&text(&l["sku"]), 10),
-            fit(&text(&l["name"]), 22),
-            text(&l["quantity"]),
-            m(&l["unit_price"]),
+            "{} {} {} {} x {}",
+            pad_start(&text(&l["line_no"]), 3),
+            pad(&text(&l["sku"]), 10),
+            pad(&text(&l["name"]), 22),
+            pad_start(&text(&l["quantity"]), 4),
+            pad_start(&m(&l["unit_price"]), 9),
         );
         let discount = m(&l["discount"]);
         let discounted = l["discount"]
             .as_str()
             .and_then(|d| d.parse::<rust_decimal::Decimal>().ok())
             .is_some_and(|d| !d.is_zero());
-        if discounted {
-            row.push_str(&format!(" -{discount}"));
-        }
-        row.push_str(&format!(" = {:>10}", m(&l["line_total"])));
+        // A column of its own, blank when there is none, so the totals
+        // after `=` line up.
+        let discount = if discounted {
+            format!("-{discount}")
+        } else {
+            String::new()
+        };
+        row.push_str(&format!(" {}", pad_start(&discount, 9)));
+        row.push_str(&format!(" = {}", pad_start(&m(&l["line_total"]), 10)));
         out.push((row, false));
         if l["qty_backordered"].as_i64().unwrap_or(0) > 0 {
             out.push((
@@ -266,9 +271,9 @@ fn detail_lines(o: &Value) -> Vec<(String, bool)> {
         for d in discounts {
             out.push((
                 format!(
-                    "  {:<58} -{:>10}",
-                    fit(&text(&d["name"]), 58),
-                    m(&d["amount"])
+                    "  {} -{}",
+                    pad(&text(&d["name"]), 58),
+                    pad_start(&m(&d["amount"]), 10)
                 ),
                 false,
             ));
@@ -287,11 +292,11 @@ fn detail_lines(o: &Value) -> Vec<(String, bool)> {
             };
             out.push((
                 format!(
-                    "  {:<30} {:<12} {:<12} -{:>10}",
-                    fit(&what, 30),
-                    fit(&text(&a["reason_code"]), 12),
-                    fit(&text(&a["operator"]), 12),
-                    m(&a["amount"])
+                    "  {} {} {} -{}",
+                    pad(&what, 30),
+                    pad(&text(&a["reason_code"]), 12),
+                    pad(&text(&a["operator"]), 12),
+                    pad_start(&m(&a["amount"]), 10)
                 ),
                 false,
             ));
@@ -315,7 +320,11 @@ fn detail_lines(o: &Value) -> Vec<(String, bool)> {
         ("Total", "grand_total"),
     ] {
         out.push((
-            format!("  {label:<20} {:>12} {cur_code}", m(&o[key])),
+            format!(
+                "  {} {} {cur_code}",
+                pad(label, 20),
+                pad_start(&m(&o[key]), 12)
+            ),
             key == "grand_total",
         ));
     }
@@ -397,7 +406,12 @@ impl Screen for History {
         let width = area.width as usize;
         let row_at = |i: u16| Rect::new(area.x, area.y + i, area.width, 1);
         if let Some(d) = &self.detail {
-            title(f, area, &format!("Order {} — as placed", d.order_no), theme);
+            title(
+                f,
+                area,
+                &fit(&format!("Order {} — as placed", d.order_no), width),
+                theme,
+            );
             let height = area.height.saturating_sub(1) as usize;
             for (i, (t, strong)) in d.lines.iter().skip(d.scroll).take(height).enumerate() {
                 let style = if *strong {
@@ -440,8 +454,13 @@ impl Screen for History {
         f.render_widget(
             Line::styled(
                 format!(
-                    "  {:<7} {:<16} {:<19} {:<9} {:>5} {:>13} {}",
-                    "Order", "Placed", "Part", "Status", "Lines", "Total", "Cur"
+                    "  {} {} {} {} {} {} Cur",
+                    pad("Order", 7),
+                    pad("Placed", 16),
+                    pad("Part", 19),
+                    pad("Status", 9),
+                    pad_start("Lines", 5),
+                    pad_start("Total", 13),
                 ),
                 theme.label(),
             ),
@@ -459,14 +478,13 @@ impl Screen for History {
                 _ => clean(&s.grand_total),
             };
             let text = format!(
-                "{marker}{:<7} {:<16} {:<19} {:<9} {:>5} {:>13} {}",
-                s.order_no,
-                when(&Value::String(s.placed_at.clone())),
-                fit(&r.part_text(), 19),
-                fit(&clean(&s.status), 9),
-                s.lines,
-                total,
-                cur
+                "{marker}{} {} {} {} {} {} {cur}",
+                pad(&s.order_no.to_string(), 7),
+                pad(&when(&Value::String(s.placed_at.clone())), 16),
+                pad(&r.part_text(), 19),
+                pad(&clean(&s.status), 9),
+                pad_start(&s.lines.to_string(), 5),
+                pad_start(&total, 13),
             );
             f.render_widget(Line::styled(fit(&text, width), style), row_at(y));
             y += 1;
@@ -505,7 +523,7 @@ mod tests {
         assert!(text.contains("(backorders of 100006)"), "{text}");
         assert!(text.contains("Customer BadName"), "{text}");
         assert!(!text.contains('\u{1b}'), "{text}");
-        assert!(text.contains("15,000 -1,500 =     28,500"), "{text}");
+        assert!(text.contains("15,000    -1,500 =     28,500"), "{text}");
         assert!(text.contains("2 on backorder, due 2026-12-10"), "{text}");
         assert!(text.contains("#1 Ground to Osaka, ships 2026-12-10, charge 500 (computed 900)"));
         assert!(text.contains("line 1 x2"), "{text}");

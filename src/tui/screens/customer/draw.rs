@@ -8,7 +8,7 @@ use super::view::Tone;
 use super::{CustomerScreen, Mode};
 use crate::domain::customer::{AddressField, Field, DEMOGRAPHICS, LANGUAGES, PASSWORD_POLICY};
 use crate::domain::money::Currency;
-use crate::domain::text::fit;
+use crate::domain::text::{fit, pad};
 use crate::tui::screens::{title, DrawCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text_field::TextField;
@@ -38,7 +38,10 @@ impl CustomerScreen {
                 title(
                     f,
                     area,
-                    &format!("Register guest {name} — keeps their addresses"),
+                    &fit(
+                        &format!("Register guest {name} — keeps their addresses"),
+                        area.width as usize,
+                    ),
                     theme,
                 );
                 for (i, field) in self.register.fields.iter().enumerate() {
@@ -81,7 +84,7 @@ impl CustomerScreen {
         } else {
             format!("Edit customer {} — ^S saves", r.value(Field::Logon))
         };
-        title(f, area, &heading, theme);
+        title(f, area, &fit(&heading, area.width as usize), theme);
         let mut tabs = Vec::new();
         for (i, name) in SECTIONS.iter().enumerate() {
             let label = format!(" {} {name} ", i + 1);
@@ -205,7 +208,7 @@ impl CustomerScreen {
             let marker = if focused { ">" } else { " " };
             let spans = vec![
                 Span::styled(
-                    format!("{marker}{:<w$}", label, w = LABEL_W as usize - 1),
+                    format!("{marker}{}", pad(&label, LABEL_W as usize - 1)),
                     if focused {
                         theme.title()
                     } else {
@@ -348,7 +351,15 @@ impl CustomerScreen {
         let Some(c) = &ctx.order.customer else {
             return;
         };
-        title(f, area, &format!("Customer record — {}", c.name()), theme);
+        title(
+            f,
+            area,
+            &fit(
+                &format!("Customer record — {}", c.name()),
+                area.width as usize,
+            ),
+            theme,
+        );
         let lines = self.view_lines(c);
         for (i, (l, tone)) in lines
             .iter()
