@@ -1407,7 +1407,9 @@ fn a_stored_name_longer_than_the_form_allows_is_shown_and_kept_whole() {
         row.contains("Bergerdorff  Müllerová_"),
         "the whole value, over the limit: {row}"
     );
-    // Typing more is refused; the stored text stays.
+    // The stored value is selected (typing would replace it); End
+    // deselects it, and typing more is refused; the stored text stays.
+    d.code(KeyCode::End);
     d.type_text("x");
     let (_, row) = d.row_with(">Last name").unwrap();
     assert!(row.contains("40 characters at most"), "{row}");

@@ -312,7 +312,7 @@ impl Adjustments {
             Target::Subtotal => "Amount off",
             Target::Price(_) => "Unit price",
         };
-        let mut amount = TextField::new(label, 12);
+        let mut amount = TextField::money(label);
         let mut reason = 0;
         if let Some(a) = adjustment_on(ctx, target).and_then(|i| ctx.order.adjustments.get(i)) {
             let value = match &a.kind {
@@ -340,6 +340,10 @@ impl Adjustments {
         let Some(form) = &mut self.form else {
             return vec![];
         };
+        // A refused key still stands at the field: nothing is sent.
+        if let Some(e) = form.amount.error.clone() {
+            return form.amount.fail(e);
+        }
         // Checked here to stand at the field; the session parses the same
         // text with the same parser.
         if let Err(e) = ctx.order.currency.parse_amount(form.amount.value()) {
@@ -467,7 +471,11 @@ impl Screen for Adjustments {
             let n = self.reasons.len().max(1);
             match cmd {
                 Cmd::ApplyAdjustment => return Some(self.apply_form(ctx)),
-                Cmd::Back => self.form = None,
+                Cmd::Back => {
+                    let show = form.amount.dismiss();
+                    self.form = None;
+                    return Some(show);
+                }
                 Cmd::PrevChoice => form.reason = (form.reason + n - 1) % n,
                 Cmd::NextChoice => form.reason = (form.reason + 1) % n,
                 _ => return None,
@@ -528,19 +536,35 @@ impl Screen for Adjustments {
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
         let on_code = self.form.is_none() && self.focus == Focus::Code;
-        if let Some(f) = self.focused_field() {
-            if f.handle_key(key) && on_code {
-                self.code_error = None;
-            }
+        let Some(f) = self.focused_field() else {
+            return vec![];
+        };
+        let before = f.value().to_string();
+        let handled = f.handle_key(key);
+        let changed = f.value() != before;
+        let show = f.status();
+        if handled && on_code {
+            self.code_error = None;
         }
-        vec![]
+        // The amount's message goes once the amount is edited.
+        if let (true, Some(form)) = (changed, &mut self.form) {
+            form.error = None;
+        }
+        show
     }
 
     fn paste(&mut self, text: &str, _ctx: &Ctx) -> Vec<Action> {
-        if let Some(f) = self.focused_field() {
-            f.insert(text);
+        let Some(f) = self.focused_field() else {
+            return vec![];
+        };
+        let before = f.value().to_string();
+        f.insert(text);
+        let changed = f.value() != before;
+        let show = f.status();
+        if let (true, Some(form)) = (changed, &mut self.form) {
+            form.error = None;
         }
-        vec![]
+        show
     }
 
     fn typing(&self) -> bool {

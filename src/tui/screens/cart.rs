@@ -4,7 +4,6 @@
 //! customer's recent orders.
 
 use super::{title, Ctx, DrawCtx, Screen};
-use crate::domain::order::parse_quantity;
 use crate::domain::text::{fit, pad, pad_start};
 use crate::session::Command;
 use crate::store::OrderSummary;
@@ -45,7 +44,7 @@ pub struct Cart {
 
 impl Default for Cart {
     fn default() -> Self {
-        let mut quantity = TextField::new("Qty", 5);
+        let mut quantity = TextField::quantity("Qty");
         quantity.set("1");
         Cart {
             list: ListState::default(),
@@ -142,7 +141,7 @@ impl Screen for Cart {
         let lines = &ctx.order.lines;
         Some(match &mut self.mode {
             Mode::Quantity(field) => match cmd {
-                Cmd::SetQuantity => match parse_quantity(field.value()) {
+                Cmd::SetQuantity => match field.quantity_value() {
                     Ok(q) => {
                         self.mode = Mode::Lines;
                         vec![Action::Order(Command::SetQuantity {
@@ -150,14 +149,12 @@ impl Screen for Cart {
                             qty: q,
                         })]
                     }
-                    Err(e) => {
-                        field.error = Some(e);
-                        vec![]
-                    }
+                    Err(show) => show,
                 },
                 Cmd::Back => {
+                    let actions = field.dismiss();
                     self.mode = Mode::Lines;
-                    vec![]
+                    actions
                 }
                 _ => return None,
             },
@@ -191,10 +188,8 @@ impl Screen for Cart {
                     match ctx.lookup.item_by_sku(ctx.order.currency, &sku) {
                         Ok(Some(_)) => {}
                         Ok(None) => {
-                            let message = format!("no item with SKU '{sku}'");
-                            self.sku.error = Some(message.clone());
                             self.focus = 0;
-                            return Some(vec![Action::Error(message)]);
+                            return Some(self.sku.fail(format!("no item with SKU '{sku}'")));
                         }
                         Err(e) => {
                             return Some(vec![Action::Error(format!(
@@ -202,23 +197,22 @@ impl Screen for Cart {
                             ))])
                         }
                     }
-                    match parse_quantity(self.quantity.value()) {
+                    match self.quantity.quantity_value() {
                         Ok(q) => {
                             self.sku.clear();
                             self.quantity.set("1");
                             self.focus = 0;
                             vec![Action::Order(Command::AddItem { sku, qty: q })]
                         }
-                        Err(e) => {
-                            self.quantity.error = Some(e);
+                        Err(show) => {
                             self.focus = 1;
-                            vec![]
+                            show
                         }
                     }
                 }
                 Cmd::ChangeQuantity => {
                     if let Some(l) = lines.get(self.list.selected) {
-                        let mut field = TextField::new("Quantity", 5);
+                        let mut field = TextField::quantity("Quantity");
                         field.set(&l.quantity.to_string());
                         self.mode = Mode::Quantity(field);
                     }
@@ -254,8 +248,16 @@ impl Screen for Cart {
                     }
                 }
                 Cmd::NextField | Cmd::PrevField => {
+                    // A quantity is checked as it is left (an empty one
+                    // waits for Enter).
+                    let leaving = self.focus == 1 && !self.quantity.value().trim().is_empty();
+                    let show = if leaving {
+                        self.quantity.quantity_value().err().unwrap_or_default()
+                    } else {
+                        vec![]
+                    };
                     self.focus = 1 - self.focus;
-                    vec![]
+                    show
                 }
                 Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown => {
                     self.list.step(cmd, lines.len());
@@ -267,25 +269,23 @@ impl Screen for Cart {
     }
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
-        match &mut self.mode {
-            Mode::Quantity(f) => {
-                f.handle_key(key);
-            }
-            Mode::Lines => {
-                self.focused().handle_key(key);
-            }
-            Mode::Reorder(..) => {}
-        }
-        vec![]
+        let field = match &mut self.mode {
+            Mode::Quantity(f) => f,
+            Mode::Lines => self.focused(),
+            Mode::Reorder(..) => return vec![],
+        };
+        field.handle_key(key);
+        field.status()
     }
 
     fn paste(&mut self, text: &str, _ctx: &Ctx) -> Vec<Action> {
-        match &mut self.mode {
-            Mode::Quantity(f) => f.insert(text),
-            Mode::Lines => self.focused().insert(text),
-            Mode::Reorder(..) => {}
-        }
-        vec![]
+        let field = match &mut self.mode {
+            Mode::Quantity(f) => f,
+            Mode::Lines => self.focused(),
+            Mode::Reorder(..) => return vec![],
+        };
+        field.insert(text);
+        field.status()
     }
 
     fn typing(&self) -> bool {

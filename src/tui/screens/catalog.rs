@@ -3,7 +3,6 @@
 
 use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::availability::allocate;
-use crate::domain::order::parse_quantity;
 use crate::domain::text::{fit, pad, pad_start};
 use crate::session::Command;
 use crate::store::{CategoryRow, ItemRow};
@@ -43,7 +42,7 @@ pub struct Catalog {
 
 impl Default for Catalog {
     fn default() -> Self {
-        let mut quantity = TextField::new("Qty", 5);
+        let mut quantity = TextField::quantity("Qty");
         quantity.set("1");
         Catalog {
             search: TextField::new("Search", 60),
@@ -153,7 +152,7 @@ impl Screen for Catalog {
                         "pick the customer first (F2): prices follow their currency".into(),
                     )]);
                 }
-                match parse_quantity(self.quantity.value()) {
+                match self.quantity.quantity_value() {
                     Ok(q) => {
                         self.quantity.set("1");
                         vec![Action::Order(Command::AddItem {
@@ -161,21 +160,29 @@ impl Screen for Catalog {
                             qty: q,
                         })]
                     }
-                    Err(e) => {
-                        self.quantity.error = Some(e.clone());
+                    Err(show) => {
                         self.focus = 1;
-                        vec![Action::Error(e)]
+                        show
                     }
                 }
             }
             Cmd::ClearSearch => {
+                let show = self.search.dismiss();
                 self.search.clear();
                 self.focus = 0;
-                vec![]
+                show
             }
             Cmd::NextField | Cmd::PrevField => {
+                // A quantity is checked as it is left (an empty one waits
+                // for Enter).
+                let leaving = self.focus == 1 && !self.quantity.value().trim().is_empty();
+                let show = if leaving {
+                    self.quantity.quantity_value().err().unwrap_or_default()
+                } else {
+                    vec![]
+                };
                 self.focus = 1 - self.focus;
-                vec![]
+                show
             }
             Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown => {
                 self.list.step(cmd, self.results.len());
@@ -186,17 +193,19 @@ impl Screen for Catalog {
     }
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
-        if let Some(field) = self.focused_field() {
-            field.handle_key(key);
-        }
-        vec![]
+        let Some(field) = self.focused_field() else {
+            return vec![];
+        };
+        field.handle_key(key);
+        field.status()
     }
 
     fn paste(&mut self, text: &str, _ctx: &Ctx) -> Vec<Action> {
-        if let Some(field) = self.focused_field() {
-            field.insert(text);
-        }
-        vec![]
+        let Some(field) = self.focused_field() else {
+            return vec![];
+        };
+        field.insert(text);
+        field.status()
     }
 
     fn typing(&self) -> bool {

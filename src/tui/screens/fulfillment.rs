@@ -4,7 +4,7 @@
 
 use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::customer::{check_address, AddressField, Field};
-use crate::domain::order::{parse_quantity, Address, BackorderChoice};
+use crate::domain::order::{Address, BackorderChoice};
 use crate::domain::shipping::ShippingMethod;
 use crate::domain::text::{fit, pad, pad_start};
 use crate::session::{BackorderKind, Command};
@@ -267,7 +267,7 @@ impl Screen for Fulfillment {
                     let Some(l) = order.lines.get(self.lines.selected) else {
                         return Some(vec![Action::Error("no line to move".into())]);
                     };
-                    let mut quantity = TextField::new("Quantity to move", 5);
+                    let mut quantity = TextField::quantity("Quantity to move");
                     quantity.set(&l.quantity.to_string());
                     self.mode = Mode::ShipTo {
                         list: ListState::default(),
@@ -331,12 +331,9 @@ impl Screen for Fulfillment {
                 let dests = destinations(ctx);
                 match cmd {
                     Cmd::ShipThere => {
-                        let q = match parse_quantity(quantity.value()) {
+                        let q = match quantity.quantity_value() {
                             Ok(q) => q,
-                            Err(e) => {
-                                quantity.error = Some(e);
-                                return Some(vec![]);
-                            }
+                            Err(show) => return Some(show),
                         };
                         let Some((_, address)) = dests.get(list.selected) else {
                             // The last entry: type a new address.
@@ -355,8 +352,9 @@ impl Screen for Fulfillment {
                         vec![action]
                     }
                     Cmd::Back => {
+                        let show = quantity.dismiss();
                         self.mode = Mode::Lines;
-                        vec![]
+                        show
                     }
                     Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown => {
                         list.step(cmd, dests.len() + 1);
@@ -366,6 +364,8 @@ impl Screen for Fulfillment {
                 }
             }
             Mode::NewAddress { form, quantity } => match cmd {
+                // A refused key still stands at its field: nothing is sent.
+                Cmd::ShipThere if form.has_errors() => form.show_error(),
                 Cmd::ShipThere => match typed_address(form) {
                     Some(address) => {
                         let action = Action::Order(Command::MoveLine {
@@ -376,11 +376,12 @@ impl Screen for Fulfillment {
                         self.mode = Mode::Lines;
                         vec![action]
                     }
-                    None => vec![],
+                    None => form.show_error(),
                 },
                 Cmd::Back => {
+                    let show = form.dismiss();
                     self.mode = Mode::Lines;
-                    vec![]
+                    show
                 }
                 Cmd::NextField => {
                     form.next();
@@ -396,33 +397,29 @@ impl Screen for Fulfillment {
     }
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
-        match &mut self.mode {
-            Mode::ShipTo { quantity, .. } => {
-                quantity.handle_key(key);
-                vec![]
-            }
-            Mode::NewAddress { form, .. } => {
-                if let Some(f) = form.focused() {
-                    f.handle_key(key);
-                }
-                vec![]
-            }
-            Mode::Lines => vec![],
-            Mode::Methods { .. } => vec![],
-        }
+        let field = match &mut self.mode {
+            Mode::ShipTo { quantity, .. } => quantity,
+            Mode::NewAddress { form, .. } => match form.focused() {
+                Some(f) => f,
+                None => return vec![],
+            },
+            Mode::Lines | Mode::Methods { .. } => return vec![],
+        };
+        field.handle_key(key);
+        field.status()
     }
 
     fn paste(&mut self, text: &str, _ctx: &Ctx) -> Vec<Action> {
-        match &mut self.mode {
-            Mode::ShipTo { quantity, .. } => quantity.insert(text),
-            Mode::NewAddress { form, .. } => {
-                if let Some(f) = form.focused() {
-                    f.insert(text);
-                }
-            }
-            _ => {}
-        }
-        vec![]
+        let field = match &mut self.mode {
+            Mode::ShipTo { quantity, .. } => quantity,
+            Mode::NewAddress { form, .. } => match form.focused() {
+                Some(f) => f,
+                None => return vec![],
+            },
+            Mode::Lines | Mode::Methods { .. } => return vec![],
+        };
+        field.insert(text);
+        field.status()
     }
 
     fn typing(&self) -> bool {

@@ -74,8 +74,8 @@ impl Default for PaymentScreen {
             answer_error: None,
             asked_challenge: None,
             card: Form::new(vec![
-                TextField::new("Card number", 23),
-                TextField::new("Expiry MM/YY", 7),
+                TextField::card_number("Card number"),
+                TextField::expiry("Expiry MM/YY"),
                 TextField::new("Security code", 4).masked(),
             ]),
             po: TextField::new("PO number", 30),
@@ -128,6 +128,10 @@ impl PaymentScreen {
     }
 
     fn take_card(&mut self, ctx: &DrawCtx) -> Vec<Action> {
+        // A refused key still stands at its field: the card waits for it.
+        if self.card.has_errors() {
+            return self.card.show_error();
+        }
         let result = check_card(
             self.card.value(NUMBER),
             self.card.value(EXPIRY),
@@ -155,10 +159,25 @@ impl PaymentScreen {
                 } else {
                     NUMBER
                 };
-                self.card.set_error(field, e.clone());
-                self.card.focus = field;
-                vec![]
+                self.card.set_error(field, e);
+                self.card.show_error()
             }
+        }
+    }
+}
+
+impl PaymentScreen {
+    /// The expiry is checked as it is left (an empty one waits for Enter),
+    /// by the parser the card check uses.
+    fn leave_card_field(&mut self, ctx: &DrawCtx) -> Vec<Action> {
+        if self.form != Some(Choice::NewCard) || self.card.focus != EXPIRY {
+            return Vec::new();
+        }
+        match self.card.focused() {
+            Some(f) if !f.value().trim().is_empty() => {
+                f.expiry_value(ctx.today).err().unwrap_or_default()
+            }
+            _ => Vec::new(),
         }
     }
 }
@@ -289,20 +308,29 @@ impl Screen for PaymentScreen {
                 vec![Action::Order(Command::Pay(PayInput::Account { po }))]
             }
             (Some(_), Cmd::Back) => {
+                let mut show = self.card.dismiss();
+                for f in [&mut self.po, &mut self.answer] {
+                    let taken_off = f.dismiss();
+                    if show.is_empty() {
+                        show = taken_off;
+                    }
+                }
                 self.clear_card();
                 self.answer.clear();
                 self.answer_error = None;
                 self.account_error = None;
                 self.form = None;
-                vec![]
+                show
             }
             (Some(_), Cmd::NextField) => {
+                let show = self.leave_card_field(ctx);
                 self.card.next();
-                vec![]
+                show
             }
             (Some(_), Cmd::PrevField) => {
+                let show = self.leave_card_field(ctx);
                 self.card.prev();
-                vec![]
+                show
             }
             (None, Cmd::NextField) | (None, Cmd::PrevField) => {
                 self.on_billing = !self.on_billing && !addresses(ctx).is_empty();
@@ -357,32 +385,39 @@ impl Screen for PaymentScreen {
     }
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
-        match self.form {
-            Some(Choice::NewCard) => {
-                if let Some(f) = self.card.focused() {
-                    f.handle_key(key);
-                }
+        let field = match self.form {
+            Some(Choice::NewCard) => match self.card.focused() {
+                Some(f) => f,
+                None => return vec![],
+            },
+            Some(Choice::Stored(_)) => &mut self.answer,
+            Some(_) => &mut self.po,
+            None => return vec![],
+        };
+        let handled = field.handle_key(key);
+        let show = field.status();
+        if handled {
+            match self.form {
+                Some(Choice::Stored(_)) => self.answer_error = None,
+                Some(Choice::Account | Choice::Cod) => self.account_error = None,
+                _ => {}
             }
-            Some(Choice::Stored(_)) if self.answer.handle_key(key) => self.answer_error = None,
-            Some(Choice::Stored(_)) => {}
-            Some(_) if self.po.handle_key(key) => self.account_error = None,
-            _ => {}
         }
-        vec![]
+        show
     }
 
     fn paste(&mut self, text: &str, _ctx: &Ctx) -> Vec<Action> {
-        match self.form {
-            Some(Choice::NewCard) => {
-                if let Some(f) = self.card.focused() {
-                    f.insert(text);
-                }
-            }
-            Some(Choice::Stored(_)) => self.answer.insert(text),
-            Some(_) => self.po.insert(text),
-            None => {}
-        }
-        vec![]
+        let field = match self.form {
+            Some(Choice::NewCard) => match self.card.focused() {
+                Some(f) => f,
+                None => return vec![],
+            },
+            Some(Choice::Stored(_)) => &mut self.answer,
+            Some(_) => &mut self.po,
+            None => return vec![],
+        };
+        field.insert(text);
+        field.status()
     }
 
     fn enter(&mut self, ctx: &Ctx) {

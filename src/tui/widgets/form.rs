@@ -2,6 +2,7 @@
 //! the screen allows) move between them.
 
 use super::text_field::TextField;
+use crate::tui::action::Action;
 use crate::tui::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -39,6 +40,31 @@ impl Form {
     }
     pub fn has_errors(&self) -> bool {
         self.fields.iter().any(|f| f.error.is_some())
+    }
+    /// Focuses the first field with a message and shows the message on
+    /// the status line too (beside the field it may not fit); the actions
+    /// that show it.
+    pub fn show_error(&mut self) -> Vec<Action> {
+        let Some(i) = self.fields.iter().position(|f| f.error.is_some()) else {
+            return Vec::new();
+        };
+        self.focus = i;
+        let field = &mut self.fields[i];
+        match field.error.clone() {
+            Some(e) => field.fail(e),
+            None => Vec::new(),
+        }
+    }
+    /// The form closes: its messages go, from the status line too.
+    pub fn dismiss(&mut self) -> Vec<Action> {
+        let mut out = Vec::new();
+        for f in &mut self.fields {
+            let taken_off = f.dismiss();
+            if out.is_empty() {
+                out = taken_off;
+            }
+        }
+        out
     }
     pub fn label_width(&self) -> u16 {
         self.fields.iter().map(|f| f.label.len()).max().unwrap_or(0) as u16 + 3

@@ -1,18 +1,34 @@
 //! A one-line text field: cursor, insert, delete, Home/End, a length limit
 //! shown beside it, and a validation message next to it.
 //!
+//! A field has a [`Kind`] (free text, quantity, money, card number,
+//! expiry): a key its kind never takes, or one past its length, is refused
+//! as it is typed, with a message, and the value stays as it was (docs/
+//! design.md, section 9). A value set rather than typed is selected: the
+//! first character typed replaces it; an editing key deselects it first.
+//! The field's message is drawn beside it where it fits whole; screens
+//! also put it on the status line ([`TextField::status`]), which always
+//! has room, and take it off again when the message goes.
+//!
 //! Its editing keys are one table, [`editing_keys`]: the field dispatches
 //! them from it and the help overlay lists it under "Typing in a field".
 //! Any other plain character is typed. The screen's own bindings come
 //! first (tui/keymap.rs), so a field sees only the keys its screen leaves.
 
+use crate::domain::card::check_expiry;
+use crate::domain::money::Currency;
+use crate::domain::order::parse_quantity;
 use crate::domain::text::clean;
+use crate::tui::action::Action;
 use crate::tui::keymap::{lookup, Binding, Key};
 use crate::tui::theme::Theme;
+use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
+use rust_decimal::Decimal;
 use tui_input::{Input, InputRequest};
 use unicode_width::UnicodeWidthStr;
 
@@ -78,6 +94,105 @@ impl Edit {
     }
 }
 
+/// What a field holds, and so which keys it takes. Each kind's value is
+/// read by the one parser the session uses (docs/design.md, section 9):
+/// quantities by `domain::order::parse_quantity`, amounts by
+/// `Currency::parse_amount`, expiry dates by `domain::card::check_expiry`.
+/// The field only refuses what its kind never holds; the parser decides
+/// the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Any text (control characters are cleaned out).
+    Text,
+    /// A whole number of items: ASCII digits, at most
+    /// [`QUANTITY_DIGITS`] of them.
+    Quantity,
+    /// An amount: digits, `,` and one `.`.
+    Money,
+    /// A card number: digits, spaces and dashes (as the domain's
+    /// `check_number` takes them).
+    CardNumber,
+    /// A card's expiry: digits and `/` (MMYY, MM/YY or MM/YYYY).
+    Expiry,
+}
+
+/// A quantity has at most this many digits (99,999 at most).
+pub const QUANTITY_DIGITS: usize = 5;
+/// An amount field's length: 9,999,999.99 fits.
+pub const MONEY_CHARS: usize = 12;
+/// A card number of 19 digits in groups of four, spaced.
+pub const CARD_NUMBER_CHARS: usize = 23;
+/// MM/YYYY.
+pub const EXPIRY_CHARS: usize = 7;
+
+impl Kind {
+    fn allows(self, c: char) -> bool {
+        match self {
+            Kind::Text => true,
+            Kind::Quantity => c.is_ascii_digit(),
+            Kind::Money => c.is_ascii_digit() || c == '.' || c == ',',
+            Kind::CardNumber => c.is_ascii_digit() || c == ' ' || c == '-',
+            Kind::Expiry => c.is_ascii_digit() || c == '/',
+        }
+    }
+
+    /// What the kind takes, for the message when a key is refused.
+    fn takes(self) -> &'static str {
+        match self {
+            Kind::Text => "any text",
+            Kind::Quantity => "digits only",
+            Kind::Money => "digits, ',' and one '.' only",
+            Kind::CardNumber => "digits, spaces and dashes only",
+            Kind::Expiry => "digits and '/' only, e.g. 09/28",
+        }
+    }
+
+    /// How a length is counted in messages.
+    fn unit(self) -> &'static str {
+        match self {
+            Kind::Quantity => "digits",
+            _ => "characters",
+        }
+    }
+}
+
+/// `message` for `width` columns: whole if it fits, else up to the last
+/// whole word that fits and `…` (a refused key's message is whole on the
+/// status line); empty when not even one word fits. Never cut inside a
+/// word.
+pub fn fit_message(message: &str, width: usize) -> String {
+    if message.width() <= width {
+        return message.to_string();
+    }
+    let mut out = String::new();
+    for word in message.split(' ') {
+        let next = if out.is_empty() {
+            word.to_string()
+        } else {
+            format!("{out} {word}")
+        };
+        if next.width() + 1 > width {
+            break;
+        }
+        out = next;
+    }
+    if out.is_empty() {
+        return out;
+    }
+    // A cut after a comma or colon reads better without it.
+    let out = out.trim_end_matches([',', ':', ';']);
+    format!("{out}…")
+}
+
+/// What the status line should do after a key in a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Note {
+    /// Show this refusal or message.
+    Say(String),
+    /// Take the field's message off again: its cause was fixed.
+    Clear,
+}
+
 #[derive(Debug, Clone)]
 pub struct TextField {
     pub label: &'static str,
@@ -86,10 +201,23 @@ pub struct TextField {
     pub max_len: usize,
     /// Shown as dots (security code).
     pub masked: bool,
+    /// The field's message: a key it refused, or what is wrong with the
+    /// value. It goes when the value is edited.
     pub error: Option<String>,
+    kind: Kind,
+    /// A value set (prefilled), not typed: the first character typed
+    /// replaces it whole; an editing key first deselects it.
+    selected: bool,
+    /// The field's message is on the status line too (it may not fit
+    /// beside the field), so it is taken off there when it goes.
+    posted: bool,
+    /// What the status line should do after the last key; see
+    /// [`TextField::status`].
+    note: Option<Note>,
 }
 
 impl TextField {
+    /// A free-text field of at most `max_len` characters.
     pub fn new(label: &'static str, max_len: usize) -> TextField {
         TextField {
             label,
@@ -97,7 +225,40 @@ impl TextField {
             max_len,
             masked: false,
             error: None,
+            kind: Kind::Text,
+            selected: false,
+            posted: false,
+            note: None,
         }
+    }
+
+    /// A quantity: ASCII digits, at most [`QUANTITY_DIGITS`].
+    pub fn quantity(label: &'static str) -> TextField {
+        TextField::new(label, QUANTITY_DIGITS).of_kind(Kind::Quantity)
+    }
+
+    /// An amount of money: digits, `,` and one `.`.
+    pub fn money(label: &'static str) -> TextField {
+        TextField::new(label, MONEY_CHARS).of_kind(Kind::Money)
+    }
+
+    /// A card number: digits and spaces (or dashes).
+    pub fn card_number(label: &'static str) -> TextField {
+        TextField::new(label, CARD_NUMBER_CHARS).of_kind(Kind::CardNumber)
+    }
+
+    /// A card's expiry: digits and `/`, room for MM/YYYY.
+    pub fn expiry(label: &'static str) -> TextField {
+        TextField::new(label, EXPIRY_CHARS).of_kind(Kind::Expiry)
+    }
+
+    fn of_kind(mut self, kind: Kind) -> TextField {
+        self.kind = kind;
+        self
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
     }
 
     pub fn masked(mut self) -> TextField {
@@ -109,30 +270,103 @@ impl TextField {
         self.input.value()
     }
 
-    /// Sets the value, whole: a stored value longer than the limit is kept
-    /// and shown as it is (only typing past the limit is refused).
+    /// Whether the value is selected: set, not typed, so the next
+    /// character typed replaces it.
+    pub fn is_selected(&self) -> bool {
+        self.selected
+    }
+
+    /// What messages call the field: the kind's name, else its label.
+    fn noun(&self) -> &'static str {
+        match self.kind {
+            Kind::Quantity => "Quantity",
+            Kind::Expiry => "Expiry",
+            _ => self.label,
+        }
+    }
+
+    /// The field's message as shown beside it: without the field's name
+    /// in front ("5 digits at most"), which the status line keeps.
+    pub fn message_beside(&self) -> Option<&str> {
+        let err = self.error.as_deref()?;
+        Some(
+            err.strip_prefix(self.noun())
+                .and_then(|rest| rest.strip_prefix(": "))
+                .unwrap_or(err),
+        )
+    }
+
+    /// Sets the value, whole, and selects it (typing replaces it): a
+    /// stored value longer than the limit is kept and shown as it is (only
+    /// typing past the limit is refused).
     pub fn set(&mut self, value: &str) {
         self.input = Input::new(clean(value));
+        self.selected = !self.value().is_empty();
         self.error = None;
+        self.posted = false;
+        self.note = None;
     }
 
     pub fn clear(&mut self) {
         self.set("");
     }
 
-    /// Inserts text (typed or pasted), cleaned of control characters. Text
-    /// past the limit is refused with a message, never cut silently.
+    /// Why `text` may not go in where the cursor is (or in place of the
+    /// selected value), if it may not.
+    fn refusal(&self, text: &str) -> Option<String> {
+        if text.chars().any(|c| !self.kind.allows(c)) {
+            return Some(format!("{}: {}", self.noun(), self.kind.takes()));
+        }
+        let kept = if self.selected {
+            String::new()
+        } else {
+            self.value().to_string()
+        };
+        if self.kind == Kind::Money && kept.matches('.').count() + text.matches('.').count() > 1 {
+            return Some(format!("{}: {}", self.noun(), self.kind.takes()));
+        }
+        let room = self.max_len.saturating_sub(kept.chars().count());
+        if text.chars().count() > room {
+            return Some(format!(
+                "{}: {} {} at most",
+                self.noun(),
+                self.max_len,
+                self.kind.unit()
+            ));
+        }
+        None
+    }
+
+    /// Inserts text (typed or pasted), cleaned of control characters; it
+    /// replaces a selected value. Text the field's kind never holds, or
+    /// text past the limit, is refused whole with a message, never cut.
     pub fn insert(&mut self, text: &str) {
         let text = clean(text);
-        let room = self.max_len.saturating_sub(self.value().chars().count());
-        if text.chars().count() > room {
-            self.error = Some(format!("{} characters at most", self.max_len));
+        if let Some(why) = self.refusal(&text) {
+            self.refuse(why);
             return;
+        }
+        if std::mem::take(&mut self.selected) {
+            self.input = Input::default();
         }
         for c in text.chars() {
             self.input.handle(InputRequest::InsertChar(c));
         }
-        self.error = None;
+        self.edited();
+    }
+
+    /// A key or a paste was refused: the value stays, the message shows.
+    fn refuse(&mut self, why: String) {
+        self.error = Some(why.clone());
+        self.posted = true;
+        self.note = Some(Note::Say(why));
+    }
+
+    /// The value changed: its message goes (here and on the status line).
+    fn edited(&mut self) {
+        if self.error.take().is_some() && std::mem::take(&mut self.posted) {
+            self.note = Some(Note::Clear);
+        }
     }
 
     /// A key for the field: an editing key from [`editing_keys`], or a
@@ -164,19 +398,81 @@ impl TextField {
         }
     }
 
-    /// Carries out one editing command.
+    /// Carries out one editing command; a selected value is deselected
+    /// first and then edited as typed text is.
     pub fn edit(&mut self, edit: Edit) {
+        self.selected = false;
         if self
             .input
             .handle(edit.request())
             .is_some_and(|changed| changed.value)
         {
-            self.error = None;
+            self.edited();
         }
     }
 
+    /// What the status line should show after the last key or paste: a
+    /// refusal (it may not fit beside the field), or nothing again once
+    /// the field's message went. Taken once.
+    pub fn status(&mut self) -> Vec<Action> {
+        match self.note.take() {
+            Some(Note::Say(m)) => vec![Action::Error(m)],
+            Some(Note::Clear) => vec![Action::Status(String::new())],
+            None => Vec::new(),
+        }
+    }
+
+    /// Shows `message` at the field and on the status line (a value found
+    /// wrong on Enter or when the field is left); the actions to show it.
+    pub fn fail(&mut self, message: impl Into<String>) -> Vec<Action> {
+        let message = message.into();
+        self.refuse(message);
+        self.status()
+    }
+
+    /// The field's message goes, and off the status line too (the field
+    /// is closed or no longer matters); the actions that take it off.
+    pub fn dismiss(&mut self) -> Vec<Action> {
+        self.note = None;
+        self.edited();
+        self.status()
+    }
+
+    /// The quantity typed, read by the domain's `parse_quantity`; a
+    /// message standing at the field (a refused key) is shown again and
+    /// holds the value back until the field is edited. Err: the actions
+    /// that show why.
+    pub fn quantity_value(&mut self) -> Result<u32, Vec<Action>> {
+        if let Some(e) = self.error.clone() {
+            return Err(self.fail(e));
+        }
+        parse_quantity(self.value()).map_err(|e| self.fail(e))
+    }
+
+    /// The amount typed, read by `Currency::parse_amount`; as
+    /// [`TextField::quantity_value`].
+    pub fn amount_value(&mut self, currency: Currency) -> Result<Decimal, Vec<Action>> {
+        if let Some(e) = self.error.clone() {
+            return Err(self.fail(e));
+        }
+        currency
+            .parse_amount(self.value())
+            .map_err(|e| self.fail(e))
+    }
+
+    /// The expiry typed (month, year), read by `check_expiry`; as
+    /// [`TextField::quantity_value`].
+    pub fn expiry_value(&mut self, today: NaiveDate) -> Result<(u32, i32), Vec<Action>> {
+        if let Some(e) = self.error.clone() {
+            return Err(self.fail(e));
+        }
+        check_expiry(self.value(), today).map_err(|e| self.fail(e))
+    }
+
     /// Draws `label: [value____] n/max  message` on one row; places the
-    /// terminal cursor when focused.
+    /// terminal cursor when focused. A selected value is drawn in reverse
+    /// video. The message beside the box is whole where it fits, else cut
+    /// after a whole word (a refusal is whole on the status line).
     pub fn draw(&self, f: &mut Frame, area: Rect, label_width: u16, focused: bool, theme: Theme) {
         if area.height == 0 || area.width < label_width + 4 {
             return;
@@ -214,29 +510,42 @@ impl TextField {
         };
         let pad = (box_width as usize).saturating_sub(visible.width());
         let marker = if focused { ">" } else { " " };
-        let mut spans = vec![
-            Span::styled(
-                format!("{marker}{:<w$}", self.label, w = label_width as usize - 1),
-                if focused {
-                    theme.title()
-                } else {
-                    theme.label()
-                },
-            ),
-            Span::styled(
+        let value_style = if focused {
+            theme.focused_field()
+        } else {
+            theme.dim()
+        };
+        let mut spans = vec![Span::styled(
+            format!("{marker}{:<w$}", self.label, w = label_width as usize - 1),
+            if focused {
+                theme.title()
+            } else {
+                theme.label()
+            },
+        )];
+        if focused && self.selected {
+            spans.push(Span::styled(
+                visible,
+                value_style.add_modifier(Modifier::REVERSED),
+            ));
+            spans.push(Span::styled("_".repeat(pad), value_style));
+        } else {
+            spans.push(Span::styled(
                 format!("{visible}{}", "_".repeat(pad)),
-                if focused {
-                    theme.focused_field()
-                } else {
-                    theme.dim()
-                },
-            ),
-        ];
-        if let Some(err) = &self.error {
-            spans.push(Span::styled(format!(" ! {err}"), theme.error()));
+                value_style,
+            ));
+        }
+        let used = label_width as usize + box_width as usize;
+        if let Some(err) = self.message_beside() {
+            let room = (area.width as usize).saturating_sub(used + 3);
+            let beside = fit_message(err, room);
+            if !beside.is_empty() {
+                spans.push(Span::styled(format!(" ! {beside}"), theme.error()));
+            } else if used + 2 <= area.width as usize {
+                spans.push(Span::styled(" !", theme.error()));
+            }
         } else if focused {
             let counter = format!(" {}/{}", self.value().chars().count(), self.max_len);
-            let used = label_width as usize + box_width as usize;
             if used + counter.len() <= area.width as usize {
                 spans.push(Span::styled(counter, theme.dim()));
             }
@@ -331,11 +640,242 @@ mod tests {
         let long = "L".repeat(47);
         t.set(&long);
         assert_eq!(t.value(), long);
+        // End deselects the stored value; typing then appends to it.
+        t.handle_key(&key(KeyCode::End));
         t.insert("x");
         assert_eq!(t.value(), long, "no more typing past the limit");
         assert!(t.error.as_deref().unwrap().contains("40 characters"));
         t.handle_key(&key(KeyCode::Backspace));
         assert_eq!(t.value().chars().count(), 46);
+    }
+
+    fn typed(t: &mut TextField, text: &str) {
+        for c in text.chars() {
+            t.handle_key(&key(KeyCode::Char(c)));
+        }
+    }
+
+    #[test]
+    fn typing_into_a_prefilled_value_replaces_it() {
+        let mut t = TextField::quantity("Qty");
+        t.set("1");
+        assert!(t.is_selected());
+        typed(&mut t, "2");
+        assert_eq!(t.value(), "2");
+        assert!(!t.is_selected());
+        typed(&mut t, "5");
+        assert_eq!(t.value(), "25", "only the first key replaces");
+    }
+
+    #[test]
+    fn editing_keys_deselect_first_and_then_edit_as_usual() {
+        let mut t = TextField::quantity("Qty");
+        t.set("12");
+        t.handle_key(&key(KeyCode::Backspace));
+        assert_eq!(t.value(), "1", "Backspace deletes one, not the whole value");
+        typed(&mut t, "3");
+        assert_eq!(t.value(), "13");
+        for k in [KeyCode::Left, KeyCode::Right, KeyCode::Home, KeyCode::End] {
+            t.set("12");
+            t.handle_key(&key(k));
+            assert!(!t.is_selected(), "{k:?}");
+            typed(&mut t, "3");
+            assert_eq!(t.value().len(), 3, "{k:?} then typing inserts");
+        }
+        let mut t = TextField::quantity("Qty");
+        t.set("12");
+        t.handle_key(&key(KeyCode::Home));
+        typed(&mut t, "3");
+        assert_eq!(t.value(), "312");
+    }
+
+    #[test]
+    fn a_sixth_digit_is_refused_as_it_is_typed() {
+        let mut t = TextField::quantity("Qty");
+        t.set("1");
+        typed(&mut t, "12345");
+        assert_eq!((t.value(), t.error.as_deref()), ("12345", None));
+        typed(&mut t, "6");
+        assert_eq!(t.value(), "12345", "the value stays as it was");
+        assert_eq!(t.error.as_deref(), Some("Quantity: 5 digits at most"));
+        assert_eq!(
+            t.status(),
+            vec![Action::Error("Quantity: 5 digits at most".into())]
+        );
+        assert_eq!(t.status(), vec![], "said once");
+        // The value stands refused until it is edited.
+        assert!(t.quantity_value().is_err());
+        t.handle_key(&key(KeyCode::Backspace));
+        assert_eq!(t.error, None);
+        assert_eq!(
+            t.status(),
+            vec![Action::Status(String::new())],
+            "the message leaves the status line with it"
+        );
+        assert_eq!(t.quantity_value(), Ok(1234));
+    }
+
+    #[test]
+    fn letters_never_enter_a_quantity() {
+        let mut t = TextField::quantity("Qty");
+        t.set("1");
+        typed(&mut t, "C");
+        assert_eq!(t.value(), "1");
+        assert!(t.is_selected(), "a refused key leaves the value selected");
+        assert_eq!(t.error.as_deref(), Some("Quantity: digits only"));
+        for bad in ["-1", "1.5", " 2", "\u{0663}", "1e3", "+4"] {
+            let mut t = TextField::quantity("Qty");
+            t.insert(bad);
+            assert_eq!(t.value(), "", "{bad:?}");
+            assert_eq!(t.error.as_deref(), Some("Quantity: digits only"), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn an_over_long_paste_is_refused_whole_with_a_message() {
+        let mut t = TextField::quantity("Qty");
+        t.set("1");
+        t.insert("123456");
+        assert_eq!(t.value(), "1", "not cut to 12345");
+        assert_eq!(t.error.as_deref(), Some("Quantity: 5 digits at most"));
+        t.insert("99999999999999999999");
+        assert_eq!(t.value(), "1");
+        t.insert("99999");
+        assert_eq!(t.value(), "99999", "a paste that fits replaces the value");
+        assert_eq!(t.error, None);
+        let mut t = TextField::new("Last name", 10);
+        t.insert("Abcdefghijk");
+        assert_eq!(t.value(), "");
+        assert_eq!(t.error.as_deref(), Some("Last name: 10 characters at most"));
+    }
+
+    #[test]
+    fn quantities_are_read_by_the_domain_parser() {
+        let mut t = TextField::quantity("Qty");
+        for (text, want) in [("1", 1), ("99999", 99_999), ("00007", 7)] {
+            t.set(text);
+            assert_eq!(t.quantity_value(), Ok(want));
+        }
+        t.set("0");
+        let said = parse_quantity("0").err();
+        assert_eq!(
+            t.quantity_value(),
+            Err(said.clone().map(Action::Error).into_iter().collect())
+        );
+        assert_eq!(t.error, said);
+        t.set("");
+        assert!(t.quantity_value().is_err());
+    }
+
+    #[test]
+    fn money_takes_digits_commas_and_one_point() {
+        let mut t = TextField::money("Unit price");
+        typed(&mut t, "1,234.5");
+        assert_eq!(t.value(), "1,234.5");
+        typed(&mut t, ".");
+        assert_eq!(t.value(), "1,234.5", "a second point is refused");
+        assert_eq!(
+            t.error.as_deref(),
+            Some("Unit price: digits, ',' and one '.' only")
+        );
+        typed(&mut t, "x");
+        assert_eq!(t.value(), "1,234.5");
+        // What may be typed is still read strictly by the one parser.
+        t.set("1,5");
+        assert!(t.amount_value(Currency::USD).is_err());
+        t.set("1,234.50");
+        assert_eq!(
+            t.amount_value(Currency::USD).ok(),
+            Currency::USD.parse_amount("1,234.50").ok()
+        );
+        let mut t = TextField::money("Amount off");
+        typed(&mut t, "9,999,999.99");
+        assert_eq!(t.value(), "9,999,999.99");
+        typed(&mut t, "9");
+        assert_eq!(
+            t.error.as_deref(),
+            Some("Amount off: 12 characters at most")
+        );
+    }
+
+    #[test]
+    fn card_number_and_expiry_take_only_what_they_hold() {
+        let mut n = TextField::card_number("Card number");
+        typed(&mut n, "4111 1111-1111 1111");
+        assert_eq!(n.value(), "4111 1111-1111 1111");
+        typed(&mut n, "a");
+        assert_eq!(n.value(), "4111 1111-1111 1111");
+        assert_eq!(
+            n.error.as_deref(),
+            Some("Card number: digits, spaces and dashes only")
+        );
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+        let mut e = TextField::expiry("Expiry MM/YY");
+        typed(&mut e, "09/2028");
+        assert_eq!(e.value(), "09/2028", "MM/YYYY fits");
+        assert_eq!(e.expiry_value(today), Ok((9, 2028)));
+        typed(&mut e, "1");
+        assert_eq!(e.error.as_deref(), Some("Expiry: 7 characters at most"));
+        let mut e = TextField::expiry("Expiry MM/YY");
+        typed(&mut e, "09-");
+        assert_eq!(e.value(), "09", "the dash is refused");
+        assert_eq!(
+            e.error.as_deref(),
+            Some("Expiry: digits and '/' only, e.g. 09/28")
+        );
+        e.handle_key(&key(KeyCode::End));
+        assert!(e.expiry_value(today).is_err(), "held back until edited");
+        typed(&mut e, "28");
+        assert_eq!(e.error, None, "editing takes the message away");
+        assert_eq!(e.expiry_value(today), Ok((9, 2028)));
+        e.set("13/28");
+        let said = check_expiry("13/28", today).err();
+        assert_eq!(
+            e.expiry_value(today),
+            Err(said.map(Action::Error).into_iter().collect())
+        );
+    }
+
+    #[test]
+    fn free_text_takes_anything_up_to_its_length() {
+        let mut t = TextField::new("Comment", 12);
+        typed(&mut t, "Ø 12 x ½ – ok");
+        assert_eq!(t.value(), "Ø 12 x ½ – o");
+        assert_eq!(t.error.as_deref(), Some("Comment: 12 characters at most"));
+    }
+
+    #[test]
+    fn every_refusal_fits_an_80_column_status_line() {
+        let fields = [
+            TextField::quantity("Quantity to move"),
+            TextField::money("New charge"),
+            TextField::card_number("Card number"),
+            TextField::expiry("Expiry MM/YY"),
+            TextField::new("Challenge question", 80),
+            TextField::new("For the warehouse", 200),
+        ];
+        for t in fields {
+            for text in [&"9".repeat(300), "x\u{e9}.,./"] {
+                let mut t = t.clone();
+                t.insert(text);
+                let m = t.error.clone().unwrap_or_default();
+                assert!(!m.is_empty() || t.kind() == Kind::Text, "{}", t.label);
+                // The status line is "! " and the message.
+                assert!(m.width() + 2 <= 80, "{m}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_message_too_long_for_its_place_is_cut_after_a_whole_word() {
+        let m = "card number: check digit wrong, a digit is mistyped";
+        assert_eq!(fit_message(m, 80), m);
+        assert_eq!(fit_message(m, 33), "card number: check digit wrong…");
+        assert_eq!(fit_message(m, 36), "card number: check digit wrong, a…");
+        assert_eq!(fit_message(m, 13), "card number…");
+        assert_eq!(fit_message(m, 5), "card…");
+        assert_eq!(fit_message(m, 4), "");
+        assert!(fit_message(m, 30).width() <= 30);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::domain::money::Currency;
 use crate::domain::text::{fit, pad};
 use crate::tui::screens::{title, DrawCtx};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::text_field::TextField;
+use crate::tui::widgets::text_field::{fit_message, TextField};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -393,7 +393,8 @@ fn draw_text_row(
     theme: Theme,
 ) {
     let mut shown = field.clone();
-    let own = shown.error.take();
+    let own = field.message_beside().map(str::to_string);
+    shown.error = None;
     shown.draw(
         f,
         Rect::new(area.x, area.y, (LABEL_W + BOX_W + 2).min(area.width), 1),
@@ -411,10 +412,13 @@ fn draw_message(f: &mut Frame, area: Rect, message: Option<&str>, theme: Theme) 
     let x = area.x + LABEL_W + BOX_W + 2;
     let w = area.right().saturating_sub(x);
     if w > 3 {
-        f.render_widget(
-            Line::styled(fit(&format!("! {m}"), w as usize), theme.error()),
-            Rect::new(x, area.y, w, 1),
-        );
+        // Cut after a whole word where it does not fit, never inside one
+        // (a refused key's message is whole on the status line).
+        let m = match fit_message(m, w as usize - 2) {
+            cut if cut.is_empty() => "!".to_string(),
+            cut => format!("! {cut}"),
+        };
+        f.render_widget(Line::styled(m, theme.error()), Rect::new(x, area.y, w, 1));
     }
 }
 

@@ -107,6 +107,26 @@ impl CustomerScreen {
         }
     }
 
+    /// A key or a paste for the focused field. A refusal goes to the
+    /// status line too; once the value changes, the record's message at
+    /// that field goes (it is checked again when the field is left).
+    fn type_into(&mut self, typing: impl FnOnce(&mut TextField)) -> Vec<Action> {
+        let Some(f) = self.focused_field() else {
+            return Vec::new();
+        };
+        let before = f.value().to_string();
+        typing(f);
+        let changed = f.value() != before;
+        let show = f.status();
+        let on_record = self.challenge.is_none() && matches!(self.mode, Mode::Create | Mode::Edit);
+        if changed && on_record {
+            if let Some(field) = self.record.field_of(self.record.row()) {
+                self.record.errors.retain(|(f, _)| *f != field);
+            }
+        }
+        show
+    }
+
     /// ^D on the find screen: the guest form, whoever is on the order now.
     pub fn start_guest(&mut self) {
         self.mode = Mode::Guest;
@@ -404,17 +424,13 @@ impl Screen for CustomerScreen {
     }
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
-        if let Some(f) = self.focused_field() {
+        self.type_into(|f| {
             f.handle_key(key);
-        }
-        vec![]
+        })
     }
 
     fn paste(&mut self, text: &str, _ctx: &Ctx) -> Vec<Action> {
-        if let Some(f) = self.focused_field() {
-            f.insert(text);
-        }
-        vec![]
+        self.type_into(|f| f.insert(text))
     }
 
     fn typing(&self) -> bool {
