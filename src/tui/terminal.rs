@@ -103,7 +103,7 @@ pub fn run(mut app: App) -> Result<()> {
 fn watch_for_hangup(stop: Arc<AtomicBool>) {
     std::thread::spawn(move || loop {
         std::thread::sleep(Duration::from_millis(500));
-        let gone = crossterm::terminal::size().is_err();
+        let gone = terminal_gone() || crossterm::terminal::size().is_err();
         if gone {
             stop.store(true, Ordering::Relaxed);
         }
@@ -113,6 +113,22 @@ fn watch_for_hangup(stop: Arc<AtomicBool>) {
             std::process::exit(if gone { 129 } else { 0 });
         }
     });
+}
+
+/// Whether the terminal on standard input hung up. A closed pty or SSH
+/// channel reports POLLHUP (or an error) to a zero-timeout poll whether or
+/// not SIGHUP reached this process (it is not sent when the terminal is not
+/// the controlling one, or when a wrapper ignored it), and crossterm's
+/// reader would otherwise spin on it.
+fn terminal_gone() -> bool {
+    let mut fd = libc::pollfd {
+        fd: libc::STDIN_FILENO,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid, initialised pollfd and its count; no timeout.
+    let n = unsafe { libc::poll(&mut fd, 1, 0) };
+    n == 1 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
 }
 
 /// Ctrl+L: clear the screen and make the next frame send every cell.

@@ -12,6 +12,7 @@ mod customers;
 mod e2e;
 mod e2e_customer_edit;
 mod e2e_customers;
+mod e2e_hangup;
 mod e2e_fields;
 mod e2e_pricing;
 mod e2e_review;
