@@ -18,7 +18,7 @@ use crate::domain::order::{Area, BackorderChoice, Order};
 use crate::domain::parts::Part;
 use crate::domain::planning::{BACKORDER_ORDER, MAIN_ORDER};
 use crate::domain::pricing::{AppliedAdjustment, Breakdown};
-use crate::domain::text::fit;
+use crate::domain::text::{fit, pad, pad_start, width};
 use crate::session::Command;
 use crate::tui::action::Action;
 use crate::tui::keymap::{list_moves, Binding, Cmd, Key};
@@ -27,7 +27,6 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::Frame;
 use rust_decimal::Decimal;
-use unicode_width::UnicodeWidthStr;
 
 #[derive(Default)]
 pub struct Review {
@@ -51,20 +50,12 @@ fn key_for(area: Area) -> &'static str {
     }
 }
 
-/// `text` cut to `width` columns and padded to exactly `width` (by
-/// display width, so wide characters keep the columns aligned).
-fn cell(text: &str, width: usize) -> String {
-    let cut = fit(text, width);
-    let pad = width.saturating_sub(cut.width());
-    format!("{cut}{}", " ".repeat(pad))
-}
-
 /// One order line: SKU, name, quantity, unit price charged, line total.
 fn line_row(sku: &str, name: &str, quantity: u32, unit: &str, total: &str) -> String {
     format!(
         "  {} {} {quantity:>5} x {unit:>10} {total:>12}",
-        cell(sku, 12),
-        cell(name, 28)
+        pad(sku, 12),
+        pad(name, 28)
     )
 }
 
@@ -185,7 +176,7 @@ pub fn review_lines(ctx: &DrawCtx, reasons: &[(String, String)]) -> Vec<(String,
             out.push((
                 format!(
                     "  {} {:>12}",
-                    cell(heading(part), 60),
+                    pad(heading(part), 60),
                     cur.format(b.grand_total)
                 ),
                 false,
@@ -393,26 +384,19 @@ const LABEL: usize = 62;
 /// too long for its column (a promotion's long name) goes on with the rows
 /// below the amount's, never cut.
 fn amount_rows(cur: Currency, label: &str, value: Decimal) -> Vec<String> {
-    if label.width() <= LABEL {
+    if width(label) <= LABEL {
         return vec![amount(cur, label, value)];
     }
     let mut pieces = wrap(label, LABEL).into_iter();
     let first = pieces.next().unwrap_or_default();
     std::iter::once(amount(cur, &first, value))
-        .chain(pieces.map(|p| cell_right(&p, LABEL)))
+        .chain(pieces.map(|p| pad_start(&p, LABEL)))
         .collect()
 }
 
 /// One amount row, for a label of the console's own that fits.
 fn amount(cur: Currency, label: &str, value: Decimal) -> String {
-    format!("{} {:>12}", cell_right(label, LABEL), cur.format(value))
-}
-
-/// `text` cut to `width` columns and aligned to the right of them.
-fn cell_right(text: &str, width: usize) -> String {
-    let cut = fit(text, width);
-    let pad = width.saturating_sub(cut.width());
-    format!("{}{cut}", " ".repeat(pad))
+    format!("{} {:>12}", pad_start(label, LABEL), cur.format(value))
 }
 
 /// A part's price breakdown: merchandise (and what overrides took off the
@@ -508,14 +492,14 @@ fn breakdown_rows(
     }
 }
 
-/// `text` in pieces of at most `width` characters, broken at spaces
-/// (a word longer than the width is cut).
-fn wrap(text: &str, width: usize) -> Vec<String> {
+/// `text` in pieces of at most `columns` terminal columns, broken at
+/// spaces (a word longer than that is cut).
+fn wrap(text: &str, columns: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
-        let (n, w) = (line.width(), word.width());
-        if n > 0 && n + 1 + w > width {
+        let (n, w) = (width(&line), width(word));
+        if n > 0 && n + 1 + w > columns {
             out.push(std::mem::take(&mut line));
         }
         if !line.is_empty() {
@@ -526,7 +510,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     if !line.is_empty() {
         out.push(line);
     }
-    out.into_iter().map(|l| fit(&l, width)).collect()
+    out.into_iter().map(|l| fit(&l, columns)).collect()
 }
 
 impl Screen for Review {
@@ -640,10 +624,10 @@ mod tests {
             "189.00",
             "378.00",
         );
-        assert_eq!(row.width(), 75, "{row}");
+        assert_eq!(width(&row), 75, "{row}");
         assert!(row.ends_with("2 x     189.00       378.00"), "{row}");
         assert_eq!(
-            amount(Currency::USD, "Merchandise", Decimal::from(5)).width(),
+            width(&amount(Currency::USD, "Merchandise", Decimal::from(5))),
             75
         );
     }
