@@ -76,9 +76,7 @@ fn a_dead_terminal_without_sighup_ends_the_console_and_keeps_the_draft() {
     // setsid itself may die with the terminal: watch the console's process.
     let console = console_pid(&db).expect("the console runs");
     let _ = child.try_wait();
-    while std::path::Path::new(&format!("/proc/{console}")).exists()
-        && !is_zombie(console)
-    {
+    while std::path::Path::new(&format!("/proc/{console}")).exists() && !is_zombie(console) {
         if gone.elapsed() > Duration::from_secs(5) {
             // SAFETY: a plain kill of the process this test started.
             unsafe { libc::kill(console as i32, libc::SIGKILL) };
@@ -114,6 +112,10 @@ fn console_pid(db: &std::path::Path) -> Option<u32> {
 /// A process that ended but was not reaped yet.
 fn is_zombie(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| s.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')))
+        .map(|s| {
+            s.rsplit(')')
+                .next()
+                .is_some_and(|rest| rest.trim_start().starts_with('Z'))
+        })
         .unwrap_or(true)
 }
