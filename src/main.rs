@@ -1,10 +1,14 @@
-//! The orderdesk command line: which database, which operator, demo data.
+//! The orderdesk command line: which database, which operator, demo data;
+//! `init`, `check` and `backup` look after the database file itself.
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use orderdesk::session::simulate::Outcome;
 use orderdesk::session::{play, Session};
-use orderdesk::store::{OpenError, Store, DEFAULT_BUSY_TIMEOUT};
+use orderdesk::store::{
+    check_file_path, create_private_folder, Create, OpenError, OpenOptions, Store, StoreError,
+    DEFAULT_BUSY_TIMEOUT,
+};
 use orderdesk::tui::app::App;
 use orderdesk::tui::theme::Theme;
 use std::path::PathBuf;
@@ -18,7 +22,9 @@ use std::time::Duration;
     about = "Keyboard-only order entry for phone operators"
 )]
 struct Cli {
-    /// Database file [default: orderdesk.db in the user's data folder]
+    /// Database file [default: orderdesk.db in the user's data folder]. It
+    /// must exist (orderdesk init makes one); only the default is created
+    /// on first use
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
     /// Operator name recorded on orders [default: $ORDERDESK_OPERATOR, else the login name]
@@ -36,7 +42,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Generate a large realistic database (on top of the demo data)
+    /// Create a new database at --db PATH (or the default), with the demo
+    /// data unless --no-demo. Never overwrites a file; of folders, only the
+    /// default data folder is made
+    Init,
+    /// Generate a large realistic database (on top of the demo data); a
+    /// missing --db file is created
     Demo {
         /// Customers to add
         #[arg(long, default_value_t = 0)]
@@ -74,6 +85,16 @@ enum Command {
         #[arg(long)]
         text: bool,
     },
+    /// Check the database: SQLite's integrity and foreign keys, stock
+    /// reserved against open orders, every order's totals and parts. Exit 0
+    /// when sound, 1 when problems were found, 2 when it cannot be checked
+    Check,
+    /// Copy the database to a new file while operators keep working (online
+    /// backup), then check the copy. Never overwrites; the copy is mode 0600
+    Backup {
+        /// The copy to write (a new file)
+        path: PathBuf,
+    },
 }
 
 /// An input the program cannot work with (a malformed script): exit 2.
@@ -106,7 +127,7 @@ fn operator_name(flag: Option<String>) -> String {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             // One clear line; exit code 2 for a database we cannot use.
             let code = if e.downcast_ref::<OpenError>().is_some()
@@ -116,27 +137,116 @@ fn main() -> ExitCode {
             } else {
                 1
             };
-            eprintln!("orderdesk: {e:#}");
+            let text = format!("{e:#}");
+            eprintln!(
+                "orderdesk: {}",
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
             ExitCode::from(code)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<()> {
-    let path = match cli.db {
+/// True when `e` (or what caused it) says the database file is damaged:
+/// SQLite's SQLITE_CORRUPT / SQLITE_NOTADB, however the layers above
+/// passed it on.
+fn is_damaged(e: &anyhow::Error) -> bool {
+    let corrupt = StoreError::Corrupt.to_string();
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<rusqlite::Error>()
+            .is_some_and(orderdesk::store::is_corruption)
+            || cause.downcast_ref::<StoreError>() == Some(&StoreError::Corrupt)
+            || cause.to_string().contains(&corrupt)
+    })
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let busy = Duration::from_millis(cli.busy_timeout);
+    let explicit = cli.db.is_some();
+    let path = match cli.db.clone() {
         Some(p) => p,
         None => default_db()?,
     };
+    check_file_path(&path)?;
+    if let Some(Command::Check) = cli.command {
+        let report = orderdesk::store::check::check_database(&path, busy)?;
+        print!("{report}");
+        return Ok(if report.is_sound() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    // Only `init`, `demo` and the default database make a new file; an
+    // explicit path that is not there is a mistyped path, not a new shop.
+    let create = match cli.command {
+        Some(Command::Init) => Create::New,
+        Some(Command::Demo { .. }) => Create::IfMissing,
+        Some(Command::Backup { .. }) => Create::Never,
+        _ if explicit => Create::Never,
+        _ => Create::IfMissing,
+    };
+    if create != Create::Never && !explicit {
+        if let Some(dir) = path.parent() {
+            create_private_folder(dir).map_err(|e| {
+                OpenError::Other(
+                    path.clone(),
+                    format!("cannot create the data folder {}: {e}", dir.display()),
+                )
+            })?;
+        }
+    }
+    let options = OpenOptions::new(busy, create).startup_check(true);
+    let (store, created) = Store::open_with(&path, options)?;
+    let damaged = |e: anyhow::Error| {
+        if is_damaged(&e) {
+            anyhow::Error::new(OpenError::Damaged(path.clone()))
+        } else {
+            e
+        }
+    };
+    run_command(cli, &path, store, created).map_err(damaged)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool) -> Result<()> {
     let today = chrono::Local::now().date_naive();
-    let (mut store, created) = Store::open(&path, Duration::from_millis(cli.busy_timeout))?;
     if created && !cli.no_demo {
-        eprintln!(
-            "orderdesk: new database {}; loading the demo data",
-            path.display()
-        );
+        if !matches!(cli.command, Some(Command::Init)) {
+            eprintln!(
+                "orderdesk: new database {}; loading the demo data",
+                path.display()
+            );
+        }
         store.load_demo(today)?;
     }
     match cli.command {
+        Some(Command::Init) => {
+            eprintln!(
+                "orderdesk: created {}{}",
+                path.display(),
+                if cli.no_demo {
+                    " (empty: no demo data)"
+                } else {
+                    " with the demo data"
+                }
+            );
+            Ok(())
+        }
+        Some(Command::Check) => Ok(()),
+        Some(Command::Backup { path: dest }) => {
+            let done = store.backup(&dest, Duration::from_millis(cli.busy_timeout))?;
+            println!(
+                "orderdesk: backup of {} written to {}: {} orders, {} bytes, integrity checked, in {:.1} s",
+                path.display(),
+                done.path.display(),
+                done.orders,
+                done.bytes,
+                done.elapsed.as_secs_f64()
+            );
+            Ok(())
+        }
         Some(Command::Demo { customers, items }) => {
             let bar = indicatif::ProgressBar::with_draw_target(
                 Some(customers + items),

@@ -1,11 +1,16 @@
 //! SQLite through rusqlite: the only place with SQL (docs/design.md).
 //!
-//! [`Store::open`] checks the file before anything is written (not SQLite,
-//! read-only, locked, newer schema: each refused with the file untouched),
-//! then sets WAL, the busy timeout and foreign keys, and migrates.
+//! [`Store::open_with`] checks the file before anything is written (a URI,
+//! not SQLite, another program's database, read-only, locked, newer schema,
+//! damaged: each refused with the file untouched), creates only a missing
+//! or empty file (mode 0600, 0660 in a group-shared folder), then sets WAL,
+//! `synchronous=FULL`, the busy timeout and foreign keys, and migrates.
+//! `check.rs` is `orderdesk check`, `backup.rs` `orderdesk backup`.
 //! The repositories are `impl Store` blocks, one file per subject.
 
+pub mod backup;
 mod catalog;
+pub mod check;
 mod customer_records;
 mod customers;
 pub mod demo;
@@ -31,16 +36,28 @@ pub use orders::{DraftRef, OrderSummary, PlacedOrder, SubmitError, SubmitInput};
 use rusqlite::{Connection, OpenFlags};
 use std::fmt;
 use std::io::Read;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// How long a writer waits for another operator's transaction.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// orderdesk's `PRAGMA application_id`, the bytes "ODSK" (0x4F44534B,
+/// 1329877835), written at offset 68 of every database orderdesk creates.
+/// A file without it is not opened: it belongs to another program.
+pub const APPLICATION_ID: u32 = 0x4F44_534B;
+
 /// Why a database could not be opened; each is one line for the operator.
 #[derive(Debug)]
 pub enum OpenError {
     NotSqlite(PathBuf),
+    /// An SQLite database of another program: `application_id` is not
+    /// orderdesk's (0: none at all).
+    Foreign {
+        path: PathBuf,
+        application_id: u32,
+    },
     ReadOnly(PathBuf),
     Locked(PathBuf),
     NewerSchema {
@@ -48,6 +65,18 @@ pub enum OpenError {
         found: i64,
         known: i64,
     },
+    /// A URI or an in-memory database: orderdesk keeps orders in a file.
+    NotAFile(String),
+    /// An explicit path with no database: `orderdesk init` makes one.
+    Missing(PathBuf),
+    /// An existing file with nothing in it, where a database was expected.
+    Empty(PathBuf),
+    /// A new database was asked for where a file already is.
+    Exists(PathBuf),
+    /// The folder the database should be in does not exist.
+    NoFolder(PathBuf),
+    /// The start-up check (or SQLite itself) found the file damaged.
+    Damaged(PathBuf),
     Other(PathBuf, String),
 }
 
@@ -55,6 +84,16 @@ impl fmt::Display for OpenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             OpenError::NotSqlite(p) => write!(f, "{}: not an orderdesk (SQLite) database", p.display()),
+            OpenError::Foreign { path, application_id: 0 } => write!(
+                f,
+                "{}: an SQLite database that is not orderdesk's (no orderdesk application id); it was left untouched",
+                path.display()
+            ),
+            OpenError::Foreign { path, application_id } => write!(
+                f,
+                "{}: the SQLite database of another program (application id {application_id:#010x}), not an orderdesk database; it was left untouched",
+                path.display()
+            ),
             OpenError::ReadOnly(p) => write!(f, "{}: the database is read-only; orderdesk needs to write to it", p.display()),
             OpenError::Locked(p) => write!(f, "{}: the database is locked by another program; try again shortly", p.display()),
             OpenError::NewerSchema { path, found, known } => write!(
@@ -62,6 +101,34 @@ impl fmt::Display for OpenError {
                 "{}: database schema version {found} is newer than this orderdesk knows ({known}); use a newer orderdesk",
                 path.display()
             ),
+            OpenError::NotAFile(s) => write!(
+                f,
+                "{s}: not a database file path; orderdesk keeps orders in an SQLite file (URIs and in-memory databases are refused)"
+            ),
+            OpenError::Missing(p) => write!(
+                f,
+                "{}: no such database; create one with orderdesk init --db {}",
+                p.display(),
+                p.display()
+            ),
+            OpenError::Empty(p) => write!(
+                f,
+                "{}: an empty file, not a database yet; create one with orderdesk init --db {}",
+                p.display(),
+                p.display()
+            ),
+            OpenError::Exists(p) => write!(
+                f,
+                "{}: a file is already there; a new database needs a new path",
+                p.display()
+            ),
+            OpenError::NoFolder(p) => write!(
+                f,
+                "{}: the folder {} does not exist; create it first",
+                p.display(),
+                p.parent().map(|d| d.display().to_string()).unwrap_or_default()
+            ),
+            OpenError::Damaged(p) => write!(f, "{}: {}", p.display(), StoreError::Corrupt),
             OpenError::Other(p, e) => write!(f, "{}: {e}", p.display()),
         }
     }
@@ -109,10 +176,123 @@ impl From<rusqlite::Error> for StoreError {
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy,
             Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => StoreError::Corrupt,
             Some(ErrorCode::DiskFull) => StoreError::Full,
-            Some(ErrorCode::ConstraintViolation) => StoreError::Constraint(e.to_string()),
-            _ => StoreError::Other(e.to_string()),
+            Some(ErrorCode::ConstraintViolation) => StoreError::Constraint(one_line(&e)),
+            _ => StoreError::Other(one_line(&e)),
         }
     }
+}
+
+/// True when `e` says the database file is damaged (SQLITE_CORRUPT or
+/// SQLITE_NOTADB).
+pub fn is_corruption(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) | Some(rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+/// SQLite's message on one line, without the SQL it was given (rusqlite
+/// appends the whole statement, the schema for a failed migration).
+pub(crate) fn one_line(e: &rusqlite::Error) -> String {
+    let text = match e {
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+        other => other.to_string(),
+    };
+    let line = text.lines().next().unwrap_or_default().trim();
+    match line.char_indices().nth(200) {
+        Some((i, _)) => format!("{}…", &line[..i]),
+        None => line.to_string(),
+    }
+}
+
+/// Whether [`Store::open_with`] may make a new database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Create {
+    /// Only an existing orderdesk database opens; a missing or empty file
+    /// is refused (an explicit `--db` for the console and the commands).
+    Never,
+    /// A missing file (or an empty one) becomes a new database; its folder
+    /// must exist (the default database, `orderdesk demo`, the tests).
+    IfMissing,
+    /// Only a new database: a missing or empty file (`orderdesk init`).
+    New,
+}
+
+/// How [`Store::open_with`] opens a database.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenOptions {
+    pub busy_timeout: Duration,
+    pub create: Create,
+    /// Check the file before anything is written and refuse a damaged one
+    /// ([`STARTUP_CHECKED_TABLES`]). Reads every page: about a second per
+    /// 450 MB, so the console and the commands do it and the library's
+    /// plain [`Store::open`] does not.
+    pub startup_check: bool,
+}
+
+impl OpenOptions {
+    pub fn new(busy_timeout: Duration, create: Create) -> OpenOptions {
+        OpenOptions {
+            busy_timeout,
+            create,
+            startup_check: false,
+        }
+    }
+
+    pub fn startup_check(mut self, on: bool) -> OpenOptions {
+        self.startup_check = on;
+        self
+    }
+}
+
+/// The start-up check runs `PRAGMA quick_check` on the whole file (every
+/// page and b-tree well formed) and, because quick_check does not compare
+/// an index with its table, a full `integrity_check` of these tables: what
+/// an order is priced, reserved, discounted and numbered with. They are
+/// small (milliseconds on a million customers); a damaged index here would
+/// have orders placed against wrong stock, or a valid coupon called
+/// unknown. The big tables (customers, addresses, orders) are checked in
+/// full by `orderdesk check`.
+pub const STARTUP_CHECKED_TABLES: &[&str] = &[
+    "settings",
+    "currencies",
+    "business_accounts",
+    "categories",
+    "items",
+    "price_lists",
+    "prices",
+    "inventory",
+    "expected_receipts",
+    "promotions",
+    "coupons",
+    "shipping_methods",
+    "shipping_rates",
+    "shipping_method_regions",
+    "tax_regions",
+    "reason_codes",
+    "operator_limits",
+    "order_number_sequence",
+];
+
+/// The start-up check (see [`STARTUP_CHECKED_TABLES`]): `Ok(true)` when sound.
+fn startup_check(conn: &Connection) -> rusqlite::Result<bool> {
+    let ok = |sql: &str| -> rusqlite::Result<bool> {
+        let verdict: String = conn.query_row(sql, [], |r| r.get(0))?;
+        Ok(verdict == "ok")
+    };
+    if !ok("PRAGMA quick_check(1)")? {
+        return Ok(false);
+    }
+    let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?;
+    let present: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for table in STARTUP_CHECKED_TABLES {
+        if present.iter().any(|t| t == table) && !ok(&format!("PRAGMA integrity_check({table})"))? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 pub struct Store {
@@ -123,43 +303,243 @@ pub struct Store {
 /// The first 16 bytes of every SQLite 3 database file.
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
+/// What the 100-byte header of an existing, non-empty file says.
+struct Header {
+    user_version: i64,
+    application_id: u32,
+}
+
+/// Refuses what is not a plain file path: SQLite would read `file:` and
+/// `…://…` as URIs (or as odd file names), `postgres:/…` would become a
+/// folder named `postgres:`, and `:memory:` or an empty name is a database
+/// that vanishes when the program ends.
+pub fn check_file_path(path: &Path) -> Result<(), OpenError> {
+    let text = path.to_string_lossy();
+    let lower = text.to_ascii_lowercase();
+    // `postgres:/host/db`, `sqlite:orders.db`: a scheme, not a folder name.
+    let scheme = lower.split_once(':').is_some_and(|(s, _)| {
+        s.len() >= 2
+            && s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
+    if text.trim().is_empty()
+        || lower == ":memory:"
+        || scheme
+        || lower.contains("://")
+        || lower.contains("mode=memory")
+    {
+        return Err(OpenError::NotAFile(text.into_owned()));
+    }
+    Ok(())
+}
+
+/// The mode of a new database file in `dir`: 0600, or 0660 when the
+/// folder is shared by a group (it has the setgid bit or is group-writable),
+/// so a call centre's operators in one group share one database. SQLite
+/// gives the -wal, -shm and -journal files the database file's mode.
+pub fn new_file_mode(dir: &Path) -> u32 {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    match std::fs::metadata(dir) {
+        Ok(m) if m.permissions().mode() & 0o2020 != 0 => 0o660,
+        _ => 0o600,
+    }
+}
+
+/// Creates `dir` and any missing folders above it with mode 0700 (set
+/// explicitly, whatever the umask); folders already there are left alone.
+pub fn create_private_folder(dir: &Path) -> std::io::Result<()> {
+    if dir.as_os_str().is_empty() || dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent() {
+        create_private_folder(parent)?;
+    }
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Creates `path` (which must not exist) with `mode`, set explicitly so
+/// the umask cannot widen or narrow it.
+pub(crate) fn create_private_file(path: &Path, mode: u32) -> std::io::Result<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(path)?;
+    file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+    Ok(file)
+}
+
+/// Reads the header of an existing file without opening it as a
+/// database: nothing is written, no journal or WAL is made.
+fn read_header(path: &Path) -> Result<Option<Header>, OpenError> {
+    let p = || path.to_path_buf();
+    let mut head = Vec::with_capacity(100);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(100).read_to_end(&mut head))
+        .map_err(|e| OpenError::Other(p(), e.to_string()))?;
+    if head.is_empty() {
+        return Ok(None);
+    }
+    if head.len() < 100 || &head[..16] != SQLITE_MAGIC {
+        return Err(OpenError::NotSqlite(p()));
+    }
+    let word = |at: usize| u32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+    Ok(Some(Header {
+        user_version: i64::from(word(60) as i32),
+        application_id: word(68),
+    }))
+}
+
+/// Checks an existing file is orderdesk's before anything opens it:
+/// `None` for an empty file. Shared by [`Store::open_with`] and
+/// `orderdesk check`.
+pub(crate) fn inspect_existing(path: &Path) -> Result<Option<i64>, OpenError> {
+    let p = || path.to_path_buf();
+    let meta = std::fs::metadata(path).map_err(|e| OpenError::Other(p(), e.to_string()))?;
+    if !meta.is_file() {
+        return Err(OpenError::Other(p(), "not a file".into()));
+    }
+    let Some(header) = read_header(path)? else {
+        return Ok(None);
+    };
+    if header.application_id != APPLICATION_ID {
+        return Err(OpenError::Foreign {
+            path: p(),
+            application_id: header.application_id,
+        });
+    }
+    if header.user_version > migrate::LATEST {
+        return Err(OpenError::NewerSchema {
+            path: p(),
+            found: header.user_version,
+            known: migrate::LATEST,
+        });
+    }
+    Ok(Some(header.user_version))
+}
+
 impl Store {
     /// Opens (creating if missing) the database at `path`. Returns the store
-    /// and whether the file was created by this call.
+    /// and whether the file was created by this call. The folder must
+    /// exist; see [`Store::open_with`].
     pub fn open(path: &Path, busy_timeout: Duration) -> Result<(Store, bool), OpenError> {
+        Store::open_with(path, OpenOptions::new(busy_timeout, Create::IfMissing))
+    }
+
+    /// Opens the database at `path` as `options` say. Returns the store and
+    /// whether it is new (its schema was made by this call).
+    ///
+    /// Before anything is written: the path must be a file path (no URI,
+    /// no in-memory database); an existing file must be an SQLite database
+    /// with orderdesk's [`APPLICATION_ID`] and a schema this program knows,
+    /// writable, and not locked past the busy timeout; with `startup_check`
+    /// it must pass the start-up check (see [`STARTUP_CHECKED_TABLES`]). A file refused for any of these
+    /// is left byte for byte as it was. Only a missing or empty file
+    /// becomes a new database (mode per [`new_file_mode`]); a missing
+    /// folder is never created here.
+    pub fn open_with(path: &Path, options: OpenOptions) -> Result<(Store, bool), OpenError> {
         let p = || path.to_path_buf();
-        let existed = path.exists();
-        if existed {
-            let meta = std::fs::metadata(path).map_err(|e| OpenError::Other(p(), e.to_string()))?;
-            if !meta.is_file() {
-                return Err(OpenError::Other(p(), "not a file".into()));
-            }
-            let mut head = Vec::with_capacity(16);
-            std::fs::File::open(path)
-                .and_then(|f| f.take(16).read_to_end(&mut head))
-                .map_err(|e| OpenError::Other(p(), e.to_string()))?;
-            if !head.is_empty() && head.as_slice() != SQLITE_MAGIC {
-                return Err(OpenError::NotSqlite(p()));
-            }
+        check_file_path(path)?;
+        let exists = match std::fs::symlink_metadata(path) {
+            Ok(_) => true,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(e) => return Err(OpenError::Other(p(), e.to_string())),
+        };
+        let fresh = if exists {
+            let version = inspect_existing(path)?;
             // Root may write anywhere; a file without write bits is still
             // meant to be read-only, so it is refused for everyone.
+            let meta = std::fs::metadata(path).map_err(|e| OpenError::Other(p(), e.to_string()))?;
             if meta.permissions().readonly() {
                 return Err(OpenError::ReadOnly(p()));
             }
-        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| OpenError::Other(p(), e.to_string()))?;
+            match (version, options.create) {
+                (None, Create::Never) => return Err(OpenError::Empty(p())),
+                (Some(_), Create::New) => return Err(OpenError::Exists(p())),
+                (None, _) => {
+                    // An empty file made ready for us: it gets a new
+                    // database's mode.
+                    let dir = path.parent().unwrap_or(Path::new(""));
+                    std::fs::set_permissions(
+                        path,
+                        std::fs::Permissions::from_mode(new_file_mode(dir)),
+                    )
+                    .map_err(|e| OpenError::Other(p(), e.to_string()))?;
+                    true
+                }
+                (Some(_), _) => false,
+            }
+        } else {
+            if options.create == Create::Never {
+                return Err(OpenError::Missing(p()));
+            }
+            let dir = path.parent().unwrap_or(Path::new(""));
+            if !dir.as_os_str().is_empty() && !dir.is_dir() {
+                return Err(OpenError::NoFolder(p()));
+            }
+            match create_private_file(path, new_file_mode(dir)) {
+                Ok(_) => true,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    return Err(OpenError::Other(
+                        p(),
+                        "another program created this file meanwhile; try again".into(),
+                    ))
+                }
+                Err(e) => return Err(OpenError::Other(p(), e.to_string())),
+            }
+        };
+        match Store::open_file(path, options, fresh) {
+            Ok(opened) => Ok(opened),
+            Err(e) => {
+                if fresh && !exists {
+                    // Leave nothing behind of a database that never was.
+                    let _ = std::fs::remove_file(path);
+                }
+                Err(e)
+            }
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
+    }
+
+    fn open_file(
+        path: &Path,
+        options: OpenOptions,
+        fresh: bool,
+    ) -> Result<(Store, bool), OpenError> {
+        let p = || path.to_path_buf();
+        // The file exists by now: SQLite never creates it (it would with
+        // SQLite's default mode, 0644 less the umask).
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
-        conn.busy_timeout(busy_timeout)
+        conn.busy_timeout(options.busy_timeout)
             .map_err(|e| classify(path, e))?;
         // Reads only: a file we must refuse stays byte-for-byte as it was.
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
+        let (version, application_id, objects): (i64, i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version),
+                        (SELECT application_id FROM pragma_application_id),
+                        (SELECT COUNT(*) FROM sqlite_master)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .map_err(|e| classify(path, e))?;
+        // The header said orderdesk; SQLite (with the WAL) must agree. A file
+        // that has tables but no schema version was not made by orderdesk.
+        let ours = application_id as u32 == APPLICATION_ID;
+        if !fresh && (!ours || (version == 0 && objects > 0)) {
+            return Err(OpenError::Foreign {
+                path: p(),
+                application_id: application_id as u32,
+            });
+        }
         if version > migrate::LATEST {
             return Err(OpenError::NewerSchema {
                 path: p(),
@@ -174,19 +554,40 @@ impl Store {
         // unwritable file apart without touching it.
         conn.execute_batch("BEGIN IMMEDIATE; COMMIT;")
             .map_err(|e| classify(path, e))?;
+        if options.startup_check
+            && !fresh
+            && !startup_check(&conn).map_err(|e| classify(path, e))?
+        {
+            return Err(OpenError::Damaged(p()));
+        }
+        let mut conn = conn;
+        if fresh {
+            // The id goes in first, in rollback-journal mode, so it is in the
+            // file itself (not only in a WAL) from the first write on.
+            conn.pragma_update(None, "application_id", APPLICATION_ID as i32)
+                .map_err(|e| classify(path, e))?;
+        }
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| classify(path, e))?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| classify(path, e))?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
+        // FULL: a commit is on disk (the WAL synced) before it returns, so an
+        // order read back to the customer survives a power cut or OS crash.
+        conn.pragma_update(None, "synchronous", "FULL")
             .map_err(|e| classify(path, e))?;
-        let mut store = Store { conn, path: p() };
-        migrate::run(&mut store.conn).map_err(|e| classify(path, e))?;
-        Ok((store, !existed || version == 0))
+        migrate::run(&mut conn).map_err(|e| classify(path, e))?;
+        let store = Store { conn, path: p() };
+        Ok((store, fresh || version == 0))
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The connection's `PRAGMA synchronous`: 2 (FULL) — every commit is
+    /// on disk before it returns.
+    pub fn synchronous(&self) -> rusqlite::Result<i64> {
+        self.conn.query_row("PRAGMA synchronous", [], |r| r.get(0))
     }
 
     /// The schema version this program writes.
@@ -199,14 +600,14 @@ fn classify(path: &Path, e: rusqlite::Error) -> OpenError {
     use rusqlite::ErrorCode;
     let p = path.to_path_buf();
     match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => OpenError::NotSqlite(p),
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => OpenError::Damaged(p),
         Some(ErrorCode::ReadOnly) => OpenError::ReadOnly(p),
         Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => OpenError::Locked(p),
         Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
             OpenError::Other(p, "cannot open the database file".into())
         }
         Some(ErrorCode::DiskFull) => OpenError::Other(p, "the disk is full".into()),
-        _ => OpenError::Other(p, e.to_string()),
+        _ => OpenError::Other(p, one_line(&e)),
     }
 }
 

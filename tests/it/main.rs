@@ -6,6 +6,7 @@ mod common;
 mod adjustments;
 mod availability;
 mod catalog_cart;
+mod check_backup;
 mod cli;
 mod crash;
 mod customers;

@@ -1,12 +1,14 @@
 //! The store on real temporary SQLite files: migration, reopen, the demo
-//! data, every refusal (with the file left byte-for-byte as it was),
-//! placing an order and drafts. Also the binary's exit code on a bad file.
+//! data, every refusal (with the file left byte-for-byte as it was: not
+//! SQLite, another program's database, a URI, a missing path), placing an
+//! order and drafts. Also the binary's exit code on a bad file, and the
+//! modes new files and folders get whatever the umask.
 
 use crate::common::{demo_store, open_demo, temp_db, BUSY};
 use orderdesk::domain::money::Currency;
 use orderdesk::domain::order::{Line, Order};
 use orderdesk::session::{Command, PayInput};
-use orderdesk::store::{CustomerQuery, OpenError, Store};
+use orderdesk::store::{Create, CustomerQuery, OpenError, OpenOptions, Store, APPLICATION_ID};
 use orderdesk::tui::action::Action;
 use orderdesk::tui::app::{App, Step};
 use orderdesk::tui::theme::Theme;
@@ -284,13 +286,12 @@ fn read_only_file_is_refused_untouched() {
 #[test]
 fn exclusive_lock_is_refused_after_the_busy_timeout() {
     let (_dir, path) = temp_db();
-    // A database in rollback-journal mode held by BEGIN EXCLUSIVE: nobody
-    // else can even read it.
+    // An orderdesk database in rollback-journal mode held by BEGIN
+    // EXCLUSIVE: nobody else can even read it.
+    closed_orderdesk_db(&path);
     let holder = raw(&path);
     holder
-        .execute_batch(
-            "PRAGMA journal_mode = DELETE; CREATE TABLE t (x); INSERT INTO t VALUES (1);",
-        )
+        .execute_batch("PRAGMA journal_mode = DELETE; INSERT INTO audit (at, operator, action) VALUES ('t', 'x', 'y');")
         .unwrap();
     holder.execute_batch("BEGIN EXCLUSIVE;").unwrap();
     let started = Instant::now();
@@ -603,4 +604,351 @@ fn binary_exits_2_on_newer_schema_and_read_only() {
     closed_orderdesk_db(&path2);
     std::fs::set_permissions(&path2, std::fs::Permissions::from_mode(0o444)).unwrap();
     assert_binary_refuses(&path2, "read-only");
+}
+
+// ---- whose file it is, and where it may be made ----
+
+/// A database made by another program with `sql` (closed again).
+fn foreign_db(path: &Path, sql: &str) {
+    let conn = raw(path);
+    conn.execute_batch(sql).unwrap();
+}
+
+#[test]
+fn a_new_database_carries_the_application_id_in_its_header_from_the_start() {
+    let (_dir, path) = temp_db();
+    let (store, created) = Store::open(&path, BUSY).unwrap();
+    assert!(created);
+    // Read from the file itself while the store is open: the id is not
+    // only in a WAL that a crash could leave behind.
+    let head = std::fs::read(&path).unwrap();
+    assert_eq!(&head[68..72], &APPLICATION_ID.to_be_bytes());
+    assert_eq!(&APPLICATION_ID.to_be_bytes(), b"ODSK");
+    assert_eq!(
+        count(&raw(&path), "PRAGMA application_id"),
+        i64::from(APPLICATION_ID)
+    );
+    assert_eq!(store.synchronous().unwrap(), 2, "synchronous=FULL");
+}
+
+#[test]
+fn another_programs_sqlite_file_is_refused_untouched() {
+    let (_dir, path) = temp_db();
+    foreign_db(
+        &path,
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);
+         INSERT INTO notes (body) VALUES ('call the plumber');",
+    );
+    let err = assert_refused_untouched(&path, || Store::open(&path, BUSY));
+    assert!(
+        matches!(
+            err,
+            OpenError::Foreign {
+                application_id: 0,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("not orderdesk's"), "{err}");
+    assert_eq!(count(&raw(&path), "SELECT COUNT(*) FROM sqlite_master"), 1);
+}
+
+#[test]
+fn a_file_with_a_table_orderdesk_also_has_is_refused_untouched() {
+    let (_dir, path) = temp_db();
+    foreign_db(
+        &path,
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, what TEXT);
+         INSERT INTO orders (what) VALUES ('pizza');",
+    );
+    let err = assert_refused_untouched(&path, || Store::open(&path, BUSY));
+    assert!(matches!(err, OpenError::Foreign { .. }), "{err:?}");
+    assert!(!err.to_string().contains("CREATE"), "{err}");
+}
+
+#[test]
+fn another_application_id_is_refused_and_named() {
+    let (_dir, path) = temp_db();
+    foreign_db(
+        &path,
+        "PRAGMA application_id = 305419896; CREATE TABLE t (x);",
+    );
+    let err = assert_refused_untouched(&path, || Store::open(&path, BUSY));
+    assert!(
+        matches!(
+            err,
+            OpenError::Foreign {
+                application_id: 0x1234_5678,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("0x12345678"), "{err}");
+}
+
+#[test]
+fn our_id_on_a_file_with_tables_but_no_schema_version_is_refused() {
+    let (_dir, path) = temp_db();
+    foreign_db(
+        &path,
+        &format!(
+            "PRAGMA application_id = {}; CREATE TABLE t (x);",
+            APPLICATION_ID as i32
+        ),
+    );
+    let err = assert_refused_untouched(&path, || Store::open(&path, BUSY));
+    assert!(matches!(err, OpenError::Foreign { .. }), "{err:?}");
+}
+
+#[test]
+fn a_foreign_file_in_wal_mode_is_refused_with_its_wal_untouched() {
+    let (_dir, path) = temp_db();
+    // Another program is running: its committed rows are still in its WAL.
+    let other = raw(&path);
+    other
+        .execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
+             CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('x');",
+        )
+        .unwrap();
+    let wal = path.with_extension("db-wal");
+    let wal_before = std::fs::read(&wal).unwrap();
+    assert!(!wal_before.is_empty());
+    let err = assert_refused_untouched(&path, || Store::open(&path, BUSY));
+    assert!(matches!(err, OpenError::Foreign { .. }), "{err:?}");
+    assert_eq!(std::fs::read(&wal).unwrap(), wal_before, "the WAL changed");
+    drop(other);
+}
+
+#[test]
+fn uris_and_in_memory_databases_are_refused() {
+    for name in [
+        ":memory:",
+        "",
+        "file:orders.db",
+        "file:orders.db?mode=memory&cache=shared",
+        "FILE:orders.db",
+        "postgres://host/orders",
+    ] {
+        let err = match Store::open(Path::new(name), BUSY) {
+            Ok(_) => panic!("{name:?} opened"),
+            Err(e) => e,
+        };
+        assert!(matches!(err, OpenError::NotAFile(_)), "{name:?}: {err:?}");
+        assert!(
+            err.to_string().contains("not a database file path"),
+            "{err}"
+        );
+    }
+    assert!(!Path::new("postgres:").exists());
+    assert!(!Path::new("file:orders.db").exists());
+}
+
+#[test]
+fn a_missing_folder_is_never_created() {
+    let (dir, _) = temp_db();
+    let path = dir.path().join("not").join("here").join("o.db");
+    let err = match Store::open(&path, BUSY) {
+        Ok(_) => panic!("opened in a missing folder"),
+        Err(e) => e,
+    };
+    assert!(matches!(err, OpenError::NoFolder(_)), "{err:?}");
+    assert!(!dir.path().join("not").exists(), "folders were created");
+}
+
+#[test]
+fn an_existing_store_is_required_when_creating_is_not_allowed() {
+    let (dir, path) = temp_db();
+    let never = OpenOptions::new(BUSY, Create::Never);
+    let err = Store::open_with(&path, never).err().expect("refused");
+    assert!(matches!(err, OpenError::Missing(_)), "{err:?}");
+    assert!(err.to_string().contains("orderdesk init --db"), "{err}");
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "{:?}",
+        files_in(dir.path())
+    );
+
+    // An empty file is not a database yet, and stays empty.
+    std::fs::write(&path, b"").unwrap();
+    let err = Store::open_with(&path, never).err().expect("refused");
+    assert!(matches!(err, OpenError::Empty(_)), "{err:?}");
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
+    assert_eq!(files_in(dir.path()), ["orderdesk.db"]);
+
+    // Create::New makes one from the empty file, then refuses it.
+    let (store, created) = Store::open_with(&path, OpenOptions::new(BUSY, Create::New)).unwrap();
+    assert!(created);
+    drop(store);
+    let err = assert_refused_untouched(&path, || {
+        Store::open_with(&path, OpenOptions::new(BUSY, Create::New))
+    });
+    assert!(matches!(err, OpenError::Exists(_)), "{err:?}");
+    let (_store, created) = Store::open_with(&path, never).unwrap();
+    assert!(!created);
+}
+
+// ---- file modes, whatever the umask ----
+
+/// Runs the binary under `umask` (in a child shell) with a temporary HOME
+/// and XDG_DATA_HOME, placing orders until one is placed; returns the
+/// running child so the caller can look at the files it made, and kill it.
+fn spawn_under_umask(umask: &str, home: &Path, args: &[&str]) -> std::process::Child {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask {umask}; exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_orderdesk"))
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("xdg"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("placed"), "{first:?}");
+    child
+}
+
+fn mode_of(path: &Path) -> u32 {
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o7777
+}
+
+/// The database and its -wal and -shm, as they are while `child` works.
+fn assert_db_modes(db: &Path, mode: u32, umask: &str) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        let p = std::path::PathBuf::from(p);
+        assert_eq!(
+            mode_of(&p),
+            mode,
+            "{} under umask {umask}: {:o}",
+            p.display(),
+            mode_of(&p)
+        );
+    }
+}
+
+#[test]
+fn the_default_database_and_its_folder_are_private_under_any_umask() {
+    for umask in ["022", "000"] {
+        let home = tempfile::tempdir().unwrap();
+        let mut child = spawn_under_umask(
+            umask,
+            home.path(),
+            &["--operator", "m", "simulate", "--orders", "100000"],
+        );
+        let folder = home.path().join("xdg").join("orderdesk");
+        assert_eq!(mode_of(&folder), 0o700, "data folder under umask {umask}");
+        assert_eq!(mode_of(&home.path().join("xdg")), 0o700);
+        assert_db_modes(&folder.join("orderdesk.db"), 0o600, umask);
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+}
+
+#[test]
+fn an_existing_data_folder_keeps_its_mode() {
+    let home = tempfile::tempdir().unwrap();
+    let folder = home.path().join("xdg").join("orderdesk");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o750)).unwrap();
+    let mut child = spawn_under_umask(
+        "000",
+        home.path(),
+        &["--operator", "m", "simulate", "--orders", "100000"],
+    );
+    assert_eq!(mode_of(&folder), 0o750);
+    assert_db_modes(&folder.join("orderdesk.db"), 0o600, "000");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn a_database_in_a_group_shared_folder_is_group_readable_and_writable() {
+    for (umask, folder_mode) in [("022", 0o2770), ("000", 0o2770), ("022", 0o770)] {
+        let home = tempfile::tempdir().unwrap();
+        let shared = home.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(folder_mode)).unwrap();
+        let db = shared.join("o.db");
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask {umask}; exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_orderdesk"))
+            .args(["--db", db.to_str().unwrap(), "init"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(mode_of(&db), 0o660, "folder {folder_mode:o}, umask {umask}");
+        let mut child = spawn_under_umask(
+            umask,
+            home.path(),
+            &[
+                "--db",
+                db.to_str().unwrap(),
+                "--operator",
+                "m",
+                "simulate",
+                "--orders",
+                "100000",
+            ],
+        );
+        assert_db_modes(&db, 0o660, umask);
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+}
+
+#[test]
+fn an_explicit_database_is_private_under_any_umask() {
+    for umask in ["022", "000"] {
+        let home = tempfile::tempdir().unwrap();
+        let db = home.path().join("o.db");
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask {umask}; exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_orderdesk"))
+            .args(["--db", db.to_str().unwrap(), "init"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(mode_of(&db), 0o600, "umask {umask}");
+        let mut child = spawn_under_umask(
+            umask,
+            home.path(),
+            &[
+                "--db",
+                db.to_str().unwrap(),
+                "--operator",
+                "m",
+                "simulate",
+                "--orders",
+                "100000",
+            ],
+        );
+        assert_db_modes(&db, 0o600, umask);
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
 }
