@@ -257,11 +257,22 @@ impl Drop for Term {
     }
 }
 
-/// A fresh temporary data folder and the database path in it (the binary
-/// creates and fills the file on first start).
+/// A fresh temporary data folder and a new demo database in it, made by
+/// `orderdesk init` (an explicit `--db` must exist for the console).
 pub fn fresh_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("o.db");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orderdesk"))
+        .arg("--db")
+        .arg(&path)
+        .arg("init")
+        .output()
+        .expect("orderdesk init runs");
+    assert!(
+        out.status.success(),
+        "orderdesk init: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (dir, path)
 }
 
