@@ -86,3 +86,33 @@ fn ctrl_c_at_a_small_size_quits_and_keeps_the_draft() {
     assert_eq!(drafts, 1, "the order stays a draft");
     assert_eq!(orders(&db), 0);
 }
+
+/// F3 after an abandoned new-customer form shows the order's customer,
+/// not the form (issue: a stale form came back until restart).
+#[test]
+fn f3_after_an_abandoned_form_shows_the_orders_customer() {
+    let (_dir, db) = fresh_db();
+    let mut t = Term::spawn(&db, 24, 80, &[]);
+    t.wait_for("recent customers", TIMEOUT);
+    // ^N: a new-customer form, half typed, then left with F2.
+    t.send("\x0e");
+    t.wait_for("New customer", TIMEOUT);
+    t.send("halfway");
+    t.wait_for("halfway", TIMEOUT);
+    t.send("\x1bOQ");
+    t.wait_for("Find customer", TIMEOUT);
+    t.send("doe");
+    t.wait_rows("Jane found", TIMEOUT, |rows| {
+        rows.iter().any(|r| r.starts_with("> Doe, Jane"))
+    });
+    t.send(ENTER);
+    t.wait_for("Customer: Jane Doe", TIMEOUT);
+    t.send(crate::common::pty::F3);
+    let rows = t.wait_rows("Jane's record", TIMEOUT, |rows| {
+        rows.iter().any(|r| r.contains("jdoe"))
+    });
+    let screen = rows.join("\n");
+    assert!(!screen.contains("halfway"), "{screen}");
+    assert!(!screen.contains("New customer"), "{screen}");
+    assert!(screen.contains("Jane"), "{screen}");
+}
