@@ -9,6 +9,7 @@
 //! The repositories are `impl Store` blocks, one file per subject.
 
 pub mod backup;
+pub mod busy;
 mod catalog;
 pub mod check;
 mod customer_records;
@@ -519,7 +520,8 @@ impl Store {
         // SQLite's default mode, 0644 less the umask).
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
-        conn.busy_timeout(options.busy_timeout)
+        busy::set_timeout(options.busy_timeout);
+        conn.busy_handler(Some(busy::handler))
             .map_err(|e| classify(path, e))?;
         // Reads only: a file we must refuse stays byte-for-byte as it was.
         let (version, application_id, objects): (i64, i64, i64) = conn

@@ -11,6 +11,7 @@
 
 pub mod action;
 pub mod app;
+pub mod busy_wait;
 pub mod flow;
 pub mod frame_writer;
 pub mod keymap;

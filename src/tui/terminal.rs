@@ -3,6 +3,7 @@
 //! saved on every change, so a hang-up loses nothing.
 
 use crate::tui::app::{App, Step};
+use crate::tui::busy_wait;
 use crate::tui::frame_writer::FrameWriter;
 use anyhow::Result;
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEventKind};
@@ -81,6 +82,7 @@ pub fn run(mut app: App) -> Result<()> {
         }
     }));
 
+    busy_wait::install();
     let frames = FrameWriter::default();
     let mut terminal = setup(&frames)?;
     let size = terminal.size()?;
@@ -181,7 +183,7 @@ fn event_loop(
             renewed = std::time::Instant::now();
             dirty = true;
         }
-        if !event::poll(Duration::from_millis(200))? {
+        if !busy_wait::any_held() && !event::poll(Duration::from_millis(200))? {
             continue;
         }
         // Handle every event already waiting before drawing one frame.
@@ -197,7 +199,10 @@ fn event_loop(
         let mut confirmation_unseen = false;
         let mut dropped = 0;
         loop {
-            let ev = event::read()?;
+            let ev = match busy_wait::next_held() {
+                Some(ev) => ev,
+                None => event::read()?,
+            };
             if matches!(ev, Event::Resize(..)) {
                 terminal.autoresize()?;
             }
@@ -215,7 +220,7 @@ fn event_loop(
                 }
                 confirmation_unseen |= !confirming && app.step == Step::Confirmation;
             }
-            if app.quit || !event::poll(Duration::ZERO)? {
+            if app.quit || (!busy_wait::any_held() && !event::poll(Duration::ZERO)?) {
                 break;
             }
         }
@@ -224,6 +229,9 @@ fn event_loop(
         }
         if catch_unwind(AssertUnwindSafe(|| app.settle())).is_err() {
             app.internal_error(&last_panic());
+        }
+        if busy_wait::shown() {
+            app.redraw_all = true;
         }
         if app.quit {
             return Ok(());

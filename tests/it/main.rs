@@ -11,6 +11,7 @@ mod cli;
 mod crash;
 mod customers;
 mod e2e;
+mod e2e_busy;
 mod e2e_customer_edit;
 mod e2e_customers;
 mod e2e_fields;
