@@ -8,6 +8,7 @@
 //! - [`tui`]: ratatui and crossterm, and the only place that draws or reads keys.
 
 pub mod domain;
+pub mod log;
 pub mod session;
 pub mod store;
 pub mod tui;

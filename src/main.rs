@@ -126,6 +126,9 @@ fn operator_name(flag: Option<String>) -> String {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Kept to the end: dropping it flushes the log.
+    let _log = orderdesk::log::init();
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "start");
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
