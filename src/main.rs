@@ -4,12 +4,13 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use orderdesk::session::simulate::Outcome;
-use orderdesk::session::{play, Session};
+use orderdesk::session::{operators, play, Session};
 use orderdesk::store::{
     check_file_path, create_private_folder, Create, OpenError, OpenOptions, Store, StoreError,
     DEFAULT_BUSY_TIMEOUT,
 };
 use orderdesk::tui::app::App;
+use orderdesk::tui::secret_prompt::read_secret;
 use orderdesk::tui::theme::Theme;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,7 +28,9 @@ struct Cli {
     /// on first use
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
-    /// Operator name recorded on orders [default: $ORDERDESK_OPERATOR, else the login name]
+    /// Operator recorded on orders: another than the login only where the
+    /// operators table lets this login act as them (audited) [default:
+    /// $ORDERDESK_OPERATOR, else the login name]
     #[arg(long, global = true, value_name = "NAME")]
     operator: Option<String>,
     /// Do not fill a newly created database with the demo data
@@ -95,6 +98,12 @@ enum Command {
         /// The copy to write (a new file)
         path: PathBuf,
     },
+    /// Manage operators: roles, limits per currency, supervisor PINs and
+    /// who may act as whom (admins; the login that created the database is one)
+    Operators {
+        #[command(subcommand)]
+        command: operators::OperatorsCommand,
+    },
 }
 
 /// An input the program cannot work with (a malformed script): exit 2.
@@ -115,13 +124,17 @@ fn default_db() -> Result<PathBuf> {
     Ok(dirs.data_dir().join("orderdesk.db"))
 }
 
-fn operator_name(flag: Option<String>) -> String {
-    flag.or_else(|| std::env::var("ORDERDESK_OPERATOR").ok())
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("LOGNAME").ok())
-        .map(|s| orderdesk::domain::text::clean(&s))
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "operator".into())
+/// The operator of this session: the login name, or the operator that
+/// --operator (else $ORDERDESK_OPERATOR) names where the operators table
+/// lets this login act as them (audited).
+fn operator_name(store: &Store, flag: Option<String>) -> Result<String> {
+    let requested = flag.or_else(|| std::env::var("ORDERDESK_OPERATOR").ok());
+    let login = operators::os_login();
+    Ok(operators::acting_operator(
+        store,
+        &login,
+        requested.as_deref(),
+    )?)
 }
 
 fn main() -> ExitCode {
@@ -224,6 +237,10 @@ fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool
         }
         store.load_demo(today)?;
     }
+    if created {
+        // Whoever creates the database is its admin.
+        store.record_creator(&operators::os_login())?;
+    }
     match cli.command {
         Some(Command::Init) => {
             eprintln!(
@@ -238,6 +255,12 @@ fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool
             Ok(())
         }
         Some(Command::Check) => Ok(()),
+        Some(Command::Operators { command }) => {
+            let login = operators::os_login();
+            let out = &mut std::io::stdout().lock();
+            operators::run(&store, &login, command, out, &mut read_secret)?;
+            Ok(())
+        }
         Some(Command::Backup { path: dest }) => {
             let done = store.backup(&dest, Duration::from_millis(cli.busy_timeout))?;
             println!(
@@ -281,7 +304,7 @@ fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool
             items,
         }) => {
             use std::io::Write;
-            let operator = operator_name(cli.operator);
+            let operator = operator_name(&store, cli.operator)?;
             let skus = store.simulation_items(&items)?;
             let mut rng = fastrand::Rng::with_seed(seed);
             let mut session = Session::new(store, operator, today).without_drafts();
@@ -319,13 +342,14 @@ fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool
                 play::parse(std::io::BufReader::new(f))
             }
             .map_err(Unusable)?;
-            let mut session =
-                Session::new(store, operator_name(cli.operator), today).without_drafts();
+            let operator = operator_name(&store, cli.operator)?;
+            let mut session = Session::new(store, operator, today).without_drafts();
             play::run(&mut session, commands, &mut std::io::stdout().lock())?;
             Ok(())
         }
         None => {
-            let session = Session::new(store, operator_name(cli.operator), today);
+            let operator = operator_name(&store, cli.operator)?;
+            let session = Session::new(store, operator, today);
             let app = App::new(session, Theme::from_env());
             orderdesk::tui::terminal::run(app)
         }

@@ -3,6 +3,7 @@
 //! Plain data shared by the order (which holds them) and pricing (which
 //! applies them), so neither depends on the other for it.
 
+use crate::domain::operator::Approval;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -37,12 +38,17 @@ impl AdjustmentKind {
     }
 }
 
-/// An operator's adjustment with its reason code and who made it.
+/// An operator's adjustment with its reason code and who made it; beyond
+/// the operator's limits, with the supervisor's approval.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Adjustment {
     pub kind: AdjustmentKind,
     pub reason_code: String,
     pub operator: String,
+    /// The supervisor who approved it (it is then measured against their
+    /// limits). Default: drafts saved before approvals existed still load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Approval>,
 }
 
 /// Refuses an adjustment that changes `base` by `amount_off` (positive

@@ -8,6 +8,7 @@ pub mod customer;
 pub mod customer_edit;
 pub mod guest;
 pub mod money;
+pub mod operator;
 pub mod order;
 pub mod parts;
 pub mod planning;

@@ -264,6 +264,10 @@ pub struct Order {
     /// Operator adjustments, each with its reason and operator.
     #[serde(default)]
     pub adjustments: Vec<Adjustment>,
+    /// A supervisor's approval to order for the customer although they are
+    /// disabled (it holds for that customer only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_approval: Option<crate::domain::operator::Approval>,
 }
 
 impl Order {
@@ -281,6 +285,7 @@ impl Order {
             comment_warehouse: String::new(),
             coupons: Vec::new(),
             adjustments: Vec::new(),
+            customer_approval: None,
         }
     }
 

@@ -159,6 +159,10 @@ pub struct AppliedAdjustment {
     pub reason_code: String,
     pub operator: String,
     pub amount: Decimal,
+    /// The supervisor's approval, for an adjustment beyond the operator's
+    /// limits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<crate::domain::operator::Approval>,
 }
 
 /// What became of a coupon redeemed on this order. Only applied coupons
@@ -467,6 +471,7 @@ fn prepare(order: &Order, ctx: &PricingContext) -> Base {
             target: adj.kind.target(),
             reason_code: adj.reason_code.clone(),
             operator: adj.operator.clone(),
+            approval: adj.approval.clone(),
             amount: list_amount[line] - amount[line],
         });
     }
@@ -725,6 +730,7 @@ fn evaluate(order: &Order, ctx: &PricingContext, base: &Base, set: &[Candidate])
                     target: String::new(),
                     reason_code: adj.reason_code.clone(),
                     operator: adj.operator.clone(),
+                    approval: adj.approval.clone(),
                     amount: off,
                 });
             }
@@ -757,6 +763,7 @@ fn evaluate(order: &Order, ctx: &PricingContext, base: &Base, set: &[Candidate])
                     target,
                     reason_code: adj.reason_code.clone(),
                     operator: adj.operator.clone(),
+                    approval: adj.approval.clone(),
                     amount: before - new,
                 });
             }

@@ -6,8 +6,9 @@
 //! transaction, on the quote and facts read in that transaction: an order is
 //! written only when nothing here objects to the order as it is stored.
 
-use crate::domain::adjustment::{check_adjustment_limit, AdjustmentKind};
+use crate::domain::adjustment::{check_adjustment_limit, Adjustment, AdjustmentKind};
 use crate::domain::money::Currency;
+use crate::domain::operator::CHALLENGE_ATTEMPTS;
 use crate::domain::order::{Area, Order, Payment};
 use crate::domain::promotion::Coupon;
 use crate::domain::quote::Quote;
@@ -28,7 +29,13 @@ pub enum Rule {
     CustomerDisabled,
     /// A stored payment method before the challenge question was answered.
     ChallengeRequired,
+    /// Five wrong challenge answers locked the customer's stored payment
+    /// until a supervisor unlocks it.
+    ChallengeLocked,
     AdjustmentLimit,
+    /// A supervisor's approval was not given (unknown supervisor, wrong
+    /// or locked PIN, beyond their limits too) or no longer holds.
+    Approval,
     ReasonCode,
     Coupon,
     AccountCredit,
@@ -73,11 +80,58 @@ impl Violation {
     }
 }
 
-/// The operator's adjustment limits in the order's currency.
+/// What an operator may adjust, in one currency: per role, or the
+/// operator's own (docs/design.md, section 13). The default allows nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Limits {
+    /// The most one adjustment may change an amount by.
     pub amount: Decimal,
+    /// The most it may change it by, in percent of the amount.
     pub percent: Decimal,
+    /// May set a shipment's charge to zero, whatever it was: a permission
+    /// of its own, not a 100 % adjustment.
+    pub shipping_waiver: bool,
+    /// May raise a price or a charge (within `amount` and `percent`).
+    pub price_increase: bool,
+}
+
+/// Whether changing `base` by `change` (positive takes off, negative
+/// raises) is within `limits`; `waiver`: the change sets a shipping charge
+/// to zero. Err says why not, as "your" limit.
+pub fn within_limits(
+    limits: &Limits,
+    change: Decimal,
+    base: Decimal,
+    waiver: bool,
+) -> Result<(), String> {
+    if change.is_zero() {
+        return Ok(());
+    }
+    if waiver {
+        return match limits.shipping_waiver {
+            true => Ok(()),
+            false => Err(format!(
+                "waiving the shipping charge of {base} is beyond your limits"
+            )),
+        };
+    }
+    if change < Decimal::ZERO && !limits.price_increase {
+        return Err(format!(
+            "{} more: raising a price is beyond your limits",
+            -change
+        ));
+    }
+    check_adjustment_limit(change, base, limits.amount, limits.percent)
+}
+
+/// A supervisor's approval the order carries, as the store has it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApprovalState {
+    /// On file for this operator and order, and its supervisor may still
+    /// approve: their limits in the order's currency.
+    Holds { supervisor: String, limits: Limits },
+    /// Why it no longer counts.
+    Void(String),
 }
 
 /// The registered customer as the store has them now.
@@ -148,6 +202,22 @@ pub struct Facts {
     /// The customer whose challenge question was answered correctly in
     /// this session (the session's knowledge, not the store's).
     pub challenge_verified: Option<i64>,
+    /// The order's customer's stored payment is locked (five wrong
+    /// challenge answers) until a supervisor unlocks it.
+    pub challenge_locked: bool,
+    /// Each approval the order carries (`Approval::id`), as it stands.
+    pub approvals: Vec<(i64, ApprovalState)>,
+}
+
+impl Facts {
+    /// The state of approval `id`; unknown ids do not hold.
+    pub fn approval(&self, id: i64) -> ApprovalState {
+        self.approvals
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, s)| s.clone())
+            .unwrap_or_else(|| ApprovalState::Void("it is not on file".into()))
+    }
 }
 
 /// Everything that stands between `order` (priced as `quote`) and submit,
@@ -171,11 +241,29 @@ fn customer_violations(order: &Order, facts: &Facts) -> Vec<Violation> {
         return out;
     };
     match facts.customer {
-        Some(CustomerState::Disabled) => out.push(Violation::new(
-            Rule::CustomerDisabled,
-            Area::Customer,
-            format!("{} is disabled: orders cannot be placed for them", c.name()),
-        )),
+        Some(CustomerState::Disabled) => {
+            let approved = order
+                .customer_approval
+                .as_ref()
+                .map(|a| (a, facts.approval(a.id)));
+            match approved {
+                Some((_, ApprovalState::Holds { .. })) => {}
+                Some((a, ApprovalState::Void(why))) => out.push(Violation::new(
+                    Rule::CustomerDisabled,
+                    Area::Customer,
+                    format!(
+                        "{} is disabled, and {}'s approval no longer holds: {why}",
+                        c.name(),
+                        a.supervisor
+                    ),
+                )),
+                None => out.push(Violation::new(
+                    Rule::CustomerDisabled,
+                    Area::Customer,
+                    format!("{} is disabled: orders cannot be placed for them", c.name()),
+                )),
+            }
+        }
         Some(CustomerState::Gone) => out.push(Violation::new(
             Rule::NotFound,
             Area::Customer,
@@ -200,13 +288,33 @@ fn customer_violations(order: &Order, facts: &Facts) -> Vec<Violation> {
 
 /// Each operator adjustment within the operator's limits, measured against
 /// the order as it stands (not as it stood when the adjustment was made),
-/// with a known reason code. Raising a price is limited like lowering it.
+/// with a known reason code. Raising a price is limited like lowering it,
+/// and needs the permission to raise prices; setting a shipping charge to
+/// zero needs the shipping waiver. An adjustment a supervisor approved is
+/// measured against that supervisor's limits now.
 pub fn adjustment_violations(order: &Order, quote: &Quote, facts: &Facts) -> Vec<Violation> {
     let cur = order.currency;
-    let Limits { amount, percent } = facts.limits;
     let mut out = Vec::new();
     let mut refuse = |rule, message: String| {
         out.push(Violation::new(rule, Area::Adjustments, message));
+    };
+    // Whose limits hold for an adjustment: the operator's, or those of
+    // the supervisor who approved it ("your" limit becomes theirs).
+    let limits_of = |a: &Adjustment| -> Result<(Limits, Option<String>), String> {
+        let Some(ap) = &a.approval else {
+            return Ok((facts.limits, None));
+        };
+        match facts.approval(ap.id) {
+            ApprovalState::Holds { supervisor, limits } => Ok((limits, Some(supervisor))),
+            ApprovalState::Void(why) => Err(format!(
+                "{}'s approval no longer holds: {why}",
+                ap.supervisor
+            )),
+        }
+    };
+    let whose = |e: String, by: &Option<String>| match by {
+        Some(s) => e.replace("your ", &format!("{s}'s ")),
+        None => e,
     };
     for a in &order.adjustments {
         if !facts.reason_codes.contains(&a.reason_code) {
@@ -215,6 +323,13 @@ pub fn adjustment_violations(order: &Order, quote: &Quote, facts: &Facts) -> Vec
                 format!("'{}' is not a reason code: choose one", a.reason_code),
             );
         }
+        let (limits, by) = match limits_of(a) {
+            Ok(l) => l,
+            Err(e) => {
+                refuse(Rule::Approval, format!("{}: {e}", describe(&a.kind)));
+                continue;
+            }
+        };
         match &a.kind {
             AdjustmentKind::PriceOverride { line, unit_price } => {
                 let Some(l) = order.lines.get(*line) else {
@@ -227,10 +342,16 @@ pub fn adjustment_violations(order: &Order, quote: &Quote, facts: &Facts) -> Vec
                 let qty = Decimal::from(l.quantity);
                 let list = cur.round(l.unit_price * qty);
                 let change = list - cur.round(*unit_price * qty);
-                if let Err(e) = check_adjustment_limit(change, list, amount, percent) {
+                if let Err(e) = within_limits(&limits, change, list, false) {
                     refuse(
                         Rule::AdjustmentLimit,
-                        format!("line {} ({} x {}): {e}", line + 1, l.quantity, l.sku),
+                        format!(
+                            "line {} ({} x {}): {}",
+                            line + 1,
+                            l.quantity,
+                            l.sku,
+                            whose(e, &by)
+                        ),
                     );
                 }
             }
@@ -253,18 +374,23 @@ pub fn adjustment_violations(order: &Order, quote: &Quote, facts: &Facts) -> Vec
                 } else {
                     s.computed
                 };
-                if let Err(e) = check_adjustment_limit(before - *charge, before, amount, percent) {
+                let waiver = charge.is_zero() && before > Decimal::ZERO;
+                if let Err(e) = within_limits(&limits, before - *charge, before, waiver) {
                     refuse(
                         Rule::AdjustmentLimit,
-                        format!("shipment {}: {e}", shipment + 1),
+                        format!("shipment {}: {}", shipment + 1, whose(e, &by)),
                     );
                 }
             }
             AdjustmentKind::SubtotalOff { .. } => {}
         }
     }
-    let off: Decimal = order
+    let subtotal: Vec<&Adjustment> = order
         .adjustments
+        .iter()
+        .filter(|a| matches!(a.kind, AdjustmentKind::SubtotalOff { .. }))
+        .collect();
+    let off: Decimal = subtotal
         .iter()
         .filter_map(|a| match a.kind {
             AdjustmentKind::SubtotalOff { amount } => Some(amount),
@@ -279,6 +405,9 @@ pub fn adjustment_violations(order: &Order, quote: &Quote, facts: &Facts) -> Vec
             .map(|(_, b)| b)
             .unwrap_or(&quote.breakdown);
         let base = b.subtotal + b.adjustment_total;
+        // Amounts off are limited together, by the limits of the latest
+        // (a new one replaces the one before: there is one at most).
+        let limits = subtotal.last().map(|a| limits_of(a));
         if off > base {
             refuse(
                 Rule::AdjustmentLimit,
@@ -288,11 +417,26 @@ pub fn adjustment_violations(order: &Order, quote: &Quote, facts: &Facts) -> Vec
                     cur.format(base)
                 ),
             );
-        } else if let Err(e) = check_adjustment_limit(off, base, amount, percent) {
-            refuse(Rule::AdjustmentLimit, format!("subtotal: {e}"));
+        } else if let Some(Ok((limits, by))) = limits {
+            if let Err(e) = within_limits(&limits, off, base, false) {
+                refuse(
+                    Rule::AdjustmentLimit,
+                    format!("subtotal: {}", whose(e, &by)),
+                );
+            }
         }
     }
     out
+}
+
+/// What an adjustment is on, for messages: "line 2", "shipment 1",
+/// "subtotal".
+fn describe(kind: &AdjustmentKind) -> String {
+    match kind {
+        AdjustmentKind::PriceOverride { line, .. } => format!("line {}", line + 1),
+        AdjustmentKind::ShippingOverride { shipment, .. } => format!("shipment {}", shipment + 1),
+        AdjustmentKind::SubtotalOff { .. } => "subtotal".into(),
+    }
 }
 
 fn coupon_violations(order: &Order, quote: &Quote, facts: &Facts) -> Vec<Violation> {
@@ -350,6 +494,15 @@ fn payment_violations(order: &Order, quote: &Quote, facts: &Facts) -> Vec<Violat
                     Rule::NotFound,
                     Area::Payment,
                     "the stored card is not this customer's: choose the payment again",
+                ));
+            } else if facts.challenge_locked {
+                out.push(Violation::new(
+                    Rule::ChallengeLocked,
+                    Area::Payment,
+                    format!(
+                        "{}'s stored payment is locked after {CHALLENGE_ATTEMPTS} wrong challenge answers: a supervisor unlocks it",
+                        customer.map(|c| c.name()).unwrap_or_default()
+                    ),
                 ));
             } else if id.is_none() || facts.challenge_verified != id {
                 out.push(Violation::new(

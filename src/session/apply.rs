@@ -4,15 +4,17 @@
 //! candidate and run the same rules submit runs.
 
 use super::command::{BackorderKind, Command, Done, Outcome, PayInput, Refusal};
-use super::Session;
+use super::{Pending, Session};
 use crate::domain::adjustment::{Adjustment, AdjustmentKind};
 use crate::domain::card::check_card;
 use crate::domain::guest::GuestDetails;
+use crate::domain::operator::{Approval, CHALLENGE_ATTEMPTS, PIN_ATTEMPTS, PIN_LOCK_MINUTES};
 use crate::domain::order::{
     parse_quantity, Address, BackorderChoice, CustomerRef, Line, Order, Payment, MAX_QUANTITY,
 };
-use crate::domain::rules::{self, CustomerState, Rule, Violation};
+use crate::domain::rules::{self, ApprovalState, CustomerState, Rule, Violation};
 use crate::domain::text::clean;
+use crate::store::operators::{time_text, ChallengeCheck, NewApproval, PinCheck};
 use crate::store::{DraftRef, SubmitError, SubmitInput};
 
 /// Comments are kept to what a warehouse slip and a receipt can print.
@@ -26,15 +28,73 @@ impl Session {
             self.start_new();
         }
         let lines_before = self.order.line_keys();
+        let approving = matches!(cmd, Command::Approve { .. });
+        let asked = (!approving).then(|| cmd.clone());
+        if !approving {
+            // An approval is for the command refused last, no other.
+            self.pending = None;
+        }
         let result = self.dispatch(cmd);
+        if let (Some(cmd), Err(r)) = (asked, &result) {
+            self.pending = self.approvable(cmd, r);
+        }
         // Price overrides follow their lines when lines move or go.
         self.order.follow_lines(&lines_before);
         result
     }
 
+    /// What a supervisor may approve of `cmd`, refused as `r`, if anything.
+    fn approvable(&self, cmd: Command, r: &Refusal) -> Option<(Pending, String)> {
+        let customer = self.order.customer.as_ref().filter(|c| !c.guest);
+        match (&cmd, r.rule) {
+            (Command::Adjust { .. }, Rule::AdjustmentLimit) => Some((
+                Pending::Command(Box::new(cmd)),
+                format!("an adjustment beyond your limits: {}", r.message),
+            )),
+            (Command::PickCustomer { .. }, Rule::CustomerDisabled) => Some((
+                Pending::Command(Box::new(cmd)),
+                format!(
+                    "an order for a customer who {}",
+                    disabled_clause(&r.message)
+                ),
+            )),
+            (Command::VerifyChallenge { answer }, Rule::ChallengeLocked) => {
+                let id = customer.and_then(|c| c.id)?;
+                Some(self.unlock_pending(id, answer, &r.message))
+            }
+            (Command::Pay(PayInput::Stored { .. }), Rule::ChallengeLocked) => {
+                let id = customer.and_then(|c| c.id)?;
+                Some((
+                    Pending::Unlock {
+                        customer: id,
+                        answer: None,
+                        retry: Some(Box::new(cmd.clone())),
+                    },
+                    format!("unlocking stored payment: {}", r.message),
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// Unlocking customer `id`'s stored payment, refused as `message`:
+    /// the answer given is checked once unlocked, unless it was the answer
+    /// that locked it.
+    fn unlock_pending(&self, id: i64, answer: &str, message: &str) -> (Pending, String) {
+        let checked_already = message.starts_with("wrong answer");
+        (
+            Pending::Unlock {
+                customer: id,
+                answer: (!checked_already).then(|| answer.to_string()),
+                retry: None,
+            },
+            format!("unlocking stored payment: {message}"),
+        )
+    }
+
     fn dispatch(&mut self, cmd: Command) -> Outcome {
         match cmd {
-            Command::PickCustomer { id, logon } => self.pick_customer(id, logon),
+            Command::PickCustomer { id, logon } => self.pick_customer(id, logon, None),
             Command::Guest(details) => self.guest(&details),
             Command::AddItem { sku, qty } => self.add_item(&sku, qty),
             Command::SetQuantity { line, qty } => {
@@ -91,6 +151,7 @@ impl Session {
             }
             Command::Pay(input) => self.pay(input),
             Command::VerifyChallenge { answer } => self.verify_challenge(&answer),
+            Command::Approve { supervisor, pin } => self.approve(&supervisor, &pin.0),
             Command::RedeemCoupon { code } => self.redeem_coupon(&code),
             Command::RemoveCoupon { code } => {
                 let before = self.order.coupons.len();
@@ -110,7 +171,7 @@ impl Session {
                 amount,
                 unit_price,
                 reason,
-            } => self.adjust(&target, amount, unit_price, &reason),
+            } => self.adjust(&target, amount, unit_price, &reason, None),
             Command::RemoveAdjustment { index } => {
                 if index == 0 || index > self.order.adjustments.len() {
                     return Err(Refusal::not_found(format!(
@@ -161,7 +222,14 @@ impl Session {
         Ok(line - 1)
     }
 
-    fn pick_customer(&mut self, id: Option<i64>, logon: Option<String>) -> Outcome {
+    /// Takes a registered customer for the order; a disabled one only with
+    /// a supervisor's approval (`approver`), kept with the order.
+    fn pick_customer(
+        &mut self,
+        id: Option<i64>,
+        logon: Option<String>,
+        approver: Option<&str>,
+    ) -> Outcome {
         let id = match (id, logon) {
             (Some(id), _) => id,
             (None, Some(logon)) => self.store.customer_id_by_logon(&logon)?.ok_or_else(|| {
@@ -173,7 +241,10 @@ impl Session {
             .store
             .customer_ref(id)?
             .ok_or_else(|| Refusal::not_found("that customer no longer exists"))?;
-        if self.store.customer_state(id)? == CustomerState::Disabled {
+        if self.store.customer_state(id)? != CustomerState::Disabled {
+            return Ok(self.take_customer(customer));
+        }
+        let Some(supervisor) = approver else {
             return Err(Refusal {
                 rule: Rule::CustomerDisabled,
                 area: Some(crate::domain::order::Area::Customer),
@@ -182,8 +253,23 @@ impl Session {
                     customer.name()
                 ),
             });
-        }
-        Ok(self.take_customer(customer))
+        };
+        let name = customer.name();
+        let approval = self.store.record_approval(
+            &NewApproval {
+                operator: &self.operator,
+                supervisor,
+                action: "disabled_customer",
+                order_token: &self.order.token,
+                subject: &format!("customer:{id}"),
+                detail: &format!("an order for {name}, who is disabled"),
+            },
+            self.now(),
+        )?;
+        let mut done = self.take_customer(customer);
+        self.order.customer_approval = Some(approval);
+        done.message = format!("{} (disabled; approved by {supervisor})", done.message);
+        Ok(done)
     }
 
     fn guest(&mut self, details: &GuestDetails) -> Outcome {
@@ -204,6 +290,8 @@ impl Session {
         if self.verified != customer.id {
             self.verified = None;
         }
+        // An approval to order for a disabled customer is for that one.
+        self.order.customer_approval = None;
         self.order.set_customer(customer);
         let dropped = self.reprice_lines();
         self.changed();
@@ -394,7 +482,12 @@ impl Session {
         let v: Vec<Violation> = self
             .check_candidate(&candidate)?
             .into_iter()
-            .filter(|v| matches!(v.rule, Rule::ChallengeRequired | Rule::AccountCredit))
+            .filter(|v| {
+                matches!(
+                    v.rule,
+                    Rule::ChallengeRequired | Rule::ChallengeLocked | Rule::AccountCredit
+                )
+            })
             .collect();
         if !v.is_empty() {
             return Err(Refusal::of(&v));
@@ -417,18 +510,186 @@ impl Session {
                 "a challenge question is for a registered customer",
             ));
         };
-        if self.store.verify_challenge(id, answer, &self.operator)? {
-            self.verified = Some(id);
-            self.changed();
-            Ok(Done::said("Challenge answered correctly."))
-        } else {
-            let failures = self.store.challenge_failures(id)?;
-            Err(Refusal::new(
+        self.challenge_answer(id, answer)
+    }
+
+    /// Checks an answer to customer `id`'s challenge question (any
+    /// customer: the record screen asks it too); the order's customer is
+    /// then verified for this session. Five wrong answers within an hour
+    /// lock the customer's stored payment until a supervisor unlocks it
+    /// ([`Command::Approve`] right after the refusal).
+    pub fn check_challenge(&mut self, id: i64, answer: &str) -> Outcome {
+        self.pending = None;
+        let result = self.challenge_answer(id, answer);
+        if let Err(r) = &result {
+            if r.rule == Rule::ChallengeLocked {
+                self.pending = Some(self.unlock_pending(id, answer, &r.message));
+            }
+        }
+        result
+    }
+
+    fn challenge_answer(&mut self, id: i64, answer: &str) -> Outcome {
+        let name = self
+            .store
+            .customer_ref(id)?
+            .map(|c| c.name())
+            .unwrap_or_else(|| "the customer".into());
+        match self
+            .store
+            .check_challenge(id, answer, &self.operator, self.now())?
+        {
+            ChallengeCheck::Passed => {
+                let on_order = self.order.customer.as_ref().and_then(|c| c.id) == Some(id);
+                if on_order {
+                    self.verified = Some(id);
+                    self.changed();
+                }
+                Ok(Done::said("Challenge answered correctly."))
+            }
+            ChallengeCheck::Wrong {
+                failures,
+                locked: false,
+            } => Err(Refusal::new(
                 Rule::ChallengeRequired,
                 format!(
                     "wrong answer to the challenge question (recorded; {failures} wrong so far)"
                 ),
-            ))
+            )),
+            ChallengeCheck::Wrong {
+                failures,
+                locked: true,
+            } => Err(Refusal::new(
+                Rule::ChallengeLocked,
+                format!(
+                    "wrong answer to the challenge question (recorded; {failures} wrong within the hour): {name}'s stored payment is locked until a supervisor unlocks it"
+                ),
+            )),
+            ChallengeCheck::Locked => Err(Refusal::new(
+                Rule::ChallengeLocked,
+                format!(
+                    "{name}'s stored payment is locked after {CHALLENGE_ATTEMPTS} wrong challenge answers: a supervisor unlocks it (the answer was not checked)"
+                ),
+            )),
+        }
+    }
+
+    /// A supervisor approves what waits (see [`Command::Approve`]) with
+    /// their name and PIN. A wrong PIN counts toward the supervisor's
+    /// lockout; what waits keeps waiting until approved or another command
+    /// is given.
+    fn approve(&mut self, supervisor: &str, pin: &str) -> Outcome {
+        let Some((pending, _)) = self.pending.clone() else {
+            return Err(Refusal::not_found(
+                "nothing waits for a supervisor's approval",
+            ));
+        };
+        let name = clean(supervisor).trim().to_string();
+        let refuse = |m: String| Err(Refusal::new(Rule::Approval, m));
+        if name == self.operator {
+            return refuse(format!(
+                "{name} cannot approve their own request: another supervisor approves it"
+            ));
+        }
+        let now = self.now();
+        let login = match self
+            .store
+            .verify_supervisor_pin(&name, pin, &self.operator, now)?
+        {
+            PinCheck::Approved { login, .. } => login,
+            PinCheck::Wrong {
+                failures,
+                locked_until: None,
+            } => {
+                return refuse(format!(
+                    "wrong PIN for {name} ({failures} of {PIN_ATTEMPTS}; then it locks for {PIN_LOCK_MINUTES} minutes)"
+                ))
+            }
+            PinCheck::Wrong {
+                locked_until: Some(until),
+                ..
+            } => {
+                return refuse(format!(
+                    "wrong PIN for {name}: {PIN_ATTEMPTS} wrong in a row lock it until {}",
+                    clock_time(&until)
+                ))
+            }
+            PinCheck::Locked { until } => {
+                return refuse(format!(
+                    "{name}'s PIN is locked until {} after {PIN_ATTEMPTS} wrong PINs",
+                    clock_time(&until)
+                ))
+            }
+            PinCheck::Refused(why) => return refuse(why),
+        };
+        let result = match pending {
+            Pending::Command(cmd) => match *cmd {
+                Command::Adjust {
+                    target,
+                    amount,
+                    unit_price,
+                    reason,
+                } => self.adjust(&target, amount, unit_price, &reason, Some(&login)),
+                Command::PickCustomer { id, logon } => self.pick_customer(id, logon, Some(&login)),
+                other => Err(Refusal::input(format!(
+                    "a supervisor does not approve {other:?}"
+                ))),
+            },
+            Pending::Unlock {
+                customer,
+                answer,
+                retry,
+            } => self.unlock(customer, answer, retry, &login),
+        };
+        if result.is_ok() {
+            self.pending = None;
+        }
+        result
+    }
+
+    /// Unlocks customer `id`'s stored payment with `supervisor`'s
+    /// approval, then checks the answer that was refused, if one was, or
+    /// carries out the payment that was refused (`retry`).
+    fn unlock(
+        &mut self,
+        id: i64,
+        answer: Option<String>,
+        retry: Option<Box<Command>>,
+        supervisor: &str,
+    ) -> Outcome {
+        let now = self.now();
+        self.store
+            .unlock_challenge(id, &self.operator, supervisor, now)?;
+        self.store.record_approval(
+            &NewApproval {
+                operator: &self.operator,
+                supervisor,
+                action: "challenge_unlock",
+                order_token: &self.order.token,
+                subject: &format!("customer:{id}"),
+                detail: "stored payment unlocked after wrong challenge answers",
+            },
+            now,
+        )?;
+        self.pending = None;
+        let then = match (answer, retry) {
+            (Some(answer), _) => self.challenge_answer(id, &answer),
+            (None, Some(cmd)) => self.dispatch(*cmd),
+            (None, None) => {
+                return Ok(Done::said(format!(
+                    "Stored payment unlocked by {supervisor}: ask the challenge question again."
+                )))
+            }
+        };
+        match then {
+            Ok(done) => Ok(Done::said(format!(
+                "Unlocked by {supervisor}; {}",
+                lower_first(&done.message)
+            ))),
+            Err(mut r) => {
+                r.message = format!("unlocked by {supervisor}, but: {}", r.message);
+                Err(r)
+            }
         }
     }
 
@@ -467,12 +728,16 @@ impl Session {
         Ok(Done::said(format!("Coupon {} redeemed.", coupon.code)))
     }
 
+    /// An adjustment within the operator's limits, or, approved by
+    /// `approver`, within that supervisor's (the approval is recorded and
+    /// kept with the adjustment).
     fn adjust(
         &mut self,
         target: &str,
         amount: Option<String>,
         unit_price: Option<String>,
         reason: &str,
+        approver: Option<&str>,
     ) -> Outcome {
         let cur = self.order.currency;
         let money = |v: Option<String>, what: &str| -> Result<rust_decimal::Decimal, Refusal> {
@@ -486,6 +751,15 @@ impl Session {
                 .filter(|n| *n >= 1)
                 .ok_or_else(|| Refusal::input(format!("'{s}' is not a {what} number")))
         };
+        let what = format!(
+            "{} {} ({})",
+            clean(target).trim(),
+            amount
+                .as_deref()
+                .or(unit_price.as_deref())
+                .unwrap_or_default(),
+            clean(reason).trim()
+        );
         let kind = match target.trim().split_once(':') {
             None if target.trim() == "subtotal" => {
                 let amount = money(amount, "amount off the subtotal")?;
@@ -515,10 +789,18 @@ impl Session {
                 )))
             }
         };
+        // Until recorded, the approval is known by this id only.
+        const UNRECORDED: i64 = 0;
+        let now = self.now();
         let adj = Adjustment {
             kind,
             reason_code: clean(reason).trim().to_string(),
             operator: self.operator.clone(),
+            approval: approver.map(|s| Approval {
+                id: UNRECORDED,
+                supervisor: s.to_string(),
+                at: time_text(now),
+            }),
         };
         // One of the same kind on the same line or shipment is replaced.
         let mut candidate = self.order.clone();
@@ -527,14 +809,50 @@ impl Session {
             .retain(|a| a.kind.code() != adj.kind.code() || a.kind.target() != adj.kind.target());
         candidate.adjustments.push(adj);
         let quote = self.store.quote(&candidate, self.today)?;
-        let facts = self.facts_for(&candidate)?;
+        let mut facts = self.facts_for(&candidate)?;
+        if let Some(s) = approver {
+            facts.approvals.retain(|(id, _)| *id != UNRECORDED);
+            facts.approvals.push((
+                UNRECORDED,
+                ApprovalState::Holds {
+                    supervisor: s.to_string(),
+                    limits: self.store.limits(s, cur)?,
+                },
+            ));
+        }
         let v = rules::adjustment_violations(&candidate, &quote, &facts);
         if !v.is_empty() {
-            return Err(Refusal::of(&v));
+            let mut r = Refusal::of(&v);
+            if let (Some(s), Rule::AdjustmentLimit) = (approver, r.rule) {
+                // Beyond the supervisor too: another (an admin) may approve.
+                r.rule = Rule::Approval;
+                r.message = format!("beyond {s}'s limits too: {}", r.message);
+            }
+            return Err(r);
         }
+        let message = match approver {
+            None => "Adjustment made.".to_string(),
+            Some(s) => {
+                let approval = self.store.record_approval(
+                    &NewApproval {
+                        operator: &self.operator,
+                        supervisor: s,
+                        action: "adjustment",
+                        order_token: &candidate.token,
+                        subject: &format!("order:{}", candidate.token),
+                        detail: &what,
+                    },
+                    now,
+                )?;
+                if let Some(a) = candidate.adjustments.last_mut() {
+                    a.approval = Some(approval);
+                }
+                format!("Adjustment made, approved by {s}.")
+            }
+        };
         self.order = candidate;
         self.changed();
-        Ok(Done::said("Adjustment made."))
+        Ok(Done::said(message))
     }
 
     /// Every rule, on `candidate` as it would be priced now.
@@ -628,6 +946,32 @@ impl Session {
             }
         }
     }
+}
+
+/// `text` with its first letter in lower case ("Challenge answered" →
+/// "challenge answered"), to follow a semicolon.
+fn lower_first(text: &str) -> String {
+    let mut c = text.chars();
+    match c.next() {
+        Some(first) => first.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// "14:05 UTC" of a stored time (`YYYY-MM-DDTHH:MM:SSZ`).
+fn clock_time(at: &str) -> String {
+    match at.get(11..16) {
+        Some(hm) => format!("{hm} UTC"),
+        None => at.to_string(),
+    }
+}
+
+/// "is disabled: …" of a refusal "<name> is disabled: …".
+fn disabled_clause(message: &str) -> String {
+    message
+        .split_once(" is disabled")
+        .map(|(_, rest)| format!("is disabled{rest}"))
+        .unwrap_or_else(|| message.to_string())
 }
 
 /// A quantity as commanded: whole, 1 to [`MAX_QUANTITY`].

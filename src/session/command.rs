@@ -90,6 +90,26 @@ pub enum Command {
     Submit,
     /// Leaves the order (the draft stays) and starts a fresh one.
     NewOrder,
+    /// A supervisor approves the command refused last, when a supervisor
+    /// may approve it: an adjustment beyond the operator's limits (it is
+    /// then measured against the supervisor's), picking a disabled
+    /// customer, or a customer's stored payment locked by wrong challenge
+    /// answers (unlocked, then the answer given is checked).
+    Approve {
+        supervisor: String,
+        pin: Pin,
+    },
+}
+
+/// A supervisor's PIN as typed: never shown, never printed in full.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Pin(pub String);
+
+impl std::fmt::Debug for Pin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pin(…)")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@ use crate::domain::customer::CustomerDraft;
 use crate::domain::money::Currency;
 use crate::domain::order::AccountRef;
 use crate::domain::promotion::Coupon;
+use crate::domain::rules::Limits;
 use crate::store::{
     CategoryRow, CustomerQuery, CustomerRow, ItemRow, OrderSummary, Store, StoreError,
 };
@@ -18,6 +19,8 @@ pub struct Lookup<'a> {
     store: &'a Store,
     pub operator: &'a str,
     pub today: NaiveDate,
+    /// The order's currency: limits are in it.
+    pub currency: Currency,
 }
 
 /// Each lookup is the store's query of the same name, with its error as
@@ -34,11 +37,17 @@ macro_rules! lookups {
 }
 
 impl<'a> Lookup<'a> {
-    pub(super) fn new(store: &'a Store, operator: &'a str, today: NaiveDate) -> Lookup<'a> {
+    pub(super) fn new(
+        store: &'a Store,
+        operator: &'a str,
+        today: NaiveDate,
+        currency: Currency,
+    ) -> Lookup<'a> {
         Lookup {
             store,
             operator,
             today,
+            currency,
         }
     }
 
@@ -60,10 +69,16 @@ impl<'a> Lookup<'a> {
         fn business_accounts() -> Vec<AccountRef>;
     }
 
-    /// The operator's adjustment limits (amount, percent).
+    /// The operator's adjustment limits in the order's currency (amount,
+    /// percent).
     pub fn adjustment_limits(&self) -> Result<(Decimal, Decimal), StoreError> {
+        self.limits().map(|l| (l.amount, l.percent))
+    }
+
+    /// Everything the operator may adjust in the order's currency.
+    pub fn limits(&self) -> Result<Limits, StoreError> {
         self.store
-            .adjustment_limits(self.operator)
+            .limits(self.operator, self.currency)
             .map_err(StoreError::from)
     }
 }

@@ -17,10 +17,11 @@
 mod apply;
 pub mod command;
 pub mod lookup;
+pub mod operators;
 pub mod play;
 pub mod simulate;
 
-pub use command::{BackorderKind, Command, Done, Outcome, PayInput, Refusal};
+pub use command::{BackorderKind, Command, Done, Outcome, PayInput, Pin, Refusal};
 pub use lookup::Lookup;
 
 use crate::domain::money::Currency;
@@ -28,7 +29,24 @@ use crate::domain::order::{Line, Order};
 use crate::domain::quote::Quote;
 use crate::domain::rules::{self, Facts, Violation};
 use crate::store::{Draft, DraftError, PlacedOrder, Store};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// What waits for a supervisor's approval: the command refused last, for
+/// a reason a supervisor may approve ([`Command::Approve`]).
+#[derive(Debug, Clone)]
+enum Pending {
+    /// An adjustment beyond the operator's limits, or picking a disabled
+    /// customer: carried out again with the approval.
+    Command(Box<Command>),
+    /// A customer's stored payment locked by wrong challenge answers:
+    /// unlocked, then the answer given (if one was) is checked, or the
+    /// stored card refused is paid with again.
+    Unlock {
+        customer: i64,
+        answer: Option<String>,
+        retry: Option<Box<Command>>,
+    },
+}
 
 /// What the session knows of the order for drawing: read-only, no SQL.
 pub struct View<'a> {
@@ -71,6 +89,12 @@ pub struct Session {
     notice: Option<String>,
     /// Set when another console took the order: a new one was started.
     restarted: bool,
+    /// What a supervisor may approve now (the command refused last), and
+    /// what it is, in words.
+    pending: Option<(Pending, String)>,
+    /// The time PIN and challenge lockouts are judged at; None: the
+    /// clock's (tests set it).
+    clock: Option<DateTime<Utc>>,
 }
 
 impl Session {
@@ -95,6 +119,8 @@ impl Session {
             placed_quote: None,
             notice: None,
             restarted: false,
+            pending: None,
+            clock: None,
         }
     }
 
@@ -132,7 +158,20 @@ impl Session {
         &self.placed
     }
     pub fn lookup(&self) -> Lookup<'_> {
-        Lookup::new(&self.store, &self.operator, self.today)
+        Lookup::new(&self.store, &self.operator, self.today, self.order.currency)
+    }
+    /// The time lockouts are judged at: the clock's, unless set.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.unwrap_or_else(Utc::now)
+    }
+    /// Judges PIN and challenge lockouts at `now` from here on (tests).
+    pub fn set_clock(&mut self, now: DateTime<Utc>) {
+        self.clock = Some(now);
+    }
+    /// What waits for a supervisor's approval, in words: the command
+    /// refused last, when a supervisor may approve it.
+    pub fn awaiting_approval(&self) -> Option<&str> {
+        self.pending.as_ref().map(|(_, what)| what.as_str())
     }
     /// The store, for commands outside the order (export, demo data).
     pub fn store(&self) -> &Store {
@@ -334,6 +373,7 @@ impl Session {
         self.placed.clear();
         self.placed_quote = None;
         self.violations.clear();
+        self.pending = None;
         self.revision += 1;
         self.saved_revision = self.revision;
         self.quoted_revision = None;

@@ -89,13 +89,18 @@ pub fn run(
             }
             Err(r) => {
                 session.refresh(false);
-                json!({
+                let mut v = json!({
                     "ok": false,
                     "cmd": name,
                     "rule": r.rule.name(),
                     "message": r.message,
                     "area": r.area.map(|a| format!("{a:?}").to_lowercase()),
-                })
+                });
+                // The next line may be {"cmd":"approve",...}.
+                if session.awaiting_approval().is_some() {
+                    v["awaits_approval"] = json!(true);
+                }
+                v
             }
         };
         writeln!(

@@ -7,16 +7,21 @@
 //! `search_customers` finds records made here like any other.
 
 use super::customers::parse_currency;
+use super::operators::{audit_at, time_text, ChallengeCheck};
 use super::{now_text, Store};
 use crate::domain::customer::{
     AddressEntry, CustomerDraft, Field, GuestConversion, DEMOGRAPHICS, LANGUAGES,
 };
 use crate::domain::customer_edit::{describe_changes, field_label, same_address};
+use crate::domain::operator::{CHALLENGE_ATTEMPTS, CHALLENGE_WINDOW_MINUTES};
 use crate::domain::order::{AccountRef, Address};
 use crate::domain::secret;
 use crate::domain::text::{clean, digits, fold, national_digits};
+use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{
+    params, params_from_iter, Connection, OptionalExtension, Transaction, TransactionBehavior,
+};
 use rust_decimal::Decimal;
 use std::fmt;
 use std::str::FromStr;
@@ -451,14 +456,44 @@ impl Store {
             .filter(|q| !q.trim().is_empty()))
     }
 
-    /// Checks an answer to the challenge question (trimmed, any case).
-    /// A wrong answer is recorded in the audit as `challenge.failed`.
+    /// Checks an answer to the challenge question (trimmed, any case), now:
+    /// true only for the right answer while stored payment is not locked.
+    /// See [`Store::check_challenge`].
     pub fn verify_challenge(
         &self,
         id: i64,
         answer: &str,
         operator: &str,
     ) -> rusqlite::Result<bool> {
+        Ok(self.check_challenge(id, answer, operator, Utc::now())? == ChallengeCheck::Passed)
+    }
+
+    /// Checks an answer to customer `id`'s challenge question at `now`.
+    /// Every attempt is audited: `challenge.passed`, `challenge.failed`,
+    /// or `challenge.refused` while locked (the answer is then not even
+    /// checked). The fifth wrong answer within an hour (since the last
+    /// right one or unlock) locks the customer's stored payment
+    /// (`challenge.locked`) until a supervisor unlocks it.
+    pub fn check_challenge(
+        &self,
+        id: i64,
+        answer: &str,
+        operator: &str,
+        now: DateTime<Utc>,
+    ) -> rusqlite::Result<ChallengeCheck> {
+        let subject = format!("customer:{id}");
+        let at = time_text(now);
+        if challenge_locked_in(&self.conn, id)? {
+            audit_at(
+                &self.conn,
+                &at,
+                operator,
+                "challenge.refused",
+                &subject,
+                "stored payment locked: the answer was not checked",
+            )?;
+            return Ok(ChallengeCheck::Locked);
+        }
         let stored: Option<String> = self
             .conn
             .query_row(
@@ -468,25 +503,85 @@ impl Store {
             )
             .optional()?
             .flatten();
+        // Argon2 is slow on purpose: checked before the transaction.
         let ok = stored.is_some_and(|h| secret::verify(&secret::normalize_answer(answer), &h));
-        if !ok {
-            self.audit(
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let check = if ok {
+            audit_at(
+                &tx,
+                &at,
+                operator,
+                "challenge.passed",
+                &subject,
+                "right answer",
+            )?;
+            ChallengeCheck::Passed
+        } else {
+            audit_at(
+                &tx,
+                &at,
                 operator,
                 "challenge.failed",
-                &format!("customer:{id}"),
+                &subject,
                 "wrong answer",
             )?;
-        }
-        Ok(ok)
+            let failures = failures_in(&tx, id, now)?;
+            let locked = failures >= CHALLENGE_ATTEMPTS;
+            if locked {
+                tx.execute(
+                    "INSERT OR IGNORE INTO challenge_locks (customer_id, locked_at, failures)
+                     SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM customers WHERE id = ?1)",
+                    params![id, at, failures],
+                )?;
+                audit_at(
+                    &tx,
+                    &at,
+                    operator,
+                    "challenge.locked",
+                    &subject,
+                    &format!(
+                        "{failures} wrong answers within {CHALLENGE_WINDOW_MINUTES} minutes: stored payment locked until a supervisor unlocks it"
+                    ),
+                )?;
+            }
+            ChallengeCheck::Wrong { failures, locked }
+        };
+        tx.commit()?;
+        Ok(check)
     }
 
-    /// How many wrong challenge answers the audit holds for a customer.
+    /// How many wrong challenge answers count now for a customer: those
+    /// within the last hour, since the last right answer or unlock.
     pub fn challenge_failures(&self, id: i64) -> rusqlite::Result<i64> {
-        self.conn.query_row(
-            "SELECT COUNT(*) FROM audit WHERE subject = ?1 AND action = 'challenge.failed'",
-            [format!("customer:{id}")],
-            |r| r.get(0),
-        )
+        failures_in(&self.conn, id, Utc::now())
+    }
+
+    /// Whether customer `id`'s stored payment is locked by wrong answers.
+    pub fn challenge_locked(&self, id: i64) -> rusqlite::Result<bool> {
+        challenge_locked_in(&self.conn, id)
+    }
+
+    /// Unlocks customer `id`'s stored payment (`operator` asked,
+    /// `supervisor` approved); false when it was not locked.
+    pub fn unlock_challenge(
+        &self,
+        id: i64,
+        operator: &str,
+        supervisor: &str,
+        now: DateTime<Utc>,
+    ) -> rusqlite::Result<bool> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let gone = tx.execute("DELETE FROM challenge_locks WHERE customer_id = ?1", [id])? > 0;
+        audit_at(
+            &tx,
+            &time_text(now),
+            operator,
+            "challenge.unlocked",
+            &format!("customer:{id}"),
+            &format!("asked by {operator}, approved by {supervisor}"),
+        )?;
+        tx.commit()?;
+        Ok(gone)
     }
 
     /// Turns a guest (made when their order was placed) into a registered
@@ -851,6 +946,25 @@ fn write_demographic(
         params![customer_id, value],
     )?;
     Ok(())
+}
+
+/// Whether customer `id`'s stored payment is locked (on any connection).
+pub(crate) fn challenge_locked_in(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM challenge_locks WHERE customer_id = ?1)")?
+        .query_row([id], |r| r.get(0))
+}
+
+/// Wrong answers for customer `id` within the hour before `now`, after the
+/// last right answer or unlock.
+fn failures_in(conn: &Connection, id: i64, now: DateTime<Utc>) -> rusqlite::Result<i64> {
+    let since = time_text(now - chrono::Duration::minutes(CHALLENGE_WINDOW_MINUTES));
+    conn.prepare_cached(
+        "SELECT COUNT(*) FROM audit
+         WHERE subject = ?1 AND action = 'challenge.failed' AND at > ?2
+           AND id > COALESCE((SELECT MAX(id) FROM audit WHERE subject = ?1
+                              AND action IN ('challenge.passed', 'challenge.unlocked')), 0)",
+    )?
+    .query_row(params![format!("customer:{id}"), since], |r| r.get(0))
 }
 
 fn audit(

@@ -197,7 +197,9 @@ fn day(today: NaiveDate, offset: Option<i64>) -> Option<String> {
 }
 
 impl Store {
-    /// Fills an empty database with the demo data, dates relative to `today`.
+    /// Fills an empty database with the demo data, dates relative to
+    /// `today`; the login loading it is recorded as the database's admin
+    /// (allowed to act as any operator).
     pub fn load_demo(&mut self, today: NaiveDate) -> Result<()> {
         let tx = self
             .conn
@@ -207,6 +209,8 @@ impl Store {
         let accounts = load_accounts(&tx)?;
         let customers = load_customers(&tx, &accounts)?;
         load_promotions(&tx, today, &categories, &customers)?;
+        // Whoever loads the demo data made the database: its admin.
+        super::operators::record_creator_in(&tx, &super::operators::os_login())?;
         tx.commit()?;
         Ok(())
     }

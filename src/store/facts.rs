@@ -1,10 +1,12 @@
 //! The facts an order's rules depend on ([`Facts`]), read together: by the
 //! session after each change, and by submit inside its transaction.
 
+use super::customer_records::challenge_locked_in;
+use super::operators::{approval_state_in, limits_in};
 use super::promotions::account_credit_in;
 use super::Store;
 use crate::domain::order::{Order, Payment};
-use crate::domain::rules::{CouponState, CustomerState, Facts, Limits};
+use crate::domain::rules::{CouponState, CustomerState, Facts};
 use rusqlite::OptionalExtension;
 
 impl Store {
@@ -31,14 +33,16 @@ impl Store {
     }
 
     /// What the store holds now about `order`'s customer, coupons and
-    /// account, and `operator`'s limits and the reason codes. The
-    /// challenge is the session's to fill in.
+    /// account, `operator`'s limits in the order's currency, the
+    /// approvals the order carries, and the reason codes. The challenge
+    /// is the session's to fill in.
     pub fn facts(&self, order: &Order, operator: &str) -> rusqlite::Result<Facts> {
-        let customer = match order.customer.as_ref().and_then(|c| c.id) {
+        let customer_id = order.customer.as_ref().and_then(|c| c.id);
+        let customer = match customer_id {
             None => None,
             Some(id) => Some(self.customer_state(id)?),
         };
-        let (amount, percent) = self.adjustment_limits(operator)?;
+        let limits = limits_in(&self.conn, operator, order.currency)?;
         let reason_codes = self.reason_codes()?.into_iter().map(|(c, _)| c).collect();
         let mut coupons = Vec::new();
         for code in &order.coupons {
@@ -56,13 +60,50 @@ impl Store {
             (Some(Payment::Account { .. }), Some(a)) => account_credit_in(&self.conn, a.id)?,
             _ => None,
         };
+        // Each approval holds for what it was given for: an adjustment on
+        // this order, or ordering for this customer.
+        let mut approvals = Vec::new();
+        let on_order = format!("order:{}", order.token);
+        for a in order.adjustments.iter().filter_map(|a| a.approval.as_ref()) {
+            let state = approval_state_in(
+                &self.conn,
+                a.id,
+                operator,
+                &order.token,
+                "adjustment",
+                &on_order,
+                order.currency,
+            )?;
+            approvals.push((a.id, state));
+        }
+        if let Some(a) = &order.customer_approval {
+            let subject = customer_id
+                .map(|id| format!("customer:{id}"))
+                .unwrap_or_default();
+            let state = approval_state_in(
+                &self.conn,
+                a.id,
+                operator,
+                &order.token,
+                "disabled_customer",
+                &subject,
+                order.currency,
+            )?;
+            approvals.push((a.id, state));
+        }
+        let challenge_locked = match (customer_id, &order.payment) {
+            (Some(id), Some(Payment::StoredCard(_))) => challenge_locked_in(&self.conn, id)?,
+            _ => false,
+        };
         Ok(Facts {
             customer,
-            limits: Limits { amount, percent },
+            limits,
             reason_codes,
             coupons,
             account,
             challenge_verified: None,
+            challenge_locked,
+            approvals,
         })
     }
 }

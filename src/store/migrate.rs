@@ -7,6 +7,7 @@ use rusqlite::Connection;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../schema.sql"),
     include_str!("../../migrations/002_order_session.sql"),
+    include_str!("../../migrations/003_operators.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -20,6 +20,7 @@ mod facts;
 pub mod generate;
 mod inventory;
 mod migrate;
+pub mod operators;
 mod orders;
 mod promotions;
 mod quote;

@@ -522,10 +522,64 @@ fn write_part(
         }
     }
     for a in &b.adjustments {
+        let approval = a.approval.as_ref();
         tx.execute(
-            "INSERT INTO adjustments (order_id, kind, target, amount, reason_code, operator, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![order_id, a.kind, a.target, money(a.amount), a.reason_code, a.operator, now],
+            "INSERT INTO adjustments (order_id, kind, target, amount, reason_code, operator, created_at,
+                approval_id, approved_by, approved_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                order_id,
+                a.kind,
+                a.target,
+                money(a.amount),
+                a.reason_code,
+                a.operator,
+                now,
+                approval.map(|p| p.id),
+                approval.map(|p| &p.supervisor),
+                approval.map(|p| &p.at)
+            ],
+        )?;
+        if let Some(p) = approval {
+            tx.execute(
+                "INSERT INTO audit (at, operator, action, subject, detail)
+                 VALUES (?1, ?2, 'adjustment.approved', ?3, ?4)",
+                params![
+                    now,
+                    a.operator,
+                    format!("order:{order_no}"),
+                    format!(
+                        "{} {} {} {} ({}): asked by {}, approved by {} at {}",
+                        a.kind,
+                        a.target,
+                        money(a.amount),
+                        cur.code(),
+                        a.reason_code,
+                        a.operator,
+                        p.supervisor,
+                        p.at
+                    )
+                ],
+            )?;
+        }
+    }
+    if let Some(p) = &order.customer_approval {
+        tx.execute(
+            "UPDATE orders SET approval_id = ?1 WHERE id = ?2",
+            params![p.id, order_id],
+        )?;
+        tx.execute(
+            "INSERT INTO audit (at, operator, action, subject, detail)
+             VALUES (?1, ?2, 'customer.disabled_approved', ?3, ?4)",
+            params![
+                now,
+                input.operator,
+                format!("order:{order_no}"),
+                format!(
+                    "placed for disabled customer {customer_id}: asked by {}, approved by {} at {}",
+                    input.operator, p.supervisor, p.at
+                )
+            ],
         )?;
     }
     if let Some(p) = &order.payment {
@@ -687,7 +741,8 @@ impl Store {
             "SELECT name, amount FROM order_discounts WHERE order_id = ?1 ORDER BY id"
         )?);
         order["adjustments"] = json!(rows(
-            "SELECT kind, target, amount, reason_code, operator, created_at FROM adjustments WHERE order_id = ?1 ORDER BY id"
+            "SELECT kind, target, amount, reason_code, operator, created_at, approved_by, approved_at
+             FROM adjustments WHERE order_id = ?1 ORDER BY id"
         )?);
         order["payments"] = json!(rows(
             "SELECT method, brand, last4, exp_month, exp_year, po_number, amount, summary FROM payments WHERE order_id = ?1 ORDER BY id"

@@ -1,4 +1,4 @@
-//! Promotions, coupons, reason codes, operator limits and account credit:
+//! Promotions, coupons, reason codes and account credit:
 //! what pricing and the adjustments and payment steps read from the
 //! database (docs/design.md), and the checks that need it.
 
@@ -197,34 +197,6 @@ impl Store {
             ))
         })?;
         rows.collect()
-    }
-
-    /// The operator's adjustment limit (amount, percent): their own row in
-    /// `operator_limits`, else the settings. A limit missing or unreadable
-    /// counts as zero, so nothing passes that a supervisor did not allow.
-    pub fn adjustment_limits(&self, operator: &str) -> rusqlite::Result<(Decimal, Decimal)> {
-        let own = self
-            .conn
-            .query_row(
-                "SELECT limit_amount, limit_percent FROM operator_limits WHERE operator = ?1",
-                [operator],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
-            )
-            .optional()?;
-        let (amount, percent) = match own {
-            Some(p) => p,
-            None => (
-                self.setting("adjust.limit_amount")?.unwrap_or_default(),
-                self.setting("adjust.limit_percent")?.unwrap_or_default(),
-            ),
-        };
-        let read = |s: &str| {
-            Decimal::from_str(s.trim())
-                .ok()
-                .filter(|d| *d >= Decimal::ZERO)
-                .unwrap_or(Decimal::ZERO)
-        };
-        Ok((read(&amount), read(&percent)))
     }
 
     /// item id → its category and every ancestor category.

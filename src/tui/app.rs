@@ -14,8 +14,10 @@
 //! the dialogs' hint lines and the dispatch all read them.
 
 use crate::domain::order::Order;
-use crate::session::{Command, Done, Refusal, Session};
+use crate::domain::rules::Rule;
+use crate::session::{Command, Done, Outcome, Pin, Refusal, Session};
 use crate::tui::action::Action;
+use crate::tui::approval::{ApprovalBox, Asked};
 pub use crate::tui::flow::Step;
 use crate::tui::keymap::{hint_line, hint_lines, lookup, Binding, Cmd, Key};
 use crate::tui::screens::{self, Ctx, DrawCtx};
@@ -64,6 +66,8 @@ enum Overlay {
     /// Offer to resume a saved draft: (draft id, description, since when
     /// another console holds it).
     Resume(i64, String, Option<String>),
+    /// A supervisor approves what the session refused (name and PIN).
+    Approval(Box<ApprovalBox>),
 }
 
 /// What a global key does, on every screen.
@@ -131,6 +135,13 @@ pub enum OverlayCmd {
     KeepDraft,
     /// Discards the saved draft.
     DiscardDraft,
+    /// Checks the supervisor's name and PIN typed; approved, the refused
+    /// command is carried out.
+    Approve,
+    /// To the other field of the approval box (name, PIN).
+    OtherField,
+    /// Closes the approval box: the refusal stands.
+    CancelApproval,
 }
 
 /// The help overlay's keys: its title says them.
@@ -188,6 +199,28 @@ fn resume_keys(in_use: bool) -> Vec<Binding<OverlayCmd>> {
             ),
         ]
     }
+}
+
+/// The approval box's keys; its hint lines are drawn from them. Any other
+/// key is typed into its field (the text field's editing keys work).
+fn approval_keys() -> Vec<Binding<OverlayCmd>> {
+    vec![
+        Binding::new(
+            &[Key::plain(KeyCode::Enter)],
+            "approve (name and PIN as typed)",
+            OverlayCmd::Approve,
+        ),
+        Binding::new(
+            &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::BackTab)],
+            "the other field",
+            OverlayCmd::OtherField,
+        ),
+        Binding::new(
+            &[Key::plain(KeyCode::Esc)],
+            "cancel: the refusal stands",
+            OverlayCmd::CancelApproval,
+        ),
+    ]
 }
 
 /// The key column of the resume offer's hints, as wide as "Enter" in
@@ -315,6 +348,7 @@ impl App {
             Overlay::Help => help_keys(),
             Overlay::ConfirmQuit => quit_keys(),
             Overlay::Resume(_, _, in_use) => resume_keys(in_use.is_some()),
+            Overlay::Approval(_) => approval_keys(),
         })
     }
 
@@ -393,6 +427,11 @@ impl App {
         match event {
             Event::Key(key) if key.kind == KeyEventKind::Press => {
                 self.handle_key(key);
+            }
+            Event::Paste(text) if matches!(self.overlay, Some(Overlay::Approval(_))) => {
+                if let Some(Overlay::Approval(b)) = &mut self.overlay {
+                    b.field().insert(&text);
+                }
             }
             Event::Paste(text) if self.overlay.is_none() => {
                 let actions = self.screens.get_mut(self.step).paste(&text, &ctx!(self));
@@ -483,6 +522,68 @@ impl App {
                     _ => self.overlay = Some(Overlay::Resume(id, text, in_use)),
                 }
             }
+            Overlay::Approval(mut b) => match lookup(&approval_keys(), &key) {
+                Some(OverlayCmd::Approve) => self.approve(b),
+                Some(OverlayCmd::OtherField) => {
+                    b.on_pin = !b.on_pin;
+                    self.overlay = Some(Overlay::Approval(b));
+                }
+                Some(OverlayCmd::CancelApproval) => {
+                    let (asked, refusal) = (b.asked, b.refusal);
+                    self.answer(asked, Err(refusal));
+                }
+                _ => {
+                    b.field().handle_key(&key);
+                    self.overlay = Some(Overlay::Approval(b));
+                }
+            },
+        }
+    }
+
+    /// The session refused something a supervisor may approve: the
+    /// approval box opens; what was refused hears its answer when the box
+    /// closes (approved, or the refusal stands).
+    fn ask_approval(&mut self, asked: Asked, refusal: Refusal) {
+        let what = self
+            .session
+            .awaiting_approval()
+            .unwrap_or(&refusal.message)
+            .to_string();
+        self.error(format!("{} — a supervisor may approve it", refusal.message));
+        self.overlay = Some(Overlay::Approval(Box::new(ApprovalBox::new(
+            asked, refusal, what,
+        ))));
+    }
+
+    /// The supervisor's name and PIN as typed go to the session; a wrong
+    /// or locked PIN (or a supervisor who may not approve it) keeps the
+    /// box open with why.
+    fn approve(&mut self, mut b: Box<ApprovalBox>) {
+        let supervisor = b.supervisor.value().trim().to_string();
+        if supervisor.is_empty() {
+            b.error = Some("type the supervisor's name".into());
+            b.on_pin = false;
+            self.overlay = Some(Overlay::Approval(b));
+            return;
+        }
+        let pin = Pin(b.pin.value().to_string());
+        b.pin.clear();
+        let outcome = self.session.apply(Command::Approve { supervisor, pin });
+        match outcome {
+            Err(r) if r.rule == Rule::Approval => {
+                b.error = Some(r.message);
+                b.on_pin = true;
+                self.overlay = Some(Overlay::Approval(b));
+            }
+            outcome => self.answer(b.asked, outcome),
+        }
+    }
+
+    /// What was asked hears its answer, as it would have without the box.
+    fn answer(&mut self, asked: Asked, outcome: Outcome) {
+        match asked {
+            Asked::Command { next, guest } => self.command_answered(outcome, next, guest),
+            Asked::Challenge(id) => self.challenge_answered(id, outcome),
         }
     }
 
@@ -619,6 +720,18 @@ impl App {
         };
         let guest = matches!(cmd, Command::Guest(_));
         let outcome = self.session.apply(cmd);
+        if let Err(r) = &outcome {
+            if self.session.awaiting_approval().is_some() {
+                self.ask_approval(Asked::Command { next, guest }, r.clone());
+                return;
+            }
+        }
+        self.command_answered(outcome, next, guest);
+    }
+
+    /// The screen that asked hears the answer; the status line says it;
+    /// the flow moves on where it should.
+    fn command_answered(&mut self, outcome: Outcome, next: Option<Step>, guest: bool) {
         let follow = self.screens.get_mut(self.step).answered(&outcome);
         match outcome {
             Ok(Done { message, .. }) => {
@@ -650,34 +763,37 @@ impl App {
         }
     }
 
+    /// The record screen's challenge question: checked by the session
+    /// (wrong answers counted toward the customer's lockout); a locked
+    /// customer's stored payment opens the approval box to unlock it.
     fn check_challenge(&mut self, customer_id: i64, answer: String) {
-        let on_order =
-            self.session.order().customer.as_ref().and_then(|c| c.id) == Some(customer_id);
-        let outcome = if on_order {
-            self.session.apply(Command::VerifyChallenge { answer })
-        } else {
-            let operator = self.session.operator().to_string();
-            match self
-                .session
-                .store()
-                .verify_challenge(customer_id, &answer, &operator)
-            {
-                Ok(true) => Ok(Done::said("Challenge answered correctly.")),
-                Ok(false) => Err(Refusal::new(
-                    crate::domain::rules::Rule::ChallengeRequired,
-                    "Wrong answer to the challenge question (recorded).",
-                )),
-                Err(e) => Err(Refusal::from(e)),
+        let outcome = self.session.check_challenge(customer_id, &answer);
+        if let Err(r) = &outcome {
+            if self.session.awaiting_approval().is_some() {
+                self.screens.customer.challenge_refused(r.message.clone());
+                self.ask_approval(Asked::Challenge(customer_id), r.clone());
+                return;
             }
-        };
-        let failures = self
-            .session
-            .store()
-            .challenge_failures(customer_id)
-            .unwrap_or(0);
-        self.screens
-            .customer
-            .challenge_result(outcome.is_ok(), failures);
+        }
+        self.challenge_answered(customer_id, outcome);
+    }
+
+    fn challenge_answered(&mut self, customer_id: i64, outcome: Outcome) {
+        match &outcome {
+            Err(r) if r.rule == Rule::ChallengeLocked => {
+                self.screens.customer.challenge_refused(r.message.clone())
+            }
+            _ => {
+                let failures = self
+                    .session
+                    .store()
+                    .challenge_failures(customer_id)
+                    .unwrap_or(0);
+                self.screens
+                    .customer
+                    .challenge_result(outcome.is_ok(), failures);
+            }
+        }
         match outcome {
             Ok(done) => self.status(done.message),
             Err(r) => self.refused(&r),
@@ -835,6 +951,7 @@ impl App {
                 };
                 screens::dialog(f, body, title, &lines, theme)
             }
+            Overlay::Approval(b) => b.draw(f, body, &hint_lines(&hints, OFFER_KEY_WIDTH), theme),
         }
     }
 }

@@ -11,11 +11,13 @@
 
 pub mod action;
 pub mod app;
+pub mod approval;
 pub mod busy_wait;
 pub mod flow;
 pub mod frame_writer;
 pub mod keymap;
 pub mod screens;
+pub mod secret_prompt;
 pub mod terminal;
 pub mod theme;
 pub mod widgets;

@@ -136,6 +136,9 @@ fn coupon_and_every_adjustment_are_stored_as_reviewed() {
 
     // Shipping: over the percent limit, then within it.
     d.adjust("Shipping #1", "5.00", -1); // up wraps to SHIP_DELAY
+                                         // Beyond the limit the approval box opens; Esc: the refusal stands.
+    assert!(d.screen().contains("Supervisor approval"), "{}", d.screen());
+    d.code(KeyCode::Esc);
     let s = d.screen();
     assert!(
         s.contains("! shipment 1: 2.81 off 7.81 is 35.98%, over your adjustment limit of 15%"),
@@ -161,6 +164,8 @@ fn coupon_and_every_adjustment_are_stored_as_reviewed() {
 
     // A line's price: over the amount limit, then within it.
     d.adjust("Line 1 SLP-1014", "50.00", -2); // PRICE_MATCH
+    assert!(d.screen().contains("Supervisor approval"), "{}", d.screen());
+    d.code(KeyCode::Esc);
     let s = d.screen();
     assert!(
         s.contains("! line 1 (1 x SLP-1014): 69.00 off is over your adjustment limit of 50.00"),

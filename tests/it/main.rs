@@ -24,6 +24,7 @@ mod fields;
 mod generate;
 mod history;
 mod messages;
+mod operators;
 mod pricing_cases;
 mod pricing_props;
 mod render;

@@ -299,6 +299,7 @@ fn adjustment(a: &AdjDef) -> Adjustment {
         kind,
         reason_code: a.reason.clone(),
         operator: a.operator.clone(),
+        approval: None,
     }
 }
 

@@ -298,6 +298,7 @@ fn build(input: &Input) -> (Order, PricingContext) {
             },
             reason_code: "GOODWILL".into(),
             operator: "prop".into(),
+            approval: None,
         })
         .collect();
     if input.split_shipments {

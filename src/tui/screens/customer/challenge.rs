@@ -44,6 +44,15 @@ impl CustomerScreen {
         }
     }
 
+    /// The answer was not accepted for a reason other than being wrong
+    /// (the customer's stored payment is locked): `message` says why.
+    pub fn challenge_refused(&mut self, message: String) {
+        if let Some(c) = self.challenge.as_mut() {
+            c.answer.clear();
+            self.challenge_error = Some(message);
+        }
+    }
+
     pub(super) fn ask_challenge(&mut self, ctx: &Ctx, purpose: Purpose) -> Vec<Action> {
         let id = match self.mode {
             Mode::Edit => self.record.id,
