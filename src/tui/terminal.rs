@@ -23,6 +23,11 @@ use std::time::Duration;
 /// the terminal is gone (hang-up): errors are ignored on purpose.
 static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
+thread_local! {
+    /// Set while the event loop runs on this thread: it catches panics.
+    static IN_LOOP: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 fn last_panic() -> String {
     LAST_PANIC
         .lock()
@@ -70,15 +75,23 @@ pub fn run(mut app: App) -> Result<()> {
     ] {
         signal_hook::flag::register(sig, Arc::clone(&stop))?;
     }
-    // A panic is caught by the loop (the operator sees an error line and
-    // goes on); the hook only keeps its message for that line.
-    std::panic::set_hook(Box::new(|info| {
+    // A panic in the event loop is caught there (the operator sees an
+    // error line and goes on): the hook logs it and keeps its message for
+    // that line. Any other panic restores the terminal first, then goes to
+    // the default hook, so its report is readable.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
         let text = match info.location() {
             Some(l) => format!("{info} at {}:{}", l.file(), l.line()),
             None => info.to_string(),
         };
+        tracing::error!(panic = %text, "panic");
         if let Ok(mut last) = LAST_PANIC.lock() {
             *last = Some(text.replace('\n', " "));
+        }
+        if !IN_LOOP.with(|l| l.get()) {
+            restore();
+            default_hook(info);
         }
     }));
 
@@ -88,7 +101,9 @@ pub fn run(mut app: App) -> Result<()> {
     let size = terminal.size()?;
     app.resize(size.width, size.height);
     watch_for_hangup(Arc::clone(&stop));
+    IN_LOOP.with(|l| l.set(true));
     let result = event_loop(&mut terminal, &frames, &mut app, &stop);
+    IN_LOOP.with(|l| l.set(false));
     // Whatever ended the loop, the draft is saved and let go before the
     // process ends.
     app.close();
