@@ -95,6 +95,11 @@ pub struct Session {
     /// The time PIN and challenge lockouts are judged at; None: the
     /// clock's (tests set it).
     clock: Option<DateTime<Utc>>,
+    /// What was typed and not yet confirmed, as the console last gave it
+    /// (or as the resumed draft kept it).
+    typed: Option<serde_json::Value>,
+    /// That, as written to the draft (so an unchanged one is not written).
+    typed_saved: Option<String>,
 }
 
 impl Session {
@@ -121,6 +126,8 @@ impl Session {
             restarted: false,
             pending: None,
             clock: None,
+            typed: None,
+            typed_saved: None,
         }
     }
 
@@ -327,6 +334,71 @@ impl Session {
         self.changed();
     }
 
+    /// What the operator had typed and not yet confirmed when the draft was
+    /// last saved, as the console gave it to [`Session::save_typed`]; after
+    /// [`Session::resume`], what the resumed draft kept, for the console to
+    /// put back.
+    pub fn typed(&self) -> Option<&serde_json::Value> {
+        self.typed.as_ref()
+    }
+
+    /// Keeps with the draft what the operator has typed and not yet
+    /// confirmed (None: nothing). The console calls it when typing pauses
+    /// and when it closes. It is not a change of the order: the revision
+    /// stays as it is. With nothing on the order yet, a draft is made for
+    /// it; with nothing typed and nothing on the order, the draft goes.
+    /// The console leaves out masked fields and the card form: what it
+    /// gives here is written as it is.
+    pub fn save_typed(&mut self, typed: Option<serde_json::Value>) {
+        if !self.keep_drafts || !self.placed.is_empty() {
+            return;
+        }
+        let text = typed.as_ref().map(|v| v.to_string());
+        self.typed = typed;
+        if text == self.typed_saved {
+            return;
+        }
+        self.save_draft();
+        let Some(id) = self.draft_id else {
+            if text.is_none() {
+                return;
+            }
+            match self
+                .store
+                .save_draft(None, &self.operator, &self.holder, &self.order)
+            {
+                Ok(id) => {
+                    self.draft_id = Some(id);
+                    self.saved_revision = self.revision;
+                    self.write_typed(id, text);
+                }
+                Err(e) => self.draft_failed(e),
+            }
+            return;
+        };
+        if text.is_none() && self.order.is_empty() {
+            match self.store.drop_empty_draft(id, &self.holder) {
+                Ok(()) => {
+                    self.draft_id = None;
+                    self.typed_saved = None;
+                }
+                Err(e) => self.draft_failed(DraftError::from(e)),
+            }
+            return;
+        }
+        self.write_typed(id, text);
+    }
+
+    fn write_typed(&mut self, id: i64, text: Option<String>) {
+        match self
+            .store
+            .save_draft_fields(id, &self.operator, &self.holder, text.as_deref())
+        {
+            Ok(()) => self.typed_saved = text,
+            Err(e) => self.draft_failed(e),
+        }
+    }
+
     /// Lets go of the draft (the console is closing); it stays saved.
     pub fn close(&mut self) {
         self.save_draft();
@@ -356,6 +428,8 @@ impl Session {
         })?;
         self.start(order);
         self.draft_id = Some(id);
+        self.typed_saved = draft.fields.as_ref().map(|v| v.to_string());
+        self.typed = draft.fields;
         Ok(Done::said(format!("Resumed: {}", self.order.summary())))
     }
 
@@ -374,6 +448,8 @@ impl Session {
         self.placed_quote = None;
         self.violations.clear();
         self.pending = None;
+        self.typed = None;
+        self.typed_saved = None;
         self.revision += 1;
         self.saved_revision = self.revision;
         self.quoted_revision = None;

@@ -7,6 +7,11 @@
 //! console of the same operator sees the draft as in use until the lease
 //! lapses, and may take it over explicitly; the first console's next save,
 //! renewal or submit then finds another holder and is refused.
+//!
+//! Beside the order, a draft keeps what the operator has typed and not yet
+//! confirmed (`fields`, JSON the console writes and reads back): saving it
+//! is not a change of the order. Masked fields and the card form are never
+//! in it: the console leaves them out before it gets here.
 
 use super::{now_text, Store};
 use crate::domain::order::Order;
@@ -28,6 +33,9 @@ pub struct Draft {
     /// Err when the saved data cannot be read back (written by another
     /// version): the operator is told and may discard it.
     pub order: Result<Order, String>,
+    /// What was typed and not yet confirmed, as the console saved it;
+    /// None when nothing was (or it cannot be read).
+    pub fields: Option<serde_json::Value>,
 }
 
 #[derive(Debug)]
@@ -111,6 +119,39 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
+    /// Keeps `fields` (what was typed and not yet confirmed; None: nothing)
+    /// with draft `id` held by `holder`. The order is not touched. Refused
+    /// as [`Store::save_draft`] is when another console holds the draft or
+    /// it is gone.
+    pub fn save_draft_fields(
+        &self,
+        id: i64,
+        operator: &str,
+        holder: &str,
+        fields: Option<&str>,
+    ) -> Result<(), DraftError> {
+        let n = self.conn.execute(
+            "UPDATE drafts SET fields = ?1, updated_at = ?2, lease_until = ?3
+             WHERE id = ?4 AND operator = ?5 AND holder = ?6",
+            params![fields, now_text(), lease_end(), id, operator, holder],
+        )?;
+        if n == 1 {
+            return Ok(());
+        }
+        self.held_elsewhere(id, holder)?;
+        Err(DraftError::Gone)
+    }
+
+    /// Deletes draft `id` if `holder` holds it: an order with nothing on
+    /// it and nothing typed is not worth offering again.
+    pub fn drop_empty_draft(&self, id: i64, holder: &str) -> rusqlite::Result<()> {
+        self.conn.execute(
+            "DELETE FROM drafts WHERE id = ?1 AND holder = ?2",
+            params![id, holder],
+        )?;
+        Ok(())
+    }
+
     /// Err when draft `id` is held by another console than `holder` or is
     /// gone.
     fn held_elsewhere(&self, id: i64, holder: &str) -> Result<(), DraftError> {
@@ -181,7 +222,7 @@ impl Store {
         self.conn
             .query_row(
                 &format!(
-                    "SELECT id, summary, updated_at, data, held_since, lease_until > ?2 FROM drafts
+                    "SELECT id, summary, updated_at, data, held_since, lease_until > ?2, fields FROM drafts
                      WHERE {condition} ORDER BY updated_at DESC, id DESC LIMIT 1"
                 ),
                 params![value, now],
@@ -189,12 +230,14 @@ impl Store {
                     let data: String = r.get(3)?;
                     let since: String = r.get(4)?;
                     let live: bool = r.get(5)?;
+                    let fields: Option<String> = r.get(6)?;
                     Ok(Draft {
                         id: r.get(0)?,
                         summary: clean(&r.get::<_, String>(1)?),
                         updated_at: r.get(2)?,
                         in_use_since: live.then(|| clock_time(&since)),
                         order: serde_json::from_str(&data).map_err(|e| e.to_string()),
+                        fields: fields.and_then(|f| serde_json::from_str(&f).ok()),
                     })
                 },
             )

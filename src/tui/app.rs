@@ -243,6 +243,16 @@ pub enum Route {
     Input,
 }
 
+/// The step a draft's typing was saved on, if it can be gone back to (the
+/// confirmation and the order history cannot).
+fn typed_step(typed: &serde_json::Value) -> Option<Step> {
+    typed
+        .get("step")
+        .and_then(|s| s.as_str())
+        .and_then(Step::named)
+        .filter(|s| !matches!(s, Step::Confirmation | Step::History))
+}
+
 pub struct App {
     pub session: Session,
     pub theme: Theme,
@@ -276,10 +286,22 @@ impl App {
         };
         match app.session.pending_draft() {
             Ok(Some(d)) => {
-                let text = match &d.order {
+                let mut text = match &d.order {
                     Ok(o) => format!("{} (saved {})", o.summary(), d.updated_at.replace('T', " ")),
                     Err(_) => "a draft this version cannot read".to_string(),
                 };
+                let screens = d.fields.as_ref().and_then(|f| f.get("screens"));
+                let typed_on: Vec<&str> = Step::ALL
+                    .iter()
+                    .filter(|s| screens.is_some_and(|m| m.get(s.name()).is_some()))
+                    .map(|s| s.title())
+                    .collect();
+                if !typed_on.is_empty() {
+                    text.push_str(&format!(
+                        "\nTyped, not yet confirmed: {}.",
+                        typed_on.join(", ")
+                    ));
+                }
                 app.overlay = Some(Overlay::Resume(d.id, text, d.in_use_since));
             }
             Ok(None) => {}
@@ -600,8 +622,47 @@ impl App {
                 };
                 self.screens = screens::Screens::default();
                 self.status(done.message);
+                self.restore_typed();
             }
             Err(r) => self.error(r.message),
+        }
+    }
+
+    /// What the operator has typed and not yet confirmed, on every screen,
+    /// with the step they are on (docs/design.md, section 7); None when
+    /// nothing is. Screens leave out masked fields and the card form; the
+    /// overlays (the supervisor's PIN among them) are never in it.
+    pub fn typed(&self) -> Option<serde_json::Value> {
+        let screens = self.screens.typed();
+        (!screens.is_empty())
+            .then(|| serde_json::json!({"step": self.step.name(), "screens": screens}))
+    }
+
+    /// Keeps what is typed and not yet confirmed with the draft: the event
+    /// loop calls it when typing pauses, and [`App::close`] before the
+    /// console ends. Returns whether the screen has news (the draft could
+    /// not be saved, or another console took the order).
+    pub fn save_typed(&mut self) -> bool {
+        let before = (self.status.clone(), self.step);
+        self.session.save_typed(self.typed());
+        self.told();
+        before != (self.status.clone(), self.step)
+    }
+
+    /// A resumed draft's typing comes back: the operator is on the step
+    /// they were on, in the form they had open, with the text they typed.
+    fn restore_typed(&mut self) {
+        let Some(typed) = self.session.typed().cloned() else {
+            return;
+        };
+        if let Some(step) = typed_step(&typed) {
+            self.step = step;
+            self.session.refresh(true);
+            let ctx = ctx!(self);
+            self.screens.get_mut(step).enter(&ctx);
+        }
+        if let Some(screens) = typed.get("screens") {
+            self.screens.restore_typed(screens);
         }
     }
 
@@ -831,8 +892,10 @@ impl App {
         }
     }
 
-    /// The console is closing: the draft is saved and let go.
+    /// The console is closing: the draft, with what is typed and not yet
+    /// confirmed, is saved and let go.
     pub fn close(&mut self) {
+        self.save_typed();
         self.session.close();
     }
 
@@ -940,7 +1003,7 @@ impl App {
                 let in_use = in_use
                     .as_ref()
                     .map(|since| format!("In use in another console since {since} (UTC)."));
-                let mut lines = vec![text.as_str()];
+                let mut lines: Vec<&str> = text.lines().collect();
                 lines.extend(in_use.as_deref());
                 lines.push("");
                 lines.extend(hint_lines.iter().map(String::as_str));

@@ -66,6 +66,30 @@ impl Step {
         }
     }
 
+    /// A stable name for the step in what a draft keeps of the screens.
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Find => "find",
+            Step::Customer => "customer",
+            Step::Catalog => "catalog",
+            Step::Cart => "cart",
+            Step::Fulfillment => "fulfillment",
+            Step::Payment => "payment",
+            Step::Adjustments => "adjustments",
+            Step::Review => "review",
+            Step::Confirmation => "confirmation",
+            Step::History => "history",
+        }
+    }
+
+    /// The step named `name` by [`Step::name`].
+    pub fn named(name: &str) -> Option<Step> {
+        Step::ALL
+            .into_iter()
+            .chain([Step::History])
+            .find(|s| s.name() == name)
+    }
+
     /// The function key and its Ctrl twin (some terminals take F-keys).
     pub fn keys(self) -> Option<[Key; 2]> {
         let (n, c) = match self {

@@ -1,6 +1,7 @@
 //! Terminal set-up, the event loop, and restore on every exit path: normal,
 //! error, panic, SIGTERM and SIGHUP (docs/design.md). The draft is
-//! saved on every change, so a hang-up loses nothing.
+//! saved on every change, and what is typed and not yet confirmed within
+//! a second of the last key, so a hang-up loses nothing.
 
 use crate::tui::app::{App, Step};
 use crate::tui::busy_wait;
@@ -164,6 +165,15 @@ fn redraw_all(terminal: &mut Term) -> io::Result<()> {
 /// the store's lease).
 const RENEW_EVERY: Duration = Duration::from_secs(10);
 
+/// How long typing pauses before what is typed and not yet confirmed is
+/// saved with the draft: short enough that a connection dropped a second
+/// after the last key loses none of it, long enough that a fast typist
+/// does not cause a write per key.
+const SAVE_TYPED_AFTER: Duration = Duration::from_millis(500);
+
+/// How long the loop waits for an event before it looks at the clock.
+const POLL: Duration = Duration::from_millis(200);
+
 fn event_loop(
     terminal: &mut Term,
     frames: &FrameWriter,
@@ -172,6 +182,9 @@ fn event_loop(
 ) -> Result<()> {
     let mut dirty = true;
     let mut renewed = std::time::Instant::now();
+    // When the last batch of events was handled, while what it typed is
+    // not saved yet.
+    let mut typed_at: Option<std::time::Instant> = None;
     loop {
         if dirty {
             if app.redraw_all {
@@ -198,7 +211,21 @@ fn event_loop(
             renewed = std::time::Instant::now();
             dirty = true;
         }
-        if !busy_wait::any_held() && !event::poll(Duration::from_millis(200))? {
+        if typed_at.is_some_and(|at| at.elapsed() >= SAVE_TYPED_AFTER) {
+            typed_at = None;
+            match catch_unwind(AssertUnwindSafe(|| app.save_typed())) {
+                Ok(news) => dirty |= news,
+                Err(_) => {
+                    app.internal_error(&last_panic());
+                    dirty = true;
+                }
+            }
+        }
+        let wait = match typed_at {
+            Some(at) => POLL.min(SAVE_TYPED_AFTER.saturating_sub(at.elapsed())),
+            None => POLL,
+        };
+        if !busy_wait::any_held() && !event::poll(wait)? {
             continue;
         }
         // Handle every event already waiting before drawing one frame.
@@ -251,6 +278,7 @@ fn event_loop(
         if app.quit {
             return Ok(());
         }
+        typed_at = Some(std::time::Instant::now());
         dirty = true;
     }
 }

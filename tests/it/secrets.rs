@@ -330,3 +330,85 @@ fn a_killed_binary_leaves_no_card_behind() {
         Vec::<(String, String)>::new()
     );
 }
+
+/// Found in the bytes of any file of `dir`: each of `texts` that is.
+fn files_with(dir: &Path, texts: &[&str]) -> Vec<(String, String)> {
+    let mut hits = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        for t in texts {
+            if find(&bytes, t.as_bytes()) {
+                hits.push((path.display().to_string(), t.to_string()));
+            }
+        }
+    }
+    hits
+}
+
+/// What is typed and not yet confirmed is kept with the draft when typing
+/// pauses and when the console closes on a hang-up, but never a card (the
+/// form typed whole, security code and all) nor a password or challenge
+/// answer typed into a new customer's record.
+#[test]
+fn typed_cards_and_passwords_never_reach_the_data_folder_after_a_hang_up() {
+    const PASSWORD: &str = "Harbor-7731-pw";
+    const ANSWER: &str = "Quokka-5521-ans";
+    let (dir, path, store) = demo_store();
+    let mut app = crate::common::app(store, "alice", Theme { mono: true });
+    let (number, cvc, _) = CARDS[0];
+    card_typed(&mut app, number, cvc);
+    code(&mut app, KeyCode::F(2));
+    press(&mut app, crate::common::ctrl('n'));
+    assert_eq!(app.step, Step::Customer);
+    for value in [
+        "keptlogon7",
+        PASSWORD,
+        PASSWORD,
+        "Maria",
+        "Rossi",
+        "555 010 7788",
+        "maria@example.com",
+        "Street you grew up on?",
+        ANSWER,
+    ] {
+        type_text(&mut app, value);
+        code(&mut app, KeyCode::Tab);
+    }
+    let kept = |conn: &rusqlite::Connection| -> String {
+        conn.query_row("SELECT fields FROM drafts", [], |r| {
+            r.get::<_, Option<String>>(0)
+        })
+        .unwrap()
+        .unwrap_or_default()
+    };
+    let secrets = [PASSWORD, ANSWER];
+    // Typing pauses: what is typed is saved (the process may be killed
+    // from here on).
+    app.save_typed();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert!(kept(&conn).contains("keptlogon7"), "{}", kept(&conn));
+    assert_eq!(cells_with_secrets(&conn), Vec::<String>::new());
+    assert_eq!(files_with(dir.path(), &secrets), Vec::new());
+    assert_eq!(
+        files_with_numbers(dir.path()),
+        Vec::<(String, String)>::new()
+    );
+    // The terminal hangs up: the console closes (tui/terminal.rs), then
+    // everything is checkpointed into the main file.
+    app.close();
+    drop(app);
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    assert!(kept(&conn).contains("keptlogon7"), "{}", kept(&conn));
+    assert!(!kept(&conn).contains(cvc), "{}", kept(&conn));
+    assert_eq!(cells_with_secrets(&conn), Vec::<String>::new());
+    assert_eq!(files_with(dir.path(), &secrets), Vec::new());
+    assert_eq!(
+        files_with_numbers(dir.path()),
+        Vec::<(String, String)>::new()
+    );
+}

@@ -130,6 +130,15 @@ fn target_of(kind: &AdjustmentKind) -> Target {
     }
 }
 
+/// The label of the amount an adjustment of `target` asks for.
+fn amount_label(target: Target) -> &'static str {
+    match target {
+        Target::Shipping(_) => "New charge",
+        Target::Subtotal => "Amount off",
+        Target::Price(_) => "Unit price",
+    }
+}
+
 /// The order's adjustment on `target`, with its index.
 fn adjustment_on(ctx: &DrawCtx, target: Target) -> Option<usize> {
     ctx.order
@@ -307,12 +316,7 @@ impl Adjustments {
     }
 
     fn open_form(&mut self, target: Target, ctx: &Ctx) {
-        let label = match target {
-            Target::Shipping(_) => "New charge",
-            Target::Subtotal => "Amount off",
-            Target::Price(_) => "Unit price",
-        };
-        let mut amount = TextField::money(label);
+        let mut amount = TextField::money(amount_label(target));
         let mut reason = 0;
         if let Some(a) = adjustment_on(ctx, target).and_then(|i| ctx.order.adjustments.get(i)) {
             let value = match &a.kind {
@@ -571,6 +575,84 @@ impl Screen for Adjustments {
         self.form.is_some() || self.focus != Focus::List
     }
 
+    /// The coupon code, the two comments, which of them has the keys, and
+    /// an adjustment's form while it is open (what it adjusts, the amount,
+    /// the reason); nothing while all of it is empty and the list has the
+    /// keys.
+    fn typed(&self) -> Option<serde_json::Value> {
+        let form = self.form.as_ref().map(|f| {
+            let target = match f.target {
+                Target::Shipping(n) => format!("shipping:{n}"),
+                Target::Subtotal => "subtotal".to_string(),
+                Target::Price(n) => format!("price:{n}"),
+            };
+            serde_json::json!({"target": target, "amount": f.amount.kept(), "reason": f.reason})
+        });
+        let focus = match self.focus {
+            Focus::List => "list",
+            Focus::Code => "code",
+            Focus::Customer => "customer",
+            Focus::Warehouse => "warehouse",
+        };
+        if form.is_none()
+            && self.focus == Focus::List
+            && self.code.value().is_empty()
+            && self.comments.is_blank()
+        {
+            return None;
+        }
+        Some(serde_json::json!({
+            "code": self.code.kept(),
+            "comments": self.comments.kept(),
+            "focus": focus,
+            "form": form,
+        }))
+    }
+
+    fn restore_typed(&mut self, typed: &serde_json::Value) {
+        if let Some(v) = typed.get("code") {
+            self.code.put_back(v);
+        }
+        if let Some(v) = typed.get("comments") {
+            self.comments.put_back(v);
+        }
+        self.focus = match typed.get("focus").and_then(|f| f.as_str()) {
+            Some("code") => Focus::Code,
+            Some("customer") => Focus::Customer,
+            Some("warehouse") => Focus::Warehouse,
+            _ => Focus::List,
+        };
+        match self.focus {
+            Focus::Customer => self.comments.focus = 0,
+            Focus::Warehouse => self.comments.focus = 1,
+            _ => {}
+        }
+        let Some(form) = typed.get("form").filter(|f| !f.is_null()) else {
+            return;
+        };
+        let number = |t: &str, prefix: &str| t.strip_prefix(prefix)?.parse::<usize>().ok();
+        let target = match form.get("target").and_then(|t| t.as_str()) {
+            Some("subtotal") => Target::Subtotal,
+            Some(t) => match (number(t, "shipping:"), number(t, "price:")) {
+                (Some(n), _) => Target::Shipping(n),
+                (_, Some(n)) => Target::Price(n),
+                _ => return,
+            },
+            None => return,
+        };
+        let mut amount = TextField::money(amount_label(target));
+        if let Some(v) = form.get("amount") {
+            amount.put_back(v);
+        }
+        let reason = form.get("reason").and_then(|r| r.as_u64()).unwrap_or(0) as usize;
+        self.form = Some(EditForm {
+            target,
+            amount,
+            reason: reason.min(self.reasons.len().saturating_sub(1)),
+            error: None,
+        });
+    }
+
     fn answered(&mut self, outcome: &Result<Done, Refusal>) -> Vec<Action> {
         match (self.asked.take(), outcome) {
             (Some(Asked::Coupon(code)), Ok(_)) => {
@@ -613,6 +695,10 @@ impl Screen for Adjustments {
 
     fn refresh(&mut self, ctx: &Ctx) -> Result<(), String> {
         self.list.clamp(rows(ctx, &self.available).len());
+        if self.form.is_some() && self.limits.is_none() {
+            // A form put back from a resumed draft shows the limits too.
+            self.limits = ctx.lookup.adjustment_limits().ok();
+        }
         if let Some(code) = self.pending.take() {
             let outcome = first(ctx).coupons.iter().find(|c| c.code == code);
             if let Some(reason) = outcome.and_then(|c| c.reason.clone()) {

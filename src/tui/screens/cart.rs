@@ -297,6 +297,51 @@ impl Screen for Cart {
         self.list.clamp(ctx.order.lines.len());
     }
 
+    /// The quick entry (SKU and quantity), and a line's new quantity while
+    /// it is being changed; nothing while the quick entry is as on a fresh
+    /// screen.
+    fn typed(&self) -> Option<serde_json::Value> {
+        let changing = match &self.mode {
+            Mode::Quantity(field) => field.kept(),
+            _ => None,
+        };
+        let fresh = self.sku.value().is_empty()
+            && self.quantity.value() == "1"
+            && self.quantity.is_selected();
+        if fresh && changing.is_none() {
+            return None;
+        }
+        let mut out = serde_json::json!({
+            "sku": self.sku.kept(),
+            "quantity": self.quantity.kept(),
+            "focus": self.focus,
+        });
+        if let Some(q) = changing {
+            out["line"] = self.list.selected.into();
+            out["new_quantity"] = q;
+        }
+        Some(out)
+    }
+
+    fn restore_typed(&mut self, typed: &serde_json::Value) {
+        if let Some(v) = typed.get("sku") {
+            self.sku.put_back(v);
+        }
+        if let Some(v) = typed.get("quantity") {
+            self.quantity.put_back(v);
+        }
+        self.focus = usize::from(typed.get("focus").and_then(|f| f.as_u64()) == Some(1));
+        if let (Some(line), Some(q)) = (
+            typed.get("line").and_then(|l| l.as_u64()),
+            typed.get("new_quantity"),
+        ) {
+            let mut field = TextField::quantity("Quantity");
+            field.put_back(q);
+            self.list.selected = line as usize;
+            self.mode = Mode::Quantity(field);
+        }
+    }
+
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         let theme = ctx.theme;
         let cur = ctx.order.currency;

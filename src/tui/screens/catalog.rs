@@ -4,7 +4,7 @@
 use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::availability::allocate;
 use crate::domain::text::{fit, pad, pad_start};
-use crate::session::Command;
+use crate::session::{Command, Done, Refusal};
 use crate::store::{CategoryRow, ItemRow};
 use crate::tui::action::Action;
 use crate::tui::keymap::{field_moves, list_moves, Binding, Cmd, Key};
@@ -38,6 +38,9 @@ pub struct Catalog {
     category: Option<(i64, String)>,
     /// The category tree picker, when open.
     picker: Option<(Vec<CategoryRow>, ListState)>,
+    /// The search as it stands added an item: nothing in it is waiting to
+    /// be confirmed (a draft does not keep it) until it is edited again.
+    confirmed: bool,
 }
 
 impl Default for Catalog {
@@ -54,6 +57,7 @@ impl Default for Catalog {
             searched: None,
             category: None,
             picker: None,
+            confirmed: false,
         }
     }
 }
@@ -197,7 +201,9 @@ impl Screen for Catalog {
             return vec![];
         };
         field.handle_key(key);
-        field.status()
+        let show = field.status();
+        self.confirmed = false;
+        show
     }
 
     fn paste(&mut self, text: &str, _ctx: &Ctx) -> Vec<Action> {
@@ -205,7 +211,15 @@ impl Screen for Catalog {
             return vec![];
         };
         field.insert(text);
-        field.status()
+        let show = field.status();
+        self.confirmed = false;
+        show
+    }
+
+    /// The only order command the catalog asks for is adding an item.
+    fn answered(&mut self, outcome: &Result<Done, Refusal>) -> Vec<Action> {
+        self.confirmed = outcome.is_ok();
+        Vec::new()
     }
 
     fn typing(&self) -> bool {
@@ -252,6 +266,32 @@ impl Screen for Catalog {
         self.list = ListState::default();
         self.searched = Some(key);
         Ok(())
+    }
+
+    /// The search and the quantity; nothing while both are as on a fresh
+    /// screen (no search, the prefilled 1) or the search just added an item.
+    fn typed(&self) -> Option<serde_json::Value> {
+        let fresh = self.confirmed
+            || self.search.value().is_empty()
+                && self.quantity.value() == "1"
+                && self.quantity.is_selected();
+        (!fresh).then(|| {
+            serde_json::json!({
+                "search": self.search.kept(),
+                "quantity": self.quantity.kept(),
+                "focus": self.focus,
+            })
+        })
+    }
+
+    fn restore_typed(&mut self, typed: &serde_json::Value) {
+        if let Some(v) = typed.get("search") {
+            self.search.put_back(v);
+        }
+        if let Some(v) = typed.get("quantity") {
+            self.quantity.put_back(v);
+        }
+        self.focus = usize::from(typed.get("focus").and_then(|f| f.as_u64()) == Some(1));
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

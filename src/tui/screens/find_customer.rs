@@ -4,6 +4,7 @@
 
 use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::text::{fit, pad};
+use crate::session::{Done, Refusal};
 use crate::store::{CustomerQuery, CustomerRow};
 use crate::tui::action::Action;
 use crate::tui::keymap::{field_moves, list_moves, Binding, Cmd, Key};
@@ -41,6 +42,10 @@ pub struct FindCustomer {
     list: ListState,
     /// The query the results belong to; a different one triggers a search.
     searched: Option<CustomerQuery>,
+    /// The search as it stands picked the order's customer: nothing in it
+    /// is waiting to be confirmed (a draft does not keep it) until it is
+    /// edited again.
+    confirmed: bool,
 }
 
 impl Default for FindCustomer {
@@ -59,6 +64,7 @@ impl Default for FindCustomer {
             more: false,
             list: ListState::default(),
             searched: None,
+            confirmed: false,
         }
     }
 }
@@ -134,6 +140,7 @@ impl Screen for FindCustomer {
         if let Some(f) = self.form.focused() {
             f.handle_key(key);
         }
+        self.confirmed = false;
         vec![]
     }
 
@@ -141,7 +148,14 @@ impl Screen for FindCustomer {
         if let Some(f) = self.form.focused() {
             f.insert(text);
         }
+        self.confirmed = false;
         vec![]
+    }
+
+    /// The only order command this screen asks for is picking a customer.
+    fn answered(&mut self, outcome: &Result<Done, Refusal>) -> Vec<Action> {
+        self.confirmed = outcome.is_ok();
+        Vec::new()
     }
 
     fn typing(&self) -> bool {
@@ -164,6 +178,16 @@ impl Screen for FindCustomer {
         self.list = ListState::default();
         self.searched = Some(q);
         Ok(())
+    }
+
+    /// The search fields, unless they are empty or just picked the
+    /// order's customer.
+    fn typed(&self) -> Option<serde_json::Value> {
+        (!self.confirmed && !self.form.is_blank()).then(|| self.form.kept())
+    }
+
+    fn restore_typed(&mut self, typed: &serde_json::Value) {
+        self.form.put_back(typed);
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

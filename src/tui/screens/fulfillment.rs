@@ -431,6 +431,35 @@ impl Screen for Fulfillment {
         self.lines.clamp(ctx.order.lines.len());
     }
 
+    /// The new address being typed for (part of) a line: which line, how
+    /// many, and the form.
+    fn typed(&self) -> Option<serde_json::Value> {
+        match &self.mode {
+            Mode::NewAddress { form, quantity } => Some(serde_json::json!({
+                "line": self.lines.selected,
+                "quantity": quantity,
+                "address": form.kept(),
+            })),
+            _ => None,
+        }
+    }
+
+    fn restore_typed(&mut self, typed: &serde_json::Value) {
+        let line = typed.get("line").and_then(|l| l.as_u64());
+        let quantity = typed.get("quantity").and_then(|q| q.as_u64());
+        let (Some(line), Some(quantity), Some(address)) = (line, quantity, typed.get("address"))
+        else {
+            return;
+        };
+        let Ok(quantity) = u32::try_from(quantity) else {
+            return;
+        };
+        let mut form = address_form();
+        form.put_back(address);
+        self.lines.selected = line as usize;
+        self.mode = Mode::NewAddress { form, quantity };
+    }
+
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         let theme = ctx.theme;
         let order = ctx.order;

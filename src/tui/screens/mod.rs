@@ -95,6 +95,17 @@ pub trait Screen {
         Vec::new()
     }
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx);
+    /// What the operator has typed here and not yet confirmed, for the
+    /// draft (docs/design.md, section 7): the text of the open fields and
+    /// forms, and which one has the keys. Never a masked field nor the card
+    /// form. None: nothing worth keeping.
+    fn typed(&self) -> Option<serde_json::Value> {
+        None
+    }
+    /// Puts back what [`Screen::typed`] gave: the draft was resumed. Runs
+    /// after [`Screen::enter`] on the step the operator comes back to.
+    /// What cannot be read (another version's draft) is left out.
+    fn restore_typed(&mut self, _typed: &serde_json::Value) {}
 }
 
 /// Every screen's state, one field each.
@@ -139,6 +150,27 @@ impl Screens {
             Step::Review => &mut self.review,
             Step::Confirmation => &mut self.confirmation,
             Step::History => &mut self.history,
+        }
+    }
+}
+
+impl Screens {
+    /// What every screen has typed and not yet confirmed, by step name;
+    /// empty when nothing is.
+    pub fn typed(&self) -> serde_json::Map<String, serde_json::Value> {
+        Step::ALL
+            .into_iter()
+            .chain([Step::History])
+            .filter_map(|s| Some((s.name().to_string(), self.get(s).typed()?)))
+            .collect()
+    }
+
+    /// Puts back what [`Screens::typed`] gave.
+    pub fn restore_typed(&mut self, typed: &serde_json::Value) {
+        for step in Step::ALL.into_iter().chain([Step::History]) {
+            if let Some(v) = typed.get(step.name()) {
+                self.get_mut(step).restore_typed(v);
+            }
         }
     }
 }

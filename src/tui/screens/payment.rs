@@ -456,6 +456,29 @@ impl Screen for PaymentScreen {
         self.form.is_some()
     }
 
+    /// The PO number while paying on account is open. Never the card form
+    /// (number, expiry, security code) nor a challenge answer.
+    fn typed(&self) -> Option<serde_json::Value> {
+        match self.form {
+            Some(Choice::Account) => Some(serde_json::json!({
+                "po": self.po.kept(),
+                "row": self.list.selected,
+            })),
+            _ => None,
+        }
+    }
+
+    fn restore_typed(&mut self, typed: &serde_json::Value) {
+        if let Some(po) = typed.get("po") {
+            self.po.put_back(po);
+            if let Some(row) = typed.get("row").and_then(|r| r.as_u64()) {
+                self.list.selected = row as usize;
+            }
+            self.account_error = None;
+            self.form = Some(Choice::Account);
+        }
+    }
+
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         let theme = ctx.theme;
         let width = area.width as usize;

@@ -66,6 +66,31 @@ impl Form {
         }
         out
     }
+    /// Whether nothing is typed in any field.
+    pub fn is_blank(&self) -> bool {
+        self.fields.iter().all(|f| f.value().is_empty())
+    }
+    /// What a draft keeps of the form: each field as
+    /// [`TextField::kept`] (null for one never written) and the focus.
+    pub fn kept(&self) -> serde_json::Value {
+        let fields: Vec<serde_json::Value> = self
+            .fields
+            .iter()
+            .map(|f| f.kept().unwrap_or(serde_json::Value::Null))
+            .collect();
+        serde_json::json!({"fields": fields, "focus": self.focus})
+    }
+    /// Puts back what [`Form::kept`] gave.
+    pub fn put_back(&mut self, kept: &serde_json::Value) {
+        if let Some(values) = kept.get("fields").and_then(|v| v.as_array()) {
+            for (f, v) in self.fields.iter_mut().zip(values) {
+                f.put_back(v);
+            }
+        }
+        if let Some(focus) = kept.get("focus").and_then(|v| v.as_u64()) {
+            self.focus = (focus as usize).min(self.fields.len().saturating_sub(1));
+        }
+    }
     pub fn label_width(&self) -> u16 {
         self.fields.iter().map(|f| f.label.len()).max().unwrap_or(0) as u16 + 3
     }

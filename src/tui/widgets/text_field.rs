@@ -311,6 +311,50 @@ impl TextField {
         self.set("");
     }
 
+    /// Whether a draft may keep this field's value: never a masked one
+    /// (password, challenge answer, security code, PIN) nor a card number
+    /// (docs/design.md, section 6).
+    pub fn keeps(&self) -> bool {
+        !self.masked && self.kind != Kind::CardNumber
+    }
+
+    /// What a draft keeps of the field: its text as a string, or
+    /// `{"text", "selected": true}` for a value set and not typed over yet
+    /// (the first key typed still replaces it). None for a field that is
+    /// never written ([`TextField::keeps`]).
+    pub fn kept(&self) -> Option<serde_json::Value> {
+        if !self.keeps() {
+            return None;
+        }
+        Some(if self.selected {
+            serde_json::json!({"text": self.value(), "selected": true})
+        } else {
+            serde_json::Value::String(self.value().to_string())
+        })
+    }
+
+    /// Puts back what [`TextField::kept`] gave, the cursor at the end.
+    /// Nothing for a field that keeps nothing, or for text its kind never
+    /// holds (a draft written by another version).
+    pub fn put_back(&mut self, kept: &serde_json::Value) {
+        if !self.keeps() {
+            return;
+        }
+        let (text, selected) = match kept {
+            serde_json::Value::String(s) => (s.as_str(), false),
+            serde_json::Value::Object(m) => (
+                m.get("text").and_then(|t| t.as_str()).unwrap_or(""),
+                m.get("selected").and_then(|b| b.as_bool()) == Some(true),
+            ),
+            _ => return,
+        };
+        if text.chars().any(|c| !self.kind.allows(c)) {
+            return;
+        }
+        self.set(text);
+        self.selected &= selected;
+    }
+
     /// Why `text` may not go in where the cursor is (or in place of the
     /// selected value), if it may not.
     fn refusal(&self, text: &str) -> Option<String> {
@@ -876,6 +920,51 @@ mod tests {
         assert_eq!(fit_message(m, 5), "card…");
         assert_eq!(fit_message(m, 4), "");
         assert!(fit_message(m, 30).width() <= 30);
+    }
+
+    #[test]
+    fn a_field_is_kept_as_typed_and_put_back_with_its_selection() {
+        let mut t = TextField::new("Comment", 60);
+        typed(&mut t, "Leave at the back door");
+        let kept = t.kept().unwrap();
+        let mut back = TextField::new("Comment", 60);
+        back.put_back(&kept);
+        assert_eq!(back.value(), "Leave at the back door");
+        assert!(!back.is_selected());
+        typed(&mut back, ", please");
+        assert_eq!(
+            back.value(),
+            "Leave at the back door, please",
+            "cursor at the end"
+        );
+        let mut q = TextField::quantity("Qty");
+        q.set("1");
+        let mut back = TextField::quantity("Qty");
+        back.put_back(&q.kept().unwrap());
+        assert!(back.is_selected(), "a prefilled value stays selected");
+        typed(&mut back, "4");
+        assert_eq!(back.value(), "4");
+        back.put_back(&serde_json::json!("12x"));
+        assert_eq!(
+            back.value(),
+            "4",
+            "text the kind never holds is not put back"
+        );
+    }
+
+    #[test]
+    fn masked_fields_and_card_numbers_are_never_kept() {
+        let mut p = TextField::new("Password", 64).masked();
+        typed(&mut p, "s3cret");
+        assert_eq!(p.kept(), None);
+        p.put_back(&serde_json::json!("other"));
+        assert_eq!(p.value(), "s3cret");
+        let mut n = TextField::card_number("Card number");
+        typed(&mut n, "4111111111111111");
+        assert_eq!(n.kept(), None);
+        let mut n = TextField::card_number("Card number");
+        n.put_back(&serde_json::json!("4111111111111111"));
+        assert_eq!(n.value(), "");
     }
 
     #[test]

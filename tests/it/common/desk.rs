@@ -56,6 +56,26 @@ impl Desk {
         }
     }
 
+    /// What the event loop does once typing pauses (tui/terminal.rs):
+    /// what is typed and not yet confirmed is saved with the draft.
+    pub fn pause(&mut self) {
+        self.app.save_typed();
+    }
+
+    /// The console goes away without quitting (a dropped connection, a
+    /// killed process: nothing more is saved, the draft is not let go),
+    /// and a new console of the same operator starts on the same file.
+    pub fn restart(self) -> Desk {
+        let Desk {
+            _dir, path, app, ..
+        } = self;
+        let theme = app.theme;
+        drop(app);
+        let (store, created) = Store::open(&path, BUSY).unwrap();
+        assert!(!created, "the same database");
+        Desk::on(_dir, path, store, theme)
+    }
+
     /// One key as the event loop handles it: dispatch, then settle.
     pub fn press(&mut self, k: KeyEvent) {
         self.app.handle_key(k);

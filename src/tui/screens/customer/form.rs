@@ -568,6 +568,123 @@ impl Record {
     }
 }
 
+/// What a draft keeps of the record form (docs/design.md, section 7):
+/// every text field but the masked ones (password, its confirmation, the
+/// challenge answer), the choices, the address book, where the focus is,
+/// and when editing, the record as it was loaded (so a save onto a record
+/// another console changed meanwhile is still refused and merged).
+impl Record {
+    /// The form's own values, without the record it was loaded from.
+    fn values(&self) -> serde_json::Value {
+        let text = |fields: &[TextField]| -> Vec<serde_json::Value> {
+            fields
+                .iter()
+                .map(|t| t.kept().unwrap_or(serde_json::Value::Null))
+                .collect()
+        };
+        let book: Vec<serde_json::Value> = self
+            .book
+            .iter()
+            .map(|a| {
+                serde_json::json!({
+                    "id": a.id,
+                    "fields": text(&a.fields),
+                    "ship": a.ship,
+                    "bill": a.bill,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "id": self.id,
+            "text": text(&self.text),
+            "currency": self.currency,
+            "language": self.language,
+            "account_id": self.account_id,
+            "enabled": self.enabled,
+            "demographics": self.demographics,
+            "book": book,
+            "sel": self.sel,
+            "section": self.section,
+            "focus": self.focus,
+        })
+    }
+
+    fn put_values(&mut self, v: &serde_json::Value) {
+        let index = |key: &str, len: usize| {
+            v.get(key)
+                .and_then(|x| x.as_u64())
+                .map_or(0, |x| (x as usize).min(len.saturating_sub(1)))
+        };
+        let put = |fields: &mut [TextField], values: Option<&serde_json::Value>| {
+            let values = values.and_then(|x| x.as_array());
+            for (f, x) in fields.iter_mut().zip(values.into_iter().flatten()) {
+                f.put_back(x);
+            }
+        };
+        put(&mut self.text, v.get("text"));
+        self.currency = index("currency", Currency::ALL.len());
+        self.language = index("language", LANGUAGES.len());
+        self.account_id = v.get("account_id").and_then(|x| x.as_i64());
+        self.enabled = v.get("enabled").and_then(|x| x.as_bool()).unwrap_or(true);
+        if let Some(d) = v.get("demographics").and_then(|x| x.as_array()) {
+            for (i, x) in d.iter().enumerate().take(DEMOGRAPHICS.len()) {
+                let n = x.as_u64().unwrap_or(0) as usize;
+                self.demographics[i] = n.min(DEMOGRAPHICS[i].values.len());
+            }
+        }
+        self.book = v
+            .get("book")
+            .and_then(|x| x.as_array())
+            .into_iter()
+            .flatten()
+            .map(|a| {
+                let mut f = AddrForm::new();
+                put(&mut f.fields, a.get("fields"));
+                f.id = a.get("id").and_then(|x| x.as_i64());
+                f.ship = a.get("ship").and_then(|x| x.as_bool()).unwrap_or(false);
+                f.bill = a.get("bill").and_then(|x| x.as_bool()).unwrap_or(false);
+                f
+            })
+            .collect();
+        self.sel = index("sel", self.book.len());
+        self.section = index("section", SECTIONS.len());
+        let rows = self.rows().len();
+        self.focus = v
+            .get("focus")
+            .and_then(|x| x.as_u64())
+            .map_or(0, |x| (x as usize).min(rows.saturating_sub(1)));
+    }
+
+    pub(super) fn kept(&self) -> serde_json::Value {
+        let mut out = self.values();
+        if let (Some(id), Some(base)) = (self.id, &self.base) {
+            out["base"] = Record::from_draft(id, base, &[]).values();
+            out["version"] = base.version.into();
+        }
+        out
+    }
+
+    /// The form [`Record::kept`] gave; None when it cannot be read. Masked
+    /// fields come back empty; an edit comes back with its secrets closed
+    /// (the challenge is asked again before they may be changed).
+    pub(super) fn from_kept(v: &serde_json::Value) -> Option<Record> {
+        let id = match v.get("id") {
+            Some(serde_json::Value::Null) | None => None,
+            Some(x) => Some(x.as_i64()?),
+        };
+        let mut r = Record::new(id);
+        if id.is_some() {
+            let mut loaded = Record::new(id);
+            loaded.put_values(v.get("base")?);
+            let mut base = loaded.to_draft();
+            base.version = v.get("version")?.as_i64()?;
+            r.base = Some(base);
+        }
+        r.put_values(v);
+        Some(r)
+    }
+}
+
 pub(super) fn account_index(accounts: &[AccountRef], id: Option<i64>) -> usize {
     id.and_then(|id| accounts.iter().position(|a| a.id == id))
         .map_or(0, |i| i + 1)
@@ -576,6 +693,58 @@ pub(super) fn account_index(accounts: &[AccountRef], id: Option<i64>) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kept_form_comes_back_without_its_secrets() {
+        let mut r = Record::new(None);
+        for (f, v) in [
+            (Field::Logon, "mrossi"),
+            (Field::Password, "Secret-123"),
+            (Field::PasswordConfirm, "Secret-123"),
+            (Field::FirstName, "Mario"),
+            (Field::ChallengeAnswer, "Fluffy"),
+        ] {
+            r.text_mut(f).unwrap().insert(v);
+        }
+        r.currency = 2;
+        r.demographics[1] = 3;
+        r.switch_section(true);
+        r.switch_section(true);
+        r.book[0].field_mut(AddressField::City).insert("Roma");
+        let kept = r.kept();
+        let text = kept.to_string();
+        for secret in ["Secret-123", "Fluffy"] {
+            assert!(!text.contains(secret), "{text}");
+        }
+        let back = Record::from_kept(&kept).unwrap();
+        assert_eq!(back.value(Field::Logon), "mrossi");
+        assert_eq!(back.value(Field::FirstName), "Mario");
+        assert_eq!(back.value(Field::Password), "");
+        assert_eq!((back.currency, back.demographics[1]), (2, 3));
+        assert_eq!(back.book[0].value(AddressField::City), "Roma");
+        assert_eq!((back.section, back.focus), (r.section, r.focus));
+        assert!(back.creating() && back.secrets_open);
+    }
+
+    #[test]
+    fn a_kept_edit_is_saved_onto_the_version_it_was_loaded_at() {
+        let base = CustomerDraft {
+            logon_id: "jdoe".into(),
+            first_name: "Jane".into(),
+            last_name: "Doe".into(),
+            version: 4,
+            ..CustomerDraft::default()
+        };
+        let mut r = Record::from_draft(7, &base, &[]);
+        r.text_mut(Field::LastName).unwrap().set("Dow");
+        let back = Record::from_kept(&r.kept()).unwrap();
+        assert_eq!(back.id, Some(7));
+        assert_eq!(back.value(Field::LastName), "Dow");
+        let loaded = back.base.as_ref().unwrap();
+        assert_eq!((loaded.version, loaded.last_name.as_str()), (4, "Doe"));
+        assert_eq!(back.to_draft().changes_from(loaded), vec![Field::LastName]);
+        assert!(!back.secrets_open);
+    }
 
     #[test]
     fn rebase_keeps_what_was_typed_and_shows_the_rest_as_stored() {

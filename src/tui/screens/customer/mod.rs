@@ -467,6 +467,69 @@ impl Screen for CustomerScreen {
         Ok(())
     }
 
+    /// The open form: the record being created or edited, the guest form,
+    /// or the registration of a guest; never its masked fields nor the
+    /// challenge answer. Nothing while a record is only viewed.
+    fn typed(&self) -> Option<serde_json::Value> {
+        let typed_in = |form: &Form| {
+            form.fields
+                .iter()
+                .any(|f| f.keeps() && !f.value().is_empty())
+        };
+        match self.mode {
+            Mode::Create | Mode::Edit => Some(serde_json::json!({
+                "form": "record",
+                "record": self.record.kept(),
+            })),
+            Mode::Register if typed_in(&self.register) => Some(serde_json::json!({
+                "form": "register",
+                "fields": self.register.kept(),
+            })),
+            Mode::Guest | Mode::Auto if self.guest_requested || typed_in(&self.guest) => {
+                Some(serde_json::json!({
+                    "form": "guest",
+                    "requested": self.guest_requested,
+                    "fields": self.guest.kept(),
+                }))
+            }
+            _ => None,
+        }
+    }
+
+    fn restore_typed(&mut self, typed: &serde_json::Value) {
+        let fields = typed.get("fields");
+        match typed.get("form").and_then(|f| f.as_str()) {
+            Some("record") => {
+                let Some(record) = typed.get("record").and_then(Record::from_kept) else {
+                    return;
+                };
+                self.mode = if record.creating() {
+                    Mode::Create
+                } else {
+                    Mode::Edit
+                };
+                self.record = record;
+                self.record.account = account_index(&self.accounts, self.record.account_id);
+            }
+            Some("register") => {
+                if let Some(f) = fields {
+                    self.register.put_back(f);
+                }
+                self.mode = Mode::Register;
+            }
+            Some("guest") => {
+                if let Some(f) = fields {
+                    self.guest.put_back(f);
+                }
+                self.guest_requested =
+                    typed.get("requested").and_then(|r| r.as_bool()) == Some(true);
+                self.mode = Mode::Guest;
+            }
+            _ => return,
+        }
+        self.challenge = None;
+    }
+
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         self.draw_screen(f, area, ctx);
     }
