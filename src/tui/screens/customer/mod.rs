@@ -322,7 +322,7 @@ impl CustomerScreen {
                 if r.creating() {
                     return Some(vec![
                         Action::Goto(Step::Find),
-                        Action::Status("New customer form kept: ^N returns to it.".into()),
+                        Action::Status("New customer form closed; nothing saved.".into()),
                     ]);
                 }
                 self.mode = Mode::View;
