@@ -34,7 +34,12 @@ impl Session {
             // An approval is for the command refused last, no other.
             self.pending = None;
         }
+        let name = command_name(&cmd);
         let result = self.dispatch(cmd);
+        if let Err(r) = &result {
+            // The rule, never the text: messages name customers.
+            tracing::info!(cmd = %name, rule = %r.rule.name(), operator = %self.operator, "refused");
+        }
         if let (Some(cmd), Err(r)) = (asked, &result) {
             self.pending = self.approvable(cmd, r);
         }
@@ -899,9 +904,13 @@ impl Session {
             }),
             rules: &check,
         };
-        match self.store.submit_order(&input) {
+        let started = std::time::Instant::now();
+        let outcome = self.store.submit_order(&input);
+        let ms = started.elapsed().as_millis() as u64;
+        match outcome {
             Ok(placed) => {
                 let numbers: Vec<String> = placed.iter().map(|p| p.order_no.to_string()).collect();
+                tracing::info!(orders = %numbers.join(","), ms, operator = %self.operator, "placed");
                 let message = if placed.iter().any(|p| p.already_placed) {
                     format!(
                         "Order {} was placed already; nothing new was written.",
@@ -917,6 +926,9 @@ impl Session {
                 Ok(Done { message, placed })
             }
             Err(e) => {
+                if let SubmitError::Db(db) = &e {
+                    tracing::error!(ms, error = %db, "submit failed");
+                }
                 let refusal = match &e {
                     SubmitError::Changed(_) => Refusal::new(Rule::Availability, e.to_string()),
                     SubmitError::PricesChanged => Refusal::new(Rule::PricesChanged, e.to_string()),
@@ -979,4 +991,12 @@ fn quantity(qty: u32) -> Result<u32, Refusal> {
     parse_quantity(&qty.to_string()).map_err(Refusal::input)?;
     debug_assert!(qty <= MAX_QUANTITY);
     Ok(qty)
+}
+
+/// The command's name as scripts write it (`add_item`), for the log.
+fn command_name(cmd: &Command) -> String {
+    serde_json::to_value(cmd)
+        .ok()
+        .and_then(|v| v.get("cmd").and_then(|c| c.as_str().map(str::to_string)))
+        .unwrap_or_default()
 }

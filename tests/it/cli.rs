@@ -363,3 +363,55 @@ fn another_programs_database_is_refused_by_every_command_untouched() {
         }
     }
 }
+
+/// The operations log names what was placed and refused by ids and rules,
+/// never a card number or a customer's name.
+#[test]
+fn the_log_holds_ids_and_rules_not_personal_data() {
+    let (dir, db) = crate::common::temp_db();
+    let logs = dir.path().join("log");
+    let file = db.with_file_name("script.jsonl");
+    std::fs::write(
+        &file,
+        r#"{"cmd":"pick_customer","logon":"jdoe"}
+{"cmd":"add_item","sku":"TNT-2001","qty":1}
+{"cmd":"set_method","ship_to":1,"method":"GROUND"}
+{"cmd":"pay","method":"card","number":"4111 1111 1111 1111","expiry":"12/39","cvv":"737"}
+{"cmd":"adjust","target":"subtotal","amount":"1,5","reason":"GOODWILL"}
+{"cmd":"submit"}
+"#,
+    )
+    .unwrap();
+    let init = Command::new(env!("CARGO_BIN_EXE_orderdesk"))
+        .args(["--db", db.to_str().unwrap(), "--operator", "cli", "init"])
+        .env("ORDERDESK_LOG_DIR", &logs)
+        .output()
+        .unwrap();
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_orderdesk"))
+        .args(["--db", db.to_str().unwrap(), "--operator", "cli", "play"])
+        .arg(&file)
+        .env("ORDERDESK_LOG_DIR", &logs)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text: String = std::fs::read_dir(&logs)
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert!(text.contains("start"), "{text}");
+    assert!(text.contains("placed") && text.contains("100001"), "{text}");
+    assert!(text.contains("rule=invalid_input"), "{text}");
+    for secret in ["4111", "737", "Jane", "Doe"] {
+        assert!(!text.contains(secret), "{secret} in the log: {text}");
+    }
+}
