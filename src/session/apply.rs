@@ -4,18 +4,17 @@
 //! candidate and run the same rules submit runs.
 
 use super::command::{BackorderKind, Command, Done, Outcome, PayInput, Refusal};
-use super::{Pending, Session};
+use super::Session;
 use crate::domain::adjustment::{Adjustment, AdjustmentKind};
 use crate::domain::card::check_card;
 use crate::domain::guest::GuestDetails;
-use crate::domain::operator::{Approval, CHALLENGE_ATTEMPTS, PIN_ATTEMPTS, PIN_LOCK_MINUTES};
+use crate::domain::operator::Approval;
 use crate::domain::order::{
     parse_quantity, Address, BackorderChoice, CustomerRef, Line, Order, Payment, MAX_QUANTITY,
 };
 use crate::domain::rules::{self, ApprovalState, CustomerState, Rule, Violation};
 use crate::domain::text::clean;
-use crate::store::operators::{time_text, ChallengeCheck, NewApproval, PinCheck};
-use crate::store::{DraftRef, SubmitError, SubmitInput};
+use crate::store::operators::{time_text, NewApproval};
 
 /// Comments are kept to what a warehouse slip and a receipt can print.
 pub const MAX_COMMENT: usize = 500;
@@ -48,56 +47,7 @@ impl Session {
         result
     }
 
-    /// What a supervisor may approve of `cmd`, refused as `r`, if anything.
-    fn approvable(&self, cmd: Command, r: &Refusal) -> Option<(Pending, String)> {
-        let customer = self.order.customer.as_ref().filter(|c| !c.guest);
-        match (&cmd, r.rule) {
-            (Command::Adjust { .. }, Rule::AdjustmentLimit) => Some((
-                Pending::Command(Box::new(cmd)),
-                format!("an adjustment beyond your limits: {}", r.message),
-            )),
-            (Command::PickCustomer { .. }, Rule::CustomerDisabled) => Some((
-                Pending::Command(Box::new(cmd)),
-                format!(
-                    "an order for a customer who {}",
-                    disabled_clause(&r.message)
-                ),
-            )),
-            (Command::VerifyChallenge { answer }, Rule::ChallengeLocked) => {
-                let id = customer.and_then(|c| c.id)?;
-                Some(self.unlock_pending(id, answer, &r.message))
-            }
-            (Command::Pay(PayInput::Stored { .. }), Rule::ChallengeLocked) => {
-                let id = customer.and_then(|c| c.id)?;
-                Some((
-                    Pending::Unlock {
-                        customer: id,
-                        answer: None,
-                        retry: Some(Box::new(cmd.clone())),
-                    },
-                    format!("unlocking stored payment: {}", r.message),
-                ))
-            }
-            _ => None,
-        }
-    }
-
-    /// Unlocking customer `id`'s stored payment, refused as `message`:
-    /// the answer given is checked once unlocked, unless it was the answer
-    /// that locked it.
-    fn unlock_pending(&self, id: i64, answer: &str, message: &str) -> (Pending, String) {
-        let checked_already = message.starts_with("wrong answer");
-        (
-            Pending::Unlock {
-                customer: id,
-                answer: (!checked_already).then(|| answer.to_string()),
-                retry: None,
-            },
-            format!("unlocking stored payment: {message}"),
-        )
-    }
-
-    fn dispatch(&mut self, cmd: Command) -> Outcome {
+    pub(super) fn dispatch(&mut self, cmd: Command) -> Outcome {
         match cmd {
             Command::PickCustomer { id, logon } => self.pick_customer(id, logon, None),
             Command::Guest(details) => self.guest(&details),
@@ -229,7 +179,7 @@ impl Session {
 
     /// Takes a registered customer for the order; a disabled one only with
     /// a supervisor's approval (`approver`), kept with the order.
-    fn pick_customer(
+    pub(super) fn pick_customer(
         &mut self,
         id: Option<i64>,
         logon: Option<String>,
@@ -503,201 +453,6 @@ impl Session {
         Ok(Done::said(format!("Payment: {text}")))
     }
 
-    fn verify_challenge(&mut self, answer: &str) -> Outcome {
-        let Some(id) = self
-            .order
-            .customer
-            .as_ref()
-            .filter(|c| !c.guest)
-            .and_then(|c| c.id)
-        else {
-            return Err(Refusal::input(
-                "a challenge question is for a registered customer",
-            ));
-        };
-        self.challenge_answer(id, answer)
-    }
-
-    /// Checks an answer to customer `id`'s challenge question (any
-    /// customer: the record screen asks it too); the order's customer is
-    /// then verified for this session. Five wrong answers within an hour
-    /// lock the customer's stored payment until a supervisor unlocks it
-    /// ([`Command::Approve`] right after the refusal).
-    pub fn check_challenge(&mut self, id: i64, answer: &str) -> Outcome {
-        self.pending = None;
-        let result = self.challenge_answer(id, answer);
-        if let Err(r) = &result {
-            if r.rule == Rule::ChallengeLocked {
-                self.pending = Some(self.unlock_pending(id, answer, &r.message));
-            }
-        }
-        result
-    }
-
-    fn challenge_answer(&mut self, id: i64, answer: &str) -> Outcome {
-        let name = self
-            .store
-            .customer_ref(id)?
-            .map(|c| c.name())
-            .unwrap_or_else(|| "the customer".into());
-        match self
-            .store
-            .check_challenge(id, answer, &self.operator, self.now())?
-        {
-            ChallengeCheck::Passed => {
-                let on_order = self.order.customer.as_ref().and_then(|c| c.id) == Some(id);
-                if on_order {
-                    self.verified = Some(id);
-                    self.changed();
-                }
-                Ok(Done::said("Challenge answered correctly."))
-            }
-            ChallengeCheck::Wrong {
-                failures,
-                locked: false,
-            } => Err(Refusal::new(
-                Rule::ChallengeRequired,
-                format!(
-                    "wrong answer to the challenge question (recorded; {failures} wrong so far)"
-                ),
-            )),
-            ChallengeCheck::Wrong {
-                failures,
-                locked: true,
-            } => Err(Refusal::new(
-                Rule::ChallengeLocked,
-                format!(
-                    "wrong answer to the challenge question (recorded; {failures} wrong within the hour): {name}'s stored payment is locked until a supervisor unlocks it"
-                ),
-            )),
-            ChallengeCheck::Locked => Err(Refusal::new(
-                Rule::ChallengeLocked,
-                format!(
-                    "{name}'s stored payment is locked after {CHALLENGE_ATTEMPTS} wrong challenge answers: a supervisor unlocks it (the answer was not checked)"
-                ),
-            )),
-        }
-    }
-
-    /// A supervisor approves what waits (see [`Command::Approve`]) with
-    /// their name and PIN. A wrong PIN counts toward the supervisor's
-    /// lockout; what waits keeps waiting until approved or another command
-    /// is given.
-    fn approve(&mut self, supervisor: &str, pin: &str) -> Outcome {
-        let Some((pending, _)) = self.pending.clone() else {
-            return Err(Refusal::not_found(
-                "nothing waits for a supervisor's approval",
-            ));
-        };
-        let name = clean(supervisor).trim().to_string();
-        let refuse = |m: String| Err(Refusal::new(Rule::Approval, m));
-        if name == self.operator {
-            return refuse(format!(
-                "{name} cannot approve their own request: another supervisor approves it"
-            ));
-        }
-        let now = self.now();
-        let login = match self
-            .store
-            .verify_supervisor_pin(&name, pin, &self.operator, now)?
-        {
-            PinCheck::Approved { login, .. } => login,
-            PinCheck::Wrong {
-                failures,
-                locked_until: None,
-            } => {
-                return refuse(format!(
-                    "wrong PIN for {name} ({failures} of {PIN_ATTEMPTS}; then it locks for {PIN_LOCK_MINUTES} minutes)"
-                ))
-            }
-            PinCheck::Wrong {
-                locked_until: Some(until),
-                ..
-            } => {
-                return refuse(format!(
-                    "wrong PIN for {name}: {PIN_ATTEMPTS} wrong in a row lock it until {}",
-                    clock_time(&until)
-                ))
-            }
-            PinCheck::Locked { until } => {
-                return refuse(format!(
-                    "{name}'s PIN is locked until {} after {PIN_ATTEMPTS} wrong PINs",
-                    clock_time(&until)
-                ))
-            }
-            PinCheck::Refused(why) => return refuse(why),
-        };
-        let result = match pending {
-            Pending::Command(cmd) => match *cmd {
-                Command::Adjust {
-                    target,
-                    amount,
-                    unit_price,
-                    reason,
-                } => self.adjust(&target, amount, unit_price, &reason, Some(&login)),
-                Command::PickCustomer { id, logon } => self.pick_customer(id, logon, Some(&login)),
-                other => Err(Refusal::input(format!(
-                    "a supervisor does not approve {other:?}"
-                ))),
-            },
-            Pending::Unlock {
-                customer,
-                answer,
-                retry,
-            } => self.unlock(customer, answer, retry, &login),
-        };
-        if result.is_ok() {
-            self.pending = None;
-        }
-        result
-    }
-
-    /// Unlocks customer `id`'s stored payment with `supervisor`'s
-    /// approval, then checks the answer that was refused, if one was, or
-    /// carries out the payment that was refused (`retry`).
-    fn unlock(
-        &mut self,
-        id: i64,
-        answer: Option<String>,
-        retry: Option<Box<Command>>,
-        supervisor: &str,
-    ) -> Outcome {
-        let now = self.now();
-        self.store
-            .unlock_challenge(id, &self.operator, supervisor, now)?;
-        self.store.record_approval(
-            &NewApproval {
-                operator: &self.operator,
-                supervisor,
-                action: "challenge_unlock",
-                order_token: &self.order.token,
-                subject: &format!("customer:{id}"),
-                detail: "stored payment unlocked after wrong challenge answers",
-            },
-            now,
-        )?;
-        self.pending = None;
-        let then = match (answer, retry) {
-            (Some(answer), _) => self.challenge_answer(id, &answer),
-            (None, Some(cmd)) => self.dispatch(*cmd),
-            (None, None) => {
-                return Ok(Done::said(format!(
-                    "Stored payment unlocked by {supervisor}: ask the challenge question again."
-                )))
-            }
-        };
-        match then {
-            Ok(done) => Ok(Done::said(format!(
-                "Unlocked by {supervisor}; {}",
-                lower_first(&done.message)
-            ))),
-            Err(mut r) => {
-                r.message = format!("unlocked by {supervisor}, but: {}", r.message);
-                Err(r)
-            }
-        }
-    }
-
     fn redeem_coupon(&mut self, typed: &str) -> Outcome {
         let typed = clean(typed).trim().to_string();
         if typed.is_empty() {
@@ -736,7 +491,7 @@ impl Session {
     /// An adjustment within the operator's limits, or, approved by
     /// `approver`, within that supervisor's (the approval is recorded and
     /// kept with the adjustment).
-    fn adjust(
+    pub(super) fn adjust(
         &mut self,
         target: &str,
         amount: Option<String>,
@@ -872,118 +627,6 @@ impl Session {
         f.challenge_verified = self.verified;
         Ok(f)
     }
-
-    /// Places the order as last quoted, re-checked inside the store's
-    /// transaction; nothing is written if any rule fails there.
-    fn submit(&mut self) -> Outcome {
-        if !self.placed.is_empty() {
-            return Err(Refusal::input(
-                "this order is placed already; a new order starts with any change",
-            ));
-        }
-        self.refresh(false);
-        if !self.violations.is_empty() {
-            return Err(Refusal::of(&self.violations));
-        }
-        let verified = self.verified;
-        let order = self.order.clone();
-        let check = |q: &crate::domain::quote::Quote, f: &rules::Facts| {
-            let mut f = f.clone();
-            f.challenge_verified = verified;
-            rules::check(&order, q, &f)
-        };
-        let holder = self.holder.clone();
-        let input = SubmitInput {
-            order: &self.order,
-            seen: &self.quote,
-            operator: &self.operator,
-            today: self.today,
-            draft: self.draft_id.map(|id| DraftRef {
-                id,
-                holder: &holder,
-            }),
-            rules: &check,
-        };
-        let started = std::time::Instant::now();
-        let outcome = self.store.submit_order(&input);
-        let ms = started.elapsed().as_millis() as u64;
-        match outcome {
-            Ok(placed) => {
-                let numbers: Vec<String> = placed.iter().map(|p| p.order_no.to_string()).collect();
-                tracing::info!(orders = %numbers.join(","), ms, operator = %self.operator, "placed");
-                let message = if placed.iter().any(|p| p.already_placed) {
-                    format!(
-                        "Order {} was placed already; nothing new was written.",
-                        numbers.join(" and ")
-                    )
-                } else {
-                    format!("Order {} placed.", numbers.join(" and "))
-                };
-                self.draft_id = None;
-                self.saved_revision = self.revision;
-                self.placed_quote = Some(self.quote.clone());
-                self.placed = placed.clone();
-                Ok(Done { message, placed })
-            }
-            Err(e) => {
-                if let SubmitError::Db(db) = &e {
-                    tracing::error!(ms, error = %db, "submit failed");
-                }
-                let refusal = match &e {
-                    SubmitError::Changed(_) => Refusal::new(Rule::Availability, e.to_string()),
-                    SubmitError::PricesChanged => Refusal::new(Rule::PricesChanged, e.to_string()),
-                    SubmitError::Refused(v) => {
-                        let mut r = Refusal::of(v);
-                        r.message = format!("nothing was placed: {}", r.message);
-                        r
-                    }
-                    SubmitError::PlacedWithOtherContent(_) if self.draft_id.is_some() => {
-                        // The draft went with the other console's order:
-                        // this one can never be placed under its token.
-                        self.detach(e.to_string());
-                        return Err(Refusal::new(Rule::AlreadyPlaced, e.to_string()));
-                    }
-                    SubmitError::PlacedWithOtherContent(_) => {
-                        Refusal::new(Rule::AlreadyPlaced, e.to_string())
-                    }
-                    SubmitError::TakenOver(m) => {
-                        self.detach(m.clone());
-                        return Err(Refusal::new(Rule::DraftTakenOver, m.clone()));
-                    }
-                    SubmitError::Db(_) => Refusal::db(&e),
-                };
-                // Show what changed: the quote is taken again from the store.
-                self.refresh(true);
-                Err(refusal)
-            }
-        }
-    }
-}
-
-/// `text` with its first letter in lower case ("Challenge answered" →
-/// "challenge answered"), to follow a semicolon.
-fn lower_first(text: &str) -> String {
-    let mut c = text.chars();
-    match c.next() {
-        Some(first) => first.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
-/// "14:05 UTC" of a stored time (`YYYY-MM-DDTHH:MM:SSZ`).
-fn clock_time(at: &str) -> String {
-    match at.get(11..16) {
-        Some(hm) => format!("{hm} UTC"),
-        None => at.to_string(),
-    }
-}
-
-/// "is disabled: …" of a refusal "<name> is disabled: …".
-fn disabled_clause(message: &str) -> String {
-    message
-        .split_once(" is disabled")
-        .map(|(_, rest)| format!("is disabled{rest}"))
-        .unwrap_or_else(|| message.to_string())
 }
 
 /// A quantity as commanded: whole, 1 to [`MAX_QUANTITY`].

@@ -15,11 +15,13 @@
 //! keys; drawing runs no SQL.
 
 mod apply;
+mod approval;
 pub mod command;
 pub mod lookup;
 pub mod operators;
 pub mod play;
 pub mod simulate;
+mod submit;
 
 pub use command::{BackorderKind, Command, Done, Outcome, PayInput, Pin, Refusal};
 pub use lookup::Lookup;
