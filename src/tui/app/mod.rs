@@ -13,13 +13,19 @@
 //! overlay's keys are tables here ([`GlobalCmd`], [`OverlayCmd`]); help,
 //! the dialogs' hint lines and the dispatch all read them.
 
+mod draw;
+mod keys;
+
+use keys::*;
+pub use keys::{GlobalCmd, OverlayCmd, Route};
+
 use crate::domain::order::Order;
 use crate::domain::rules::Rule;
 use crate::session::{Command, Done, Outcome, Pin, Refusal, Session};
 use crate::tui::action::Action;
 use crate::tui::approval::{ApprovalBox, Asked};
 pub use crate::tui::flow::Step;
-use crate::tui::keymap::{hint_line, hint_lines, lookup, Binding, Cmd, Key};
+use crate::tui::keymap::{hint_line, hint_lines, lookup, Binding};
 use crate::tui::screens::{self, Ctx, DrawCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::Help;
@@ -68,179 +74,6 @@ enum Overlay {
     Resume(i64, String, Option<String>),
     /// A supervisor approves what the session refused (name and PIN).
     Approval(Box<ApprovalBox>),
-}
-
-/// What a global key does, on every screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GlobalCmd {
-    /// Shows that step's screen.
-    Goto(Step),
-    /// Opens the help overlay.
-    Help,
-    /// Clears and redraws the whole terminal (line noise).
-    Redraw,
-    /// Asks whether to quit.
-    Quit,
-}
-
-/// The keys that ask to quit; pressed again in the question, they quit.
-const QUIT_KEYS: [Key; 1] = [Key::ctrl('c')];
-
-/// The global keys, in the order the help lists them. `?` opens help too
-/// where no text field has the keys (in a field it is typed).
-fn global_bindings(typing: bool) -> Vec<Binding<GlobalCmd>> {
-    let mut out: Vec<Binding<GlobalCmd>> = Step::ALL
-        .iter()
-        .filter_map(|s| {
-            s.keys()
-                .map(|k| Binding::new(&k, s.title(), GlobalCmd::Goto(*s)))
-        })
-        .collect();
-    out.push(Binding::new(
-        &[Key::plain(KeyCode::F(1)), Key::ctrl('o')],
-        "Help (also ? outside fields)",
-        GlobalCmd::Help,
-    ));
-    if !typing {
-        // Named in the label above.
-        out.push(Binding::new(&[Key::char('?')], "Help", GlobalCmd::Help).unlisted());
-    }
-    out.push(Binding::new(
-        &[Key::ctrl('l')],
-        "Redraw the screen",
-        GlobalCmd::Redraw,
-    ));
-    out.push(Binding::new(
-        &QUIT_KEYS,
-        "Quit (the order stays a draft)",
-        GlobalCmd::Quit,
-    ));
-    out
-}
-
-/// What a key does in an overlay.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OverlayCmd {
-    /// Closes the help.
-    CloseHelp,
-    /// Quits (the order stays a draft).
-    Quit,
-    /// Stays: the quit question goes away.
-    Stay,
-    /// Resumes the saved draft.
-    Resume,
-    /// Resumes the draft another console holds; that console stops.
-    TakeOver,
-    /// Keeps the draft for later and starts a new order.
-    KeepDraft,
-    /// Discards the saved draft.
-    DiscardDraft,
-    /// Checks the supervisor's name and PIN typed; approved, the refused
-    /// command is carried out.
-    Approve,
-    /// To the other field of the approval box (name, PIN).
-    OtherField,
-    /// Closes the approval box: the refusal stands.
-    CancelApproval,
-}
-
-/// The help overlay's keys: its title says them.
-fn help_keys() -> Vec<Binding<OverlayCmd>> {
-    vec![Binding::otherwise(
-        "any key",
-        "closes",
-        OverlayCmd::CloseHelp,
-    )]
-}
-
-/// The quit question's keys: its hint line is drawn from them.
-fn quit_keys() -> Vec<Binding<OverlayCmd>> {
-    vec![
-        Binding::new(&[Key::letter('y')], "quit", OverlayCmd::Quit),
-        // ^C twice quits; help lists ^C as Quit.
-        Binding::new(&QUIT_KEYS, "quit", OverlayCmd::Quit).unlisted(),
-        Binding::otherwise("any other key", "stay", OverlayCmd::Stay),
-    ]
-}
-
-/// The resume offer's keys (`in_use`: another console holds the draft);
-/// its hint lines are drawn from them. Other keys leave the offer up.
-fn resume_keys(in_use: bool) -> Vec<Binding<OverlayCmd>> {
-    let esc = Key::plain(KeyCode::Esc);
-    if in_use {
-        vec![
-            Binding::new(
-                &[Key::letter('T')],
-                "take it over (the other console stops)",
-                OverlayCmd::TakeOver,
-            ),
-            Binding::new(
-                &[esc],
-                "leave it there, start a new order",
-                OverlayCmd::KeepDraft,
-            ),
-        ]
-    } else {
-        vec![
-            Binding::new(
-                &[Key::plain(KeyCode::Enter)],
-                "resume it",
-                OverlayCmd::Resume,
-            ),
-            Binding::new(
-                &[esc],
-                "keep it for later, start a new order",
-                OverlayCmd::KeepDraft,
-            ),
-            Binding::new(
-                &[Key::plain(KeyCode::Delete)],
-                "discard it",
-                OverlayCmd::DiscardDraft,
-            ),
-        ]
-    }
-}
-
-/// The approval box's keys; its hint lines are drawn from them. Any other
-/// key is typed into its field (the text field's editing keys work).
-fn approval_keys() -> Vec<Binding<OverlayCmd>> {
-    vec![
-        Binding::new(
-            &[Key::plain(KeyCode::Enter)],
-            "approve (name and PIN as typed)",
-            OverlayCmd::Approve,
-        ),
-        Binding::new(
-            &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::BackTab)],
-            "the other field",
-            OverlayCmd::OtherField,
-        ),
-        Binding::new(
-            &[Key::plain(KeyCode::Esc)],
-            "cancel: the refusal stands",
-            OverlayCmd::CancelApproval,
-        ),
-    ]
-}
-
-/// The key column of the resume offer's hints, as wide as "Enter" in
-/// both of its forms.
-const OFFER_KEY_WIDTH: usize = 5;
-
-/// Where a key goes (see [`App::route`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route {
-    /// An open overlay takes it.
-    Overlay,
-    /// A global key.
-    Global(GlobalCmd),
-    /// The screen's binding for it.
-    Screen(Cmd),
-    /// Bound on the screen, but the screen's mode did not handle the
-    /// command (a hint that lies: a bug). Only [`App::handle_key`] says so.
-    Unhandled(Cmd),
-    /// Not bound: the screen's input, that is the focused text field.
-    Input,
 }
 
 /// The step a draft's typing was saved on, if it can be gone back to (the
@@ -897,124 +730,5 @@ impl App {
     pub fn close(&mut self) {
         self.save_typed();
         self.session.close();
-    }
-
-    pub fn draw(&self, f: &mut Frame) {
-        let area = f.area();
-        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            let text = format!(
-                "orderdesk needs at least {MIN_WIDTH}x{MIN_HEIGHT}; this window is {}x{}",
-                area.width, area.height
-            );
-            f.render_widget(Line::raw(text), Rect::new(area.x, area.y, area.width, 1));
-            if area.height > 1 {
-                f.render_widget(
-                    Line::raw("Ctrl+C quits (the order stays a draft)"),
-                    Rect::new(area.x, area.y + 1, area.width, 1),
-                );
-            }
-            return;
-        }
-        let theme = self.theme;
-        let header = Rect::new(area.x, area.y, area.width, 1);
-        let steps = Rect::new(area.x, area.y + 1, area.width, 1);
-        let body = Rect::new(area.x, area.y + 2, area.width, area.height - 4);
-        let status = Rect::new(area.x, area.bottom() - 2, area.width, 1);
-        let keys = Rect::new(area.x, area.bottom() - 1, area.width, 1);
-
-        let ctx = draw_ctx(&self.session, theme);
-        let order = ctx.order;
-        let who = match &order.customer {
-            Some(c) if c.guest => format!("Guest: {} ({})", c.name(), order.currency),
-            Some(c) => format!("{} ({})", c.name(), order.currency),
-            None => "no customer yet".into(),
-        };
-        let total = if order.lines.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "  Total {} {}",
-                order.currency.format(ctx.quote.total()),
-                order.currency
-            )
-        };
-        f.render_widget(
-            Line::from(vec![
-                Span::styled(" orderdesk ", theme.selected()),
-                Span::raw(format!(
-                    " op {} │ {}{}",
-                    crate::domain::text::shown(ctx.operator),
-                    crate::domain::text::fit(&who, 40),
-                    total
-                )),
-            ]),
-            header,
-        );
-        step_bar::draw(f, steps, self.step, &self.incomplete_steps(), theme);
-        let screen = self.screens.get(self.step);
-        screen.draw(f, body, &ctx);
-        if let Some((text, is_error)) = &self.status {
-            let style = if *is_error { theme.error() } else { theme.ok() };
-            let prefix = if *is_error { "! " } else { "" };
-            f.render_widget(
-                Line::styled(
-                    crate::domain::text::fit(&format!("{prefix}{text}"), area.width as usize),
-                    style,
-                ),
-                status,
-            );
-        }
-        let bindings = screen.bindings(&ctx);
-        key_bar::draw(f, keys, &bindings, theme);
-        let Some(overlay) = &self.overlay else {
-            return;
-        };
-        let hints = self.overlay_bindings().unwrap_or_default();
-        match overlay {
-            Overlay::Help => {
-                let closing = hints
-                    .iter()
-                    .map(|b| format!("{} {}", b.keys_label(), b.label))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                Help {
-                    closing,
-                    title: self.step.title(),
-                    screen: &bindings,
-                    global: &global_bindings(self.typing()),
-                    field: &self.field_bindings(),
-                }
-                .draw(f, body, theme);
-            }
-            Overlay::ConfirmQuit => screens::dialog(
-                f,
-                body,
-                "Quit orderdesk?",
-                &[
-                    "The order in progress is kept as a draft",
-                    "and offered when you start again.",
-                    "",
-                    &hint_line(&hints),
-                ],
-                theme,
-            ),
-            Overlay::Resume(_, text, in_use) => {
-                let hint_lines = hint_lines(&hints, OFFER_KEY_WIDTH);
-                let in_use = in_use
-                    .as_ref()
-                    .map(|since| format!("In use in another console since {since} (UTC)."));
-                let mut lines: Vec<&str> = text.lines().collect();
-                lines.extend(in_use.as_deref());
-                lines.push("");
-                lines.extend(hint_lines.iter().map(String::as_str));
-                let title = if in_use.is_some() {
-                    "Your draft is open elsewhere"
-                } else {
-                    "Resume your draft?"
-                };
-                screens::dialog(f, body, title, &lines, theme)
-            }
-            Overlay::Approval(b) => b.draw(f, body, &hint_lines(&hints, OFFER_KEY_WIDTH), theme),
-        }
     }
 }
