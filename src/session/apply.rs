@@ -10,7 +10,7 @@ use crate::domain::card::check_card;
 use crate::domain::guest::GuestDetails;
 use crate::domain::operator::Approval;
 use crate::domain::order::{
-    parse_quantity, Address, BackorderChoice, CustomerRef, Line, Order, Payment, MAX_QUANTITY,
+    parse_quantity, Address, BackorderChoice, CustomerRef, Order, Payment, MAX_QUANTITY,
 };
 use crate::domain::rules::{self, ApprovalState, CustomerState, Rule, Violation};
 use crate::domain::text::clean;
@@ -296,19 +296,9 @@ impl Session {
             .store
             .item_by_sku(currency, sku.trim())?
             .ok_or_else(|| Refusal::not_found(format!("no item with SKU '{}'", clean(sku))))?;
-        let price = item
-            .price
+        let line = item
+            .order_line(qty)
             .ok_or_else(|| Refusal::not_found(format!("{} has no {currency} price", item.sku)))?;
-        let line = Line {
-            item_id: item.id,
-            sku: item.sku.clone(),
-            name: item.name.clone(),
-            quantity: qty,
-            unit_price: price,
-            weight_grams: item.weight_grams,
-            taxable: item.taxable,
-            ship_to: 0,
-        };
         self.order.add_line(line).map_err(Refusal::input)?;
         self.changed();
         Ok(Done::said(format!(
@@ -325,19 +315,10 @@ impl Session {
         let mut added = 0;
         let mut skipped = Vec::new();
         for (item_id, sku, _, qty) in lines {
-            let line = match self.store.item(self.order.currency, item_id)? {
-                Some(item) => item.price.map(|price| Line {
-                    item_id,
-                    sku: item.sku.clone(),
-                    name: item.name.clone(),
-                    quantity: qty,
-                    unit_price: price,
-                    weight_grams: item.weight_grams,
-                    taxable: item.taxable,
-                    ship_to: 0,
-                }),
-                None => None,
-            };
+            let line = self
+                .store
+                .item(self.order.currency, item_id)?
+                .and_then(|item| item.order_line(qty));
             match line.map(|l| self.order.add_line(l)) {
                 Some(Ok(())) => added += 1,
                 _ => skipped.push(sku),

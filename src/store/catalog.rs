@@ -40,6 +40,21 @@ impl ItemRow {
     pub fn available(&self) -> i64 {
         (self.on_hand - self.reserved).max(0)
     }
+
+    /// An order line of `quantity` at this item's price; None when it has
+    /// no price in the currency it was read in (not sold in it).
+    pub fn order_line(&self, quantity: u32) -> Option<crate::domain::order::Line> {
+        Some(crate::domain::order::Line {
+            item_id: self.id,
+            sku: self.sku.clone(),
+            name: self.name.clone(),
+            quantity,
+            unit_price: self.price?,
+            weight_grams: self.weight_grams,
+            taxable: self.taxable,
+            ship_to: 0,
+        })
+    }
 }
 
 const ITEM_SELECT: &str =
