@@ -521,17 +521,21 @@ impl TextField {
         if area.height == 0 || area.width < label_width + 4 {
             return;
         }
+        // What the terminal may draw at another width (a flag in a stored
+        // name) is drawn as its stand-in, so no glyph is left behind; the
+        // cursor is placed in what is drawn.
         let shown: String = if self.masked {
             "•".repeat(self.value().chars().count())
         } else {
-            self.value().to_string()
+            crate::domain::text::shown(self.value()).into_owned()
         };
         let box_width = (self.max_len.min(40) as u16 + 1).min(area.width - label_width - 2);
         // Keep the cursor in view for values longer than the box.
         let cursor_col = if self.masked {
             self.input.cursor()
         } else {
-            self.input.visual_cursor()
+            let before: String = self.value().chars().take(self.input.cursor()).collect();
+            crate::domain::text::width(&before)
         };
         let skip = cursor_col.saturating_sub(box_width as usize - 1);
         let visible: String = {
@@ -972,5 +976,31 @@ mod tests {
         let mut t = TextField::new("Name", 40);
         t.insert("\u{1b}[31mRed\u{7}");
         assert_eq!(t.value(), "Red");
+    }
+
+    #[test]
+    fn a_value_the_terminal_may_draw_wide_is_drawn_as_its_stand_in() {
+        use ratatui::backend::TestBackend;
+        use ratatui::Terminal;
+        let mut f = TextField::new("Last name", 40);
+        f.set("Lind\u{1F1F8}\u{1F1EA}qvist");
+        let mut term = Terminal::new(TestBackend::new(60, 1)).unwrap();
+        term.draw(|fr| {
+            f.draw(
+                fr,
+                fr.area(),
+                12,
+                true,
+                crate::tui::theme::Theme { mono: true },
+            )
+        })
+        .unwrap();
+        let row: String = (0..60)
+            .map(|x| term.backend().buffer()[(x, 0)].symbol().to_string())
+            .collect();
+        assert!(row.contains("Lind?qvist"), "{row}");
+        assert!(!row.contains('\u{1F1F8}'), "{row}");
+        // The value itself is kept as typed.
+        assert_eq!(f.value(), "Lind\u{1F1F8}\u{1F1EA}qvist");
     }
 }
