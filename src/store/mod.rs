@@ -250,7 +250,8 @@ impl OpenOptions {
 /// The start-up check runs `PRAGMA quick_check` on the whole file (every
 /// page and b-tree well formed) and, because quick_check does not compare
 /// an index with its table, a full `integrity_check` of these tables: what
-/// an order is priced, reserved, discounted and numbered with. They are
+/// an order is priced, reserved, discounted and numbered with, and who may
+/// do what (operators, their limits, locked challenges). They are
 /// small (milliseconds on a million customers); a damaged index here would
 /// have orders placed against wrong stock, or a valid coupon called
 /// unknown. The big tables (customers, addresses, orders) are checked in
@@ -274,6 +275,9 @@ pub const STARTUP_CHECKED_TABLES: &[&str] = &[
     "reason_codes",
     "operator_limits",
     "order_number_sequence",
+    "operators",
+    "role_limits",
+    "challenge_locks",
 ];
 
 /// The start-up check (see [`STARTUP_CHECKED_TABLES`]): `Ok(true)` when sound.
