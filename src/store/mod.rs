@@ -22,6 +22,7 @@ mod inventory;
 mod migrate;
 pub mod operators;
 mod orders;
+mod placed;
 mod promotions;
 mod quote;
 mod sampling;
@@ -33,7 +34,8 @@ pub use customers::CustomerQuery;
 pub use customers::CustomerRow;
 pub use customers::{customer_search_sql, customer_search_sql_with, SearchField};
 pub use drafts::{Draft, DraftError};
-pub use orders::{DraftRef, OrderSummary, PlacedOrder, SubmitError, SubmitInput};
+pub use orders::{DraftRef, PlacedOrder, SubmitError, SubmitInput};
+pub use placed::OrderSummary;
 
 use rusqlite::{Connection, OpenFlags};
 use std::fmt;
