@@ -602,12 +602,6 @@ impl Session {
         let facts = self.facts_for(candidate)?;
         Ok(rules::check(candidate, &quote, &facts))
     }
-
-    fn facts_for(&self, order: &Order) -> rusqlite::Result<rules::Facts> {
-        let mut f = self.store.facts(order, &self.operator)?;
-        f.challenge_verified = self.verified;
-        Ok(f)
-    }
 }
 
 /// A quantity as commanded: whole, 1 to [`MAX_QUANTITY`].

@@ -243,7 +243,7 @@ impl Session {
                 }
             }
         }
-        match self.facts() {
+        match self.facts_for(&self.order) {
             Ok(f) => self.violations = rules::check(&self.order, &self.quote, &f),
             Err(e) => self.notice = Some(format!("could not check the order: {e}")),
         }
@@ -265,9 +265,9 @@ impl Session {
         }
     }
 
-    /// The store's facts for the order, with what this session knows.
-    fn facts(&self) -> rusqlite::Result<Facts> {
-        let mut f = self.store.facts(&self.order, &self.operator)?;
+    /// The store's facts for `order`, with what this session knows.
+    pub(super) fn facts_for(&self, order: &Order) -> rusqlite::Result<Facts> {
+        let mut f = self.store.facts(order, &self.operator)?;
         f.challenge_verified = self.verified;
         Ok(f)
     }

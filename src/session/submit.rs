@@ -21,11 +21,11 @@ impl Session {
             return Err(Refusal::of(&self.violations));
         }
         let verified = self.verified;
-        let order = self.order.clone();
+        let order = &self.order;
         let check = |q: &crate::domain::quote::Quote, f: &rules::Facts| {
             let mut f = f.clone();
             f.challenge_verified = verified;
-            rules::check(&order, q, &f)
+            rules::check(order, q, &f)
         };
         let holder = self.holder.clone();
         let input = SubmitInput {
