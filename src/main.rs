@@ -390,7 +390,8 @@ fn export_text(o: &serde_json::Value) -> String {
             s(&a["country"])
         );
     }
-    for l in o["lines"].as_array().into_iter().flatten() {
+    let priced = o["breakdown"]["lines"].as_array();
+    for (i, l) in o["lines"].as_array().into_iter().flatten().enumerate() {
         let _ = writeln!(
             out,
             "  {:>3} {:<12} {:<30} {:>5} x {:>10} = {:>12}",
@@ -401,9 +402,22 @@ fn export_text(o: &serde_json::Value) -> String {
             s(&l["unit_price"]),
             s(&l["line_total"])
         );
+        if priced.and_then(|p| p.get(i)).is_some_and(|p| p["net"] == true) {
+            let _ = writeln!(out, "      net price: item promotions do not apply");
+        }
+    }
+    // The same words as the review: merchandise before discounts, the
+    // qualifying spend after item discounts.
+    for (label, v) in [
+        ("Merchandise", &o["merchandise_total"]),
+        (
+            "Qualifying spend",
+            &o["breakdown"]["subtotal_after_item_discounts"],
+        ),
+    ] {
+        let _ = writeln!(out, "{label:>52} {:>12} {cur}", s(v));
     }
     for (label, key) in [
-        ("Merchandise", "merchandise_total"),
         ("Discounts", "discount_total"),
         ("Shipping", "shipping_total"),
         ("Tax", "tax_total"),

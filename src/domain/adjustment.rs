@@ -9,8 +9,16 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AdjustmentKind {
-    /// `line` indexes `Order::lines`; the unit price replaces the list price.
-    PriceOverride { line: usize, unit_price: Decimal },
+    /// `line` indexes `Order::lines`; the unit price replaces the list
+    /// price before item promotions, which still apply to it; with `net`
+    /// it is the price the customer pays and item promotions do not apply
+    /// to the line. Default: drafts saved before `net` existed still load.
+    PriceOverride {
+        line: usize,
+        unit_price: Decimal,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        net: bool,
+    },
     /// `shipment` indexes `Breakdown::shipments`; the amount replaces the
     /// charge (including a free one).
     ShippingOverride { shipment: usize, amount: Decimal },

@@ -79,6 +79,28 @@ impl Currency {
         out
     }
 
+    /// The sign customers read before an amount: `$`, `€`, `£`, `CA$`
+    /// (so it is not taken for US dollars), `¥`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Currency::USD => "$",
+            Currency::EUR => "€",
+            Currency::GBP => "£",
+            Currency::CAD => "CA$",
+            Currency::JPY => "¥",
+        }
+    }
+
+    /// An amount as customers read it in running text, with the
+    /// currency's sign: `$150.00`, `¥22,000`, `-€4.50`.
+    pub fn display(self, amount: Decimal) -> String {
+        let text = self.format(amount);
+        match text.strip_prefix('-') {
+            Some(abs) => format!("-{}{abs}", self.symbol()),
+            None => format!("{}{text}", self.symbol()),
+        }
+    }
+
     /// Parses what an operator typed as an amount in this currency, exactly
     /// or not at all: ASCII digits with at most one `.` and at most the
     /// currency's decimals; commas only as thousands separators in whole
@@ -192,6 +214,15 @@ mod tests {
             Money::new(dec!(999), Currency::GBP).to_string(),
             "999.00 GBP"
         );
+    }
+
+    #[test]
+    fn displays_with_the_currency_sign() {
+        assert_eq!(Currency::USD.display(dec!(150)), "$150.00");
+        assert_eq!(Currency::JPY.display(dec!(22000)), "¥22,000");
+        assert_eq!(Currency::EUR.display(dec!(-4.5)), "-€4.50");
+        assert_eq!(Currency::GBP.display(dec!(1234.5)), "£1,234.50");
+        assert_eq!(Currency::CAD.display(dec!(200)), "CA$200.00");
     }
 
     #[test]

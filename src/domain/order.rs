@@ -430,7 +430,12 @@ impl Order {
         }
         let mut out = Vec::new();
         for a in std::mem::take(&mut self.adjustments) {
-            let AdjustmentKind::PriceOverride { line, unit_price } = a.kind else {
+            let AdjustmentKind::PriceOverride {
+                line,
+                unit_price,
+                net,
+            } = a.kind
+            else {
                 out.push(a);
                 continue;
             };
@@ -443,6 +448,7 @@ impl Order {
                         kind: AdjustmentKind::PriceOverride {
                             line: i,
                             unit_price,
+                            net,
                         },
                         ..a.clone()
                     });

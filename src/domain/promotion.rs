@@ -8,7 +8,7 @@ use crate::domain::money::{Currency, Money};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 
 /// An amount per currency. A promotion with no entry for the order's
@@ -36,8 +36,16 @@ pub enum PromotionKind {
         amount: PerCurrency,
         threshold: Option<PerCurrency>,
     },
-    /// Every shipment is free at or over the threshold.
-    FreeShipping { threshold: Option<PerCurrency> },
+    /// Shipments by one of `methods` (shipping method codes) are free at
+    /// or over the threshold; the others keep their charge. Empty: the
+    /// store puts in the default method where it builds the pricing
+    /// context ([`Promotion::with_default_method`]); still empty (no
+    /// method known), every shipment is free.
+    FreeShipping {
+        threshold: Option<PerCurrency>,
+        #[serde(default)]
+        methods: Vec<String>,
+    },
 }
 
 /// What an item-level promotion applies to; order-level kinds use `Order`.
@@ -53,6 +61,10 @@ pub enum Scope {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Promotion {
     pub code: String,
+    /// A template rendered in the order's currency by
+    /// [`Promotion::name_in`]: `{amount}`, `{threshold}`, `{percent}` and
+    /// `{methods}` where the kind has them; a name without placeholders
+    /// is shown as it is.
     pub name: String,
     pub kind: PromotionKind,
     pub scope: Scope,
@@ -70,7 +82,9 @@ impl Promotion {
     /// Builds a promotion from its `promotions` row. `params_json` holds the
     /// kind's parameters, e.g. `{"percent":"10"}`,
     /// `{"amount":{"USD":"5.00","JPY":"700"}}`, `{"n":2,"m":1}`,
-    /// `{"price":{...}}`, `{"threshold":{...}}`; dates are `YYYY-MM-DD`.
+    /// `{"price":{...}}`, `{"threshold":{...}}`, `{"methods":["GROUND"]}`
+    /// (free shipping); dates are `YYYY-MM-DD`. The name's placeholders
+    /// must be ones the kind has.
     #[allow(clippy::too_many_arguments)]
     pub fn from_row(
         code: &str,
@@ -137,6 +151,7 @@ impl Promotion {
             },
             "free_shipping" => PromotionKind::FreeShipping {
                 threshold: optional("threshold")?,
+                methods: methods_param(obj.get("methods")).map_err(err)?,
             },
             other => return Err(err(format!("unknown kind '{other}'"))),
         };
@@ -168,6 +183,7 @@ impl Promotion {
                 return Err(err(format!("ends on {e}, before it starts on {s}")));
             }
         }
+        check_template(name, &kind).map_err(err)?;
         Ok(Promotion {
             code: code.to_string(),
             name: name.to_string(),
@@ -226,7 +242,7 @@ impl Promotion {
         let t = match &self.kind {
             PromotionKind::OrderPercent { threshold, .. }
             | PromotionKind::OrderAmount { threshold, .. }
-            | PromotionKind::FreeShipping { threshold } => threshold.as_ref(),
+            | PromotionKind::FreeShipping { threshold, .. } => threshold.as_ref(),
             _ => None,
         };
         match t {
@@ -246,6 +262,163 @@ impl Promotion {
         };
         amounts.is_none_or(|m| m.contains_key(&cur)) && self.threshold_in(cur).is_some()
     }
+
+    /// The name as customers read it on an order in `cur`: each
+    /// placeholder replaced by the promotion's own figure in that
+    /// currency, with its sign (`{amount} off` → `¥700 off`); `{methods}`
+    /// by the names of the free methods (`method_names`: code → name).
+    /// A figure it lacks in `cur` leaves its placeholder as it is.
+    pub fn name_in(&self, cur: Currency, method_names: &HashMap<String, String>) -> String {
+        if !self.name.contains('{') {
+            return self.name.clone();
+        }
+        let mut out = self.name.clone();
+        for (key, value) in [
+            ("{amount}", self.amount_in(cur).map(|a| cur.display(a))),
+            (
+                "{threshold}",
+                self.threshold_in(cur)
+                    .filter(|_| self.has_threshold())
+                    .map(|t| cur.display(t)),
+            ),
+            ("{percent}", self.percent().map(|p| p.normalize().to_string())),
+            (
+                "{methods}",
+                self.free_methods().map(|m| {
+                    let names: Vec<&str> = m
+                        .iter()
+                        .map(|c| method_names.get(c).map(String::as_str).unwrap_or(c))
+                        .collect();
+                    match names.split_last() {
+                        None => String::new(),
+                        Some((last, [])) => last.to_string(),
+                        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+                    }
+                }),
+            ),
+        ] {
+            if let Some(v) = value {
+                out = out.replace(key, &v);
+            }
+        }
+        // An empty `{methods}` leaves two spaces behind.
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The amount off (or the fixed price) in `cur`.
+    fn amount_in(&self, cur: Currency) -> Option<Decimal> {
+        match &self.kind {
+            PromotionKind::ItemAmount { amount } | PromotionKind::OrderAmount { amount, .. } => {
+                amount.get(&cur).copied()
+            }
+            PromotionKind::ItemFixedPrice { price } => price.get(&cur).copied(),
+            _ => None,
+        }
+    }
+
+    fn percent(&self) -> Option<Decimal> {
+        match &self.kind {
+            PromotionKind::ItemPercent { percent } | PromotionKind::OrderPercent { percent, .. } => {
+                Some(*percent)
+            }
+            _ => None,
+        }
+    }
+
+    fn has_threshold(&self) -> bool {
+        matches!(
+            &self.kind,
+            PromotionKind::OrderPercent { threshold: Some(_), .. }
+                | PromotionKind::OrderAmount { threshold: Some(_), .. }
+                | PromotionKind::FreeShipping { threshold: Some(_), .. }
+        )
+    }
+
+    /// The shipping methods a free-shipping promotion makes free (empty:
+    /// every method); None for other kinds.
+    pub fn free_methods(&self) -> Option<&[String]> {
+        match &self.kind {
+            PromotionKind::FreeShipping { methods, .. } => Some(methods),
+            _ => None,
+        }
+    }
+
+    /// Whether a free-shipping promotion makes a shipment by `method` free.
+    pub fn frees_method(&self, method: Option<&str>) -> bool {
+        match self.free_methods() {
+            Some([]) => true,
+            Some(list) => method.is_some_and(|m| list.iter().any(|c| c.eq_ignore_ascii_case(m))),
+            None => false,
+        }
+    }
+
+    /// A free-shipping promotion that lists no method, with `method`
+    /// listed (the store's default: see `shipping::default_free_method`);
+    /// any other promotion as it is.
+    pub fn with_default_method(mut self, method: Option<&str>) -> Promotion {
+        if let (PromotionKind::FreeShipping { methods, .. }, Some(m)) = (&mut self.kind, method) {
+            if methods.is_empty() {
+                methods.push(m.to_string());
+            }
+        }
+        self
+    }
+}
+
+/// Refuses a name with a placeholder the kind has no figure for, or an
+/// unknown one, so a typo never reaches a customer as `{amout}`.
+fn check_template(name: &str, kind: &PromotionKind) -> Result<(), String> {
+    let mut rest = name;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else {
+            return Err(format!("name '{name}': a '{{' without its '}}'"));
+        };
+        let key = &after[..end];
+        let fits = match key {
+            "amount" => matches!(
+                kind,
+                PromotionKind::ItemAmount { .. }
+                    | PromotionKind::OrderAmount { .. }
+                    | PromotionKind::ItemFixedPrice { .. }
+            ),
+            "threshold" => matches!(
+                kind,
+                PromotionKind::OrderPercent { threshold: Some(_), .. }
+                    | PromotionKind::OrderAmount { threshold: Some(_), .. }
+                    | PromotionKind::FreeShipping { threshold: Some(_), .. }
+            ),
+            "percent" => matches!(
+                kind,
+                PromotionKind::ItemPercent { .. } | PromotionKind::OrderPercent { .. }
+            ),
+            "methods" => matches!(kind, PromotionKind::FreeShipping { .. }),
+            _ => return Err(format!("name '{name}': unknown placeholder {{{key}}}")),
+        };
+        if !fits {
+            return Err(format!(
+                "name '{name}': this kind of promotion has no {{{key}}}"
+            ));
+        }
+        rest = &after[end + 1..];
+    }
+    Ok(())
+}
+
+/// `["GROUND","ECONOMY"]`: shipping method codes, none blank.
+fn methods_param(v: Option<&serde_json::Value>) -> Result<Vec<String>, String> {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        return Ok(Vec::new());
+    };
+    let list = v
+        .as_array()
+        .ok_or_else(|| "\"methods\" must list shipping method codes".to_string())?;
+    list.iter()
+        .map(|m| match m.as_str().map(str::trim) {
+            Some(code) if !code.is_empty() => Ok(code.to_string()),
+            _ => Err("\"methods\" must list shipping method codes".to_string()),
+        })
+        .collect()
 }
 
 fn parse_date(s: Option<&str>) -> Result<Option<NaiveDate>, String> {
@@ -385,7 +558,7 @@ pub(crate) fn check_coupon_spend(
         }
         if merchandise < min.amount {
             return Err(format!(
-                "coupon {code}: minimum spend {min} not reached (merchandise {})",
+                "coupon {code}: needs a qualifying spend of {min} (now {})",
                 Money::new(merchandise, currency)
             ));
         }
@@ -393,7 +566,7 @@ pub(crate) fn check_coupon_spend(
     if let Some(t) = coupon.promotion.threshold_in(currency) {
         if merchandise < t {
             return Err(format!(
-                "coupon {code}: needs merchandise of {} (now {})",
+                "coupon {code}: needs a qualifying spend of {} (now {})",
                 Money::new(t, currency),
                 Money::new(merchandise, currency)
             ));

@@ -331,7 +331,9 @@ pub fn adjustment_violations(order: &Order, quote: &Quote, facts: &Facts) -> Vec
             }
         };
         match &a.kind {
-            AdjustmentKind::PriceOverride { line, unit_price } => {
+            AdjustmentKind::PriceOverride {
+                line, unit_price, ..
+            } => {
                 let Some(l) = order.lines.get(*line) else {
                     refuse(
                         Rule::NotFound,

@@ -39,6 +39,22 @@ impl ShippingMethod {
     }
 }
 
+/// The method a free-shipping promotion that lists none makes free: the
+/// cheapest, i.e. the lowest base charge in the order's currency (then the
+/// lowest per-item and per-kilogram charges, then the longest transit,
+/// then the first listed). In the demo data that is Ground in every
+/// currency, never Express or International. `methods` are the active
+/// methods with a rate in the order's currency, in their sort order.
+pub fn default_free_method(methods: &[ShippingMethod]) -> Option<&ShippingMethod> {
+    methods.iter().enumerate().min_by(|(i, a), (j, b)| {
+        (a.rate.base, a.rate.per_item, a.rate.per_kg)
+            .cmp(&(b.rate.base, b.rate.per_item, b.rate.per_kg))
+            .then(b.transit_days.cmp(&a.transit_days))
+            .then(i.cmp(j))
+    })
+    .map(|(_, m)| m)
+}
+
 /// Tax rate of a ship-to region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaxRate {
@@ -62,6 +78,31 @@ mod tests {
         };
         // 5.95 + 3 * 0.50 + 2.5 kg * 0.40 = 8.45
         assert_eq!(r.charge(3, 2500), dec!(8.45));
+    }
+
+    #[test]
+    fn the_default_free_method_is_the_cheapest() {
+        let method = |code: &str, days: u32, base: Decimal| ShippingMethod {
+            code: code.into(),
+            name: code.into(),
+            transit_days: days,
+            rate: Rate {
+                base,
+                per_item: dec!(0.50),
+                per_kg: dec!(0.40),
+            },
+            regions: Vec::new(),
+        };
+        let list = [
+            method("EXPRESS", 2, dec!(14.95)),
+            method("GROUND", 5, dec!(5.95)),
+            method("INTL", 10, dec!(24.95)),
+        ];
+        assert_eq!(default_free_method(&list).map(|m| m.code.as_str()), Some("GROUND"));
+        // Same charges: the slower one is the ground method.
+        let tie = [method("A", 2, dec!(5.95)), method("B", 5, dec!(5.95))];
+        assert_eq!(default_free_method(&tie).map(|m| m.code.as_str()), Some("B"));
+        assert!(default_free_method(&[]).is_none());
     }
 
     #[test]

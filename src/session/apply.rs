@@ -126,7 +126,8 @@ impl Session {
                 amount,
                 unit_price,
                 reason,
-            } => self.adjust(&target, amount, unit_price, &reason, None),
+                net,
+            } => self.adjust(&target, amount, unit_price, net, &reason, None),
             Command::RemoveAdjustment { index } => {
                 if index == 0 || index > self.order.adjustments.len() {
                     return Err(Refusal::not_found(format!(
@@ -477,10 +478,16 @@ impl Session {
         target: &str,
         amount: Option<String>,
         unit_price: Option<String>,
+        net: bool,
         reason: &str,
         approver: Option<&str>,
     ) -> Outcome {
         let cur = self.order.currency;
+        if net && !target.trim().starts_with("line:") {
+            return Err(Refusal::input(
+                "a net price is for a line's price override only ('line:N')",
+            ));
+        }
         let money = |v: Option<String>, what: &str| -> Result<rust_decimal::Decimal, Refusal> {
             let v = v.ok_or_else(|| Refusal::input(format!("enter the {what}")))?;
             cur.parse_amount(&v).map_err(Refusal::input)
@@ -493,8 +500,9 @@ impl Session {
                 .ok_or_else(|| Refusal::input(format!("'{s}' is not a {what} number")))
         };
         let what = format!(
-            "{} {} ({})",
+            "{}{} {} ({})",
             clean(target).trim(),
+            if net { " net price" } else { "" },
             amount
                 .as_deref()
                 .or(unit_price.as_deref())
@@ -514,6 +522,7 @@ impl Session {
                 AdjustmentKind::PriceOverride {
                     line,
                     unit_price: money(unit_price, "new unit price")?,
+                    net,
                 }
             }
             Some(("shipment", n)) => {

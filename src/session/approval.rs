@@ -190,7 +190,8 @@ impl Session {
                     amount,
                     unit_price,
                     reason,
-                } => self.adjust(&target, amount, unit_price, &reason, Some(&login)),
+                    net,
+                } => self.adjust(&target, amount, unit_price, net, &reason, Some(&login)),
                 Command::PickCustomer { id, logon } => self.pick_customer(id, logon, Some(&login)),
                 other => Err(Refusal::input(format!(
                     "a supervisor does not approve {other:?}"

@@ -68,7 +68,9 @@ pub enum Command {
     },
     /// `target`: `subtotal`, `shipment:N` (with `amount`, the new charge)
     /// or `line:N` (with `unit_price`). Amounts are strings, parsed by the
-    /// console's strict money parser.
+    /// console's strict money parser. A line's new unit price comes before
+    /// item promotions, unless `net` (a line only): then it is what the
+    /// customer pays and item promotions do not apply to the line.
     Adjust {
         target: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,6 +78,8 @@ pub enum Command {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         unit_price: Option<String>,
         reason: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        net: bool,
     },
     RemoveAdjustment {
         index: usize,

@@ -12,6 +12,7 @@ use crate::domain::planning::Plan;
 use crate::domain::planning::{plan, PlannedShipment};
 use crate::domain::pricing::{price, PricingContext, ShipmentInput};
 use crate::domain::quote::Quote;
+use crate::domain::shipping::default_free_method;
 use chrono::NaiveDate;
 
 impl Store {
@@ -28,14 +29,26 @@ impl Store {
             .collect();
         let availability = allocate(&lines, &stock);
         let plan = plan(order, &availability, today);
+        // Free shipping that names no method frees the cheapest one.
+        let free = default_free_method(&methods).map(|m| m.code.clone());
+        let free = free.as_deref();
         let mut base = PricingContext {
             today,
-            promotions: self.active_promotions(today)?,
+            promotions: (self.active_promotions(today)?.into_iter())
+                .map(|p| p.with_default_method(free))
+                .collect(),
             item_categories: self.item_categories(&ids)?,
+            method_names: (methods.iter())
+                .map(|m| (m.code.clone(), m.name.clone()))
+                .collect(),
             ..PricingContext::default()
         };
-        let coupons = self.order_coupons(order)?;
+        let mut coupons = self.order_coupons(order)?;
+        for c in &mut coupons {
+            c.promotion = c.promotion.clone().with_default_method(free);
+        }
         for s in &order.ship_tos {
+            base.ship_to_methods.push(s.method.clone());
             let rate = s
                 .method
                 .as_ref()
@@ -95,12 +108,15 @@ fn part_adjustments(all: &[Adjustment], part: &Part, plan: &Plan, first: bool) -
     all.iter()
         .filter_map(|a| {
             let kind = match &a.kind {
-                AdjustmentKind::PriceOverride { line, unit_price } => {
-                    AdjustmentKind::PriceOverride {
-                        line: part.source_lines.iter().position(|s| s == line)?,
-                        unit_price: *unit_price,
-                    }
-                }
+                AdjustmentKind::PriceOverride {
+                    line,
+                    unit_price,
+                    net,
+                } => AdjustmentKind::PriceOverride {
+                    line: part.source_lines.iter().position(|s| s == line)?,
+                    unit_price: *unit_price,
+                    net: *net,
+                },
                 AdjustmentKind::ShippingOverride { shipment, amount } => {
                     let s = plan.shipments.get(*shipment)?;
                     if s.part != part.number {

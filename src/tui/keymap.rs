@@ -97,7 +97,8 @@ pub enum Cmd {
     /// The record form's previous section.
     PrevSection,
     /// Space on a check-box row of the record form: switches Enabled, or
-    /// makes the selected address the default ship-to or bill-to.
+    /// makes the selected address the default ship-to or bill-to. Tab in
+    /// F8's price form: switches "net price".
     Mark,
     /// Adds an address to the address book.
     AddAddress,

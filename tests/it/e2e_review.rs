@@ -248,6 +248,7 @@ fn is_detail(row: &str) -> bool {
     !text.starts_with(' ')
         && (text.contains(" ordered: ")
             || text.starts_with("price overridden")
+            || text.starts_with("net price:")
             || text.starts_with("less "))
 }
 

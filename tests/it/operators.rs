@@ -91,6 +91,7 @@ fn unit_price(line: usize, price: &str) -> Command {
         amount: None,
         unit_price: Some(price.into()),
         reason: "PRICE_MATCH".into(),
+        net: false,
     }
 }
 
@@ -546,6 +547,7 @@ fn a_shipping_waiver_and_a_price_increase_are_permissions_of_their_own() {
         amount: Some("0.00".into()),
         unit_price: None,
         reason: "SHIP_DELAY".into(),
+        net: false,
     };
     let r = refused(&mut s, waive.clone());
     assert_eq!(r.rule, Rule::AdjustmentLimit);
@@ -590,6 +592,7 @@ fn a_yen_order_is_measured_in_yen() {
         amount: Some(a.into()),
         unit_price: None,
         reason: "GOODWILL".into(),
+        net: false,
     };
     let r = refused(&mut s, off("5,001"));
     assert!(

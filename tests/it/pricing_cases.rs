@@ -89,6 +89,13 @@ struct Case {
 struct ShipToDef {
     rate: Option<RateDef>,
     tax: Option<TaxDef>,
+    /// Its shipping method's code (free shipping names methods).
+    #[serde(default = "ground")]
+    method: String,
+}
+
+fn ground() -> String {
+    "GROUND".into()
 }
 
 #[derive(Deserialize)]
@@ -162,6 +169,9 @@ struct AdjDef {
     reason: String,
     #[serde(default = "operator")]
     operator: String,
+    /// A price override that is a net price (no item promotions).
+    #[serde(default)]
+    net: bool,
 }
 
 fn reason() -> String {
@@ -211,6 +221,8 @@ struct Expect {
 #[serde(deny_unknown_fields)]
 struct LineExpect {
     amount: Option<String>,
+    /// The line's price override is a net price.
+    net: Option<bool>,
     item_discount: Option<String>,
     order_discount: Option<String>,
     discount: Option<String>,
@@ -287,6 +299,7 @@ fn adjustment(a: &AdjDef) -> Adjustment {
         "price_override" => AdjustmentKind::PriceOverride {
             line: a.line,
             unit_price: amount,
+            net: a.net,
         },
         "shipping_override" => AdjustmentKind::ShippingOverride {
             shipment: a.shipment,
@@ -323,13 +336,23 @@ fn build(case: &Case, shared: &[PromoDef]) -> (Order, PricingContext) {
     }
     let mut ctx = PricingContext {
         today: date(case.today.as_deref().unwrap_or("2026-11-15")),
+        // The demo methods' names, for `{methods}` in promotion names.
+        method_names: [
+            ("GROUND", "Ground"),
+            ("EXPRESS", "Express"),
+            ("INTL", "International"),
+        ]
+        .into_iter()
+        .map(|(c, n)| (c.to_string(), n.to_string()))
+        .collect(),
         ..Default::default()
     };
     for s in &case.ship_tos {
         order.ship_tos.push(ShipTo {
             address: Address::default(),
-            method: Some("GROUND".into()),
+            method: Some(s.method.clone()),
         });
+        ctx.ship_to_methods.push(Some(s.method.clone()));
         ctx.ship_to_rates.push(s.rate.as_ref().map(|r| Rate {
             base: dec(&r.base),
             per_item: dec(r.per_item.as_deref().unwrap_or("0")),
@@ -456,6 +479,12 @@ fn compare(b: &Breakdown, x: &Expect) -> Vec<String> {
         for (i, (a, e)) in b.lines.iter().zip(lines).enumerate() {
             let n = i + 1;
             same(&mut err, &format!("line {n} amount"), a.amount, &e.amount);
+            same(
+                &mut err,
+                &format!("line {n} net"),
+                a.net,
+                &e.net.map(|v| v.to_string()),
+            );
             same(
                 &mut err,
                 &format!("line {n} item_discount"),

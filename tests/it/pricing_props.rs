@@ -287,6 +287,8 @@ fn build(input: &Input) -> (Order, PricingContext) {
                 AdjGen::Price(line, u) => AdjustmentKind::PriceOverride {
                     line: *line,
                     unit_price: amount(cur, *u),
+                    // Both kinds of override, drawn from the amount.
+                    net: u % 2 != 0,
                 },
                 AdjGen::Ship(s, u) => AdjustmentKind::ShippingOverride {
                     shipment: *s,

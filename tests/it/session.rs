@@ -81,6 +81,7 @@ fn an_amount_off_is_held_to_the_limit_of_the_order_as_submitted() {
             amount: Some("50.00".into()),
             unit_price: None,
             reason: "GOODWILL".into(),
+            net: false,
         },
     );
     ok(&mut s, Command::RemoveLine { line: 1 });
@@ -108,6 +109,7 @@ fn a_price_override_is_limited_both_ways_and_follows_the_quantity() {
             amount: None,
             unit_price: Some("18,950.00".into()),
             reason: "PRICE_MATCH".into(),
+            net: false,
         },
     );
     assert_eq!(r.rule, Rule::AdjustmentLimit, "{r:?}");
@@ -119,6 +121,7 @@ fn a_price_override_is_limited_both_ways_and_follows_the_quantity() {
             amount: None,
             unit_price: Some("172.00".into()),
             reason: "PRICE_MATCH".into(),
+            net: false,
         },
     );
     ok(&mut s, Command::SetQuantity { line: 1, qty: 10 });
@@ -140,6 +143,7 @@ fn typed_amounts_are_stored_exactly_or_refused() {
                 amount: Some(typed.into()),
                 unit_price: None,
                 reason: "GOODWILL".into(),
+                net: false,
             },
         );
         assert_eq!(r.rule, Rule::InvalidInput, "{typed}: {r:?}");
@@ -581,6 +585,7 @@ fn random_command_sequences_never_place_an_order_that_breaks_a_rule() {
                     amount: Some(format!("{n}.00")),
                     unit_price: None,
                     reason: "GOODWILL".into(),
+                    net: false,
                 },
                 Step::LinePrice(line, pct) => {
                     let Some(l) = s.order().lines.get(line - 1) else {
@@ -592,6 +597,7 @@ fn random_command_sequences_never_place_an_order_that_breaks_a_rule() {
                         amount: None,
                         unit_price: Some(price.to_string()),
                         reason: "PRICE_MATCH".into(),
+                        net: pct % 2 != 0,
                     }
                 }
                 Step::Shipping(n) => Command::Adjust {
@@ -599,6 +605,7 @@ fn random_command_sequences_never_place_an_order_that_breaks_a_rule() {
                     amount: Some(format!("{n}.00")),
                     unit_price: None,
                     reason: "SHIP_DELAY".into(),
+                    net: false,
                 },
                 Step::Coupon(i) => Command::RedeemCoupon {
                     code: COUPONS[i].into(),

@@ -38,7 +38,9 @@ pub fn check_adjustment(
         Ok(())
     };
     match &adj.kind {
-        AdjustmentKind::PriceOverride { line, unit_price } => {
+        AdjustmentKind::PriceOverride {
+            line, unit_price, ..
+        } => {
             let l = order
                 .lines
                 .get(*line)

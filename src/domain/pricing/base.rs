@@ -11,7 +11,8 @@ pub(super) struct Base {
     pub(super) list_amount: Vec<Decimal>,
     pub(super) unit: Vec<Decimal>,
     pub(super) amount: Vec<Decimal>,
-    pub(super) overridden: Vec<bool>,
+    /// Per line: its price override is a net price (no item promotions).
+    pub(super) net: Vec<bool>,
     /// Per context adjustment: the applied price override, if it is one.
     pub(super) price_overrides: Vec<Option<AppliedAdjustment>>,
     pub(super) shipments: Vec<ShipmentCharge>,
@@ -32,10 +33,15 @@ pub(super) fn prepare(order: &Order, ctx: &PricingContext) -> Base {
         .collect();
     let mut unit: Vec<Decimal> = order.lines.iter().map(|l| l.unit_price).collect();
     let mut amount = list_amount.clone();
-    let mut overridden = vec![false; order.lines.len()];
+    let mut net = vec![false; order.lines.len()];
     let mut price_overrides: Vec<Option<AppliedAdjustment>> = vec![None; ctx.adjustments.len()];
     for (a, adj) in ctx.adjustments.iter().enumerate() {
-        let AdjustmentKind::PriceOverride { line, unit_price } = adj.kind else {
+        let AdjustmentKind::PriceOverride {
+            line,
+            unit_price,
+            net: is_net,
+        } = adj.kind
+        else {
             continue;
         };
         let Some(l) = order.lines.get(line) else {
@@ -65,7 +71,7 @@ pub(super) fn prepare(order: &Order, ctx: &PricingContext) -> Base {
         }
         unit[line] = price;
         amount[line] = cur.round(price * Decimal::from(l.quantity));
-        overridden[line] = true;
+        net[line] = is_net;
         price_overrides[a] = Some(AppliedAdjustment {
             kind: adj.kind.code().into(),
             target: adj.kind.target(),
@@ -131,7 +137,7 @@ pub(super) fn prepare(order: &Order, ctx: &PricingContext) -> Base {
         list_amount,
         unit,
         amount,
-        overridden,
+        net,
         price_overrides,
         shipments,
         notes,

@@ -25,6 +25,11 @@ pub struct PricingContext {
     pub ship_to_rates: Vec<Option<Rate>>,
     /// Per ship-to: its region's tax.
     pub ship_to_tax: Vec<Option<TaxRate>>,
+    /// Per ship-to: its shipping method's code (free shipping names the
+    /// methods it makes free).
+    pub ship_to_methods: Vec<Option<String>>,
+    /// Shipping method code → name, for promotion names (`{methods}`).
+    pub method_names: HashMap<String, String>,
     /// Date ranges of promotions and coupons are checked against this.
     pub today: NaiveDate,
     /// Automatic promotions (others are only reachable through a coupon;
@@ -58,6 +63,9 @@ pub struct LineAmount {
     /// The unit price charged (the override where there is one).
     #[serde(default)]
     pub unit_price: Decimal,
+    /// The override is a net price: item promotions do not apply to it.
+    #[serde(default)]
+    pub net: bool,
     /// Unit price charged × quantity: the line's merchandise.
     pub amount: Decimal,
     /// Item promotions on this line, with names.
@@ -145,12 +153,13 @@ pub struct CouponOutcome {
 pub struct Breakdown {
     pub currency: Currency,
     pub lines: Vec<LineAmount>,
-    /// Σ line amounts (after price overrides).
+    /// Merchandise: Σ line amounts at the prices charged (after price
+    /// overrides), before any discount.
     pub merchandise: Decimal,
     #[serde(default)]
     pub item_discount_total: Decimal,
-    /// merchandise − item discounts: what thresholds and minimum spends
-    /// are compared with.
+    /// The qualifying spend: merchandise − item discounts, what thresholds
+    /// and minimum spends are compared with (shown under that name).
     #[serde(default)]
     pub subtotal_after_item_discounts: Decimal,
     /// Order promotions and coupons, in the order they were taken.

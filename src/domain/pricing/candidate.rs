@@ -9,6 +9,8 @@ use rust_decimal::Decimal;
 pub(super) struct Candidate<'a> {
     pub(super) promo: &'a Promotion,
     pub(super) coupon: Option<&'a Coupon>,
+    /// The promotion's name rendered in the order's currency.
+    pub(super) name: &'a str,
 }
 
 impl Candidate<'_> {
@@ -19,7 +21,7 @@ impl Candidate<'_> {
         Discount {
             promotion: self.promo.code.clone(),
             coupon: self.coupon_code(),
-            name: self.promo.name.clone(),
+            name: self.name.to_string(),
             amount,
         }
     }

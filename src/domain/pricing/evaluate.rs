@@ -60,6 +60,10 @@ pub(super) fn evaluate(
     // Steps 3-4: automatic order promotions come first in `active`, then
     // coupons, each in the context's order.
     let mut notes = Vec::new();
+    let frees = |c: &Candidate, ship_to: usize| {
+        let method = ctx.ship_to_methods.get(ship_to).and_then(Option::as_deref);
+        c.promo.frees_method(method)
+    };
     let mut running = after_items;
     let mut order_discounts = Vec::new();
     let mut free: Option<&Candidate> = None;
@@ -78,8 +82,11 @@ pub(super) fn evaluate(
                 Some(a) => cur.round(*a),
                 None => continue,
             },
+            // The first that frees a shipment of this order applies.
             PromotionKind::FreeShipping { .. } => {
-                free = free.or(Some(c));
+                if free.is_none() && base.shipments.iter().any(|s| frees(c, s.ship_to)) {
+                    free = Some(c);
+                }
                 continue;
             }
             _ => continue,
@@ -96,13 +103,15 @@ pub(super) fn evaluate(
     let mut adjustments = Vec::new();
     let mut adjustment_total = zero;
     let mut shipments = base.shipments.clone();
+    let mut waived = zero;
     if let Some(c) = free {
-        for s in &mut shipments {
-            s.free_shipping = Some(c.promo.name.clone());
+        // Shipments by other methods keep their charge.
+        for s in shipments.iter_mut().filter(|s| frees(c, s.ship_to)) {
+            s.free_shipping = Some(c.name.to_string());
             s.charge = zero;
+            waived += s.computed;
         }
     }
-    let waived: Decimal = shipments.iter().map(|s| s.computed).sum::<Decimal>() + zero;
     let mut overridden_waived = zero;
     for (a, adj) in ctx.adjustments.iter().enumerate() {
         match &adj.kind {
@@ -188,6 +197,7 @@ pub(super) fn evaluate(
                 line_no: i + 1,
                 list_amount: base.list_amount[i],
                 unit_price: base.unit[i],
+                net: base.net[i],
                 amount: base.amount[i],
                 discounts: w.discounts,
                 item_discount: w.item_discount,

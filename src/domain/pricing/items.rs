@@ -30,7 +30,8 @@ pub(super) fn item_stage(
                 discounts: Vec::new(),
                 item_discount: zero,
             };
-            if base.overridden[i] {
+            // A net price is what the customer pays: no item promotion.
+            if base.net[i] {
                 return work;
             }
             let cats = ctx.item_categories.get(&line.item_id).unwrap_or(&none);

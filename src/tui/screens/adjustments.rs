@@ -64,6 +64,9 @@ struct EditForm {
     amount: TextField,
     reason: usize,
     error: Option<String>,
+    /// A line's price: a net price (item promotions do not apply to the
+    /// line) rather than the price before item promotions.
+    net: bool,
 }
 
 pub struct Adjustments {
@@ -225,8 +228,11 @@ fn describe_row(ctx: &DrawCtx, row: &Row, available: &[Coupon]) -> String {
             .and_then(|i| o.adjustments.get(i))
             .map(|a| {
                 let value = match &a.kind {
-                    AdjustmentKind::PriceOverride { unit_price, .. } => {
-                        format!("→ {}", cur.format(*unit_price))
+                    AdjustmentKind::PriceOverride {
+                        unit_price, net, ..
+                    } => {
+                        let net = if *net { " net" } else { "" };
+                        format!("→ {}{net}", cur.format(*unit_price))
                     }
                     AdjustmentKind::ShippingOverride { amount, .. } => {
                         format!("→ {}", cur.format(*amount))
@@ -242,7 +248,7 @@ fn describe_row(ctx: &DrawCtx, row: &Row, available: &[Coupon]) -> String {
             let name = available
                 .iter()
                 .find(|c| c.code == *code)
-                .map(|c| c.promotion.name.clone())
+                .map(|c| c.promotion.name_in(o.currency, &Default::default()))
                 .unwrap_or_default();
             format!("Use coupon {} {name}", pad(code, 12))
         }
@@ -318,7 +324,9 @@ impl Adjustments {
     fn open_form(&mut self, target: Target, ctx: &Ctx) {
         let mut amount = TextField::money(amount_label(target));
         let mut reason = 0;
+        let mut net = false;
         if let Some(a) = adjustment_on(ctx, target).and_then(|i| ctx.order.adjustments.get(i)) {
+            net = matches!(a.kind, AdjustmentKind::PriceOverride { net: true, .. });
             let value = match &a.kind {
                 AdjustmentKind::PriceOverride { unit_price, .. } => *unit_price,
                 AdjustmentKind::ShippingOverride { amount, .. } => *amount,
@@ -337,6 +345,7 @@ impl Adjustments {
             amount,
             reason,
             error: None,
+            net,
         });
     }
 
@@ -370,6 +379,7 @@ impl Adjustments {
             amount,
             unit_price,
             reason: reason_code.clone(),
+            net: form.net && matches!(form.target, Target::Price(_)),
         })]
     }
 
@@ -412,14 +422,22 @@ impl Screen for Adjustments {
         let tab = Binding::new(&[Key::plain(KeyCode::Tab)], "Next", Cmd::NextField);
         let back_tab =
             Binding::new(&[Key::plain(KeyCode::BackTab)], "Previous", Cmd::PrevField).help_only();
-        if self.form.is_some() {
-            return vec![
+        if let Some(form) = &self.form {
+            let mut b = vec![
                 enter("Apply", Cmd::ApplyAdjustment),
                 esc("Cancel"),
                 Binding::new(&[Key::plain(KeyCode::Up)], "Reason", Cmd::PrevChoice),
                 Binding::new(&[Key::plain(KeyCode::Down)], "Next reason", Cmd::NextChoice)
                     .help_only(),
             ];
+            if matches!(form.target, Target::Price(_)) {
+                b.push(Binding::new(
+                    &[Key::plain(KeyCode::Tab)],
+                    "Net price on/off",
+                    Cmd::Mark,
+                ));
+            }
+            return b;
         }
         match self.focus {
             Focus::List => {
@@ -482,6 +500,7 @@ impl Screen for Adjustments {
                 }
                 Cmd::PrevChoice => form.reason = (form.reason + n - 1) % n,
                 Cmd::NextChoice => form.reason = (form.reason + 1) % n,
+                Cmd::Mark if matches!(form.target, Target::Price(_)) => form.net = !form.net,
                 _ => return None,
             }
             return Some(vec![]);
@@ -586,7 +605,7 @@ impl Screen for Adjustments {
                 Target::Subtotal => "subtotal".to_string(),
                 Target::Price(n) => format!("price:{n}"),
             };
-            serde_json::json!({"target": target, "amount": f.amount.kept(), "reason": f.reason})
+            serde_json::json!({"target": target, "amount": f.amount.kept(), "reason": f.reason, "net": f.net})
         });
         let focus = match self.focus {
             Focus::List => "list",
@@ -650,6 +669,7 @@ impl Screen for Adjustments {
             amount,
             reason: reason.min(self.reasons.len().saturating_sub(1)),
             error: None,
+            net: form.get("net").and_then(|n| n.as_bool()).unwrap_or(false),
         });
     }
 
@@ -868,5 +888,14 @@ impl Adjustments {
             ),
             row(top + 5),
         );
+        if matches!(form.target, Target::Price(_)) {
+            // The rule is shown where the price is typed (Tab switches it).
+            let rule = if form.net {
+                " Promotions   [x] net price: item promotions do not apply to this line"
+            } else {
+                " Promotions   [ ] net price: item promotions apply after this price"
+            };
+            f.render_widget(Line::raw(fit(rule, width)), row(top + 6));
+        }
     }
 }

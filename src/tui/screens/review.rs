@@ -294,6 +294,12 @@ fn part_lines(out: &mut Vec<(String, bool)>, o: &Order, part: &Part, b: &Breakdo
         if let Some(q) = quantities(o.backorder_choice, part.number, ordered, l.quantity, a) {
             out.push((detail_row(&q), false));
         }
+        if amounts.is_some_and(|a| a.net) {
+            out.push((
+                detail_row("net price: item promotions do not apply to this line"),
+                false,
+            ));
+        }
         let mut price = Vec::new();
         if unit != l.unit_price {
             price.push(format!(
@@ -435,19 +441,39 @@ fn breakdown_rows(
                 .and_then(|n| part.order.lines.get(n.wrapping_sub(1)))
                 .map(|l| l.sku.as_str())
                 .unwrap_or("?");
+            let net = a
+                .target
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| b.lines.get(n.wrapping_sub(1)))
+                .is_some_and(|l| l.net);
+            let what = if net { "Net price" } else { "Price override" };
             push(
-                format!("Price override line {} {sku} ({})", a.target, by(a)),
+                format!("{what} line {} {sku} ({})", a.target, by(a)),
                 -a.amount,
             );
         }
     }
+    // Merchandise is before discounts; the qualifying spend (after item
+    // discounts) is what thresholds and minimum spends compare with.
     push("Merchandise".into(), b.merchandise);
-    for d in b.discount_lines() {
-        let label = match &d.coupon {
-            Some(c) => format!("Coupon {c}: {}", d.name),
-            None => d.name.clone(),
-        };
-        push(label, -d.amount);
+    let discounts = b.discount_lines();
+    let items = discounts.len().saturating_sub(b.order_discounts.len());
+    let label = |d: &crate::domain::pricing::Discount| match &d.coupon {
+        Some(c) => format!("Coupon {c}: {}", d.name),
+        None => d.name.clone(),
+    };
+    for d in &discounts[..items] {
+        push(label(d), -d.amount);
+    }
+    if !b.item_discount_total.is_zero() || !b.order_discounts.is_empty() || !b.coupons.is_empty() {
+        push(
+            "Qualifying spend (after item discounts)".into(),
+            b.subtotal_after_item_discounts,
+        );
+    }
+    for d in &discounts[items..] {
+        push(label(d), -d.amount);
     }
     for a in b.adjustments.iter().filter(|a| a.kind == "subtotal") {
         push(format!("Amount off the subtotal ({})", by(a)), -a.amount);
