@@ -807,7 +807,7 @@ mod tests {
         };
         assert!(check_coupon(&min, None, today, dec!(119.99), usd)
             .unwrap_err()
-            .contains("minimum spend 120.00 USD not reached"));
+            .contains("needs a qualifying spend of 120.00 USD (now 119.99 USD)"));
         assert!(check_coupon(&min, None, today, dec!(120), usd).is_ok());
         let other_cur = Coupon {
             min_spend: Some(Money::new(dec!(50), Currency::GBP)),
@@ -816,6 +816,79 @@ mod tests {
         assert!(check_coupon(&other_cur, None, today, dec!(150), usd)
             .unwrap_err()
             .contains("minimum spend in GBP"));
+    }
+
+    #[test]
+    fn names_are_rendered_in_the_order_currency() {
+        let row = |name: &str, kind: &str, params: &str| {
+            Promotion::from_row("P", name, kind, None, None, params, true, true, None, None)
+        };
+        let lantern = row(
+            "{amount} off the Hearth LED Lantern",
+            "order_amount",
+            r#"{"amount":{"USD":"5.00","JPY":"700"}}"#,
+        )
+        .unwrap();
+        let none = HashMap::new();
+        assert_eq!(lantern.name_in(Currency::USD, &none), "$5.00 off the Hearth LED Lantern");
+        assert_eq!(lantern.name_in(Currency::JPY, &none), "¥700 off the Hearth LED Lantern");
+        // No figure in this currency: the placeholder stays, never a guess.
+        assert_eq!(lantern.name_in(Currency::EUR, &none), "{amount} off the Hearth LED Lantern");
+
+        let over = row(
+            "{percent}% off orders over {threshold}",
+            "order_percent",
+            r#"{"percent":"5","threshold":{"USD":"250.00","JPY":"37500"}}"#,
+        )
+        .unwrap();
+        assert_eq!(over.name_in(Currency::JPY, &none), "5% off orders over ¥37,500");
+        assert_eq!(over.name_in(Currency::USD, &none), "5% off orders over $250.00");
+
+        let ship = row(
+            "Free {methods} shipping on orders over {threshold}",
+            "free_shipping",
+            r#"{"threshold":{"USD":"150.00"},"methods":["GROUND","ECONOMY"]}"#,
+        )
+        .unwrap();
+        let names: HashMap<String, String> = [("GROUND", "Ground"), ("ECONOMY", "Economy")]
+            .into_iter()
+            .map(|(c, n)| (c.to_string(), n.to_string()))
+            .collect();
+        assert_eq!(
+            ship.name_in(Currency::USD, &names),
+            "Free Ground or Economy shipping on orders over $150.00"
+        );
+        assert!(ship.frees_method(Some("GROUND")));
+        assert!(!ship.frees_method(Some("EXPRESS")));
+        assert!(!ship.frees_method(None));
+        // Listing none: every method until the store names the default.
+        let any = row("Free {methods} shipping", "free_shipping", "{}").unwrap();
+        assert!(any.frees_method(Some("EXPRESS")));
+        assert_eq!(any.name_in(Currency::USD, &names), "Free shipping");
+        let ground = any.with_default_method(Some("GROUND"));
+        assert!(!ground.frees_method(Some("EXPRESS")));
+        assert_eq!(ground.name_in(Currency::USD, &names), "Free Ground shipping");
+
+        let plain = row("10% off all tents", "order_percent", r#"{"percent":"10"}"#).unwrap();
+        assert_eq!(plain.name_in(Currency::JPY, &none), "10% off all tents");
+    }
+
+    #[test]
+    fn a_name_with_a_placeholder_the_kind_lacks_is_refused() {
+        let row = |name: &str, kind: &str, params: &str| {
+            Promotion::from_row("P", name, kind, None, None, params, true, true, None, None)
+                .unwrap_err()
+        };
+        assert!(row("{amout} off", "order_amount", r#"{"amount":{"USD":"5"}}"#)
+            .contains("unknown placeholder {amout}"));
+        assert!(row("{amount} off", "order_percent", r#"{"percent":"5"}"#)
+            .contains("has no {amount}"));
+        assert!(row("over {threshold}", "order_percent", r#"{"percent":"5"}"#)
+            .contains("has no {threshold}"));
+        assert!(row("{amount off", "order_amount", r#"{"amount":{"USD":"5"}}"#)
+            .contains("without its"));
+        assert!(row("Free", "free_shipping", r#"{"methods":"GROUND"}"#)
+            .contains("\"methods\" must list shipping method codes"));
     }
 
     #[test]

@@ -202,7 +202,7 @@ fn coupon_and_every_adjustment_are_stored_as_reviewed() {
         .find(|l| l.contains("Merchandise") && !l.contains("list prices"))
         .unwrap();
     assert!(merch.ends_with("110.00"), "{merch}");
-    ends(&mut d, "Coupon SAVE20: 20 off orders", "-20.00");
+    ends(&mut d, "Coupon SAVE20: $20.00 off orders", "-20.00");
     ends(
         &mut d,
         "Amount off the subtotal (Goodwill gesture, alice)",
@@ -229,7 +229,7 @@ fn coupon_and_every_adjustment_are_stored_as_reviewed() {
             &db,
             "SELECT d.name, d.amount, c.code FROM order_discounts d LEFT JOIN coupons c ON c.id = d.coupon_id"
         ),
-        vec![vec!["20 off orders of 100 or more (coupon)", "20.00", "SAVE20"]]
+        vec![vec!["$20.00 off orders of $100.00 or more (coupon)", "20.00", "SAVE20"]]
     );
     assert_eq!(
         q(
@@ -387,9 +387,9 @@ fn render_adjustments_and_review_at_80x24() {
     // free shipping over 150 waives Ground's 8.63.
     assert!(s.contains("10% off all tents and shelters"), "{s}");
     assert!(d.row_of("10% off all tents").ends_with("-37.80"));
-    assert!(d.row_of("5% off orders over 250").ends_with("-17.01"));
+    assert!(d.row_of("5% off orders over $250.00").ends_with("-17.01"));
     assert!(d
-        .row_of("Free shipping on orders over 150")
+        .row_of("Free Ground shipping on orders over $150.00")
         .ends_with("-8.63"));
     insta::assert_snapshot!("adjustments_applied", s);
 

@@ -539,12 +539,12 @@ fn review_shows_totals_and_names_what_is_missing() {
     assert!(m.ends_with("378.00"), "{m}");
     let (_, p) = d.row_with("10% off all tents and shelters").unwrap();
     assert!(p.ends_with("-37.80"), "{p}");
-    let (_, p) = d.row_with("5% off orders over 250").unwrap();
+    let (_, p) = d.row_with("5% off orders over $250.00").unwrap();
     assert!(p.ends_with("-17.01"), "{p}");
     let (_, sh) = d.row_with("Shipping #1 GROUND computed").unwrap();
     assert!(sh.ends_with("8.63"), "{sh}");
     let (_, free) = d
-        .row_with("free: Free shipping on orders over 150")
+        .row_with("free: Free Ground shipping on orders over $150.00")
         .unwrap();
     assert!(free.ends_with("-8.63"), "{free}");
     let (_, tax) = d.row_with("Tax Illinois 6.25%").unwrap();
