@@ -5,11 +5,12 @@
 //! choosing a separate order never changes what the customer pays.
 //!
 //! How each amount is shared:
-//! - a line's amounts (list, charged, item discounts, order-level share,
-//!   tax) by the quantity each part holds of it, in whole minor units by
-//!   the largest remainder ([`spread`]); each item discount of the line is
-//!   then shared so that, per part, the discounts add up to the part's
-//!   share of the line's item discount, and per discount to the whole;
+//! - a line's list and charged amounts and its tax by the quantity each
+//!   part holds of it, in whole minor units by the largest remainder
+//!   ([`spread`]); its discount by what each share is worth (so no share
+//!   goes below zero), then told apart into item and order level, and each
+//!   item discount shared so that, per part, the discounts add up to the
+//!   part's item discount, and per discount to the whole's;
 //! - a shipment belongs to one part, whole (charge, tax, override);
 //! - order discounts and amounts off the subtotal: each part's share is
 //!   what its lines carry of the order-level discount, told apart per
@@ -113,13 +114,14 @@ pub fn split(
         }
         let q: Vec<Decimal> = holders.iter().map(|h| Decimal::from(h.2)).collect();
         let by_qty = |x: Decimal| spread(x, &q, cur);
-        let (list, amount, item, order_level, tax) = (
-            by_qty(w.list_amount),
-            by_qty(w.amount),
-            by_qty(w.item_discount),
-            by_qty(w.order_discount),
-            by_qty(w.tax),
-        );
+        let (list, amount, tax) = (by_qty(w.list_amount), by_qty(w.amount), by_qty(w.tax));
+        // The discount by what each share is worth, so no share of a line
+        // is discounted below zero; then told apart into item and order
+        // level, and the item level per promotion.
+        let discount = spread(w.discount, &amount, cur);
+        let kinds = share_rows(&[w.item_discount, w.order_discount], &discount, cur);
+        let item: Vec<Decimal> = kinds.iter().map(|k| k[0]).collect();
+        let order_level: Vec<Decimal> = kinds.iter().map(|k| k[1]).collect();
         let rows: Vec<Decimal> = w.discounts.iter().map(|d| d.amount).collect();
         let per_discount = share_rows(&rows, &item, cur);
         for (h, (p, k, _)) in holders.iter().enumerate() {
@@ -133,7 +135,6 @@ pub fn split(
                     ..d.clone()
                 })
                 .collect();
-            let discount = item[h] + order_level[h];
             line_parts[*p][i] = Some(LineAmount {
                 line_no: k + 1,
                 list_amount: list[h],
@@ -142,8 +143,8 @@ pub fn split(
                 discounts,
                 item_discount: item[h],
                 order_discount: order_level[h],
-                discount,
-                total: amount[h] - discount,
+                discount: discount[h],
+                total: amount[h] - discount[h],
                 tax: tax[h],
             });
         }
@@ -405,4 +406,144 @@ fn part_taxes(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::order::{Address, Line, ShipTo};
+    use crate::domain::pricing::{price, PricingContext, ShipmentInput};
+    use crate::domain::shipping::Rate;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn rows_and_columns_both_add_up() {
+        // 3 discounts of a line over parts holding 0.07 and 0.04 of it.
+        let rows = [dec!(0.05), dec!(0.03), dec!(0.03)];
+        let cols = [dec!(0.07), dec!(0.04)];
+        let m = share_rows(&rows, &cols, Currency::USD);
+        for (c, col) in cols.iter().enumerate() {
+            assert_eq!(m[c].iter().copied().sum::<Decimal>(), *col);
+        }
+        for (r, row) in rows.iter().enumerate() {
+            assert_eq!(m[0][r] + m[1][r], *row);
+            assert!(m[0][r] >= Decimal::ZERO && m[1][r] >= Decimal::ZERO);
+        }
+    }
+
+    /// One line of 3 at 10.00 with 10% off the order, one shipment per
+    /// unit; one part takes 2 units (2 shipments), the other 1.
+    #[test]
+    fn a_line_split_by_quantity_keeps_its_shipments_whole() {
+        let mut o = Order::new("t".into(), Currency::USD);
+        o.ship_tos.push(ShipTo {
+            address: Address::default(),
+            method: Some("GROUND".into()),
+        });
+        o.lines.push(Line {
+            item_id: 1,
+            sku: "S1".into(),
+            name: "x".into(),
+            quantity: 3,
+            unit_price: dec!(10.00),
+            weight_grams: 0,
+            taxable: true,
+            ship_to: 0,
+        });
+        let promo = crate::domain::promotion::Promotion::from_row(
+            "P",
+            "10% off",
+            "order_percent",
+            None,
+            None,
+            r#"{"percent":"10","threshold":{"USD":"0.00"}}"#,
+            true,
+            true,
+            None,
+            None,
+        )
+        .expect("promotion");
+        let tax = Some(TaxRate {
+            name: "T".into(),
+            rate: dec!(0.0625),
+            taxes_shipping: true,
+        });
+        let ctx = PricingContext {
+            ship_to_rates: vec![Some(Rate {
+                base: dec!(1.00),
+                per_item: Decimal::ZERO,
+                per_kg: Decimal::ZERO,
+            })],
+            ship_to_tax: vec![tax],
+            promotions: vec![promo],
+            shipments: Some(
+                (0..3)
+                    .map(|_| ShipmentInput {
+                        ship_to: 0,
+                        lines: vec![(0, 1)],
+                    })
+                    .collect(),
+            ),
+            ..PricingContext::default()
+        };
+        // 30.00 - 3.00 = 27.00; shipping 3 x 1.00; tax 6.25% of 30.00 = 1.875 -> 1.88
+        let whole = price(&o, &ctx);
+        assert_eq!(whole.grand_total, dec!(31.88));
+        let parts = [
+            PartShape {
+                lines: vec![(0, 2)],
+                shipments: vec![0, 1],
+            },
+            PartShape {
+                lines: vec![(0, 1)],
+                shipments: vec![2],
+            },
+        ];
+        let b = split(&o, &ctx.ship_to_tax, &whole, &parts);
+        // 20.00 - 2.00 = 18.00 + 2.00 shipping; 1, 1 and 1 of 3 units.
+        assert_eq!(b[0].lines[0].amount, dec!(20.00));
+        assert_eq!(b[0].order_discounts[0].amount, dec!(2.00));
+        assert_eq!(b[0].shipping_total, dec!(2.00));
+        assert_eq!(b[1].lines[0].amount, dec!(10.00));
+        assert_eq!(b[1].shipments[0].lines, vec![(0, 1)]);
+        assert_eq!(b[0].grand_total + b[1].grand_total, dec!(31.88));
+        assert_eq!(b[0].taxes[0].base + b[1].taxes[0].base, whole.taxes[0].base);
+        assert!(b[1].notes.is_empty() && b[1].coupons.is_empty());
+    }
+
+    #[test]
+    fn one_part_holding_everything_is_the_whole() {
+        let mut o = Order::new("t".into(), Currency::JPY);
+        o.ship_tos.push(ShipTo {
+            address: Address::default(),
+            method: None,
+        });
+        for (id, q) in [(1, 2), (2, 5)] {
+            o.lines.push(Line {
+                item_id: id,
+                sku: format!("S{id}"),
+                name: "x".into(),
+                quantity: q,
+                unit_price: dec!(1990),
+                weight_grams: 0,
+                taxable: id == 1,
+                ship_to: 0,
+            });
+        }
+        let ctx = PricingContext {
+            ship_to_rates: vec![None],
+            ship_to_tax: vec![Some(TaxRate {
+                name: "Japan".into(),
+                rate: dec!(0.10),
+                taxes_shipping: true,
+            })],
+            ..PricingContext::default()
+        };
+        let whole = price(&o, &ctx);
+        let all = PartShape {
+            lines: vec![(0, 2), (1, 5)],
+            shipments: vec![0],
+        };
+        assert_eq!(split(&o, &ctx.ship_to_tax, &whole, &[all]), vec![whole]);
+    }
 }
