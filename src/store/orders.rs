@@ -184,16 +184,15 @@ impl Store {
         // between the parts: the main order redeems it, once per submit.
         if let Some(main) = placed.first() {
             let mut codes: Vec<String> = Vec::new();
-            for (_, b) in &fresh.parts {
-                for d in b
-                    .discount_lines()
-                    .into_iter()
-                    .chain(b.free_shipping.clone())
-                {
-                    match d.coupon {
-                        Some(code) if !codes.contains(&code) => codes.push(code),
-                        _ => {}
-                    }
+            let whole = &fresh.placed;
+            for d in whole
+                .discount_lines()
+                .into_iter()
+                .chain(whole.free_shipping.clone())
+            {
+                match d.coupon {
+                    Some(code) if !codes.contains(&code) => codes.push(code),
+                    _ => {}
                 }
             }
             redeem_coupons(&tx, main.id, &codes)?;

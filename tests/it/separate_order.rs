@@ -3,7 +3,9 @@
 //! whether the backorders ship later in the same order (choice 2) or are
 //! placed as a second order, and the two stored orders add up to it.
 
+use crate::common::desk::Desk;
 use crate::common::{demo_store, today};
+use crossterm::event::KeyCode;
 use orderdesk::session::{BackorderKind, Command, PayInput, Session};
 use orderdesk::store::Store;
 use rusqlite::Connection;
@@ -216,4 +218,48 @@ fn a_coupon_and_an_amount_off_are_shared_and_the_coupon_redeemed_once() {
     assert_eq!(stored, amount_off);
     let totals: Decimal = stored_totals(&path).iter().map(|(_, t)| *t).sum();
     assert_eq!(totals, same_order);
+}
+
+/// The amount on a review row that starts with `label`: its last word.
+fn shown(screen: &str, label: &str) -> Decimal {
+    let row = screen
+        .lines()
+        .find(|l| l.trim_start().starts_with(label))
+        .unwrap_or_else(|| panic!("no row {label:?}:\n{screen}"));
+    let amount = row.split_whitespace().last().unwrap_or_default();
+    Decimal::from_str(&amount.replace(',', "")).unwrap_or_else(|e| panic!("{row}: {e}"))
+}
+
+/// On the console (80x24): the review of choice 2 and of the separate
+/// order show the same money, and the two orders placed are stored with
+/// the totals the review showed.
+#[test]
+fn the_review_shows_the_split_and_the_orders_are_stored_as_shown() {
+    let mut d = Desk::new();
+    d.pick("doe");
+    d.add("CMK-4011", 5);
+    d.add("LGT-1002", 1);
+    d.code(KeyCode::F(6));
+    d.code(KeyCode::Enter); // the line's ship-to: its methods
+    d.code(KeyCode::Enter); // the first, Ground
+    d.type_text("2");
+    d.pay_by_card();
+    d.code(KeyCode::F(9));
+    let screen = d.screen();
+    let same_order = shown(&screen, "TOTAL USD");
+    assert_eq!(same_order.to_string(), "584.17", "{screen}");
+
+    d.code(KeyCode::F(6));
+    d.type_text("s");
+    d.code(KeyCode::F(9));
+    let screen = d.screen();
+    let first = shown(&screen, "Order 1: ships from stock");
+    let second = shown(&screen, "Order 2: the backorders, placed separately");
+    assert_eq!(first + second, same_order, "{screen}");
+
+    d.code(KeyCode::Enter);
+    let screen = d.screen();
+    assert!(screen.contains("Order number"), "{screen}");
+    let stored: Vec<Decimal> = stored_totals(&d.path).into_iter().map(|(_, t)| t).collect();
+    assert_eq!(stored, vec![first, second], "{screen}");
 }
