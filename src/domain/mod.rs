@@ -12,6 +12,7 @@ pub mod operator;
 pub mod order;
 pub mod parts;
 pub mod planning;
+pub mod price_split;
 pub mod pricing;
 pub mod promotion;
 pub mod quote;

@@ -16,24 +16,32 @@ pub struct Quote {
     /// For each line of the order: what ships now, what is backordered.
     pub availability: Vec<LineAvailability>,
     pub plan: Plan,
-    /// The orders submit would place, each priced on its own.
+    /// The orders submit would place: `placed` split between them
+    /// (`domain::price_split`), so they add up to it exactly.
     pub parts: Vec<(Part, Breakdown)>,
     /// The whole cart priced as one order (the cart's line totals).
     pub breakdown: Breakdown,
+    /// What submit places, priced as one order: the cart without what
+    /// "drop backorders" removes (the same as `breakdown` otherwise).
+    /// Promotions, thresholds, coupons and the amount off are decided on
+    /// it, whether or not the backorders are a separate order.
+    pub placed: Breakdown,
     /// Methods with a rate in the order's currency.
     pub methods: Vec<ShippingMethod>,
 }
 
 impl Quote {
     pub fn empty(currency: Currency) -> Quote {
+        let breakdown = price(
+            &Order::new(String::new(), currency),
+            &PricingContext::default(),
+        );
         Quote {
             availability: Vec::new(),
             plan: Plan::default(),
             parts: Vec::new(),
-            breakdown: price(
-                &Order::new(String::new(), currency),
-                &PricingContext::default(),
-            ),
+            placed: breakdown.clone(),
+            breakdown,
             methods: Vec::new(),
         }
     }

@@ -400,12 +400,8 @@ pub fn adjustment_violations(order: &Order, quote: &Quote, facts: &Facts) -> Vec
         })
         .sum();
     if off > Decimal::ZERO {
-        // The amount off goes on the first order placed.
-        let b = quote
-            .parts
-            .first()
-            .map(|(_, b)| b)
-            .unwrap_or(&quote.breakdown);
+        // Decided on the whole order placed, then shared between its parts.
+        let b = &quote.placed;
         let base = b.subtotal + b.adjustment_total;
         // Amounts off are limited together, by the limits of the latest
         // (a new one replaces the one before: there is one at most).
@@ -442,11 +438,7 @@ fn describe(kind: &AdjustmentKind) -> String {
 }
 
 fn coupon_violations(order: &Order, quote: &Quote, facts: &Facts) -> Vec<Violation> {
-    let outcomes = quote
-        .parts
-        .first()
-        .map(|(_, b)| &b.coupons)
-        .unwrap_or(&quote.breakdown.coupons);
+    let outcomes = &quote.placed.coupons;
     let customer_id = order.customer.as_ref().and_then(|c| c.id);
     let mut out = Vec::new();
     for code in &order.coupons {

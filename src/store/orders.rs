@@ -180,6 +180,23 @@ impl Store {
             };
             placed.push(write_part(&tx, &w, part, breakdown, parent)?);
         }
+        // A coupon is decided on the whole order and its discount shared
+        // between the parts: the main order redeems it, once per submit.
+        if let Some(main) = placed.first() {
+            let mut codes: Vec<String> = Vec::new();
+            let whole = &fresh.placed;
+            for d in whole
+                .discount_lines()
+                .into_iter()
+                .chain(whole.free_shipping.clone())
+            {
+                match d.coupon {
+                    Some(code) if !codes.contains(&code) => codes.push(code),
+                    _ => {}
+                }
+            }
+            redeem_coupons(&tx, main.id, &codes)?;
+        }
         if let Some(d) = input.draft {
             tx.execute("DELETE FROM drafts WHERE id = ?1", [d.id])?;
         }
@@ -221,6 +238,26 @@ fn check_hold(tx: &Transaction, d: DraftRef) -> Result<(), SubmitError> {
             "NOT placed: another console placed or discarded this order".into(),
         )),
     }
+}
+
+/// Marks each coupon used by `order_id`. One used by another order since
+/// it was redeemed here refuses the whole submit: a coupon is good once.
+fn redeem_coupons(tx: &Transaction, order_id: i64, codes: &[String]) -> Result<(), SubmitError> {
+    let now = now_text();
+    for code in codes {
+        let marked = tx.execute(
+            "UPDATE coupons SET redeemed_order_id = ?1, redeemed_at = ?2 WHERE code = ?3 AND redeemed_order_id IS NULL",
+            params![order_id, now, code],
+        )?;
+        if marked == 0 {
+            return Err(SubmitError::Refused(vec![Violation::new(
+                Rule::Coupon,
+                Area::Adjustments,
+                format!("coupon {code} was used on another order meanwhile: remove it"),
+            )]));
+        }
+    }
+    Ok(())
 }
 
 /// What every part of one submit is written with.
@@ -505,21 +542,6 @@ fn write_part(
              VALUES (?1, (SELECT id FROM promotions WHERE code = ?2), (SELECT id FROM coupons WHERE code = ?3), ?4, ?5)",
             params![order_id, d.promotion, d.coupon, d.name, money(d.amount)],
         )?;
-        if let Some(code) = &d.coupon {
-            let marked = tx.execute(
-                "UPDATE coupons SET redeemed_order_id = ?1, redeemed_at = ?2 WHERE code = ?3 AND redeemed_order_id IS NULL",
-                params![order_id, now, code],
-            )?;
-            // Used by another order since it was redeemed here: a coupon is
-            // good once, so nothing is placed.
-            if marked == 0 {
-                return Err(SubmitError::Refused(vec![Violation::new(
-                    Rule::Coupon,
-                    Area::Adjustments,
-                    format!("coupon {code} was used on another order meanwhile: remove it"),
-                )]));
-            }
-        }
     }
     for a in &b.adjustments {
         let approval = a.approval.as_ref();

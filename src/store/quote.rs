@@ -3,13 +3,11 @@
 //! submit places it.
 
 use super::Store;
-use crate::domain::adjustment::{Adjustment, AdjustmentKind};
 use crate::domain::availability::allocate;
 use crate::domain::order::Order;
 use crate::domain::parts::split as split_parts;
-use crate::domain::parts::Part;
-use crate::domain::planning::Plan;
-use crate::domain::planning::{plan, PlannedShipment};
+use crate::domain::planning::plan;
+use crate::domain::price_split;
 use crate::domain::pricing::{price, PricingContext, ShipmentInput};
 use crate::domain::quote::Quote;
 use crate::domain::shipping::default_free_method;
@@ -58,9 +56,11 @@ impl Store {
             base.ship_to_tax
                 .push(self.tax_rate(&s.address.country, &s.address.region)?);
         }
-        let with_shipments = |shipments: &[PlannedShipment]| PricingContext {
+        let whole = PricingContext {
+            coupons,
+            adjustments: order.adjustments.clone(),
             shipments: Some(
-                shipments
+                plan.shipments
                     .iter()
                     .map(|s| ShipmentInput {
                         ship_to: s.ship_to,
@@ -68,72 +68,35 @@ impl Store {
                     })
                     .collect(),
             ),
-            ..base.clone()
+            ..base
         };
-        // Coupons and the amount off the subtotal go on the first order
-        // placed (a coupon is used once); overrides follow their line or
-        // shipment into whichever order holds it.
-        let parts = split_parts(order, &availability, &plan)
-            .into_iter()
-            .enumerate()
-            .map(|(k, part)| {
-                let ctx = PricingContext {
-                    coupons: if k == 0 { coupons.clone() } else { Vec::new() },
-                    adjustments: part_adjustments(&order.adjustments, &part, &plan, k == 0),
-                    ..with_shipments(&part.shipments)
-                };
-                let b = price(&part.order, &ctx);
-                (part, b)
-            })
-            .collect();
-        let whole = PricingContext {
-            coupons,
-            adjustments: order.adjustments.clone(),
-            ..with_shipments(&plan.shipments)
+        let breakdown = price(order, &whole);
+        // The goods placed, priced as one order: the cart less what is
+        // dropped (a dropped line stays, at quantity 0, so line and
+        // shipment numbers keep their meaning).
+        let mut placed_order = order.clone();
+        for (i, l) in placed_order.lines.iter_mut().enumerate() {
+            l.quantity = plan.shipped(i);
+        }
+        let placed = if placed_order == *order {
+            breakdown.clone()
+        } else {
+            price(&placed_order, &whole)
         };
+        let parts = split_parts(order, &availability, &plan);
+        let shares = price_split::split(
+            &placed_order,
+            &whole.ship_to_tax,
+            &placed,
+            &price_split::shapes(&plan, &parts),
+        );
         Ok(Quote {
-            breakdown: price(order, &whole),
+            breakdown,
+            placed,
             availability,
             plan,
-            parts,
+            parts: parts.into_iter().zip(shares).collect(),
             methods,
         })
     }
-}
-
-/// The order's adjustments as one part sees them: line and shipment
-/// numbers of the whole order turned into the part's own; those on lines
-/// or shipments of another part left out.
-fn part_adjustments(all: &[Adjustment], part: &Part, plan: &Plan, first: bool) -> Vec<Adjustment> {
-    all.iter()
-        .filter_map(|a| {
-            let kind = match &a.kind {
-                AdjustmentKind::PriceOverride {
-                    line,
-                    unit_price,
-                    net,
-                } => AdjustmentKind::PriceOverride {
-                    line: part.source_lines.iter().position(|s| s == line)?,
-                    unit_price: *unit_price,
-                    net: *net,
-                },
-                AdjustmentKind::ShippingOverride { shipment, amount } => {
-                    let s = plan.shipments.get(*shipment)?;
-                    if s.part != part.number {
-                        return None;
-                    }
-                    AdjustmentKind::ShippingOverride {
-                        shipment: plan.shipments[..*shipment]
-                            .iter()
-                            .filter(|x| x.part == part.number)
-                            .count(),
-                        amount: *amount,
-                    }
-                }
-                AdjustmentKind::SubtotalOff { .. } if first => a.kind.clone(),
-                AdjustmentKind::SubtotalOff { .. } => return None,
-            };
-            Some(Adjustment { kind, ..a.clone() })
-        })
-        .collect()
 }

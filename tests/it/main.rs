@@ -30,6 +30,7 @@ mod pricing_cases;
 mod pricing_props;
 mod render;
 mod secrets;
+mod separate_order;
 mod session;
 mod snapshot_draw;
 mod store_open;

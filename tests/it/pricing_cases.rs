@@ -3,11 +3,18 @@
 //! tax, the arithmetic worked by hand in `why`, and the breakdown expected
 //! to the cent. Every field an `expect` gives is compared, as text, so a
 //! wrong number of decimals fails too.
+//!
+//! A case with `parts` is also placed as separate orders: each part names
+//! its lines as [line index, quantity] and its shipments by index (both of
+//! the case's), and its `expect` is checked against the case's breakdown
+//! split between the parts (`domain::price_split`), line numbers counted
+//! within the part; the parts' grand totals must add up to the case's.
 
 use chrono::NaiveDate;
 use orderdesk::domain::adjustment::{Adjustment, AdjustmentKind};
 use orderdesk::domain::money::{Currency, Money};
 use orderdesk::domain::order::{Address, CustomerRef, Line, Order, ShipTo};
+use orderdesk::domain::price_split::{self, PartShape};
 use orderdesk::domain::pricing::{
     check_adjustment, price, Breakdown, PricingContext, ShipmentInput,
 };
@@ -82,6 +89,17 @@ struct Case {
     expect: Expect,
     #[serde(default)]
     checks: Vec<CheckDef>,
+    /// The order placed as separate orders (needs `shipments`).
+    #[serde(default)]
+    parts: Vec<PartDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartDef {
+    lines: Vec<(usize, u32)>,
+    shipments: Vec<usize>,
+    expect: Expect,
 }
 
 #[derive(Deserialize)]
@@ -680,6 +698,34 @@ fn hand_worked_cases_price_to_the_cent() {
         let b = price(&order, &ctx);
         for e in compare(&b, &case.expect) {
             failures.push(format!("{}: {e}", case.name));
+        }
+        if !case.parts.is_empty() {
+            assert!(
+                case.shipments.is_some(),
+                "{}: parts need shipments",
+                case.name
+            );
+            let shapes: Vec<PartShape> = case
+                .parts
+                .iter()
+                .map(|p| PartShape {
+                    lines: p.lines.clone(),
+                    shipments: p.shipments.clone(),
+                })
+                .collect();
+            let split = price_split::split(&order, &ctx.ship_to_tax, &b, &shapes);
+            for (k, (part, pb)) in case.parts.iter().zip(&split).enumerate() {
+                for e in compare(pb, &part.expect) {
+                    failures.push(format!("{} order {}: {e}", case.name, k + 1));
+                }
+            }
+            let paid: Decimal = split.iter().map(|p| p.grand_total).sum();
+            if paid != b.grand_total {
+                failures.push(format!(
+                    "{}: the orders add up to {paid}, not {}",
+                    case.name, b.grand_total
+                ));
+            }
         }
         for (k, check) in case.checks.iter().enumerate() {
             let got = check_adjustment(

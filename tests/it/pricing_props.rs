@@ -4,13 +4,18 @@
 
 use chrono::NaiveDate;
 use orderdesk::domain::adjustment::{Adjustment, AdjustmentKind};
+use orderdesk::domain::availability::LineAvailability;
 use orderdesk::domain::money::{Currency, Money};
-use orderdesk::domain::order::{Address, Line, Order, ShipTo};
+use orderdesk::domain::order::{Address, BackorderChoice, Line, Order, ShipTo};
+use orderdesk::domain::parts::{split as split_parts, Part};
+use orderdesk::domain::planning::{plan, Plan};
+use orderdesk::domain::price_split;
 use orderdesk::domain::pricing::{price, spread, Breakdown, PricingContext, ShipmentInput};
 use orderdesk::domain::promotion::{Coupon, Promotion};
 use orderdesk::domain::shipping::{Rate, TaxRate};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 
 fn cur_strategy() -> impl Strategy<Value = Currency> {
     prop::sample::select(Currency::ALL.to_vec())
@@ -489,6 +494,237 @@ proptest! {
                 let exact = total * *w / whole;
                 prop_assert!((*p - exact).abs() < amount(cur, 1), "part {} vs exact {}", p, exact);
             }
+        }
+    }
+}
+
+/// Random availability for the lines of `input`: (units in stock, per
+/// mille of the line; backorder due in days, or unknown).
+fn availability_strategy() -> impl Strategy<Value = Vec<(u32, Option<i64>)>> {
+    prop::collection::vec((0u32..=1000, prop::option::of(0i64..3)), 7)
+}
+
+/// The order of `input` with ship-available-now, its backorders later in
+/// the same order (`separate` false) or as a separate order: the plan's
+/// shipments, the parts, and the context priced with every shipment.
+fn with_backorders(
+    input: &Input,
+    stock: &[(u32, Option<i64>)],
+    separate: bool,
+) -> (Order, PricingContext, Plan, Vec<Part>) {
+    let (mut order, mut ctx) = build(input);
+    order.backorder_choice = BackorderChoice::ShipAvailable { separate };
+    let availability: Vec<LineAvailability> = order
+        .lines
+        .iter()
+        .zip(stock)
+        .map(|(l, (per_mille, due))| {
+            let now = l.quantity * per_mille / 1000;
+            LineAvailability {
+                now,
+                backordered: l.quantity - now,
+                due: due.map(|d| ctx.today + chrono::Duration::days(d)),
+            }
+        })
+        .collect();
+    let plan = plan(&order, &availability, ctx.today);
+    ctx.shipments = Some(
+        plan.shipments
+            .iter()
+            .map(|s| ShipmentInput {
+                ship_to: s.ship_to,
+                lines: s.lines.clone(),
+            })
+            .collect(),
+    );
+    let parts = split_parts(&order, &availability, &plan);
+    (order, ctx, plan, parts)
+}
+
+/// Adds `v` under `key`.
+fn add(map: &mut BTreeMap<String, Decimal>, key: String, v: Decimal) {
+    *map.entry(key).or_default() += v;
+}
+
+/// Every amount of `b` by what it is in the whole order: `lines` and
+/// `shipments` map the breakdown's line and shipment numbers to the
+/// whole's. Summed over parts, it must equal the whole's own.
+fn ledger(b: &Breakdown, lines: &[usize], shipments: &[usize]) -> BTreeMap<String, Decimal> {
+    let mut m = BTreeMap::new();
+    for (n, v) in [
+        ("merchandise", b.merchandise),
+        ("item_discount_total", b.item_discount_total),
+        (
+            "subtotal_after_item_discounts",
+            b.subtotal_after_item_discounts,
+        ),
+        ("order_discount_total", b.order_discount_total),
+        ("adjustment_total", b.adjustment_total),
+        ("discount_total", b.discount_total),
+        ("subtotal", b.subtotal),
+        ("shipping_total", b.shipping_total),
+        ("tax_total", b.tax_total),
+        ("grand_total", b.grand_total),
+    ] {
+        add(&mut m, n.into(), v);
+    }
+    for (k, l) in b.lines.iter().enumerate() {
+        let i = lines[k];
+        for (n, v) in [
+            ("list_amount", l.list_amount),
+            ("amount", l.amount),
+            ("item_discount", l.item_discount),
+            ("order_discount", l.order_discount),
+            ("discount", l.discount),
+            ("total", l.total),
+            ("tax", l.tax),
+        ] {
+            add(&mut m, format!("line {i} {n}"), v);
+        }
+        for d in &l.discounts {
+            add(
+                &mut m,
+                format!("line {i} discount {} {:?}", d.promotion, d.coupon),
+                d.amount,
+            );
+        }
+    }
+    for d in &b.order_discounts {
+        add(
+            &mut m,
+            format!("order discount {} {:?}", d.promotion, d.coupon),
+            d.amount,
+        );
+    }
+    for (k, s) in b.shipments.iter().enumerate() {
+        let j = shipments[k];
+        for (n, v) in [
+            ("computed", s.computed),
+            ("charge", s.charge),
+            ("tax", s.tax),
+        ] {
+            add(&mut m, format!("shipment {j} {n}"), v);
+        }
+        if let Some(o) = s.override_amount {
+            add(&mut m, format!("shipment {j} override"), o);
+        }
+        let whole_lines: Vec<(usize, u32)> = s.lines.iter().map(|(l, q)| (lines[*l], *q)).collect();
+        add(
+            &mut m,
+            format!("shipment {j} lines {whole_lines:?} to {}", s.ship_to),
+            Decimal::ONE,
+        );
+    }
+    for t in &b.taxes {
+        add(&mut m, format!("tax {} {} base", t.ship_to, t.name), t.base);
+        add(&mut m, format!("tax {} {}", t.ship_to, t.name), t.amount);
+    }
+    if let Some(f) = &b.free_shipping {
+        add(&mut m, format!("free shipping {}", f.promotion), f.amount);
+    }
+    for a in &b.adjustments {
+        let target = match a.kind.as_str() {
+            "price_override" => a
+                .target
+                .parse::<usize>()
+                .map(|n| lines[n - 1] + 1)
+                .unwrap_or(0),
+            "shipping_override" => a
+                .target
+                .parse::<usize>()
+                .map(|n| shipments[n - 1] + 1)
+                .unwrap_or(0),
+            _ => 0,
+        };
+        add(&mut m, format!("adjustment {} {target}", a.kind), a.amount);
+    }
+    // Zero entries say nothing (a part may leave out a discount it has no
+    // share of).
+    m.retain(|_, v| !v.is_zero());
+    m
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// A separate backorder order is priced as one order, then split: the
+    /// parts add up, field by field, to the single-order pricing of the
+    /// same goods and shipments (choice 2), and each part adds up on its
+    /// own.
+    #[test]
+    fn a_separate_order_adds_up_to_the_single_order(
+        input in input_strategy(),
+        stock in availability_strategy(),
+    ) {
+        let (order, ctx, plan, parts) = with_backorders(&input, &stock, true);
+        // The same goods and shipments as one order.
+        let single = price(&order, &ctx);
+        let shapes = price_split::shapes(&plan, &parts);
+        let split = price_split::split(&order, &ctx.ship_to_tax, &single, &shapes);
+        prop_assert_eq!(split.len(), parts.len());
+
+        let all_lines: Vec<usize> = (0..order.lines.len()).collect();
+        let all_shipments: Vec<usize> = (0..single.shipments.len()).collect();
+        let mut summed = BTreeMap::new();
+        for (b, shape) in split.iter().zip(&shapes) {
+            let lines: Vec<usize> = shape.lines.iter().map(|(i, _)| *i).collect();
+            for (k, v) in ledger(b, &lines, &shape.shipments) {
+                add(&mut summed, k, v);
+            }
+        }
+        summed.retain(|_, v| !v.is_zero());
+        prop_assert_eq!(summed, ledger(&single, &all_lines, &all_shipments));
+
+        let k = input.cur.minor_units();
+        for ((part, b), shape) in parts.iter().zip(&split).zip(&shapes) {
+            prop_assert_eq!(b.lines.len(), part.order.lines.len());
+            prop_assert_eq!(b.shipments.len(), part.shipments.len());
+            prop_assert_eq!(shape.shipments.len(), part.shipments.len());
+            prop_assert_eq!(b.merchandise, sum(b.lines.iter().map(|l| l.amount)));
+            prop_assert_eq!(b.item_discount_total, sum(b.lines.iter().map(|l| l.item_discount)));
+            prop_assert_eq!(b.order_discount_total, sum(b.order_discounts.iter().map(|d| d.amount)));
+            prop_assert_eq!(
+                b.adjustment_total,
+                sum(b.adjustments.iter().filter(|a| a.kind == "subtotal").map(|a| a.amount))
+            );
+            prop_assert_eq!(
+                b.order_discount_total + b.adjustment_total,
+                sum(b.lines.iter().map(|l| l.order_discount))
+            );
+            prop_assert_eq!(b.subtotal, sum(b.lines.iter().map(|l| l.total)));
+            for l in &b.lines {
+                prop_assert_eq!(l.total, l.amount - l.discount);
+                prop_assert_eq!(l.discount, l.item_discount + l.order_discount);
+                prop_assert_eq!(l.item_discount, sum(l.discounts.iter().map(|d| d.amount)));
+                prop_assert!(l.discount <= l.amount, "line {} discount {} over {}", l.line_no, l.discount, l.amount);
+            }
+            prop_assert_eq!(b.shipping_total, sum(b.shipments.iter().map(|s| s.charge)));
+            prop_assert_eq!(
+                b.tax_total,
+                sum(b.lines.iter().map(|l| l.tax)) + sum(b.shipments.iter().map(|s| s.tax))
+            );
+            prop_assert_eq!(b.grand_total, b.subtotal + b.shipping_total + b.tax_total);
+            for (name, v) in amounts(b) {
+                prop_assert!(v.scale() <= k, "{} = {} has more than {} decimals", name, v, k);
+                prop_assert!(v >= Decimal::ZERO, "{} = {} is negative", name, v);
+            }
+            // Each shipment's lines are this part's, with its quantities.
+            for s in &b.shipments {
+                for (l, q) in &s.lines {
+                    prop_assert!(part.order.lines[*l].quantity >= *q);
+                }
+            }
+        }
+        let paid: Decimal = split.iter().map(|b| b.grand_total).sum();
+        prop_assert_eq!(paid, single.grand_total);
+        // Choice 2 plans the same shipments, listed by ship-to rather than
+        // by order: without a shipping override (which names a shipment by
+        // its place in the list) it costs the same, field for field.
+        if !input.adjustments.iter().any(|a| matches!(a, AdjGen::Ship(..))) {
+            let (order2, ctx2, _, _) = with_backorders(&input, &stock, false);
+            let choice2 = price(&order2, &ctx2);
+            let totals = |b: &Breakdown| amounts(b).into_iter().take(10).collect::<Vec<_>>();
+            prop_assert_eq!(totals(&choice2), totals(&single));
         }
     }
 }

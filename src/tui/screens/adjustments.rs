@@ -115,14 +115,10 @@ impl Default for Adjustments {
     }
 }
 
-/// The breakdown the coupons and the amount off apply to: the first order
-/// placed (the whole order when nothing is placed separately).
+/// The breakdown the coupons and the amount off apply to: the whole order
+/// placed (a separate backorder order included; see `domain::price_split`).
 fn first<'a>(ctx: &DrawCtx<'a>) -> &'a Breakdown {
-    ctx.quote
-        .parts
-        .first()
-        .map(|(_, b)| b)
-        .unwrap_or(&ctx.quote.breakdown)
+    &ctx.quote.placed
 }
 
 fn target_of(kind: &AdjustmentKind) -> Target {
