@@ -139,6 +139,7 @@ pub fn split(
                 line_no: k + 1,
                 list_amount: list[h],
                 unit_price: w.unit_price,
+                net: w.net,
                 amount: amount[h],
                 discounts,
                 item_discount: item[h],

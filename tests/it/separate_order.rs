@@ -137,6 +137,7 @@ fn a_coupon_and_an_amount_off_are_shared_and_the_coupon_redeemed_once() {
             amount: Some("10.00".into()),
             unit_price: None,
             reason: "GOODWILL".into(),
+            net: false,
         },
     );
     let same_order = s.quote().total();
