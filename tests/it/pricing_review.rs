@@ -167,11 +167,20 @@ fn an_override_comes_before_the_tent_promotion_unless_it_is_a_net_price() {
     assert_eq!(tent, 0);
     // `export --text` uses the review's words.
     let out = Command::new(env!("CARGO_BIN_EXE_orderdesk"))
-        .args(["--db", d.path.to_str().unwrap(), "export", &no.to_string(), "--text"])
+        .args([
+            "--db",
+            d.path.to_str().unwrap(),
+            "export",
+            &no.to_string(),
+            "--text",
+        ])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("net price: item promotions do not apply"), "{text}");
+    assert!(
+        text.contains("net price: item promotions do not apply"),
+        "{text}"
+    );
     assert!(text.contains("Qualifying spend       175.00 USD"), "{text}");
     assert!(text.contains("Merchandise       175.00 USD"), "{text}");
 }
@@ -241,6 +250,7 @@ fn play_takes_a_net_price_and_stores_it() {
         r#"{"cmd":"pick_customer","logon":"jdoe"}
 {"cmd":"add_item","sku":"TNT-2001","qty":1}
 {"cmd":"adjust","target":"subtotal","amount":"5.00","reason":"GOODWILL","net":true}
+{"cmd":"adjust","target":"line:1","unit_price":"260.00","reason":"PRICE_MATCH","net":true}
 {"cmd":"adjust","target":"line:1","unit_price":"175.00","reason":"PRICE_MATCH","net":true}
 {"cmd":"set_method","ship_to":1,"method":"GROUND"}
 {"cmd":"pay","method":"cod"}
@@ -254,16 +264,27 @@ fn play_takes_a_net_price_and_stores_it() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let ok: Vec<bool> = answers.iter().map(|a| a["ok"] == true).collect();
-    assert_eq!(ok, [true, true, false, true, true, true, true], "{answers:?}");
+    assert_eq!(
+        ok,
+        [true, true, false, false, true, true, true, true],
+        "{answers:?}"
+    );
     assert_eq!(answers[2]["rule"], "invalid_input");
     assert!(answers[2]["message"]
         .as_str()
         .unwrap()
         .contains("a net price is for a line's price override only"));
-    let no = answers[6]["orders"][0].as_i64().unwrap();
+    // A net price is measured against the list price too: 260.00 is
+    // 71.00 more than 189.00, over the operator's 50.00.
+    assert_eq!(answers[3]["rule"], "adjustment_limit");
+    assert!(answers[3]["message"]
+        .as_str()
+        .unwrap()
+        .contains("line 1 (1 x TNT-2001): 71.00 more is over your adjustment limit of 50.00"));
+    let no = answers[7]["orders"][0].as_i64().unwrap();
     let out = run(&["export", &no.to_string()]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["grand_total"], answers[6]["totals"][0]);
+    assert_eq!(json["grand_total"], answers[7]["totals"][0]);
     assert_eq!(json["lines"][0]["unit_price"], "175.00");
     assert_eq!(json["breakdown"]["lines"][0]["net"], true);
     assert_eq!(json["breakdown"]["lines"][0]["item_discount"], "0.00");
