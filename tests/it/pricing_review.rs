@@ -289,3 +289,39 @@ fn play_takes_a_net_price_and_stores_it() {
     assert_eq!(json["breakdown"]["lines"][0]["net"], true);
     assert_eq!(json["breakdown"]["lines"][0]["item_discount"], "0.00");
 }
+
+/// A demo promotion whose name or params the domain refuses would be left
+/// out of every quote: each must read, and name itself in every currency
+/// it has figures for without a placeholder left.
+#[test]
+fn every_demo_promotion_reads_and_names_itself_in_each_currency() {
+    use orderdesk::domain::money::Currency;
+    use orderdesk::domain::promotion::Promotion;
+    let text = include_str!("../../assets/promotions.json");
+    let rows: Vec<serde_json::Value> = serde_json::from_str(text).unwrap();
+    let methods = [("GROUND".to_string(), "Ground".to_string())].into();
+    let mut templates = 0;
+    for r in &rows {
+        let s = |k: &str| r[k].as_str().unwrap_or_default().to_string();
+        let p = Promotion::from_row(
+            &s("code"),
+            &s("name"),
+            &s("kind"),
+            r["item"].as_str().map(|_| 1),
+            r["category"].as_str().map(|_| 1),
+            &r["params"].to_string(),
+            r["combinable"].as_bool().unwrap(),
+            r["automatic"].as_bool().unwrap(),
+            None,
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_default_method(Some("GROUND"));
+        templates += usize::from(p.name.contains('{'));
+        for cur in Currency::ALL.into_iter().filter(|c| p.available_in(*c)) {
+            let name = p.name_in(cur, &methods);
+            assert!(!name.contains('{'), "{}: {name}", p.code);
+        }
+    }
+    assert!(templates >= 4, "the demo names are templates");
+}
