@@ -325,3 +325,47 @@ fn every_demo_promotion_reads_and_names_itself_in_each_currency() {
     }
     assert!(templates >= 4, "the demo names are templates");
 }
+
+/// The price form half filled in, net price switched on, comes back so
+/// after the console goes away, and applies as a net price.
+#[test]
+fn the_net_price_choice_is_kept_with_what_is_typed() {
+    let mut d = Desk::new();
+    d.pick("doe");
+    d.add("TNT-2001", 1);
+    d.code(KeyCode::F(8));
+    for _ in 0..30 {
+        if d.lines()
+            .iter()
+            .any(|l| l.starts_with("> ") && l.contains("Line 1 TNT-2001"))
+        {
+            break;
+        }
+        d.code(KeyCode::Down);
+    }
+    d.code(KeyCode::Enter);
+    d.press(ctrl('u'));
+    d.type_text("175.00");
+    d.code(KeyCode::Tab);
+    d.pause();
+    let mut d = d.restart();
+    d.code(KeyCode::Char('T')); // take the draft over
+    let s = d.screen();
+    assert!(s.contains("Resumed:"), "{s}");
+    assert!(
+        s.contains("[x] net price: item promotions do not apply to this line"),
+        "{s}"
+    );
+    assert!(s.contains("175.00"), "{s}");
+    d.code(KeyCode::Enter);
+    let a = &d.app.order().adjustments;
+    assert_eq!(a.len(), 1, "{}", d.screen());
+    assert!(
+        matches!(
+            a[0].kind,
+            orderdesk::domain::adjustment::AdjustmentKind::PriceOverride { net: true, .. }
+        ),
+        "{:?}",
+        a[0]
+    );
+}
