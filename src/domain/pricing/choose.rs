@@ -21,8 +21,8 @@ fn coupons_used(set: &[Candidate], b: &Breakdown) -> usize {
         .count()
 }
 
-/// Why the winner beat a combination that totals `loser_total` and uses
-/// `loser_coupons`: "saves more", or what it spares on a tie.
+/// Why the winner beat `loser` (each with the coupons it uses up): it
+/// saves "more", or on a tie what it spares.
 fn edge(
     winner: &Breakdown,
     winner_coupons: usize,
