@@ -402,7 +402,10 @@ fn export_text(o: &serde_json::Value) -> String {
             s(&l["unit_price"]),
             s(&l["line_total"])
         );
-        if priced.and_then(|p| p.get(i)).is_some_and(|p| p["net"] == true) {
+        if priced
+            .and_then(|p| p.get(i))
+            .is_some_and(|p| p["net"] == true)
+        {
             let _ = writeln!(out, "      net price: item promotions do not apply");
         }
     }

@@ -96,3 +96,20 @@ pub fn check_adjustment_limit(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_price_override_saved_before_net_prices_loads_as_not_net() {
+        let old = r#"{"PriceOverride":{"line":0,"unit_price":"175.00"}}"#;
+        let kind: AdjustmentKind = serde_json::from_str(old).unwrap();
+        assert!(matches!(
+            kind,
+            AdjustmentKind::PriceOverride { net: false, .. }
+        ));
+        // Not net: written as before, so older readers still read it.
+        assert_eq!(serde_json::to_string(&kind).unwrap(), old);
+    }
+}

@@ -281,7 +281,10 @@ impl Promotion {
                     .filter(|_| self.has_threshold())
                     .map(|t| cur.display(t)),
             ),
-            ("{percent}", self.percent().map(|p| p.normalize().to_string())),
+            (
+                "{percent}",
+                self.percent().map(|p| p.normalize().to_string()),
+            ),
             (
                 "{methods}",
                 self.free_methods().map(|m| {
@@ -318,9 +321,8 @@ impl Promotion {
 
     fn percent(&self) -> Option<Decimal> {
         match &self.kind {
-            PromotionKind::ItemPercent { percent } | PromotionKind::OrderPercent { percent, .. } => {
-                Some(*percent)
-            }
+            PromotionKind::ItemPercent { percent }
+            | PromotionKind::OrderPercent { percent, .. } => Some(*percent),
             _ => None,
         }
     }
@@ -328,9 +330,16 @@ impl Promotion {
     fn has_threshold(&self) -> bool {
         matches!(
             &self.kind,
-            PromotionKind::OrderPercent { threshold: Some(_), .. }
-                | PromotionKind::OrderAmount { threshold: Some(_), .. }
-                | PromotionKind::FreeShipping { threshold: Some(_), .. }
+            PromotionKind::OrderPercent {
+                threshold: Some(_),
+                ..
+            } | PromotionKind::OrderAmount {
+                threshold: Some(_),
+                ..
+            } | PromotionKind::FreeShipping {
+                threshold: Some(_),
+                ..
+            }
         )
     }
 
@@ -384,9 +393,16 @@ fn check_template(name: &str, kind: &PromotionKind) -> Result<(), String> {
             ),
             "threshold" => matches!(
                 kind,
-                PromotionKind::OrderPercent { threshold: Some(_), .. }
-                    | PromotionKind::OrderAmount { threshold: Some(_), .. }
-                    | PromotionKind::FreeShipping { threshold: Some(_), .. }
+                PromotionKind::OrderPercent {
+                    threshold: Some(_),
+                    ..
+                } | PromotionKind::OrderAmount {
+                    threshold: Some(_),
+                    ..
+                } | PromotionKind::FreeShipping {
+                    threshold: Some(_),
+                    ..
+                }
             ),
             "percent" => matches!(
                 kind,
@@ -830,10 +846,19 @@ mod tests {
         )
         .unwrap();
         let none = HashMap::new();
-        assert_eq!(lantern.name_in(Currency::USD, &none), "$5.00 off the Hearth LED Lantern");
-        assert_eq!(lantern.name_in(Currency::JPY, &none), "¥700 off the Hearth LED Lantern");
+        assert_eq!(
+            lantern.name_in(Currency::USD, &none),
+            "$5.00 off the Hearth LED Lantern"
+        );
+        assert_eq!(
+            lantern.name_in(Currency::JPY, &none),
+            "¥700 off the Hearth LED Lantern"
+        );
         // No figure in this currency: the placeholder stays, never a guess.
-        assert_eq!(lantern.name_in(Currency::EUR, &none), "{amount} off the Hearth LED Lantern");
+        assert_eq!(
+            lantern.name_in(Currency::EUR, &none),
+            "{amount} off the Hearth LED Lantern"
+        );
 
         let over = row(
             "{percent}% off orders over {threshold}",
@@ -841,8 +866,14 @@ mod tests {
             r#"{"percent":"5","threshold":{"USD":"250.00","JPY":"37500"}}"#,
         )
         .unwrap();
-        assert_eq!(over.name_in(Currency::JPY, &none), "5% off orders over ¥37,500");
-        assert_eq!(over.name_in(Currency::USD, &none), "5% off orders over $250.00");
+        assert_eq!(
+            over.name_in(Currency::JPY, &none),
+            "5% off orders over ¥37,500"
+        );
+        assert_eq!(
+            over.name_in(Currency::USD, &none),
+            "5% off orders over $250.00"
+        );
 
         let ship = row(
             "Free {methods} shipping on orders over {threshold}",
@@ -867,7 +898,10 @@ mod tests {
         assert_eq!(any.name_in(Currency::USD, &names), "Free shipping");
         let ground = any.with_default_method(Some("GROUND"));
         assert!(!ground.frees_method(Some("EXPRESS")));
-        assert_eq!(ground.name_in(Currency::USD, &names), "Free Ground shipping");
+        assert_eq!(
+            ground.name_in(Currency::USD, &names),
+            "Free Ground shipping"
+        );
 
         let plain = row("10% off all tents", "order_percent", r#"{"percent":"10"}"#).unwrap();
         assert_eq!(plain.name_in(Currency::JPY, &none), "10% off all tents");
@@ -879,14 +913,20 @@ mod tests {
             Promotion::from_row("P", name, kind, None, None, params, true, true, None, None)
                 .unwrap_err()
         };
-        assert!(row("{amout} off", "order_amount", r#"{"amount":{"USD":"5"}}"#)
-            .contains("unknown placeholder {amout}"));
-        assert!(row("{amount} off", "order_percent", r#"{"percent":"5"}"#)
-            .contains("has no {amount}"));
-        assert!(row("over {threshold}", "order_percent", r#"{"percent":"5"}"#)
-            .contains("has no {threshold}"));
-        assert!(row("{amount off", "order_amount", r#"{"amount":{"USD":"5"}}"#)
-            .contains("without its"));
+        assert!(
+            row("{amout} off", "order_amount", r#"{"amount":{"USD":"5"}}"#)
+                .contains("unknown placeholder {amout}")
+        );
+        assert!(
+            row("{amount} off", "order_percent", r#"{"percent":"5"}"#).contains("has no {amount}")
+        );
+        assert!(
+            row("over {threshold}", "order_percent", r#"{"percent":"5"}"#)
+                .contains("has no {threshold}")
+        );
+        assert!(
+            row("{amount off", "order_amount", r#"{"amount":{"USD":"5"}}"#).contains("without its")
+        );
         assert!(row("Free", "free_shipping", r#"{"methods":"GROUND"}"#)
             .contains("\"methods\" must list shipping method codes"));
     }

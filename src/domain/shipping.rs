@@ -46,13 +46,16 @@ impl ShippingMethod {
 /// currency, never Express or International. `methods` are the active
 /// methods with a rate in the order's currency, in their sort order.
 pub fn default_free_method(methods: &[ShippingMethod]) -> Option<&ShippingMethod> {
-    methods.iter().enumerate().min_by(|(i, a), (j, b)| {
-        (a.rate.base, a.rate.per_item, a.rate.per_kg)
-            .cmp(&(b.rate.base, b.rate.per_item, b.rate.per_kg))
-            .then(b.transit_days.cmp(&a.transit_days))
-            .then(i.cmp(j))
-    })
-    .map(|(_, m)| m)
+    methods
+        .iter()
+        .enumerate()
+        .min_by(|(i, a), (j, b)| {
+            (a.rate.base, a.rate.per_item, a.rate.per_kg)
+                .cmp(&(b.rate.base, b.rate.per_item, b.rate.per_kg))
+                .then(b.transit_days.cmp(&a.transit_days))
+                .then(i.cmp(j))
+        })
+        .map(|(_, m)| m)
 }
 
 /// Tax rate of a ship-to region.
@@ -98,10 +101,16 @@ mod tests {
             method("GROUND", 5, dec!(5.95)),
             method("INTL", 10, dec!(24.95)),
         ];
-        assert_eq!(default_free_method(&list).map(|m| m.code.as_str()), Some("GROUND"));
+        assert_eq!(
+            default_free_method(&list).map(|m| m.code.as_str()),
+            Some("GROUND")
+        );
         // Same charges: the slower one is the ground method.
         let tie = [method("A", 2, dec!(5.95)), method("B", 5, dec!(5.95))];
-        assert_eq!(default_free_method(&tie).map(|m| m.code.as_str()), Some("B"));
+        assert_eq!(
+            default_free_method(&tie).map(|m| m.code.as_str()),
+            Some("B")
+        );
         assert!(default_free_method(&[]).is_none());
     }
 

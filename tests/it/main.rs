@@ -28,6 +28,7 @@ mod messages;
 mod operators;
 mod pricing_cases;
 mod pricing_props;
+mod pricing_review;
 mod render;
 mod secrets;
 mod separate_order;

@@ -21,9 +21,14 @@ fn coupons_used(set: &[Candidate], b: &Breakdown) -> usize {
         .count()
 }
 
-/// Why the winner beat a combination that totals `loser_total` and uses
-/// `loser_coupons`: "saves more", or what it spares on a tie.
-fn edge(winner: &Breakdown, winner_coupons: usize, loser: &Breakdown, loser_coupons: usize) -> &'static str {
+/// Why the winner beat `loser` (each with the coupons it uses up): it
+/// saves "more", or on a tie what it spares.
+fn edge(
+    winner: &Breakdown,
+    winner_coupons: usize,
+    loser: &Breakdown,
+    loser_coupons: usize,
+) -> &'static str {
     if winner.grand_total < loser.grand_total {
         "more"
     } else if winner_coupons == 0 && loser_coupons > 0 {
@@ -182,7 +187,10 @@ pub fn price(order: &Order, ctx: &PricingContext) -> Breakdown {
     // Whether any shipment of the order goes by a method `k` makes free.
     let frees_any = |k: &Candidate| {
         breakdown.shipments.iter().any(|s| {
-            let method = ctx.ship_to_methods.get(s.ship_to).and_then(Option::as_deref);
+            let method = ctx
+                .ship_to_methods
+                .get(s.ship_to)
+                .and_then(Option::as_deref);
             k.promo.frees_method(method)
         })
     };

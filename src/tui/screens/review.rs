@@ -466,7 +466,12 @@ fn breakdown_rows(
     for d in &discounts[..items] {
         push(label(d), -d.amount);
     }
-    if !b.item_discount_total.is_zero() || !b.order_discounts.is_empty() || !b.coupons.is_empty() {
+    // Shown where a threshold or minimum spend may have been compared.
+    if !b.item_discount_total.is_zero()
+        || !b.order_discounts.is_empty()
+        || !b.coupons.is_empty()
+        || b.free_shipping.is_some()
+    {
         push(
             "Qualifying spend (after item discounts)".into(),
             b.subtotal_after_item_discounts,
