@@ -29,7 +29,10 @@ fn killed_mid_submit_leaves_whole_orders_or_none() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(rng.u64(20..150)));
+        // Kill mid-stream: once this process has placed an order (however
+        // slow a loaded machine makes its start), at a random moment after.
+        wait_for_more_orders(&path, seen_orders);
+        std::thread::sleep(Duration::from_millis(rng.u64(0..60)));
         child.kill().unwrap(); // SIGKILL on Unix: no chance to clean up
         child.wait().unwrap();
 
@@ -46,4 +49,19 @@ fn killed_mid_submit_leaves_whole_orders_or_none() {
         seen_orders > KILLS as i64,
         "the processes were placing orders when killed"
     );
+}
+
+/// Waits (up to 20 s) until the database holds more than `seen` orders.
+fn wait_for_more_orders(path: &std::path::Path, seen: i64) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
+        let count = rusqlite::Connection::open(path).and_then(|c| {
+            c.busy_timeout(Duration::from_secs(1))?;
+            c.query_row("SELECT COUNT(*) FROM orders", [], |r| r.get::<_, i64>(0))
+        });
+        if count.is_ok_and(|n| n > seen) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }

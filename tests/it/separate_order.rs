@@ -153,19 +153,19 @@ fn a_coupon_and_an_amount_off_are_shared_and_the_coupon_redeemed_once() {
     let q = s.quote().clone();
     assert_eq!(q.parts.len(), 2);
     assert_eq!(q.total(), same_order);
-    let off = |name: &str| -> Vec<Decimal> {
+    let off = |code: &str| -> Vec<Decimal> {
         q.parts
             .iter()
             .map(|(_, b)| {
                 b.order_discounts
                     .iter()
-                    .filter(|d| d.name.contains(name))
+                    .filter(|d| d.promotion == code)
                     .map(|d| d.amount)
                     .sum()
             })
             .collect()
     };
-    let coupon = off("20 off orders");
+    let coupon = off("SAVE20-100");
     assert!(coupon.iter().all(|a| *a > Decimal::ZERO), "{coupon:?}");
     assert_eq!(coupon.iter().copied().sum::<Decimal>().to_string(), "20.00");
     let amount_off: Vec<Decimal> = q.parts.iter().map(|(_, b)| b.adjustment_total).collect();
