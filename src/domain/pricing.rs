@@ -163,6 +163,9 @@ pub struct AppliedAdjustment {
     /// limits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval: Option<crate::domain::operator::Approval>,
+    /// When the operator made it (`Adjustment::made_at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made_at: Option<String>,
 }
 
 /// What became of a coupon redeemed on this order. Only applied coupons
@@ -472,6 +475,7 @@ fn prepare(order: &Order, ctx: &PricingContext) -> Base {
             reason_code: adj.reason_code.clone(),
             operator: adj.operator.clone(),
             approval: adj.approval.clone(),
+            made_at: adj.made_at.clone(),
             amount: list_amount[line] - amount[line],
         });
     }
@@ -731,6 +735,7 @@ fn evaluate(order: &Order, ctx: &PricingContext, base: &Base, set: &[Candidate])
                     reason_code: adj.reason_code.clone(),
                     operator: adj.operator.clone(),
                     approval: adj.approval.clone(),
+                    made_at: adj.made_at.clone(),
                     amount: off,
                 });
             }
@@ -764,6 +769,7 @@ fn evaluate(order: &Order, ctx: &PricingContext, base: &Base, set: &[Candidate])
                     reason_code: adj.reason_code.clone(),
                     operator: adj.operator.clone(),
                     approval: adj.approval.clone(),
+                    made_at: adj.made_at.clone(),
                     amount: before - new,
                 });
             }

@@ -3,7 +3,7 @@
 //! snapshots, reserves stock, records the audit entry and removes the
 //! draft (docs/design.md). All of it or none of it.
 
-use super::{now_text, Store, StoreError};
+use super::{now_text, redemptions, Store, StoreError};
 use crate::domain::availability::{changed_lines, LineAvailability};
 use crate::domain::order::{Area, Order, Payment};
 use crate::domain::parts::Part;
@@ -179,6 +179,20 @@ impl Store {
                 hash: &hash,
             };
             placed.push(write_part(&tx, &w, part, breakdown, parent)?);
+        }
+        // One use of each coupon per submit, on the main order, however
+        // many parts carry a share of its discount.
+        if let Some(main) = placed.first() {
+            let codes = redemptions::applied_codes(fresh.parts.iter().map(|(_, b)| b));
+            let registered = order.customer.as_ref().and_then(|c| c.id).is_some();
+            redemptions::redeem(
+                &tx,
+                &codes,
+                main.id,
+                main.customer_id,
+                registered,
+                &now_text(),
+            )?;
         }
         if let Some(d) = input.draft {
             tx.execute("DELETE FROM drafts WHERE id = ?1", [d.id])?;
@@ -505,21 +519,6 @@ fn write_part(
              VALUES (?1, (SELECT id FROM promotions WHERE code = ?2), (SELECT id FROM coupons WHERE code = ?3), ?4, ?5)",
             params![order_id, d.promotion, d.coupon, d.name, money(d.amount)],
         )?;
-        if let Some(code) = &d.coupon {
-            let marked = tx.execute(
-                "UPDATE coupons SET redeemed_order_id = ?1, redeemed_at = ?2 WHERE code = ?3 AND redeemed_order_id IS NULL",
-                params![order_id, now, code],
-            )?;
-            // Used by another order since it was redeemed here: a coupon is
-            // good once, so nothing is placed.
-            if marked == 0 {
-                return Err(SubmitError::Refused(vec![Violation::new(
-                    Rule::Coupon,
-                    Area::Adjustments,
-                    format!("coupon {code} was used on another order meanwhile: remove it"),
-                )]));
-            }
-        }
     }
     for a in &b.adjustments {
         let approval = a.approval.as_ref();
@@ -534,7 +533,7 @@ fn write_part(
                 money(a.amount),
                 a.reason_code,
                 a.operator,
-                now,
+                a.made_at.as_deref().unwrap_or(&now),
                 approval.map(|p| p.id),
                 approval.map(|p| &p.supervisor),
                 approval.map(|p| &p.at)

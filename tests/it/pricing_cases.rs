@@ -11,7 +11,7 @@ use orderdesk::domain::order::{Address, CustomerRef, Line, Order, ShipTo};
 use orderdesk::domain::pricing::{
     check_adjustment, price, Breakdown, PricingContext, ShipmentInput,
 };
-use orderdesk::domain::promotion::{Coupon, Promotion};
+use orderdesk::domain::promotion::{Coupon, CouponUsage, Promotion};
 use orderdesk::domain::shipping::{Rate, TaxRate};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -147,6 +147,10 @@ struct CouponDef {
     min_spend: Option<(String, String)>,
     #[serde(default)]
     redeemed: bool,
+    /// How often it may be used and has been (default: single-use, used
+    /// once when `redeemed`).
+    #[serde(default)]
+    uses: Option<CouponUsage>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -300,6 +304,7 @@ fn adjustment(a: &AdjDef) -> Adjustment {
         reason_code: a.reason.clone(),
         operator: a.operator.clone(),
         approval: None,
+        made_at: None,
     }
 }
 
@@ -390,7 +395,10 @@ fn build(case: &Case, shared: &[PromoDef]) -> (Order, PricingContext) {
                 .min_spend
                 .as_ref()
                 .map(|(cur, amount)| Money::new(dec(amount), Currency::from_str(cur).unwrap())),
-            redeemed: c.redeemed,
+            usage: c.uses.unwrap_or(CouponUsage {
+                used: u32::from(c.redeemed),
+                ..CouponUsage::default()
+            }),
         });
     }
     ctx.adjustments = case.adjustments.iter().map(adjustment).collect();

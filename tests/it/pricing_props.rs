@@ -7,7 +7,7 @@ use orderdesk::domain::adjustment::{Adjustment, AdjustmentKind};
 use orderdesk::domain::money::{Currency, Money};
 use orderdesk::domain::order::{Address, Line, Order, ShipTo};
 use orderdesk::domain::pricing::{price, spread, Breakdown, PricingContext, ShipmentInput};
-use orderdesk::domain::promotion::{Coupon, Promotion};
+use orderdesk::domain::promotion::{Coupon, CouponUsage, Promotion};
 use orderdesk::domain::shipping::{Rate, TaxRate};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -274,7 +274,10 @@ fn build(input: &Input) -> (Order, PricingContext) {
                 starts_on: None,
                 ends_on: None,
                 min_spend: Some(Money::new(amount(cur, *min), cur)),
-                redeemed: *used,
+                usage: CouponUsage {
+                    used: u32::from(*used),
+                    ..CouponUsage::default()
+                },
             });
         }
     }
@@ -299,6 +302,7 @@ fn build(input: &Input) -> (Order, PricingContext) {
             reason_code: "GOODWILL".into(),
             operator: "prop".into(),
             approval: None,
+            made_at: None,
         })
         .collect();
     if input.split_shipments {
