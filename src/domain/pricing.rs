@@ -37,6 +37,7 @@ use crate::domain::order::Order;
 use crate::domain::promotion::{
     check_coupon_spend, check_coupon_terms, Coupon, Promotion, PromotionKind,
 };
+use crate::domain::rules::{within_limits, Limits};
 use crate::domain::shipping::{Rate, TaxRate};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -304,13 +305,15 @@ fn units(x: Decimal, k: u32) -> i128 {
 /// makes sense, and the operator's limit holds. A price or shipping
 /// override is measured against the price without any override; subtotal
 /// adjustments are limited together (the new one plus those already made).
+/// Setting a shipping charge to zero is a waiver: the permission and limit
+/// of its own ([`within_limits`]), not a 100 % adjustment.
 pub fn check_adjustment(
     adj: &Adjustment,
     order: &Order,
     current: &Breakdown,
-    limit_amount: Decimal,
-    limit_percent: Decimal,
+    limits: &Limits,
 ) -> Result<(), String> {
+    let (limit_amount, limit_percent) = (limits.amount, limits.percent);
     let cur = order.currency;
     if adj.reason_code.trim().is_empty() {
         return Err("choose a reason for the adjustment".into());
@@ -354,7 +357,8 @@ pub fn check_adjustment(
             } else {
                 s.computed
             };
-            check_adjustment_limit(before - *amount, before, limit_amount, limit_percent)
+            let waiver = amount.is_zero() && before > Decimal::ZERO;
+            within_limits(limits, before - *amount, before, waiver)
                 .map_err(|e| format!("shipment {}: {e}", shipment + 1))
         }
         AdjustmentKind::SubtotalOff { amount } => {

@@ -12,6 +12,7 @@ use orderdesk::domain::pricing::{
     check_adjustment, price, Breakdown, PricingContext, ShipmentInput,
 };
 use orderdesk::domain::promotion::{Coupon, CouponUsage, Promotion};
+use orderdesk::domain::rules::Limits;
 use orderdesk::domain::shipping::{Rate, TaxRate};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -181,6 +182,11 @@ struct CheckDef {
     adjustment: AdjDef,
     limit_amount: String,
     limit_percent: String,
+    /// May set a shipping charge to zero, up to `waiver_max` (absent: any).
+    #[serde(default)]
+    shipping_waiver: bool,
+    #[serde(default)]
+    waiver_max: Option<String>,
     /// None: accepted; otherwise the refusal must contain this.
     refused: Option<String>,
 }
@@ -665,8 +671,13 @@ fn hand_worked_cases_price_to_the_cent() {
                 &adjustment(&check.adjustment),
                 &order,
                 &b,
-                dec(&check.limit_amount),
-                dec(&check.limit_percent),
+                &Limits {
+                    amount: dec(&check.limit_amount),
+                    percent: dec(&check.limit_percent),
+                    shipping_waiver: check.shipping_waiver,
+                    price_increase: true,
+                    waiver_max: check.waiver_max.as_deref().map(dec),
+                },
             );
             match (&got, &check.refused) {
                 (Ok(()), None) => {}
