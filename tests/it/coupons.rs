@@ -20,18 +20,18 @@ fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
-fn t0() -> DateTime<Utc> {
+pub(crate) fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap()
 }
 
-fn session(path: &Path, operator: &str) -> Session {
+pub(crate) fn session(path: &Path, operator: &str) -> Session {
     let (store, _) = Store::open(path, BUSY).unwrap();
     let mut s = Session::new(store, operator, today()).without_drafts();
     s.set_clock(t0());
     s
 }
 
-fn ok(s: &mut Session, cmd: Command) -> Done {
+pub(crate) fn ok(s: &mut Session, cmd: Command) -> Done {
     let shown = format!("{cmd:?}");
     let done = s
         .apply(cmd)
@@ -40,7 +40,7 @@ fn ok(s: &mut Session, cmd: Command) -> Done {
     done
 }
 
-fn refused(s: &mut Session, cmd: Command) -> Refusal {
+pub(crate) fn refused(s: &mut Session, cmd: Command) -> Refusal {
     let shown = format!("{cmd:?}");
     let r = s.apply(cmd).expect_err(&shown);
     s.refresh(false);
@@ -52,7 +52,7 @@ fn redeem(code: &str) -> Command {
 }
 
 /// A fresh order for `logon` with one `sku`, Ground, cash on delivery.
-fn ready(s: &mut Session, logon: &str, sku: &str) {
+pub(crate) fn ready(s: &mut Session, logon: &str, sku: &str) {
     let _ = s.apply(Command::NewOrder);
     ok(
         s,
@@ -288,4 +288,64 @@ fn an_adjustment_keeps_when_it_was_made_and_by_whom() {
         ("2026-11-25T10:00:00Z", "alice")
     );
     assert_ne!(placed, at, "the submit's own time is the order's");
+}
+
+/// A database of version 4 (each coupon good once, its use in
+/// `coupons.redeemed_order_id`) keeps its meaning when opened: the used
+/// coupon's use is carried over, and every coupon is still single-use.
+#[test]
+fn a_version_4_database_keeps_its_used_coupons() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v4.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        for sql in [
+            include_str!("../../schema.sql"),
+            include_str!("../../migrations/002_order_session.sql"),
+            include_str!("../../migrations/003_operators.sql"),
+            include_str!("../../migrations/004_draft_fields.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA application_id = 1329877835;
+             PRAGMA user_version = 4;
+             INSERT INTO currencies (code, minor_units, name) VALUES ('USD', 2, 'US dollar');
+             INSERT INTO customers (id, logon_id, logon_key, password_hash, first_name, last_name,
+                 first_key, last_key, currency, created_at, updated_at)
+               VALUES (7, 'ann', 'ann', 'x', 'Ann', 'Lee', 'ann', 'lee', 'USD', 't', 't');
+             INSERT INTO promotions (id, code, name, kind, params, automatic)
+               VALUES (1, 'TEN', '10% off', 'order_percent', '{\"percent\":\"10\"}', 0);
+             INSERT INTO coupons (id, code, code_key, promotion_id) VALUES (1, 'USED', 'used', 1);
+             INSERT INTO coupons (id, code, code_key, promotion_id) VALUES (2, 'FRESH', 'fresh', 1);
+             INSERT INTO orders (id, order_no, submit_token, customer_id, customer_snapshot, currency,
+                 backorder_choice, billing_address, merchandise_total, discount_total, shipping_total,
+                 tax_total, grand_total, breakdown, operator, placed_at)
+               VALUES (5, 100001, 'tok', 7, '{}', 'USD', 'ship_complete', '{}', '10.00', '1.00',
+                 '0.00', '0.00', '9.00', '{}', 'amy', '2026-11-01T09:00:00Z');
+             UPDATE coupons SET redeemed_order_id = 5, redeemed_at = '2026-11-01T09:00:01Z'
+               WHERE code = 'USED';",
+        )
+        .unwrap();
+    }
+    let (store, created) = Store::open(&path, BUSY).unwrap();
+    assert!(!created);
+    let db = Connection::open(&path).unwrap();
+    let carried: (i64, i64, i64, String) = db
+        .query_row(
+            "SELECT coupon_id, order_id, customer_id, redeemed_at FROM coupon_redemptions",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(carried, (1, 5, 7, "2026-11-01T09:00:01Z".to_string()));
+    let used = store.coupon_by_code("used", Some(8)).unwrap().unwrap();
+    assert!(used.usage.single_use());
+    assert_eq!(
+        used.usage.check("USED", Some(8)),
+        Err("coupon USED has already been used".to_string())
+    );
+    let fresh = store.coupon_by_code("FRESH", Some(8)).unwrap().unwrap();
+    assert!(fresh.usage.single_use());
+    assert_eq!(fresh.usage.check("FRESH", Some(8)), Ok(()));
 }

@@ -33,6 +33,7 @@ mod pricing_props;
 mod render;
 mod secrets;
 mod session;
+mod shipping_waiver;
 mod snapshot_draw;
 mod store_open;
 mod stress;
