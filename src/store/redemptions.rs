@@ -68,3 +68,43 @@ pub(crate) fn redeem(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::money::Currency;
+    use crate::domain::order::Order;
+    use crate::domain::pricing::{price, Discount, PricingContext};
+    use rust_decimal::Decimal;
+
+    /// An empty order's breakdown with discounts brought by `coupons`
+    /// (code, whether it is free shipping).
+    fn priced_with(coupons: &[(&str, bool)]) -> Breakdown {
+        let order = Order::new("t".into(), Currency::USD);
+        let mut b = price(&order, &PricingContext::default());
+        for (code, shipping) in coupons {
+            let d = Discount {
+                promotion: "P".into(),
+                coupon: Some(code.to_string()),
+                name: "n".into(),
+                amount: Decimal::ONE,
+            };
+            match shipping {
+                true => b.free_shipping = Some(d),
+                false => b.order_discounts.push(d),
+            }
+        }
+        b
+    }
+
+    #[test]
+    fn a_coupon_shared_by_the_parts_of_a_submit_is_one_use() {
+        let main = priced_with(&[("SAVE20", false), ("SHIPONUS", true)]);
+        let backorders = priced_with(&[("save20", false)]);
+        assert_eq!(
+            applied_codes([&main, &backorders]),
+            vec!["SAVE20".to_string(), "SHIPONUS".to_string()]
+        );
+        assert!(applied_codes([&priced_with(&[])]).is_empty());
+    }
+}
