@@ -765,6 +765,13 @@ impl Screen for Adjustments {
             // A form put back from a resumed draft shows the limits too.
             self.limits = ctx.lookup.adjustment_limits().ok();
         }
+        let waiver = matches!(
+            self.form.as_ref().map(|f| f.target),
+            Some(Target::Waiver(_))
+        );
+        if waiver && self.waiver_limits.is_none() {
+            self.waiver_limits = ctx.lookup.limits().ok();
+        }
         if let Some(code) = self.pending.take() {
             let outcome = first(ctx).coupons.iter().find(|c| c.code == code);
             if let Some(reason) = outcome.and_then(|c| c.reason.clone()) {
