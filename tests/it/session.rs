@@ -222,6 +222,11 @@ fn a_disabled_customer_cannot_be_picked_nor_ordered_for() {
 #[test]
 fn a_coupon_used_elsewhere_after_redeeming_refuses_the_submit() {
     let (_dir, path, _store) = demo_store();
+    // SAVE20 with one use left.
+    Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE coupons SET max_uses = 1 WHERE code = 'SAVE20'", [])
+        .unwrap();
     let mut s = session(&path, "alice");
     ready(&mut s, "jdoe");
     ok(
@@ -242,6 +247,7 @@ fn a_coupon_used_elsewhere_after_redeeming_refuses_the_submit() {
     ok(&mut other, Command::Submit);
     let r = refused(&mut s, Command::Submit);
     assert_eq!(r.rule, Rule::Coupon, "{r:?}");
+    assert!(r.message.contains("SAVE20 has already been used"), "{r:?}");
     assert_eq!(orders(&path), 1);
 }
 
