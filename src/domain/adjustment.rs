@@ -57,6 +57,11 @@ pub struct Adjustment {
     /// limits). Default: drafts saved before approvals existed still load.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval: Option<Approval>,
+    /// When it was made (UTC, `YYYY-MM-DDTHH:MM:SSZ`), kept with the
+    /// placed adjustment. None: a draft saved before this was kept (submit
+    /// then records its own time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made_at: Option<String>,
 }
 
 /// Refuses an adjustment that changes `base` by `amount_off` (positive

@@ -4,6 +4,7 @@
 pub mod adjustment;
 pub mod availability;
 pub mod card;
+pub mod coupon_offer;
 pub mod customer;
 pub mod customer_edit;
 pub mod guest;

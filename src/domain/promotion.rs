@@ -502,8 +502,85 @@ pub struct Coupon {
     pub ends_on: Option<NaiveDate>,
     /// Merchandise after item discounts must reach this, in this currency.
     pub min_spend: Option<Money>,
-    /// Used by an order already.
-    pub redeemed: bool,
+    /// How often it may be used, and how often it has been.
+    #[serde(default)]
+    pub usage: CouponUsage,
+}
+
+/// How often a coupon may be used and how often it has been, counted for
+/// the customer it was read for. A single-use code has `max_total` 1; a
+/// multi-use code has no limit (None) or limits in all and per customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouponUsage {
+    /// Redemptions allowed in all; None: no limit.
+    pub max_total: Option<u32>,
+    /// Redemptions allowed per customer; None: no limit.
+    pub max_per_customer: Option<u32>,
+    /// Placed orders that redeemed it, in all.
+    pub used: u32,
+    /// Of them, those of the customer it was read for.
+    pub used_by_customer: u32,
+}
+
+impl Default for CouponUsage {
+    /// A single-use code nobody has used (what a coupon was before codes
+    /// could be used more than once).
+    fn default() -> Self {
+        CouponUsage {
+            max_total: Some(1),
+            max_per_customer: None,
+            used: 0,
+            used_by_customer: 0,
+        }
+    }
+}
+
+impl CouponUsage {
+    /// A multi-use code with these limits, not used yet.
+    pub fn multi(max_total: Option<u32>, max_per_customer: Option<u32>) -> CouponUsage {
+        CouponUsage {
+            max_total,
+            max_per_customer,
+            used: 0,
+            used_by_customer: 0,
+        }
+    }
+
+    /// Good for one use in all.
+    pub fn single_use(&self) -> bool {
+        self.max_total == Some(1)
+    }
+
+    /// Whether the customer (None: a guest) may use `code` once more;
+    /// Err says why not. A per-customer limit cannot be counted for a
+    /// guest (not on file), so such a code is for registered customers.
+    pub fn check(&self, code: &str, customer_id: Option<i64>) -> Result<(), String> {
+        if let Some(max) = self.max_total {
+            if self.used >= max {
+                return Err(match max {
+                    1 => format!("coupon {code} has already been used"),
+                    n => format!("coupon {code} has been used {n} times, all it is good for"),
+                });
+            }
+        }
+        if let Some(max) = self.max_per_customer {
+            if customer_id.is_none() {
+                return Err(format!(
+                    "coupon {code} is limited per customer: it is for registered customers"
+                ));
+            }
+            if self.used_by_customer >= max {
+                return Err(match max {
+                    1 => format!("coupon {code} is once per customer: this customer has used it"),
+                    n => format!(
+                        "coupon {code} is {n} times per customer: this customer has used it {} times",
+                        self.used_by_customer
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Whether `coupon` may be used by this customer today on an order in
@@ -528,14 +605,8 @@ pub(crate) fn check_coupon_terms(
     currency: Currency,
 ) -> Result<(), String> {
     let code = &coupon.code;
-    if coupon.redeemed {
-        return Err(format!("coupon {code} has already been used"));
-    }
-    if let Some(owner) = coupon.customer_id {
-        if customer_id != Some(owner) {
-            return Err(format!("coupon {code} belongs to another customer"));
-        }
-    }
+    check_coupon_owner(coupon, customer_id)?;
+    coupon.usage.check(code, customer_id)?;
     if let Some(s) = coupon.starts_on {
         if today < s {
             return Err(format!("coupon {code} is not valid until {s}"));
@@ -556,6 +627,17 @@ pub(crate) fn check_coupon_terms(
         ));
     }
     Ok(())
+}
+
+/// A coupon of one customer is for them alone.
+pub fn check_coupon_owner(coupon: &Coupon, customer_id: Option<i64>) -> Result<(), String> {
+    match coupon.customer_id {
+        Some(owner) if customer_id != Some(owner) => Err(format!(
+            "coupon {} belongs to another customer",
+            coupon.code
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Minimum spend of the coupon and threshold of its promotion.
@@ -624,7 +706,7 @@ mod tests {
             starts_on: Some(day("2026-11-01")),
             ends_on: Some(day("2026-11-30")),
             min_spend: None,
-            redeemed: false,
+            usage: CouponUsage::default(),
         }
     }
 
@@ -774,7 +856,10 @@ mod tests {
         );
 
         let used = Coupon {
-            redeemed: true,
+            usage: CouponUsage {
+                used: 1,
+                ..CouponUsage::default()
+            },
             ..coupon()
         };
         assert!(check_coupon(&used, None, today, dec!(150), usd)
@@ -929,6 +1014,57 @@ mod tests {
         );
         assert!(row("Free", "free_shipping", r#"{"methods":"GROUND"}"#)
             .contains("\"methods\" must list shipping method codes"));
+    }
+
+    #[test]
+    fn a_coupon_is_good_for_its_uses_and_no_more() {
+        let today = day("2026-11-15");
+        let usd = Currency::USD;
+        let with = |usage: CouponUsage| Coupon { usage, ..coupon() };
+        let check = |c: &Coupon, who: Option<i64>| check_coupon(c, who, today, dec!(150), usd);
+        // Once per customer, any number of customers.
+        let welcome = CouponUsage {
+            used: 40,
+            used_by_customer: 0,
+            ..CouponUsage::multi(None, Some(1))
+        };
+        assert!(!welcome.single_use());
+        assert_eq!(check(&with(welcome), Some(7)), Ok(()));
+        let again = CouponUsage {
+            used_by_customer: 1,
+            ..welcome
+        };
+        assert!(check(&with(again), Some(7))
+            .unwrap_err()
+            .contains("once per customer: this customer has used it"));
+        assert!(check(&with(welcome), None)
+            .unwrap_err()
+            .contains("for registered customers"));
+        let thrice = CouponUsage {
+            used_by_customer: 3,
+            ..CouponUsage::multi(None, Some(3))
+        };
+        assert!(check(&with(thrice), Some(7))
+            .unwrap_err()
+            .contains("3 times per customer: this customer has used it 3 times"));
+        // A total limit: the last use goes, then none is left.
+        let last = CouponUsage {
+            used: 99,
+            ..CouponUsage::multi(Some(100), None)
+        };
+        assert_eq!(check(&with(last), None), Ok(()));
+        let gone = CouponUsage { used: 100, ..last };
+        assert!(check(&with(gone), None)
+            .unwrap_err()
+            .contains("used 100 times, all it is good for"));
+        // No limits at all.
+        let open = CouponUsage {
+            used: 10_000,
+            used_by_customer: 50,
+            ..CouponUsage::multi(None, None)
+        };
+        assert_eq!(check(&with(open), Some(7)), Ok(()));
+        assert!(CouponUsage::default().single_use());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::domain::adjustment::{check_adjustment_limit, Adjustment, AdjustmentKi
 use crate::domain::money::Currency;
 use crate::domain::operator::CHALLENGE_ATTEMPTS;
 use crate::domain::order::{Area, Order, Payment};
-use crate::domain::promotion::Coupon;
+use crate::domain::promotion::{check_coupon_owner, Coupon};
 use crate::domain::quote::Quote;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -93,6 +93,8 @@ pub struct Limits {
     pub shipping_waiver: bool,
     /// May raise a price or a charge (within `amount` and `percent`).
     pub price_increase: bool,
+    /// The largest shipping charge the waiver may set to zero; None: any.
+    pub waiver_max: Option<Decimal>,
 }
 
 /// Whether changing `base` by `change` (positive takes off, negative
@@ -108,11 +110,14 @@ pub fn within_limits(
         return Ok(());
     }
     if waiver {
-        return match limits.shipping_waiver {
-            true => Ok(()),
-            false => Err(format!(
-                "waiving the shipping charge of {base} is beyond your limits"
+        return match (limits.shipping_waiver, limits.waiver_max) {
+            (false, _) => Err(format!(
+                "waiving shipping of {base} needs the shipping-waiver permission"
             )),
+            (true, Some(max)) if base > max => Err(format!(
+                "waiving {base} is over your shipping-waiver limit of {max}"
+            )),
+            (true, _) => Ok(()),
         };
     }
     if change < Decimal::ZERO && !limits.price_increase {
@@ -454,20 +459,17 @@ fn coupon_violations(order: &Order, quote: &Quote, facts: &Facts) -> Vec<Violati
             Some(CouponState::Withdrawn) => Some(format!(
                 "coupon {code}: its promotion is no longer offered: remove it"
             )),
-            Some(CouponState::Found(c)) if c.redeemed => Some(format!(
-                "coupon {code} has already been used on another order: remove it"
-            )),
-            Some(CouponState::Found(c))
-                if c.customer_id.is_some() && c.customer_id != customer_id =>
+            // Whose it is and the uses left, as the store counts them now
+            // (inside the submit transaction at submit).
+            Some(CouponState::Found(c)) => match check_coupon_owner(c, customer_id)
+                .and_then(|()| c.usage.check(&c.code, customer_id))
             {
-                Some(format!(
-                    "coupon {code} belongs to another customer: remove it"
-                ))
-            }
-            Some(CouponState::Found(_)) => outcomes
-                .iter()
-                .find(|o| o.code.eq_ignore_ascii_case(code))
-                .and_then(|o| o.reason.clone()),
+                Err(e) => Some(format!("{e}: remove it")),
+                Ok(()) => outcomes
+                    .iter()
+                    .find(|o| o.code.eq_ignore_ascii_case(code))
+                    .and_then(|o| o.reason.clone()),
+            },
         };
         if let Some(m) = message {
             out.push(Violation::new(Rule::Coupon, Area::Adjustments, m));

@@ -442,7 +442,7 @@ impl Session {
         }
         let coupon = self
             .store
-            .coupon_by_code(&typed)?
+            .coupon_by_code(&typed, self.order.customer.as_ref().and_then(|c| c.id))?
             .ok_or_else(|| Refusal::not_found(format!("there is no coupon {typed}")))?;
         if self
             .order
@@ -551,6 +551,7 @@ impl Session {
                 supervisor: s.to_string(),
                 at: time_text(now),
             }),
+            made_at: Some(time_text(now)),
         };
         // One of the same kind on the same line or shipment is replaced.
         let mut candidate = self.order.clone();

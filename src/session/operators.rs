@@ -11,7 +11,7 @@ use crate::domain::money::Currency;
 use crate::domain::operator::{check_login, check_pin, may_act_as, Role};
 use crate::domain::rules::Limits;
 pub use crate::store::operators::os_login;
-use crate::store::operators::{describe_limits, LimitsOf, OperatorError};
+use crate::store::operators::{describe_limits, waiver_text, LimitsOf, OperatorError};
 use crate::store::Store;
 use clap::Subcommand;
 use rust_decimal::Decimal;
@@ -137,6 +137,10 @@ pub enum OperatorsCommand {
         /// May set a shipping charge to zero: yes or no
         #[arg(long)]
         shipping_waiver: Option<String>,
+        /// The largest shipping charge the waiver may set to zero, in the
+        /// currency, or "any"
+        #[arg(long)]
+        waiver_max: Option<String>,
         /// May raise a price: yes or no
         #[arg(long)]
         price_increase: Option<String>,
@@ -208,6 +212,7 @@ pub fn run(
             amount,
             percent,
             shipping_waiver,
+            waiver_max,
             price_increase,
             clear,
         } => {
@@ -260,6 +265,15 @@ pub fn run(
                 price_increase: match price_increase {
                     Some(y) => yes_no(&y, "--price-increase")?,
                     None => now.price_increase,
+                },
+                waiver_max: match waiver_max.as_deref().map(str::trim) {
+                    Some("any") => None,
+                    Some(m) => Some(
+                        currency
+                            .parse_amount(m)
+                            .map_err(|e| Refused(format!("--waiver-max: {e}")))?,
+                    ),
+                    None => now.waiver_max,
                 },
             };
             store.set_limits(&of, currency, &limits, login)?;
@@ -405,7 +419,7 @@ fn list(store: &Store, out: &mut impl Write) -> std::io::Result<()> {
             r.currency,
             r.limits.amount.to_string(),
             r.limits.percent.normalize().to_string(),
-            yes(r.limits.shipping_waiver),
+            waiver_text(&r.limits),
             yes(r.limits.price_increase)
         )?;
     }

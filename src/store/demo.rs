@@ -172,6 +172,14 @@ struct CouponA {
     starts_in_days: Option<i64>,
     ends_in_days: Option<i64>,
     min_spend: Option<MinSpend>,
+    /// False: a single-use code. True: used up to `max_uses` times in all
+    /// and `max_uses_per_customer` per customer (absent: no limit).
+    #[serde(default)]
+    multi_use: bool,
+    #[serde(default)]
+    max_uses: Option<u32>,
+    #[serde(default)]
+    max_uses_per_customer: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -521,8 +529,9 @@ fn load_promotions(
             None => None,
         };
         tx.execute(
-            "INSERT INTO coupons (code, code_key, promotion_id, customer_id, starts_on, ends_on, min_spend, min_spend_currency)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO coupons (code, code_key, promotion_id, customer_id, starts_on, ends_on, min_spend,
+                min_spend_currency, max_uses, max_uses_per_customer)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 c.code,
                 fold(&c.code),
@@ -531,7 +540,9 @@ fn load_promotions(
                 day(today, c.starts_in_days),
                 day(today, c.ends_in_days),
                 c.min_spend.as_ref().map(|m| m.amount.clone()),
-                c.min_spend.as_ref().map(|m| m.currency.clone())
+                c.min_spend.as_ref().map(|m| m.currency.clone()),
+                if c.multi_use { c.max_uses } else { Some(1) },
+                c.max_uses_per_customer
             ],
         )?;
     }

@@ -46,7 +46,7 @@ impl Store {
         let reason_codes = self.reason_codes()?.into_iter().map(|(c, _)| c).collect();
         let mut coupons = Vec::new();
         for code in &order.coupons {
-            let state = match self.coupon_with_state(code)? {
+            let state = match self.coupon_with_state(code, customer_id)? {
                 None => CouponState::Missing,
                 Some((_, false)) => CouponState::Withdrawn,
                 Some((c, true)) => CouponState::Found(Box::new(c)),

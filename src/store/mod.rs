@@ -25,6 +25,7 @@ mod orders;
 mod placed;
 mod promotions;
 mod quote;
+mod redemptions;
 mod sampling;
 mod settings;
 

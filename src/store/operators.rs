@@ -187,9 +187,9 @@ fn operator_row(r: &Row) -> rusqlite::Result<OperatorRow> {
     })
 }
 
-/// Limits from columns `at..at+4` (amount, percent, waiver, increase). An
-/// amount or percent that cannot be read counts as zero: nothing passes
-/// that nobody allowed.
+/// Limits from columns `at..at+5` (amount, percent, waiver, increase,
+/// largest charge waived). An amount or percent that cannot be read counts
+/// as zero: nothing passes that nobody allowed.
 fn limits_at(r: &Row, at: usize) -> rusqlite::Result<Limits> {
     let read = |s: String| {
         Decimal::from_str(s.trim())
@@ -202,6 +202,7 @@ fn limits_at(r: &Row, at: usize) -> rusqlite::Result<Limits> {
         percent: read(r.get(at + 1)?),
         shipping_waiver: r.get(at + 2)?,
         price_increase: r.get(at + 3)?,
+        waiver_max: r.get::<_, Option<String>>(at + 4)?.map(read),
     })
 }
 
@@ -227,7 +228,7 @@ pub(crate) fn limits_in(
     }
     let own = conn
         .prepare_cached(
-            "SELECT amount_off, percent_off, shipping_waiver, price_increase
+            "SELECT amount_off, percent_off, shipping_waiver, price_increase, waiver_max
              FROM operator_limits WHERE operator = ?1 AND currency = ?2",
         )?
         .query_row(params![login, currency.code()], |r| limits_at(r, 0))
@@ -238,7 +239,7 @@ pub(crate) fn limits_in(
     let role = row.map(|o| o.role).unwrap_or(Role::Operator);
     Ok(conn
         .prepare_cached(
-            "SELECT amount_off, percent_off, shipping_waiver, price_increase
+            "SELECT amount_off, percent_off, shipping_waiver, price_increase, waiver_max
              FROM role_limits WHERE role = ?1 AND currency = ?2",
         )?
         .query_row(params![role.code(), currency.code()], |r| limits_at(r, 0))
@@ -321,7 +322,7 @@ impl Store {
     pub fn limit_rows(&self) -> rusqlite::Result<Vec<LimitsRow>> {
         let mut out = Vec::new();
         let mut stmt = self.conn.prepare(
-            "SELECT role, currency, amount_off, percent_off, shipping_waiver, price_increase
+            "SELECT role, currency, amount_off, percent_off, shipping_waiver, price_increase, waiver_max
              FROM role_limits
              ORDER BY CASE role WHEN 'operator' THEN 0 WHEN 'supervisor' THEN 1 ELSE 2 END, currency",
         )?;
@@ -335,7 +336,7 @@ impl Store {
             out.push(row?);
         }
         let mut stmt = self.conn.prepare(
-            "SELECT operator, currency, amount_off, percent_off, shipping_waiver, price_increase
+            "SELECT operator, currency, amount_off, percent_off, shipping_waiver, price_increase, waiver_max
              FROM operator_limits ORDER BY operator, currency",
         )?;
         for row in stmt.query_map([], |r| {
@@ -525,7 +526,7 @@ impl Store {
         tx.execute(
             &format!(
                 "INSERT OR REPLACE INTO {table}, currency, amount_off, percent_off, shipping_waiver,
-                     price_increase) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                     price_increase, waiver_max) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
             ),
             params![
                 who,
@@ -533,7 +534,8 @@ impl Store {
                 limits.amount.to_string(),
                 limits.percent.normalize().to_string(),
                 limits.shipping_waiver,
-                limits.price_increase
+                limits.price_increase,
+                limits.waiver_max.map(|m| m.to_string())
             ],
         )?;
         let subject = match of {
@@ -779,7 +781,16 @@ pub fn describe_limits(currency: Currency, l: &Limits) -> String {
         "{currency}: {} off and {}% at most, shipping waiver {}, price increase {}",
         l.amount,
         l.percent.normalize(),
-        yes(l.shipping_waiver),
+        waiver_text(l),
         yes(l.price_increase)
     )
+}
+
+/// The shipping waiver in words: "no", "yes" (any charge) or "up to 15.00".
+pub fn waiver_text(l: &Limits) -> String {
+    match (l.shipping_waiver, l.waiver_max) {
+        (false, _) => "no".into(),
+        (true, None) => "yes".into(),
+        (true, Some(m)) => format!("up to {m}"),
+    }
 }

@@ -3,7 +3,7 @@
 //! snapshots, reserves stock, records the audit entry and removes the
 //! draft (docs/design.md). All of it or none of it.
 
-use super::{now_text, Store, StoreError};
+use super::{now_text, redemptions, Store, StoreError};
 use crate::domain::availability::{changed_lines, LineAvailability};
 use crate::domain::order::{Area, Order, Payment};
 use crate::domain::parts::Part;
@@ -180,22 +180,19 @@ impl Store {
             };
             placed.push(write_part(&tx, &w, part, breakdown, parent)?);
         }
-        // A coupon is decided on the whole order and its discount shared
-        // between the parts: the main order redeems it, once per submit.
+        // One use of each coupon per submit, on the main order, however
+        // many parts carry a share of its discount.
         if let Some(main) = placed.first() {
-            let mut codes: Vec<String> = Vec::new();
-            let whole = &fresh.placed;
-            for d in whole
-                .discount_lines()
-                .into_iter()
-                .chain(whole.free_shipping.clone())
-            {
-                match d.coupon {
-                    Some(code) if !codes.contains(&code) => codes.push(code),
-                    _ => {}
-                }
-            }
-            redeem_coupons(&tx, main.id, &codes)?;
+            let codes = redemptions::applied_codes(fresh.parts.iter().map(|(_, b)| b));
+            let registered = order.customer.as_ref().and_then(|c| c.id).is_some();
+            redemptions::redeem(
+                &tx,
+                &codes,
+                main.id,
+                main.customer_id,
+                registered,
+                &now_text(),
+            )?;
         }
         if let Some(d) = input.draft {
             tx.execute("DELETE FROM drafts WHERE id = ?1", [d.id])?;
@@ -238,26 +235,6 @@ fn check_hold(tx: &Transaction, d: DraftRef) -> Result<(), SubmitError> {
             "NOT placed: another console placed or discarded this order".into(),
         )),
     }
-}
-
-/// Marks each coupon used by `order_id`. One used by another order since
-/// it was redeemed here refuses the whole submit: a coupon is good once.
-fn redeem_coupons(tx: &Transaction, order_id: i64, codes: &[String]) -> Result<(), SubmitError> {
-    let now = now_text();
-    for code in codes {
-        let marked = tx.execute(
-            "UPDATE coupons SET redeemed_order_id = ?1, redeemed_at = ?2 WHERE code = ?3 AND redeemed_order_id IS NULL",
-            params![order_id, now, code],
-        )?;
-        if marked == 0 {
-            return Err(SubmitError::Refused(vec![Violation::new(
-                Rule::Coupon,
-                Area::Adjustments,
-                format!("coupon {code} was used on another order meanwhile: remove it"),
-            )]));
-        }
-    }
-    Ok(())
 }
 
 /// What every part of one submit is written with.
@@ -556,7 +533,7 @@ fn write_part(
                 money(a.amount),
                 a.reason_code,
                 a.operator,
-                now,
+                a.made_at.as_deref().unwrap_or(&now),
                 approval.map(|p| p.id),
                 approval.map(|p| &p.supervisor),
                 approval.map(|p| &p.at)

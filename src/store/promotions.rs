@@ -7,7 +7,7 @@ use super::customers::parse_currency;
 use super::Store;
 use crate::domain::money::Money;
 use crate::domain::order::Order;
-use crate::domain::promotion::{Coupon, Promotion};
+use crate::domain::promotion::{Coupon, CouponUsage, Promotion};
 use crate::domain::rules::AccountCredit;
 use crate::domain::text::{clean, fold};
 use chrono::NaiveDate;
@@ -41,8 +41,9 @@ fn promotion_at(r: &Row, at: usize) -> rusqlite::Result<Promotion> {
     })
 }
 
-/// A coupon row (coupon columns first, then the promotion's) and whether
-/// its promotion is still offered (`promotions.active`).
+/// A coupon row ([`coupon_select`]: coupon columns first, then the
+/// promotion's) and whether its promotion is still offered
+/// (`promotions.active`).
 fn coupon_row(r: &Row) -> rusqlite::Result<(Coupon, bool)> {
     let date = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
         Ok(r.get::<_, Option<String>>(i)?
@@ -66,15 +67,48 @@ fn coupon_row(r: &Row) -> rusqlite::Result<(Coupon, bool)> {
         starts_on: date(2)?,
         ends_on: date(3)?,
         min_spend,
-        redeemed: r.get::<_, Option<i64>>(6)?.is_some(),
-        promotion: promotion_at(r, 7)?,
+        usage: CouponUsage {
+            max_total: r.get(6)?,
+            max_per_customer: r.get(7)?,
+            used: r.get(8)?,
+            used_by_customer: r.get(9)?,
+        },
+        promotion: promotion_at(r, 10)?,
     };
-    Ok((coupon, r.get(17)?))
+    Ok((coupon, r.get(20)?))
 }
 
-const COUPON_SELECT: &str =
-    "SELECT c.code, c.customer_id, c.starts_on, c.ends_on, c.min_spend, c.min_spend_currency,
-        c.redeemed_order_id,";
+/// The coupon columns, its uses (by orders not cancelled) in all and by
+/// the customer bound to `?{customer}`, then the promotion's columns.
+fn coupon_select(customer: usize) -> String {
+    format!(
+        "SELECT c.code, c.customer_id, c.starts_on, c.ends_on, c.min_spend, c.min_spend_currency,
+            c.max_uses, c.max_uses_per_customer,
+            (SELECT count(*) FROM coupon_redemptions r JOIN orders o ON o.id = r.order_id
+              WHERE r.coupon_id = c.id AND o.status <> 'cancelled'),
+            (SELECT count(*) FROM coupon_redemptions r JOIN orders o ON o.id = r.order_id
+              WHERE r.coupon_id = c.id AND o.status <> 'cancelled' AND r.customer_id = ?{customer}),
+            {PROMOTION_COLUMNS}
+         FROM coupons c JOIN promotions p ON p.id = c.promotion_id"
+    )
+}
+
+/// A coupon by its code as typed (case- and accent-insensitive), its uses
+/// counted for `customer_id`, with whether its promotion is still offered;
+/// read inside any connection or transaction (submit reads it in its own).
+pub(crate) fn coupon_in(
+    conn: &Connection,
+    typed: &str,
+    customer_id: Option<i64>,
+) -> rusqlite::Result<Option<(Coupon, bool)>> {
+    let key = fold(typed);
+    if key.is_empty() {
+        return Ok(None);
+    }
+    conn.prepare_cached(&format!("{} WHERE c.code_key = ?1", coupon_select(2)))?
+        .query_row(params![key, customer_id], coupon_row)
+        .optional()
+}
 
 /// What an account owes and may owe, read inside any connection or
 /// transaction (submit checks it in its own transaction).
@@ -138,32 +172,30 @@ impl Store {
         Ok(out)
     }
 
-    /// A coupon by its code as typed (case- and accent-insensitive), with
-    /// whether its promotion is still offered.
+    /// A coupon by its code as typed, its uses counted for `customer_id`,
+    /// with whether its promotion is still offered.
     pub(crate) fn coupon_with_state(
         &self,
         typed: &str,
+        customer_id: Option<i64>,
     ) -> rusqlite::Result<Option<(Coupon, bool)>> {
-        let key = fold(typed);
-        if key.is_empty() {
-            return Ok(None);
-        }
-        self.conn
-            .prepare_cached(&format!(
-                "{COUPON_SELECT} {PROMOTION_COLUMNS}
-                 FROM coupons c JOIN promotions p ON p.id = c.promotion_id WHERE c.code_key = ?1"
-            ))?
-            .query_row([key], coupon_row)
-            .optional()
+        coupon_in(&self.conn, typed, customer_id)
     }
 
-    /// A coupon by its code as typed (case- and accent-insensitive).
-    pub fn coupon_by_code(&self, code: &str) -> rusqlite::Result<Option<Coupon>> {
-        Ok(self.coupon_with_state(code)?.map(|(c, _)| c))
+    /// A coupon by its code as typed (case- and accent-insensitive), its
+    /// uses counted for `customer_id`.
+    pub fn coupon_by_code(
+        &self,
+        code: &str,
+        customer_id: Option<i64>,
+    ) -> rusqlite::Result<Option<Coupon>> {
+        Ok(self.coupon_with_state(code, customer_id)?.map(|(c, _)| c))
     }
 
-    /// Unused coupons the customer may redeem today: their own, then those
-    /// for everyone. A guest (None) sees only those for everyone.
+    /// The coupons the customer (None: a guest) might redeem today, their
+    /// uses counted for them: their own, then those for everyone; whose
+    /// promotion is offered and which have not ended. Which of them the
+    /// order can use is the domain's to say (`domain::coupon_offer`).
     pub fn available_coupons(
         &self,
         customer_id: Option<i64>,
@@ -171,15 +203,13 @@ impl Store {
     ) -> rusqlite::Result<Vec<Coupon>> {
         let day = today.format("%Y-%m-%d").to_string();
         let mut stmt = self.conn.prepare_cached(&format!(
-            "{COUPON_SELECT} {PROMOTION_COLUMNS}
-             FROM coupons c JOIN promotions p ON p.id = c.promotion_id
-             WHERE c.redeemed_order_id IS NULL AND p.active = 1
+            "{}
+             WHERE p.active = 1
                AND (c.customer_id IS NULL OR c.customer_id = ?1)
-               AND (c.starts_on IS NULL OR c.starts_on <= ?2)
                AND (c.ends_on IS NULL OR c.ends_on >= ?2)
-               AND (p.starts_on IS NULL OR p.starts_on <= ?2)
                AND (p.ends_on IS NULL OR p.ends_on >= ?2)
-             ORDER BY c.customer_id IS NULL, c.code"
+             ORDER BY c.customer_id IS NULL, c.code",
+            coupon_select(1)
         ))?;
         let rows = stmt.query_map(params![customer_id, day], coupon_row)?;
         rows.map(|r| r.map(|(c, _)| c)).collect()
@@ -228,8 +258,9 @@ impl Store {
     /// [`Store::checkout_problems`]).
     pub(crate) fn order_coupons(&self, order: &Order) -> rusqlite::Result<Vec<Coupon>> {
         let mut out = Vec::new();
+        let customer_id = order.customer.as_ref().and_then(|c| c.id);
         for code in &order.coupons {
-            if let Some((c, true)) = self.coupon_with_state(code)? {
+            if let Some((c, true)) = self.coupon_with_state(code, customer_id)? {
                 out.push(c);
             }
         }

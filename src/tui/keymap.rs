@@ -172,6 +172,9 @@ pub enum Cmd {
     ApplyAdjustment,
     /// Takes off the selected row's coupon or adjustment.
     RemoveAdjustment,
+    /// Opens the waiver of the selected shipment's charge (to zero, with
+    /// a reason).
+    WaiveShipping,
     /// Saves the comments typed.
     SaveComments,
 

@@ -156,6 +156,7 @@ fn a_new_database_has_role_limits_per_currency_with_yen_in_yen() {
             percent: dec("15"),
             shipping_waiver: false,
             price_increase: true,
+            waiver_max: Some(dec("15.00")),
         }
     );
     // Yen are yen: 5,000 JPY for an operator, not 50.
@@ -215,6 +216,7 @@ fn roles_and_an_operators_own_limits_hold_per_currency() {
         percent: dec("20"),
         shipping_waiver: true,
         price_increase: false,
+        waiver_max: None,
     };
     store
         .set_limits(
@@ -299,6 +301,7 @@ fn an_upgraded_database_keeps_its_limits_in_the_default_currency() {
             percent: dec("20"),
             shipping_waiver: false,
             price_increase: true,
+            waiver_max: None,
         }
     );
     assert_eq!(
@@ -444,6 +447,7 @@ fn an_approval_is_checked_again_at_submit_against_the_supervisor_now() {
         percent: dec("10"),
         shipping_waiver: true,
         price_increase: true,
+        waiver_max: None,
     };
     store
         .set_limits(
@@ -553,7 +557,7 @@ fn a_shipping_waiver_and_a_price_increase_are_permissions_of_their_own() {
     assert_eq!(r.rule, Rule::AdjustmentLimit);
     assert!(
         r.message
-            .contains("shipment 1: waiving the shipping charge of 7.81 is beyond your limits"),
+            .contains("shipment 1: waiving shipping of 7.81 needs the shipping-waiver permission"),
         "{r:?}"
     );
     // Alice may waive shipping in USD; 0.00 is then no 100 % adjustment.

@@ -18,7 +18,8 @@ use orderdesk::domain::price_split::{self, PartShape};
 use orderdesk::domain::pricing::{
     check_adjustment, price, Breakdown, PricingContext, ShipmentInput,
 };
-use orderdesk::domain::promotion::{Coupon, Promotion};
+use orderdesk::domain::promotion::{Coupon, CouponUsage, Promotion};
+use orderdesk::domain::rules::Limits;
 use orderdesk::domain::shipping::{Rate, TaxRate};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -172,6 +173,10 @@ struct CouponDef {
     min_spend: Option<(String, String)>,
     #[serde(default)]
     redeemed: bool,
+    /// How often it may be used and has been (default: single-use, used
+    /// once when `redeemed`).
+    #[serde(default)]
+    uses: Option<CouponUsage>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -205,6 +210,11 @@ struct CheckDef {
     adjustment: AdjDef,
     limit_amount: String,
     limit_percent: String,
+    /// May set a shipping charge to zero, up to `waiver_max` (absent: any).
+    #[serde(default)]
+    shipping_waiver: bool,
+    #[serde(default)]
+    waiver_max: Option<String>,
     /// None: accepted; otherwise the refusal must contain this.
     refused: Option<String>,
 }
@@ -331,6 +341,7 @@ fn adjustment(a: &AdjDef) -> Adjustment {
         reason_code: a.reason.clone(),
         operator: a.operator.clone(),
         approval: None,
+        made_at: None,
     }
 }
 
@@ -431,7 +442,10 @@ fn build(case: &Case, shared: &[PromoDef]) -> (Order, PricingContext) {
                 .min_spend
                 .as_ref()
                 .map(|(cur, amount)| Money::new(dec(amount), Currency::from_str(cur).unwrap())),
-            redeemed: c.redeemed,
+            usage: c.uses.unwrap_or(CouponUsage {
+                used: u32::from(c.redeemed),
+                ..CouponUsage::default()
+            }),
         });
     }
     ctx.adjustments = case.adjustments.iter().map(adjustment).collect();
@@ -732,8 +746,13 @@ fn hand_worked_cases_price_to_the_cent() {
                 &adjustment(&check.adjustment),
                 &order,
                 &b,
-                dec(&check.limit_amount),
-                dec(&check.limit_percent),
+                &Limits {
+                    amount: dec(&check.limit_amount),
+                    percent: dec(&check.limit_percent),
+                    shipping_waiver: check.shipping_waiver,
+                    price_increase: true,
+                    waiver_max: check.waiver_max.as_deref().map(dec),
+                },
             );
             match (&got, &check.refused) {
                 (Ok(()), None) => {}

@@ -11,7 +11,7 @@ use orderdesk::domain::parts::{split as split_parts, Part};
 use orderdesk::domain::planning::{plan, Plan};
 use orderdesk::domain::price_split;
 use orderdesk::domain::pricing::{price, spread, Breakdown, PricingContext, ShipmentInput};
-use orderdesk::domain::promotion::{Coupon, Promotion};
+use orderdesk::domain::promotion::{Coupon, CouponUsage, Promotion};
 use orderdesk::domain::shipping::{Rate, TaxRate};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -279,7 +279,10 @@ fn build(input: &Input) -> (Order, PricingContext) {
                 starts_on: None,
                 ends_on: None,
                 min_spend: Some(Money::new(amount(cur, *min), cur)),
-                redeemed: *used,
+                usage: CouponUsage {
+                    used: u32::from(*used),
+                    ..CouponUsage::default()
+                },
             });
         }
     }
@@ -306,6 +309,7 @@ fn build(input: &Input) -> (Order, PricingContext) {
             reason_code: "GOODWILL".into(),
             operator: "prop".into(),
             approval: None,
+            made_at: None,
         })
         .collect();
     if input.split_shipments {

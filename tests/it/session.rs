@@ -226,6 +226,11 @@ fn a_disabled_customer_cannot_be_picked_nor_ordered_for() {
 #[test]
 fn a_coupon_used_elsewhere_after_redeeming_refuses_the_submit() {
     let (_dir, path, _store) = demo_store();
+    // SAVE20 with one use left.
+    Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE coupons SET max_uses = 1 WHERE code = 'SAVE20'", [])
+        .unwrap();
     let mut s = session(&path, "alice");
     ready(&mut s, "jdoe");
     ok(
@@ -246,6 +251,7 @@ fn a_coupon_used_elsewhere_after_redeeming_refuses_the_submit() {
     ok(&mut other, Command::Submit);
     let r = refused(&mut s, Command::Submit);
     assert_eq!(r.rule, Rule::Coupon, "{r:?}");
+    assert!(r.message.contains("SAVE20 has already been used"), "{r:?}");
     assert_eq!(orders(&path), 1);
 }
 
@@ -561,7 +567,7 @@ fn random_command_sequences_never_place_an_order_that_breaks_a_rule() {
     let result = runner.run(&prop::collection::vec(step(), 1..14), |steps| {
         conn.execute_batch(
             "UPDATE customers SET enabled = 1;
-             UPDATE coupons SET redeemed_order_id = NULL, redeemed_at = NULL;",
+             DELETE FROM coupon_redemptions;",
         )
         .unwrap();
         let mut s = session.borrow_mut();
@@ -636,9 +642,16 @@ fn random_command_sequences_never_place_an_order_that_breaks_a_rule() {
                 }
                 Step::UseCouponElsewhere => {
                     if let Some(code) = s.order().coupons.first() {
+                        // Every use it may have, taken by an earlier order.
                         conn.execute(
-                            "UPDATE coupons SET redeemed_order_id = (SELECT MIN(id) FROM orders), redeemed_at = 'x'
-                             WHERE code = ?1 AND EXISTS (SELECT 1 FROM orders)",
+                            "UPDATE coupons SET max_uses = 1 WHERE code = ?1",
+                            [code],
+                        )
+                        .unwrap();
+                        conn.execute(
+                            "INSERT OR IGNORE INTO coupon_redemptions (coupon_id, order_id, customer_id, redeemed_at)
+                             SELECT c.id, o.id, o.customer_id, 'x' FROM coupons c, orders o
+                             WHERE c.code = ?1 AND o.id = (SELECT MIN(id) FROM orders)",
                             [code],
                         )
                         .unwrap();

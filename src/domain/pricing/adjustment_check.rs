@@ -4,6 +4,7 @@ use super::Breakdown;
 use crate::domain::adjustment::check_adjustment_limit;
 use crate::domain::adjustment::{Adjustment, AdjustmentKind};
 use crate::domain::order::Order;
+use crate::domain::rules::{within_limits, Limits};
 use rust_decimal::Decimal;
 
 /// Checks a new adjustment against the order as `current` prices it now
@@ -15,9 +16,9 @@ pub fn check_adjustment(
     adj: &Adjustment,
     order: &Order,
     current: &Breakdown,
-    limit_amount: Decimal,
-    limit_percent: Decimal,
+    limits: &Limits,
 ) -> Result<(), String> {
+    let (limit_amount, limit_percent) = (limits.amount, limits.percent);
     let cur = order.currency;
     if adj.reason_code.trim().is_empty() {
         return Err("choose a reason for the adjustment".into());
@@ -63,7 +64,8 @@ pub fn check_adjustment(
             } else {
                 s.computed
             };
-            check_adjustment_limit(before - *amount, before, limit_amount, limit_percent)
+            let waiver = amount.is_zero() && before > Decimal::ZERO;
+            within_limits(limits, before - *amount, before, waiver)
                 .map_err(|e| format!("shipment {}: {e}", shipment + 1))
         }
         AdjustmentKind::SubtotalOff { amount } => {

@@ -78,6 +78,7 @@ pub(super) fn prepare(order: &Order, ctx: &PricingContext) -> Base {
             reason_code: adj.reason_code.clone(),
             operator: adj.operator.clone(),
             approval: adj.approval.clone(),
+            made_at: adj.made_at.clone(),
             amount: list_amount[line] - amount[line],
         });
     }

@@ -137,6 +137,9 @@ pub struct AppliedAdjustment {
     /// limits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval: Option<crate::domain::operator::Approval>,
+    /// When the operator made it (`Adjustment::made_at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made_at: Option<String>,
 }
 
 /// What became of a coupon redeemed on this order. Only applied coupons

@@ -138,6 +138,7 @@ pub(super) fn evaluate(
                     reason_code: adj.reason_code.clone(),
                     operator: adj.operator.clone(),
                     approval: adj.approval.clone(),
+                    made_at: adj.made_at.clone(),
                     amount: off,
                 });
             }
@@ -171,6 +172,7 @@ pub(super) fn evaluate(
                     reason_code: adj.reason_code.clone(),
                     operator: adj.operator.clone(),
                     approval: adj.approval.clone(),
+                    made_at: adj.made_at.clone(),
                     amount: before - new,
                 });
             }

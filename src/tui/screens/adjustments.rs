@@ -10,8 +10,10 @@
 
 use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::adjustment::AdjustmentKind;
+use crate::domain::coupon_offer::{minimum_spend, offer, Offer};
 use crate::domain::pricing::Breakdown;
 use crate::domain::promotion::Coupon;
+use crate::domain::rules::Limits;
 use crate::domain::text::{fit, pad, pad_start};
 use crate::session::{Command, Done, Refusal};
 use crate::tui::action::Action;
@@ -55,6 +57,8 @@ enum Row {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Target {
     Shipping(usize),
+    /// Shipment n's charge waived: set to zero, one action with a reason.
+    Waiver(usize),
     Subtotal,
     Price(usize),
 }
@@ -79,6 +83,8 @@ pub struct Adjustments {
     reasons: Vec<(String, String)>,
     available: Vec<Coupon>,
     limits: Option<(Decimal, Decimal)>,
+    /// The operator's limits, read when a waiver form opens.
+    waiver_limits: Option<Limits>,
     /// A coupon just redeemed: if pricing does not apply it, why is shown
     /// at the code field.
     pending: Option<String>,
@@ -108,6 +114,7 @@ impl Default for Adjustments {
             reasons: Vec::new(),
             available: Vec::new(),
             limits: None,
+            waiver_limits: None,
             pending: None,
             asked: None,
             load_error: None,
@@ -121,6 +128,14 @@ fn first<'a>(ctx: &DrawCtx<'a>) -> &'a Breakdown {
     &ctx.quote.placed
 }
 
+/// How `c` is offered on this order (None: it is not).
+fn offered(ctx: &DrawCtx, c: &Coupon) -> Option<Offer> {
+    let o = ctx.order;
+    let customer = o.customer.as_ref().and_then(|c| c.id);
+    let merchandise = ctx.quote.placed.subtotal_after_item_discounts;
+    offer(c, customer, ctx.today, o.currency, merchandise)
+}
+
 fn target_of(kind: &AdjustmentKind) -> Target {
     match kind {
         AdjustmentKind::ShippingOverride { shipment, .. } => Target::Shipping(*shipment),
@@ -132,7 +147,7 @@ fn target_of(kind: &AdjustmentKind) -> Target {
 /// The label of the amount an adjustment of `target` asks for.
 fn amount_label(target: Target) -> &'static str {
     match target {
-        Target::Shipping(_) => "New charge",
+        Target::Shipping(_) | Target::Waiver(_) => "New charge",
         Target::Subtotal => "Amount off",
         Target::Price(_) => "Unit price",
     }
@@ -140,6 +155,10 @@ fn amount_label(target: Target) -> &'static str {
 
 /// The order's adjustment on `target`, with its index.
 fn adjustment_on(ctx: &DrawCtx, target: Target) -> Option<usize> {
+    let target = match target {
+        Target::Waiver(n) => Target::Shipping(n),
+        t => t,
+    };
     ctx.order
         .adjustments
         .iter()
@@ -150,9 +169,7 @@ fn rows(ctx: &DrawCtx, available: &[Coupon]) -> Vec<Row> {
     let o = ctx.order;
     let mut out: Vec<Row> = o.coupons.iter().cloned().map(Row::Redeemed).collect();
     for c in available {
-        if c.promotion.available_in(o.currency)
-            && !o.coupons.iter().any(|x| x.eq_ignore_ascii_case(&c.code))
-        {
+        if offered(ctx, c).is_some() && !o.coupons.iter().any(|x| x.eq_ignore_ascii_case(&c.code)) {
             out.push(Row::Available(c.code.clone()));
         }
     }
@@ -241,12 +258,18 @@ fn describe_row(ctx: &DrawCtx, row: &Row, available: &[Coupon]) -> String {
     };
     match row {
         Row::Available(code) => {
-            let name = available
-                .iter()
-                .find(|c| c.code == *code)
-                .map(|c| c.promotion.name_in(o.currency, &Default::default()))
-                .unwrap_or_default();
-            format!("Use coupon {} {name}", pad(code, 12))
+            let Some(c) = available.iter().find(|c| c.code == *code) else {
+                return String::new();
+            };
+            let name = c.promotion.name_in(o.currency, &Default::default());
+            // Its minimum spend, or why the customer cannot use it yet.
+            let terms = match offered(ctx, c) {
+                Some(Offer::NotYet(why)) => format!(" (not yet: {why})"),
+                _ => minimum_spend(c, cur)
+                    .map(|m| format!(" (min {})", cur.format(m)))
+                    .unwrap_or_default(),
+            };
+            format!("Use coupon {} {name}{terms}", pad(code, 12))
         }
         Row::Redeemed(code) => {
             match first(ctx)
@@ -319,6 +342,19 @@ impl Adjustments {
 
     fn open_form(&mut self, target: Target, ctx: &Ctx) {
         let mut amount = TextField::money(amount_label(target));
+        if let Target::Waiver(_) = target {
+            // Nothing to type: the charge becomes zero.
+            self.waiver_limits = ctx.lookup.limits().ok();
+            amount.set("0");
+            self.form = Some(EditForm {
+                target,
+                amount,
+                reason: 0,
+                error: None,
+                net: false,
+            });
+            return;
+        }
         let mut reason = 0;
         let mut net = false;
         if let Some(a) = adjustment_on(ctx, target).and_then(|i| ctx.order.adjustments.get(i)) {
@@ -366,6 +402,7 @@ impl Adjustments {
         };
         let (target, amount, unit_price) = match form.target {
             Target::Shipping(n) => (format!("shipment:{}", n + 1), Some(typed), None),
+            Target::Waiver(n) => (format!("shipment:{}", n + 1), Some("0".into()), None),
             Target::Subtotal => ("subtotal".to_string(), Some(typed), None),
             Target::Price(line) => (format!("line:{}", line + 1), None, Some(typed)),
         };
@@ -400,7 +437,11 @@ impl Adjustments {
 
     fn focused_field(&mut self) -> Option<&mut TextField> {
         if let Some(f) = &mut self.form {
-            return Some(&mut f.amount);
+            // A waiver has no amount to type.
+            return match f.target {
+                Target::Waiver(_) => None,
+                _ => Some(&mut f.amount),
+            };
         }
         match self.focus {
             Focus::List => None,
@@ -440,11 +481,28 @@ impl Screen for Adjustments {
                 let mut b = Vec::new();
                 let row = self.selected_row(ctx);
                 match &row {
-                    Some(Row::Available(_)) => b.push(enter("Redeem coupon", Cmd::Redeem)),
+                    Some(Row::Available(code)) => {
+                        let usable = self
+                            .available
+                            .iter()
+                            .find(|c| c.code == *code)
+                            .and_then(|c| offered(ctx, c))
+                            == Some(Offer::Usable);
+                        if usable {
+                            b.push(enter("Redeem coupon", Cmd::Redeem))
+                        }
+                    }
                     Some(Row::Shipping(_)) | Some(Row::Subtotal) | Some(Row::Price(_)) => {
                         b.push(enter("Adjust", Cmd::Adjust))
                     }
                     _ => {}
+                }
+                if let Some(Row::Shipping(_)) = &row {
+                    b.push(Binding::new(
+                        &[Key::letter('w')],
+                        "Waive shipping",
+                        Cmd::WaiveShipping,
+                    ));
                 }
                 let removable = match &row {
                     Some(Row::Redeemed(_)) => true,
@@ -513,6 +571,11 @@ impl Screen for Adjustments {
             (Focus::List, Cmd::Redeem) => {
                 if let Some(Row::Available(code)) = self.selected_row(ctx) {
                     return Some(self.redeem(code));
+                }
+            }
+            (Focus::List, Cmd::WaiveShipping) => {
+                if let Some(Row::Shipping(n)) = self.selected_row(ctx) {
+                    self.open_form(Target::Waiver(n), ctx);
                 }
             }
             (Focus::List, Cmd::Adjust) => match self.selected_row(ctx) {
@@ -598,6 +661,7 @@ impl Screen for Adjustments {
         let form = self.form.as_ref().map(|f| {
             let target = match f.target {
                 Target::Shipping(n) => format!("shipping:{n}"),
+                Target::Waiver(n) => format!("waiver:{n}"),
                 Target::Subtotal => "subtotal".to_string(),
                 Target::Price(n) => format!("price:{n}"),
             };
@@ -651,7 +715,10 @@ impl Screen for Adjustments {
             Some(t) => match (number(t, "shipping:"), number(t, "price:")) {
                 (Some(n), _) => Target::Shipping(n),
                 (_, Some(n)) => Target::Price(n),
-                _ => return,
+                _ => match number(t, "waiver:") {
+                    Some(n) => Target::Waiver(n),
+                    None => return,
+                },
             },
             None => return,
         };
@@ -714,6 +781,13 @@ impl Screen for Adjustments {
         if self.form.is_some() && self.limits.is_none() {
             // A form put back from a resumed draft shows the limits too.
             self.limits = ctx.lookup.adjustment_limits().ok();
+        }
+        let waiver = matches!(
+            self.form.as_ref().map(|f| f.target),
+            Some(Target::Waiver(_))
+        );
+        if waiver && self.waiver_limits.is_none() {
+            self.waiver_limits = ctx.lookup.limits().ok();
         }
         if let Some(code) = self.pending.take() {
             let outcome = first(ctx).coupons.iter().find(|c| c.code == code);
@@ -835,6 +909,7 @@ impl Adjustments {
                     n + 1
                 )
             }
+            Target::Waiver(_) => String::new(),
             Target::Subtotal => format!(
                 "Take an amount off the subtotal ({} before it)",
                 cur.format(first(ctx).subtotal + first(ctx).adjustment_total)
@@ -849,6 +924,9 @@ impl Adjustments {
                 None => format!("Override the unit price of line {}", i + 1),
             },
         };
+        if let Target::Waiver(n) = form.target {
+            return self.draw_waiver(f, area, top, n, form, ctx);
+        }
         f.render_widget(Line::styled(fit(&what, width), theme.title()), row(top));
         form.amount.draw(f, row(top + 1), 14, true, theme);
         if let Some(e) = &form.error {
@@ -892,6 +970,71 @@ impl Adjustments {
                 " Promotions   [ ] net price: item promotions apply after this price"
             };
             f.render_widget(Line::raw(fit(rule, width)), row(top + 6));
+        }
+    }
+
+    /// The waiver of shipment `n`'s charge: the charge, the reason, and
+    /// whether the operator's own waiver covers it (else a supervisor
+    /// approves when it is applied).
+    fn draw_waiver(
+        &self,
+        f: &mut Frame,
+        area: Rect,
+        top: usize,
+        n: usize,
+        form: &EditForm,
+        ctx: &DrawCtx,
+    ) {
+        let theme = ctx.theme;
+        let width = area.width as usize;
+        let cur = ctx.order.currency;
+        let row = |y: usize| {
+            if y < area.height as usize {
+                Rect::new(area.x, area.y + y as u16, area.width, 1)
+            } else {
+                Rect::new(area.x, area.y, 0, 0)
+            }
+        };
+        let charge = ctx.quote.breakdown.shipments.get(n).map(|s| s.computed);
+        let what = format!(
+            "Waive the shipping charge of shipment #{} ({} → {})",
+            n + 1,
+            charge.map(|c| cur.format(c)).unwrap_or_default(),
+            cur.format(Decimal::ZERO)
+        );
+        let mut lines = vec![(what, theme.title())];
+        lines.push((
+            match &form.error {
+                Some(e) => format!("  ! {e}"),
+                None => String::new(),
+            },
+            theme.error(),
+        ));
+        let reason = match self.reasons.get(form.reason) {
+            Some((code, label)) => format!(" Reason       < {code}  {label} >  (↑/↓ to change)"),
+            None => " Reason       none set up: ask a supervisor".into(),
+        };
+        lines.push((reason, theme.label()));
+        let yours = match self.waiver_limits {
+            Some(l) if !l.shipping_waiver => {
+                "not yours: a supervisor approves it (name and PIN)".to_string()
+            }
+            Some(l) => match l.waiver_max {
+                None => "any charge".to_string(),
+                Some(m) if charge.is_some_and(|c| c > m) => {
+                    format!("up to {}: a supervisor approves this one", cur.format(m))
+                }
+                Some(m) => format!("up to {}", cur.format(m)),
+            },
+            None => "unknown".to_string(),
+        };
+        lines.push((format!(" Your waiver  {yours}"), theme.label()));
+        lines.push((
+            format!(" Operator     {} (recorded with it)", ctx.operator),
+            theme.label(),
+        ));
+        for (i, (text, style)) in lines.into_iter().enumerate() {
+            f.render_widget(Line::styled(fit(&text, width), style), row(top + i));
         }
     }
 }
