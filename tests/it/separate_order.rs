@@ -183,14 +183,18 @@ fn a_coupon_and_an_amount_off_are_shared_and_the_coupon_redeemed_once() {
     let main: i64 = conn
         .query_row("SELECT id FROM orders WHERE part = 1", [], |r| r.get(0))
         .unwrap();
-    let redeemed_by: Option<i64> = conn
-        .query_row(
-            "SELECT redeemed_order_id FROM coupons WHERE code = 'SAVE20'",
-            [],
-            |r| r.get(0),
+    // One use of the coupon, recorded by the main order.
+    let redeemed_by: Vec<i64> = conn
+        .prepare(
+            "SELECT order_id FROM coupon_redemptions
+             WHERE coupon_id = (SELECT id FROM coupons WHERE code = 'SAVE20')",
         )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(redeemed_by, Some(main));
+    assert_eq!(redeemed_by, vec![main]);
     // Each order stores its share of the coupon's discount and of the
     // amount off, as the review showed them.
     let mut stmt = conn

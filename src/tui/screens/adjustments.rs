@@ -262,14 +262,15 @@ fn describe_row(ctx: &DrawCtx, row: &Row, available: &[Coupon]) -> String {
                 return String::new();
             };
             let name = c.promotion.name_in(o.currency, &Default::default());
-            // Its minimum spend, or why the customer cannot use it yet.
+            // Its minimum spend, or why the customer cannot use it yet,
+            // before the name: on a narrow screen the name is what is cut.
             let terms = match offered(ctx, c) {
-                Some(Offer::NotYet(why)) => format!(" (not yet: {why})"),
+                Some(Offer::NotYet(why)) => format!("(not yet: {why}) "),
                 _ => minimum_spend(c, cur)
-                    .map(|m| format!(" (min {})", cur.format(m)))
+                    .map(|m| format!("(min {}) ", cur.format(m)))
                     .unwrap_or_default(),
             };
-            format!("Use coupon {} {name}{terms}", pad(code, 12))
+            format!("Use coupon {} {terms}{name}", pad(code, 12))
         }
         Row::Redeemed(code) => {
             match first(ctx)
