@@ -267,7 +267,7 @@ fn describe_row(ctx: &DrawCtx, row: &Row, available: &[Coupon]) -> String {
             let terms = match offered(ctx, c) {
                 Some(Offer::NotYet(why)) => format!("(not yet: {why}) "),
                 _ => minimum_spend(c, cur)
-                    .map(|m| format!("(min {}) ", cur.format(m)))
+                    .map(|m| format!("(min {}) ", cur.display(m)))
                     .unwrap_or_default(),
             };
             format!("Use coupon {} {terms}{name}", pad(code, 12))
