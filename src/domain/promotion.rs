@@ -619,7 +619,8 @@ pub(crate) fn check_coupon_terms(
     }
     let p = &coupon.promotion;
     if let Some(why) = p.date_problem(today) {
-        return Err(format!("coupon {code}: the promotion '{}' {why}", p.name));
+        let name = p.name_in(currency, &Default::default());
+        return Err(format!("coupon {code}: the promotion '{name}' {why}"));
     }
     if !p.available_in(currency) {
         return Err(format!(
