@@ -3,11 +3,17 @@
 //! the ranking of section 16. The store builds it from the items table and
 //! rebuilds it when the catalog changes; searching it costs no query.
 //!
+//! An item is found when every typed word is in its name or description
+//! (as a beginning, singular or plural, or with typing mistakes); when no
+//! item has them all, those with most of them stand in, so a word the
+//! catalog does not know leaves the others to find something.
+//!
 //! Ranking, best first: items whose SKU starts with the text (by SKU);
-//! then by the number of typed words found (all, then fewer); then by the
-//! typing mistakes it took (exact and prefix matches before typo
+//! then by the number of typed words found (only when standing in); then
+//! by the typing mistakes it took (exact and prefix matches before typo
 //! matches); then by how many words were found in the name rather than
-//! only in the description; ties by name, alphabetically.
+//! only in the description (all, then fewer); ties by name,
+//! alphabetically.
 
 use super::search_words::{singular, split_folded, words, PrefixDistance, Tolerance};
 use super::text::fold;
@@ -296,9 +302,14 @@ impl ItemIndex {
         let words = candidates.len() as u64;
         let mut by_sku = sku_hits.to_vec();
         by_sku.sort_unstable();
+        touched.retain(|&p| accepted(p) && by_sku.binary_search(&p).is_err());
+        // Every typed word narrows the results; only when no item has
+        // them all do items with most of them stand in.
+        if touched.iter().any(|&p| found[p as usize] as u64 == words) {
+            touched.retain(|&p| found[p as usize] as u64 == words);
+        }
         let mut keys: Vec<u64> = touched
             .into_iter()
-            .filter(|&p| accepted(p) && by_sku.binary_search(&p).is_err())
             .map(|p| {
                 let i = p as usize;
                 ((words - found[i] as u64) << 48)
@@ -521,8 +532,13 @@ mod tests {
         // SKU first; then tent in the name (by name); then in the
         // description only.
         assert_eq!(ids(&index, "tent"), [3, 4, 1, 2]);
-        // Both words before one; in the name before the description.
-        assert_eq!(ids(&index, "tent stake"), [4, 1, 3, 2]);
-        assert_eq!(ids(&index, "stake tent")[0], 4);
+        // Both words: only the item that has them.
+        assert_eq!(ids(&index, "tent stake"), [4]);
+        assert_eq!(ids(&index, "stake tent"), [4]);
+        // A word nobody has: the items with the other stand in.
+        assert_eq!(ids(&index, "tent zzz"), [4, 1, 2]);
+        // Both in descriptions: by name.
+        assert_eq!(ids(&index, "pegs"), [4, 3]);
+        assert_eq!(ids(&index, "light peg"), [4]);
     }
 }
