@@ -359,6 +359,8 @@ fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool
         }
         None => {
             let operator = operator_name(&store, cli.operator)?;
+            // The catalog's search index, built now rather than on a key.
+            store.warm_item_index()?;
             let session = Session::new(store, operator, today);
             let app = App::new(session, Theme::from_env());
             orderdesk::tui::terminal::run(app)

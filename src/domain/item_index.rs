@@ -296,7 +296,7 @@ impl ItemIndex {
                 }
                 found[i] += 1;
                 typos[i] = typos[i].saturating_add(code / 2);
-                in_name[i] += u8::from(code % 2 == 0);
+                in_name[i] += u8::from(code.is_multiple_of(2));
             }
         }
         let words = candidates.len() as u64;
