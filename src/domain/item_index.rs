@@ -1,21 +1,19 @@
 //! The catalog's search index, held in memory (docs/design.md, section 16):
-//! every active item's SKU and the words of its name and description, and
-//! the ranking of section 16. The store builds it from the items table and
-//! rebuilds it when the catalog changes; searching it costs no query.
+//! every active item's SKU and the words of its name and description. The
+//! store builds it from the items table and rebuilds it when the catalog
+//! changes; searching it costs no query.
 //!
 //! An item is found when every typed word is in its name or description
-//! (as a beginning, singular or plural, or with typing mistakes); when no
-//! item has them all, those with most of them stand in, so a word the
-//! catalog does not know leaves the others to find something.
-//!
-//! Ranking, best first: items whose SKU starts with the text (by SKU);
-//! then by the number of typed words found (only when standing in); then
-//! by the typing mistakes it took (exact and prefix matches before typo
-//! matches); then by how many words were found in the name rather than
-//! only in the description (all, then fewer); ties by name,
-//! alphabetically.
+//! (as a beginning, singular or plural, or with typing mistakes:
+//! `search_words`). Words the catalog does not have at all are left out;
+//! when no item has all the others, the last typed words are dropped one
+//! by one until some items have the rest, so one unknown word still leaves
+//! the others to find something. Items whose SKU starts with the whole
+//! text come first (by SKU); the rest are ranked by `item_rank`.
 
-use super::search_words::{singular, split_folded, words, PrefixDistance, Tolerance};
+use super::item_rank::{self, Bits, Filter};
+use super::item_vocabulary::{Candidates, Postings, Vocabulary};
+use super::search_words::{split_folded, words};
 use super::text::fold;
 use std::collections::HashMap;
 
@@ -58,46 +56,9 @@ pub struct Hit {
     pub words: Vec<WordMatch>,
 }
 
-/// Typed words beyond this many are not searched for (each costs a pass
-/// over its matches; nobody says more of a product's name on the phone).
+/// Typed words beyond this many are not searched for (nobody says more of
+/// a product's name on the phone, and each costs a pass).
 pub const MAX_WORDS: usize = 8;
-
-/// The distinct words of the catalog, sorted, with the items they are in.
-#[derive(Debug, Default)]
-struct Vocabulary {
-    words: Vec<Box<str>>,
-    /// A word's singular → the words that have it.
-    singulars: HashMap<Box<str>, Vec<u32>>,
-    /// Items (by position) with the word in their name, per word.
-    in_name: Postings,
-    /// Items with the word in their description (not counting the name).
-    in_description: Postings,
-}
-
-/// Lists of numbers, one per key, in one allocation.
-#[derive(Debug, Default)]
-struct Postings {
-    starts: Vec<u32>,
-    data: Vec<u32>,
-}
-
-impl Postings {
-    fn from_lists(lists: Vec<Vec<u32>>) -> Postings {
-        let mut starts = Vec::with_capacity(lists.len() + 1);
-        let mut data = Vec::with_capacity(lists.iter().map(Vec::len).sum());
-        starts.push(0);
-        for list in lists {
-            data.extend(list);
-            starts.push(data.len() as u32);
-        }
-        Postings { starts, data }
-    }
-
-    fn get(&self, key: u32) -> &[u32] {
-        let k = key as usize;
-        &self.data[self.starts[k] as usize..self.starts[k + 1] as usize]
-    }
-}
 
 /// The index: items in alphabetical order of their names (a position is
 /// the tie-break of the ranking), their SKUs sorted for prefix ranges,
@@ -110,89 +71,190 @@ pub struct ItemIndex {
     skus: Vec<(Box<str>, u32)>,
     vocabulary: Vocabulary,
     /// Per position, its words: vocabulary number × 2, + 1 for the
-    /// description (to name which words matched in a result).
+    /// description.
     item_words: Postings,
 }
 
-/// A typed word's matches: vocabulary number and typing mistakes.
-type Candidates = Vec<(u32, u8)>;
-
-impl ItemIndex {
-    pub fn build(items: Vec<IndexedItem>) -> ItemIndex {
-        let mut keyed: Vec<(String, IndexedItem)> =
-            items.into_iter().map(|i| (fold(&i.name), i)).collect();
-        keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
-
-        let mut numbers: HashMap<String, u32> = HashMap::new();
-        let mut per_item: Vec<(Vec<u32>, Vec<u32>)> = Vec::with_capacity(keyed.len());
-        let mut ids = Vec::with_capacity(keyed.len());
-        let mut categories = Vec::with_capacity(keyed.len());
-        let mut skus = Vec::with_capacity(keyed.len());
-        for (pos, (name_key, item)) in keyed.iter().enumerate() {
-            let mut number = |w: &str| -> u32 {
-                let next = numbers.len() as u32;
-                *numbers.entry(w.to_string()).or_insert(next)
-            };
-            let mut name: Vec<u32> = split_folded(name_key).map(&mut number).collect();
-            name.sort_unstable();
-            name.dedup();
-            let mut description: Vec<u32> = split_folded(&fold(&item.description))
-                .map(&mut number)
-                .filter(|n| name.binary_search(n).is_err())
-                .collect();
-            description.sort_unstable();
-            description.dedup();
-            per_item.push((name, description));
-            ids.push(item.id);
-            categories.push(item.category_id);
-            skus.push((fold(&item.sku).into_boxed_str(), pos as u32));
+/// Text as [`fold`] folds it, into `out`, without its work for plain
+/// ASCII (most of a catalog): lower case, white space runs as one space.
+fn fold_into(text: &str, out: &mut String) {
+    out.clear();
+    if !text.is_ascii() || text.bytes().any(|b| b.is_ascii_control()) {
+        out.push_str(&fold(text));
+        return;
+    }
+    for word in text.split_ascii_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
         }
-        skus.sort_unstable();
+        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    }
+}
 
+#[cfg(test)]
+fn fold_quick(text: &str) -> String {
+    let mut out = String::new();
+    fold_into(text, &mut out);
+    out
+}
+
+/// The first eight bytes of a key as a number that sorts as they do:
+/// most comparisons of a sort end there.
+fn head(key: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = key.len().min(8);
+    bytes[..n].copy_from_slice(&key.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
+}
+
+/// FxHash (as in rustc): the vocabulary's words are short and trusted,
+/// and SipHash was a fifth of building the index.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type WordNumbers = HashMap<Box<str>, u32, std::hash::BuildHasherDefault<WordHasher>>;
+
+/// One item as the builder keeps it until the end.
+struct Entry {
+    /// The first bytes of the folded name, then all of it: the sort key.
+    head: u64,
+    name_key: Box<str>,
+    id: i64,
+    category_id: i64,
+    sku_key: Box<str>,
+    /// Its words in the builder's list.
+    words: std::ops::Range<u32>,
+}
+
+/// Collects items, then sorts and numbers everything once.
+#[derive(Default)]
+pub struct IndexBuilder {
+    items: Vec<Entry>,
+    /// Every item's words in turn: word number × 2, + 1 for the description.
+    words: Vec<u32>,
+    numbers: WordNumbers,
+    /// Scratch for folding.
+    name_key: String,
+    description_key: String,
+}
+
+impl IndexBuilder {
+    pub fn add(&mut self, id: i64, sku: &str, name: &str, description: &str, category_id: i64) {
+        fold_into(name, &mut self.name_key);
+        fold_into(description, &mut self.description_key);
+        let first = self.words.len();
+        for (text, extra) in [(self.name_key.as_str(), 0), (&*self.description_key, 1)] {
+            for w in split_folded(text) {
+                let n = match self.numbers.get(w) {
+                    Some(&n) => n,
+                    None => {
+                        let n = self.numbers.len() as u32;
+                        self.numbers.insert(w.into(), n);
+                        n
+                    }
+                };
+                self.words.push(n * 2 + extra);
+            }
+        }
+        // Each word once per item, in the name rather than the
+        // description when in both.
+        let mine = &mut self.words[first..];
+        mine.sort_unstable();
+        let mut kept = first;
+        for i in first..self.words.len() {
+            let entry = self.words[i];
+            let last = (kept > first).then(|| self.words[kept - 1]);
+            if last.is_some_and(|l| l / 2 == entry / 2) {
+                continue;
+            }
+            self.words[kept] = entry;
+            kept += 1;
+        }
+        self.words.truncate(kept);
+        // The description's scratch is free again: the SKU in it.
+        fold_into(sku, &mut self.description_key);
+        self.items.push(Entry {
+            head: head(&self.name_key),
+            name_key: self.name_key.as_str().into(),
+            id,
+            category_id,
+            sku_key: self.description_key.as_str().into(),
+            words: first as u32..kept as u32,
+        });
+    }
+
+    pub fn finish(mut self) -> ItemIndex {
+        self.items
+            .sort_unstable_by(|a, b| (a.head, &a.name_key, a.id).cmp(&(b.head, &b.name_key, b.id)));
         // Vocabulary numbers in sorted order of the words.
-        let mut sorted: Vec<(String, u32)> = numbers.into_iter().collect();
-        sorted.sort_unstable();
+        let mut sorted: Vec<(Box<str>, u32)> = self.numbers.into_iter().collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut renumber = vec![0u32; sorted.len()];
         for (new, (_, old)) in sorted.iter().enumerate() {
             renumber[*old as usize] = new as u32;
         }
-        let words: Vec<Box<str>> = sorted.into_iter().map(|(w, _)| w.into()).collect();
-        let mut singulars: HashMap<Box<str>, Vec<u32>> = HashMap::new();
-        for (n, w) in words.iter().enumerate() {
-            singulars
-                .entry(singular(w).into())
-                .or_default()
-                .push(n as u32);
-        }
-        let mut in_name = vec![Vec::new(); words.len()];
-        let mut in_description = vec![Vec::new(); words.len()];
-        let mut item_words = Vec::with_capacity(per_item.len());
-        for (pos, (name, description)) in per_item.into_iter().enumerate() {
-            let mut mine = Vec::with_capacity(name.len() + description.len());
-            for old in name {
-                let n = renumber[old as usize];
-                in_name[n as usize].push(pos as u32);
-                mine.push(n * 2);
+        let words: Vec<Box<str>> = sorted.into_iter().map(|(w, _)| w).collect();
+        let mut ids = Vec::with_capacity(self.items.len());
+        let mut categories = Vec::with_capacity(self.items.len());
+        let mut skus = Vec::with_capacity(self.items.len());
+        let mut item_words = Postings::with_capacity(self.items.len(), self.words.len());
+        let mut name_pairs: Vec<(u32, u32)> = Vec::new();
+        let mut description_pairs: Vec<(u32, u32)> = Vec::new();
+        for (pos, item) in self.items.into_iter().enumerate() {
+            let pos = pos as u32;
+            ids.push(item.id);
+            categories.push(item.category_id);
+            skus.push((head(&item.sku_key), item.sku_key, pos));
+            for &entry in &self.words[item.words.start as usize..item.words.end as usize] {
+                let n = renumber[(entry / 2) as usize];
+                item_words.push(n * 2 + entry % 2);
+                match entry % 2 {
+                    0 => name_pairs.push((n, pos)),
+                    _ => description_pairs.push((n, pos)),
+                }
             }
-            for old in description {
-                let n = renumber[old as usize];
-                in_description[n as usize].push(pos as u32);
-                mine.push(n * 2 + 1);
-            }
-            item_words.push(mine);
+            item_words.close();
         }
+        skus.sort_unstable();
+        let skus = skus.into_iter().map(|(_, s, p)| (s, p)).collect();
+        // Positions were pushed in ascending order: a stable sort by word
+        // keeps them so.
+        name_pairs.sort_by_key(|p| p.0);
+        description_pairs.sort_by_key(|p| p.0);
+        let vocabulary = Vocabulary::new(
+            words,
+            Postings::from_sorted_pairs(renumber.len(), &name_pairs),
+            Postings::from_sorted_pairs(renumber.len(), &description_pairs),
+        );
         ItemIndex {
             ids,
             categories,
             skus,
-            vocabulary: Vocabulary {
-                words,
-                singulars,
-                in_name: Postings::from_lists(in_name),
-                in_description: Postings::from_lists(in_description),
-            },
-            item_words: Postings::from_lists(item_words),
+            vocabulary,
+            item_words,
         }
+    }
+}
+
+impl ItemIndex {
+    pub fn build(items: Vec<IndexedItem>) -> ItemIndex {
+        let mut builder = IndexBuilder::default();
+        for i in items {
+            builder.add(i.id, &i.sku, &i.name, &i.description, i.category_id);
+        }
+        builder.finish()
     }
 
     /// How many items the index holds.
@@ -216,9 +278,9 @@ impl ItemIndex {
                 .map(|p| self.hit(p, true, &[]))
                 .collect();
         }
-        let typed: Vec<String> = words(text).into_iter().take(MAX_WORDS).collect();
-        let candidates: Vec<(String, Candidates)> = typed
+        let candidates: Vec<(String, Candidates)> = words(text)
             .into_iter()
+            .take(MAX_WORDS)
             .map(|w| {
                 let c = self.vocabulary.candidates(&w);
                 (w, c)
@@ -236,94 +298,39 @@ impl ItemIndex {
             .filter(|&p| accepted(p))
             .take(limit)
             .collect();
-        let word_limit = limit - sku_hits.len();
-        let mut ranked = if word_limit > 0 {
-            self.rank_words(&candidates, &accepted, &sku_hits, word_limit)
-        } else {
-            Vec::new()
+        let mut taken = Bits::new(self.ids.len());
+        for &p in &sku_hits {
+            taken.set(p);
+        }
+        let filter = Filter {
+            accepted: &accepted,
+            taken: &taken,
         };
-        ranked.truncate(word_limit);
+        let mut known: Vec<&Candidates> = candidates
+            .iter()
+            .map(|(_, c)| c)
+            .filter(|c| !c.is_empty())
+            .collect();
+        let room = limit - sku_hits.len();
+        let mut ranked = Vec::new();
+        while room > 0 && !known.is_empty() && ranked.is_empty() {
+            ranked = match known.as_slice() {
+                [one] => item_rank::one_word(&self.vocabulary, one, &filter, self.ids.len(), room),
+                many => item_rank::all_words(
+                    &self.vocabulary,
+                    &self.item_words,
+                    many,
+                    &filter,
+                    self.ids.len(),
+                    room,
+                ),
+            };
+            known.pop();
+        }
         let mut hits: Vec<Hit> = Vec::with_capacity(sku_hits.len() + ranked.len());
         hits.extend(sku_hits.iter().map(|&p| self.hit(p, true, &candidates)));
         hits.extend(ranked.iter().map(|&p| self.hit(p, false, &candidates)));
         hits
-    }
-
-    /// Positions of the items with any typed word, best first (at most
-    /// `limit`), leaving out those already found by SKU.
-    fn rank_words(
-        &self,
-        candidates: &[(String, Candidates)],
-        accepted: &dyn Fn(u32) -> bool,
-        sku_hits: &[u32],
-        limit: usize,
-    ) -> Vec<u32> {
-        let n = self.ids.len();
-        // Per item: words found, typos, words found in the name.
-        let mut found = vec![0u8; n];
-        let mut typos = vec![0u8; n];
-        let mut in_name = vec![0u8; n];
-        let mut touched: Vec<u32> = Vec::new();
-        // Per item, for the word at hand: its best match (typos × 2, + 1
-        // when only in the description); NONE when not found.
-        const NONE: u8 = u8::MAX;
-        let mut best = vec![NONE; n];
-        let mut this_word: Vec<u32> = Vec::new();
-        for (_, cands) in candidates {
-            for &(word, t) in cands {
-                for (list, extra) in [
-                    (self.vocabulary.in_name.get(word), 0),
-                    (self.vocabulary.in_description.get(word), 1),
-                ] {
-                    let code = t * 2 + extra;
-                    for &p in list {
-                        let b = &mut best[p as usize];
-                        if *b == NONE {
-                            this_word.push(p);
-                        }
-                        if code < *b {
-                            *b = code;
-                        }
-                    }
-                }
-            }
-            for p in this_word.drain(..) {
-                let i = p as usize;
-                let code = best[i];
-                best[i] = NONE;
-                if found[i] == 0 {
-                    touched.push(p);
-                }
-                found[i] += 1;
-                typos[i] = typos[i].saturating_add(code / 2);
-                in_name[i] += u8::from(code.is_multiple_of(2));
-            }
-        }
-        let words = candidates.len() as u64;
-        let mut by_sku = sku_hits.to_vec();
-        by_sku.sort_unstable();
-        touched.retain(|&p| accepted(p) && by_sku.binary_search(&p).is_err());
-        // Every typed word narrows the results; only when no item has
-        // them all do items with most of them stand in.
-        if touched.iter().any(|&p| found[p as usize] as u64 == words) {
-            touched.retain(|&p| found[p as usize] as u64 == words);
-        }
-        let mut keys: Vec<u64> = touched
-            .into_iter()
-            .map(|p| {
-                let i = p as usize;
-                ((words - found[i] as u64) << 48)
-                    | ((typos[i] as u64) << 40)
-                    | ((words - in_name[i] as u64) << 32)
-                    | p as u64
-            })
-            .collect();
-        if keys.len() > limit {
-            keys.select_nth_unstable(limit);
-            keys.truncate(limit);
-        }
-        keys.sort_unstable();
-        keys.into_iter().map(|k| k as u32).collect()
     }
 
     /// The hit for the item at `pos`, naming the typed words found in it.
@@ -360,90 +367,10 @@ impl ItemIndex {
     }
 }
 
-impl Vocabulary {
-    /// The words a typed word finds, each with the typing mistakes it
-    /// took: words starting with it, words with its singular (`boxes`
-    /// finds `box`; `boxe`, a plural being typed, too), then words within
-    /// its tolerance ([`Tolerance`]), as a beginning.
-    fn candidates(&self, typed: &str) -> Candidates {
-        let mut out: Candidates = self.starting_with(typed).map(|n| (n, 0)).collect();
-        for form in [typed.to_string(), format!("{typed}s")] {
-            let single = singular(&form);
-            if let Some(list) = self.singulars.get(single.as_ref()) {
-                out.extend(list.iter().map(|&n| (n, 0)));
-            }
-        }
-        let tolerance = Tolerance::of(typed);
-        if tolerance != Tolerance::None {
-            self.within(typed, tolerance, &mut out);
-            let single = singular(typed);
-            if single != typed {
-                self.within(&single, tolerance, &mut out);
-            }
-        }
-        // One entry per word, with its fewest mistakes.
-        out.sort_unstable();
-        out.dedup_by_key(|c| c.0);
-        out
-    }
-
-    /// Vocabulary numbers of the words starting with `prefix`.
-    fn starting_with(&self, prefix: &str) -> std::ops::Range<u32> {
-        let from = self.words.partition_point(|w| w.as_ref() < prefix);
-        let to = from + self.words[from..].partition_point(|w| w.starts_with(prefix));
-        from as u32..to as u32
-    }
-
-    /// Adds the words within `tolerance` of `typed` (as a beginning) with
-    /// a mistake, walking the sorted words so that words sharing their
-    /// first letters share the work, and skipping every word under a
-    /// beginning already too far off.
-    fn within(&self, typed: &str, tolerance: Tolerance, out: &mut Candidates) {
-        let max = tolerance.max_edits();
-        let settled = PrefixDistance::new(typed, tolerance).settled_depth();
-        let mut table = PrefixDistance::new(typed, tolerance);
-        let mut i = 0;
-        let mut previous: &[u8] = &[];
-        while i < self.words.len() {
-            let word = self.words[i].as_bytes();
-            let shared = word
-                .iter()
-                .zip(previous)
-                .take_while(|(a, b)| a == b)
-                .count()
-                .min(table.depth());
-            table.truncate(shared);
-            previous = word;
-            let mut cut = None;
-            while table.depth() < word.len().min(settled) {
-                if table.push(word[table.depth()]) > max {
-                    cut = Some(table.depth());
-                    break;
-                }
-            }
-            // Every word with these first letters fares the same: past
-            // `settled` letters nothing changes, and a row beyond the
-            // budget only grows.
-            let depth = cut.unwrap_or(table.depth());
-            let next = if depth == word.len() && cut.is_none() {
-                i + 1
-            } else {
-                let stem = &word[..depth];
-                i + self.words[i..].partition_point(|w| w.as_bytes().starts_with(stem))
-            };
-            // A beginning found before the cut still counts.
-            let d = table.distance();
-            if d > 0 && d <= max {
-                out.extend((i..next).map(|n| (n as u32, d)));
-            }
-            i = next;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::search_words::{prefix_distance, Tolerance};
 
     fn item(id: i64, sku: &str, name: &str, description: &str) -> IndexedItem {
         IndexedItem {
@@ -461,6 +388,19 @@ mod tests {
             .iter()
             .map(|h| h.id)
             .collect()
+    }
+
+    #[test]
+    fn quick_folding_folds_as_fold_does() {
+        for text in [
+            "Ridgeline  2-Person Tent",
+            "  a\tb ",
+            "Crème",
+            "ABC def",
+            "",
+        ] {
+            assert_eq!(fold_quick(text), fold(text), "{text:?}");
+        }
     }
 
     #[test]
@@ -511,7 +451,7 @@ mod tests {
                 .iter()
                 .enumerate()
                 .filter_map(|(n, w)| {
-                    super::super::search_words::prefix_distance(typed, w, tolerance)
+                    prefix_distance(typed, w, tolerance)
                         .filter(|&d| d > 0)
                         .map(|d| (n as u32, d))
                 })

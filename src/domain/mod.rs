@@ -8,6 +8,8 @@ pub mod customer;
 pub mod customer_edit;
 pub mod guest;
 pub mod item_index;
+pub mod item_rank;
+pub mod item_vocabulary;
 pub mod money;
 pub mod operator;
 pub mod order;

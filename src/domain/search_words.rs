@@ -100,8 +100,9 @@ impl Tolerance {
 pub struct PrefixDistance<'q> {
     typed: &'q [u8],
     tolerance: Tolerance,
-    /// rows[d]: the table's row after d letters of the catalog word.
-    rows: Vec<Vec<u8>>,
+    /// The table's rows one after another, row d (after d letters of the
+    /// catalog word) at d × (typed length + 1): no allocation per letter.
+    rows: Vec<u8>,
     /// best[d]: the least distance from the typed word to any of the
     /// first 0..=d letters (the typed word as the start of the word).
     best: Vec<u8>,
@@ -122,7 +123,7 @@ impl<'q> PrefixDistance<'q> {
         PrefixDistance {
             typed,
             tolerance,
-            rows: vec![first],
+            rows: first,
             best,
             least: vec![0],
             letters: Vec::new(),
@@ -137,7 +138,7 @@ impl<'q> PrefixDistance<'q> {
     /// Keeps the first `depth` letters (a shared beginning with the next word).
     pub fn truncate(&mut self, depth: usize) {
         self.letters.truncate(depth);
-        self.rows.truncate(depth + 1);
+        self.rows.truncate((depth + 1) * (self.typed.len() + 1));
         self.best.truncate(depth + 1);
         self.least.truncate(depth + 1);
     }
@@ -149,28 +150,33 @@ impl<'q> PrefixDistance<'q> {
     pub fn push(&mut self, letter: u8) -> u8 {
         let cost = self.tolerance.edit_cost();
         let d = self.letters.len();
-        let prev = &self.rows[d];
-        let mut row = Vec::with_capacity(prev.len());
-        row.push(prev[0].saturating_add(cost).min(CAP));
-        for j in 1..=self.typed.len() {
+        let width = self.typed.len() + 1;
+        let start = d * width;
+        self.rows.extend_from_within(start..start + width);
+        // rows[start..] is row d; the new row is written over its copy.
+        let (before, row) = self.rows.split_at_mut(start + width);
+        let prev = &before[start..];
+        let two_back = d
+            .checked_sub(1)
+            .map(|b| &before[b * width..b * width + width]);
+        row[0] = prev[0].saturating_add(cost).min(CAP);
+        let mut least = row[0];
+        for j in 1..width {
             let substitute = if self.typed[j - 1] == letter { 0 } else { cost };
             let mut v = (prev[j - 1].saturating_add(substitute))
                 .min(prev[j].saturating_add(cost))
                 .min(row[j - 1].saturating_add(cost));
-            if d >= 1
-                && j >= 2
-                && self.typed[j - 1] == self.letters[d - 1]
-                && self.typed[j - 2] == letter
-            {
-                v = v.min(self.rows[d - 1][j - 2].saturating_add(1));
+            if let Some(back) = two_back {
+                if j >= 2 && self.typed[j - 1] == self.letters[d - 1] && self.typed[j - 2] == letter
+                {
+                    v = v.min(back[j - 2].saturating_add(1));
+                }
             }
-            row.push(v.min(CAP));
+            row[j] = v.min(CAP);
+            least = least.min(row[j]);
         }
-        let least = row.iter().copied().min().unwrap_or(CAP);
-        let last = row[self.typed.len()];
-        let best = self.best[d].min(last);
+        let best = self.best[d].min(row[width - 1]);
         let bound = least.min(self.least[d].saturating_add(1));
-        self.rows.push(row);
         self.best.push(best);
         self.least.push(least);
         self.letters.push(letter);

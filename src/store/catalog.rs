@@ -58,10 +58,15 @@ impl ItemRow {
 }
 
 /// The columns of an [`ItemRow`] (read by [`item_row`]) from `items i`
-/// joined as [`ITEM_FROM`] joins them; the currency is parameter 1.
-pub(super) const ITEM_COLUMNS: &str =
+/// joined as [`ITEM_FROM`] joins them; the currency is parameter 1. The
+/// next receipt's date follows them ([`ITEM_COLUMNS`]) or is NULL.
+pub(super) const ITEM_STOCK_COLUMNS: &str =
     "i.id, i.sku, i.name, i.description, i.category_id, i.weight_grams, i.taxable,
-        p.amount, COALESCE(v.on_hand, 0), COALESCE(v.reserved, 0),
+        p.amount, COALESCE(v.on_hand, 0), COALESCE(v.reserved, 0)";
+
+/// [`ITEM_STOCK_COLUMNS`] and the next receipt's date.
+const ITEM_COLUMNS: &str = "i.id, i.sku, i.name, i.description, i.category_id, i.weight_grams,
+        i.taxable, p.amount, COALESCE(v.on_hand, 0), COALESCE(v.reserved, 0),
         (SELECT MIN(due_date) FROM expected_receipts e WHERE e.item_id = i.id)";
 
 /// The joins after `items i` that [`ITEM_COLUMNS`] read: stock and the

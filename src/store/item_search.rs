@@ -6,10 +6,10 @@
 //! A search costs a fixed number of queries whatever it finds: the counter,
 //! the category's subtree when browsing one, and the found rows.
 
-use super::catalog::{item_row, ItemRow, ITEM_COLUMNS, ITEM_FROM};
+use super::catalog::{item_row, ItemRow, ITEM_FROM, ITEM_STOCK_COLUMNS};
 use super::Store;
 use crate::domain::availability::ItemStock;
-use crate::domain::item_index::{IndexedItem, ItemIndex, WordMatch};
+use crate::domain::item_index::{IndexBuilder, ItemIndex, WordMatch};
 use crate::domain::money::Currency;
 use chrono::NaiveDate;
 use rusqlite::types::Type;
@@ -137,7 +137,7 @@ impl Store {
         }
         let list = serde_json::Value::from(ids.to_vec()).to_string();
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {ITEM_COLUMNS},
+            "SELECT {ITEM_STOCK_COLUMNS}, NULL,
                 (SELECT json_group_array(json_array(due_date, quantity)) FROM
                     (SELECT due_date, quantity FROM expected_receipts e
                      WHERE e.item_id = i.id ORDER BY due_date, id)),
@@ -147,8 +147,11 @@ impl Store {
              WHERE i.active = 1"
         ))?;
         let rows = stmt.query_map(params![currency.code(), list], |r| {
-            let item = item_row(r)?;
-            let receipts = receipts(r, 11)?;
+            let mut item = item_row(r)?;
+            let mut receipts = receipts(r, 11)?;
+            receipts.sort_by_key(|(d, _)| *d);
+            // In date order: the first is the next receipt.
+            item.next_due = receipts.first().map(|(d, _)| *d);
             let stock = ItemStock {
                 item_id: item.id,
                 on_hand: item.on_hand,
@@ -190,18 +193,18 @@ fn load_index(conn: &Connection) -> rusqlite::Result<(i64, ItemIndex)> {
         let mut stmt = conn.prepare(
             "SELECT id, sku, name, description, category_id FROM items WHERE active = 1",
         )?;
-        let items = stmt
-            .query_map([], |r| {
-                Ok(IndexedItem {
-                    id: r.get(0)?,
-                    sku: r.get(1)?,
-                    name: r.get(2)?,
-                    description: r.get(3)?,
-                    category_id: r.get(4)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok((version, ItemIndex::build(items)))
+        let mut rows = stmt.query([])?;
+        let mut builder = IndexBuilder::default();
+        while let Some(r) = rows.next()? {
+            builder.add(
+                r.get(0)?,
+                r.get_ref(1)?.as_str()?,
+                r.get_ref(2)?.as_str()?,
+                r.get_ref(3)?.as_str()?,
+                r.get(4)?,
+            );
+        }
+        Ok((version, builder.finish()))
     };
     // Inside a caller's transaction its snapshot already holds.
     if !conn.is_autocommit() {
