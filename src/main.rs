@@ -4,7 +4,7 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use orderdesk::session::simulate::Outcome;
-use orderdesk::session::{operators, play, Session};
+use orderdesk::session::{operators, play, search, Session};
 use orderdesk::store::{
     check_file_path, create_private_folder, Create, OpenError, OpenOptions, Store, StoreError,
     DEFAULT_BUSY_TIMEOUT,
@@ -98,6 +98,12 @@ enum Command {
         /// The copy to write (a new file)
         path: PathBuf,
     },
+    /// Search items or customers as the console does; one JSON object a
+    /// line, best match first (nothing printed when nothing matches)
+    Search {
+        #[command(subcommand)]
+        command: search::SearchCommand,
+    },
     /// Manage operators: roles, limits per currency, supervisor PINs and
     /// who may act as whom (admins; the login that created the database is one)
     Operators {
@@ -148,6 +154,7 @@ fn main() -> ExitCode {
             // One clear line; exit code 2 for a database we cannot use.
             let code = if e.downcast_ref::<OpenError>().is_some()
                 || e.downcast_ref::<Unusable>().is_some()
+                || e.downcast_ref::<search::BadSearch>().is_some()
             {
                 2
             } else {
@@ -333,6 +340,9 @@ fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool
             }
             Ok(())
         }
+        Some(Command::Search { command }) => {
+            search::run(&store, command, &mut std::io::stdout().lock())
+        }
         Some(Command::Play { file }) => {
             let commands = if file.as_os_str() == "-" {
                 play::parse(std::io::stdin().lock())
@@ -349,6 +359,8 @@ fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool
         }
         None => {
             let operator = operator_name(&store, cli.operator)?;
+            // The catalog's search index, built now rather than on a key.
+            store.warm_item_index()?;
             let session = Session::new(store, operator, today);
             let app = App::new(session, Theme::from_env());
             orderdesk::tui::terminal::run(app)

@@ -9,7 +9,7 @@ use crate::domain::order::AccountRef;
 use crate::domain::promotion::Coupon;
 use crate::domain::rules::Limits;
 use crate::store::{
-    CategoryRow, CustomerQuery, CustomerRow, ItemRow, OrderSummary, Store, StoreError,
+    CategoryRow, CustomerQuery, CustomerRow, ItemHit, ItemRow, OrderSummary, Store, StoreError,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -53,7 +53,7 @@ impl<'a> Lookup<'a> {
 
     lookups! {
         fn search_customers(q: &CustomerQuery, limit: usize) -> Vec<CustomerRow>;
-        fn search_items_in(currency: Currency, text: &str, category: Option<i64>, limit: usize) -> Vec<ItemRow>;
+        fn find_items(currency: Currency, text: &str, category: Option<i64>, limit: usize) -> Vec<ItemHit>;
         fn category_tree() -> Vec<CategoryRow>;
         fn item_by_sku(currency: Currency, sku: &str) -> Option<ItemRow>;
         fn item_stock(item_ids: &[i64]) -> HashMap<i64, ItemStock>;

@@ -20,6 +20,7 @@ pub mod command;
 pub mod lookup;
 pub mod operators;
 pub mod play;
+pub mod search;
 pub mod simulate;
 mod submit;
 

@@ -57,16 +57,25 @@ impl ItemRow {
     }
 }
 
-const ITEM_SELECT: &str =
-    "SELECT i.id, i.sku, i.name, i.description, i.category_id, i.weight_grams, i.taxable,
-        p.amount, COALESCE(v.on_hand, 0), COALESCE(v.reserved, 0),
-        (SELECT MIN(due_date) FROM expected_receipts e WHERE e.item_id = i.id)
-    FROM items i
-    LEFT JOIN inventory v ON v.item_id = i.id
+/// The columns of an [`ItemRow`] (read by [`item_row`]) from `items i`
+/// joined as [`ITEM_FROM`] joins them; the currency is parameter 1. The
+/// next receipt's date follows them ([`ITEM_COLUMNS`]) or is NULL.
+pub(super) const ITEM_STOCK_COLUMNS: &str =
+    "i.id, i.sku, i.name, i.description, i.category_id, i.weight_grams, i.taxable,
+        p.amount, COALESCE(v.on_hand, 0), COALESCE(v.reserved, 0)";
+
+/// [`ITEM_STOCK_COLUMNS`] and the next receipt's date.
+const ITEM_COLUMNS: &str = "i.id, i.sku, i.name, i.description, i.category_id, i.weight_grams,
+        i.taxable, p.amount, COALESCE(v.on_hand, 0), COALESCE(v.reserved, 0),
+        (SELECT MIN(due_date) FROM expected_receipts e WHERE e.item_id = i.id)";
+
+/// The joins after `items i` that [`ITEM_COLUMNS`] read: stock and the
+/// price in the currency of parameter 1.
+pub(super) const ITEM_FROM: &str = "LEFT JOIN inventory v ON v.item_id = i.id
     LEFT JOIN prices p ON p.item_id = i.id
          AND p.price_list_id = (SELECT id FROM price_lists WHERE currency = ?1)";
 
-fn item_row(r: &Row) -> rusqlite::Result<ItemRow> {
+pub(super) fn item_row(r: &Row) -> rusqlite::Result<ItemRow> {
     let price: Option<String> = r.get(7)?;
     let due: Option<String> = r.get(10)?;
     Ok(ItemRow {
@@ -84,149 +93,7 @@ fn item_row(r: &Row) -> rusqlite::Result<ItemRow> {
     })
 }
 
-/// Above this many items matching the words of a catalog search, the
-/// results are the first found rather than the first by name (sorting every
-/// match would cost milliseconds per thousand).
-pub const WORD_SORT_CAP: i64 = 2_000;
-
-/// The category condition on `items i` with its id in parameter `n`: the
-/// category and all its subcategories; no condition when the id is NULL.
-fn within_category(n: usize) -> String {
-    format!(
-        "AND (?{n} IS NULL OR i.category_id IN (WITH RECURSIVE sub(id) AS (SELECT ?{n} UNION ALL
-            SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub))"
-    )
-}
-
-/// Operator text as an FTS5 query: each word quoted as a token (so `AND`,
-/// `o'brien` or `-` are words, not syntax) and matched as a prefix.
-pub(crate) fn fts_query(text: &str) -> Option<String> {
-    let words: Vec<String> = fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
-}
-
 impl Store {
-    /// Active items matching `text` (SKU prefix, or words of name and
-    /// description), SKU matches first (by SKU), then word matches (by
-    /// name), at most `limit`. Empty text lists the catalog by name.
-    pub fn search_items(
-        &self,
-        currency: Currency,
-        text: &str,
-        limit: usize,
-    ) -> rusqlite::Result<Vec<ItemRow>> {
-        self.search_items_in(currency, text, None, limit)
-    }
-
-    /// [`Store::search_items`] within a category and all its subcategories
-    /// (the whole catalog when `category` is None).
-    pub fn search_items_in(
-        &self,
-        currency: Currency,
-        text: &str,
-        category: Option<i64>,
-        limit: usize,
-    ) -> rusqlite::Result<Vec<ItemRow>> {
-        let key = fold(text);
-        let within = match category {
-            Some(_) => {
-                "AND i.category_id IN (WITH RECURSIVE sub(id) AS (SELECT ?6 UNION ALL
-                    SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)"
-            }
-            None => "AND ?6 IS NULL",
-        };
-        let mut stmt;
-        let rows = if key.is_empty() {
-            stmt = self.conn.prepare_cached(&format!(
-                "{ITEM_SELECT} WHERE i.active = 1 {within} ORDER BY i.name_key LIMIT ?5"
-            ))?;
-            // ?2-?4 are unused here; numbering stays the same in both forms.
-            stmt.query_map(
-                params![currency.code(), "", "", "", limit as i64, category],
-                item_row,
-            )?
-        } else {
-            let ids = self.matching_items(&key, text, category, limit)?;
-            let mut stmt = self
-                .conn
-                .prepare_cached(&format!("{ITEM_SELECT} WHERE i.id = ?2"))?;
-            return ids
-                .iter()
-                .map(|id| stmt.query_row(params![currency.code(), id], item_row))
-                .collect();
-        };
-        rows.collect()
-    }
-
-    /// The ids [`Store::search_items_in`] shows for non-empty text, in order:
-    /// items whose SKU starts with the text, by SKU; then items with the
-    /// text's words in their name or description, by name. Each step reads
-    /// an index in order or a bounded number of rows, so it stays fast at
-    /// any catalog size: when more than [`WORD_SORT_CAP`] items match the
-    /// words, the first `limit` found are shown (by name) rather than
-    /// sorting them all.
-    fn matching_items(
-        &self,
-        key: &str,
-        text: &str,
-        category: Option<i64>,
-        limit: usize,
-    ) -> rusqlite::Result<Vec<i64>> {
-        let end = format!("{key}\u{10FFFF}");
-        let mut ids: Vec<i64> = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT i.id FROM items i INDEXED BY items_sku_key
-                 WHERE i.sku_key >= ?1 AND i.sku_key < ?2 AND i.active = 1 {}
-                 ORDER BY i.sku_key LIMIT ?4",
-                within_category(3)
-            ))?
-            .query_map(params![key, end, category, limit as i64], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let Some(fts) = fts_query(text) else {
-            return Ok(ids);
-        };
-        if ids.len() >= limit {
-            return Ok(ids);
-        }
-        let words: i64 = self
-            .conn
-            .prepare_cached(
-                "SELECT count(*) FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ?1 LIMIT ?2)",
-            )?
-            .query_row(params![fts, WORD_SORT_CAP], |r| r.get(0))?;
-        // Few matches: all of them by name. Many: the first found (the
-        // full-text index yields them in id order without sorting), by name.
-        let order = if words < WORD_SORT_CAP {
-            "i.name_key, i.id"
-        } else {
-            "f.rowid"
-        };
-        let more: Vec<i64> = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT id FROM (
-                     SELECT i.id AS id, i.name_key AS name_key
-                     FROM items_fts f CROSS JOIN items i ON i.id = f.rowid
-                     WHERE items_fts MATCH ?1 AND i.active = 1
-                       AND NOT (i.sku_key >= ?2 AND i.sku_key < ?3) {}
-                     ORDER BY {order} LIMIT ?5)
-                 ORDER BY name_key, id",
-                within_category(4)
-            ))?
-            .query_map(
-                params![fts, key, end, category, (limit - ids.len()) as i64],
-                |r| r.get(0),
-            )?
-            .collect::<rusqlite::Result<_>>()?;
-        ids.extend(more);
-        Ok(ids)
-    }
-
     /// The category tree in display order, parents before their children.
     pub fn category_tree(&self) -> rusqlite::Result<Vec<CategoryRow>> {
         let mut stmt = self.conn.prepare_cached(
@@ -251,7 +118,8 @@ impl Store {
     pub fn item_by_sku(&self, currency: Currency, sku: &str) -> rusqlite::Result<Option<ItemRow>> {
         self.conn
             .prepare_cached(&format!(
-                "{ITEM_SELECT} WHERE i.sku_key = ?2 AND i.active = 1"
+                "SELECT {ITEM_COLUMNS} FROM items i {ITEM_FROM}
+                 WHERE i.sku_key = ?2 AND i.active = 1"
             ))?
             .query_row(params![currency.code(), fold(sku)], item_row)
             .optional()
@@ -260,7 +128,9 @@ impl Store {
     /// The active item with this id (None once it is no longer sold).
     pub fn item(&self, currency: Currency, id: i64) -> rusqlite::Result<Option<ItemRow>> {
         self.conn
-            .prepare_cached(&format!("{ITEM_SELECT} WHERE i.id = ?2 AND i.active = 1"))?
+            .prepare_cached(&format!(
+                "SELECT {ITEM_COLUMNS} FROM items i {ITEM_FROM} WHERE i.id = ?2 AND i.active = 1"
+            ))?
             .query_row(params![currency.code(), id], item_row)
             .optional()
     }

@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/003_operators.sql"),
     include_str!("../../migrations/004_draft_fields.sql"),
     include_str!("../../migrations/005_coupon_usage.sql"),
+    include_str!("../../migrations/006_catalog_version.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -19,6 +19,7 @@ mod drafts;
 mod facts;
 pub mod generate;
 mod inventory;
+mod item_search;
 mod migrate;
 pub mod operators;
 mod orders;
@@ -35,6 +36,7 @@ pub use customers::CustomerQuery;
 pub use customers::CustomerRow;
 pub use customers::{customer_search_sql, customer_search_sql_with, SearchField};
 pub use drafts::{Draft, DraftError};
+pub use item_search::ItemHit;
 pub use orders::{DraftRef, PlacedOrder, SubmitError, SubmitInput};
 pub use placed::OrderSummary;
 
@@ -307,6 +309,8 @@ fn startup_check(conn: &Connection) -> rusqlite::Result<bool> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The catalog's search index, built by the first search (item_search.rs).
+    item_index: item_search::IndexCache,
 }
 
 /// The first 16 bytes of every SQLite 3 database file.
@@ -586,7 +590,11 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(|e| classify(path, e))?;
         migrate::run(&mut conn).map_err(|e| classify(path, e))?;
-        let store = Store { conn, path: p() };
+        let store = Store {
+            conn,
+            path: p(),
+            item_index: Default::default(),
+        };
         Ok((store, fresh || version == 0))
     }
 

@@ -1,11 +1,14 @@
-//! Step 3, catalog: search by SKU prefix or words of name and description;
-//! each row shows the price in the order's currency and availability now.
+//! Step 3, catalog: search by SKU prefix or words of name and description
+//! (docs/design.md, section 16); each row shows the price in the order's
+//! currency and availability now, with the words that matched underlined.
 
 use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::availability::allocate;
-use crate::domain::text::{fit, pad, pad_start};
+use crate::domain::item_index::Field;
+use crate::domain::search_words::mark_words;
+use crate::domain::text::{fit, pad, pad_start, width};
 use crate::session::{Command, Done, Refusal};
-use crate::store::{CategoryRow, ItemRow};
+use crate::store::{CategoryRow, ItemHit, ItemRow};
 use crate::tui::action::Action;
 use crate::tui::keymap::{field_moves, list_moves, Binding, Cmd, Key};
 use crate::tui::widgets::list::{row_style, ListState};
@@ -13,7 +16,8 @@ use crate::tui::widgets::text_field::TextField;
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
 use ratatui::Frame;
 use std::collections::HashMap;
 
@@ -29,7 +33,7 @@ pub struct Catalog {
     quantity: TextField,
     /// 0: search field, 1: quantity field.
     focus: usize,
-    results: Vec<ItemRow>,
+    results: Vec<ItemHit>,
     /// For items out of stock: when one more would arrive.
     dues: HashMap<i64, Option<NaiveDate>>,
     list: ListState,
@@ -148,7 +152,7 @@ impl Screen for Catalog {
                 Err(e) => vec![Action::Error(format!("could not read the categories: {e}"))],
             },
             Cmd::AddToCart => {
-                let Some(item) = self.results.get(self.list.selected) else {
+                let Some(ItemHit { item, .. }) = self.results.get(self.list.selected) else {
                     return Some(vec![Action::Error("nothing selected to add".into())]);
                 };
                 if ctx.order.customer.is_none() {
@@ -242,25 +246,17 @@ impl Screen for Catalog {
         }
         self.results = ctx
             .lookup
-            .search_items_in(key.1, &key.0, key.2, LIMIT)
+            .find_items(key.1, &key.0, key.2, LIMIT)
             .map_err(|e| format!("catalog search failed: {e}"))?;
-        let out: Vec<i64> = self
+        // The search brought each item's stock along: no query per row.
+        self.dues = self
             .results
             .iter()
-            .filter(|i| i.available() == 0)
-            .map(|i| i.id)
-            .collect();
-        let stock = ctx
-            .lookup
-            .item_stock(&out)
-            .map_err(|e| format!("stock lookup failed: {e}"))?;
-        self.dues = out
-            .iter()
-            .map(|id| {
-                (
-                    *id,
-                    allocate(&[(*id, 1)], &stock).first().and_then(|a| a.due),
-                )
+            .filter(|h| h.item.available() == 0)
+            .map(|h| {
+                let id = h.item.id;
+                let stock = HashMap::from([(id, h.stock.clone())]);
+                (id, allocate(&[(id, 1)], &stock).first().and_then(|a| a.due))
             })
             .collect();
         self.list = ListState::default();
@@ -369,30 +365,41 @@ impl Screen for Catalog {
         );
         let height = area.bottom().saturating_sub(top + 2) as usize;
         let from = self.list.visible_from(height);
-        for (i, item) in self.results.iter().enumerate().skip(from).take(height) {
+        for (i, hit) in self.results.iter().enumerate().skip(from).take(height) {
+            let item = &hit.item;
             let (marker, style) = row_style(i == self.list.selected, theme);
             let price = item
                 .price
                 .map(|p| cur.format(p))
                 .unwrap_or_else(|| "not sold".into());
-            let text = format!(
-                "{marker}{} {} {}  {}",
-                pad(&item.sku, SKU_W),
-                pad(&item.name, NAME_W),
+            let mut spans = vec![Span::styled(marker, style)];
+            let sku = pad(&item.sku, SKU_W);
+            spans.push(match hit.sku_match {
+                true => Span::styled(sku, matched(style)),
+                false => Span::styled(sku, style),
+            });
+            spans.push(Span::styled(" ", style));
+            let name = pad(&item.name, NAME_W);
+            spans.extend(marked(&name, hit, Field::Name, style));
+            let used = width(marker) + SKU_W + 1 + NAME_W;
+            let rest = format!(
+                " {}  {}",
                 pad_start(&price, PRICE_W),
                 availability_text(item, self.dues.get(&item.id).copied().flatten())
             );
+            spans.push(Span::styled(
+                fit(&rest, (area.width as usize).saturating_sub(used)),
+                style,
+            ));
             f.render_widget(
-                Line::styled(fit(&text, area.width as usize), style),
+                Line::from(spans),
                 Rect::new(area.x, top + (i - from) as u16, area.width, 1),
             );
         }
-        if let Some(item) = self.results.get(self.list.selected) {
+        if let Some(hit) = self.results.get(self.list.selected) {
+            let text = fit(&format!("  {}", hit.item.description), area.width as usize);
             f.render_widget(
-                Line::styled(
-                    fit(&format!("  {}", item.description), area.width as usize),
-                    theme.dim(),
-                ),
+                Line::from(marked(&text, hit, Field::Description, theme.dim())),
                 Rect::new(area.x, area.bottom() - 1, area.width, 1),
             );
         } else if self.searched.is_some() {
@@ -405,4 +412,27 @@ impl Screen for Catalog {
             );
         }
     }
+}
+
+/// A matched word's look: underlined, so it shows without colour.
+fn matched(style: Style) -> Style {
+    style.add_modifier(Modifier::UNDERLINED)
+}
+
+/// `text` (drawn from the hit's `field`) with the words found there
+/// underlined.
+fn marked<'t>(text: &'t str, hit: &ItemHit, field: Field, style: Style) -> Vec<Span<'t>> {
+    let found: Vec<&str> = hit
+        .words
+        .iter()
+        .filter(|w| w.field == field)
+        .map(|w| w.found.as_str())
+        .collect();
+    mark_words(text, &found)
+        .into_iter()
+        .map(|(piece, hit)| match hit {
+            true => Span::styled(piece, matched(style)),
+            false => Span::styled(piece, style),
+        })
+        .collect()
 }
