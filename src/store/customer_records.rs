@@ -15,8 +15,9 @@ use crate::domain::customer::{
 use crate::domain::customer_edit::{describe_changes, field_label, same_address};
 use crate::domain::operator::{CHALLENGE_ATTEMPTS, CHALLENGE_WINDOW_MINUTES};
 use crate::domain::order::{AccountRef, Address};
+use crate::domain::search_keys::{KeySource, SearchKeys};
 use crate::domain::secret;
-use crate::domain::text::{clean, digits, fold, national_digits};
+use crate::domain::text::{clean, fold};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::{
@@ -134,6 +135,7 @@ impl Store {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let now = now_text();
         let logon = tidy(&d.logon_id);
+        let keys = draft_keys(&d);
         tx.execute(
             "INSERT INTO customers (logon_id, logon_key, password_hash, first_name, last_name, first_key, last_key,
                 challenge_question, challenge_answer_hash, currency, language, phone, phone_key, phone_national_key,
@@ -141,22 +143,22 @@ impl Store {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20)",
             params![
                 logon,
-                fold(&logon),
+                keys.logon,
                 password_hash,
                 tidy(&d.first_name),
                 tidy(&d.last_name),
-                fold(&d.first_name),
-                fold(&d.last_name),
+                keys.first,
+                keys.last,
                 tidy(&d.challenge_question),
                 answer_hash,
                 d.currency.code(),
                 d.language,
                 tidy(&d.phone),
-                digits(&d.phone),
-                national_digits(&d.phone),
+                keys.phone,
+                keys.phone_national,
                 tidy(&d.email),
-                fold(&d.email),
-                postal_key(&d),
+                keys.email,
+                keys.postal,
                 d.account_id,
                 d.enabled,
                 now
@@ -239,38 +241,40 @@ impl Store {
         let mut set: Vec<(&str, Value)> = Vec::new();
         for field in &changed {
             match field {
-                Field::Logon => {
-                    let logon = tidy(&d.logon_id);
-                    set.push(("logon_key", fold(&logon).into()));
-                    set.push(("logon_id", logon.into()));
-                }
-                Field::FirstName => {
-                    set.push(("first_name", tidy(&d.first_name).into()));
-                    set.push(("first_key", fold(&d.first_name).into()));
-                }
-                Field::LastName => {
-                    set.push(("last_name", tidy(&d.last_name).into()));
-                    set.push(("last_key", fold(&d.last_name).into()));
-                }
+                Field::Logon => set.push(("logon_id", tidy(&d.logon_id).into())),
+                Field::FirstName => set.push(("first_name", tidy(&d.first_name).into())),
+                Field::LastName => set.push(("last_name", tidy(&d.last_name).into())),
                 Field::ChallengeQuestion => {
                     set.push(("challenge_question", tidy(&d.challenge_question).into()))
                 }
                 Field::Currency => set.push(("currency", d.currency.code().to_string().into())),
                 Field::Language => set.push(("language", d.language.clone().into())),
-                Field::Phone => {
-                    set.push(("phone", tidy(&d.phone).into()));
-                    set.push(("phone_key", digits(&d.phone).into()));
-                    set.push(("phone_national_key", national_digits(&d.phone).into()));
-                }
-                Field::Email => {
-                    set.push(("email", tidy(&d.email).into()));
-                    set.push(("email_key", fold(&d.email).into()));
-                }
+                Field::Phone => set.push(("phone", tidy(&d.phone).into())),
+                Field::Email => set.push(("email", tidy(&d.email).into())),
                 Field::Account => set.push(("account_id", d.account_id.into())),
                 Field::Enabled => set.push(("enabled", d.enabled.into())),
-                Field::Addresses => set.push(("postal_key", postal_key(&d).into())),
                 _ => {}
             }
+        }
+        // The keys hang together (a phone's key takes the country of the
+        // default shipping address): all of them, when one may move.
+        let keyed = [
+            Field::Logon,
+            Field::FirstName,
+            Field::LastName,
+            Field::Phone,
+            Field::Email,
+            Field::Addresses,
+        ];
+        if keyed.iter().any(|f| has(*f)) {
+            let k = draft_keys(&d);
+            set.push(("logon_key", k.logon.into()));
+            set.push(("first_key", k.first.into()));
+            set.push(("last_key", k.last.into()));
+            set.push(("phone_key", k.phone.into()));
+            set.push(("phone_national_key", k.phone_national.into()));
+            set.push(("email_key", k.email.into()));
+            set.push(("postal_key", k.postal.into()));
         }
         if let Some(h) = &password_hash {
             set.push(("password_hash", h.clone().into()));
@@ -598,15 +602,15 @@ impl Store {
         if !problems.is_empty() {
             return Err(SaveError::Invalid(problems));
         }
-        let guest: Option<(String, String, String)> = self
+        let guest: Option<(String, String, String, String)> = self
             .conn
             .query_row(
-                "SELECT first_name, last_name, phone FROM customers WHERE id = ?1 AND is_guest = 1",
+                "SELECT first_name, last_name, phone, email FROM customers WHERE id = ?1 AND is_guest = 1",
                 [customer_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        let Some((first, last, phone)) = guest else {
+        let Some((first, last, phone, email)) = guest else {
             return Err(SaveError::NotFound(format!(
                 "customer {customer_id} is not a guest"
             )));
@@ -637,29 +641,37 @@ impl Store {
                 })
                 .collect();
         }
-        let postal = book
-            .iter()
-            .find(|a| a.default_shipping)
-            .map(|a| fold(&a.address.postal_code))
-            .unwrap_or_default();
         let logon = tidy(&conversion.logon_id);
+        let home = book.iter().find(|a| a.default_shipping);
+        let keys = SearchKeys::of(&KeySource {
+            logon: Some(&logon),
+            first: &first,
+            last: &last,
+            email: &email,
+            phone: &phone,
+            postal: home.map_or("", |a| &a.address.postal_code),
+            country: home.map_or("", |a| &a.address.country),
+        });
         let converted = tx.execute(
             "UPDATE customers SET logon_id = ?2, logon_key = ?3, password_hash = ?4,
                 challenge_question = ?5, challenge_answer_hash = ?6, is_guest = 0, enabled = 1,
                 phone_key = ?7, phone_national_key = ?8, postal_key = ?9, updated_at = ?10,
-                version = version + 1
+                first_key = ?11, last_key = ?12, email_key = ?13, version = version + 1
              WHERE id = ?1 AND is_guest = 1",
             params![
                 customer_id,
                 logon,
-                fold(&logon),
+                keys.logon,
                 password_hash,
                 tidy(&conversion.challenge_question),
                 answer_hash,
-                digits(&phone),
-                national_digits(&phone),
-                postal,
-                now_text()
+                keys.phone,
+                keys.phone_national,
+                keys.postal,
+                now_text(),
+                keys.first,
+                keys.last,
+                keys.email
             ],
         )?;
         if converted != 1 {
@@ -795,14 +807,19 @@ impl Store {
     }
 }
 
-/// The folded postal code of the default shipping address, as the demo
-/// loader stores it.
-fn postal_key(d: &CustomerDraft) -> String {
-    d.addresses
-        .iter()
-        .find(|a| a.default_shipping)
-        .map(|a| fold(&a.address.postal_code))
-        .unwrap_or_default()
+/// The search keys of a record as it will be stored.
+fn draft_keys(d: &CustomerDraft) -> SearchKeys {
+    let home = d.addresses.iter().find(|a| a.default_shipping);
+    let logon = tidy(&d.logon_id);
+    SearchKeys::of(&KeySource {
+        logon: Some(&logon),
+        first: &d.first_name,
+        last: &d.last_name,
+        email: &d.email,
+        phone: &d.phone,
+        postal: home.map_or("", |a| &a.address.postal_code),
+        country: home.map_or("", |a| &a.address.country),
+    })
 }
 
 fn write_addresses(

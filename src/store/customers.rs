@@ -4,7 +4,8 @@ use super::Store;
 use crate::domain::card::{Brand, CardSummary};
 use crate::domain::money::Currency;
 use crate::domain::order::{AccountRef, Address, CustomerRef, SavedAddress, StoredCard};
-use crate::domain::text::{clean, digits, fold};
+use crate::domain::search_keys::{name_key, phone_query, postal_key};
+use crate::domain::text::{clean, fold};
 use rusqlite::{params_from_iter, OptionalExtension, Row};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -146,14 +147,6 @@ impl SearchField {
         self.condition().replace("c.", "+c.")
     }
 
-    fn ranges(self) -> usize {
-        if self == SearchField::Phone {
-            2
-        } else {
-            1
-        }
-    }
-
     /// The column the field's index leads with (phone: the full number's).
     fn column(self) -> &'static str {
         match self {
@@ -195,29 +188,44 @@ impl SearchField {
     }
 }
 
-/// The filled fields of `q` with their folded keys, in the order that
-/// decides the result order: last name, first name, logon, e-mail, postal
-/// code, phone, account.
-fn search_terms(q: &CustomerQuery) -> Vec<(SearchField, String)> {
+/// A key that no stored key starts with (they are ASCII): the phone range a
+/// typed number does not ask for.
+const NO_KEY: &str = "\u{10FFFF}";
+
+/// The filled fields of `q` with their keys, in the order that decides the
+/// result order: last name, first name, logon, e-mail, postal code, phone,
+/// account. Each field has one key per range of its condition: phone has
+/// the international and the national key ([`NO_KEY`] for the one the
+/// typed number does not ask for).
+fn search_terms(q: &CustomerQuery) -> Vec<(SearchField, Vec<String>)> {
+    let phone = phone_query(&q.phone);
+    let phone = match (phone.international, phone.national) {
+        (None, None) => Vec::new(),
+        (i, n) => vec![
+            i.unwrap_or_else(|| NO_KEY.into()),
+            n.unwrap_or_else(|| NO_KEY.into()),
+        ],
+    };
+    let one = |k: String| if k.is_empty() { Vec::new() } else { vec![k] };
     [
-        (SearchField::Last, fold(&q.last_name)),
-        (SearchField::First, fold(&q.first_name)),
-        (SearchField::Logon, fold(&q.logon)),
-        (SearchField::Email, fold(&q.email)),
-        (SearchField::Postal, fold(&q.postal)),
-        (SearchField::Phone, digits(&q.phone)),
-        (SearchField::Account, fold(&q.account)),
+        (SearchField::Last, one(name_key(&q.last_name))),
+        (SearchField::First, one(name_key(&q.first_name))),
+        (SearchField::Logon, one(fold(&q.logon))),
+        (SearchField::Email, one(fold(&q.email))),
+        (SearchField::Postal, one(postal_key(&q.postal))),
+        (SearchField::Phone, phone),
+        (SearchField::Account, one(fold(&q.account))),
     ]
     .into_iter()
-    .filter(|(_, key)| !key.is_empty())
+    .filter(|(_, keys)| !keys.is_empty())
     .collect()
 }
 
-fn push_range(key: &str, times: usize, args: &mut Vec<String>) {
-    let end = prefix_end(key);
-    for _ in 0..times {
-        args.push(key.to_string());
-        args.push(end.clone());
+/// The arguments of a field's condition: a (from, to) pair per key.
+fn push_range(keys: &[String], args: &mut Vec<String>) {
+    for key in keys {
+        args.push(key.clone());
+        args.push(prefix_end(key));
     }
 }
 
@@ -272,27 +280,25 @@ pub fn customer_search_sql_with(
     if lead == SearchField::Phone || driver == SearchField::Phone {
         // One branch per phone key, each with that key's range instead of
         // the OR of both (so each can use its own index), merged.
-        let phone = &terms
-            .iter()
-            .find(|(f, _)| *f == SearchField::Phone)
-            .expect("phone term")
-            .1;
+        let Some((_, phone)) = terms.iter().find(|(f, _)| *f == SearchField::Phone) else {
+            return (String::new(), args);
+        };
         let mut branches = Vec::new();
-        for col in ["phone_key", "phone_national_key"] {
+        for (col, key) in ["phone_key", "phone_national_key"].into_iter().zip(phone) {
             let index = if driver == SearchField::Phone {
                 format!("customers_{col}")
             } else {
                 driver.index().to_string()
             };
             let mut conds = vec![format!("c.{col} >= ? AND c.{col} < ?")];
-            push_range(phone, 1, &mut args);
-            for (f, key) in terms.iter().filter(|(f, _)| *f != SearchField::Phone) {
+            push_range(std::slice::from_ref(key), &mut args);
+            for (f, keys) in terms.iter().filter(|(f, _)| *f != SearchField::Phone) {
                 conds.push(if *f == driver {
                     f.condition().to_string()
                 } else {
                     f.filter()
                 });
-                push_range(key, f.ranges(), &mut args);
+                push_range(keys, &mut args);
             }
             let (select, branch_order) = if lead == SearchField::Phone {
                 // Phone leads: ordered by the number as matched.
@@ -345,13 +351,13 @@ pub fn customer_search_sql_with(
     }
 
     let mut conds = Vec::new();
-    for (f, key) in &terms {
+    for (f, keys) in &terms {
         conds.push(if *f == driver {
             f.condition().to_string()
         } else {
             f.filter()
         });
-        push_range(key, f.ranges(), &mut args);
+        push_range(keys, &mut args);
     }
     let sql = format!(
         "SELECT {ROW_COLUMNS}
@@ -416,8 +422,8 @@ impl Store {
             (limit as i64 * scanned / matched.max(1)).min(PROBE_CAP)
         };
         let mut best: (i64, Option<SearchField>) = (lead_cost, None);
-        for (field, key) in &terms[1..] {
-            let n = self.probe(*field, key, best.0)?;
+        for (field, keys) in &terms[1..] {
+            let n = self.probe(*field, keys, best.0)?;
             if n < best.0 {
                 best = (n, Some(*field));
             }
@@ -428,15 +434,15 @@ impl Store {
     /// Reads the first [`LEAD_SAMPLE`] entries of the leading field's range
     /// in result order; returns how many it read and how many of them match
     /// every other field.
-    fn sample_lead(&self, terms: &[(SearchField, String)]) -> rusqlite::Result<(i64, i64)> {
-        let (lead, lead_key) = &terms[0];
+    fn sample_lead(&self, terms: &[(SearchField, Vec<String>)]) -> rusqlite::Result<(i64, i64)> {
+        let (lead, lead_keys) = &terms[0];
         let mut args = Vec::new();
         let mut filters = Vec::new();
-        for (f, key) in &terms[1..] {
+        for (f, keys) in &terms[1..] {
             filters.push(f.filter());
-            push_range(key, f.ranges(), &mut args);
+            push_range(keys, &mut args);
         }
-        push_range(lead_key, 1, &mut args);
+        push_range(lead_keys, &mut args);
         let order = lead
             .order()
             .iter()
@@ -460,19 +466,20 @@ impl Store {
 
     /// How many customers match one field, counted up to `cap` inside its
     /// index.
-    fn probe(&self, field: SearchField, key: &str, cap: i64) -> rusqlite::Result<i64> {
-        let end = prefix_end(key);
-        let count_to = |sql: &str, cap: i64| -> rusqlite::Result<i64> {
+    fn probe(&self, field: SearchField, keys: &[String], cap: i64) -> rusqlite::Result<i64> {
+        let count_to = |sql: &str, key: &str, cap: i64| -> rusqlite::Result<i64> {
             self.conn
                 .prepare_cached(sql)?
-                .query_row(rusqlite::params![key, end, cap], |r| r.get(0))
+                .query_row(rusqlite::params![key, prefix_end(key), cap], |r| r.get(0))
         };
-        let count = |sql: &str| count_to(sql, cap);
+        let key = keys.first().map_or("", String::as_str);
         match field {
             SearchField::Phone => {
-                let a = count(
+                let a = count_to(
                     "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY customers_phone_key
                      WHERE phone_key >= ?1 AND phone_key < ?2 LIMIT ?3)",
+                    key,
+                    cap,
                 )?;
                 if a >= cap {
                     return Ok(a);
@@ -480,20 +487,27 @@ impl Store {
                 let b = count_to(
                     "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY customers_phone_national_key
                      WHERE phone_national_key >= ?1 AND phone_national_key < ?2 LIMIT ?3)",
+                    keys.get(1).map_or(NO_KEY, String::as_str),
                     cap - a,
                 )?;
                 Ok(a + b)
             }
-            SearchField::Account => count(
+            SearchField::Account => count_to(
                 "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY customers_account
                  WHERE account_id IN (SELECT id FROM business_accounts WHERE name_key >= ?1 AND name_key < ?2) LIMIT ?3)",
+                key,
+                cap,
             ),
-            f => count(&format!(
-                "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY {}
-                 WHERE {col} >= ?1 AND {col} < ?2 LIMIT ?3)",
-                f.index(),
-                col = f.column()
-            )),
+            f => count_to(
+                &format!(
+                    "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY {}
+                     WHERE {col} >= ?1 AND {col} < ?2 LIMIT ?3)",
+                    f.index(),
+                    col = f.column()
+                ),
+                key,
+                cap,
+            ),
         }
     }
 

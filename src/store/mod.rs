@@ -12,6 +12,7 @@ pub mod backup;
 pub mod busy;
 mod catalog;
 pub mod check;
+mod customer_keys;
 mod customer_records;
 mod customers;
 pub mod demo;
