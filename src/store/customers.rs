@@ -64,14 +64,15 @@ fn prefix_end(prefix: &str) -> String {
 
 /// The columns of a result row; the query they finish has `customers c`,
 /// its default shipping address `a` and business account `b` in scope.
-const ROW_COLUMNS: &str = "c.id, c.logon_id, c.first_name, c.last_name, c.phone, c.email,
+pub(super) const ROW_COLUMNS: &str =
+    "c.id, c.logon_id, c.first_name, c.last_name, c.phone, c.email,
         COALESCE(a.city, ''), COALESCE(a.postal_code, ''), b.name, c.is_guest, c.enabled";
 
-const ROW_JOINS: &str = "LEFT JOIN addresses a INDEXED BY addresses_default_shipping
+pub(super) const ROW_JOINS: &str = "LEFT JOIN addresses a INDEXED BY addresses_default_shipping
         ON a.customer_id = c.id AND a.is_default_shipping = 1
     LEFT JOIN business_accounts b ON b.id = c.account_id";
 
-fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
+pub(super) fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
     Ok(CustomerRow {
         id: r.get(0)?,
         logon_id: r.get::<_, Option<String>>(1)?.map(|s| clean(&s)),
