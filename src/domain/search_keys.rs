@@ -226,6 +226,8 @@ pub struct PhoneQuery {
 /// international number; `020 7946…` a national one as dialled inside the
 /// country, trunk `0` included; `2079…` or `4420…` may be either.
 pub fn phone_query(text: &str) -> PhoneQuery {
+    // "+44 (0)20": the trunk prefix in brackets is not dialled with the code.
+    let text = text.replace("(0)", "");
     let t = text.trim_start();
     let d = digits(t);
     if d.is_empty() {
@@ -353,6 +355,10 @@ mod tests {
         let q = phone_query("+44 20");
         assert_eq!(q.international.as_deref(), Some("4420"));
         assert_eq!(q.national, None);
+        assert_eq!(
+            phone_query("+44 (0)20 79").international.as_deref(),
+            Some("442079")
+        );
         let q = phone_query("0044 20");
         assert_eq!(q.international.as_deref(), Some("4420"));
         let q = phone_query("2079");
