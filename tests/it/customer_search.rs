@@ -310,3 +310,106 @@ fn migration_008_gives_old_databases_the_new_keys() {
         .unwrap();
     assert_eq!(stale, 0);
 }
+
+fn key(code: crossterm::event::KeyCode) -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE)
+}
+
+fn screen(app: &orderdesk::tui::app::App) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| app.draw(f)).unwrap();
+    let buf = terminal.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A guest who gave a registered customer's phone is listed that customer
+/// when registering; ^S registers the guest anyway.
+#[test]
+fn registering_a_guest_who_is_on_file_lists_the_customer_first() {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    use orderdesk::domain::guest::GuestDetails;
+    use orderdesk::session::{Command, PayInput};
+    use orderdesk::tui::action::Action;
+    use orderdesk::tui::app::Step;
+    let (_dir, _path, store) = demo_store();
+    let mut app = crate::common::app(store, "op7", orderdesk::tui::theme::Theme { mono: false });
+    app.settle();
+    app.update(Action::Order(Command::Guest(GuestDetails {
+        first: "J.".into(),
+        last: "Doe-Smith".into(),
+        phone: "+1 555 123 4567".into(),
+        email: String::new(),
+        address: Address {
+            line1: "1 Elm St".into(),
+            city: "Springfield".into(),
+            region: "IL".into(),
+            postal_code: "62799".into(),
+            country: "US".into(),
+            ..Address::default()
+        },
+    })));
+    let sku = app
+        .session
+        .store()
+        .item_by_sku(app.order().currency, "TNT-2001")
+        .unwrap()
+        .unwrap()
+        .sku;
+    app.update(Action::Order(Command::AddItem { sku, qty: 1 }));
+    app.update(Action::Order(Command::SetMethod {
+        ship_to: 1,
+        method: "GROUND".into(),
+    }));
+    app.update(Action::Order(Command::Pay(PayInput::Cod)));
+    app.settle();
+    app.update(Action::Order(Command::Submit));
+    app.settle();
+    assert_eq!(app.step, Step::Confirmation, "{}", screen(&app));
+    let gid = app
+        .session
+        .store()
+        .search_customers(&last("doesmith"), 5)
+        .unwrap()[0]
+        .id;
+    app.update(Action::Order(Command::NewOrder));
+    app.update(Action::pick(gid));
+    app.handle_key(key(KeyCode::F(3)));
+    app.settle();
+    assert!(screen(&app).contains("Register guest"), "{}", screen(&app));
+    for v in [
+        "jds",
+        "Harbour-Light-9",
+        "Harbour-Light-9",
+        "Boat?",
+        "Seaswallow",
+    ] {
+        for c in v.chars() {
+            app.handle_key(key(KeyCode::Char(c)));
+        }
+        app.handle_key(key(KeyCode::Tab));
+    }
+    app.handle_key(key(KeyCode::Enter));
+    app.settle();
+    let s = screen(&app);
+    assert!(s.contains("Possible duplicates of the guest"), "{s}");
+    let jane = s.lines().find(|l| l.contains("Doe, Jane")).unwrap_or("");
+    assert!(jane.contains("same phone"), "{s}");
+    assert!(!s.contains("Doe-Smith, J."), "not their own duplicate: {s}");
+    assert!(s.contains("^S Register anyway"), "{s}");
+    app.handle_key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    ));
+    app.settle();
+    let c = app.order().customer.clone().unwrap();
+    assert!(!c.guest, "{}", screen(&app));
+    assert_eq!(c.logon_id.as_deref(), Some("jds"));
+    assert_eq!(c.id, Some(gid));
+}

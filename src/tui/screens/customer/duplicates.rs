@@ -1,5 +1,5 @@
-//! Possible duplicates, listed when a new customer is saved or a guest
-//! order is started: customers with the same e-mail, the same phone, or
+//! Possible duplicates, listed when a new customer is saved, a guest
+//! order is started or a guest is registered: customers with the same e-mail, the same phone, or
 //! the same last name and postal code. The operator opens one (takes that
 //! customer for the order) or goes on anyway.
 
@@ -35,7 +35,14 @@ impl CustomerScreen {
     /// The customers the one about to be stored may be, unless the operator
     /// already chose to go on anyway with exactly these details. Some(list)
     /// stops the save to show it.
-    pub(super) fn check_duplicates(&mut self, who: &KeySource, ctx: &Ctx) -> Option<Vec<Action>> {
+    /// `except`: the customer being registered, who is not their own
+    /// duplicate.
+    pub(super) fn check_duplicates(
+        &mut self,
+        who: &KeySource,
+        except: Option<i64>,
+        ctx: &Ctx,
+    ) -> Option<Vec<Action>> {
         let fingerprint = format!(
             "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
             who.last, who.first, who.email, who.phone, who.postal, who.country
@@ -44,7 +51,10 @@ impl CustomerScreen {
             return None;
         }
         let rows = match ctx.lookup.possible_duplicates(who, LIMIT) {
-            Ok(rows) => rows,
+            Ok(rows) => rows
+                .into_iter()
+                .filter(|d| Some(d.row.id) != except)
+                .collect::<Vec<_>>(),
             // Not being able to look is no reason to stop the operator.
             Err(e) => {
                 self.anyway = Some(fingerprint);
@@ -70,18 +80,20 @@ impl CustomerScreen {
     }
 
     fn go_on_label(&self) -> &'static str {
-        if self.mode == Mode::Create {
-            "creates anyway"
-        } else {
-            "orders as guest anyway"
+        match self.mode {
+            Mode::Create => "creates anyway",
+            Mode::Register => "registers anyway",
+            _ => "orders as guest anyway",
         }
     }
 
     pub(super) fn duplicate_bindings(&self) -> Vec<Binding> {
-        let go_on = if self.mode == Mode::Create {
-            Binding::new(&[Key::ctrl('s')], "Create anyway", Cmd::SaveRecord)
-        } else {
-            Binding::new(&[Key::ctrl('s')], "Guest anyway", Cmd::StartGuestOrder)
+        let go_on = match self.mode {
+            Mode::Create => Binding::new(&[Key::ctrl('s')], "Create anyway", Cmd::SaveRecord),
+            Mode::Register => {
+                Binding::new(&[Key::ctrl('s')], "Register anyway", Cmd::RegisterGuest)
+            }
+            _ => Binding::new(&[Key::ctrl('s')], "Guest anyway", Cmd::StartGuestOrder),
         };
         let mut b = vec![
             Binding::new(
@@ -106,7 +118,7 @@ impl CustomerScreen {
                 self.saved();
                 Some(vec![Action::pick(id), Action::Goto(Step::Customer)])
             }
-            Cmd::SaveRecord | Cmd::StartGuestOrder => {
+            Cmd::SaveRecord | Cmd::StartGuestOrder | Cmd::RegisterGuest => {
                 self.duplicates = None;
                 self.command_on_form(cmd, ctx)
             }
@@ -126,10 +138,9 @@ impl CustomerScreen {
 
     pub(super) fn draw_duplicates(&self, f: &mut Frame, area: Rect, theme: Theme) {
         let Some(d) = &self.duplicates else { return };
-        let who = if self.mode == Mode::Create {
-            "the new customer"
-        } else {
-            "the guest"
+        let who = match self.mode {
+            Mode::Create => "the new customer",
+            _ => "the guest",
         };
         title(
             f,

@@ -63,7 +63,12 @@ pub(super) fn register_form() -> Form {
 
 impl CustomerScreen {
     pub(super) fn register_guest(&mut self, ctx: &Ctx) -> Vec<Action> {
-        let Some(id) = ctx.order.customer.as_ref().and_then(|c| c.id) else {
+        let Some((id, guest)) = ctx
+            .order
+            .customer
+            .as_ref()
+            .and_then(|c| c.id.map(|id| (id, c)))
+        else {
             return vec![];
         };
         let f = &self.register;
@@ -80,6 +85,21 @@ impl CustomerScreen {
             return vec![Action::Error(
                 "not registered: see the marked fields".into(),
             )];
+        }
+        // A guest who is already a registered customer (same e-mail,
+        // phone, or last name and postal code) is listed first.
+        let home = guest.addresses.iter().find(|a| a.default_shipping);
+        let who = KeySource {
+            logon: None,
+            first: &guest.first_name,
+            last: &guest.last_name,
+            email: &guest.email,
+            phone: &guest.phone,
+            postal: home.map_or("", |a| &a.address.postal_code),
+            country: home.map_or("", |a| &a.address.country),
+        };
+        if let Some(shown) = self.check_duplicates(&who, Some(id), ctx) {
+            return shown;
         }
         vec![Action::ConvertGuest {
             id,
@@ -143,7 +163,7 @@ impl CustomerScreen {
             postal: &details.address.postal_code,
             country: &details.address.country,
         };
-        if let Some(shown) = self.check_duplicates(&who, ctx) {
+        if let Some(shown) = self.check_duplicates(&who, None, ctx) {
             return shown;
         }
         vec![Action::Order(Command::Guest(details))]

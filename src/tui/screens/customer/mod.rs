@@ -241,7 +241,7 @@ impl CustomerScreen {
                 postal: home.map_or("", |a| &a.address.postal_code),
                 country: home.map_or("", |a| &a.address.country),
             };
-            if let Some(shown) = self.check_duplicates(&who, ctx) {
+            if let Some(shown) = self.check_duplicates(&who, None, ctx) {
                 return shown;
             }
         }
