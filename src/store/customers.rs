@@ -117,6 +117,10 @@ const SEARCH_KEYS: [&str; 8] = [
 /// (a fraction of a microsecond each).
 const PROBE_CAP: i64 = 12_000;
 
+/// Below this many matches a field drives the search without weighing the
+/// leading field's ordered read.
+const FEW: i64 = 1_000;
+
 /// How many entries of the leading field's index are sampled, in result
 /// order, to see how soon the other fields' matches turn up there.
 const LEAD_SAMPLE: i64 = 2_000;
@@ -394,9 +398,11 @@ impl Store {
     }
 
     /// The statement [`Store::search_customers`] runs for `q`. With two or
-    /// more fields it weighs reading the leading field's index in result
-    /// order (stopping at `limit` matches) against reading all matches of
-    /// a field with few: it samples the first [`LEAD_SAMPLE`] entries of
+    /// more fields, a field other than the leading one with fewer than
+    /// [`FEW`] matches drives (the fewest). Else it weighs reading the
+    /// leading field's index in result order (stopping at `limit` matches)
+    /// against reading all matches of another field: it samples the first
+    /// [`LEAD_SAMPLE`] entries of
     /// the leading field's range to see how densely the other fields match
     /// there, and counts (up to what the ordered read would cost, at most
     /// [`PROBE_CAP`]) the matches of each other field.
@@ -408,6 +414,19 @@ impl Store {
         let terms = search_terms(q);
         if terms.len() < 2 {
             return Ok(customer_search_sql(q, limit));
+        }
+        // A field with few matches drives, unweighed: reading all of them
+        // and sorting costs about what reading `limit` in order would, and
+        // counting them is far cheaper than sampling the leading field.
+        let mut few: (i64, Option<SearchField>) = (FEW, None);
+        for (field, keys) in &terms[1..] {
+            let n = self.probe(*field, keys, few.0)?;
+            if n < few.0 {
+                few = (n, Some(*field));
+            }
+        }
+        if few.1.is_some() {
+            return Ok(customer_search_sql_with(q, limit, few.1));
         }
         let lead = terms[0].0;
         // Index entries the ordered read of the leading field would take.
