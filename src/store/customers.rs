@@ -88,6 +88,13 @@ pub(super) fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
     })
 }
 
+/// How a search is answered: by a statement, or by the ids (in result
+/// order) its first read already found.
+enum Plan {
+    Sql(String, Vec<String>),
+    Found(Vec<i64>),
+}
+
 /// One filled search field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SearchField {
@@ -391,29 +398,53 @@ impl Store {
         q: &CustomerQuery,
         limit: usize,
     ) -> rusqlite::Result<Vec<CustomerRow>> {
-        let (sql, args) = self.customer_search_plan(q, limit)?;
+        let (sql, args) = match self.plan(q, limit)? {
+            Plan::Sql(sql, args) => (sql, args),
+            Plan::Found(ids) => {
+                // The rows of ids already found in result order.
+                let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+                let sql = format!(
+                    "SELECT {ROW_COLUMNS} FROM json_each(?1) j
+                     JOIN customers c ON c.id = j.value
+                     {ROW_JOINS}
+                     ORDER BY j.key"
+                );
+                (sql, vec![ids])
+            }
+        };
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(args.iter()), customer_row)?;
         rows.collect()
     }
 
-    /// The statement [`Store::search_customers`] runs for `q`. With two or
-    /// more fields, a field other than the leading one with fewer than
-    /// [`FEW`] matches drives (the fewest). Else it weighs reading the
-    /// leading field's index in result order (stopping at `limit` matches)
-    /// against reading all matches of another field: it samples the first
-    /// [`LEAD_SAMPLE`] entries of
-    /// the leading field's range to see how densely the other fields match
-    /// there, and counts (up to what the ordered read would cost, at most
-    /// [`PROBE_CAP`]) the matches of each other field.
+    /// The statement [`Store::search_customers`] runs for `q` (for a search
+    /// its first read already answered, the leading field's ordered read,
+    /// which gives the same rows).
     pub fn customer_search_plan(
         &self,
         q: &CustomerQuery,
         limit: usize,
     ) -> rusqlite::Result<(String, Vec<String>)> {
+        Ok(match self.plan(q, limit)? {
+            Plan::Sql(sql, args) => (sql, args),
+            Plan::Found(_) => customer_search_sql(q, limit),
+        })
+    }
+
+    /// How [`Store::search_customers`] answers `q`. With two or more
+    /// fields, a field other than the leading one with fewer than [`FEW`]
+    /// matches drives (the fewest). Else it reads the first
+    /// [`LEAD_SAMPLE`] entries of the leading field's index in result
+    /// order: when they hold `limit` matches (or are all there is), that
+    /// read is the answer. Else it weighs reading on in that order against
+    /// reading all matches of another field, from how densely the others
+    /// matched in the entries read, and counts (up to what the ordered read
+    /// would cost, at most [`PROBE_CAP`]) the matches of each other field.
+    fn plan(&self, q: &CustomerQuery, limit: usize) -> rusqlite::Result<Plan> {
+        let sql = |(sql, args)| Plan::Sql(sql, args);
         let terms = search_terms(q);
         if terms.len() < 2 {
-            return Ok(customer_search_sql(q, limit));
+            return Ok(sql(customer_search_sql(q, limit)));
         }
         // A field with few matches drives, unweighed: reading all of them
         // and sorting costs about what reading `limit` in order would, and
@@ -426,7 +457,7 @@ impl Store {
             }
         }
         if few.1.is_some() {
-            return Ok(customer_search_sql_with(q, limit, few.1));
+            return Ok(sql(customer_search_sql_with(q, limit, few.1)));
         }
         let lead = terms[0].0;
         // Index entries the ordered read of the leading field would take.
@@ -435,11 +466,11 @@ impl Store {
             // read in order, as far as the account's members take them.)
             PROBE_CAP
         } else {
-            let (scanned, matched) = self.sample_lead(&terms)?;
-            if scanned < LEAD_SAMPLE || matched >= limit as i64 {
-                return Ok(customer_search_sql(q, limit));
+            let (scanned, found) = self.lead_read(&terms, limit)?;
+            if scanned < LEAD_SAMPLE || found.len() >= limit {
+                return Ok(Plan::Found(found));
             }
-            (limit as i64 * scanned / matched.max(1)).min(PROBE_CAP)
+            (limit as i64 * scanned / (found.len() as i64).max(1)).min(PROBE_CAP)
         };
         let mut best: (i64, Option<SearchField>) = (lead_cost, None);
         for (field, keys) in &terms[1..] {
@@ -448,13 +479,17 @@ impl Store {
                 best = (n, Some(*field));
             }
         }
-        Ok(customer_search_sql_with(q, limit, best.1))
+        Ok(sql(customer_search_sql_with(q, limit, best.1)))
     }
 
-    /// Reads the first [`LEAD_SAMPLE`] entries of the leading field's range
-    /// in result order; returns how many it read and how many of them match
-    /// every other field.
-    fn sample_lead(&self, terms: &[(SearchField, Vec<String>)]) -> rusqlite::Result<(i64, i64)> {
+    /// Reads the leading field's index in result order, at most
+    /// [`LEAD_SAMPLE`] entries and until `limit` match every other field;
+    /// returns how many entries it read and the ids that matched.
+    fn lead_read(
+        &self,
+        terms: &[(SearchField, Vec<String>)],
+        limit: usize,
+    ) -> rusqlite::Result<(i64, Vec<i64>)> {
         let (lead, lead_keys) = &terms[0];
         let mut args = Vec::new();
         let mut filters = Vec::new();
@@ -470,18 +505,25 @@ impl Store {
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
-            "SELECT count(*), total(ok) FROM (
-                 SELECT ({}) AS ok FROM customers c INDEXED BY {}
-                 WHERE {} ORDER BY {order} LIMIT {LEAD_SAMPLE})",
+            "SELECT c.id, ({}) AS ok FROM customers c INDEXED BY {}
+             WHERE {} ORDER BY {order} LIMIT {LEAD_SAMPLE}",
             filters.join(") AND ("),
             lead.index(),
             lead.condition()
         );
-        self.conn
-            .prepare_cached(&sql)?
-            .query_row(params_from_iter(args.iter()), |r| {
-                Ok((r.get(0)?, r.get::<_, f64>(1)? as i64))
-            })
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(args.iter()))?;
+        let (mut scanned, mut found) = (0, Vec::new());
+        while let Some(r) = rows.next()? {
+            scanned += 1;
+            if r.get::<_, bool>(1)? {
+                found.push(r.get(0)?);
+                if found.len() >= limit {
+                    break;
+                }
+            }
+        }
+        Ok((scanned, found))
     }
 
     /// How many customers match one field, counted up to `cap` inside its
