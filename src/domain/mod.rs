@@ -21,6 +21,7 @@ pub mod pricing;
 pub mod promotion;
 pub mod quote;
 pub mod rules;
+pub mod search_keys;
 pub mod search_words;
 pub mod secret;
 pub mod shipping;

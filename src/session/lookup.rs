@@ -8,8 +8,9 @@ use crate::domain::money::Currency;
 use crate::domain::order::AccountRef;
 use crate::domain::promotion::Coupon;
 use crate::domain::rules::Limits;
+use crate::domain::search_keys::KeySource;
 use crate::store::{
-    CategoryRow, CustomerQuery, CustomerRow, ItemHit, ItemRow, OrderSummary, Store, StoreError,
+    CategoryRow, CustomerQuery, CustomerRow, Duplicate, ItemHit, ItemRow, OrderSummary, Store, StoreError,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -67,6 +68,8 @@ impl<'a> Lookup<'a> {
         fn load_customer_draft(id: i64) -> Option<CustomerDraft>;
         fn challenge_question(id: i64) -> Option<String>;
         fn business_accounts() -> Vec<AccountRef>;
+        /// Customers who share the e-mail, phone, or last name and postal code.
+        fn possible_duplicates(who: &KeySource, limit: usize) -> Vec<Duplicate>;
     }
 
     /// The operator's adjustment limits in the order's currency (amount,
