@@ -10,7 +10,8 @@ use crate::domain::promotion::Coupon;
 use crate::domain::rules::Limits;
 use crate::domain::search_keys::KeySource;
 use crate::store::{
-    CategoryRow, CustomerQuery, CustomerRow, Duplicate, ItemHit, ItemRow, OrderSummary, Store, StoreError,
+    CategoryRow, CustomerQuery, CustomerRow, Duplicate, ItemHit, ItemRow, OrderSummary, Store,
+    StoreError,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
