@@ -10,12 +10,6 @@ use anyhow::{anyhow, Context, Result};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
-/// The page cache of the load (KiB, as `PRAGMA cache_size` takes them).
-const BULK_CACHE: i64 = -200_000;
-/// The page cache while indexes are rebuilt, which is also the size of the
-/// runs their sorts spill.
-const SORT_CACHE: i64 = -16_000;
-
 /// The connection settings a bulk load changes, to be put back afterwards.
 pub(super) struct SavedPragmas {
     /// True when the load switched the database out of WAL.
@@ -24,8 +18,6 @@ pub(super) struct SavedPragmas {
     cache_size: i64,
     temp_store: i64,
     foreign_keys: i64,
-    threads: i64,
-    mmap_size: i64,
 }
 
 impl SavedPragmas {
@@ -52,27 +44,21 @@ impl SavedPragmas {
             cache_size: get("cache_size")?,
             temp_store: get("temp_store")?,
             foreign_keys: get("foreign_keys")?,
-            threads: get("threads")?,
-            mmap_size: get("mmap_size")?,
         };
         // The load is one transaction, so an interrupted load leaves the
         // database as it was; syncing every page buys nothing. Every
         // reference written is valid by construction, so the per-row foreign
-        // key checks are skipped too. A helper thread sorts while the index
-        // rebuilds read the table, which they read through a memory map
-        // rather than copying every page.
-        conn.execute_batch(&format!(
-            "PRAGMA synchronous = OFF; PRAGMA cache_size = {BULK_CACHE}; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF;
-             PRAGMA threads = 2; PRAGMA mmap_size = 2147418112;"
-        ))?;
+        // key checks are skipped too.
+        conn.execute_batch(
+            "PRAGMA synchronous = OFF; PRAGMA cache_size = -200000; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF;",
+        )?;
         Ok(saved)
     }
 
     pub(super) fn restore(&self, conn: &Connection) -> Result<()> {
         conn.execute_batch(&format!(
-            "PRAGMA synchronous = {}; PRAGMA cache_size = {}; PRAGMA temp_store = {}; PRAGMA foreign_keys = {};
-             PRAGMA threads = {}; PRAGMA mmap_size = {};",
-            self.synchronous, self.cache_size, self.temp_store, self.foreign_keys, self.threads, self.mmap_size
+            "PRAGMA synchronous = {}; PRAGMA cache_size = {}; PRAGMA temp_store = {}; PRAGMA foreign_keys = {};",
+            self.synchronous, self.cache_size, self.temp_store, self.foreign_keys
         ))?;
         if self.left_wal {
             let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -110,14 +96,9 @@ pub(super) fn bulk_load(
             Vec::new()
         };
         generate_customers(&tx, customers, today, words, secrets, &mut count)?;
-        // The index sorts spill runs of this size, each sorted by the helper
-        // thread while the next is read (one run of the whole table would
-        // be sorted by this thread alone, and far outgrow the CPU caches).
-        tx.execute_batch(&format!("PRAGMA cache_size = {SORT_CACHE}"))?;
         for (_, sql) in &dropped {
             tx.execute_batch(sql)?;
         }
-        tx.execute_batch(&format!("PRAGMA cache_size = {BULK_CACHE}"))?;
     }
     if items > 0 {
         // The full-text index is built once at the end rather than row by
