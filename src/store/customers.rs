@@ -516,7 +516,9 @@ impl Store {
         let (mut scanned, mut found) = (0, Vec::new());
         while let Some(r) = rows.next()? {
             scanned += 1;
-            if r.get::<_, bool>(1)? {
+            // A filter on a column a row leaves empty (a guest's logon, a
+            // customer without account) is NULL: no match.
+            if r.get::<_, Option<bool>>(1)?.unwrap_or(false) {
                 found.push(r.get(0)?);
                 if found.len() >= limit {
                     break;
@@ -680,4 +682,55 @@ impl Store {
 /// (a newer program's) falls back to USD rather than failing the screen.
 pub(crate) fn parse_currency(code: &str) -> Currency {
     Currency::from_str(code).unwrap_or(Currency::USD)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The leading field's ordered read meets rows whose filtered column is
+    /// empty (a guest has no logon, most customers no account): no match,
+    /// never an error.
+    #[test]
+    fn the_ordered_read_passes_over_empty_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, _) =
+            Store::open(&dir.path().join("t.db"), std::time::Duration::from_secs(5))
+                .map_err(|e| e.to_string())
+                .unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        store.load_demo(today).unwrap();
+        store
+            .conn
+            .execute(
+                "INSERT INTO customers (first_name, last_name, first_key, last_key, currency, is_guest,
+                    created_at, updated_at)
+                 VALUES ('Gus', 'Smith', 'gus', 'smith', 'USD', 1, '2026-01-01', '2026-01-01')",
+                [],
+            )
+            .unwrap();
+        for q in [
+            CustomerQuery {
+                last_name: "smith".into(),
+                logon: "j".into(),
+                ..Default::default()
+            },
+            CustomerQuery {
+                last_name: "s".into(),
+                account: "acme".into(),
+                ..Default::default()
+            },
+        ] {
+            let terms = search_terms(&q);
+            let (scanned, found) = store.lead_read(&terms, 201).unwrap();
+            assert!(scanned > 0, "{q:?}");
+            let expected: Vec<i64> = store
+                .search_customers(&q, 201)
+                .unwrap()
+                .iter()
+                .map(|c| c.id)
+                .collect();
+            assert_eq!(found, expected, "{q:?}");
+        }
+    }
 }
