@@ -1,7 +1,7 @@
 //! The search keys of a customer (docs/design.md, section 16): what the
 //! `*_key` columns of `customers` hold, and how a typed search is turned
 //! into the same form. [`SearchKeys::of`] is the one function every writer
-//! (records, guests at submit, demo, generator, migration 008) calls, so a
+//! (records, guests at submit, demo, generator, migration 007) calls, so a
 //! customer is found the same way however they were stored.
 //!
 //! - Names: accents folded, lower case, everything that is not a letter or

@@ -1,4 +1,4 @@
-//! Migration 008's step in Rust: every customer's search keys recomputed by
+//! Migration 007's step in Rust: every customer's search keys recomputed by
 //! [`SearchKeys::of`], the one function that makes them, for databases made
 //! before the keys heard names and numbers as spoken.
 

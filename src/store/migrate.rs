@@ -3,8 +3,8 @@
 
 use rusqlite::{Connection, Transaction};
 
-/// Version 8: customer search keys, recomputed in Rust ([`AFTER`]).
-const CUSTOMER_SEARCH_KEYS: &str = include_str!("../../migrations/008_customer_search_keys.sql");
+/// Version 7: customer search keys, recomputed in Rust ([`AFTER`]).
+const CUSTOMER_SEARCH_KEYS: &str = include_str!("../../migrations/007_customer_search_keys.sql");
 
 /// Migration N+1 is `MIGRATIONS[N]`.
 const MIGRATIONS: &[&str] = &[

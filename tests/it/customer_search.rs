@@ -2,7 +2,7 @@
 //! demo customers in a real SQLite file: names without punctuation or
 //! inner spaces and with umlauts spelled either way, postal codes without
 //! spaces or hyphens, phones with or without country code and with the
-//! trunk prefix; possible duplicates; and migration 008 giving a database
+//! trunk prefix; possible duplicates; and migration 007 giving a database
 //! made with the earlier keys the new ones.
 
 use crate::common::{demo_store, temp_db};
@@ -267,7 +267,7 @@ fn duplicates_share_an_email_a_phone_or_a_name_and_postal_code() {
 }
 
 #[test]
-fn migration_008_gives_old_databases_the_new_keys() {
+fn migration_007_gives_old_databases_the_new_keys() {
     let (_dir, path) = temp_db();
     {
         let store = crate::common::open_demo(&path);
