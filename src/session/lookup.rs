@@ -67,6 +67,8 @@ impl<'a> Lookup<'a> {
         fn load_customer_draft(id: i64) -> Option<CustomerDraft>;
         fn challenge_question(id: i64) -> Option<String>;
         fn business_accounts() -> Vec<AccountRef>;
+        /// The store's country for guests and new addresses.
+        fn default_country() -> Option<String>;
     }
 
     /// The operator's adjustment limits in the order's currency (amount,

@@ -12,6 +12,16 @@ impl Store {
             .optional()
     }
 
+    /// The store's country for guests and new addresses (setting
+    /// `default_country`, ISO 3166 alpha-2), None when none is set: the
+    /// forms then start with the country empty.
+    pub fn default_country(&self) -> rusqlite::Result<Option<String>> {
+        Ok(self
+            .setting("default_country")?
+            .map(|c| crate::domain::text::clean(c.trim()).to_ascii_uppercase())
+            .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic())))
+    }
+
     pub fn set_setting(&self, key: &str, value: &str) -> rusqlite::Result<()> {
         self.conn.execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2)

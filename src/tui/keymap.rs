@@ -137,6 +137,8 @@ pub enum Cmd {
     Reorder,
     /// Copies the lines of the earlier order selected in the cart's list.
     CopyOrder,
+    /// Copies the customer's latest placed order (lines, ship-tos, methods).
+    ReorderLast,
 
     // Fulfillment.
     /// One of the numbered backorder choices (0 is the first).
@@ -177,6 +179,8 @@ pub enum Cmd {
     // Review, confirmation, history.
     /// Places the order.
     SubmitOrder,
+    /// Goes to the step that fixes the first problem the review names.
+    FixProblem,
     /// Starts the next order.
     NewOrder,
     /// After a guest order: the registration form for that guest.

@@ -421,8 +421,45 @@ impl Screen for PaymentScreen {
     }
 
     fn enter(&mut self, ctx: &Ctx) {
-        let account = ctx.order.customer.as_ref().and_then(|c| c.account.as_ref());
+        let customer = ctx.order.customer.as_ref();
+        let account = customer.and_then(|c| c.account.as_ref());
         self.credit = account.and_then(|a| ctx.lookup.account_credit(a.id).ok().flatten());
+        if self.form.is_some() {
+            return;
+        }
+        // What the order pays with is the row selected; what it still
+        // needs opens at once (Esc goes back to the list).
+        let list = choices(ctx, self.credit);
+        let current = match &ctx.order.payment {
+            Some(Payment::StoredCard(card)) => customer
+                .and_then(|c| c.cards.iter().position(|k| k.id == card.id))
+                .map(Choice::Stored),
+            Some(Payment::Account { .. }) => Some(Choice::Account),
+            Some(Payment::CashOnDelivery) => Some(Choice::Cod),
+            Some(Payment::Card(_)) | None => None,
+        };
+        if let Some(i) = current
+            .as_ref()
+            .and_then(|c| list.iter().position(|(x, _)| x == c))
+        {
+            self.list.selected = i;
+        }
+        let verified =
+            customer.and_then(|c| c.id).is_some() && ctx.verified == customer.and_then(|c| c.id);
+        match (&ctx.order.payment, current) {
+            // The default card was preselected: its challenge is asked now.
+            (Some(Payment::StoredCard(_)), Some(Choice::Stored(i))) if !verified => {
+                // No question on file: the list stays, Enter there says why.
+                let _ = self.stored_card(ctx, i);
+            }
+            // Nothing chosen and nothing else to choose but cash on
+            // delivery: the new card form, already selected, is open.
+            (None, _) if list.len() <= 2 => {
+                self.list.selected = 0;
+                self.form = Some(Choice::NewCard);
+            }
+            _ => {}
+        }
     }
 
     fn answered(&mut self, outcome: &Result<Done, Refusal>) -> Vec<Action> {

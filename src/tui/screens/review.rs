@@ -21,6 +21,7 @@ use crate::domain::pricing::{AppliedAdjustment, Breakdown};
 use crate::domain::text::{fit, pad, pad_start, width};
 use crate::session::Command;
 use crate::tui::action::Action;
+use crate::tui::flow::Step;
 use crate::tui::keymap::{list_moves, Binding, Cmd, Key};
 use crossterm::event::KeyCode;
 use ratatui::layout::Rect;
@@ -514,12 +515,22 @@ fn wrap(text: &str, columns: usize) -> Vec<String> {
 }
 
 impl Screen for Review {
-    fn bindings(&self, _ctx: &DrawCtx) -> Vec<Binding> {
-        let mut b = vec![Binding::new(
-            &[Key::plain(KeyCode::Enter)],
-            "Submit order",
-            Cmd::SubmitOrder,
-        )];
+    fn bindings(&self, ctx: &DrawCtx) -> Vec<Binding> {
+        let mut b = vec![if ctx.violations.is_empty() {
+            Binding::new(
+                &[Key::plain(KeyCode::Enter)],
+                "Submit order",
+                Cmd::SubmitOrder,
+            )
+        } else {
+            // Submit would be refused: Enter goes where the first named
+            // problem is fixed instead.
+            Binding::new(
+                &[Key::plain(KeyCode::Enter)],
+                "Fix the first problem",
+                Cmd::FixProblem,
+            )
+        }];
         b.extend(list_moves());
         b
     }
@@ -528,6 +539,10 @@ impl Screen for Review {
         let len = review_lines(ctx, &self.reasons).len();
         Some(match cmd {
             Cmd::SubmitOrder => vec![Action::Order(Command::Submit)],
+            Cmd::FixProblem => match ctx.violations.first() {
+                Some(v) => vec![Action::Goto(Step::for_area(v.area))],
+                None => return None,
+            },
             Cmd::Up => {
                 self.scroll = self.scroll.saturating_sub(1);
                 vec![]
