@@ -38,7 +38,7 @@ pub fn split_address_line(text: &str) -> Result<AddressParts, String> {
     // A trailing two-letter part is the country only after a
     // "REGION POSTAL" or "POSTAL city" part.
     let (body, cc) = match parts.split_last() {
-        Some((last, rest)) if country(last) && rest.len() >= 3 => (rest, last.to_uppercase()),
+        Some((last, rest)) if country(last) && rest.len() >= 2 => (rest, last.to_uppercase()),
         _ => (&parts[..], String::new()),
     };
     match body {

@@ -257,7 +257,7 @@ impl Session {
             format!("Customer: {name}")
         };
         if !defaults.is_empty() {
-            message.push_str(&format!("; {}", defaults.join(", ")));
+            message.push_str(&format!("; defaults: {}", defaults.join(", ")));
         }
         if !dropped.is_empty() {
             message.push_str(&format!(
@@ -269,33 +269,35 @@ impl Session {
         Done::said(message)
     }
 
-    /// A registered customer's defaults, each shown on its step and one
-    /// key from changing: the method of their last order for the first
-    /// ship-to (where it still ships there), their default stored card
-    /// (its challenge still applies before submit). Says what it set.
+    /// The customer's defaults, each shown on its step and one key from
+    /// changing: the first ship-to's method is the one of a registered
+    /// customer's last order, else the store's default (where it still
+    /// ships there); a registered customer's default stored card is
+    /// preselected (its challenge still applies before submit). Says what
+    /// it set.
     fn customer_defaults(&mut self) -> Vec<String> {
         let mut said = Vec::new();
-        let Some(c) = self.order.customer.clone().filter(|c| !c.guest) else {
+        let Some(c) = self.order.customer.clone() else {
             return said;
         };
-        let Some(id) = c.id else {
-            return said;
-        };
-        let last = self.store.last_method(id).ok().flatten();
-        if let (Some(code), Some(first)) = (last, self.order.ship_tos.first()) {
+        let registered = c.id.filter(|_| !c.guest);
+        if let Some(first) = self.order.ship_tos.first().cloned() {
             if first.method.is_none() {
-                if let Ok(Some(m)) = self.valid_method(&code, &first.address.clone()) {
-                    said.push(format!("shipping {m} (as last time)"));
+                let last = registered.and_then(|id| self.store.last_method(id).ok().flatten());
+                let (code, why) = match last {
+                    Some(m) => (Some(m), "last used"),
+                    None => (self.store.default_method().ok().flatten(), "store default"),
+                };
+                if let Some(Ok(Some(m))) = code.map(|code| self.valid_method(&code, &first.address))
+                {
+                    said.push(format!("{m} ({why})"));
                     self.order.ship_tos[0].method = Some(m);
                 }
             }
         }
-        if self.order.payment.is_none() {
+        if registered.is_some() && self.order.payment.is_none() {
             if let Some(card) = c.default_card() {
-                said.push(format!(
-                    "{} (default card; ask the challenge)",
-                    card.summary.describe()
-                ));
+                said.push(format!("card ending {}", card.summary.last4));
                 self.order.payment = Some(Payment::StoredCard(card.clone()));
             }
         }

@@ -22,6 +22,15 @@ impl Store {
             .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic())))
     }
 
+    /// The store's shipping method for an order whose customer has no
+    /// last one (setting `default_shipping_method`, a method code).
+    pub fn default_method(&self) -> rusqlite::Result<Option<String>> {
+        Ok(self
+            .setting("default_shipping_method")?
+            .map(|c| crate::domain::text::clean(c.trim()))
+            .filter(|c| !c.is_empty()))
+    }
+
     pub fn set_setting(&self, key: &str, value: &str) -> rusqlite::Result<()> {
         self.conn.execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2)

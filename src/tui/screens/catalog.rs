@@ -170,6 +170,10 @@ impl Screen for Catalog {
                 match self.quantity.quantity_value() {
                     Ok(q) => {
                         self.quantity.set("1");
+                        // The next SKU typed replaces this search.
+                        self.focus = 0;
+                        let search = self.search.value().to_string();
+                        self.search.set(&search);
                         vec![Action::Order(Command::AddItem {
                             sku: item.sku.clone(),
                             qty: q,

@@ -7,7 +7,7 @@
 //! the account's remaining credit.
 
 use super::{title, Ctx, DrawCtx, Screen};
-use crate::domain::card::check_card;
+use crate::domain::card::{check_card, check_expiry};
 use crate::domain::order::Payment;
 use crate::domain::text::fit;
 use crate::session::{Command, Done, PayInput, Refusal};
@@ -384,7 +384,24 @@ impl Screen for PaymentScreen {
         })
     }
 
-    fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
+    fn input(&mut self, key: &KeyEvent, ctx: &Ctx) -> Vec<Action> {
+        if self.form == Some(Choice::NewCard) && self.card.focus == EXPIRY {
+            let Some(f) = self.card.focused() else {
+                return vec![];
+            };
+            f.handle_key(key);
+            let show = f.status();
+            // MMYY is whole at four digits (MM/YY… may go on to MM/YYYY):
+            // a valid one moves on to the security code.
+            let v = f.value();
+            if v.len() == 4
+                && v.bytes().all(|b| b.is_ascii_digit())
+                && check_expiry(v, ctx.today).is_ok()
+            {
+                self.card.focus = CVC;
+            }
+            return show;
+        }
         let field = match self.form {
             Some(Choice::NewCard) => match self.card.focused() {
                 Some(f) => f,
