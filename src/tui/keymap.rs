@@ -179,8 +179,6 @@ pub enum Cmd {
     // Review, confirmation, history.
     /// Places the order.
     SubmitOrder,
-    /// Goes to the step that fixes the first problem the review names.
-    FixProblem,
     /// Starts the next order.
     NewOrder,
     /// After a guest order: the registration form for that guest.

@@ -239,7 +239,7 @@ fn repeat_order_in_at_most_eight_overhead_keys() {
     let s = c.wait("^B Reorder last order");
     // The defaults are on screen before anything is submitted.
     assert!(
-        s.contains("defaults: EXPRESS (last used), card ending 0057"),
+        s.contains("defaults: EXPRESS (last used), default card"),
         "{s}"
     );
     c.key("^B", CTRL_B);

@@ -396,7 +396,7 @@ fn the_po_number_comes_back_and_the_card_form_never_does() {
     let mut d = Desk::new();
     d.pick("johnson");
     d.add("SLP-1014", 1);
-    d.code(KeyCode::F(7));
+    d.payment_list();
     while !d.screen().contains("> On account") {
         d.code(KeyCode::Down);
     }

@@ -295,6 +295,13 @@ impl Screen for PaymentScreen {
         let list = choices(ctx, self.credit);
         Some(match (&self.form, cmd) {
             (Some(Choice::NewCard), Cmd::UseCard) => self.take_card(ctx),
+            (Some(Choice::Stored(_)), Cmd::CheckAnswer)
+                if self.answer.value().trim().is_empty() =>
+            {
+                // Nothing typed is no attempt: it is not counted.
+                self.answer_error = Some("type the customer's answer (Esc: another method)".into());
+                vec![]
+            }
             (Some(Choice::Stored(i)), Cmd::CheckAnswer) => {
                 let last4 = stored_last4(ctx, *i);
                 self.asked_challenge = Some(last4);
@@ -455,8 +462,11 @@ impl Screen for PaymentScreen {
             Some(Payment::CashOnDelivery) => Some(Choice::Cod),
             Some(Payment::Card(_)) | None => None,
         };
+        // The row of what it pays with now (a stored card's, once its
+        // challenge is asked, Esc leaves on "New card": the other choice).
         if let Some(i) = current
             .as_ref()
+            .filter(|c| !matches!(c, Choice::Stored(_)))
             .and_then(|c| list.iter().position(|(x, _)| x == c))
         {
             self.list.selected = i;

@@ -523,12 +523,12 @@ impl Screen for Review {
                 Cmd::SubmitOrder,
             )
         } else {
-            // Submit would be refused: Enter goes where the first named
-            // problem is fixed instead.
+            // Submit is refused by the first named problem, and the
+            // console goes to the step that fixes it.
             Binding::new(
                 &[Key::plain(KeyCode::Enter)],
-                "Fix the first problem",
-                Cmd::FixProblem,
+                "Submit / go to the first problem",
+                Cmd::SubmitOrder,
             )
         }];
         b.extend(list_moves());
@@ -538,11 +538,15 @@ impl Screen for Review {
     fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Option<Vec<Action>> {
         let len = review_lines(ctx, &self.reasons).len();
         Some(match cmd {
-            Cmd::SubmitOrder => vec![Action::Order(Command::Submit)],
-            Cmd::FixProblem => match ctx.violations.first() {
-                Some(v) => vec![Action::Goto(Step::for_area(v.area))],
-                None => return None,
-            },
+            Cmd::SubmitOrder => {
+                let mut out = vec![Action::Order(Command::Submit)];
+                // A problem named on screen: after its refusal (the status
+                // line keeps it), to the step that fixes it.
+                if let Some(v) = ctx.violations.first() {
+                    out.push(Action::Goto(Step::for_area(v.area)));
+                }
+                out
+            }
             Cmd::Up => {
                 self.scroll = self.scroll.saturating_sub(1);
                 vec![]
