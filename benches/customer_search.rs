@@ -3,12 +3,15 @@
 //! Builds (once; reused while it has enough customers) a database with the
 //! demo data plus generated customers, then runs realistic prefix queries
 //! (1 to 4 characters taken from real rows, so most match) through
-//! `Store::search_customers` and, as the baseline, the very same statement
-//! (`Store::customer_search_plan`, built on `customer_search_sql`) on a bare
-//! rusqlite connection. Prints p50/p99 per
-//! field and combination, and PASS/FAIL against the targets: p99 <= 5 ms and
-//! at most twice the bare SQL. Also times opening the database and the first
-//! (empty) search, which must stay under 100 ms.
+//! `Store::search_customers` for every single field, every two-field
+//! combination and a three-field one. The baseline is the best SQL by hand
+//! on the same indexes: for each query, every way of reading it (each
+//! filled field's index driving, `customer_search_sql_with`) runs on a bare
+//! rusqlite connection and the fastest counts, as if whoever wrote it knew
+//! beforehand which index is best for that query. Prints p50/p99 per row
+//! and PASS/FAIL against the targets: p99 <= 5 ms and at most 1.5 times the
+//! best SQL's p99. Also times opening the database and the first (empty)
+//! search, which must stay under 100 ms.
 //!
 //! Times are wall-clock, so on a shared machine other processes add
 //! scheduler delays to the p99; `nice -n -10 cargo bench ...` (as root)
@@ -19,14 +22,14 @@
 //! - `ORDERDESK_BENCH_CUSTOMERS`: generated customers (default 1,000,000)
 //! - `ORDERDESK_BENCH_QUERIES`: queries per row of the table (default 1,000)
 
-use orderdesk::store::{CustomerQuery, Store};
+use orderdesk::store::{customer_search_sql_with, CustomerQuery, SearchField, Store};
 use rusqlite::{params_from_iter, Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const LIMIT: usize = 201;
 const TARGET_P99: Duration = Duration::from_millis(5);
-const TARGET_RATIO: f64 = 2.0;
+const TARGET_RATIO: f64 = 1.5;
 const TARGET_STARTUP: Duration = Duration::from_millis(100);
 
 fn env_u64(name: &str, default: u64) -> u64 {
@@ -192,14 +195,14 @@ fn fill(q: &mut CustomerQuery, f: F, s: &Sample, rng: &mut fastrand::Rng) {
         F::First => q.first_name = typed_prefix(rng, &s.first),
         F::Last => q.last_name = typed_prefix(rng, &s.last),
         F::Phone => {
-            // Operators mostly type the number as the caller says it: without
-            // the country code; sometimes with it.
-            let digits = if rng.u8(0..10) < 7 {
-                &s.phone_national
-            } else {
-                &s.phone_digits
+            // As the caller says it: with the country code, without it, or
+            // as dialled at home with the trunk prefix.
+            let n = rng.usize(1..=4);
+            q.phone = match rng.u8(0..10) {
+                0..=2 => s.phone_digits.chars().take(n).collect(),
+                3..=6 => s.phone_national.chars().take(n).collect(),
+                _ => format!("0{}", s.phone_national.chars().take(n).collect::<String>()),
             };
-            q.phone = digits.chars().take(rng.usize(1..=4)).collect();
         }
         F::Email => q.email = typed_prefix(rng, &s.email),
         F::Postal => q.postal = typed_prefix(rng, &s.postal),
@@ -219,8 +222,37 @@ fn ms(d: Duration) -> String {
     format!("{:.3}", d.as_secs_f64() * 1000.0)
 }
 
-/// Runs the statement the store runs, reading every column, on a bare
-/// connection.
+/// The filled fields of `q`, as the store's search names them.
+fn filled(q: &CustomerQuery) -> Vec<SearchField> {
+    [
+        (SearchField::Last, &q.last_name),
+        (SearchField::First, &q.first_name),
+        (SearchField::Logon, &q.logon),
+        (SearchField::Email, &q.email),
+        (SearchField::Postal, &q.postal),
+        (SearchField::Phone, &q.phone),
+        (SearchField::Account, &q.account),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.trim().is_empty())
+    .map(|(f, _)| f)
+    .collect()
+}
+
+/// The best SQL by hand for `q`: each filled field's index driving the
+/// same statement, run on the bare connection; the fastest time.
+fn best_sql(conn: &Connection, q: &CustomerQuery) -> anyhow::Result<Duration> {
+    let mut best = Duration::MAX;
+    for d in filled(q) {
+        let (sql, args) = customer_search_sql_with(q, LIMIT, Some(d));
+        let t = Instant::now();
+        raw_search(conn, &sql, &args)?;
+        best = best.min(t.elapsed());
+    }
+    Ok(best)
+}
+
+/// Runs a statement, reading every column, on a bare connection.
 fn raw_search(conn: &Connection, sql: &str, args: &[String]) -> rusqlite::Result<usize> {
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query(params_from_iter(args.iter()))?;
@@ -258,22 +290,14 @@ fn run_case(
         for &f in fields {
             fill(&mut q, f, sample, rng);
         }
-        // The statement search_customers ends up running (for several
-        // fields it first sizes each field's matches, which the store's time
-        // includes and the bare SQL's does not).
-        let (sql, args) = store.customer_search_plan(&q, LIMIT)?;
         // Alternate which runs first, so neither always gets the warmer cache.
         let (ts, tr, n) = if i % 2 == 0 {
             let t = Instant::now();
             let rows = store.search_customers(&q, LIMIT)?;
             let ts = t.elapsed();
-            let t = Instant::now();
-            raw_search(raw, &sql, &args)?;
-            (ts, t.elapsed(), rows.len())
+            (ts, best_sql(raw, &q)?, rows.len())
         } else {
-            let t = Instant::now();
-            raw_search(raw, &sql, &args)?;
-            let tr = t.elapsed();
+            let tr = best_sql(raw, &q)?;
             let t = Instant::now();
             let rows = store.search_customers(&q, LIMIT)?;
             (t.elapsed(), tr, rows.len())
@@ -369,39 +393,41 @@ fn main() -> anyhow::Result<()> {
 
     println!();
     println!(
-        "{customers_now} customers, {queries} queries per row, limit {LIMIT}; times in ms; ratio = store p99 / raw p99"
+        "{customers_now} customers, {queries} queries per row, limit {LIMIT}; times in ms; ratio = store p99 / best SQL p99"
     );
     println!(
-        "| {:<18} | {:>9} | {:>9} | {:>9} | {:>9} | {:>5} | {:>6} | {:>6} | p99<=5ms, <=2x raw |",
-        "field", "store p50", "store p99", "raw p50", "raw p99", "ratio", "hits", "rows"
+        "| {:<18} | {:>9} | {:>9} | {:>9} | {:>9} | {:>5} | {:>6} | {:>6} | p99<=5ms, <=1.5x best |",
+        "field", "store p50", "store p99", "best p50", "best p99", "ratio", "hits", "rows"
     );
     println!(
         "|{}|",
-        [20, 11, 11, 11, 11, 7, 8, 8, 21]
+        [20, 11, 11, 11, 11, 7, 8, 8, 23]
             .map(|w| "-".repeat(w))
             .join("|")
     );
     use F::*;
-    let cases: &[(&str, &[F])] = &[
-        ("logon", &[Logon]),
-        ("first", &[First]),
-        ("last", &[Last]),
-        ("phone", &[Phone]),
-        ("email", &[Email]),
-        ("postal", &[Postal]),
-        ("account", &[Account]),
-        ("last+first", &[Last, First]),
-        ("last+postal", &[Last, Postal]),
-        ("first+phone", &[First, Phone]),
-        ("last+phone", &[Last, Phone]),
-        ("first+postal", &[First, Postal]),
-        ("last+email", &[Last, Email]),
-        ("phone+postal", &[Phone, Postal]),
-        ("last+first+postal", &[Last, First, Postal]),
-        ("account+last", &[Account, Last]),
+    let fields = [
+        ("logon", Logon),
+        ("first", First),
+        ("last", Last),
+        ("phone", Phone),
+        ("email", Email),
+        ("postal", Postal),
+        ("account", Account),
     ];
+    // Every single field, every two-field combination, and three fields.
+    let mut cases: Vec<(String, Vec<F>)> = fields
+        .iter()
+        .map(|(n, f)| (n.to_string(), vec![*f]))
+        .collect();
+    for (i, (a, fa)) in fields.iter().enumerate() {
+        for (b, fb) in &fields[i + 1..] {
+            cases.push((format!("{a}+{b}"), vec![*fa, *fb]));
+        }
+    }
+    cases.push(("last+first+postal".into(), vec![Last, First, Postal]));
     let mut all_pass = startup_ok;
-    for (name, fields) in cases {
+    for (name, fields) in &cases {
         let pool = if fields.contains(&Account) {
             &account_pool
         } else {

@@ -17,6 +17,7 @@ pub mod pricing;
 pub mod promotion;
 pub mod quote;
 pub mod rules;
+pub mod search_keys;
 pub mod secret;
 pub mod shipping;
 pub mod text;

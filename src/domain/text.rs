@@ -103,7 +103,7 @@ pub fn national_digits(input: &str) -> String {
 }
 
 /// Length of the ITU country calling code at the start of `digits`.
-fn country_code_len(digits: &str) -> usize {
+pub(crate) fn country_code_len(digits: &str) -> usize {
     const ONE_DIGIT: [&str; 2] = ["1", "7"];
     const TWO_DIGIT: [&str; 43] = [
         "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46",

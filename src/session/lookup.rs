@@ -8,8 +8,9 @@ use crate::domain::money::Currency;
 use crate::domain::order::AccountRef;
 use crate::domain::promotion::Coupon;
 use crate::domain::rules::Limits;
+use crate::domain::search_keys::KeySource;
 use crate::store::{
-    CategoryRow, CustomerQuery, CustomerRow, ItemRow, OrderSummary, Store, StoreError,
+    CategoryRow, CustomerQuery, CustomerRow, Duplicate, ItemRow, OrderSummary, Store, StoreError,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -69,6 +70,8 @@ impl<'a> Lookup<'a> {
         fn business_accounts() -> Vec<AccountRef>;
         /// The store's country for guests and new addresses.
         fn default_country() -> Option<String>;
+        /// Customers who share the e-mail, phone, or last name and postal code.
+        fn possible_duplicates(who: &KeySource, limit: usize) -> Vec<Duplicate>;
     }
 
     /// The operator's adjustment limits in the order's currency (amount,

@@ -1,27 +1,23 @@
-//! Customer records: create and edit registered customers, business
-//! accounts, the challenge question, and turning a guest into a registered
-//! customer. Secrets are hashed before any transaction starts (Argon2 is
-//! slow on purpose) and only hashes reach the database.
+//! Customer records: create and edit registered customers, and business
+//! accounts. The challenge question is in `customer_challenge.rs`, turning
+//! a guest into a registered customer in `guest_conversion.rs`. Secrets are
+//! hashed before any transaction starts (Argon2 is slow on purpose) and
+//! only hashes reach the database.
 //!
-//! The *_key columns are filled exactly as the demo loader fills them, so
+//! The *_key columns are made by `SearchKeys::of`, as by every writer, so
 //! `search_customers` finds records made here like any other.
 
+pub(crate) use super::customer_challenge::challenge_locked_in;
 use super::customers::parse_currency;
-use super::operators::{audit_at, time_text, ChallengeCheck};
 use super::{now_text, Store};
-use crate::domain::customer::{
-    AddressEntry, CustomerDraft, Field, GuestConversion, DEMOGRAPHICS, LANGUAGES,
-};
+use crate::domain::customer::{AddressEntry, CustomerDraft, Field, DEMOGRAPHICS, LANGUAGES};
 use crate::domain::customer_edit::{describe_changes, field_label, same_address};
-use crate::domain::operator::{CHALLENGE_ATTEMPTS, CHALLENGE_WINDOW_MINUTES};
-use crate::domain::order::{AccountRef, Address};
+use crate::domain::order::AccountRef;
+use crate::domain::search_keys::{KeySource, SearchKeys};
 use crate::domain::secret;
-use crate::domain::text::{clean, digits, fold, national_digits};
-use chrono::{DateTime, Utc};
+use crate::domain::text::{clean, fold};
 use rusqlite::types::Value;
-use rusqlite::{
-    params, params_from_iter, Connection, OptionalExtension, Transaction, TransactionBehavior,
-};
+use rusqlite::{params, params_from_iter, OptionalExtension, Transaction, TransactionBehavior};
 use rust_decimal::Decimal;
 use std::fmt;
 use std::str::FromStr;
@@ -107,12 +103,12 @@ fn is_logon_conflict(e: &rusqlite::Error) -> bool {
         if f.code == rusqlite::ErrorCode::ConstraintViolation && m.contains("customers.logon_id"))
 }
 
-fn hash(secret_text: &str) -> Result<String, SaveError> {
+pub(super) fn hash(secret_text: &str) -> Result<String, SaveError> {
     secret::hash(secret_text).map_err(SaveError::Hash)
 }
 
 /// Cleaned and trimmed, as stored.
-fn tidy(s: &str) -> String {
+pub(super) fn tidy(s: &str) -> String {
     clean(s).trim().to_string()
 }
 
@@ -134,6 +130,7 @@ impl Store {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let now = now_text();
         let logon = tidy(&d.logon_id);
+        let keys = draft_keys(&d);
         tx.execute(
             "INSERT INTO customers (logon_id, logon_key, password_hash, first_name, last_name, first_key, last_key,
                 challenge_question, challenge_answer_hash, currency, language, phone, phone_key, phone_national_key,
@@ -141,22 +138,22 @@ impl Store {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20)",
             params![
                 logon,
-                fold(&logon),
+                keys.logon,
                 password_hash,
                 tidy(&d.first_name),
                 tidy(&d.last_name),
-                fold(&d.first_name),
-                fold(&d.last_name),
+                keys.first,
+                keys.last,
                 tidy(&d.challenge_question),
                 answer_hash,
                 d.currency.code(),
                 d.language,
                 tidy(&d.phone),
-                digits(&d.phone),
-                national_digits(&d.phone),
+                keys.phone,
+                keys.phone_national,
                 tidy(&d.email),
-                fold(&d.email),
-                postal_key(&d),
+                keys.email,
+                keys.postal,
                 d.account_id,
                 d.enabled,
                 now
@@ -239,38 +236,40 @@ impl Store {
         let mut set: Vec<(&str, Value)> = Vec::new();
         for field in &changed {
             match field {
-                Field::Logon => {
-                    let logon = tidy(&d.logon_id);
-                    set.push(("logon_key", fold(&logon).into()));
-                    set.push(("logon_id", logon.into()));
-                }
-                Field::FirstName => {
-                    set.push(("first_name", tidy(&d.first_name).into()));
-                    set.push(("first_key", fold(&d.first_name).into()));
-                }
-                Field::LastName => {
-                    set.push(("last_name", tidy(&d.last_name).into()));
-                    set.push(("last_key", fold(&d.last_name).into()));
-                }
+                Field::Logon => set.push(("logon_id", tidy(&d.logon_id).into())),
+                Field::FirstName => set.push(("first_name", tidy(&d.first_name).into())),
+                Field::LastName => set.push(("last_name", tidy(&d.last_name).into())),
                 Field::ChallengeQuestion => {
                     set.push(("challenge_question", tidy(&d.challenge_question).into()))
                 }
                 Field::Currency => set.push(("currency", d.currency.code().to_string().into())),
                 Field::Language => set.push(("language", d.language.clone().into())),
-                Field::Phone => {
-                    set.push(("phone", tidy(&d.phone).into()));
-                    set.push(("phone_key", digits(&d.phone).into()));
-                    set.push(("phone_national_key", national_digits(&d.phone).into()));
-                }
-                Field::Email => {
-                    set.push(("email", tidy(&d.email).into()));
-                    set.push(("email_key", fold(&d.email).into()));
-                }
+                Field::Phone => set.push(("phone", tidy(&d.phone).into())),
+                Field::Email => set.push(("email", tidy(&d.email).into())),
                 Field::Account => set.push(("account_id", d.account_id.into())),
                 Field::Enabled => set.push(("enabled", d.enabled.into())),
-                Field::Addresses => set.push(("postal_key", postal_key(&d).into())),
                 _ => {}
             }
+        }
+        // The keys hang together (a phone's key takes the country of the
+        // default shipping address): all of them, when one may move.
+        let keyed = [
+            Field::Logon,
+            Field::FirstName,
+            Field::LastName,
+            Field::Phone,
+            Field::Email,
+            Field::Addresses,
+        ];
+        if keyed.iter().any(|f| has(*f)) {
+            let k = draft_keys(&d);
+            set.push(("logon_key", k.logon.into()));
+            set.push(("first_key", k.first.into()));
+            set.push(("last_key", k.last.into()));
+            set.push(("phone_key", k.phone.into()));
+            set.push(("phone_national_key", k.phone_national.into()));
+            set.push(("email_key", k.email.into()));
+            set.push(("postal_key", k.postal.into()));
         }
         if let Some(h) = &password_hash {
             set.push(("password_hash", h.clone().into()));
@@ -441,328 +440,9 @@ impl Store {
         rows.collect()
     }
 
-    /// The customer's challenge question, if one is stored.
-    pub fn challenge_question(&self, id: i64) -> rusqlite::Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT challenge_question FROM customers WHERE id = ?1 AND challenge_answer_hash IS NOT NULL",
-                [id],
-                |r| r.get::<_, Option<String>>(0),
-            )
-            .optional()?
-            .flatten()
-            .map(|q| clean(&q))
-            .filter(|q| !q.trim().is_empty()))
-    }
-
-    /// Checks an answer to the challenge question (trimmed, any case), now:
-    /// true only for the right answer while stored payment is not locked.
-    /// See [`Store::check_challenge`].
-    pub fn verify_challenge(
-        &self,
-        id: i64,
-        answer: &str,
-        operator: &str,
-    ) -> rusqlite::Result<bool> {
-        Ok(self.check_challenge(id, answer, operator, Utc::now())? == ChallengeCheck::Passed)
-    }
-
-    /// Checks an answer to customer `id`'s challenge question at `now`.
-    /// Every attempt is audited: `challenge.passed`, `challenge.failed`,
-    /// or `challenge.refused` while locked (the answer is then not even
-    /// checked). The fifth wrong answer within an hour (since the last
-    /// right one or unlock) locks the customer's stored payment
-    /// (`challenge.locked`) until a supervisor unlocks it.
-    pub fn check_challenge(
-        &self,
-        id: i64,
-        answer: &str,
-        operator: &str,
-        now: DateTime<Utc>,
-    ) -> rusqlite::Result<ChallengeCheck> {
-        let subject = format!("customer:{id}");
-        let at = time_text(now);
-        if challenge_locked_in(&self.conn, id)? {
-            audit_at(
-                &self.conn,
-                &at,
-                operator,
-                "challenge.refused",
-                &subject,
-                "stored payment locked: the answer was not checked",
-            )?;
-            return Ok(ChallengeCheck::Locked);
-        }
-        let stored: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT challenge_answer_hash FROM customers WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        // Argon2 is slow on purpose: checked before the transaction.
-        let ok = stored.is_some_and(|h| secret::verify(&secret::normalize_answer(answer), &h));
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let check = if ok {
-            audit_at(
-                &tx,
-                &at,
-                operator,
-                "challenge.passed",
-                &subject,
-                "right answer",
-            )?;
-            ChallengeCheck::Passed
-        } else {
-            audit_at(
-                &tx,
-                &at,
-                operator,
-                "challenge.failed",
-                &subject,
-                "wrong answer",
-            )?;
-            let failures = failures_in(&tx, id, now)?;
-            let locked = failures >= CHALLENGE_ATTEMPTS;
-            if locked {
-                tx.execute(
-                    "INSERT OR IGNORE INTO challenge_locks (customer_id, locked_at, failures)
-                     SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM customers WHERE id = ?1)",
-                    params![id, at, failures],
-                )?;
-                audit_at(
-                    &tx,
-                    &at,
-                    operator,
-                    "challenge.locked",
-                    &subject,
-                    &format!(
-                        "{failures} wrong answers within {CHALLENGE_WINDOW_MINUTES} minutes: stored payment locked until a supervisor unlocks it"
-                    ),
-                )?;
-            }
-            ChallengeCheck::Wrong { failures, locked }
-        };
-        tx.commit()?;
-        Ok(check)
-    }
-
-    /// How many wrong challenge answers count now for a customer: those
-    /// within the last hour, since the last right answer or unlock.
-    pub fn challenge_failures(&self, id: i64) -> rusqlite::Result<i64> {
-        failures_in(&self.conn, id, Utc::now())
-    }
-
-    /// Whether customer `id`'s stored payment is locked by wrong answers.
-    pub fn challenge_locked(&self, id: i64) -> rusqlite::Result<bool> {
-        challenge_locked_in(&self.conn, id)
-    }
-
-    /// Unlocks customer `id`'s stored payment (`operator` asked,
-    /// `supervisor` approved); false when it was not locked.
-    pub fn unlock_challenge(
-        &self,
-        id: i64,
-        operator: &str,
-        supervisor: &str,
-        now: DateTime<Utc>,
-    ) -> rusqlite::Result<bool> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let gone = tx.execute("DELETE FROM challenge_locks WHERE customer_id = ?1", [id])? > 0;
-        audit_at(
-            &tx,
-            &time_text(now),
-            operator,
-            "challenge.unlocked",
-            &format!("customer:{id}"),
-            &format!("asked by {operator}, approved by {supervisor}"),
-        )?;
-        tx.commit()?;
-        Ok(gone)
-    }
-
-    /// Turns a guest (made when their order was placed) into a registered
-    /// customer in one step. Guests' orders keep the addresses only as
-    /// snapshots, so the ship-to and billing addresses of their orders
-    /// become the address book.
-    pub fn convert_guest(
-        &self,
-        customer_id: i64,
-        conversion: &GuestConversion,
-        operator: &str,
-    ) -> Result<(), SaveError> {
-        let problems = conversion.validate();
-        if !problems.is_empty() {
-            return Err(SaveError::Invalid(problems));
-        }
-        let guest: Option<(String, String, String)> = self
-            .conn
-            .query_row(
-                "SELECT first_name, last_name, phone FROM customers WHERE id = ?1 AND is_guest = 1",
-                [customer_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let Some((first, last, phone)) = guest else {
-            return Err(SaveError::NotFound(format!(
-                "customer {customer_id} is not a guest"
-            )));
-        };
-        if self.logon_owner(&conversion.logon_id)?.is_some() {
-            return Err(SaveError::LogonTaken);
-        }
-        let password_hash = hash(&conversion.password)?;
-        let answer_hash = hash(&secret::normalize_answer(&conversion.challenge_answer))?;
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let mut book = self.guest_address_book(&tx, customer_id, &first, &last)?;
-        let existing: i64 = tx.query_row(
-            "SELECT COUNT(*) FROM addresses WHERE customer_id = ?1",
-            [customer_id],
-            |r| r.get(0),
-        )?;
-        if existing == 0 {
-            write_addresses(&tx, customer_id, &book)?;
-        } else {
-            book = self
-                .addresses_of(customer_id)?
-                .into_iter()
-                .map(|a| AddressEntry {
-                    id: Some(a.id),
-                    address: a.address,
-                    default_shipping: a.default_shipping,
-                    default_billing: a.default_billing,
-                })
-                .collect();
-        }
-        let postal = book
-            .iter()
-            .find(|a| a.default_shipping)
-            .map(|a| fold(&a.address.postal_code))
-            .unwrap_or_default();
-        let logon = tidy(&conversion.logon_id);
-        let converted = tx.execute(
-            "UPDATE customers SET logon_id = ?2, logon_key = ?3, password_hash = ?4,
-                challenge_question = ?5, challenge_answer_hash = ?6, is_guest = 0, enabled = 1,
-                phone_key = ?7, phone_national_key = ?8, postal_key = ?9, updated_at = ?10,
-                version = version + 1
-             WHERE id = ?1 AND is_guest = 1",
-            params![
-                customer_id,
-                logon,
-                fold(&logon),
-                password_hash,
-                tidy(&conversion.challenge_question),
-                answer_hash,
-                digits(&phone),
-                national_digits(&phone),
-                postal,
-                now_text()
-            ],
-        )?;
-        if converted != 1 {
-            // Registered by another console meanwhile.
-            return Err(SaveError::NotFound(format!(
-                "customer {customer_id} is not a guest"
-            )));
-        }
-        audit(&tx, operator, "customer.converted", customer_id, &logon)?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// The distinct addresses a guest's orders were shipped and billed to,
-    /// newest order first; the newest ship-to is the default shipping
-    /// address, the newest billing address the default billing one.
-    fn guest_address_book(
-        &self,
-        tx: &Transaction,
-        customer_id: i64,
-        first: &str,
-        last: &str,
-    ) -> rusqlite::Result<Vec<AddressEntry>> {
-        let mut ship: Vec<Address> = Vec::new();
-        let mut stmt = tx.prepare(
-            "SELECT s.address FROM order_ship_tos s JOIN orders o ON o.id = s.order_id
-             WHERE o.customer_id = ?1 ORDER BY o.placed_at DESC, o.id DESC, s.ship_to_no",
-        )?;
-        for text in stmt.query_map([customer_id], |r| r.get::<_, String>(0))? {
-            if let Ok(a) = serde_json::from_str::<Address>(&text?) {
-                ship.push(a);
-            }
-        }
-        let mut bill: Vec<Address> = Vec::new();
-        let mut stmt = tx.prepare(
-            "SELECT billing_address FROM orders WHERE customer_id = ?1 ORDER BY placed_at DESC, id DESC",
-        )?;
-        for text in stmt.query_map([customer_id], |r| r.get::<_, String>(0))? {
-            if let Ok(Some(a)) = serde_json::from_str::<Option<Address>>(&text?) {
-                bill.push(a);
-            }
-        }
-        let mut book: Vec<AddressEntry> = Vec::new();
-        let same = |a: &Address, b: &Address| {
-            let key = |x: &Address| {
-                [&x.line1, &x.line2, &x.city, &x.postal_code, &x.country].map(|s| fold(s))
-            };
-            key(a) == key(b)
-        };
-        for (a, is_ship) in ship
-            .into_iter()
-            .map(|a| (a, true))
-            .chain(bill.into_iter().map(|a| (a, false)))
-        {
-            let first_of_kind = !book.iter().any(|e| {
-                if is_ship {
-                    e.default_shipping
-                } else {
-                    e.default_billing
-                }
-            });
-            if let Some(e) = book.iter_mut().find(|e| same(&e.address, &a)) {
-                if is_ship && first_of_kind {
-                    e.default_shipping = true;
-                } else if !is_ship && first_of_kind {
-                    e.default_billing = true;
-                }
-                continue;
-            }
-            let mut a = a;
-            if a.first_name.trim().is_empty() && a.last_name.trim().is_empty() {
-                a.first_name = first.to_string();
-                a.last_name = last.to_string();
-            }
-            book.push(AddressEntry {
-                id: None,
-                address: a,
-                default_shipping: is_ship && first_of_kind,
-                default_billing: !is_ship && first_of_kind,
-            });
-        }
-        // Nicknames must be unique per customer: "Ship to", "Ship to 2", ...
-        let mut used: Vec<String> = Vec::new();
-        for e in &mut book {
-            let base = match e.address.nickname.trim() {
-                "" => "Address".to_string(),
-                n => n.to_string(),
-            };
-            let mut nick = base.clone();
-            let mut n = 2;
-            while used.iter().any(|u| u.eq_ignore_ascii_case(&nick)) {
-                nick = format!("{base} {n}");
-                n += 1;
-            }
-            used.push(nick.clone());
-            e.address.nickname = nick;
-        }
-        Ok(book)
-    }
-
     /// The id of the customer holding this logon ID (compared folded, so
     /// `JDoe` and `jdoe` cannot both exist).
-    fn logon_owner(&self, logon: &str) -> rusqlite::Result<Option<i64>> {
+    pub(super) fn logon_owner(&self, logon: &str) -> rusqlite::Result<Option<i64>> {
         let key = fold(logon);
         self.conn
             .query_row(
@@ -795,17 +475,22 @@ impl Store {
     }
 }
 
-/// The folded postal code of the default shipping address, as the demo
-/// loader stores it.
-fn postal_key(d: &CustomerDraft) -> String {
-    d.addresses
-        .iter()
-        .find(|a| a.default_shipping)
-        .map(|a| fold(&a.address.postal_code))
-        .unwrap_or_default()
+/// The search keys of a record as it will be stored.
+fn draft_keys(d: &CustomerDraft) -> SearchKeys {
+    let home = d.addresses.iter().find(|a| a.default_shipping);
+    let logon = tidy(&d.logon_id);
+    SearchKeys::of(&KeySource {
+        logon: Some(&logon),
+        first: &d.first_name,
+        last: &d.last_name,
+        email: &d.email,
+        phone: &d.phone,
+        postal: home.map_or("", |a| &a.address.postal_code),
+        country: home.map_or("", |a| &a.address.country),
+    })
 }
 
-fn write_addresses(
+pub(super) fn write_addresses(
     tx: &Transaction,
     customer_id: i64,
     book: &[AddressEntry],
@@ -948,26 +633,7 @@ fn write_demographic(
     Ok(())
 }
 
-/// Whether customer `id`'s stored payment is locked (on any connection).
-pub(crate) fn challenge_locked_in(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
-    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM challenge_locks WHERE customer_id = ?1)")?
-        .query_row([id], |r| r.get(0))
-}
-
-/// Wrong answers for customer `id` within the hour before `now`, after the
-/// last right answer or unlock.
-fn failures_in(conn: &Connection, id: i64, now: DateTime<Utc>) -> rusqlite::Result<i64> {
-    let since = time_text(now - chrono::Duration::minutes(CHALLENGE_WINDOW_MINUTES));
-    conn.prepare_cached(
-        "SELECT COUNT(*) FROM audit
-         WHERE subject = ?1 AND action = 'challenge.failed' AND at > ?2
-           AND id > COALESCE((SELECT MAX(id) FROM audit WHERE subject = ?1
-                              AND action IN ('challenge.passed', 'challenge.unlocked')), 0)",
-    )?
-    .query_row(params![format!("customer:{id}"), since], |r| r.get(0))
-}
-
-fn audit(
+pub(super) fn audit(
     tx: &Transaction,
     operator: &str,
     action: &str,

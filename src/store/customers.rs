@@ -4,7 +4,8 @@ use super::Store;
 use crate::domain::card::{Brand, CardSummary};
 use crate::domain::money::Currency;
 use crate::domain::order::{AccountRef, Address, CustomerRef, SavedAddress, StoredCard};
-use crate::domain::text::{clean, digits, fold};
+use crate::domain::search_keys::{name_key, phone_query, postal_key};
+use crate::domain::text::{clean, fold};
 use rusqlite::{params_from_iter, OptionalExtension, Row};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -63,14 +64,15 @@ fn prefix_end(prefix: &str) -> String {
 
 /// The columns of a result row; the query they finish has `customers c`,
 /// its default shipping address `a` and business account `b` in scope.
-const ROW_COLUMNS: &str = "c.id, c.logon_id, c.first_name, c.last_name, c.phone, c.email,
+pub(super) const ROW_COLUMNS: &str =
+    "c.id, c.logon_id, c.first_name, c.last_name, c.phone, c.email,
         COALESCE(a.city, ''), COALESCE(a.postal_code, ''), b.name, c.is_guest, c.enabled";
 
-const ROW_JOINS: &str = "LEFT JOIN addresses a INDEXED BY addresses_default_shipping
+pub(super) const ROW_JOINS: &str = "LEFT JOIN addresses a INDEXED BY addresses_default_shipping
         ON a.customer_id = c.id AND a.is_default_shipping = 1
     LEFT JOIN business_accounts b ON b.id = c.account_id";
 
-fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
+pub(super) fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
     Ok(CustomerRow {
         id: r.get(0)?,
         logon_id: r.get::<_, Option<String>>(1)?.map(|s| clean(&s)),
@@ -84,6 +86,13 @@ fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
         guest: r.get(9)?,
         enabled: r.get(10)?,
     })
+}
+
+/// How a search is answered: by a statement, or by the ids (in result
+/// order) its first read already found.
+enum Plan {
+    Sql(String, Vec<String>),
+    Found(Vec<i64>),
 }
 
 /// One filled search field.
@@ -115,6 +124,10 @@ const SEARCH_KEYS: [&str; 8] = [
 /// (a fraction of a microsecond each).
 const PROBE_CAP: i64 = 12_000;
 
+/// Below this many matches a field drives the search without weighing the
+/// leading field's ordered read.
+const FEW: i64 = 1_000;
+
 /// How many entries of the leading field's index are sampled, in result
 /// order, to see how soon the other fields' matches turn up there.
 const LEAD_SAMPLE: i64 = 2_000;
@@ -144,14 +157,6 @@ impl SearchField {
     /// on the index entry.
     fn filter(self) -> String {
         self.condition().replace("c.", "+c.")
-    }
-
-    fn ranges(self) -> usize {
-        if self == SearchField::Phone {
-            2
-        } else {
-            1
-        }
     }
 
     /// The column the field's index leads with (phone: the full number's).
@@ -195,29 +200,44 @@ impl SearchField {
     }
 }
 
-/// The filled fields of `q` with their folded keys, in the order that
-/// decides the result order: last name, first name, logon, e-mail, postal
-/// code, phone, account.
-fn search_terms(q: &CustomerQuery) -> Vec<(SearchField, String)> {
+/// A key that no stored key starts with (they are ASCII): the phone range a
+/// typed number does not ask for.
+const NO_KEY: &str = "\u{10FFFF}";
+
+/// The filled fields of `q` with their keys, in the order that decides the
+/// result order: last name, first name, logon, e-mail, postal code, phone,
+/// account. Each field has one key per range of its condition: phone has
+/// the international and the national key ([`NO_KEY`] for the one the
+/// typed number does not ask for).
+fn search_terms(q: &CustomerQuery) -> Vec<(SearchField, Vec<String>)> {
+    let phone = phone_query(&q.phone);
+    let phone = match (phone.international, phone.national) {
+        (None, None) => Vec::new(),
+        (i, n) => vec![
+            i.unwrap_or_else(|| NO_KEY.into()),
+            n.unwrap_or_else(|| NO_KEY.into()),
+        ],
+    };
+    let one = |k: String| if k.is_empty() { Vec::new() } else { vec![k] };
     [
-        (SearchField::Last, fold(&q.last_name)),
-        (SearchField::First, fold(&q.first_name)),
-        (SearchField::Logon, fold(&q.logon)),
-        (SearchField::Email, fold(&q.email)),
-        (SearchField::Postal, fold(&q.postal)),
-        (SearchField::Phone, digits(&q.phone)),
-        (SearchField::Account, fold(&q.account)),
+        (SearchField::Last, one(name_key(&q.last_name))),
+        (SearchField::First, one(name_key(&q.first_name))),
+        (SearchField::Logon, one(fold(&q.logon))),
+        (SearchField::Email, one(fold(&q.email))),
+        (SearchField::Postal, one(postal_key(&q.postal))),
+        (SearchField::Phone, phone),
+        (SearchField::Account, one(fold(&q.account))),
     ]
     .into_iter()
-    .filter(|(_, key)| !key.is_empty())
+    .filter(|(_, keys)| !keys.is_empty())
     .collect()
 }
 
-fn push_range(key: &str, times: usize, args: &mut Vec<String>) {
-    let end = prefix_end(key);
-    for _ in 0..times {
-        args.push(key.to_string());
-        args.push(end.clone());
+/// The arguments of a field's condition: a (from, to) pair per key.
+fn push_range(keys: &[String], args: &mut Vec<String>) {
+    for key in keys {
+        args.push(key.clone());
+        args.push(prefix_end(key));
     }
 }
 
@@ -272,27 +292,25 @@ pub fn customer_search_sql_with(
     if lead == SearchField::Phone || driver == SearchField::Phone {
         // One branch per phone key, each with that key's range instead of
         // the OR of both (so each can use its own index), merged.
-        let phone = &terms
-            .iter()
-            .find(|(f, _)| *f == SearchField::Phone)
-            .expect("phone term")
-            .1;
+        let Some((_, phone)) = terms.iter().find(|(f, _)| *f == SearchField::Phone) else {
+            return (String::new(), args);
+        };
         let mut branches = Vec::new();
-        for col in ["phone_key", "phone_national_key"] {
+        for (col, key) in ["phone_key", "phone_national_key"].into_iter().zip(phone) {
             let index = if driver == SearchField::Phone {
                 format!("customers_{col}")
             } else {
                 driver.index().to_string()
             };
             let mut conds = vec![format!("c.{col} >= ? AND c.{col} < ?")];
-            push_range(phone, 1, &mut args);
-            for (f, key) in terms.iter().filter(|(f, _)| *f != SearchField::Phone) {
+            push_range(std::slice::from_ref(key), &mut args);
+            for (f, keys) in terms.iter().filter(|(f, _)| *f != SearchField::Phone) {
                 conds.push(if *f == driver {
                     f.condition().to_string()
                 } else {
                     f.filter()
                 });
-                push_range(key, f.ranges(), &mut args);
+                push_range(keys, &mut args);
             }
             let (select, branch_order) = if lead == SearchField::Phone {
                 // Phone leads: ordered by the number as matched.
@@ -345,13 +363,13 @@ pub fn customer_search_sql_with(
     }
 
     let mut conds = Vec::new();
-    for (f, key) in &terms {
+    for (f, keys) in &terms {
         conds.push(if *f == driver {
             f.condition().to_string()
         } else {
             f.filter()
         });
-        push_range(key, f.ranges(), &mut args);
+        push_range(keys, &mut args);
     }
     let sql = format!(
         "SELECT {ROW_COLUMNS}
@@ -380,27 +398,66 @@ impl Store {
         q: &CustomerQuery,
         limit: usize,
     ) -> rusqlite::Result<Vec<CustomerRow>> {
-        let (sql, args) = self.customer_search_plan(q, limit)?;
+        let (sql, args) = match self.plan(q, limit)? {
+            Plan::Sql(sql, args) => (sql, args),
+            Plan::Found(ids) => {
+                // The rows of ids already found in result order.
+                let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+                let sql = format!(
+                    "SELECT {ROW_COLUMNS} FROM json_each(?1) j
+                     JOIN customers c ON c.id = j.value
+                     {ROW_JOINS}
+                     ORDER BY j.key"
+                );
+                (sql, vec![ids])
+            }
+        };
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(args.iter()), customer_row)?;
         rows.collect()
     }
 
-    /// The statement [`Store::search_customers`] runs for `q`. With two or
-    /// more fields it weighs reading the leading field's index in result
-    /// order (stopping at `limit` matches) against reading all matches of
-    /// a field with few: it samples the first [`LEAD_SAMPLE`] entries of
-    /// the leading field's range to see how densely the other fields match
-    /// there, and counts (up to what the ordered read would cost, at most
-    /// [`PROBE_CAP`]) the matches of each other field.
+    /// The statement [`Store::search_customers`] runs for `q` (for a search
+    /// its first read already answered, the leading field's ordered read,
+    /// which gives the same rows).
     pub fn customer_search_plan(
         &self,
         q: &CustomerQuery,
         limit: usize,
     ) -> rusqlite::Result<(String, Vec<String>)> {
+        Ok(match self.plan(q, limit)? {
+            Plan::Sql(sql, args) => (sql, args),
+            Plan::Found(_) => customer_search_sql(q, limit),
+        })
+    }
+
+    /// How [`Store::search_customers`] answers `q`. With two or more
+    /// fields, a field other than the leading one with fewer than [`FEW`]
+    /// matches drives (the fewest). Else it reads the first
+    /// [`LEAD_SAMPLE`] entries of the leading field's index in result
+    /// order: when they hold `limit` matches (or are all there is), that
+    /// read is the answer. Else it weighs reading on in that order against
+    /// reading all matches of another field, from how densely the others
+    /// matched in the entries read, and counts (up to what the ordered read
+    /// would cost, at most [`PROBE_CAP`]) the matches of each other field.
+    fn plan(&self, q: &CustomerQuery, limit: usize) -> rusqlite::Result<Plan> {
+        let sql = |(sql, args)| Plan::Sql(sql, args);
         let terms = search_terms(q);
         if terms.len() < 2 {
-            return Ok(customer_search_sql(q, limit));
+            return Ok(sql(customer_search_sql(q, limit)));
+        }
+        // A field with few matches drives, unweighed: reading all of them
+        // and sorting costs about what reading `limit` in order would, and
+        // counting them is far cheaper than sampling the leading field.
+        let mut few: (i64, Option<SearchField>) = (FEW, None);
+        for (field, keys) in &terms[1..] {
+            let n = self.probe(*field, keys, few.0)?;
+            if n < few.0 {
+                few = (n, Some(*field));
+            }
+        }
+        if few.1.is_some() {
+            return Ok(sql(customer_search_sql_with(q, limit, few.1)));
         }
         let lead = terms[0].0;
         // Index entries the ordered read of the leading field would take.
@@ -409,34 +466,38 @@ impl Store {
             // read in order, as far as the account's members take them.)
             PROBE_CAP
         } else {
-            let (scanned, matched) = self.sample_lead(&terms)?;
-            if scanned < LEAD_SAMPLE || matched >= limit as i64 {
-                return Ok(customer_search_sql(q, limit));
+            let (scanned, found) = self.lead_read(&terms, limit)?;
+            if scanned < LEAD_SAMPLE || found.len() >= limit {
+                return Ok(Plan::Found(found));
             }
-            (limit as i64 * scanned / matched.max(1)).min(PROBE_CAP)
+            (limit as i64 * scanned / (found.len() as i64).max(1)).min(PROBE_CAP)
         };
         let mut best: (i64, Option<SearchField>) = (lead_cost, None);
-        for (field, key) in &terms[1..] {
-            let n = self.probe(*field, key, best.0)?;
+        for (field, keys) in &terms[1..] {
+            let n = self.probe(*field, keys, best.0)?;
             if n < best.0 {
                 best = (n, Some(*field));
             }
         }
-        Ok(customer_search_sql_with(q, limit, best.1))
+        Ok(sql(customer_search_sql_with(q, limit, best.1)))
     }
 
-    /// Reads the first [`LEAD_SAMPLE`] entries of the leading field's range
-    /// in result order; returns how many it read and how many of them match
-    /// every other field.
-    fn sample_lead(&self, terms: &[(SearchField, String)]) -> rusqlite::Result<(i64, i64)> {
-        let (lead, lead_key) = &terms[0];
+    /// Reads the leading field's index in result order, at most
+    /// [`LEAD_SAMPLE`] entries and until `limit` match every other field;
+    /// returns how many entries it read and the ids that matched.
+    fn lead_read(
+        &self,
+        terms: &[(SearchField, Vec<String>)],
+        limit: usize,
+    ) -> rusqlite::Result<(i64, Vec<i64>)> {
+        let (lead, lead_keys) = &terms[0];
         let mut args = Vec::new();
         let mut filters = Vec::new();
-        for (f, key) in &terms[1..] {
+        for (f, keys) in &terms[1..] {
             filters.push(f.filter());
-            push_range(key, f.ranges(), &mut args);
+            push_range(keys, &mut args);
         }
-        push_range(lead_key, 1, &mut args);
+        push_range(lead_keys, &mut args);
         let order = lead
             .order()
             .iter()
@@ -444,35 +505,45 @@ impl Store {
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
-            "SELECT count(*), total(ok) FROM (
-                 SELECT ({}) AS ok FROM customers c INDEXED BY {}
-                 WHERE {} ORDER BY {order} LIMIT {LEAD_SAMPLE})",
+            "SELECT c.id, ({}) AS ok FROM customers c INDEXED BY {}
+             WHERE {} ORDER BY {order} LIMIT {LEAD_SAMPLE}",
             filters.join(") AND ("),
             lead.index(),
             lead.condition()
         );
-        self.conn
-            .prepare_cached(&sql)?
-            .query_row(params_from_iter(args.iter()), |r| {
-                Ok((r.get(0)?, r.get::<_, f64>(1)? as i64))
-            })
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(args.iter()))?;
+        let (mut scanned, mut found) = (0, Vec::new());
+        while let Some(r) = rows.next()? {
+            scanned += 1;
+            // A filter on a column a row leaves empty (a guest's logon, a
+            // customer without account) is NULL: no match.
+            if r.get::<_, Option<bool>>(1)?.unwrap_or(false) {
+                found.push(r.get(0)?);
+                if found.len() >= limit {
+                    break;
+                }
+            }
+        }
+        Ok((scanned, found))
     }
 
     /// How many customers match one field, counted up to `cap` inside its
     /// index.
-    fn probe(&self, field: SearchField, key: &str, cap: i64) -> rusqlite::Result<i64> {
-        let end = prefix_end(key);
-        let count_to = |sql: &str, cap: i64| -> rusqlite::Result<i64> {
+    fn probe(&self, field: SearchField, keys: &[String], cap: i64) -> rusqlite::Result<i64> {
+        let count_to = |sql: &str, key: &str, cap: i64| -> rusqlite::Result<i64> {
             self.conn
                 .prepare_cached(sql)?
-                .query_row(rusqlite::params![key, end, cap], |r| r.get(0))
+                .query_row(rusqlite::params![key, prefix_end(key), cap], |r| r.get(0))
         };
-        let count = |sql: &str| count_to(sql, cap);
+        let key = keys.first().map_or("", String::as_str);
         match field {
             SearchField::Phone => {
-                let a = count(
+                let a = count_to(
                     "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY customers_phone_key
                      WHERE phone_key >= ?1 AND phone_key < ?2 LIMIT ?3)",
+                    key,
+                    cap,
                 )?;
                 if a >= cap {
                     return Ok(a);
@@ -480,20 +551,27 @@ impl Store {
                 let b = count_to(
                     "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY customers_phone_national_key
                      WHERE phone_national_key >= ?1 AND phone_national_key < ?2 LIMIT ?3)",
+                    keys.get(1).map_or(NO_KEY, String::as_str),
                     cap - a,
                 )?;
                 Ok(a + b)
             }
-            SearchField::Account => count(
+            SearchField::Account => count_to(
                 "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY customers_account
                  WHERE account_id IN (SELECT id FROM business_accounts WHERE name_key >= ?1 AND name_key < ?2) LIMIT ?3)",
+                key,
+                cap,
             ),
-            f => count(&format!(
-                "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY {}
-                 WHERE {col} >= ?1 AND {col} < ?2 LIMIT ?3)",
-                f.index(),
-                col = f.column()
-            )),
+            f => count_to(
+                &format!(
+                    "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY {}
+                     WHERE {col} >= ?1 AND {col} < ?2 LIMIT ?3)",
+                    f.index(),
+                    col = f.column()
+                ),
+                key,
+                cap,
+            ),
         }
     }
 
@@ -608,4 +686,55 @@ impl Store {
 /// (a newer program's) falls back to USD rather than failing the screen.
 pub(crate) fn parse_currency(code: &str) -> Currency {
     Currency::from_str(code).unwrap_or(Currency::USD)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The leading field's ordered read meets rows whose filtered column is
+    /// empty (a guest has no logon, most customers no account): no match,
+    /// never an error.
+    #[test]
+    fn the_ordered_read_passes_over_empty_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, _) =
+            Store::open(&dir.path().join("t.db"), std::time::Duration::from_secs(5))
+                .map_err(|e| e.to_string())
+                .unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        store.load_demo(today).unwrap();
+        store
+            .conn
+            .execute(
+                "INSERT INTO customers (first_name, last_name, first_key, last_key, currency, is_guest,
+                    created_at, updated_at)
+                 VALUES ('Gus', 'Smith', 'gus', 'smith', 'USD', 1, '2026-01-01', '2026-01-01')",
+                [],
+            )
+            .unwrap();
+        for q in [
+            CustomerQuery {
+                last_name: "smith".into(),
+                logon: "j".into(),
+                ..Default::default()
+            },
+            CustomerQuery {
+                last_name: "s".into(),
+                account: "acme".into(),
+                ..Default::default()
+            },
+        ] {
+            let terms = search_terms(&q);
+            let (scanned, found) = store.lead_read(&terms, 201).unwrap();
+            assert!(scanned > 0, "{q:?}");
+            let expected: Vec<i64> = store
+                .search_customers(&q, 201)
+                .unwrap()
+                .iter()
+                .map(|c| c.id)
+                .collect();
+            assert_eq!(found, expected, "{q:?}");
+        }
+    }
 }

@@ -2,8 +2,9 @@
 //! them), loaded into a new database in one transaction.
 
 use super::Store;
+use crate::domain::search_keys::{KeySource, SearchKeys};
 use crate::domain::secret;
-use crate::domain::text::{clean, digits, fold, national_digits};
+use crate::domain::text::{clean, fold};
 use anyhow::{anyhow, Context, Result};
 use chrono::{Duration, NaiveDate};
 use rusqlite::{params, Transaction};
@@ -382,35 +383,40 @@ fn load_customers(
             ),
             None => None,
         };
-        let postal = c
-            .addresses
-            .iter()
-            .find(|a| a.default_shipping)
-            .map(|a| fold(&a.postal_code))
-            .unwrap_or_default();
+        let home = c.addresses.iter().find(|a| a.default_shipping);
+        let logon = clean(&c.logon_id);
+        let keys = SearchKeys::of(&KeySource {
+            logon: Some(&logon),
+            first: &c.first_name,
+            last: &c.last_name,
+            email: &c.email,
+            phone: &c.phone,
+            postal: home.map_or("", |a| &a.postal_code),
+            country: home.map_or("", |a| &a.country),
+        });
         tx.execute(
             "INSERT INTO customers (logon_id, logon_key, password_hash, first_name, last_name, first_key, last_key,
                 challenge_question, challenge_answer_hash, currency, language, phone, phone_key, phone_national_key,
                 email, email_key, postal_key, account_id, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19)",
             params![
-                clean(&c.logon_id),
-                fold(&c.logon_id),
+                logon,
+                keys.logon,
                 hashed(&c.password)?,
                 clean(&c.first_name),
                 clean(&c.last_name),
-                fold(&c.first_name),
-                fold(&c.last_name),
+                keys.first,
+                keys.last,
                 clean(&c.challenge_question),
                 hashed(&secret::normalize_answer(&c.challenge_answer))?,
                 c.currency,
                 c.language,
                 clean(&c.phone),
-                digits(&c.phone),
-                national_digits(&c.phone),
+                keys.phone,
+                keys.phone_national,
                 clean(&c.email),
-                fold(&c.email),
-                postal,
+                keys.email,
+                keys.postal,
                 account,
                 now
             ],

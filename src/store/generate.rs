@@ -8,14 +8,14 @@
 //! Argon2 is slow on purpose, so each secret is hashed once and the PHC
 //! string reused.
 //!
-//! The search keys (`*_key` columns) are filled exactly as the demo loader
-//! fills them (`fold`, `digits`, `national_digits`): search correctness
-//! depends on it.
+//! The search keys (`*_key` columns) are made by the one function every
+//! writer uses (`SearchKeys::of`): search correctness depends on it.
 
 use super::demo::{demo_customers, demo_items, insert_addresses, insert_item, AddressA};
 use super::Store;
+use crate::domain::search_keys::{KeySource, SearchKeys};
 use crate::domain::secret;
-use crate::domain::text::{digits, fold, national_digits};
+use crate::domain::text::fold;
 use anyhow::{anyhow, Context, Result};
 use chrono::{Duration, NaiveDate};
 use fastrand::Rng;
@@ -1512,19 +1512,20 @@ const CARE: &[&str] = &[
 
 // ---------------------------------------------------------------------------
 
-/// A name from a pool with its folded search key and its plain ASCII letters
-/// (for logon IDs and e-mail addresses).
+/// A name from a pool with its plain ASCII letters (for logon IDs and
+/// e-mail addresses).
 struct Name {
     text: &'static str,
-    key: String,
     ascii: String,
 }
 
 impl Name {
     fn new(text: &'static str) -> Name {
-        let key = fold(text);
-        let ascii = key.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-        Name { text, key, ascii }
+        let ascii = fold(text)
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        Name { text, ascii }
     }
 }
 
@@ -2310,7 +2311,6 @@ fn generate_customers(
                 default_billing: if billing_second { a == 1 } else { a == 0 },
             });
         }
-        let postal_key = fold(&addresses[0].postal_code);
 
         let account = if rng.u8(0..50) == 0 {
             let list = if accounts[ci].is_empty() {
@@ -2335,30 +2335,34 @@ fn generate_customers(
             created.clone()
         };
 
-        let first_key = first.key.as_str();
-        let last_key = match second_last {
-            Some(_) => fold(&last_text),
-            None => last.key.clone(),
-        };
+        let keys = SearchKeys::of(&KeySource {
+            logon: Some(&logon),
+            first: first.text,
+            last: &last_text,
+            email: &email,
+            phone: &phone_text,
+            postal: &addresses[0].postal_code,
+            country: country.code,
+        });
         customer.execute(params![
             id,
             logon,
-            fold(&logon),
+            keys.logon,
             password_hash,
             first.text,
             last_text,
-            first_key,
-            last_key,
+            keys.first,
+            keys.last,
             question,
             answer_hash,
             country.currency,
             language,
             phone_text,
-            digits(&phone_text),
-            national_digits(&phone_text),
+            keys.phone,
+            keys.phone_national,
             email,
-            fold(&email),
-            postal_key,
+            keys.email,
+            keys.postal,
             account,
             created,
             updated
@@ -2532,6 +2536,7 @@ fn generate_items(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::text::{digits, national_digits};
     use crate::store::CustomerQuery;
 
     fn schema(path: &std::path::Path) -> Vec<String> {
@@ -2634,7 +2639,7 @@ mod tests {
     fn name_pools_fold_to_ascii() {
         for o in fold_origins() {
             for n in o.female.iter().chain(&o.male).chain(&o.last) {
-                assert!(n.key.is_ascii(), "{} -> {}", n.text, n.key);
+                assert!(n.ascii.is_ascii(), "{} -> {}", n.text, n.ascii);
                 assert!(!n.ascii.is_empty(), "{}", n.text);
                 assert!(!n.ascii.chars().any(|c| c.is_ascii_digit()), "{}", n.text);
             }

@@ -1,7 +1,10 @@
 //! Versioned migrations on `PRAGMA user_version`: `schema.sql` is version 1,
 //! `migrations/NNN_*.sql` the versions after it, each applied once.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
+
+/// Version 8: customer search keys, recomputed in Rust ([`AFTER`]).
+const CUSTOMER_SEARCH_KEYS: &str = include_str!("../../migrations/008_customer_search_keys.sql");
 
 /// Migration N+1 is `MIGRATIONS[N]`.
 const MIGRATIONS: &[&str] = &[
@@ -9,7 +12,13 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/002_order_session.sql"),
     include_str!("../../migrations/003_operators.sql"),
     include_str!("../../migrations/004_draft_fields.sql"),
+    CUSTOMER_SEARCH_KEYS,
 ];
+
+/// What SQL cannot compute: a step in Rust run right after the migration
+/// whose SQL it names, in that migration's transaction.
+type Step = fn(&Transaction) -> rusqlite::Result<()>;
+const AFTER: &[(&str, Step)] = &[(CUSTOMER_SEARCH_KEYS, super::customer_keys::backfill)];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
@@ -22,7 +31,11 @@ pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {
         if version >= LATEST {
             return tx.commit();
         }
-        tx.execute_batch(MIGRATIONS[version as usize])?;
+        let sql = MIGRATIONS[version as usize];
+        tx.execute_batch(sql)?;
+        for (_, step) in AFTER.iter().filter(|(after, _)| *after == sql) {
+            step(&tx)?;
+        }
         tx.pragma_update(None, "user_version", version + 1)?;
         tx.commit()?;
     }

@@ -10,7 +10,7 @@ use crate::domain::parts::Part;
 use crate::domain::pricing::Breakdown;
 use crate::domain::quote::Quote;
 use crate::domain::rules::{Facts, Rule, Violation};
-use crate::domain::text::{digits, fold, national_digits};
+use crate::domain::search_keys::{KeySource, SearchKeys};
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use rust_decimal::Decimal;
@@ -323,6 +323,16 @@ fn write_part(
             |r| r.get(0),
         )?,
         (None, None) => {
+            let home = order.ship_tos.first().map(|s| &s.address);
+            let keys = SearchKeys::of(&KeySource {
+                first: &customer.first_name,
+                last: &customer.last_name,
+                email: &customer.email,
+                phone: &customer.phone,
+                postal: home.map_or("", |a| &a.postal_code),
+                country: home.map_or("", |a| &a.country),
+                logon: None,
+            });
             tx.execute(
                 "INSERT INTO customers (first_name, last_name, first_key, last_key, currency, phone, phone_key,
                     phone_national_key, email, email_key, postal_key, is_guest, created_at, updated_at)
@@ -330,15 +340,15 @@ fn write_part(
                 params![
                     customer.first_name,
                     customer.last_name,
-                    fold(&customer.first_name),
-                    fold(&customer.last_name),
+                    keys.first,
+                    keys.last,
                     cur.code(),
                     customer.phone,
-                    digits(&customer.phone),
-                    national_digits(&customer.phone),
+                    keys.phone,
+                    keys.phone_national,
                     customer.email,
-                    fold(&customer.email),
-                    order.ship_tos.first().map(|s| fold(&s.address.postal_code)).unwrap_or_default(),
+                    keys.email,
+                    keys.postal,
                     now
                 ],
             )?;

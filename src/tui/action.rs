@@ -5,6 +5,7 @@
 
 use crate::domain::customer::{CustomerDraft, GuestConversion};
 use crate::session::Command;
+use crate::store::CustomerQuery;
 use crate::tui::flow::Step;
 
 // Actions live for one key; boxing the command would only add noise.
@@ -18,13 +19,15 @@ pub enum Action {
     Error(String),
     /// A change of the order, for the session.
     Order(Command),
-    /// Opens the guest form (even with a registered customer on the order).
-    GuestForm,
+    /// Opens the guest form (even with a registered customer on the order),
+    /// with what was typed in the search.
+    GuestForm(Box<CustomerQuery>),
     /// After a guest order: a new order for that guest, on the record
     /// screen's registration form.
     RegisterGuest(i64),
-    /// ^N on the find screen: the record screen in create mode.
-    NewCustomer,
+    /// ^N on the find screen: the record screen in create mode, with what
+    /// was typed in the search.
+    NewCustomer(Box<CustomerQuery>),
     /// Store a new or edited customer, then take them for the order.
     SaveCustomer {
         /// When editing: the customer's id and the record as loaded for the

@@ -104,7 +104,7 @@ fn typing_a_name_filters_and_down_moves_the_marker() {
     let s = d.screen();
     assert!(s.contains("0 matches"), "{s}");
     assert!(
-        s.contains("No customer matches: ^D takes a guest order."),
+        s.contains("No customer matches: ^N new customer or ^D guest order, with what you typed."),
         "{s}"
     );
 }

@@ -518,12 +518,12 @@ impl App {
             Action::Status(s) => self.status(s),
             Action::Error(s) => self.error(s),
             Action::Order(cmd) => self.order_command(cmd),
-            Action::NewCustomer => {
-                self.screens.customer.start_create();
+            Action::NewCustomer(search) => {
+                self.screens.customer.start_create(&search);
                 self.goto(Step::Customer);
             }
-            Action::GuestForm => {
-                self.screens.customer.start_guest();
+            Action::GuestForm(search) => {
+                self.screens.customer.start_guest(&search);
                 self.goto(Step::Customer);
             }
             Action::SaveCustomer { edit, draft } => {

@@ -109,10 +109,10 @@ impl Screen for FindCustomer {
                 )],
             },
             Cmd::GuestOrder => vec![
-                Action::GuestForm,
+                Action::GuestForm(Box::new(self.query())),
                 Action::Status("Guest order: name, contact and address.".into()),
             ],
-            Cmd::NewCustomer => vec![Action::NewCustomer],
+            Cmd::NewCustomer => vec![Action::NewCustomer(Box::new(self.query()))],
             Cmd::ClearSearch => {
                 for f in &mut self.form.fields {
                     f.clear();
@@ -274,7 +274,7 @@ impl Screen for FindCustomer {
         if shown.is_empty() && self.searched.is_some() {
             f.render_widget(
                 Line::styled(
-                    "  No customer matches: ^D takes a guest order.",
+                    "  No customer matches: ^N new customer or ^D guest order, with what you typed.",
                     theme.warn(),
                 ),
                 Rect::new(area.x, top + 1, area.width, 1),

@@ -25,6 +25,9 @@ impl CustomerScreen {
     /// The whole screen in its current mode.
     pub(super) fn draw_screen(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         let theme = ctx.theme;
+        if self.duplicates.is_some() {
+            return self.draw_duplicates(f, area, theme);
+        }
         match self.mode {
             Mode::Create | Mode::Edit => self.draw_record(f, area, theme),
             Mode::View => self.draw_view(f, area, ctx),

@@ -10,6 +10,7 @@ use crate::domain::customer_edit::{change_text, field_label};
 use crate::domain::money::Currency;
 use crate::domain::order::AccountRef;
 use crate::domain::text::fit;
+use crate::store::CustomerQuery;
 use crate::tui::widgets::text_field::TextField;
 
 /// The record's text fields, in the order of `Record::text`.
@@ -172,6 +173,41 @@ impl Record {
         self.text(f)
             .map(|t| t.value().to_string())
             .unwrap_or_default()
+    }
+
+    /// What was typed in the search, in the fields still empty: the
+    /// caller's names, phone, e-mail and logon, and the postal code in the
+    /// first address (added when the book is empty).
+    pub(super) fn prefill(&mut self, search: &CustomerQuery) {
+        for (field, value) in [
+            (Field::Logon, &search.logon),
+            (Field::FirstName, &search.first_name),
+            (Field::LastName, &search.last_name),
+            (Field::Phone, &search.phone),
+            (Field::Email, &search.email),
+        ] {
+            let value = value.trim();
+            if let Some(t) = self.text_mut(field) {
+                if !value.is_empty() && t.value().is_empty() {
+                    t.set(value);
+                }
+            }
+        }
+        let postal = search.postal.trim();
+        if postal.is_empty() {
+            return;
+        }
+        if self.book.is_empty() {
+            let (section, focus) = (self.section, self.focus);
+            self.add_address();
+            (self.section, self.focus, self.sel) = (section, focus, 0);
+        }
+        if let Some(a) = self.book.first_mut() {
+            let t = a.field_mut(AddressField::Postal);
+            if t.value().is_empty() {
+                t.set(postal);
+            }
+        }
     }
 
     pub(super) fn to_draft(&self) -> CustomerDraft {

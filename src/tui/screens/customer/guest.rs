@@ -6,8 +6,9 @@ use crate::domain::address_line::split_address_line;
 use crate::domain::customer::{Field, GuestConversion, LOGON_MAX};
 use crate::domain::guest::{GuestDetails, GuestField};
 use crate::domain::order::Address;
+use crate::domain::search_keys::KeySource;
 use crate::session::Command;
-use crate::store::SaveError;
+use crate::store::{CustomerQuery, SaveError};
 use crate::tui::action::Action;
 use crate::tui::keymap::{field_moves, Binding, Cmd, Key};
 use crate::tui::screens::Ctx;
@@ -63,7 +64,12 @@ pub(super) fn register_form() -> Form {
 
 impl CustomerScreen {
     pub(super) fn register_guest(&mut self, ctx: &Ctx) -> Vec<Action> {
-        let Some(id) = ctx.order.customer.as_ref().and_then(|c| c.id) else {
+        let Some((id, guest)) = ctx
+            .order
+            .customer
+            .as_ref()
+            .and_then(|c| c.id.map(|id| (id, c)))
+        else {
             return vec![];
         };
         let f = &self.register;
@@ -81,6 +87,21 @@ impl CustomerScreen {
                 "not registered: see the marked fields".into(),
             )];
         }
+        // A guest who is already a registered customer (same e-mail,
+        // phone, or last name and postal code) is listed first.
+        let home = guest.addresses.iter().find(|a| a.default_shipping);
+        let who = KeySource {
+            logon: None,
+            first: &guest.first_name,
+            last: &guest.last_name,
+            email: &guest.email,
+            phone: &guest.phone,
+            postal: home.map_or("", |a| &a.address.postal_code),
+            country: home.map_or("", |a| &a.address.country),
+        };
+        if let Some(shown) = self.check_duplicates(&who, Some(id), ctx) {
+            return shown;
+        }
         vec![Action::ConvertGuest {
             id,
             conversion: Box::new(conversion),
@@ -91,7 +112,7 @@ impl CustomerScreen {
     /// needs (optional ones, Address 2 and the e-mail once a phone is
     /// typed or the other way round, are left to Tab); with none after
     /// this one, the form is checked and the guest order starts.
-    pub(super) fn guest_enter(&mut self) -> Vec<Action> {
+    pub(super) fn guest_enter(&mut self, ctx: &Ctx) -> Vec<Action> {
         let f = &self.guest;
         let filled = |i: usize| !f.value(i).trim().is_empty();
         let wanted = |i: usize| match i {
@@ -105,15 +126,15 @@ impl CustomerScreen {
                 self.guest.focus = i;
                 vec![]
             }
-            None => self.guest_order(),
+            None => self.guest_order(ctx),
         }
     }
 
-    /// The store's default country in an untouched guest form (shown,
+    /// The store's default country where the guest form has none (shown,
     /// selected: typing replaces it).
     pub(super) fn default_guest_country(&mut self, country: Option<String>) {
-        let untouched = self.guest.fields.iter().all(|f| f.value().is_empty());
-        if let (true, Some(c)) = (untouched, country) {
+        let empty = self.guest.fields[COUNTRY].value().is_empty();
+        if let (true, Some(c)) = (empty, country) {
             self.guest.fields[COUNTRY].set(&c);
         }
     }
@@ -160,7 +181,7 @@ impl CustomerScreen {
     /// The guest form as the order's customer; what is missing or wrong
     /// is checked by the domain (the same check scripted sessions get) and
     /// marked at its field.
-    pub(super) fn guest_order(&mut self) -> Vec<Action> {
+    pub(super) fn guest_order(&mut self, ctx: &Ctx) -> Vec<Action> {
         let f = &mut self.guest;
         for field in &mut f.fields {
             field.error = None;
@@ -204,7 +225,36 @@ impl CustomerScreen {
                 "the guest form has problems: see the marked fields".into(),
             )];
         }
+        let who = KeySource {
+            logon: None,
+            first: &details.first,
+            last: &details.last,
+            email: &details.email,
+            phone: &details.phone,
+            postal: &details.address.postal_code,
+            country: &details.address.country,
+        };
+        if let Some(shown) = self.check_duplicates(&who, None, ctx) {
+            return shown;
+        }
         vec![Action::Order(Command::Guest(details))]
+    }
+}
+
+/// What was typed in the search, in the guest form's fields that are
+/// still empty.
+pub(super) fn prefill(form: &mut Form, search: &CustomerQuery) {
+    for (i, value) in [
+        (FIRST, &search.first_name),
+        (LAST, &search.last_name),
+        (PHONE, &search.phone),
+        (EMAIL, &search.email),
+        (POSTAL, &search.postal),
+    ] {
+        let value = value.trim();
+        if !value.is_empty() && form.value(i).is_empty() {
+            form.fields[i].set(value);
+        }
     }
 }
 

@@ -15,6 +15,7 @@
 mod address;
 mod challenge;
 mod draw;
+mod duplicates;
 mod form;
 mod guest;
 mod view;
@@ -22,7 +23,8 @@ mod view;
 use super::{Ctx, DrawCtx, Screen};
 use crate::domain::customer::CustomerDraft;
 use crate::domain::order::AccountRef;
-use crate::store::SaveError;
+use crate::domain::search_keys::KeySource;
+use crate::store::{CustomerQuery, SaveError};
 use crate::tui::action::Action;
 use crate::tui::flow::Step;
 use crate::tui::keymap::{field_moves, Binding, Cmd, Key};
@@ -62,6 +64,12 @@ pub struct CustomerScreen {
     /// ^D asked for the guest form: it stays up even while a registered
     /// customer is still on the order, until the guest order starts.
     guest_requested: bool,
+    /// Possible duplicates of the customer or guest about to be stored,
+    /// shown instead of the form until the operator chooses.
+    duplicates: Option<duplicates::Duplicates>,
+    /// The details the operator chose to store anyway after seeing their
+    /// duplicates: saving them again does not ask twice.
+    anyway: Option<String>,
 }
 
 impl Default for CustomerScreen {
@@ -78,19 +86,25 @@ impl Default for CustomerScreen {
             verified: None,
             load_error: None,
             guest_requested: false,
+            duplicates: None,
+            anyway: None,
         }
     }
 }
 
 impl CustomerScreen {
-    /// ^N on the find screen: a new customer. A new-customer form already
-    /// started is kept (nothing typed is lost by looking elsewhere).
-    pub fn start_create(&mut self) {
+    /// ^N on the find screen: a new customer, with what was typed in the
+    /// search (the caller's name, phone, e-mail, logon, postal code). A
+    /// new-customer form already started is kept (nothing typed is lost by
+    /// looking elsewhere); the search fills only what it left empty.
+    pub fn start_create(&mut self, search: &CustomerQuery) {
         if !(self.mode == Mode::Create && self.record.creating()) {
             self.record = Record::new(None);
         }
+        self.record.prefill(search);
         self.mode = Mode::Create;
         self.challenge = None;
+        self.duplicates = None;
     }
 
     /// The field that has the keys: the challenge answer while it is asked,
@@ -111,6 +125,8 @@ impl CustomerScreen {
     /// status line too; once the value changes, the record's message at
     /// that field goes (it is checked again when the field is left).
     fn type_into(&mut self, typing: impl FnOnce(&mut TextField)) -> Vec<Action> {
+        // Typing goes back to the form the list of duplicates covered.
+        self.duplicates = None;
         let Some(f) = self.focused_field() else {
             return Vec::new();
         };
@@ -127,11 +143,14 @@ impl CustomerScreen {
         show
     }
 
-    /// ^D on the find screen: the guest form, whoever is on the order now.
-    pub fn start_guest(&mut self) {
+    /// ^D on the find screen: the guest form, whoever is on the order now,
+    /// with what was typed in the search where the form is still empty.
+    pub fn start_guest(&mut self, search: &CustomerQuery) {
         self.mode = Mode::Guest;
         self.guest_requested = true;
         self.challenge = None;
+        self.duplicates = None;
+        guest::prefill(&mut self.guest, search);
     }
 
     /// The guest order started: the screen follows the order again.
@@ -141,6 +160,8 @@ impl CustomerScreen {
 
     /// The record was saved: the next visit shows it as stored.
     pub fn saved(&mut self) {
+        self.duplicates = None;
+        self.anyway = None;
         self.mode = Mode::Auto;
         self.record = Record::new(None);
         self.register = register_form();
@@ -195,7 +216,7 @@ impl CustomerScreen {
         };
     }
 
-    fn save(&mut self) -> Vec<Action> {
+    fn save(&mut self, ctx: &Ctx) -> Vec<Action> {
         self.record.check_left();
         let draft = self.record.to_draft();
         let errors = self.record.problems();
@@ -209,6 +230,21 @@ impl CustomerScreen {
             ))];
         }
         self.record.errors.clear();
+        if self.record.id.is_none() {
+            let home = draft.addresses.iter().find(|a| a.default_shipping);
+            let who = KeySource {
+                logon: None,
+                first: &draft.first_name,
+                last: &draft.last_name,
+                email: &draft.email,
+                phone: &draft.phone,
+                postal: home.map_or("", |a| &a.address.postal_code),
+                country: home.map_or("", |a| &a.address.country),
+            };
+            if let Some(shown) = self.check_duplicates(&who, None, ctx) {
+                return shown;
+            }
+        }
         let edit = match (self.record.id, &self.record.base) {
             (None, _) => None,
             (Some(id), Some(base)) => Some((id, Box::new(base.clone()))),
@@ -301,7 +337,7 @@ impl CustomerScreen {
     fn record_command(&mut self, cmd: Cmd, ctx: &Ctx) -> Option<Vec<Action>> {
         let r = &mut self.record;
         match cmd {
-            Cmd::SaveRecord => return Some(self.save()),
+            Cmd::SaveRecord => return Some(self.save(ctx)),
             Cmd::NextField => r.move_focus(true),
             Cmd::PrevField => r.move_focus(false),
             Cmd::NextSection => r.switch_section(true),
@@ -336,12 +372,53 @@ impl CustomerScreen {
         }
         Some(vec![])
     }
+
+    /// A command for the open form (or the view), once no question or
+    /// list is over it.
+    fn command_on_form(&mut self, cmd: Cmd, ctx: &Ctx) -> Option<Vec<Action>> {
+        Some(match self.mode {
+            Mode::Create | Mode::Edit => return self.record_command(cmd, ctx),
+            Mode::View => match cmd {
+                Cmd::EditRecord => self.start_edit(),
+                Cmd::ShowStoredPayment => self.ask_challenge(ctx, Purpose::ShowPayment),
+                Cmd::OrderHistory => vec![Action::Goto(Step::History)],
+                _ => return None,
+            },
+            Mode::Register => match cmd {
+                Cmd::RegisterGuest => self.register_guest(ctx),
+                Cmd::NextField => {
+                    self.register.next();
+                    vec![]
+                }
+                Cmd::PrevField => {
+                    self.register.prev();
+                    vec![]
+                }
+                _ => return None,
+            },
+            Mode::Guest | Mode::Auto => match cmd {
+                Cmd::StartGuestOrder => self.guest_enter(ctx),
+                Cmd::NextField => {
+                    self.guest.next();
+                    vec![]
+                }
+                Cmd::PrevField => {
+                    self.guest.prev();
+                    vec![]
+                }
+                _ => return None,
+            },
+        })
+    }
 }
 
 impl Screen for CustomerScreen {
     fn bindings(&self, _ctx: &DrawCtx) -> Vec<Binding> {
         if self.challenge.is_some() {
             return CustomerScreen::challenge_bindings();
+        }
+        if self.duplicates.is_some() {
+            return self.duplicate_bindings();
         }
         match self.mode {
             Mode::Create | Mode::Edit => self.record_bindings(),
@@ -388,39 +465,10 @@ impl Screen for CustomerScreen {
         if self.challenge.is_some() {
             return self.challenge_command(cmd);
         }
-        Some(match self.mode {
-            Mode::Create | Mode::Edit => return self.record_command(cmd, ctx),
-            Mode::View => match cmd {
-                Cmd::EditRecord => self.start_edit(),
-                Cmd::ShowStoredPayment => self.ask_challenge(ctx, Purpose::ShowPayment),
-                Cmd::OrderHistory => vec![Action::Goto(Step::History)],
-                _ => return None,
-            },
-            Mode::Register => match cmd {
-                Cmd::RegisterGuest => self.register_guest(ctx),
-                Cmd::NextField => {
-                    self.register.next();
-                    vec![]
-                }
-                Cmd::PrevField => {
-                    self.register.prev();
-                    vec![]
-                }
-                _ => return None,
-            },
-            Mode::Guest | Mode::Auto => match cmd {
-                Cmd::StartGuestOrder => self.guest_enter(),
-                Cmd::NextField => {
-                    self.guest.next();
-                    vec![]
-                }
-                Cmd::PrevField => {
-                    self.guest.prev();
-                    vec![]
-                }
-                _ => return None,
-            },
-        })
+        if self.duplicates.is_some() {
+            return self.duplicate_command(cmd, ctx);
+        }
+        self.command_on_form(cmd, ctx)
     }
 
     fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
@@ -445,6 +493,7 @@ impl Screen for CustomerScreen {
     fn enter(&mut self, ctx: &Ctx) {
         self.decide_mode(ctx);
         self.challenge = None;
+        self.duplicates = None;
         if self.mode == Mode::Guest {
             self.default_guest_country(ctx.lookup.default_country().ok().flatten());
         }
