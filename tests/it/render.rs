@@ -83,7 +83,7 @@ fn typing_a_name_filters_and_down_moves_the_marker() {
         "{s}"
     );
     assert!(!s.contains("Doe, Jane"), "filtered out: {s}");
-    let (_, field) = d.row_with(">Last name").expect("last name focused");
+    let (_, field) = d.row_with(">Say it").expect("the first field focused");
     assert!(field.contains(" smi_"), "typed into the field: {field}");
     d.code(KeyCode::Down);
     let s = d.screen();
