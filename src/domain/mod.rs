@@ -1,6 +1,7 @@
 //! The business: money, customers, catalog, cart, pricing, availability,
 //! payment and the order being taken. Pure functions and plain data only.
 
+pub mod address_line;
 pub mod adjustment;
 pub mod availability;
 pub mod card;

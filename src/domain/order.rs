@@ -43,6 +43,24 @@ pub struct Address {
 }
 
 impl Address {
+    /// The address with control characters taken out of every field, as
+    /// text read back from the database is drawn (docs/design.md, 10).
+    pub fn cleaned(self) -> Address {
+        use crate::domain::text::clean;
+        Address {
+            nickname: clean(&self.nickname),
+            first_name: clean(&self.first_name),
+            last_name: clean(&self.last_name),
+            line1: clean(&self.line1),
+            line2: clean(&self.line2),
+            city: clean(&self.city),
+            region: clean(&self.region),
+            postal_code: clean(&self.postal_code),
+            country: clean(&self.country),
+            phone: clean(&self.phone),
+        }
+    }
+
     pub fn one_line(&self) -> String {
         let mut parts = vec![format!("{} {}", self.first_name, self.last_name)];
         parts.push(self.line1.clone());
@@ -85,6 +103,10 @@ pub struct SavedAddress {
 pub struct StoredCard {
     pub id: i64,
     pub summary: CardSummary,
+    /// The customer's default card: preselected for a new order (its
+    /// challenge still applies). Drafts saved before it read as false.
+    #[serde(default)]
+    pub default: bool,
 }
 
 /// What the order knows of its customer (a copy, taken when picked).
@@ -114,6 +136,10 @@ impl CustomerRef {
             .find(|a| a.default_shipping)
             .or(self.addresses.first())
             .map(|a| &a.address)
+    }
+    /// The stored card marked default, if one is.
+    pub fn default_card(&self) -> Option<&StoredCard> {
+        self.cards.iter().find(|c| c.default)
     }
     pub fn default_billing(&self) -> Option<&Address> {
         self.addresses

@@ -250,12 +250,16 @@ impl Session {
         self.order.customer_approval = None;
         self.order.set_customer(customer);
         let dropped = self.reprice_lines();
+        let defaults = self.customer_defaults();
         self.changed();
         let mut message = if guest {
             format!("Guest order for {name}")
         } else {
             format!("Customer: {name}")
         };
+        if !defaults.is_empty() {
+            message.push_str(&format!("; defaults: {}", defaults.join(", ")));
+        }
         if !dropped.is_empty() {
             message.push_str(&format!(
                 "; not sold in {}, removed: {}",
@@ -264,6 +268,54 @@ impl Session {
             ));
         }
         Done::said(message)
+    }
+
+    /// The customer's defaults, each shown on its step and one key from
+    /// changing: the first ship-to's method is the one of a registered
+    /// customer's last order, else the store's default (where it still
+    /// ships there); a registered customer's default stored card is
+    /// preselected (its challenge still applies before submit). Says what
+    /// it set.
+    fn customer_defaults(&mut self) -> Vec<String> {
+        let mut said = Vec::new();
+        let Some(c) = self.order.customer.clone() else {
+            return said;
+        };
+        let registered = c.id.filter(|_| !c.guest);
+        if let Some(first) = self.order.ship_tos.first().cloned() {
+            if first.method.is_none() {
+                let last = registered.and_then(|id| self.store.last_method(id).ok().flatten());
+                let (code, why) = match last {
+                    Some(m) => (Some(m), "last used"),
+                    None => (self.store.default_method().ok().flatten(), "store default"),
+                };
+                if let Some(Ok(Some(m))) = code.map(|code| self.valid_method(&code, &first.address))
+                {
+                    said.push(format!("{m} ({why})"));
+                    self.order.ship_tos[0].method = Some(m);
+                }
+            }
+        }
+        if registered.is_some() && self.order.payment.is_none() {
+            if let Some(card) = c.default_card() {
+                // Said without its digits (the record shows them after
+                // the challenge); F7 names it.
+                said.push("default card".into());
+                self.order.payment = Some(Payment::StoredCard(card.clone()));
+            }
+        }
+        said
+    }
+
+    /// The method `code` as the store has it now, where it is offered in
+    /// the order's currency and ships to `address`; None otherwise.
+    fn valid_method(&self, code: &str, address: &Address) -> Result<Option<String>, Refusal> {
+        let methods = self.store.shipping_methods(self.order.currency)?;
+        Ok(methods
+            .iter()
+            .find(|m| m.code.eq_ignore_ascii_case(code.trim()))
+            .filter(|m| m.covers(&address.country, &address.region))
+            .map(|m| m.code.clone()))
     }
 
     fn reprice_lines(&mut self) -> Vec<String> {
@@ -313,19 +365,27 @@ impl Session {
         if lines.is_empty() {
             return Err(Refusal::not_found(format!("there is no order {order_no}")));
         }
+        let mut order = self.order.clone();
+        let targets = self.reorder_ship_tos(&mut order, order_no, lines.len())?;
         let mut added = 0;
         let mut skipped = Vec::new();
-        for (item_id, sku, _, qty) in lines {
+        for ((item_id, sku, _, qty), to) in lines.into_iter().zip(targets) {
             let line = self
                 .store
-                .item(self.order.currency, item_id)?
-                .and_then(|item| item.order_line(qty));
-            match line.map(|l| self.order.add_line(l)) {
+                .item(order.currency, item_id)?
+                .and_then(|item| item.order_line(qty))
+                .map(|mut l| {
+                    l.ship_to = to;
+                    l
+                });
+            match line.map(|l| order.add_line(l)) {
                 Some(Ok(())) => added += 1,
                 _ => skipped.push(sku),
             }
         }
         if added > 0 {
+            order.prune_ship_tos();
+            self.order = order;
             self.changed();
         }
         Ok(Done::said(if skipped.is_empty() {
@@ -338,11 +398,53 @@ impl Session {
         }))
     }
 
+    /// Where each of the `count` lines of placed order `order_no` goes on
+    /// `order` (ship-to index): the customer's own order ships to the
+    /// same addresses again, each ship-to with its method where that still
+    /// ships there and none was chosen; anyone else's lines go to the
+    /// first ship-to.
+    fn reorder_ship_tos(
+        &self,
+        order: &mut Order,
+        order_no: i64,
+        count: usize,
+    ) -> Result<Vec<usize>, Refusal> {
+        let mut targets = vec![0; count];
+        let Some(placed) = self.store.reorder_ship_tos(order_no)? else {
+            return Ok(targets);
+        };
+        let ours = order.customer.as_ref().and_then(|c| c.id);
+        if placed.customer_id.is_none() || placed.customer_id != ours {
+            return Ok(targets);
+        }
+        let mut index = std::collections::HashMap::new();
+        for (no, address, method) in placed.ship_tos {
+            let to = order.add_ship_to(address.clone());
+            if order.ship_tos[to].method.is_none() {
+                order.ship_tos[to].method = self.valid_method(&method, &address)?;
+            }
+            index.insert(no, to);
+        }
+        for (t, no) in targets.iter_mut().zip(placed.line_ship_tos) {
+            *t = index.get(&no).copied().unwrap_or(0);
+        }
+        Ok(targets)
+    }
+
     fn move_line(&mut self, line: usize, qty: u32, address: Address) -> Outcome {
         let i = self.line_index(line)?;
         let qty = quantity(qty)?;
         let mut order = self.order.clone();
+        let known = order.ship_tos.len();
         let to = order.add_ship_to(address.clone());
+        let mut inherited = None;
+        if to >= known {
+            // A new ship-to ships as the first does, where that reaches it.
+            if let Some(code) = order.ship_tos.first().and_then(|s| s.method.clone()) {
+                inherited = self.valid_method(&code, &address)?;
+                order.ship_tos[to].method = inherited.clone();
+            }
+        }
         order.split_line(i, qty, to).map_err(Refusal::input)?;
         order.prune_ship_tos();
         let to = order
@@ -352,7 +454,10 @@ impl Session {
             .unwrap_or(0);
         self.order = order;
         self.changed();
-        Ok(Done::said(format!("Moved {qty} to ship-to {}", to + 1)))
+        let by = inherited
+            .map(|m| format!(", by {m} as ship-to 1"))
+            .unwrap_or_default();
+        Ok(Done::said(format!("Moved {qty} to ship-to {}{by}", to + 1)))
     }
 
     fn set_method(&mut self, ship_to: usize, code: &str) -> Outcome {

@@ -69,6 +69,8 @@ impl<'a> Lookup<'a> {
         fn load_customer_draft(id: i64) -> Option<CustomerDraft>;
         fn challenge_question(id: i64) -> Option<String>;
         fn business_accounts() -> Vec<AccountRef>;
+        /// The store's country for guests and new addresses.
+        fn default_country() -> Option<String>;
         /// Customers who share the e-mail, phone, or last name and postal code.
         fn possible_duplicates(who: &KeySource, limit: usize) -> Vec<Duplicate>;
     }

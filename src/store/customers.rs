@@ -617,7 +617,7 @@ impl Store {
         };
         customer.addresses = self.addresses_of(id)?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, brand, last4, exp_month, exp_year FROM payment_methods
+            "SELECT id, brand, last4, exp_month, exp_year, is_default FROM payment_methods
              WHERE customer_id = ?1 ORDER BY is_default DESC, id",
         )?;
         customer.cards = stmt
@@ -628,20 +628,24 @@ impl Store {
                     r.get::<_, String>(2)?,
                     r.get::<_, u32>(3)?,
                     r.get::<_, i32>(4)?,
+                    r.get::<_, bool>(5)?,
                 ))
             })?
             .filter_map(|row| match row {
-                Ok((id, brand, last4, exp_month, exp_year)) => Brand::parse(&brand).map(|brand| {
-                    Ok(StoredCard {
-                        id,
-                        summary: CardSummary {
-                            brand,
-                            last4: clean(&last4),
-                            exp_month,
-                            exp_year,
-                        },
+                Ok((id, brand, last4, exp_month, exp_year, default)) => {
+                    Brand::parse(&brand).map(|brand| {
+                        Ok(StoredCard {
+                            id,
+                            default,
+                            summary: CardSummary {
+                                brand,
+                                last4: clean(&last4),
+                                exp_month,
+                                exp_year,
+                            },
+                        })
                     })
-                }),
+                }
                 Err(e) => Some(Err(e)),
             })
             .collect::<rusqlite::Result<_>>()?;

@@ -43,7 +43,7 @@ pub use customers::{customer_search_sql, customer_search_sql_with, SearchField};
 pub use drafts::{Draft, DraftError};
 pub use item_search::ItemHit;
 pub use orders::{DraftRef, PlacedOrder, SubmitError, SubmitInput};
-pub use placed::OrderSummary;
+pub use placed::{OrderSummary, ReorderShipTos};
 
 use rusqlite::{Connection, OpenFlags};
 use std::fmt;

@@ -175,3 +175,84 @@ impl Store {
         rows.collect()
     }
 }
+
+/// What a reorder copies of a placed order besides its lines: whose it
+/// was, and where each ship-to went by which method (by ship-to number).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReorderShipTos {
+    pub customer_id: Option<i64>,
+    /// (ship-to number, address as placed, method code)
+    pub ship_tos: Vec<(i64, crate::domain::order::Address, String)>,
+    /// Each line's ship-to number, in line order.
+    pub line_ship_tos: Vec<i64>,
+}
+
+impl Store {
+    /// Where a placed order shipped: its ship-tos and methods, and which
+    /// ship-to each line went to (in the order of
+    /// [`Store::order_lines_for_reorder`]). An address that no longer reads
+    /// is left out; its lines go to the first ship-to.
+    pub fn reorder_ship_tos(&self, order_no: i64) -> rusqlite::Result<Option<ReorderShipTos>> {
+        let head: Option<(i64, Option<i64>)> = self
+            .conn
+            .query_row(
+                "SELECT id, customer_id FROM orders WHERE order_no = ?1",
+                [order_no],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((id, customer_id)) = head else {
+            return Ok(None);
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT ship_to_no, address, method_code FROM order_ship_tos
+             WHERE order_id = ?1 ORDER BY ship_to_no",
+        )?;
+        let ship_tos = stmt
+            .query_map([id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .filter_map(|row| match row {
+                Ok((no, address, method)) => {
+                    serde_json::from_str(&address)
+                        .ok()
+                        .map(|a: crate::domain::order::Address| {
+                            Ok((no, a.cleaned(), crate::domain::text::clean(&method)))
+                        })
+                }
+                Err(e) => Some(Err(e)),
+            })
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT ship_to_no FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
+        )?;
+        let line_ship_tos = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(Some(ReorderShipTos {
+            customer_id,
+            ship_tos,
+            line_ship_tos,
+        }))
+    }
+
+    /// The shipping method of the customer's latest placed order (its
+    /// first ship-to): the method they are offered by default next time.
+    pub fn last_method(&self, customer_id: i64) -> rusqlite::Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT s.method_code FROM orders o
+                   JOIN order_ship_tos s ON s.order_id = o.id
+                  WHERE o.customer_id = ?1 AND s.method_code <> ''
+                  ORDER BY o.placed_at DESC, o.order_no DESC, s.ship_to_no LIMIT 1",
+                [customer_id],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()
+            .map(|m| m.map(|m| crate::domain::text::clean(&m)))
+    }
+}

@@ -12,6 +12,25 @@ impl Store {
             .optional()
     }
 
+    /// The store's country for guests and new addresses (setting
+    /// `default_country`, ISO 3166 alpha-2), None when none is set: the
+    /// forms then start with the country empty.
+    pub fn default_country(&self) -> rusqlite::Result<Option<String>> {
+        Ok(self
+            .setting("default_country")?
+            .map(|c| crate::domain::text::clean(c.trim()).to_ascii_uppercase())
+            .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic())))
+    }
+
+    /// The store's shipping method for an order whose customer has no
+    /// last one (setting `default_shipping_method`, a method code).
+    pub fn default_method(&self) -> rusqlite::Result<Option<String>> {
+        Ok(self
+            .setting("default_shipping_method")?
+            .map(|c| crate::domain::text::clean(c.trim()))
+            .filter(|c| !c.is_empty()))
+    }
+
     pub fn set_setting(&self, key: &str, value: &str) -> rusqlite::Result<()> {
         self.conn.execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2)

@@ -138,6 +138,8 @@ pub enum Cmd {
     Reorder,
     /// Copies the lines of the earlier order selected in the cart's list.
     CopyOrder,
+    /// Copies the customer's latest placed order (lines, ship-tos, methods).
+    ReorderLast,
 
     // Fulfillment.
     /// One of the numbered backorder choices (0 is the first).

@@ -323,7 +323,7 @@ fn removing_a_line_takes_its_price_override_and_keeps_the_others_in_place() {
 #[test]
 fn pay_on_account_needs_the_po_and_fits_the_credit() {
     let mut d = Desk::order("johnson", "SLP-1014", 1);
-    d.code(KeyCode::F(7));
+    d.payment_list();
     let s = d.screen();
     assert!(
         s.contains("On account: Acme Field Services (credit left 5,000.00 USD)"),
@@ -353,7 +353,11 @@ fn pay_on_account_needs_the_po_and_fits_the_credit() {
         s.contains("! account Acme Field Services requires a purchase-order number"),
         "{s}"
     );
-    assert!(d.app.order().payment.is_none());
+    // Refused: the payment is still the default card preselected at the pick.
+    assert!(matches!(
+        d.app.order().payment,
+        Some(orderdesk::domain::order::Payment::StoredCard(_))
+    ));
     d.type_text("PO-7781");
     d.code(KeyCode::Enter);
     assert!(d.screen().contains("Payment: On account, PO PO-7781"));
@@ -378,8 +382,9 @@ fn pay_on_account_needs_the_po_and_fits_the_credit() {
     // The step bar marks the step that fixes it.
     let steps = s.lines().nth(1).unwrap_or_default();
     assert!(steps.contains("F7 Pay!"), "{steps}");
+    // Enter: refused, and on to the step that fixes it.
     d.code(KeyCode::Enter);
-    assert_eq!(d.app.step, Step::Review);
+    assert_eq!(d.app.step, Step::Payment);
     assert_eq!(d.app.session.store().order_count().unwrap(), 0);
 }
 

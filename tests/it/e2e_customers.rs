@@ -48,7 +48,8 @@ fn bullets(rows: &[String], label: &str) -> usize {
 #[test]
 fn finds_by_phone_with_punctuation_and_picks() {
     let (_dir, _db, mut t) = start();
-    // Last name → First name → Phone.
+    // Say it → Last name → First name → Phone.
+    t.send(TAB);
     t.send(TAB);
     t.send(TAB);
     // National digits, typed with the punctuation read from a screen.

@@ -3,7 +3,7 @@
 //! (each with a reason), pay on account with a PO number, review, submit;
 //! then the stored order must be exactly what the review screen showed.
 
-use crate::common::pty::{fresh_db, Term, DOWN, ENTER, F7, F9, TIMEOUT, UP};
+use crate::common::pty::{fresh_db, Term, DOWN, ENTER, F9, TIMEOUT, UP};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -120,7 +120,7 @@ fn coupon_overrides_and_pay_on_account_are_stored_as_reviewed() {
     );
 
     // F7: on account; the account asks for the PO number.
-    t.send(F7);
+    crate::common::pty::payment_list(&mut t);
     t.wait_for("On account: Acme Field Services", TIMEOUT);
     select_row(&mut t, "On account: Acme Field Services");
     t.send(ENTER);

@@ -9,9 +9,7 @@
 //! not dismiss it (docs/design.md, sections 4, 5, 9 and 10). And, drawn
 //! from a snapshot, the confirmation reads back from the placed quote.
 
-use crate::common::pty::{
-    fresh_db, Term, BACKSPACE, CTRL_U, DOWN, ENTER, F6, F7, F9, TAB, TIMEOUT, UP,
-};
+use crate::common::pty::{fresh_db, Term, BACKSPACE, DOWN, ENTER, F6, F9, TAB, TIMEOUT, UP};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::path::Path;
@@ -48,7 +46,8 @@ fn pick(t: &mut Term, search: &str, expect: &str) {
     t.wait_for("Catalog — prices in", TIMEOUT);
 }
 
-/// On the catalog: adds `qty` of `sku`, then clears the search.
+/// On the catalog: adds `qty` of `sku`; the search is selected then, so
+/// the next SKU typed replaces it.
 fn add(t: &mut Term, sku: &str, qty: u32) {
     t.send(sku);
     t.wait_for(&format!("> {sku}"), TIMEOUT);
@@ -56,8 +55,6 @@ fn add(t: &mut Term, sku: &str, qty: u32) {
     t.send(&format!("{BACKSPACE}{qty}"));
     t.send(ENTER);
     wait_status(t, &format!("Added {qty} x {sku}"));
-    t.send(TAB);
-    t.send(CTRL_U);
 }
 
 /// Moves the list's marker to the row holding `text`.
@@ -112,7 +109,7 @@ fn adjust(t: &mut Term, row: &str, amount: &str, reason: &str, shown: &str) {
 
 /// F7: a new card typed in.
 fn pay_card(t: &mut Term) {
-    t.send(F7);
+    crate::common::pty::payment_list(t);
     t.wait_for("New card", TIMEOUT);
     select_row(t, "New card");
     t.send(ENTER);

@@ -2,7 +2,7 @@
 //! done blind: keys other than Ctrl+C and Ctrl+L do nothing until the
 //! window is big enough again.
 
-use crate::common::pty::{fresh_db, Term, CTRL_C, DOWN, ENTER, F6, F7, F9, TIMEOUT};
+use crate::common::pty::{fresh_db, Term, CTRL_C, DOWN, ENTER, F6, F9, TIMEOUT};
 use rusqlite::Connection;
 use std::time::Duration;
 
@@ -30,7 +30,7 @@ fn ready_to_submit(t: &mut Term) {
     t.send(ENTER);
     t.send(ENTER);
     t.wait_for("Ship-to 1: GROUND", TIMEOUT);
-    t.send(F7);
+    crate::common::pty::payment_list(t);
     t.wait_for("Cash on delivery", TIMEOUT);
     t.send(DOWN);
     t.send(DOWN);

@@ -52,7 +52,7 @@ fn place(app: &mut App, sku: &str, qty: u32) -> i64 {
     code(app, KeyCode::F(6));
     code(app, KeyCode::Enter);
     code(app, KeyCode::Enter);
-    code(app, KeyCode::F(7));
+    crate::common::payment_list(app);
     code(app, KeyCode::Enter);
     type_text(app, "4111111111111111");
     code(app, KeyCode::Tab);

@@ -25,6 +25,7 @@ mod e2e_pricing;
 mod e2e_review;
 mod e2e_session;
 mod e2e_small;
+mod e2e_speed;
 mod e2e_typed;
 mod fields;
 mod generate;

@@ -23,8 +23,12 @@ fn a_form_error_clears_when_the_operator_starts_fixing_it() {
 #[test]
 fn a_refusal_clears_once_the_order_changed() {
     let mut d = Desk::jane_with_tents();
-    // Submit with no payment: refused, named.
-    d.code(KeyCode::F(9));
+    // More tents than a line may hold: refused, named.
+    d.code(KeyCode::F(4));
+    d.code(KeyCode::Esc);
+    d.type_text("TNT-2001");
+    d.code(KeyCode::Tab);
+    d.type_text("99999");
     d.code(KeyCode::Enter);
     assert!(status(&mut d).starts_with("! "), "{}", d.screen());
     // Arrow keys change nothing: the message stays.

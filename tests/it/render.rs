@@ -8,7 +8,7 @@
 //! Each test also asserts the specific content it is about.
 
 use crate::common::desk::Desk;
-use crate::common::{ctrl, demo_store, key};
+use crate::common::{ctrl, demo_store, key, shift_tab};
 use crossterm::event::KeyCode;
 use orderdesk::store::Store;
 use orderdesk::tui::app::Step;
@@ -83,7 +83,7 @@ fn typing_a_name_filters_and_down_moves_the_marker() {
         "{s}"
     );
     assert!(!s.contains("Doe, Jane"), "filtered out: {s}");
-    let (_, field) = d.row_with(">Last name").expect("last name focused");
+    let (_, field) = d.row_with(">Say it").expect("the first field focused");
     assert!(field.contains(" smi_"), "typed into the field: {field}");
     d.code(KeyCode::Down);
     let s = d.screen();
@@ -144,6 +144,9 @@ fn guest_form_shows_messages_next_to_the_fields() {
     for label in ["First name", "Last name", "Phone", "E-mail", "Country (2)"] {
         assert!(s.contains(label), "{label} missing: {s}");
     }
+    // Enter on the last field (Shift+Tab wraps to it) checks the form;
+    // elsewhere it goes on to the next empty field.
+    d.press(shift_tab());
     d.code(KeyCode::Enter);
     let (_, first) = d.row_with("First name").unwrap();
     assert!(first.contains("! enter the first name"), "{first}");
@@ -352,8 +355,8 @@ fn fulfillment_lists_methods_and_shows_the_chosen_one() {
     let line = d.list_row("TNT-2001").unwrap();
     assert!(line.starts_with("> TNT-2001"), "{line}");
     assert!(line.contains("#1"), "{line}");
-    assert!(!line.contains("GROUND"), "no method yet: {line}");
-    assert!(s.contains("no method"), "{s}");
+    // The store's default method is there already (no earlier order).
+    assert!(line.contains("GROUND"), "the default method: {line}");
 
     // Enter lists the methods covering the ship-to, with their charge.
     d.code(KeyCode::Enter);
@@ -412,11 +415,15 @@ fn fulfillment_without_customer_says_so() {
 #[test]
 fn payment_checks_the_card_and_keeps_only_the_last_four() {
     let mut d = Desk::jane_with_tents();
-    d.code(KeyCode::F(7));
+    d.payment_list();
     let s = d.screen();
     assert!(s.contains("Billing and payment"), "{s}");
     assert!(s.contains("Bill to: Jane Doe, 12 Elm Street"), "{s}");
-    assert!(s.contains("Payment: none yet"), "{s}");
+    // Her default card is preselected; its challenge waits (Esc left it).
+    assert!(
+        s.contains("Payment: VISA ending 1111, exp 12/29 (stored)"),
+        "{s}"
+    );
     assert!(s.contains("> New card"), "{s}");
     assert!(s.contains("Stored: VISA ending 1111, exp 12/29"), "{s}");
     assert!(s.contains("Cash on delivery"), "{s}");
@@ -447,7 +454,11 @@ fn payment_checks_the_card_and_keeps_only_the_last_four() {
         number.contains("! card number: check digit wrong"),
         "{number}"
     );
-    assert!(d.app.order().payment.is_none());
+    // Refused: the payment is still the default card preselected at the pick.
+    assert!(matches!(
+        d.app.order().payment,
+        Some(orderdesk::domain::order::Payment::StoredCard(_))
+    ));
     insta::assert_snapshot!("payment_bad_card", d.screen());
 
     // Fixed: only the brand and last four remain anywhere on screen.
@@ -472,7 +483,7 @@ fn payment_checks_the_card_and_keeps_only_the_last_four() {
     }
 
     // An expired card names the expiry.
-    d.code(KeyCode::F(7));
+    d.payment_list();
     d.code(KeyCode::Enter);
     d.type_text(CARD);
     d.code(KeyCode::Tab);
@@ -530,7 +541,11 @@ fn review_shows_totals_and_names_what_is_missing() {
     d.code(KeyCode::F(9));
     let s = d.screen();
     assert!(s.contains("Review"), "{s}");
-    assert!(s.contains("! no payment method — F7"), "{s}");
+    // The default card is the payment; its challenge is what is missing.
+    assert!(
+        s.contains("! a stored card needs the challenge question answered first — F7"),
+        "{s}"
+    );
     assert!(s.contains("Customer  Jane Doe"), "{s}");
     // 2 x 189.00 = 378.00; tents 10 % off: -37.80 = 340.20; 5 % off over
     // 250: -17.01 = 323.19; Ground 8.63 made free (over 150);
@@ -555,11 +570,17 @@ fn review_shows_totals_and_names_what_is_missing() {
     assert!(d.lines()[1].contains("F7 Pay!"), "{}", d.lines()[1]);
     insta::assert_snapshot!("review_missing_payment", s);
 
-    // Enter with something missing: nothing placed, the key is named.
+    // Enter with something missing: nothing placed, the problem named on
+    // the status line, and the console on the step that fixes it (the
+    // challenge asked there at once).
     d.code(KeyCode::Enter);
     let s = d.screen();
-    assert_eq!(d.app.step, Step::Review);
-    assert!(s.contains("! no payment method (F7 goes there)"), "{s}");
+    assert_eq!(d.app.step, Step::Payment);
+    assert!(
+        s.contains("! a stored card needs the challenge question answered first (F7 goes there)"),
+        "{s}"
+    );
+    assert!(s.contains("Stored card: ask the challenge"), "{s}");
     assert_eq!(d.app.session.store().order_count().unwrap(), 0);
 }
 
@@ -627,7 +648,7 @@ fn help_overlay_lists_the_screen_keys() {
     d.press(key(KeyCode::Char('?')));
     let s = d.screen();
     assert!(s.contains("On Review and submit"), "{s}");
-    assert!(s.contains("Submit order"), "{s}");
+    assert!(s.contains("Submit / go to the first problem"), "{s}");
     d.code(KeyCode::Esc);
 
     // In a text field `?` is typed.
@@ -758,7 +779,7 @@ fn screens_never_shadow_text_field_keys() {
     d.type_text("m");
     checked += usize::from(check(&d, "fulfillment move"));
     d.code(KeyCode::Esc);
-    d.code(KeyCode::F(7));
+    d.payment_list();
     d.code(KeyCode::Enter);
     checked += usize::from(check(&d, "card form"));
     d.code(KeyCode::Esc);
@@ -873,7 +894,9 @@ type Place = (&'static str, &'static str, fn(&mut Desk));
 
 const PLACES: &[Place] = &[
     ("find customer", "Pick", |_| {}),
-    ("guest form", "Start guest order", |d| d.press(ctrl('d'))),
+    ("guest form", "Next empty field / start guest order", |d| {
+        d.press(ctrl('d'))
+    }),
     ("new customer form", "Back (kept)", |d| d.press(ctrl('n'))),
     ("new customer address book", "Add address", |d| {
         d.press(ctrl('n'));
@@ -951,31 +974,35 @@ const PLACES: &[Place] = &[
         d.code(KeyCode::F(6));
         d.type_text("m");
     }),
-    ("fulfillment new address", "Ship to this address", |d| {
-        jane(d);
-        d.code(KeyCode::F(6));
-        d.type_text("m");
-        d.code(KeyCode::PageDown);
-        d.code(KeyCode::Enter);
-    }),
+    (
+        "fulfillment new address",
+        "Next empty field / ship there",
+        |d| {
+            jane(d);
+            d.code(KeyCode::F(6));
+            d.type_text("m");
+            d.code(KeyCode::PageDown);
+            d.code(KeyCode::Enter);
+        },
+    ),
     ("payment", "Choose", |d| {
         jane(d);
-        d.code(KeyCode::F(7));
+        d.payment_list();
     }),
     ("payment, billing addresses", "Bill to this address", |d| {
         jane(d);
-        d.code(KeyCode::F(7));
+        d.payment_list();
         d.code(KeyCode::Tab);
     }),
     ("card form", "Check and use card", |d| {
         jane(d);
-        d.code(KeyCode::F(7));
+        d.payment_list();
         d.code(KeyCode::Enter);
     }),
     ("account form", "Use on account", |d| {
         d.pick("johnson");
         d.add("SLP-1014", 1);
-        d.code(KeyCode::F(7));
+        d.payment_list();
         seek(d, "Choose", KeyCode::Down, 1);
         while !d.screen().contains("> On account") {
             d.code(KeyCode::Down);
@@ -984,7 +1011,7 @@ const PLACES: &[Place] = &[
     }),
     ("stored card question", "Check the answer", |d| {
         jane(d);
-        d.code(KeyCode::F(7));
+        d.payment_list();
         d.code(KeyCode::Down);
         d.code(KeyCode::Enter);
     }),
@@ -1034,7 +1061,7 @@ const PLACES: &[Place] = &[
         d.code(KeyCode::Tab);
         d.code(KeyCode::Tab);
     }),
-    ("review", "Submit order", |d| {
+    ("review", "Submit / go to the first problem", |d| {
         jane(d);
         d.code(KeyCode::F(9));
     }),

@@ -45,7 +45,7 @@ fn card_typed(app: &mut App, number: &str, cvc: &str) {
     code(app, KeyCode::F(6));
     code(app, KeyCode::Enter);
     code(app, KeyCode::Enter);
-    code(app, KeyCode::F(7));
+    crate::common::payment_list(app);
     code(app, KeyCode::Enter);
     type_text(app, number);
     code(app, KeyCode::Tab);
@@ -277,7 +277,7 @@ fn card_numbers_and_security_codes_never_reach_the_data_folder() {
 /// screen, which masks the code; the data folder holds neither.
 #[test]
 fn a_killed_binary_leaves_no_card_behind() {
-    use crate::common::pty::{fresh_db, Term, ENTER, F7, TAB, TIMEOUT};
+    use crate::common::pty::{fresh_db, Term, ENTER, TAB, TIMEOUT};
     let (dir, db) = fresh_db();
     let mut t = Term::spawn(&db, 24, 80, &[]);
     t.wait_for("Find customer", TIMEOUT);
@@ -289,7 +289,7 @@ fn a_killed_binary_leaves_no_card_behind() {
     t.wait_for("> SLP-1014", TIMEOUT);
     t.send(ENTER);
     t.wait_for("Added 1 x SLP-1014", TIMEOUT);
-    t.send(F7);
+    crate::common::pty::payment_list(&mut t);
     t.wait_for("Billing and payment", TIMEOUT);
     t.send(ENTER);
     t.wait_for("Card number", TIMEOUT);

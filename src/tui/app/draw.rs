@@ -70,7 +70,20 @@ impl App {
             );
         }
         let bindings = screen.bindings(&ctx);
-        key_bar::draw(f, keys, &bindings, theme);
+        let mut bar = bindings.clone();
+        if self.ready() && self.step != Step::Review {
+            // The global submit key, first: it is there only while
+            // nothing is missing (global_bindings dispatches it).
+            bar.insert(
+                0,
+                Binding::new(
+                    &[SUBMIT_KEY],
+                    SUBMIT_LABEL,
+                    crate::tui::keymap::Cmd::SubmitOrder,
+                ),
+            );
+        }
+        key_bar::draw(f, keys, &bar, theme);
         let Some(overlay) = &self.overlay else {
             return;
         };
@@ -86,7 +99,7 @@ impl App {
                     closing,
                     title: self.step.title(),
                     screen: &bindings,
-                    global: &global_bindings(self.typing()),
+                    global: &global_bindings(self.typing(), self.ready()),
                     field: &self.field_bindings(),
                 }
                 .draw(f, body, theme);

@@ -17,14 +17,22 @@ pub enum GlobalCmd {
     Redraw,
     /// Asks whether to quit.
     Quit,
+    /// Places the order from any step, once nothing is missing.
+    Submit,
 }
+
+/// Submits from any step once nothing is missing (the key bar shows it
+/// then, and only then).
+pub(super) const SUBMIT_KEY: Key = Key::ctrl('v');
+pub(super) const SUBMIT_LABEL: &str = "Submit (nothing missing)";
 
 /// The keys that ask to quit; pressed again in the question, they quit.
 const QUIT_KEYS: [Key; 1] = [Key::ctrl('c')];
 
 /// The global keys, in the order the help lists them. `?` opens help too
 /// where no text field has the keys (in a field it is typed).
-pub(super) fn global_bindings(typing: bool) -> Vec<Binding<GlobalCmd>> {
+/// `ready`: nothing is missing, so the order may be submitted from here.
+pub(super) fn global_bindings(typing: bool, ready: bool) -> Vec<Binding<GlobalCmd>> {
     let mut out: Vec<Binding<GlobalCmd>> = Step::ALL
         .iter()
         .filter_map(|s| {
@@ -40,6 +48,9 @@ pub(super) fn global_bindings(typing: bool) -> Vec<Binding<GlobalCmd>> {
     if !typing {
         // Named in the label above.
         out.push(Binding::new(&[Key::char('?')], "Help", GlobalCmd::Help).unlisted());
+    }
+    if ready {
+        out.push(Binding::new(&[SUBMIT_KEY], SUBMIT_LABEL, GlobalCmd::Submit));
     }
     out.push(Binding::new(
         &[Key::ctrl('l')],

@@ -215,7 +215,7 @@ impl App {
             return Vec::new();
         }
         let screen = self.bindings();
-        let global = global_bindings(true);
+        let global = global_bindings(true, self.ready());
         editing_keys()
             .into_iter()
             .filter(|b| {
@@ -230,6 +230,17 @@ impl App {
     /// Whether a text field on the current screen has the keys.
     pub fn typing(&self) -> bool {
         self.screens.get(self.step).typing()
+    }
+
+    /// Whether the order can be submitted from any step now: a customer,
+    /// lines, nothing missing, not placed yet.
+    pub fn ready(&self) -> bool {
+        let order = self.session.order();
+        order.customer.is_some()
+            && !order.lines.is_empty()
+            && self.session.violations().is_empty()
+            && self.session.placed().is_empty()
+            && !matches!(self.step, Step::Confirmation | Step::History)
     }
 
     /// The steps that still miss something.
@@ -305,7 +316,7 @@ impl App {
         if self.overlay.is_some() {
             return Route::Overlay;
         }
-        if let Some(g) = lookup(&global_bindings(self.typing()), key) {
+        if let Some(g) = lookup(&global_bindings(self.typing(), self.ready()), key) {
             return Route::Global(g);
         }
         match lookup(&self.bindings(), key) {
@@ -329,6 +340,7 @@ impl App {
                     GlobalCmd::Help => self.overlay = Some(Overlay::Help),
                     GlobalCmd::Redraw => self.redraw_all = true,
                     GlobalCmd::Quit => self.overlay = Some(Overlay::ConfirmQuit),
+                    GlobalCmd::Submit => self.update(Action::Order(Command::Submit)),
                 }
                 return route;
             }

@@ -45,6 +45,8 @@ pub struct Catalog {
     /// The search as it stands added an item: nothing in it is waiting to
     /// be confirmed (a draft does not keep it) until it is edited again.
     confirmed: bool,
+    /// The registered customer's latest placed order (^B copies it).
+    last_order: Option<i64>,
 }
 
 impl Default for Catalog {
@@ -62,6 +64,7 @@ impl Default for Catalog {
             category: None,
             picker: None,
             confirmed: false,
+            last_order: None,
         }
     }
 }
@@ -113,6 +116,14 @@ impl Screen for Catalog {
                 Cmd::ClearSearch,
             ),
         ];
+        if self.last_order.is_some() {
+            // First in the bar: after picking a customer who ordered
+            // before, copying that order is one key.
+            b.insert(
+                0,
+                Binding::new(&[Key::ctrl('b')], "Reorder last order", Cmd::ReorderLast),
+            );
+        }
         b.extend(field_moves());
         b.extend(list_moves());
         b
@@ -163,6 +174,10 @@ impl Screen for Catalog {
                 match self.quantity.quantity_value() {
                     Ok(q) => {
                         self.quantity.set("1");
+                        // The next SKU typed replaces this search.
+                        self.focus = 0;
+                        let search = self.search.value().to_string();
+                        self.search.set(&search);
                         vec![Action::Order(Command::AddItem {
                             sku: item.sku.clone(),
                             qty: q,
@@ -174,6 +189,10 @@ impl Screen for Catalog {
                     }
                 }
             }
+            Cmd::ReorderLast => match self.last_order {
+                Some(order_no) => vec![Action::Order(Command::Reorder { order_no })],
+                None => return None,
+            },
             Cmd::ClearSearch => {
                 let show = self.search.dismiss();
                 self.search.clear();
@@ -231,8 +250,13 @@ impl Screen for Catalog {
     }
 
     /// Coming back to the catalog re-reads stock (others may have sold it).
-    fn enter(&mut self, _ctx: &Ctx) {
+    fn enter(&mut self, ctx: &Ctx) {
         self.searched = None;
+        let customer = ctx.order.customer.as_ref().filter(|c| !c.guest);
+        self.last_order = customer
+            .and_then(|c| c.id)
+            .and_then(|id| ctx.lookup.recent_orders(id, 1).ok())
+            .and_then(|o| o.first().map(|o| o.order_no));
     }
 
     fn refresh(&mut self, ctx: &Ctx) -> Result<(), String> {

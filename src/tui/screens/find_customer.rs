@@ -1,6 +1,8 @@
-//! Step 1, find customer: seven search fields (AND, prefix, case- and
-//! accent-insensitive), results as the operator types; pick, new customer
-//! or guest.
+//! Step 1, find customer: one field that takes whatever the customer
+//! says (digits go to the phone, `@` to the e-mail, a postal-code shape
+//! to ZIP/postal, words to the names), and the seven explicit search
+//! fields a Tab away (AND, prefix, case- and accent-insensitive); results
+//! as the operator types; pick, new customer or guest.
 
 use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::text::{fit, pad};
@@ -25,13 +27,82 @@ const LOGON_W: usize = 11;
 const PHONE_W: usize = 17;
 const PLACE_W: usize = 14;
 
-const LAST: usize = 0;
-const FIRST: usize = 1;
-const PHONE: usize = 2;
-const EMAIL: usize = 3;
-const LOGON: usize = 4;
-const POSTAL: usize = 5;
-const ACCOUNT: usize = 6;
+const ANY: usize = 0;
+const LAST: usize = 1;
+const FIRST: usize = 2;
+const PHONE: usize = 3;
+const EMAIL: usize = 4;
+const LOGON: usize = 5;
+const POSTAL: usize = 6;
+const ACCOUNT: usize = 7;
+
+/// Where what the customer says goes, by its shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Said {
+    Nothing,
+    Email(String),
+    Phone(String),
+    Postal(String),
+    /// One word: the last name.
+    Last(String),
+    /// Two words or more: the first name, then the last.
+    Names(String, String),
+}
+
+impl Said {
+    fn of(text: &str) -> Said {
+        let t = text.trim();
+        let has_digit = t.bytes().any(|b| b.is_ascii_digit());
+        let has_letter = t.chars().any(char::is_alphabetic);
+        if t.is_empty() {
+            Said::Nothing
+        } else if t.contains('@') {
+            Said::Email(t.into())
+        } else if has_digit
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+            && !is_zip(t)
+        {
+            Said::Phone(t.into())
+        } else if has_digit
+            && t.len() <= 10
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
+        {
+            // Letters and digits mixed (M5V 3L9, SW1A 1AA) or a ZIP+4.
+            Said::Postal(t.into())
+        } else if has_letter {
+            match t.rsplit_once(char::is_whitespace) {
+                Some((first, last)) => Said::Names(first.trim().into(), last.trim().into()),
+                None => Said::Last(t.into()),
+            }
+        } else {
+            Said::Nothing
+        }
+    }
+
+    /// The field it goes to, as the title names it.
+    fn field(&self) -> &'static str {
+        match self {
+            Said::Nothing => "",
+            Said::Email(_) => "e-mail",
+            Said::Phone(_) => "phone",
+            Said::Postal(_) => "ZIP/postal",
+            Said::Last(_) => "last name",
+            Said::Names(..) => "first and last name",
+        }
+    }
+}
+
+/// A ZIP+4 (12345-6789): a postal code, not a phone number.
+fn is_zip(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.len() == 10
+        && b[5] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 5 || c.is_ascii_digit())
+}
 
 pub struct FindCustomer {
     form: Form,
@@ -52,6 +123,7 @@ impl Default for FindCustomer {
     fn default() -> Self {
         FindCustomer {
             form: Form::new(vec![
+                TextField::new("Say it", 60),
                 TextField::new("Last name", 40),
                 TextField::new("First name", 40),
                 TextField::new("Phone", 30),
@@ -70,8 +142,10 @@ impl Default for FindCustomer {
 }
 
 impl FindCustomer {
+    /// The explicit fields, with what was said in the first field put
+    /// where its shape says (an explicit field typed in wins over it).
     pub fn query(&self) -> CustomerQuery {
-        CustomerQuery {
+        let mut q = CustomerQuery {
             last_name: self.form.value(LAST).into(),
             first_name: self.form.value(FIRST).into(),
             phone: self.form.value(PHONE).into(),
@@ -79,7 +153,24 @@ impl FindCustomer {
             logon: self.form.value(LOGON).into(),
             postal: self.form.value(POSTAL).into(),
             account: self.form.value(ACCOUNT).into(),
+        };
+        let fill = |field: &mut String, v: String| {
+            if field.trim().is_empty() {
+                *field = v;
+            }
+        };
+        match Said::of(self.form.value(ANY)) {
+            Said::Nothing => {}
+            Said::Email(v) => fill(&mut q.email, v),
+            Said::Phone(v) => fill(&mut q.phone, v),
+            Said::Postal(v) => fill(&mut q.postal, v),
+            Said::Last(v) => fill(&mut q.last_name, v),
+            Said::Names(first, last) => {
+                fill(&mut q.first_name, first);
+                fill(&mut q.last_name, last);
+            }
         }
+        q
     }
 }
 
@@ -192,12 +283,12 @@ impl Screen for FindCustomer {
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         let theme = ctx.theme;
-        title(
-            f,
-            area,
-            "Find customer — type in any fields; they combine",
-            theme,
-        );
+        let said = Said::of(self.form.value(ANY));
+        let heading = match said.field() {
+            "" => "Find customer — say it, or Tab to a field; they combine".to_string(),
+            field => format!("Find customer — searching the {field}"),
+        };
+        title(f, area, &heading, theme);
         let count = if self.more {
             format!("{RESULT_LIMIT}+ — type more")
         } else if self.searched.as_ref().is_some_and(|q| q.is_empty()) {
@@ -280,5 +371,31 @@ impl Screen for FindCustomer {
                 Rect::new(area.x, top + 1, area.width, 1),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Said;
+
+    #[test]
+    fn what_is_said_goes_where_its_shape_says() {
+        assert_eq!(Said::of("555 318 7702"), Said::Phone("555 318 7702".into()));
+        assert_eq!(
+            Said::of("+1 (555) 318-7702"),
+            Said::Phone("+1 (555) 318-7702".into())
+        );
+        assert_eq!(
+            Said::of("zoe@example.com"),
+            Said::Email("zoe@example.com".into())
+        );
+        assert_eq!(Said::of("M5V 3L9"), Said::Postal("M5V 3L9".into()));
+        assert_eq!(Said::of("62701-1234"), Said::Postal("62701-1234".into()));
+        assert_eq!(Said::of("smi"), Said::Last("smi".into()));
+        assert_eq!(
+            Said::of("Maria Smith"),
+            Said::Names("Maria".into(), "Smith".into())
+        );
+        assert_eq!(Said::of("  "), Said::Nothing);
     }
 }

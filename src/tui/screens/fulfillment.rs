@@ -3,6 +3,7 @@
 //! method (from those covering its address), and the resulting shipments.
 
 use super::{title, Ctx, DrawCtx, Screen};
+use crate::domain::address_line::split_address_line;
 use crate::domain::customer::{check_address, AddressField, Field};
 use crate::domain::order::{Address, BackorderChoice};
 use crate::domain::shipping::ShippingMethod;
@@ -54,7 +55,9 @@ const ADDRESS_FIELDS: [(AddressField, &str, usize); 10] = [
     (AddressField::Phone, "Phone", 30),
 ];
 
-fn address_form() -> Form {
+/// The new address form; the store's default country shown, selected
+/// (typing replaces it).
+fn address_form(country: Option<String>) -> Form {
     let mut form = Form::new(
         ADDRESS_FIELDS
             .iter()
@@ -62,8 +65,70 @@ fn address_form() -> Form {
             .collect(),
     );
     form.fields[0].set("Ship-to");
+    if let Some(c) = country {
+        form.fields[COUNTRY].set(&c);
+    }
     form.focus = 1;
     form
+}
+
+const LINE1: usize = 3;
+const COUNTRY: usize = 8;
+
+/// Enter in the new address form: on to the next empty field an address
+/// needs (the nickname, Address 2 and the phone are left to Tab); None
+/// when there is none after this one (the form is then sent).
+fn next_needed(form: &Form) -> Option<usize> {
+    let optional = |i: usize| {
+        matches!(
+            ADDRESS_FIELDS[i].0,
+            AddressField::Nickname | AddressField::Line2 | AddressField::Phone
+        )
+    };
+    (form.focus + 1..form.fields.len()).find(|&i| !optional(i) && form.value(i).trim().is_empty())
+}
+
+/// A one-line address pasted into the street field, split into the
+/// fields where that is unambiguous; else kept as pasted, with why.
+fn paste_address(form: &mut Form, text: &str) -> Option<Vec<Action>> {
+    if form.focus != LINE1 || !text.contains(',') {
+        return None;
+    }
+    Some(match split_address_line(text) {
+        Ok(p) => {
+            for (which, v) in [
+                (AddressField::Line1, &p.line1),
+                (AddressField::Line2, &p.line2),
+                (AddressField::City, &p.city),
+                (AddressField::Region, &p.region),
+                (AddressField::Postal, &p.postal_code),
+                (AddressField::Country, &p.country),
+            ] {
+                let Some(i) = ADDRESS_FIELDS.iter().position(|(f, _, _)| *f == which) else {
+                    continue;
+                };
+                if !v.is_empty() || which == AddressField::Line2 {
+                    form.fields[i].clear();
+                    form.fields[i].insert(v);
+                }
+            }
+            vec![Action::Status(format!(
+                "Address split: {} | {} | {} {} | {}",
+                p.line1,
+                p.city,
+                p.region,
+                p.postal_code,
+                form.value(COUNTRY)
+            ))]
+        }
+        Err(e) => {
+            let f = &mut form.fields[LINE1];
+            f.insert(text);
+            let mut show = f.status();
+            show.push(Action::Error(e));
+            show
+        }
+    })
 }
 
 /// The typed address, or None with each problem next to its field.
@@ -225,7 +290,7 @@ impl Screen for Fulfillment {
                 let mut b = vec![
                     Binding::new(
                         &[Key::plain(KeyCode::Enter)],
-                        "Ship to this address",
+                        "Next empty field / ship there",
                         Cmd::ShipThere,
                     ),
                     Binding::new(&[Key::plain(KeyCode::Esc)], "Back", Cmd::Back),
@@ -269,10 +334,16 @@ impl Screen for Fulfillment {
                     };
                     let mut quantity = TextField::quantity("Quantity to move");
                     quantity.set(&l.quantity.to_string());
-                    self.mode = Mode::ShipTo {
-                        list: ListState::default(),
-                        quantity,
-                    };
+                    // The first place the line does not go yet is selected
+                    // ("Type a new address…", last, when there is none).
+                    let here = order.ship_tos.get(l.ship_to).map(|s| &s.address);
+                    let dests = destinations(ctx);
+                    let mut list = ListState::default();
+                    list.selected = dests
+                        .iter()
+                        .position(|(_, a)| Some(a) != here)
+                        .unwrap_or(dests.len());
+                    self.mode = Mode::ShipTo { list, quantity };
                     vec![]
                 }
                 Cmd::SeparateBackorders => {
@@ -338,7 +409,7 @@ impl Screen for Fulfillment {
                         let Some((_, address)) = dests.get(list.selected) else {
                             // The last entry: type a new address.
                             self.mode = Mode::NewAddress {
-                                form: address_form(),
+                                form: address_form(ctx.lookup.default_country().ok().flatten()),
                                 quantity: q,
                             };
                             return Some(vec![]);
@@ -366,6 +437,10 @@ impl Screen for Fulfillment {
             Mode::NewAddress { form, quantity } => match cmd {
                 // A refused key still stands at its field: nothing is sent.
                 Cmd::ShipThere if form.has_errors() => form.show_error(),
+                Cmd::ShipThere if next_needed(form).is_some() => {
+                    form.focus = next_needed(form).unwrap_or(form.focus);
+                    vec![]
+                }
                 Cmd::ShipThere => match typed_address(form) {
                     Some(address) => {
                         let action = Action::Order(Command::MoveLine {
@@ -410,6 +485,11 @@ impl Screen for Fulfillment {
     }
 
     fn paste(&mut self, text: &str, _ctx: &Ctx) -> Vec<Action> {
+        if let Mode::NewAddress { form, .. } = &mut self.mode {
+            if let Some(show) = paste_address(form, text) {
+                return show;
+            }
+        }
         let field = match &mut self.mode {
             Mode::ShipTo { quantity, .. } => quantity,
             Mode::NewAddress { form, .. } => match form.focused() {
@@ -454,7 +534,7 @@ impl Screen for Fulfillment {
         let Ok(quantity) = u32::try_from(quantity) else {
             return;
         };
-        let mut form = address_form();
+        let mut form = address_form(None);
         form.put_back(address);
         self.lines.selected = line as usize;
         self.mode = Mode::NewAddress { form, quantity };

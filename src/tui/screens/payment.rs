@@ -7,7 +7,7 @@
 //! the account's remaining credit.
 
 use super::{title, Ctx, DrawCtx, Screen};
-use crate::domain::card::check_card;
+use crate::domain::card::{check_card, check_expiry};
 use crate::domain::order::Payment;
 use crate::domain::text::fit;
 use crate::session::{Command, Done, PayInput, Refusal};
@@ -295,6 +295,13 @@ impl Screen for PaymentScreen {
         let list = choices(ctx, self.credit);
         Some(match (&self.form, cmd) {
             (Some(Choice::NewCard), Cmd::UseCard) => self.take_card(ctx),
+            (Some(Choice::Stored(_)), Cmd::CheckAnswer)
+                if self.answer.value().trim().is_empty() =>
+            {
+                // Nothing typed is no attempt: it is not counted.
+                self.answer_error = Some("type the customer's answer (Esc: another method)".into());
+                vec![]
+            }
             (Some(Choice::Stored(i)), Cmd::CheckAnswer) => {
                 let last4 = stored_last4(ctx, *i);
                 self.asked_challenge = Some(last4);
@@ -384,7 +391,24 @@ impl Screen for PaymentScreen {
         })
     }
 
-    fn input(&mut self, key: &KeyEvent, _ctx: &Ctx) -> Vec<Action> {
+    fn input(&mut self, key: &KeyEvent, ctx: &Ctx) -> Vec<Action> {
+        if self.form == Some(Choice::NewCard) && self.card.focus == EXPIRY {
+            let Some(f) = self.card.focused() else {
+                return vec![];
+            };
+            f.handle_key(key);
+            let show = f.status();
+            // MMYY is whole at four digits (MM/YY… may go on to MM/YYYY):
+            // a valid one moves on to the security code.
+            let v = f.value();
+            if v.len() == 4
+                && v.bytes().all(|b| b.is_ascii_digit())
+                && check_expiry(v, ctx.today).is_ok()
+            {
+                self.card.focus = CVC;
+            }
+            return show;
+        }
         let field = match self.form {
             Some(Choice::NewCard) => match self.card.focused() {
                 Some(f) => f,
@@ -421,8 +445,48 @@ impl Screen for PaymentScreen {
     }
 
     fn enter(&mut self, ctx: &Ctx) {
-        let account = ctx.order.customer.as_ref().and_then(|c| c.account.as_ref());
+        let customer = ctx.order.customer.as_ref();
+        let account = customer.and_then(|c| c.account.as_ref());
         self.credit = account.and_then(|a| ctx.lookup.account_credit(a.id).ok().flatten());
+        if self.form.is_some() {
+            return;
+        }
+        // What the order pays with is the row selected; what it still
+        // needs opens at once (Esc goes back to the list).
+        let list = choices(ctx, self.credit);
+        let current = match &ctx.order.payment {
+            Some(Payment::StoredCard(card)) => customer
+                .and_then(|c| c.cards.iter().position(|k| k.id == card.id))
+                .map(Choice::Stored),
+            Some(Payment::Account { .. }) => Some(Choice::Account),
+            Some(Payment::CashOnDelivery) => Some(Choice::Cod),
+            Some(Payment::Card(_)) | None => None,
+        };
+        // The row of what it pays with now (a stored card's, once its
+        // challenge is asked, Esc leaves on "New card": the other choice).
+        if let Some(i) = current
+            .as_ref()
+            .filter(|c| !matches!(c, Choice::Stored(_)))
+            .and_then(|c| list.iter().position(|(x, _)| x == c))
+        {
+            self.list.selected = i;
+        }
+        let verified =
+            customer.and_then(|c| c.id).is_some() && ctx.verified == customer.and_then(|c| c.id);
+        match (&ctx.order.payment, current) {
+            // The default card was preselected: its challenge is asked now.
+            (Some(Payment::StoredCard(_)), Some(Choice::Stored(i))) if !verified => {
+                // No question on file: the list stays, Enter there says why.
+                let _ = self.stored_card(ctx, i);
+            }
+            // Nothing chosen and nothing else to choose but cash on
+            // delivery: the new card form, already selected, is open.
+            (None, _) if list.len() <= 2 => {
+                self.list.selected = 0;
+                self.form = Some(Choice::NewCard);
+            }
+            _ => {}
+        }
     }
 
     fn answered(&mut self, outcome: &Result<Done, Refusal>) -> Vec<Action> {

@@ -21,6 +21,7 @@ use crate::domain::pricing::{AppliedAdjustment, Breakdown};
 use crate::domain::text::{fit, pad, pad_start, width};
 use crate::session::Command;
 use crate::tui::action::Action;
+use crate::tui::flow::Step;
 use crate::tui::keymap::{list_moves, Binding, Cmd, Key};
 use crossterm::event::KeyCode;
 use ratatui::layout::Rect;
@@ -545,12 +546,22 @@ fn wrap(text: &str, columns: usize) -> Vec<String> {
 }
 
 impl Screen for Review {
-    fn bindings(&self, _ctx: &DrawCtx) -> Vec<Binding> {
-        let mut b = vec![Binding::new(
-            &[Key::plain(KeyCode::Enter)],
-            "Submit order",
-            Cmd::SubmitOrder,
-        )];
+    fn bindings(&self, ctx: &DrawCtx) -> Vec<Binding> {
+        let mut b = vec![if ctx.violations.is_empty() {
+            Binding::new(
+                &[Key::plain(KeyCode::Enter)],
+                "Submit order",
+                Cmd::SubmitOrder,
+            )
+        } else {
+            // Submit is refused by the first named problem, and the
+            // console goes to the step that fixes it.
+            Binding::new(
+                &[Key::plain(KeyCode::Enter)],
+                "Submit / go to the first problem",
+                Cmd::SubmitOrder,
+            )
+        }];
         b.extend(list_moves());
         b
     }
@@ -558,7 +569,15 @@ impl Screen for Review {
     fn command(&mut self, cmd: Cmd, ctx: &Ctx) -> Option<Vec<Action>> {
         let len = review_lines(ctx, &self.reasons).len();
         Some(match cmd {
-            Cmd::SubmitOrder => vec![Action::Order(Command::Submit)],
+            Cmd::SubmitOrder => {
+                let mut out = vec![Action::Order(Command::Submit)];
+                // A problem named on screen: after its refusal (the status
+                // line keeps it), to the step that fixes it.
+                if let Some(v) = ctx.violations.first() {
+                    out.push(Action::Goto(Step::for_area(v.area)));
+                }
+                out
+            }
             Cmd::Up => {
                 self.scroll = self.scroll.saturating_sub(1);
                 vec![]

@@ -169,8 +169,15 @@ impl Desk {
         d
     }
 
+    /// F7 and the list of payment methods ("New card" selected): what the
+    /// step opens by itself (the default card's challenge, a guest's new
+    /// card form) is closed.
+    pub fn payment_list(&mut self) {
+        crate::common::payment_list(&mut self.app);
+    }
+
     pub fn pay_by_card(&mut self) {
-        self.code(KeyCode::F(7));
+        self.payment_list();
         self.code(KeyCode::Enter); // New card
         self.type_text(CARD);
         self.code(KeyCode::Tab);

@@ -150,3 +150,17 @@ pub fn app(
     let session = orderdesk::session::Session::new(store, operator, today());
     orderdesk::tui::app::App::new(session, theme)
 }
+
+/// F7 and the list of payment methods ("New card" selected): what the
+/// step opens by itself (the default card's challenge, a guest's new card
+/// form) is closed with Esc.
+pub fn payment_list(app: &mut orderdesk::tui::app::App) {
+    let press = |app: &mut orderdesk::tui::app::App, c: KeyCode| {
+        app.handle_key(key(c));
+        app.settle();
+    };
+    press(app, KeyCode::F(7));
+    if app.typing() {
+        press(app, KeyCode::Esc);
+    }
+}

@@ -313,3 +313,15 @@ pub fn select_result(t: &mut Term, name: &str) {
     }
     t.wait_for(&format!("> {name}"), TIMEOUT);
 }
+
+/// F7 and the list of payment methods: what the step opens by itself (the
+/// default card's challenge, a guest's new card form) is closed with Esc,
+/// leaving "New card" selected.
+pub fn payment_list(t: &mut Term) {
+    t.send(F7);
+    let s = t.wait_for("Billing and payment", TIMEOUT);
+    if s.contains("ask the challenge") || s.contains("Card number") {
+        t.esc();
+    }
+    t.wait_for("> New card", TIMEOUT);
+}

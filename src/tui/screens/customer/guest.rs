@@ -2,6 +2,7 @@
 //! registration of a stored guest as a registered customer.
 
 use super::CustomerScreen;
+use crate::domain::address_line::split_address_line;
 use crate::domain::customer::{Field, GuestConversion, LOGON_MAX};
 use crate::domain::guest::{GuestDetails, GuestField};
 use crate::domain::order::Address;
@@ -105,6 +106,76 @@ impl CustomerScreen {
             id,
             conversion: Box::new(conversion),
         }]
+    }
+
+    /// Enter on the guest form: on to the next empty field the order
+    /// needs (optional ones, Address 2 and the e-mail once a phone is
+    /// typed or the other way round, are left to Tab); with none after
+    /// this one, the form is checked and the guest order starts.
+    pub(super) fn guest_enter(&mut self, ctx: &Ctx) -> Vec<Action> {
+        let f = &self.guest;
+        let filled = |i: usize| !f.value(i).trim().is_empty();
+        let wanted = |i: usize| match i {
+            LINE2 => false,
+            EMAIL => !filled(PHONE),
+            PHONE => !filled(EMAIL),
+            _ => true,
+        };
+        match (f.focus + 1..f.fields.len()).find(|&i| wanted(i) && !filled(i)) {
+            Some(i) => {
+                self.guest.focus = i;
+                vec![]
+            }
+            None => self.guest_order(ctx),
+        }
+    }
+
+    /// The store's default country where the guest form has none (shown,
+    /// selected: typing replaces it).
+    pub(super) fn default_guest_country(&mut self, country: Option<String>) {
+        let empty = self.guest.fields[COUNTRY].value().is_empty();
+        if let (true, Some(c)) = (empty, country) {
+            self.guest.fields[COUNTRY].set(&c);
+        }
+    }
+
+    /// A paste into the guest form's address: a whole one-line address is
+    /// split into its fields where that is unambiguous; otherwise it stays
+    /// as pasted, with a message.
+    pub(super) fn guest_paste(&mut self, text: &str) -> Option<Vec<Action>> {
+        if self.guest.focus != LINE1 || !text.contains(',') {
+            return None;
+        }
+        let f = &mut self.guest.fields;
+        match split_address_line(text) {
+            Ok(p) => {
+                for (i, v) in [
+                    (LINE1, &p.line1),
+                    (LINE2, &p.line2),
+                    (CITY, &p.city),
+                    (REGION, &p.region),
+                    (POSTAL, &p.postal_code),
+                    (COUNTRY, &p.country),
+                ] {
+                    if !v.is_empty() || i == LINE2 {
+                        f[i].clear();
+                        f[i].insert(v);
+                    }
+                }
+                let country = f[COUNTRY].value().to_string();
+                self.guest.focus = LINE1;
+                Some(vec![Action::Status(format!(
+                    "Address split: {} | {} | {} {} | {country}",
+                    p.line1, p.city, p.region, p.postal_code
+                ))])
+            }
+            Err(e) => {
+                f[LINE1].insert(text);
+                let mut show = f[LINE1].status();
+                show.push(Action::Error(e));
+                Some(show)
+            }
+        }
     }
 
     /// The guest form as the order's customer; what is missing or wrong

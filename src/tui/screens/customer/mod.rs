@@ -397,7 +397,7 @@ impl CustomerScreen {
                 _ => return None,
             },
             Mode::Guest | Mode::Auto => match cmd {
-                Cmd::StartGuestOrder => self.guest_order(ctx),
+                Cmd::StartGuestOrder => self.guest_enter(ctx),
                 Cmd::NextField => {
                     self.guest.next();
                     vec![]
@@ -452,7 +452,7 @@ impl Screen for CustomerScreen {
             Mode::Guest | Mode::Auto => {
                 let mut b = vec![Binding::new(
                     &[Key::plain(KeyCode::Enter)],
-                    "Start guest order",
+                    "Next empty field / start guest order",
                     Cmd::StartGuestOrder,
                 )];
                 b.extend(form_moves());
@@ -478,6 +478,11 @@ impl Screen for CustomerScreen {
     }
 
     fn paste(&mut self, text: &str, _ctx: &Ctx) -> Vec<Action> {
+        if self.challenge.is_none() && matches!(self.mode, Mode::Guest | Mode::Auto) {
+            if let Some(show) = self.guest_paste(text) {
+                return show;
+            }
+        }
         self.type_into(|f| f.insert(text))
     }
 
@@ -489,6 +494,9 @@ impl Screen for CustomerScreen {
         self.decide_mode(ctx);
         self.challenge = None;
         self.duplicates = None;
+        if self.mode == Mode::Guest {
+            self.default_guest_country(ctx.lookup.default_country().ok().flatten());
+        }
         match ctx.lookup.business_accounts() {
             Ok(a) => {
                 self.accounts = a;
@@ -523,7 +531,7 @@ impl Screen for CustomerScreen {
         let typed_in = |form: &Form| {
             form.fields
                 .iter()
-                .any(|f| f.keeps() && !f.value().is_empty())
+                .any(|f| f.keeps() && !f.value().is_empty() && !f.is_selected())
         };
         match self.mode {
             Mode::Create | Mode::Edit => Some(serde_json::json!({
