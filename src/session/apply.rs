@@ -95,9 +95,26 @@ impl Session {
                     (BackorderKind::Complete, false) => BackorderChoice::ShipComplete,
                     (BackorderKind::Drop, false) => BackorderChoice::DropBackorders,
                 };
+                if choice == self.order.backorder_choice {
+                    return Ok(Done::said(format!("Backorders: {}", choice.label())));
+                }
                 self.order.backorder_choice = choice;
+                // Another choice makes other shipments, numbered otherwise:
+                // an override made for one shipment's charge must not land
+                // on another's.
+                let before = self.order.adjustments.len();
+                self.order
+                    .adjustments
+                    .retain(|a| !matches!(a.kind, AdjustmentKind::ShippingOverride { .. }));
+                let dropped = before - self.order.adjustments.len();
                 self.changed();
-                Ok(Done::said(format!("Backorders: {}", choice.label())))
+                Ok(Done::said(match dropped {
+                    0 => format!("Backorders: {}", choice.label()),
+                    _ => format!(
+                        "Backorders: {}. Shipping overrides removed, as the shipments changed: set them again (F8).",
+                        choice.label()
+                    ),
+                }))
             }
             Command::Billing { address } => {
                 self.order.billing = Some(address);

@@ -268,3 +268,53 @@ fn the_review_shows_the_split_and_the_orders_are_stored_as_shown() {
     let stored: Vec<Decimal> = stored_totals(&d.path).into_iter().map(|(_, t)| t).collect();
     assert_eq!(stored, vec![first, second], "{screen}");
 }
+
+/// A shipping override is made for one shipment's charge; another backorder
+/// choice makes other shipments, numbered otherwise, so the override is
+/// removed (and the operator told) rather than left on another shipment.
+#[test]
+fn another_backorder_choice_removes_shipping_overrides() {
+    let (_dir, path, _store) = demo_store();
+    let mut s = jane(&path, None);
+    // Express: not free over the threshold, so there is a charge to adjust.
+    ok(
+        &mut s,
+        Command::SetMethod {
+            ship_to: 1,
+            method: "EXPRESS".into(),
+        },
+    );
+    let charge = s.quote().breakdown.shipments[1].computed;
+    assert!(charge > Decimal::ONE, "{charge}");
+    ok(
+        &mut s,
+        Command::Adjust {
+            target: "shipment:2".into(),
+            amount: Some((charge - Decimal::new(50, 2)).to_string()),
+            unit_price: None,
+            reason: "GOODWILL".into(),
+            net: false,
+        },
+    );
+    assert_eq!(s.order().adjustments.len(), 1);
+    let done = s
+        .apply(Command::Backorder {
+            choice: BackorderKind::Available,
+            separate: true,
+        })
+        .unwrap_or_else(|r| panic!("{r:?}"));
+    assert!(
+        done.message.contains("Shipping overrides removed"),
+        "{}",
+        done.message
+    );
+    assert!(s.order().adjustments.is_empty());
+    // The same choice again changes nothing and says nothing of overrides.
+    let again = s
+        .apply(Command::Backorder {
+            choice: BackorderKind::Available,
+            separate: true,
+        })
+        .unwrap_or_else(|r| panic!("{r:?}"));
+    assert!(!again.message.contains("overrides"), "{}", again.message);
+}
