@@ -128,6 +128,9 @@ const PROBE_CAP: i64 = 12_000;
 /// leading field's ordered read.
 const FEW: i64 = 1_000;
 
+/// [`FEW`] for an account's members.
+const FEW_MEMBERS: i64 = 4_000;
+
 /// How many entries of the leading field's index are sampled, in result
 /// order, to see how soon the other fields' matches turn up there.
 const LEAD_SAMPLE: i64 = 2_000;
@@ -157,6 +160,17 @@ impl SearchField {
     /// on the index entry.
     fn filter(self) -> String {
         self.condition().replace("c.", "+c.")
+    }
+
+    /// Below this many matches the field drives unweighed: [`FEW`], and for
+    /// an account [`FEW_MEMBERS`] (the leading field's sample seldom meets
+    /// a customer with an account, so weighing it costs more than reading
+    /// the members by account id).
+    fn few(self) -> i64 {
+        match self {
+            SearchField::Account => FEW_MEMBERS,
+            _ => FEW,
+        }
     }
 
     /// The column the field's index leads with (phone: the full number's).
@@ -433,7 +447,7 @@ impl Store {
 
     /// How [`Store::search_customers`] answers `q`. With two or more
     /// fields, a field other than the leading one with fewer than [`FEW`]
-    /// matches drives (the fewest). Else it reads the first
+    /// matches (an account: [`FEW_MEMBERS`]) drives (the fewest). Else it reads the first
     /// [`LEAD_SAMPLE`] entries of the leading field's index in result
     /// order: when they hold `limit` matches (or are all there is), that
     /// read is the answer. Else it weighs reading on in that order against
@@ -449,10 +463,11 @@ impl Store {
         // A field with few matches drives, unweighed: reading all of them
         // and sorting costs about what reading `limit` in order would, and
         // counting them is far cheaper than sampling the leading field.
-        let mut few: (i64, Option<SearchField>) = (FEW, None);
+        let mut few: (i64, Option<SearchField>) = (i64::MAX, None);
         for (field, keys) in &terms[1..] {
-            let n = self.probe(*field, keys, few.0)?;
-            if n < few.0 {
+            let cap = few.0.min(field.few());
+            let n = self.probe(*field, keys, cap)?;
+            if n < cap {
                 few = (n, Some(*field));
             }
         }

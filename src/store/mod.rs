@@ -595,6 +595,9 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(|e| classify(path, e))?;
         migrate::run(&mut conn).map_err(|e| classify(path, e))?;
+        // The customer search alone prepares a statement per field and per
+        // combination of fields; the default 16 would keep re-preparing.
+        conn.set_prepared_statement_cache_capacity(64);
         let store = Store {
             conn,
             path: p(),
