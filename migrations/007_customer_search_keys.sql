@@ -1,7 +1,7 @@
--- Version 8: customer search keys as callers speak (docs/design.md, section 16).
--- Names lose punctuation and inner spaces and spell out German/Nordic
--- letters (O'Brien -> obrien, Müller -> mueller), postal codes lose spaces
--- and hyphens, phones get their country's calling code. The keys are made
+-- Version 7: customer search keys as callers speak (docs/design.md, section 16).
+-- Names lose punctuation and inner spaces, and German/Nordic letters and
+-- their spellings key alike (O'Brien -> obrien; Müller, Mueller -> muller);
+-- postal codes lose spaces and hyphens; phones get their country's calling code. The keys are made
 -- by domain::search_keys::SearchKeys::of, which SQL cannot run: the
 -- migration runner (store/migrate.rs) recomputes every customer's keys in
 -- Rust (store/customer_keys.rs) in this migration's transaction.
