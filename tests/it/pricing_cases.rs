@@ -195,6 +195,9 @@ struct AdjDef {
     /// A price override that is a net price (no item promotions).
     #[serde(default)]
     net: bool,
+    /// When the operator made it (kept through pricing to the stored row).
+    #[serde(default)]
+    made_at: Option<String>,
 }
 
 fn reason() -> String {
@@ -287,6 +290,8 @@ struct AdjExpect {
     reason: String,
     operator: String,
     amount: String,
+    #[serde(default)]
+    made_at: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -341,7 +346,7 @@ fn adjustment(a: &AdjDef) -> Adjustment {
         reason_code: a.reason.clone(),
         operator: a.operator.clone(),
         approval: None,
-        made_at: None,
+        made_at: a.made_at.clone(),
     }
 }
 
@@ -624,8 +629,8 @@ fn compare(b: &Breakdown, x: &Expect) -> Vec<String> {
             .iter()
             .map(|a| {
                 format!(
-                    "{} {} {} {} {}",
-                    a.kind, a.target, a.reason_code, a.operator, a.amount
+                    "{} {} {} {} {} {:?}",
+                    a.kind, a.target, a.reason_code, a.operator, a.amount, a.made_at
                 )
             })
             .collect();
@@ -633,8 +638,8 @@ fn compare(b: &Breakdown, x: &Expect) -> Vec<String> {
             .iter()
             .map(|a| {
                 format!(
-                    "{} {} {} {} {}",
-                    a.kind, a.target, a.reason, a.operator, a.amount
+                    "{} {} {} {} {} {:?}",
+                    a.kind, a.target, a.reason, a.operator, a.amount, a.made_at
                 )
             })
             .collect();
