@@ -3,7 +3,7 @@
 //! targets, opening and applying it, and its drawing.
 
 use super::coupons::first;
-use super::{Adjustments, Asked, Ctx, DrawCtx};
+use super::{row_at, Adjustments, Asked, Ctx, DrawCtx};
 use crate::domain::adjustment::AdjustmentKind;
 use crate::domain::text::fit;
 use crate::session::Command;
@@ -150,13 +150,7 @@ impl Adjustments {
         let theme = ctx.theme;
         let width = area.width as usize;
         let cur = ctx.order.currency;
-        let row = |y: usize| {
-            if y < area.height as usize {
-                Rect::new(area.x, area.y + y as u16, area.width, 1)
-            } else {
-                Rect::new(area.x, area.y, 0, 0)
-            }
-        };
+        let row = |y: usize| row_at(area, y);
         let b = &ctx.quote.breakdown;
         let what = match form.target {
             Target::Shipping(n) => {
@@ -252,13 +246,7 @@ impl Adjustments {
         let theme = ctx.theme;
         let width = area.width as usize;
         let cur = ctx.order.currency;
-        let row = |y: usize| {
-            if y < area.height as usize {
-                Rect::new(area.x, area.y + y as u16, area.width, 1)
-            } else {
-                Rect::new(area.x, area.y, 0, 0)
-            }
-        };
+        let row = |y: usize| row_at(area, y);
         let charge = ctx.quote.breakdown.shipments.get(n).map(|s| s.computed);
         let what = format!(
             "Waive the shipping charge of shipment #{} ({} → {})",

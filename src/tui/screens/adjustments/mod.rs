@@ -490,13 +490,7 @@ impl Screen for Adjustments {
             "Adjustments — discounts, coupons, overrides, comments",
             theme,
         );
-        let row = |y: usize| {
-            if y < area.height as usize {
-                Rect::new(area.x, area.y + y as u16, area.width, 1)
-            } else {
-                Rect::new(area.x, area.y, 0, 0)
-            }
-        };
+        let row = |y: usize| row_at(area, y);
         // Discounts applied, then what was left out and why.
         let applied = applied_lines(ctx);
         let shown = if applied.len() > APPLIED_ROWS {
@@ -561,5 +555,15 @@ impl Screen for Adjustments {
         );
         let on_comments = fields && matches!(self.focus, Focus::Customer | Focus::Warehouse);
         self.comments.draw(f, comments, on_comments, theme);
+    }
+}
+
+/// Row `y` of `area`, one line high; empty below the area, so drawing
+/// past the bottom draws nothing.
+fn row_at(area: Rect, y: usize) -> Rect {
+    if y < area.height as usize {
+        Rect::new(area.x, area.y + y as u16, area.width, 1)
+    } else {
+        Rect::new(area.x, area.y, 0, 0)
     }
 }

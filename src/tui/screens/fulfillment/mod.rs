@@ -2,9 +2,9 @@
 //! ship-to (a line can be split across ship-tos), each ship-to's shipping
 //! method (from those covering its address), and the resulting shipments.
 
+mod address_form;
+
 use super::{title, Ctx, DrawCtx, Screen};
-use crate::domain::address_line::split_address_line;
-use crate::domain::customer::{check_address, AddressField, Field};
 use crate::domain::order::{Address, BackorderChoice};
 use crate::domain::shipping::ShippingMethod;
 use crate::domain::text::{fit, pad, pad_start};
@@ -14,6 +14,7 @@ use crate::tui::keymap::{field_moves, list_moves, Binding, Cmd, Key};
 use crate::tui::widgets::form::Form;
 use crate::tui::widgets::list::{row_style, ListState};
 use crate::tui::widgets::text_field::TextField;
+use address_form::{address_form, next_needed, paste_address, typed_address};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -40,128 +41,6 @@ const NAME_W: usize = 16;
 const QTY_W: usize = 5;
 const BACK_W: usize = 20;
 const METHOD_W: usize = 28;
-
-/// The typed address form, in `AddressField` order.
-const ADDRESS_FIELDS: [(AddressField, &str, usize); 10] = [
-    (AddressField::Nickname, "Nickname", 30),
-    (AddressField::FirstName, "First name", 40),
-    (AddressField::LastName, "Last name", 40),
-    (AddressField::Line1, "Address", 60),
-    (AddressField::Line2, "Address 2", 60),
-    (AddressField::City, "City", 40),
-    (AddressField::Region, "State/region", 20),
-    (AddressField::Postal, "ZIP/postal", 12),
-    (AddressField::Country, "Country (2)", 2),
-    (AddressField::Phone, "Phone", 30),
-];
-
-/// The new address form; the store's default country shown, selected
-/// (typing replaces it).
-fn address_form(country: Option<String>) -> Form {
-    let mut form = Form::new(
-        ADDRESS_FIELDS
-            .iter()
-            .map(|(_, label, max)| TextField::new(label, *max))
-            .collect(),
-    );
-    form.fields[0].set("Ship-to");
-    if let Some(c) = country {
-        form.fields[COUNTRY].set(&c);
-    }
-    form.focus = 1;
-    form
-}
-
-const LINE1: usize = 3;
-const COUNTRY: usize = 8;
-
-/// Enter in the new address form: on to the next empty field an address
-/// needs (the nickname, Address 2 and the phone are left to Tab); None
-/// when there is none after this one (the form is then sent).
-fn next_needed(form: &Form) -> Option<usize> {
-    let optional = |i: usize| {
-        matches!(
-            ADDRESS_FIELDS[i].0,
-            AddressField::Nickname | AddressField::Line2 | AddressField::Phone
-        )
-    };
-    (form.focus + 1..form.fields.len()).find(|&i| !optional(i) && form.value(i).trim().is_empty())
-}
-
-/// A one-line address pasted into the street field, split into the
-/// fields where that is unambiguous; else kept as pasted, with why.
-fn paste_address(form: &mut Form, text: &str) -> Option<Vec<Action>> {
-    if form.focus != LINE1 || !text.contains(',') {
-        return None;
-    }
-    Some(match split_address_line(text) {
-        Ok(p) => {
-            for (which, v) in [
-                (AddressField::Line1, &p.line1),
-                (AddressField::Line2, &p.line2),
-                (AddressField::City, &p.city),
-                (AddressField::Region, &p.region),
-                (AddressField::Postal, &p.postal_code),
-                (AddressField::Country, &p.country),
-            ] {
-                let Some(i) = ADDRESS_FIELDS.iter().position(|(f, _, _)| *f == which) else {
-                    continue;
-                };
-                if !v.is_empty() || which == AddressField::Line2 {
-                    form.fields[i].clear();
-                    form.fields[i].insert(v);
-                }
-            }
-            vec![Action::Status(format!(
-                "Address split: {} | {} | {} {} | {}",
-                p.line1,
-                p.city,
-                p.region,
-                p.postal_code,
-                form.value(COUNTRY)
-            ))]
-        }
-        Err(e) => {
-            let f = &mut form.fields[LINE1];
-            f.insert(text);
-            let mut show = f.status();
-            show.push(Action::Error(e));
-            show
-        }
-    })
-}
-
-/// The typed address, or None with each problem next to its field.
-fn typed_address(form: &mut Form) -> Option<Address> {
-    let v = |i: usize| form.value(i).trim().to_string();
-    let address = Address {
-        nickname: v(0),
-        first_name: v(1),
-        last_name: v(2),
-        line1: v(3),
-        line2: v(4),
-        city: v(5),
-        region: v(6).to_uppercase(),
-        postal_code: v(7).to_uppercase(),
-        country: v(8).to_uppercase(),
-        phone: v(9),
-    };
-    for f in &mut form.fields {
-        f.error = None;
-    }
-    for (field, message) in check_address(0, &address) {
-        if let Field::Address(_, which) = field {
-            if let Some(i) = ADDRESS_FIELDS.iter().position(|(f, _, _)| *f == which) {
-                form.set_error(i, message);
-            }
-        }
-    }
-    if let Some(i) = form.fields.iter().position(|f| f.error.is_some()) {
-        form.focus = i;
-        return None;
-    }
-    Some(address)
-}
 
 pub struct Fulfillment {
     lines: ListState,
