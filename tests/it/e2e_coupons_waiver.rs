@@ -4,7 +4,9 @@
 //! limit, and the coupons offered to one customer and not another. After
 //! each submit the stored order is compared with what the review showed.
 
-use crate::common::pty::{fresh_db, select_result, Term, CTRL_U, DOWN, ENTER, F6, F9, TIMEOUT, UP};
+use crate::common::pty::{
+    amount_of, fresh_db, row_with, select_result, select_row, Term, CTRL_U, ENTER, F6, F9, TIMEOUT,
+};
 use rusqlite::Connection;
 use rust_decimal::Decimal;
 use std::path::Path;
@@ -16,33 +18,6 @@ const ESC: &str = "\x1b";
 
 fn dec(s: &str) -> Decimal {
     Decimal::from_str(&s.replace(',', "")).unwrap_or_else(|e| panic!("{s:?}: {e}"))
-}
-
-/// The amount a review row ends with ("-20.00", "¥" amounts as "3,000").
-fn amount_of(row: &str) -> Decimal {
-    dec(row.split_whitespace().last().unwrap_or_default())
-}
-
-fn row_with<'a>(rows: &'a [String], label: &str) -> &'a str {
-    rows.iter()
-        .find(|r| r.contains(label))
-        .unwrap_or_else(|| panic!("no row with {label:?}:\n{}", rows.join("\n")))
-}
-
-/// Moves a list's marker ("> ") to the row holding `text`.
-fn select_row(t: &mut Term, text: &str) {
-    let rows = t.wait_rows(&format!("a list row with {text:?}"), TIMEOUT, |rows| {
-        rows.iter().any(|r| r.contains(text)) && rows.iter().any(|r| r.starts_with("> "))
-    });
-    let target = rows.iter().position(|r| r.contains(text)).unwrap();
-    let at = rows.iter().position(|r| r.starts_with("> ")).unwrap();
-    let key = if target > at { DOWN } else { UP };
-    for _ in 0..target.abs_diff(at) {
-        t.send(key);
-    }
-    t.wait_rows(&format!("{text:?} selected"), TIMEOUT, |rows| {
-        rows.iter().any(|r| r.starts_with("> ") && r.contains(text))
-    });
 }
 
 /// From the find screen: the customer found by `search` (the row starting

@@ -3,7 +3,9 @@
 //! (each with a reason), pay on account with a PO number, review, submit;
 //! then the stored order must be exactly what the review screen showed.
 
-use crate::common::pty::{fresh_db, Term, DOWN, ENTER, F9, TIMEOUT, UP};
+use crate::common::pty::{
+    amount_of, fresh_db, row_with, select_row, Term, DOWN, ENTER, F9, TIMEOUT,
+};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -12,21 +14,6 @@ const F8: &str = "\x1b[19~";
 const PO: &str = "PO-4471";
 
 /// Moves the adjustments list's marker to the row holding `text`.
-fn select_row(t: &mut Term, text: &str) {
-    let rows = t.wait_rows(&format!("a list row with {text:?}"), TIMEOUT, |rows| {
-        rows.iter().any(|r| r.contains(text)) && rows.iter().any(|r| r.starts_with("> "))
-    });
-    let target = rows.iter().position(|r| r.contains(text)).unwrap();
-    let at = rows.iter().position(|r| r.starts_with("> ")).unwrap();
-    let key = if target > at { DOWN } else { UP };
-    for _ in 0..target.abs_diff(at) {
-        t.send(key);
-    }
-    t.wait_rows(&format!("{text:?} selected"), TIMEOUT, |rows| {
-        rows.iter().any(|r| r.starts_with("> ") && r.contains(text))
-    });
-}
-
 /// On the open adjustment form: types `amount`, steps the reason (↓) to
 /// `reason`, applies; waits for the list to show `shown`.
 fn adjust(t: &mut Term, row: &str, amount: &str, reason: &str, shown: &str) {
@@ -57,19 +44,6 @@ fn adjust(t: &mut Term, row: &str, amount: &str, reason: &str, shown: &str) {
     }
     t.send(ENTER);
     t.wait_for(shown, TIMEOUT);
-}
-
-/// The amount a review row ends with ("-20.00", "1,234.56").
-fn amount_of(row: &str) -> Decimal {
-    let last = row.split_whitespace().last().unwrap_or_default();
-    Decimal::from_str(&last.replace(',', ""))
-        .unwrap_or_else(|e| panic!("no amount at the end of {row:?}: {e}"))
-}
-
-fn row_with<'a>(rows: &'a [String], label: &str) -> &'a str {
-    rows.iter()
-        .find(|r| r.contains(label))
-        .unwrap_or_else(|| panic!("no row with {label:?}:\n{}", rows.join("\n")))
 }
 
 fn dec(s: &str) -> Decimal {

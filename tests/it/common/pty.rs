@@ -325,3 +325,34 @@ pub fn payment_list(t: &mut Term) {
     }
     t.wait_for("> New card", TIMEOUT);
 }
+
+/// Moves a list's marker ("> ") to the row holding `text`.
+pub fn select_row(t: &mut Term, text: &str) {
+    let rows = t.wait_rows(&format!("a list row with {text:?}"), TIMEOUT, |rows| {
+        rows.iter().any(|r| r.contains(text)) && rows.iter().any(|r| r.starts_with("> "))
+    });
+    let target = rows.iter().position(|r| r.contains(text)).unwrap();
+    let at = rows.iter().position(|r| r.starts_with("> ")).unwrap();
+    let key = if target > at { DOWN } else { UP };
+    for _ in 0..target.abs_diff(at) {
+        t.send(key);
+    }
+    t.wait_rows(&format!("{text:?} selected"), TIMEOUT, |rows| {
+        rows.iter().any(|r| r.starts_with("> ") && r.contains(text))
+    });
+}
+
+/// The first row holding `label`; fails the test, showing the screen,
+/// when none does.
+pub fn row_with<'a>(rows: &'a [String], label: &str) -> &'a str {
+    rows.iter()
+        .find(|r| r.contains(label))
+        .unwrap_or_else(|| panic!("no row with {label:?}:\n{}", rows.join("\n")))
+}
+
+/// The amount a review row ends with ("-20.00", yen as "3,000").
+pub fn amount_of(row: &str) -> rust_decimal::Decimal {
+    let last = row.split_whitespace().last().unwrap_or_default();
+    std::str::FromStr::from_str(&last.replace(',', ""))
+        .unwrap_or_else(|e| panic!("no amount at the end of {row:?}: {e}"))
+}
