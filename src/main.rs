@@ -4,7 +4,7 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use orderdesk::session::simulate::Outcome;
-use orderdesk::session::{operators, play, search, Session};
+use orderdesk::session::{operators, play, search, warehouse, Session};
 use orderdesk::store::{
     check_file_path, create_private_folder, Create, OpenError, OpenOptions, Store, StoreError,
     DEFAULT_BUSY_TIMEOUT,
@@ -87,6 +87,36 @@ enum Command {
         /// Readable text instead of JSON
         #[arg(long)]
         text: bool,
+    },
+    /// Goods arrive: on hand goes up and the backorders waiting for the
+    /// item are filled, first placed first filled. Prints JSON; exit 0
+    /// done, 1 refused, 2 unusable
+    Receive {
+        sku: String,
+        quantity: i64,
+        /// The day they arrived (YYYY-MM-DD); today when omitted
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+    },
+    /// Release placed orders to the warehouse (held ones stay). Prints one
+    /// JSON line per order; exit 0 all released, 1 one refused
+    Release {
+        /// The order to release
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        order_no: Option<i64>,
+        /// Every placed order not on hold
+        #[arg(long)]
+        all: bool,
+    },
+    /// A shipment leaves the warehouse: its stock comes off the shelf and
+    /// out of the reservations. Prints JSON; exit 0 shipped, 1 refused
+    Ship {
+        order_no: i64,
+        /// The shipment's number within the order
+        shipment: u32,
+        /// The carrier's tracking text
+        #[arg(long, default_value = "")]
+        tracking: String,
     },
     /// Check the database: SQLite's integrity and foreign keys, stock
     /// reserved against open orders, every order's totals and parts. Exit 0
@@ -182,6 +212,18 @@ fn is_damaged(e: &anyhow::Error) -> bool {
             || cause.downcast_ref::<StoreError>() == Some(&StoreError::Corrupt)
             || cause.to_string().contains(&corrupt)
     })
+}
+
+/// Exit 1 (with a line on stderr) when something asked was refused; the
+/// refusal itself is on stdout.
+fn refused_unless(done: bool) -> Result<()> {
+    if done {
+        Ok(())
+    } else {
+        Err(anyhow::anyhow!(
+            "refused: see the \"refused\" line on stdout"
+        ))
+    }
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -333,12 +375,51 @@ fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool
                 anyhow::anyhow!("no order number {order_no} in {}", path.display())
             })?;
             if text {
-                print!("{}", export_text(&order));
+                print!("{}", orderdesk::session::order_text::order_text(&order));
             } else {
                 let json = serde_json::to_string_pretty(&order)?;
                 println!("{}", orderdesk::domain::text::json_safe(&json));
             }
             Ok(())
+        }
+        Some(Command::Receive {
+            sku,
+            quantity,
+            date,
+        }) => {
+            let operator = operator_name(&store, cli.operator)?;
+            let day = date.unwrap_or(today);
+            let done = warehouse::receive(
+                &store,
+                &sku,
+                quantity,
+                day,
+                &operator,
+                &mut std::io::stdout().lock(),
+            )?;
+            refused_unless(done)
+        }
+        Some(Command::Release { order_no, .. }) => {
+            let operator = operator_name(&store, cli.operator)?;
+            let done =
+                warehouse::release(&store, order_no, &operator, &mut std::io::stdout().lock())?;
+            refused_unless(done)
+        }
+        Some(Command::Ship {
+            order_no,
+            shipment,
+            tracking,
+        }) => {
+            let operator = operator_name(&store, cli.operator)?;
+            let done = warehouse::ship(
+                &store,
+                order_no,
+                shipment,
+                &tracking,
+                &operator,
+                &mut std::io::stdout().lock(),
+            )?;
+            refused_unless(done)
         }
         Some(Command::Search { command }) => {
             search::run(&store, command, &mut std::io::stdout().lock())
@@ -366,82 +447,4 @@ fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool
             orderdesk::tui::terminal::run(app)
         }
     }
-}
-
-/// The readable form of an exported order, for reading back or printing.
-fn export_text(o: &serde_json::Value) -> String {
-    use std::fmt::Write;
-    let s = |v: &serde_json::Value| match v {
-        serde_json::Value::String(t) => orderdesk::domain::text::clean(t),
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    };
-    let cur = s(&o["currency"]);
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Order {}  placed {} by {}",
-        s(&o["order_no"]),
-        s(&o["placed_at"]),
-        s(&o["operator"])
-    );
-    let _ = writeln!(out, "Customer {}", s(&o["customer"]["name"]));
-    for st in o["ship_tos"].as_array().into_iter().flatten() {
-        let a = &st["address"];
-        let _ = writeln!(
-            out,
-            "Ship-to {} by {}: {} {}, {}, {} {} {}, {}",
-            s(&st["ship_to_no"]),
-            s(&st["method_name"]),
-            s(&a["first_name"]),
-            s(&a["last_name"]),
-            s(&a["line1"]),
-            s(&a["city"]),
-            s(&a["region"]),
-            s(&a["postal_code"]),
-            s(&a["country"])
-        );
-    }
-    let priced = o["breakdown"]["lines"].as_array();
-    for (i, l) in o["lines"].as_array().into_iter().flatten().enumerate() {
-        let _ = writeln!(
-            out,
-            "  {:>3} {:<12} {:<30} {:>5} x {:>10} = {:>12}",
-            s(&l["line_no"]),
-            s(&l["sku"]),
-            s(&l["name"]),
-            s(&l["quantity"]),
-            s(&l["unit_price"]),
-            s(&l["line_total"])
-        );
-        if priced
-            .and_then(|p| p.get(i))
-            .is_some_and(|p| p["net"] == true)
-        {
-            let _ = writeln!(out, "      net price: item promotions do not apply");
-        }
-    }
-    // The same words as the review: merchandise before discounts, the
-    // qualifying spend after item discounts.
-    for (label, v) in [
-        ("Merchandise", &o["merchandise_total"]),
-        (
-            "Qualifying spend",
-            &o["breakdown"]["subtotal_after_item_discounts"],
-        ),
-    ] {
-        let _ = writeln!(out, "{label:>52} {:>12} {cur}", s(v));
-    }
-    for (label, key) in [
-        ("Discounts", "discount_total"),
-        ("Shipping", "shipping_total"),
-        ("Tax", "tax_total"),
-        ("Total", "grand_total"),
-    ] {
-        let _ = writeln!(out, "{label:>52} {:>12} {cur}", s(&o[key]));
-    }
-    for p in o["payments"].as_array().into_iter().flatten() {
-        let _ = writeln!(out, "Payment: {}", s(&p["summary"]));
-    }
-    out
 }

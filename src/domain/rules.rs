@@ -291,6 +291,34 @@ fn customer_violations(order: &Order, facts: &Facts) -> Vec<Violation> {
     out
 }
 
+/// The rules a change to a placed order must meet (docs/design.md, "After
+/// the order"): each adjustment within the limits of whoever made it
+/// (`makers`: each maker's facts, their approvals judged for them),
+/// measured against the order as it now stands; and on account, the
+/// increase over `previous_total` within the credit left (`credit`, which
+/// counts the order at `previous_total`).
+pub fn change_violations(
+    order: &Order,
+    quote: &Quote,
+    makers: &[(String, Facts)],
+    credit: Option<&AccountCredit>,
+    previous_total: Decimal,
+) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for (who, facts) in makers {
+        let mut theirs = order.clone();
+        theirs.adjustments.retain(|a| &a.operator == who);
+        out.extend(adjustment_violations(&theirs, quote, facts));
+    }
+    let increase = quote.total() - previous_total;
+    if let (Some(c), true) = (credit, increase > Decimal::ZERO) {
+        if let Err(e) = credit_check(c, order.currency, increase) {
+            out.push(Violation::new(Rule::AccountCredit, Area::Payment, e));
+        }
+    }
+    out
+}
+
 /// Each operator adjustment within the operator's limits, measured against
 /// the order as it stands (not as it stood when the adjustment was made),
 /// with a known reason code. Raising a price is limited like lowering it,

@@ -19,10 +19,12 @@ mod approval;
 pub mod command;
 pub mod lookup;
 pub mod operators;
+pub mod order_text;
 pub mod play;
 pub mod search;
 pub mod simulate;
 mod submit;
+pub mod warehouse;
 
 pub use command::{BackorderKind, Command, Done, Outcome, PayInput, Pin, Refusal};
 pub use lookup::Lookup;

@@ -1,7 +1,7 @@
 //! `orderdesk check`: is the database sound? SQLite's own checks
 //! (`integrity_check`, `foreign_key_check`) and the rules orderdesk keeps
 //! (docs/design.md, "Submit"): stock reserved is within stock on hand and
-//! equal to what open orders ship now; each order's totals equal its lines,
+//! equal to what open orders hold; each order's totals equal its lines,
 //! shipments, discounts, adjustments and tax; each order is whole (lines, one
 //! payment of its total, ship-tos, shipments holding every piece).
 //!
@@ -207,15 +207,19 @@ fn int(s: &str) -> i64 {
     s.parse().unwrap_or(0)
 }
 
-/// Stock: reserved within on hand, and equal to what open orders (not
-/// shipped or cancelled) ship now — submit reserves each line's `qty_now`
-/// in the transaction that places it (store/orders.rs).
+/// Stock: reserved within on hand, and equal to what orders not cancelled
+/// hold and have not shipped — submit reserves each line's `qty_now` in
+/// the transaction that places it (store/orders.rs), receipts add to it,
+/// a shipment takes its pieces off the shelf and out of it together.
 fn stock(conn: &Connection) -> Part {
     let mut part = Part::new("stock");
     let open = match rows(
         conn,
-        "SELECT l.item_id, SUM(l.qty_now) FROM order_lines l JOIN orders o ON o.id = l.order_id
-         WHERE o.status NOT IN ('shipped', 'cancelled') GROUP BY l.item_id",
+        "SELECT l.item_id, SUM(l.qty_now - COALESCE((SELECT SUM(sl.quantity) FROM shipment_lines sl
+                    JOIN shipments s ON s.id = sl.shipment_id
+                    WHERE sl.order_line_id = l.id AND s.status = 'shipped'), 0))
+         FROM order_lines l JOIN orders o ON o.id = l.order_id
+         WHERE o.status <> 'cancelled' GROUP BY l.item_id",
     ) {
         Ok(list) => list
             .into_iter()
@@ -249,19 +253,19 @@ fn stock(conn: &Connection) -> Part {
         }
         if reserved != wanted {
             part.problem(format!(
-                "{sku}: reserved {reserved}, but open orders ship {wanted} now"
+                "{sku}: reserved {reserved}, but open orders hold {wanted}"
             ));
         }
     }
     for (item, qty) in &open {
         if *qty > 0 && !seen.contains(item) {
             part.problem(format!(
-                "item #{item}: open orders ship {qty} now, but it has no stock row"
+                "item #{item}: open orders hold {qty}, but it has no stock row"
             ));
         }
     }
     part.what = format!(
-        "stock: {} items: reserved within on hand and equal to what open orders ship now",
+        "stock: {} items: reserved within on hand and equal to what open orders hold",
         inventory.len()
     );
     part

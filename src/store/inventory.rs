@@ -35,8 +35,8 @@ fn item_stock_in(conn: &Connection, item_ids: &[i64]) -> rusqlite::Result<HashMa
     )?;
     // The partial index order_lines_item_backorder serves this query.
     let mut backorders = conn.prepare_cached(
-        "SELECT COALESCE(SUM(qty_backordered), 0) FROM order_lines
-         WHERE item_id = ?1 AND qty_backordered > 0",
+        "SELECT COALESCE(SUM(l.qty_backordered), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id
+         WHERE l.item_id = ?1 AND l.qty_backordered > 0 AND o.status <> 'cancelled'",
     )?;
     let mut out = HashMap::with_capacity(item_ids.len());
     for &item_id in item_ids {

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/005_coupon_usage.sql"),
     include_str!("../../migrations/006_catalog_version.sql"),
     CUSTOMER_SEARCH_KEYS,
+    include_str!("../../migrations/008_order_lifecycle.sql"),
 ];
 
 /// What SQL cannot compute: a step in Rust run right after the migration

@@ -3,6 +3,7 @@
 //! snapshots, reserves stock, records the audit entry and removes the
 //! draft (docs/design.md). All of it or none of it.
 
+use super::order_write::{write_contents, Contents};
 use super::{now_text, redemptions, Store, StoreError};
 use crate::domain::availability::{changed_lines, LineAvailability};
 use crate::domain::order::{Area, Order, Payment};
@@ -244,7 +245,7 @@ struct Write<'a> {
     hash: &'a str,
 }
 
-fn json<T: serde::Serialize>(value: &T) -> Result<String, SubmitError> {
+pub(super) fn json<T: serde::Serialize>(value: &T) -> Result<String, SubmitError> {
     serde_json::to_string(value).map_err(|e| SubmitError::Db(StoreError::Other(e.to_string())))
 }
 
@@ -268,7 +269,7 @@ fn placed_with_token(tx: &Transaction, token: &str) -> rusqlite::Result<Vec<Plac
 
 /// Availability as it is now, inside the transaction, against what the
 /// operator saw; any difference refuses the whole submit.
-fn recheck_availability(
+pub(super) fn recheck_availability(
     order: &Order,
     seen: &[LineAvailability],
     now: &[LineAvailability],
@@ -406,8 +407,9 @@ fn write_part(
     tx.execute(
         "INSERT INTO orders (order_no, submit_token, part, parent_order_id, customer_id, customer_snapshot, currency,
             backorder_choice, billing_address, merchandise_total, discount_total, shipping_total,
-            tax_total, grand_total, breakdown, comment_customer, comment_warehouse, operator, placed_at, content_hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+            tax_total, grand_total, breakdown, comment_customer, comment_warehouse, operator, placed_at, content_hash,
+            order_data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
         params![
             order_no,
             order.token,
@@ -428,150 +430,22 @@ fn write_part(
             order.comment_warehouse,
             input.operator,
             now,
-            input.hash
+            input.hash,
+            json(order)?
         ],
     )?;
     let order_id = tx.last_insert_rowid();
-    for (i, s) in order.ship_tos.iter().enumerate() {
-        if !order.lines.iter().any(|l| l.ship_to == i) {
-            continue;
-        }
-        tx.execute(
-            "INSERT INTO order_ship_tos (order_id, ship_to_no, address, method_code, method_name)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                order_id,
-                i + 1,
-                json(&s.address)?,
-                s.method.clone().unwrap_or_default(),
-                input.method_names.get(i).cloned().unwrap_or_default()
-            ],
-        )?;
-    }
-    let mut line_ids = Vec::new();
-    for (i, l) in order.lines.iter().enumerate() {
-        let amounts = b.lines.get(i);
-        let a = part
-            .availability
-            .get(i)
-            .copied()
-            .unwrap_or(LineAvailability {
-                now: 0,
-                backordered: l.quantity,
-                due: None,
-            });
-        tx.execute(
-            "INSERT INTO order_lines (order_id, line_no, item_id, sku, name, ship_to_no, quantity, qty_now,
-                qty_backordered, backorder_due, unit_price, list_price, discount, line_total, tax)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            params![
-                order_id,
-                i + 1,
-                l.item_id,
-                l.sku,
-                l.name,
-                l.ship_to + 1,
-                l.quantity,
-                a.now,
-                a.backordered,
-                a.due.map(|d| d.format("%Y-%m-%d").to_string()),
-                money(amounts.map(|x| x.unit_price).unwrap_or(l.unit_price)),
-                money(l.unit_price),
-                money(amounts.map(|x| x.discount).unwrap_or_default()),
-                money(amounts.map(|x| x.total).unwrap_or_default()),
-                money(amounts.map(|x| x.tax).unwrap_or_default()),
-            ],
-        )?;
-        line_ids.push(tx.last_insert_rowid());
-        if a.now > 0 {
-            // The CHECK (reserved <= on_hand) refuses an oversell even if
-            // the re-check above were wrong.
-            tx.execute(
-                "UPDATE inventory SET reserved = reserved + ?1 WHERE item_id = ?2",
-                params![a.now, l.item_id],
-            )?;
-        }
-    }
-    for (n, s) in b.shipments.iter().enumerate() {
-        let method = order
-            .ship_tos
-            .get(s.ship_to)
-            .and_then(|st| st.method.clone())
-            .unwrap_or_default();
-        let date = part
-            .shipments
-            .get(n)
-            .and_then(|p| p.date)
-            .map(|d| d.format("%Y-%m-%d").to_string());
-        tx.execute(
-            "INSERT INTO shipments (order_id, shipment_no, ship_to_no, method_code, ship_date, charge, computed_charge)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![order_id, n + 1, s.ship_to + 1, method, date, money(s.charge), money(s.computed)],
-        )?;
-        let shipment_id = tx.last_insert_rowid();
-        for (line, qty) in &s.lines {
-            if let Some(line_id) = line_ids.get(*line) {
-                tx.execute(
-                    "INSERT INTO shipment_lines (shipment_id, order_line_id, quantity) VALUES (?1, ?2, ?3)",
-                    params![shipment_id, line_id, qty],
-                )?;
-            }
-        }
-    }
-    // Free shipping is a discount too (on shipping), and a coupon may bring it.
-    for d in b
-        .discount_lines()
-        .into_iter()
-        .chain(b.free_shipping.clone())
-    {
-        tx.execute(
-            "INSERT INTO order_discounts (order_id, promotion_id, coupon_id, name, amount)
-             VALUES (?1, (SELECT id FROM promotions WHERE code = ?2), (SELECT id FROM coupons WHERE code = ?3), ?4, ?5)",
-            params![order_id, d.promotion, d.coupon, d.name, money(d.amount)],
-        )?;
-    }
-    for a in &b.adjustments {
-        let approval = a.approval.as_ref();
-        tx.execute(
-            "INSERT INTO adjustments (order_id, kind, target, amount, reason_code, operator, created_at,
-                approval_id, approved_by, approved_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                order_id,
-                a.kind,
-                a.target,
-                money(a.amount),
-                a.reason_code,
-                a.operator,
-                a.made_at.as_deref().unwrap_or(&now),
-                approval.map(|p| p.id),
-                approval.map(|p| &p.supervisor),
-                approval.map(|p| &p.at)
-            ],
-        )?;
-        if let Some(p) = approval {
-            tx.execute(
-                "INSERT INTO audit (at, operator, action, subject, detail)
-                 VALUES (?1, ?2, 'adjustment.approved', ?3, ?4)",
-                params![
-                    now,
-                    a.operator,
-                    format!("order:{order_no}"),
-                    format!(
-                        "{} {} {} {} ({}): asked by {}, approved by {} at {}",
-                        a.kind,
-                        a.target,
-                        money(a.amount),
-                        cur.code(),
-                        a.reason_code,
-                        a.operator,
-                        p.supervisor,
-                        p.at
-                    )
-                ],
-            )?;
-        }
-    }
+    write_contents(
+        tx,
+        &Contents {
+            order_id,
+            order_no,
+            part,
+            breakdown: b,
+            method_names: input.method_names,
+            now: &now,
+        },
+    )?;
     if let Some(p) = &order.customer_approval {
         tx.execute(
             "UPDATE orders SET approval_id = ?1 WHERE id = ?2",

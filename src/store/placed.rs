@@ -15,7 +15,7 @@ impl Store {
             .query_row(
                 "SELECT id, order_no, part, (SELECT p.order_no FROM orders p WHERE p.id = orders.parent_order_id), customer_id, customer_snapshot, currency, status,
                         backorder_choice, billing_address, merchandise_total, discount_total, shipping_total,
-                        tax_total, grand_total, breakdown, comment_customer, comment_warehouse, operator, placed_at
+                        tax_total, grand_total, breakdown, comment_customer, comment_warehouse, operator, placed_at, version
                  FROM orders WHERE order_no = ?1",
                 [order_no],
                 |r| {
@@ -45,6 +45,7 @@ impl Store {
                             "comment_warehouse": r.get::<_, String>(17)?,
                             "operator": r.get::<_, String>(18)?,
                             "placed_at": r.get::<_, String>(19)?,
+                            "version": r.get::<_, i64>(20)?,
                         }),
                     ))
                 },
@@ -91,6 +92,7 @@ impl Store {
         )?);
         order["shipments"] = json!(rows(
             "SELECT s.shipment_no, s.ship_to_no, s.method_code, s.ship_date, s.charge, s.computed_charge,
+                    s.status, s.shipped_at, s.tracking,
                     (SELECT json_group_array(json_object('line_no', l.line_no, 'quantity', sl.quantity))
                        FROM shipment_lines sl JOIN order_lines l ON l.id = sl.order_line_id
                       WHERE sl.shipment_id = s.id) AS lines
@@ -112,6 +114,13 @@ impl Store {
         )?);
         order["payments"] = json!(rows(
             "SELECT method, brand, last4, exp_month, exp_year, po_number, amount, summary FROM payments WHERE order_id = ?1 ORDER BY id"
+        )?);
+        order["history"] = json!(rows(
+            "SELECT version, at, operator, action, reason, detail, total_before, total_after
+             FROM order_events WHERE order_id = ?1 ORDER BY id"
+        )?);
+        order["refunds_owed"] = json!(rows(
+            "SELECT amount, currency, reason, operator, at FROM refunds_owed WHERE order_id = ?1 ORDER BY id"
         )?);
         Ok(Some(order))
     }

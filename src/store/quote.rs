@@ -4,22 +4,114 @@
 
 use super::Store;
 use crate::domain::availability::allocate;
+use crate::domain::availability::ItemStock;
+use crate::domain::order::BackorderChoice;
 use crate::domain::order::Order;
 use crate::domain::parts::split as split_parts;
 use crate::domain::planning::plan;
 use crate::domain::price_split;
 use crate::domain::pricing::{price, PricingContext, ShipmentInput};
+use crate::domain::promotion::Coupon;
 use crate::domain::quote::Quote;
 use crate::domain::shipping::default_free_method;
 use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// What a quote is taken under: the day whose promotions apply, the
+/// stock, and the coupons the order may use.
+struct Terms {
+    pricing_day: NaiveDate,
+    stock: HashMap<i64, ItemStock>,
+    coupons: Vec<Coupon>,
+}
 
 impl Store {
     /// Availability, the shipment plan, the parts and their prices: all
     /// from the store's current figures and the pure domain functions.
     pub fn quote(&self, order: &Order, today: NaiveDate) -> rusqlite::Result<Quote> {
+        let ids: Vec<i64> = order.lines.iter().map(|l| l.item_id).collect();
+        let terms = Terms {
+            pricing_day: today,
+            stock: self.item_stock(&ids)?,
+            coupons: self.order_coupons(order)?,
+        };
+        self.quote_on(order, today, terms)
+    }
+
+    /// A placed order's quote after a change (docs/design.md, "After the
+    /// order"): priced under the original order's rules — the promotions
+    /// of the day it was placed (those that still qualify), its coupons
+    /// whatever their uses since (it holds one of them), its adjustments —
+    /// with the stock its own lines hold counted as free for it. What it
+    /// backorders stays in it: a change never splits an order in two.
+    pub fn quote_change(
+        &self,
+        order: &Order,
+        order_id: i64,
+        placed_on: NaiveDate,
+        today: NaiveDate,
+    ) -> rusqlite::Result<Quote> {
+        let mut order = order.clone();
+        if order.backorder_choice.separate() {
+            order.backorder_choice = BackorderChoice::ShipAvailable { separate: false };
+        }
+        let ids: Vec<i64> = order.lines.iter().map(|l| l.item_id).collect();
+        let mut stock = self.item_stock(&ids)?;
+        for (item, now, waiting) in self.held_by(order_id)? {
+            if let Some(s) = stock.get_mut(&item) {
+                s.reserved = (s.reserved - now).max(0);
+                s.earlier_backorders = (s.earlier_backorders - waiting).max(0);
+            }
+        }
+        let customer = order.customer.as_ref().and_then(|c| c.id);
+        let mut coupons = Vec::new();
+        for code in &order.coupons {
+            if let Some((mut c, _)) = self.coupon_with_state(code, customer)? {
+                // The order's own use is not a use against it.
+                let mine: u32 = self.conn.query_row(
+                    "SELECT COUNT(*) FROM coupon_redemptions r JOIN coupons c ON c.id = r.coupon_id
+                     WHERE c.code = ?1 AND r.order_id = ?2",
+                    rusqlite::params![c.code, order_id],
+                    |r| r.get(0),
+                )?;
+                c.usage.used = c.usage.used.saturating_sub(mine);
+                c.usage.used_by_customer = c.usage.used_by_customer.saturating_sub(mine);
+                coupons.push(c);
+            }
+        }
+        let terms = Terms {
+            pricing_day: placed_on,
+            stock,
+            coupons,
+        };
+        self.quote_on(&order, today, terms)
+    }
+
+    /// Per item, what order `order_id`'s open lines hold: (item, reserved
+    /// for it and not shipped, backordered).
+    fn held_by(&self, order_id: i64) -> rusqlite::Result<Vec<(i64, i64, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.item_id,
+                    SUM(l.qty_now) - COALESCE(SUM((SELECT SUM(sl.quantity) FROM shipment_lines sl
+                        JOIN shipments s ON s.id = sl.shipment_id
+                        WHERE sl.order_line_id = l.id AND s.status = 'shipped')), 0),
+                    SUM(l.qty_backordered)
+             FROM order_lines l JOIN orders o ON o.id = l.order_id
+             WHERE l.order_id = ?1 AND o.status <> 'cancelled' GROUP BY l.item_id",
+        )?;
+        let rows = stmt.query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect()
+    }
+
+    /// The quote of `order` on `today` under `terms`.
+    fn quote_on(&self, order: &Order, today: NaiveDate, terms: Terms) -> rusqlite::Result<Quote> {
+        let Terms {
+            pricing_day,
+            stock,
+            mut coupons,
+        } = terms;
         let methods = self.shipping_methods(order.currency)?;
         let ids: Vec<i64> = order.lines.iter().map(|l| l.item_id).collect();
-        let stock = self.item_stock(&ids)?;
         let lines: Vec<(i64, u32)> = order
             .lines
             .iter()
@@ -31,8 +123,8 @@ impl Store {
         let free = default_free_method(&methods).map(|m| m.code.clone());
         let free = free.as_deref();
         let mut base = PricingContext {
-            today,
-            promotions: (self.active_promotions(today)?.into_iter())
+            today: pricing_day,
+            promotions: (self.active_promotions(pricing_day)?.into_iter())
                 .map(|p| p.with_default_method(free))
                 .collect(),
             item_categories: self.item_categories(&ids)?,
@@ -41,7 +133,6 @@ impl Store {
                 .collect(),
             ..PricingContext::default()
         };
-        let mut coupons = self.order_coupons(order)?;
         for c in &mut coupons {
             c.promotion = c.promotion.clone().with_default_method(free);
         }

@@ -147,7 +147,7 @@ fn check_names_each_broken_rule_and_exits_1() {
     assert_eq!(out.status.code(), Some(1), "{report}{}", text(&out.stderr));
     for expect in [
         "TNT-2023: reserved",
-        "but open orders ship",
+        "but open orders hold",
         &format!("order {first}: the payment is for"),
         &format!("order {first}: total 1.00"),
         &format!("order {}: no payment", first + 1),

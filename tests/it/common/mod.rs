@@ -76,7 +76,8 @@ pub fn chars(text: &str) -> Vec<KeyEvent> {
 
 /// Checks what must hold of a database after any number of submits, even
 /// ones killed half-way: the file is sound, every order is whole, and stock
-/// reserved is exactly what placed orders ship now. Returns every violation.
+/// reserved is exactly what orders hold and have not shipped. Returns
+/// every violation.
 pub fn consistency_problems(conn: &rusqlite::Connection) -> Vec<String> {
     let mut problems = Vec::new();
     let integrity: String = conn
@@ -101,11 +102,18 @@ pub fn consistency_problems(conn: &rusqlite::Connection) -> Vec<String> {
             problems.push(format!("{what}: {row}"));
         }
     };
+    // What orders not cancelled hold and have not shipped.
+    let held =
+        "COALESCE((SELECT SUM(l.qty_now - COALESCE((SELECT SUM(sl.quantity) FROM shipment_lines sl
+                    JOIN shipments s ON s.id = sl.shipment_id
+                    WHERE sl.order_line_id = l.id AND s.status = 'shipped'), 0))
+                FROM order_lines l JOIN orders o ON o.id = l.order_id
+                WHERE l.item_id = v.item_id AND o.status <> 'cancelled'), 0)";
     list(
-        "SELECT i.sku || ' reserved ' || v.reserved || ', orders ship now ' ||
-                COALESCE((SELECT SUM(qty_now) FROM order_lines l WHERE l.item_id = v.item_id), 0)
-         FROM inventory v JOIN items i ON i.id = v.item_id
-         WHERE v.reserved <> COALESCE((SELECT SUM(qty_now) FROM order_lines l WHERE l.item_id = v.item_id), 0)",
+        &format!(
+            "SELECT i.sku || ' reserved ' || v.reserved || ', orders hold ' || {held}
+             FROM inventory v JOIN items i ON i.id = v.item_id WHERE v.reserved <> {held}"
+        ),
         "reservations do not match orders",
     );
     list(

@@ -1,0 +1,435 @@
+//! What an operator does to a placed order (docs/design.md, "After the
+//! order"): change its lines and ship-tos, cancel it, hold it and lift the
+//! hold. Each is one `BEGIN IMMEDIATE` transaction that checks the order's
+//! version first (a change based on an older version is refused with what
+//! happened since, and writes nothing), then the lifecycle rule, then
+//! writes the change, its stock and its event.
+
+use super::order_record::{record_event, stored_order_in, NewEvent, StoredOrder};
+use super::order_write::{clear_contents, write_contents, Contents};
+use super::orders::{json, recheck_availability, SubmitError};
+use super::warehouse::fill_waiting;
+use super::{now_text, redemptions, Store, StoreError};
+use crate::domain::lifecycle::{self, OrderStatus};
+use crate::domain::order::Order;
+use crate::domain::order_change::difference;
+use crate::domain::quote::Quote;
+use crate::domain::rules::{self, Facts, Violation};
+use chrono::NaiveDate;
+use rusqlite::{params, Transaction, TransactionBehavior};
+use rust_decimal::Decimal;
+use std::fmt;
+
+/// Why an action on a placed order wrote nothing.
+#[derive(Debug)]
+pub enum ServiceError {
+    NotFound(i64),
+    /// The order moved on since `version`: what happened since, one line
+    /// per event.
+    Stale {
+        since: Vec<String>,
+    },
+    /// The order's state does not allow it (a shipped shipment, a
+    /// cancelled order, …), in words.
+    Refused(String),
+    /// Availability moved since the operator saw the change's effect.
+    Changed(Vec<String>),
+    /// Prices moved since the operator saw the change's effect.
+    PricesChanged,
+    /// Rules the changed order breaks (limits, credit).
+    Violations(Vec<Violation>),
+    Db(StoreError),
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ServiceError::NotFound(n) => write!(f, "there is no order {n}"),
+            ServiceError::Stale { since } => write!(
+                f,
+                "the order changed since you opened it: {}",
+                since.join("; ")
+            ),
+            ServiceError::Refused(why) => f.write_str(why),
+            ServiceError::Changed(lines) => write!(
+                f,
+                "availability changed: {}; look at the new difference and confirm again",
+                lines.join("; ")
+            ),
+            ServiceError::PricesChanged => f.write_str(
+                "prices changed since the difference was shown: look at it again and confirm",
+            ),
+            ServiceError::Violations(v) => {
+                let list: Vec<&str> = v.iter().map(|v| v.message.as_str()).collect();
+                f.write_str(&list.join("; "))
+            }
+            ServiceError::Db(e) => write!(f, "the database refused the change: {e}"),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for ServiceError {
+    fn from(e: rusqlite::Error) -> Self {
+        ServiceError::Db(e.into())
+    }
+}
+
+impl From<SubmitError> for ServiceError {
+    fn from(e: SubmitError) -> Self {
+        match e {
+            SubmitError::Changed(lines) => ServiceError::Changed(lines),
+            SubmitError::PricesChanged => ServiceError::PricesChanged,
+            SubmitError::Refused(v) => ServiceError::Violations(v),
+            SubmitError::Db(e) => ServiceError::Db(e),
+            other => ServiceError::Refused(other.to_string()),
+        }
+    }
+}
+
+/// Who acts on which order, based on which version, and why.
+#[derive(Debug, Clone, Copy)]
+pub struct OrderAction<'a> {
+    pub order_no: i64,
+    pub version: i64,
+    pub operator: &'a str,
+    /// A reason code (cancel, hold) or the operator's words (change).
+    pub reason: &'a str,
+}
+
+/// A change to a placed order, as the operator saw its effect.
+pub struct ChangeInput<'a> {
+    pub action: OrderAction<'a>,
+    /// The order as changed (from `StoredOrder::order`).
+    pub order: &'a Order,
+    /// Its quote as shown ([`Store::quote_change`]).
+    pub seen: &'a Quote,
+    pub today: NaiveDate,
+    /// What changed, one line each, for the history.
+    pub description: &'a str,
+}
+
+impl Store {
+    /// Changes a placed order's lines and ship-tos: re-priced under its
+    /// original rules, availability checked again and its stock moved,
+    /// in one transaction; what the change frees goes to the orders
+    /// waiting for it. A card payment that goes down leaves a refund owed.
+    pub fn change_order(&self, c: &ChangeInput) -> Result<StoredOrder, ServiceError> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let o = open(&tx, &c.action)?;
+        lifecycle::may_change(o.status, &o.shipment_states()).map_err(ServiceError::Refused)?;
+        if o.order.is_none() {
+            return Err(ServiceError::Refused(
+                "this order was placed before orders could be changed here: cancel it and place it again".into(),
+            ));
+        }
+        let freed: Vec<i64> = o
+            .order
+            .iter()
+            .flat_map(|x| x.lines.iter().map(|l| l.item_id))
+            .collect();
+        clear_contents(&tx, o.id)?;
+        let fresh = self.quote_change(c.order, o.id, o.placed_on(), c.today)?;
+        recheck_availability(c.order, &c.seen.availability, &fresh.availability)?;
+        let violations = self.change_rules(c.order, &fresh, o.grand_total)?;
+        if !violations.is_empty() {
+            return Err(ServiceError::Violations(violations));
+        }
+        let breakdowns = |q: &Quote| q.parts.iter().map(|(_, b)| b.clone()).collect::<Vec<_>>();
+        if breakdowns(&fresh) != breakdowns(c.seen) {
+            return Err(ServiceError::PricesChanged);
+        }
+        let Some((part, b)) = fresh.parts.first() else {
+            return Err(ServiceError::Refused("nothing left in the order".into()));
+        };
+        if part.order.lines.is_empty() {
+            return Err(ServiceError::Refused(
+                "nothing left to ship: every line would be dropped; cancel the order instead"
+                    .into(),
+            ));
+        }
+        let now = now_text();
+        let cur = o.currency;
+        let money = |d: Decimal| cur.round(d).to_string();
+        let method_names: Vec<String> = (part.order.ship_tos.iter())
+            .map(|s| {
+                let code = s.method.clone().unwrap_or_default();
+                (fresh.methods.iter())
+                    .find(|m| m.code == code)
+                    .map(|m| m.name.clone())
+                    .unwrap_or(code)
+            })
+            .collect();
+        write_contents(
+            &tx,
+            &Contents {
+                order_id: o.id,
+                order_no: o.order_no,
+                part,
+                breakdown: b,
+                method_names: &method_names,
+                now: &now,
+            },
+        )?;
+        tx.execute(
+            "UPDATE orders SET merchandise_total = ?2, discount_total = ?3, shipping_total = ?4, tax_total = ?5,
+                grand_total = ?6, breakdown = ?7, order_data = ?8, backorder_choice = ?9
+             WHERE id = ?1",
+            params![
+                o.id,
+                money(b.merchandise),
+                money(b.discount_total),
+                money(b.shipping_total),
+                money(b.tax_total),
+                money(b.grand_total),
+                json(b)?,
+                json(&part.order)?,
+                part.order.backorder_choice.code()
+            ],
+        )?;
+        tx.execute(
+            "UPDATE payments SET amount = ?2 WHERE order_id = ?1",
+            params![o.id, money(b.grand_total)],
+        )?;
+        owe_refund(&tx, &o, o.grand_total - b.grand_total, c.action, &now)?;
+        // A coupon whose minimum the order no longer reaches gives its use back.
+        let kept = redemptions::applied_codes([b]);
+        let mut stmt = tx.prepare(
+            "SELECT r.id, c.code FROM coupon_redemptions r JOIN coupons c ON c.id = r.coupon_id WHERE r.order_id = ?1",
+        )?;
+        let held: Vec<(i64, String)> = stmt
+            .query_map([o.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        drop(stmt);
+        let mut detail = c.description.to_string();
+        for (id, code) in held {
+            if !kept.iter().any(|k| k.eq_ignore_ascii_case(&code)) {
+                tx.execute("DELETE FROM coupon_redemptions WHERE id = ?1", [id])?;
+                detail += &format!("\ncoupon {code} no longer applies: its use is given back");
+            }
+        }
+        detail += &format!("\n{}", difference(cur, o.grand_total, b.grand_total));
+        record_event(
+            &tx,
+            &NewEvent {
+                order_id: o.id,
+                order_no: o.order_no,
+                operator: c.action.operator,
+                action: "changed",
+                reason: c.action.reason.trim(),
+                detail: &detail,
+                totals: Some((money(o.grand_total), money(b.grand_total))),
+                now: &now,
+            },
+        )?;
+        fill_waiting(&tx, &freed, c.today, c.action.operator, &now)?;
+        let done = stored_order_in(&tx, o.order_no)?.ok_or(ServiceError::NotFound(o.order_no))?;
+        tx.commit()?;
+        Ok(done)
+    }
+
+    /// The rules of a change: each adjustment within its maker's limits,
+    /// and the credit of an account.
+    fn change_rules(
+        &self,
+        order: &Order,
+        quote: &Quote,
+        previous_total: Decimal,
+    ) -> rusqlite::Result<Vec<Violation>> {
+        let mut makers: Vec<(String, Facts)> = Vec::new();
+        for a in &order.adjustments {
+            if !makers.iter().any(|(m, _)| m == &a.operator) {
+                makers.push((a.operator.clone(), self.facts(order, &a.operator)?));
+            }
+        }
+        let credit = match makers.first() {
+            Some((_, f)) => f.account.clone(),
+            None => self.facts(order, "")?.account,
+        };
+        Ok(rules::change_violations(
+            order,
+            quote,
+            &makers,
+            credit.as_ref(),
+            previous_total,
+        ))
+    }
+
+    /// Cancels the whole order: its stock released (and given to the
+    /// orders waiting for it), its shipments cancelled, its coupons' uses
+    /// given back, the whole amount owed back when paid by card.
+    pub fn cancel_order(
+        &self,
+        a: &OrderAction,
+        today: NaiveDate,
+    ) -> Result<StoredOrder, ServiceError> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let o = open(&tx, a)?;
+        lifecycle::may_cancel(o.status, &o.shipment_states()).map_err(ServiceError::Refused)?;
+        let reason = lifecycle::reason_code(lifecycle::CANCEL_REASONS, a.reason)
+            .map_err(ServiceError::Refused)?;
+        let now = now_text();
+        let freed = release_stock(&tx, o.id)?;
+        tx.execute(
+            "UPDATE shipments SET status = 'cancelled' WHERE order_id = ?1 AND status = 'open'",
+            [o.id],
+        )?;
+        set_status(&tx, o.id, OrderStatus::Cancelled)?;
+        tx.execute("DELETE FROM coupon_redemptions WHERE order_id = ?1", [o.id])?;
+        let owed = owe_refund(&tx, &o, o.grand_total, *a, &now)?;
+        let cur = o.currency;
+        let detail = match owed {
+            Some(x) => format!(
+                "order cancelled; {} {} owed back to the card",
+                cur.format(x),
+                cur.code()
+            ),
+            None => "order cancelled".to_string(),
+        };
+        record_event(
+            &tx,
+            &NewEvent {
+                order_id: o.id,
+                order_no: o.order_no,
+                operator: a.operator,
+                action: "cancelled",
+                reason,
+                detail: &detail,
+                totals: None,
+                now: &now,
+            },
+        )?;
+        fill_waiting(&tx, &freed, today, a.operator, &now)?;
+        let done = stored_order_in(&tx, o.order_no)?.ok_or(ServiceError::NotFound(o.order_no))?;
+        tx.commit()?;
+        Ok(done)
+    }
+
+    /// Holds the order: the warehouse does not get it (or gives it back).
+    pub fn hold_order(&self, a: &OrderAction) -> Result<StoredOrder, ServiceError> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let o = open(&tx, a)?;
+        lifecycle::may_hold(o.status).map_err(ServiceError::Refused)?;
+        let reason = lifecycle::reason_code(lifecycle::HOLD_REASONS, a.reason)
+            .map_err(ServiceError::Refused)?;
+        set_status(&tx, o.id, OrderStatus::Held)?;
+        let detail = format!("on hold (was {})", o.status);
+        status_event(&tx, &o, a.operator, "held", reason, &detail)?;
+        let done = stored_order_in(&tx, o.order_no)?.ok_or(ServiceError::NotFound(o.order_no))?;
+        tx.commit()?;
+        Ok(done)
+    }
+
+    /// Lifts the hold: the order is placed again (released with the next
+    /// release to the warehouse).
+    pub fn release_hold(&self, a: &OrderAction) -> Result<StoredOrder, ServiceError> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let o = open(&tx, a)?;
+        lifecycle::may_release_hold(o.status).map_err(ServiceError::Refused)?;
+        let to = lifecycle::status_after_hold(&o.shipment_states());
+        set_status(&tx, o.id, to)?;
+        let detail = format!("hold lifted: {to}");
+        status_event(
+            &tx,
+            &o,
+            a.operator,
+            "hold_released",
+            a.reason.trim(),
+            &detail,
+        )?;
+        let done = stored_order_in(&tx, o.order_no)?.ok_or(ServiceError::NotFound(o.order_no))?;
+        tx.commit()?;
+        Ok(done)
+    }
+}
+
+/// The order, if it is still at the version the action is based on.
+fn open(tx: &Transaction, a: &OrderAction) -> Result<StoredOrder, ServiceError> {
+    let o = stored_order_in(tx, a.order_no)?.ok_or(ServiceError::NotFound(a.order_no))?;
+    if o.version != a.version {
+        return Err(ServiceError::Stale {
+            since: o.since(a.version),
+        });
+    }
+    Ok(o)
+}
+
+pub(super) fn set_status(tx: &Transaction, order_id: i64, s: OrderStatus) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE orders SET status = ?2 WHERE id = ?1",
+        params![order_id, s.code()],
+    )?;
+    Ok(())
+}
+
+pub(super) fn status_event(
+    tx: &Transaction,
+    o: &StoredOrder,
+    operator: &str,
+    action: &str,
+    reason: &str,
+    detail: &str,
+) -> rusqlite::Result<i64> {
+    record_event(
+        tx,
+        &NewEvent {
+            order_id: o.id,
+            order_no: o.order_no,
+            operator,
+            action,
+            reason,
+            detail,
+            totals: None,
+            now: &now_text(),
+        },
+    )
+}
+
+/// Releases the stock the order's lines hold and have not shipped;
+/// returns the items it frees.
+fn release_stock(tx: &Transaction, order_id: i64) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt = tx.prepare(
+        "SELECT l.item_id, l.qty_now - COALESCE((SELECT SUM(sl.quantity) FROM shipment_lines sl
+                    JOIN shipments s ON s.id = sl.shipment_id
+                    WHERE sl.order_line_id = l.id AND s.status = 'shipped'), 0)
+         FROM order_lines l WHERE l.order_id = ?1",
+    )?;
+    let held: Vec<(i64, i64)> = stmt
+        .query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (item, q) in &held {
+        if *q > 0 {
+            tx.execute(
+                "UPDATE inventory SET reserved = reserved - ?1 WHERE item_id = ?2",
+                params![q, item],
+            )?;
+        }
+    }
+    Ok(held.into_iter().map(|(i, _)| i).collect())
+}
+
+/// Records `amount` as owed back when the order is paid by card and the
+/// amount is positive; returns it then.
+fn owe_refund(
+    tx: &Transaction,
+    o: &StoredOrder,
+    amount: Decimal,
+    a: OrderAction,
+    now: &str,
+) -> rusqlite::Result<Option<Decimal>> {
+    if amount <= Decimal::ZERO || o.payment_method.as_deref() != Some("card") {
+        return Ok(None);
+    }
+    tx.execute(
+        "INSERT INTO refunds_owed (order_id, amount, currency, reason, operator, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            o.id,
+            o.currency.round(amount).to_string(),
+            o.currency.code(),
+            a.reason,
+            a.operator,
+            now
+        ],
+    )?;
+    Ok(Some(amount))
+}

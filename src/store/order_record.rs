@@ -1,0 +1,351 @@
+//! A placed order as the order view and the changes to it need it: its
+//! status and version, the order as the session held it, its shipments
+//! with what each still waits for, and its history (docs/design.md,
+//! "After the order"). Also where events are written: one row in
+//! `order_events` (the order's history) and one in `audit` per change.
+
+use super::catalog::dec_col;
+use super::customers::parse_currency;
+use super::Store;
+use crate::domain::lifecycle::{OrderStatus, ShipmentState, ShipmentStatus};
+use crate::domain::money::Currency;
+use crate::domain::order::Order;
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
+
+/// One stored order (one part of a split submit).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredOrder {
+    pub id: i64,
+    pub order_no: i64,
+    /// 1 for the main order, 2 for the separate backorder order.
+    pub part: u8,
+    /// The other order of a split submit.
+    pub linked: Option<i64>,
+    pub status: OrderStatus,
+    /// Goes up with every change; a change names the version it is based on.
+    pub version: i64,
+    pub placed_at: String,
+    pub customer_id: Option<i64>,
+    pub currency: Currency,
+    pub grand_total: Decimal,
+    /// The order as the session held it when placed or last changed; None
+    /// for an order placed before changes were kept this way.
+    pub order: Option<Order>,
+    pub payment_method: Option<String>,
+    pub shipments: Vec<StoredShipment>,
+    pub events: Vec<OrderEvent>,
+}
+
+impl StoredOrder {
+    /// The day its promotions were those of.
+    pub fn placed_on(&self) -> NaiveDate {
+        self.placed_at
+            .get(..10)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .unwrap_or_default()
+    }
+
+    /// What the lifecycle rules need of the shipments.
+    pub fn shipment_states(&self) -> Vec<ShipmentState> {
+        self.shipments.iter().map(|s| s.state.clone()).collect()
+    }
+
+    /// Events after `version`, one line each, for the operator whose
+    /// change was based on it.
+    pub fn since(&self, version: i64) -> Vec<String> {
+        self.events
+            .iter()
+            .filter(|e| e.version > version)
+            .map(OrderEvent::one_line)
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredShipment {
+    pub state: ShipmentState,
+    pub ship_to_no: u32,
+    pub method_code: String,
+    pub ship_date: Option<String>,
+    pub tracking: String,
+    /// (line number, SKU, quantity).
+    pub lines: Vec<(u32, String, u32)>,
+}
+
+/// One thing that happened to an order after it was placed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderEvent {
+    pub version: i64,
+    pub at: String,
+    pub operator: String,
+    /// changed, cancelled, held, hold_released, released, received, shipped.
+    pub action: String,
+    pub reason: String,
+    pub detail: String,
+    pub total_before: Option<String>,
+    pub total_after: Option<String>,
+}
+
+impl OrderEvent {
+    /// "2026-12-02 10:02 bob changed (customer_request): LGT-1002 …".
+    pub fn one_line(&self) -> String {
+        let at = self.at.get(..16).unwrap_or(&self.at).replace('T', " ");
+        let reason = if self.reason.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", self.reason)
+        };
+        let action = self.action.replace('_', " ");
+        format!(
+            "{at} {} {action}{reason}: {}",
+            self.operator,
+            self.detail.replace('\n', "; ")
+        )
+    }
+}
+
+/// What an event records.
+pub(super) struct NewEvent<'a> {
+    pub order_id: i64,
+    pub order_no: i64,
+    pub operator: &'a str,
+    pub action: &'a str,
+    pub reason: &'a str,
+    pub detail: &'a str,
+    pub totals: Option<(String, String)>,
+    pub now: &'a str,
+}
+
+/// Moves the order to its next version and records the event in its
+/// history and the audit trail. Returns the new version.
+pub(super) fn record_event(conn: &Connection, e: &NewEvent) -> rusqlite::Result<i64> {
+    let version: i64 = conn.query_row(
+        "UPDATE orders SET version = version + 1 WHERE id = ?1 RETURNING version",
+        [e.order_id],
+        |r| r.get(0),
+    )?;
+    let (before, after) = match &e.totals {
+        Some((b, a)) => (Some(b.as_str()), Some(a.as_str())),
+        None => (None, None),
+    };
+    conn.execute(
+        "INSERT INTO order_events (order_id, version, at, operator, action, reason, detail, total_before, total_after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![e.order_id, version, e.now, e.operator, e.action, e.reason, e.detail, before, after],
+    )?;
+    conn.execute(
+        "INSERT INTO audit (at, operator, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            e.now,
+            e.operator,
+            format!("order.{}", e.action),
+            format!("order:{}", e.order_no),
+            match e.reason {
+                "" => e.detail.to_string(),
+                r => format!("{r}: {}", e.detail),
+            }
+        ],
+    )?;
+    Ok(version)
+}
+
+impl Store {
+    /// The stored order numbered `order_no`, or None.
+    pub fn stored_order(&self, order_no: i64) -> rusqlite::Result<Option<StoredOrder>> {
+        stored_order_in(&self.conn, order_no)
+    }
+}
+
+/// [`Store::stored_order`] on a connection or transaction the caller holds.
+pub(super) fn stored_order_in(
+    conn: &Connection,
+    order_no: i64,
+) -> rusqlite::Result<Option<StoredOrder>> {
+    let head = conn
+        .query_row(
+            "SELECT o.id, o.order_no, o.part,
+                    COALESCE((SELECT p.order_no FROM orders p WHERE p.id = o.parent_order_id),
+                             (SELECT c.order_no FROM orders c WHERE c.parent_order_id = o.id)),
+                    o.status, o.version, o.placed_at, o.customer_id, o.currency, o.grand_total, o.order_data,
+                    (SELECT method FROM payments WHERE order_id = o.id ORDER BY id LIMIT 1)
+             FROM orders o WHERE o.order_no = ?1",
+            [order_no],
+            |r| {
+                let data: Option<String> = r.get(10)?;
+                Ok(StoredOrder {
+                    id: r.get(0)?,
+                    order_no: r.get(1)?,
+                    part: r.get(2)?,
+                    linked: r.get(3)?,
+                    status: OrderStatus::parse(&r.get::<_, String>(4)?)
+                        .unwrap_or(OrderStatus::Placed),
+                    version: r.get(5)?,
+                    placed_at: r.get(6)?,
+                    customer_id: r.get(7)?,
+                    currency: parse_currency(&r.get::<_, String>(8)?),
+                    grand_total: dec_col(r, 9)?,
+                    order: data.and_then(|d| serde_json::from_str(&d).ok()),
+                    payment_method: r.get(11)?,
+                    shipments: Vec::new(),
+                    events: Vec::new(),
+                })
+            },
+        )
+        .optional()?;
+    let Some(mut o) = head else {
+        return Ok(None);
+    };
+    o.shipments = shipments_of(conn, o.id)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT version, at, operator, action, reason, detail, total_before, total_after
+         FROM order_events WHERE order_id = ?1 ORDER BY id",
+    )?;
+    o.events = stmt
+        .query_map([o.id], |r| {
+            Ok(OrderEvent {
+                version: r.get(0)?,
+                at: r.get(1)?,
+                operator: r.get(2)?,
+                action: r.get(3)?,
+                reason: r.get(4)?,
+                detail: r.get(5)?,
+                total_before: r.get(6)?,
+                total_after: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(o))
+}
+
+/// The order's shipments, each with how many of its pieces still wait for
+/// goods: a line's stock (`qty_now`) covers its shipments in shipment
+/// order, so the first shipments of a line are the first to be able to go.
+pub(super) fn shipments_of(
+    conn: &Connection,
+    order_id: i64,
+) -> rusqlite::Result<Vec<StoredShipment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.shipment_no, s.status, substr(s.shipped_at, 1, 10), s.ship_to_no, s.method_code,
+                s.ship_date, s.tracking, l.line_no, l.sku, sl.quantity, l.qty_now, l.id
+         FROM shipments s
+         LEFT JOIN shipment_lines sl ON sl.shipment_id = s.id
+         LEFT JOIN order_lines l ON l.id = sl.order_line_id
+         WHERE s.order_id = ?1 ORDER BY s.shipment_no, l.line_no",
+    )?;
+    let mut out: Vec<StoredShipment> = Vec::new();
+    // Per order line: stock not yet given to an earlier shipment.
+    let mut left: std::collections::HashMap<i64, u32> = std::collections::HashMap::new();
+    let mut rows = stmt.query([order_id])?;
+    while let Some(r) = rows.next()? {
+        let number: u32 = r.get(0)?;
+        if out.last().map(|s| s.state.number) != Some(number) {
+            let status =
+                ShipmentStatus::parse(&r.get::<_, String>(1)?).unwrap_or(ShipmentStatus::Open);
+            out.push(StoredShipment {
+                state: ShipmentState {
+                    number,
+                    status,
+                    shipped_on: r.get(2)?,
+                    waiting: 0,
+                },
+                ship_to_no: r.get(3)?,
+                method_code: r.get(4)?,
+                ship_date: r.get(5)?,
+                tracking: r.get(6)?,
+                lines: Vec::new(),
+            });
+        }
+        let Some(line_no) = r.get::<_, Option<u32>>(7)? else {
+            continue;
+        };
+        let (sku, qty, now, line_id): (String, u32, u32, i64) =
+            (r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?);
+        let Some(s) = out.last_mut() else { continue };
+        s.lines.push((line_no, sku, qty));
+        let free = left.entry(line_id).or_insert(now);
+        let covered = qty.min(*free);
+        *free -= covered;
+        if s.state.status == ShipmentStatus::Open {
+            s.state.waiting += qty - covered;
+        }
+    }
+    Ok(out)
+}
+
+/// One row of the orders found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundOrder {
+    pub order_no: i64,
+    pub placed_at: String,
+    pub customer: String,
+    pub status: OrderStatus,
+    pub currency: String,
+    pub grand_total: String,
+    /// The earliest open shipment's date (None: none open, or unknown).
+    pub next_ship: Option<String>,
+}
+
+/// What to find orders by; empty fields do not narrow.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrderQuery {
+    pub order_no: Option<i64>,
+    /// Customers to find orders of (from the customer search).
+    pub customers: Vec<i64>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub status: Option<OrderStatus>,
+}
+
+impl Store {
+    /// Orders matching `q`, newest first, at most `limit`.
+    pub fn find_orders(&self, q: &OrderQuery, limit: usize) -> rusqlite::Result<Vec<FoundOrder>> {
+        let mut sql = String::from(
+            "SELECT o.order_no, o.placed_at, json_extract(o.customer_snapshot, '$.name'), o.status, o.currency,
+                    o.grand_total,
+                    (SELECT min(s.ship_date) FROM shipments s WHERE s.order_id = o.id AND s.status = 'open')
+             FROM orders o WHERE 1 = 1",
+        );
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(n) = q.order_no {
+            args.push(n.into());
+            sql += &format!(" AND o.order_no = ?{}", args.len());
+        }
+        if !q.customers.is_empty() {
+            let ids: Vec<String> = q.customers.iter().map(|i| i.to_string()).collect();
+            sql += &format!(" AND o.customer_id IN ({})", ids.join(","));
+        }
+        if let Some(d) = q.from {
+            args.push(d.format("%Y-%m-%d").to_string().into());
+            sql += &format!(" AND o.placed_at >= ?{}", args.len());
+        }
+        if let Some(d) = q.to {
+            // Through the whole day.
+            args.push(format!("{}T99", d.format("%Y-%m-%d")).into());
+            sql += &format!(" AND o.placed_at < ?{}", args.len());
+        }
+        if let Some(s) = q.status {
+            args.push(s.code().to_string().into());
+            sql += &format!(" AND o.status = ?{}", args.len());
+        }
+        args.push((limit as i64).into());
+        sql += &format!(
+            " ORDER BY o.placed_at DESC, o.order_no DESC LIMIT ?{}",
+            args.len()
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+            Ok(FoundOrder {
+                order_no: r.get(0)?,
+                placed_at: r.get(1)?,
+                customer: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                status: OrderStatus::parse(&r.get::<_, String>(3)?).unwrap_or(OrderStatus::Placed),
+                currency: r.get(4)?,
+                grand_total: r.get(5)?,
+                next_ship: r.get(6)?,
+            })
+        })?;
+        rows.collect()
+    }
+}
