@@ -3,17 +3,20 @@
 //! submit places it.
 
 use super::Store;
+use super::StoredOrder;
 use crate::domain::availability::allocate;
 use crate::domain::availability::ItemStock;
+use crate::domain::lifecycle::ShipmentStatus;
 use crate::domain::order::BackorderChoice;
 use crate::domain::order::Order;
 use crate::domain::parts::split as split_parts;
 use crate::domain::planning::plan;
 use crate::domain::price_split;
+use crate::domain::pricing::Breakdown;
 use crate::domain::pricing::{price, PricingContext, ShipmentInput};
 use crate::domain::promotion::Coupon;
 use crate::domain::quote::Quote;
-use crate::domain::shipping::default_free_method;
+use crate::domain::shipping::{default_free_method, ShippingMethod};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -63,6 +66,18 @@ impl Store {
                 s.earlier_backorders = (s.earlier_backorders - waiting).max(0);
             }
         }
+        let coupons = self.placed_coupons(&order, order_id)?;
+        let terms = Terms {
+            pricing_day: placed_on,
+            stock,
+            coupons,
+        };
+        self.quote_on(&order, today, terms)
+    }
+
+    /// The coupons of placed order `order_id`, whatever their uses since:
+    /// its own use is not a use against it.
+    fn placed_coupons(&self, order: &Order, order_id: i64) -> rusqlite::Result<Vec<Coupon>> {
         let customer = order.customer.as_ref().and_then(|c| c.id);
         let mut coupons = Vec::new();
         for code in &order.coupons {
@@ -79,12 +94,37 @@ impl Store {
                 coupons.push(c);
             }
         }
-        let terms = Terms {
-            pricing_day: placed_on,
-            stock,
-            coupons,
+        Ok(coupons)
+    }
+
+    /// A fresh pricing of stored order `o` as it stands: its lines (the
+    /// order it keeps) in the shipments it has, under its original rules.
+    /// None for an order placed before orders kept their lines this way,
+    /// and for one of a split pair never changed (its amounts are shares
+    /// of the pair's pricing).
+    pub fn price_stored(&self, o: &StoredOrder) -> rusqlite::Result<Option<Breakdown>> {
+        let Some(order) = &o.order else {
+            return Ok(None);
         };
-        self.quote_on(&order, today, terms)
+        if o.linked.is_some() && !o.events.iter().any(|e| e.action == "changed") {
+            return Ok(None);
+        }
+        let methods = self.shipping_methods(order.currency)?;
+        let coupons = self.placed_coupons(order, o.id)?;
+        let mut ctx = self.pricing_context(order, o.placed_on(), coupons, &methods)?;
+        let line_of = |n: u32| n.checked_sub(1).map(|i| i as usize);
+        ctx.shipments = Some(
+            (o.shipments.iter())
+                .filter(|s| s.state.status != ShipmentStatus::Cancelled)
+                .map(|s| ShipmentInput {
+                    ship_to: s.ship_to_no.saturating_sub(1) as usize,
+                    lines: (s.lines.iter())
+                        .filter_map(|(n, _, q)| line_of(*n).map(|i| (i, *q)))
+                        .collect(),
+                })
+                .collect(),
+        );
+        Ok(Some(price(order, &ctx)))
     }
 
     /// Per item, what order `order_id`'s open lines hold: (item, reserved
@@ -103,24 +143,19 @@ impl Store {
         rows.collect()
     }
 
-    /// The quote of `order` on `today` under `terms`.
-    fn quote_on(&self, order: &Order, today: NaiveDate, terms: Terms) -> rusqlite::Result<Quote> {
-        let Terms {
-            pricing_day,
-            stock,
-            mut coupons,
-        } = terms;
-        let methods = self.shipping_methods(order.currency)?;
+    /// Everything pricing needs of `order` but its shipments: the
+    /// promotions of `pricing_day`, its coupons and adjustments, its
+    /// ship-tos' methods, rates and taxes.
+    fn pricing_context(
+        &self,
+        order: &Order,
+        pricing_day: NaiveDate,
+        mut coupons: Vec<Coupon>,
+        methods: &[ShippingMethod],
+    ) -> rusqlite::Result<PricingContext> {
         let ids: Vec<i64> = order.lines.iter().map(|l| l.item_id).collect();
-        let lines: Vec<(i64, u32)> = order
-            .lines
-            .iter()
-            .map(|l| (l.item_id, l.quantity))
-            .collect();
-        let availability = allocate(&lines, &stock);
-        let plan = plan(order, &availability, today);
         // Free shipping that names no method frees the cheapest one.
-        let free = default_free_method(&methods).map(|m| m.code.clone());
+        let free = default_free_method(methods).map(|m| m.code.clone());
         let free = free.as_deref();
         let mut base = PricingContext {
             today: pricing_day,
@@ -147,9 +182,28 @@ impl Store {
             base.ship_to_tax
                 .push(self.tax_rate(&s.address.country, &s.address.region)?);
         }
-        let whole = PricingContext {
+        base.coupons = coupons;
+        base.adjustments = order.adjustments.clone();
+        Ok(base)
+    }
+
+    /// The quote of `order` on `today` under `terms`.
+    fn quote_on(&self, order: &Order, today: NaiveDate, terms: Terms) -> rusqlite::Result<Quote> {
+        let Terms {
+            pricing_day,
+            stock,
             coupons,
-            adjustments: order.adjustments.clone(),
+        } = terms;
+        let methods = self.shipping_methods(order.currency)?;
+        let lines: Vec<(i64, u32)> = order
+            .lines
+            .iter()
+            .map(|l| (l.item_id, l.quantity))
+            .collect();
+        let availability = allocate(&lines, &stock);
+        let plan = plan(order, &availability, today);
+        let base = self.pricing_context(order, pricing_day, coupons, &methods)?;
+        let whole = PricingContext {
             shipments: Some(
                 plan.shipments
                     .iter()
