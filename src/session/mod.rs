@@ -22,6 +22,7 @@ pub mod operators;
 pub mod order_text;
 pub mod play;
 pub mod search;
+pub mod servicing;
 pub mod simulate;
 mod submit;
 pub mod warehouse;
@@ -105,6 +106,8 @@ pub struct Session {
     typed: Option<serde_json::Value>,
     /// That, as written to the draft (so an unchanged one is not written).
     typed_saved: Option<String>,
+    /// The placed order open for servicing (servicing.rs).
+    case: Option<servicing::Case>,
 }
 
 impl Session {
@@ -133,6 +136,7 @@ impl Session {
             clock: None,
             typed: None,
             typed_saved: None,
+            case: None,
         }
     }
 
