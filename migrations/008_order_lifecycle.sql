@@ -9,6 +9,9 @@
 -- change re-prices exactly what was placed.
 ALTER TABLE orders ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE orders ADD COLUMN order_data TEXT;
+-- The day whose promotions priced the order (the console's day at submit);
+-- a change is priced under that day's rules. NULL: the date of placed_at.
+ALTER TABLE orders ADD COLUMN priced_on TEXT;
 CREATE INDEX orders_status ON orders(status, placed_at);
 CREATE INDEX orders_placed_at ON orders(placed_at);
 

@@ -27,6 +27,8 @@ pub struct StoredOrder {
     /// Goes up with every change; a change names the version it is based on.
     pub version: i64,
     pub placed_at: String,
+    /// The day whose promotions priced it (YYYY-MM-DD).
+    pub priced_on: String,
     pub customer_id: Option<i64>,
     pub currency: Currency,
     pub grand_total: Decimal,
@@ -39,9 +41,9 @@ pub struct StoredOrder {
 }
 
 impl StoredOrder {
-    /// The day its promotions were those of.
+    /// The day whose promotions priced it: a change is priced under them.
     pub fn placed_on(&self) -> NaiveDate {
-        self.placed_at
+        self.priced_on
             .get(..10)
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
             .unwrap_or_default()
@@ -169,7 +171,8 @@ pub(super) fn stored_order_in(
                     COALESCE((SELECT p.order_no FROM orders p WHERE p.id = o.parent_order_id),
                              (SELECT c.order_no FROM orders c WHERE c.parent_order_id = o.id)),
                     o.status, o.version, o.placed_at, o.customer_id, o.currency, o.grand_total, o.order_data,
-                    (SELECT method FROM payments WHERE order_id = o.id ORDER BY id LIMIT 1)
+                    (SELECT method FROM payments WHERE order_id = o.id ORDER BY id LIMIT 1),
+                    COALESCE(o.priced_on, substr(o.placed_at, 1, 10))
              FROM orders o WHERE o.order_no = ?1",
             [order_no],
             |r| {
@@ -183,6 +186,7 @@ pub(super) fn stored_order_in(
                         .unwrap_or(OrderStatus::Placed),
                     version: r.get(5)?,
                     placed_at: r.get(6)?,
+                    priced_on: r.get(12)?,
                     customer_id: r.get(7)?,
                     currency: parse_currency(&r.get::<_, String>(8)?),
                     grand_total: dec_col(r, 9)?,

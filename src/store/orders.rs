@@ -178,6 +178,7 @@ impl Store {
                 operator: input.operator,
                 method_names: &method_names,
                 hash: &hash,
+                today: input.today,
             };
             placed.push(write_part(&tx, &w, part, breakdown, parent)?);
         }
@@ -243,6 +244,8 @@ struct Write<'a> {
     operator: &'a str,
     method_names: &'a [String],
     hash: &'a str,
+    /// The day whose promotions priced it.
+    today: NaiveDate,
 }
 
 pub(super) fn json<T: serde::Serialize>(value: &T) -> Result<String, SubmitError> {
@@ -408,8 +411,8 @@ fn write_part(
         "INSERT INTO orders (order_no, submit_token, part, parent_order_id, customer_id, customer_snapshot, currency,
             backorder_choice, billing_address, merchandise_total, discount_total, shipping_total,
             tax_total, grand_total, breakdown, comment_customer, comment_warehouse, operator, placed_at, content_hash,
-            order_data)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+            order_data, priced_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
         params![
             order_no,
             order.token,
@@ -431,7 +434,8 @@ fn write_part(
             input.operator,
             now,
             input.hash,
-            json(order)?
+            json(order)?,
+            input.today.format("%Y-%m-%d").to_string()
         ],
     )?;
     let order_id = tx.last_insert_rowid();

@@ -284,6 +284,7 @@ fn migration_007_gives_old_databases_the_new_keys() {
         "DROP TABLE order_events; DROP TABLE refunds_owed;
          DROP INDEX orders_status; DROP INDEX orders_placed_at; DROP INDEX order_lines_item_waiting;
          ALTER TABLE orders DROP COLUMN version; ALTER TABLE orders DROP COLUMN order_data;
+         ALTER TABLE orders DROP COLUMN priced_on;
          ALTER TABLE shipments DROP COLUMN status; ALTER TABLE shipments DROP COLUMN shipped_at;
          ALTER TABLE shipments DROP COLUMN tracking;",
     )

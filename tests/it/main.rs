@@ -39,6 +39,7 @@ mod pricing_review;
 mod render;
 mod secrets;
 mod separate_order;
+mod servicing;
 mod session;
 mod shipping_waiver;
 mod snapshot_draw;
