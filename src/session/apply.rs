@@ -22,7 +22,10 @@ pub const MAX_COMMENT: usize = 500;
 impl Session {
     /// Carries out `cmd` on the order.
     pub fn apply(&mut self, cmd: Command) -> Outcome {
-        if !self.placed.is_empty() && !matches!(cmd, Command::NewOrder | Command::Submit) {
+        if !self.placed.is_empty()
+            && !matches!(cmd, Command::NewOrder | Command::Submit)
+            && !cmd.is_servicing()
+        {
             // The confirmation is on screen: the next order starts first.
             self.start_new();
         }
@@ -184,6 +187,7 @@ impl Session {
                 self.start_new();
                 Ok(Done::said("A new order starts."))
             }
+            servicing => self.service(servicing),
         }
     }
 

@@ -103,6 +103,74 @@ pub enum Command {
         supervisor: String,
         pin: Pin,
     },
+    /// Opens a placed order for servicing (docs/design.md, "After the
+    /// order"); the commands below act on it. Changes wait for
+    /// `confirm_changes`; cancel, hold and release act at once.
+    OpenOrder {
+        order_no: i64,
+    },
+    OrderQuantity {
+        line: usize,
+        qty: u32,
+    },
+    OrderRemoveLine {
+        line: usize,
+    },
+    OrderAddItem {
+        sku: String,
+        qty: u32,
+        #[serde(default = "first")]
+        ship_to: usize,
+    },
+    OrderAddress {
+        ship_to: usize,
+        address: Address,
+    },
+    OrderMethod {
+        ship_to: usize,
+        method: String,
+    },
+    ConfirmChanges {
+        reason: String,
+    },
+    DiscardChanges,
+    /// `reason`: a cancel reason code (domain::lifecycle::CANCEL_REASONS).
+    CancelOrder {
+        reason: String,
+    },
+    /// `reason`: a hold reason code (domain::lifecycle::HOLD_REASONS).
+    HoldOrder {
+        reason: String,
+    },
+    ReleaseHold {
+        #[serde(default)]
+        reason: String,
+    },
+}
+
+fn first() -> usize {
+    1
+}
+
+impl Command {
+    /// Acts on the placed order open for servicing, not on the order
+    /// being taken.
+    pub fn is_servicing(&self) -> bool {
+        matches!(
+            self,
+            Command::OpenOrder { .. }
+                | Command::OrderQuantity { .. }
+                | Command::OrderRemoveLine { .. }
+                | Command::OrderAddItem { .. }
+                | Command::OrderAddress { .. }
+                | Command::OrderMethod { .. }
+                | Command::ConfirmChanges { .. }
+                | Command::DiscardChanges
+                | Command::CancelOrder { .. }
+                | Command::HoldOrder { .. }
+                | Command::ReleaseHold { .. }
+        )
+    }
 }
 
 /// A supervisor's PIN as typed: never shown, never printed in full.

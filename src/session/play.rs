@@ -64,7 +64,23 @@ pub fn run(
             .ok()
             .and_then(|v| v.get("cmd").cloned())
             .unwrap_or(Value::Null);
+        let servicing = cmd.is_servicing();
         let answer = match session.apply(cmd) {
+            Ok(done) if servicing => {
+                let mut v = json!({ "ok": true, "cmd": name, "message": done.message });
+                if let Some(case) = session.case() {
+                    let o = &case.stored;
+                    v["order_no"] = json!(o.order_no);
+                    v["status"] = json!(o.status.code());
+                    v["version"] = json!(o.version);
+                    v["total"] = json!(o.currency.round(o.grand_total).to_string());
+                    v["pending"] = json!(case.changes.len());
+                    if let Some(d) = case.difference() {
+                        v["difference"] = json!(d);
+                    }
+                }
+                v
+            }
             Ok(done) => {
                 session.refresh(false);
                 let order = session.order();

@@ -11,7 +11,7 @@
 //! changes are applied again to the new version (nothing typed is lost)
 //! and the refusal says what happened since.
 
-use super::command::Refusal;
+use super::command::{Command, Done, Outcome, Refusal};
 use super::Session;
 use crate::domain::order::{Address, Order};
 use crate::domain::order_change::{difference, Change};
@@ -395,6 +395,54 @@ impl Session {
         Ok(self
             .store
             .quote_change(edited, stored.id, stored.placed_on(), self.today)?)
+    }
+}
+
+impl Session {
+    /// The servicing commands of a script (`orderdesk play`): 1-based
+    /// line and ship-to numbers, as the operator sees them.
+    pub(super) fn service(&mut self, cmd: Command) -> Outcome {
+        let index = |n: usize, what: &str| {
+            n.checked_sub(1)
+                .ok_or_else(|| Refusal::input(format!("{what} numbers start at 1")))
+        };
+        let said = match cmd {
+            Command::OpenOrder { order_no } => {
+                self.open_order(order_no)?;
+                format!("Order {order_no} open.")
+            }
+            Command::OrderQuantity { line, qty } => self.change_order(Change::Quantity {
+                line: index(line, "line")?,
+                quantity: qty,
+            })?,
+            Command::OrderRemoveLine { line } => self.change_order(Change::Remove {
+                line: index(line, "line")?,
+            })?,
+            Command::OrderAddItem { sku, qty, ship_to } => {
+                self.add_to_order(&sku, qty, index(ship_to, "ship-to")?)?
+            }
+            Command::OrderAddress { ship_to, address } => {
+                self.readdress_order(index(ship_to, "ship-to")?, address)?
+            }
+            Command::OrderMethod { ship_to, method } => self.change_order(Change::Method {
+                ship_to: index(ship_to, "ship-to")?,
+                method: method.trim().to_ascii_uppercase(),
+            })?,
+            Command::ConfirmChanges { reason } => self.confirm_changes(&reason)?,
+            Command::DiscardChanges => {
+                self.discard_changes();
+                "Changes dropped.".into()
+            }
+            Command::CancelOrder { reason } => self.cancel_order(&reason)?,
+            Command::HoldOrder { reason } => self.hold_order(&reason)?,
+            Command::ReleaseHold { reason } => self.release_hold(&reason)?,
+            other => {
+                return Err(Refusal::input(format!(
+                    "{other:?} is not a servicing command"
+                )))
+            }
+        };
+        Ok(Done::said(said))
     }
 }
 

@@ -306,3 +306,87 @@ fn orders_are_found_by_number_customer_phone_dates_and_status() {
     let ships = today().format("%Y-%m-%d").to_string();
     assert_eq!(found[0].next_ship.as_deref(), Some(ships.as_str()));
 }
+
+/// `orderdesk play` on a script, as operator `cli`: one JSON value per answer.
+fn play(db: &Path, script: &str) -> Vec<Value> {
+    let file = db.with_file_name("servicing.jsonl");
+    std::fs::write(&file, script).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orderdesk"))
+        .args(["--db", db.to_str().unwrap(), "--operator", "cli", "play"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect()
+}
+
+#[test]
+fn a_script_services_an_order_as_the_console_does() {
+    let (_dir, path, _store) = demo_store();
+    let no = place(&path, &[("TNT-2001", 2)], None);
+    let answers = play(
+        &path,
+        &format!(
+            r#"{{"cmd":"open_order","order_no":{no}}}
+{{"cmd":"order_quantity","line":1,"qty":3}}
+{{"cmd":"order_add_item","sku":"LGT-1002","qty":1}}
+{{"cmd":"order_remove_line","line":9}}
+{{"cmd":"confirm_changes","reason":"phoned back"}}
+{{"cmd":"hold_order","reason":"address"}}
+{{"cmd":"release_hold","reason":"address confirmed"}}
+{{"cmd":"cancel_order","reason":"not a reason"}}"#
+        ),
+    );
+    let ok: Vec<bool> = answers.iter().map(|a| a["ok"] == true).collect();
+    assert_eq!(
+        ok,
+        [true, true, true, false, true, true, true, false],
+        "{answers:#?}"
+    );
+    assert_eq!(answers[2]["pending"], 2);
+    let shown = answers[2]["difference"].as_str().unwrap().to_string();
+    assert!(answers[3]["message"]
+        .as_str()
+        .unwrap()
+        .contains("no line 9"));
+    let stored = export(&path, no);
+    // What the script was shown is what is stored.
+    assert!(
+        shown.ends_with(&format!(
+            "new total {}",
+            stored["grand_total"].as_str().unwrap()
+        )),
+        "{shown} vs {}",
+        stored["grand_total"]
+    );
+    assert_eq!(answers[4]["total"], stored["grand_total"]);
+    assert_eq!(stored["status"], "placed");
+    assert_eq!(stored["version"], 4);
+    assert!(answers[7]["message"]
+        .as_str()
+        .unwrap()
+        .contains("customer_request"));
+    let history: Vec<(&str, &str)> = (stored["history"].as_array().unwrap().iter())
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["operator"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("changed", "cli"),
+            ("held", "cli"),
+            ("hold_released", "cli")
+        ]
+    );
+}
