@@ -51,7 +51,10 @@ pub enum Action {
     },
     /// Opens placed order `order_no` on the Orders screen; Esc there goes
     /// back to `from` (None: the Orders screen's own list).
-    OpenOrder { order_no: i64, from: Option<Step> },
+    OpenOrder {
+        order_no: i64,
+        from: Option<Step>,
+    },
     /// Something for the session's servicing of placed orders.
     Service(Service),
 }

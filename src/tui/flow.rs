@@ -68,7 +68,7 @@ impl Step {
             Step::Review => "Review and submit",
             Step::Confirmation => "Confirmation",
             Step::History => "Order history",
-            Step::Orders => "Orders",
+            Step::Orders => "Placed orders",
         }
     }
 

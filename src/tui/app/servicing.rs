@@ -28,6 +28,8 @@ impl App {
         }
         self.screens.orders.opened(from);
         self.goto(Step::Orders);
+        // What the status line said was about the list.
+        self.status(String::new());
     }
 
     /// One servicing action: the session does it, the screen hears how it

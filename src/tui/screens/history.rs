@@ -55,7 +55,10 @@ pub struct History {
 impl History {
     fn load(&mut self, ctx: &Ctx) {
         // Back from an order: the same order stays selected.
-        let was = self.rows.get(self.list.selected).map(|r| r.summary.order_no);
+        let was = self
+            .rows
+            .get(self.list.selected)
+            .map(|r| r.summary.order_no);
         self.rows.clear();
         self.error = None;
         self.list = ListState::default();
@@ -105,7 +108,11 @@ impl History {
                 .find(|(p, _)| *p == r.summary.order_no)
                 .map(|(_, c)| *c);
         }
-        if let Some(i) = self.rows.iter().position(|r| Some(r.summary.order_no) == was) {
+        if let Some(i) = self
+            .rows
+            .iter()
+            .position(|r| Some(r.summary.order_no) == was)
+        {
             self.list.selected = i;
         }
     }

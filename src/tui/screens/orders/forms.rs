@@ -44,8 +44,14 @@ pub(super) enum OrderForm {
     /// Why the hold is lifted.
     ReleaseHold(Form),
     /// Which ship-to (the order has several), then its address or method.
-    ShipTo { list: ListState, then: Then },
-    Address { ship_to: usize, form: Form },
+    ShipTo {
+        list: ListState,
+        then: Then,
+    },
+    Address {
+        ship_to: usize,
+        form: Form,
+    },
     Method {
         ship_to: usize,
         methods: Vec<ShippingMethod>,
@@ -192,7 +198,9 @@ impl OrderForm {
                 Then::Method => "Change the method of which ship-to?".into(),
             },
             OrderForm::Address { ship_to, .. } => format!("New address of ship-to {}", ship_to + 1),
-            OrderForm::Method { ship_to, .. } => format!("Shipping method of ship-to {}", ship_to + 1),
+            OrderForm::Method { ship_to, .. } => {
+                format!("Shipping method of ship-to {}", ship_to + 1)
+            }
             OrderForm::Cancel(_) => "Cancel the whole order: the reason".into(),
             OrderForm::Hold(_) => "Hold the order: the reason".into(),
         }
@@ -307,7 +315,7 @@ impl OrderForm {
                 "Confirm changes",
                 Cmd::SendOrderForm,
             ),
-            OrderForm::ReleaseHold(_) => send("Release hold"),
+            OrderForm::ReleaseHold(_) => send("Lift the hold"),
             OrderForm::ShipTo { .. } => send("This ship-to"),
             OrderForm::Address { .. } => send("Next empty field / change address"),
             OrderForm::Method { .. } => send("Use this method"),

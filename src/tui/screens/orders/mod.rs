@@ -26,11 +26,12 @@ use crate::tui::action::{Action, Service};
 use crate::tui::flow::Step;
 use crate::tui::keymap::{list_moves, Binding, Cmd, Key};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::key_bar;
 use crossterm::event::{KeyCode, KeyEvent};
 use forms::{Next, OrderForm, Then};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::Frame;
 use std::cell::Cell;
 use view::{Allowed, Tone};
@@ -90,7 +91,11 @@ impl Orders {
 
     /// The session's answer to what this screen asked: a form whose
     /// service was done closes; a refused one stays, as typed.
-    pub fn serviced(&mut self, service: &Service, outcome: &Result<String, Refusal>) -> Vec<Action> {
+    pub fn serviced(
+        &mut self,
+        service: &Service,
+        outcome: &Result<String, Refusal>,
+    ) -> Vec<Action> {
         let Ok(said) = outcome else {
             return Vec::new();
         };
@@ -142,11 +147,15 @@ impl Orders {
         let change = allowed.change.is_ok();
         let mut b = Vec::new();
         if pending {
-            b.push(Binding::new(
-                &[Key::plain(KeyCode::Enter), Key::ctrl('s')],
-                "Confirm changes",
-                Cmd::ConfirmChanges,
+            b.push(offer(
+                Binding::new(
+                    &[Key::plain(KeyCode::Enter), Key::ctrl('s')],
+                    "Confirm",
+                    Cmd::ConfirmChanges,
+                ),
+                change,
             ));
+            b.push(Binding::new(&[esc], "Discard", Cmd::Back));
         }
         for (c, label, cmd) in [
             ('q', "Qty", Cmd::OrderQuantity),
@@ -169,14 +178,11 @@ impl Orders {
         }
         b.push(offer(
             Binding::new(&[Key::letter('c')], "Cancel order", Cmd::CancelOrder),
-            allowed.cancel.is_ok(),
+            allowed.cancel.is_ok() && !pending,
         ));
-        let back = if pending {
-            "Discard changes"
-        } else {
-            self.back_label()
-        };
-        b.push(Binding::new(&[esc], back, Cmd::Back));
+        if !pending {
+            b.push(Binding::new(&[esc], self.back_label(), Cmd::Back));
+        }
         b.extend(list_moves());
         b
     }
@@ -200,7 +206,8 @@ impl Orders {
             };
         };
         let allowed = Allowed::of(case);
-        let refused = |what: &str, why: &String| vec![Action::Error(format!("cannot {what}: {why}"))];
+        let refused =
+            |what: &str, why: &String| vec![Action::Error(format!("cannot {what}: {why}"))];
         let order = case.edited.as_ref();
         let open = |form: OrderForm| Mode::Form(form);
         let next = match (cmd, order) {
@@ -230,7 +237,16 @@ impl Orders {
             (Cmd::ConfirmChanges, _) if case.changes.is_empty() => {
                 return Some(vec![Action::Error("no changes to confirm".into())]);
             }
-            (Cmd::ConfirmChanges, _) => open(OrderForm::confirm()),
+            (Cmd::ConfirmChanges, _) => match &allowed.change {
+                Ok(()) => open(OrderForm::confirm()),
+                Err(why) => return Some(refused("confirm the changes", why)),
+            },
+            // The changes would be lost with the order: they go first.
+            (Cmd::CancelOrder, _) if !case.changes.is_empty() => {
+                return Some(vec![Action::Error(
+                    "confirm (Enter) or discard (Esc) the changes first".into(),
+                )]);
+            }
             (Cmd::CancelOrder, _) => match &allowed.cancel {
                 Ok(()) => open(OrderForm::cancel()),
                 Err(why) => return Some(refused("cancel the order", why)),
@@ -285,7 +301,17 @@ impl Orders {
                 .flat_map(|l| view::wrap(l, width, 6))
                 .map(|l| (l, Tone::Plain))
                 .collect();
-            self.draw_rows(f, Rect::new(area.x, area.y + 1, area.width, area.height.saturating_sub(1)), &rows, theme);
+            self.draw_rows(
+                f,
+                Rect::new(
+                    area.x,
+                    area.y + 1,
+                    area.width,
+                    area.height.saturating_sub(1),
+                ),
+                &rows,
+                theme,
+            );
             return;
         }
         title(f, area, &fit(&head, width), theme);
@@ -296,6 +322,19 @@ impl Orders {
                 Line::styled(fit(&p, width), theme.warn()),
                 Rect::new(area.x, bottom, area.width, 1),
             );
+        }
+        // The keys the key bar has no room for, from the same table.
+        let bindings = self.bindings(ctx);
+        let (_, more) = key_bar::split(&bindings, area.width);
+        if !more.is_empty() {
+            bottom = bottom.saturating_sub(1);
+            let mut spans = vec![Span::raw("More keys:")];
+            for b in more {
+                spans.push(Span::raw(" "));
+                spans.push(Span::styled(b.keys_label(), theme.key()));
+                spans.push(Span::raw(format!(" {}", b.label)));
+            }
+            f.render_widget(Line::from(spans), Rect::new(area.x, bottom, area.width, 1));
         }
         match &self.mode {
             Mode::Form(form) => {

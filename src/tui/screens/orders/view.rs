@@ -93,8 +93,9 @@ fn event_line(e: &OrderEvent, cur: Currency) -> String {
         "" => String::new(),
         r => format!(" ({})", clean(reason_label(r))),
     };
+    // A change's detail says its difference and new total already.
     let totals = match (&e.total_before, &e.total_after) {
-        (Some(b), Some(a)) if b != a => {
+        (Some(b), Some(a)) if b != a && !e.detail.contains(&amount(cur, a)) => {
             format!(" · total {} → {}", amount(cur, b), amount(cur, a))
         }
         _ => String::new(),
@@ -152,16 +153,22 @@ pub(super) fn content(case: &Case) -> Vec<(String, Tone)> {
     let stored = &case.stored;
     let cur = stored.currency;
     let mut out: Vec<(String, Tone)> = Vec::new();
-    let mut head = format!(
-        "Placed {} · version {} · total {} {cur}",
-        when(&stored.placed_at),
-        stored.version,
-        cur.format(stored.grand_total)
-    );
-    if let Some(p) = &stored.payment_method {
-        head.push_str(&format!(" · {}", clean(p)));
+    out.push((
+        format!(
+            "Placed {} · version {} · total {} {cur}",
+            when(&stored.placed_at),
+            stored.version,
+            cur.format(stored.grand_total)
+        ),
+        Tone::Plain,
+    ));
+    let paid = (stored.order.as_ref())
+        .and_then(|o| o.payment.as_ref())
+        .map(|p| p.describe())
+        .or_else(|| stored.payment_method.clone());
+    if let Some(p) = paid {
+        out.push((format!("Payment: {}", clean(&p)), Tone::Plain));
     }
-    out.push((head, Tone::Plain));
     match (stored.part, stored.linked) {
         (2, Some(main)) => out.push((format!("The backorders of order {main}."), Tone::Plain)),
         (_, Some(bo)) => out.push((
@@ -230,7 +237,12 @@ pub(super) fn content(case: &Case) -> Vec<(String, Tone)> {
         }
     }
 
-    out.push(("Shipments".into(), Tone::Heading));
+    let heading = if case.changes.is_empty() {
+        "Shipments"
+    } else {
+        "Shipments, as stored"
+    };
+    out.push((heading.into(), Tone::Heading));
     for s in &stored.shipments {
         out.push((shipment_line(s), Tone::Plain));
     }
@@ -244,18 +256,54 @@ pub(super) fn content(case: &Case) -> Vec<(String, Tone)> {
     out
 }
 
-/// `text` in rows of at most `max` columns, broken between words where it
-/// can be (else between characters); the rows after the first indented by
-/// `indent`. Nothing is left out.
+/// `text` narrowed to `max` columns where it can be by taking spaces out
+/// of its widest gaps (a table row a few columns too wide stays one row);
+/// the indentation and one space in each gap stay.
+fn squeeze(text: &str, max: usize) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    let lead = chars.iter().take_while(|c| **c == ' ').count();
+    while width(&chars.iter().collect::<String>()) > max {
+        // The widest gap after the indentation: (start, length).
+        let mut best = (0, 0);
+        let mut i = lead;
+        while i < chars.len() {
+            if chars[i] == ' ' {
+                let start = i;
+                while i < chars.len() && chars[i] == ' ' {
+                    i += 1;
+                }
+                if i - start > best.1 {
+                    best = (start, i - start);
+                }
+            } else {
+                i += 1;
+            }
+        }
+        if best.1 < 2 {
+            break;
+        }
+        chars.remove(best.0);
+    }
+    chars.into_iter().collect()
+}
+
+/// `text` in rows of at most `max` columns: narrowed by its gaps first,
+/// then broken between words where it can be (else between characters),
+/// never right after a lone sign (`=`, `x`, `→`); the rows after the
+/// first indented by `indent`. Nothing is left out.
 pub(super) fn wrap(text: &str, max: usize, indent: usize) -> Vec<String> {
     use unicode_segmentation::UnicodeSegmentation;
     use unicode_width::UnicodeWidthStr;
     let max = max.max(2);
     let lead = " ".repeat(indent.min(max / 2));
     let mut out = Vec::new();
-    let mut rest = shown(text).into_owned();
+    let mut rest = squeeze(&shown(text), max);
+    let ends_in_sign = |head: &str| {
+        let word = head.split(' ').next_back().unwrap_or("");
+        word == "x" || (word.chars().count() == 1 && !word.chars().all(char::is_alphanumeric))
+    };
     while width(&rest) > max {
-        let (mut used, mut hard, mut soft) = (0, 0, None);
+        let (mut used, mut hard, mut soft, mut fine) = (0, 0, None, None);
         for (i, g) in rest.grapheme_indices(true) {
             let w = g.width();
             if used + w > max {
@@ -263,10 +311,18 @@ pub(super) fn wrap(text: &str, max: usize, indent: usize) -> Vec<String> {
             }
             if g == " " && !rest[..i].trim().is_empty() {
                 soft = Some(i);
+                if !ends_in_sign(&rest[..i]) {
+                    fine = Some(i);
+                }
             }
             used += w;
             hard = i + g.len();
         }
+        // Not right after a lone sign, where an earlier break will do.
+        let soft = match (soft, fine) {
+            (Some(s), Some(f)) if ends_in_sign(&rest[..s]) => Some(f),
+            (s, _) => s,
+        };
         // At least one character goes on each row, so this ends.
         let at = soft.unwrap_or(hard.max(rest.chars().next().map_or(1, char::len_utf8)));
         let (head, tail) = rest.split_at(at);
@@ -306,5 +362,19 @@ mod tests {
         assert_eq!(rows.concat().replace(' ', ""), long);
         // A row that fits is left as it is, spaces and all.
         assert_eq!(wrap("  a   b", 80, 4), ["  a   b"]);
+        // A table row a little too wide loses spaces from its widest gaps.
+        let row = format!(
+            "  {:>3} {:<12} {:<30} {:>5} x {:>10} = {:>12}",
+            1, "TNT-2001", "Tent", 3, "189.00", "484.78"
+        );
+        assert_eq!(width(&row), 83);
+        let rows = wrap(&row, 80, 6);
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!(width(&rows[0]), 80, "{rows:?}");
+        assert!(rows[0].starts_with("    1 TNT-2001     Tent "), "{rows:?}");
+        assert!(rows[0].ends_with("189.00 =       484.78"), "{rows:?}");
+        // Broken, a row never ends in a lone sign.
+        let rows = wrap("total 1.00 = 2.00", 13, 2);
+        assert_eq!(rows, ["total 1.00", "  = 2.00"]);
     }
 }
