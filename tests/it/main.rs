@@ -21,6 +21,7 @@ mod e2e_customers;
 mod e2e_fields;
 mod e2e_find_new;
 mod e2e_hangup;
+mod e2e_orders;
 mod e2e_pricing;
 mod e2e_review;
 mod e2e_session;

@@ -541,3 +541,72 @@ fn the_order_history_opens_the_same_view_and_esc_comes_back() {
     );
     assert_eq!(d.app.session.case().unwrap().stored.order_no, first);
 }
+
+#[test]
+fn a_change_by_another_operator_meanwhile_is_told_and_nothing_typed_is_lost() {
+    let mut d = Desk::new();
+    let no = place_janes_order(&mut d);
+    let mut bob = d.beside();
+    open_order(&mut d, no);
+    open_order(&mut bob, no);
+    // Alice types a change; Bob confirms one first.
+    d.type_text("q");
+    d.type_text("3");
+    d.code(KeyCode::Enter);
+    bob.type_text("a");
+    bob.type_text("LGT-1002");
+    bob.code(KeyCode::Enter);
+    bob.press(ctrl('s'));
+    bob.type_text("customer called twice");
+    bob.code(KeyCode::Enter);
+    assert_eq!(export(&bob, no)["version"], 2, "{}", bob.screen());
+
+    d.press(ctrl('s'));
+    d.type_text("wants three tents");
+    d.code(KeyCode::Enter);
+    // The whole account, above the form (the status line cuts it).
+    let s = d.screen();
+    let words = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("! the order changed since you opened it:"),
+        "{s}"
+    );
+    assert!(
+        words.contains("Your 1 change(s) are kept: confirm them again."),
+        "{s}"
+    );
+    // Bob's change is in the view now; Alice's still waits, on top of it.
+    let s = d.screen();
+    assert!(s.contains("bob changed (customer called twice)"), "{s}");
+    assert!(
+        s.contains("── Confirm the changes"),
+        "the reason stays typed: {s}"
+    );
+    assert!(s.contains("wants three tents"), "{s}");
+    d.code(KeyCode::Enter);
+    let o = export(&d, no);
+    assert_eq!(o["version"], 3);
+    let skus: Vec<(String, i64)> = o["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["sku"].as_str().unwrap().to_string(),
+                l["quantity"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        skus,
+        [("TNT-2001".to_string(), 3), ("LGT-1002".to_string(), 1)]
+    );
+    let s = d.screen();
+    assert!(
+        s.contains(&format!(
+            "version 3 · total {} USD",
+            o["grand_total"].as_str().unwrap()
+        )),
+        "{s}"
+    );
+}

@@ -58,6 +58,9 @@ pub struct Orders {
     scroll: usize,
     /// The most it can scroll, as last drawn.
     max_scroll: Cell<usize>,
+    /// Why the session refused what the open form sent, whole (the status
+    /// line may cut it): a conflict's account of what happened meanwhile.
+    told: Option<String>,
 }
 
 impl Default for Orders {
@@ -68,6 +71,7 @@ impl Default for Orders {
             back: None,
             scroll: 0,
             max_scroll: Cell::new(0),
+            told: None,
         }
     }
 }
@@ -96,9 +100,16 @@ impl Orders {
         service: &Service,
         outcome: &Result<String, Refusal>,
     ) -> Vec<Action> {
-        let Ok(said) = outcome else {
-            return Vec::new();
+        let said = match outcome {
+            Ok(said) => said,
+            Err(r) => {
+                if matches!(self.mode, Mode::Form(_)) {
+                    self.told = Some(r.message.clone());
+                }
+                return Vec::new();
+            }
         };
+        self.told = None;
         match service {
             Service::Text => {
                 self.mode = Mode::Text(said.lines().map(str::to_string).collect());
@@ -342,6 +353,17 @@ impl Orders {
                 let h = form.height(order).min(bottom.saturating_sub(area.y + 4));
                 bottom = bottom.saturating_sub(h);
                 form.draw(f, Rect::new(area.x, bottom, area.width, h), order, theme);
+                if let Some(told) = &self.told {
+                    let rows = view::wrap(&format!("! {told}"), width, 2);
+                    let h = (rows.len() as u16).min(bottom.saturating_sub(area.y + 4));
+                    bottom = bottom.saturating_sub(h);
+                    for (i, r) in rows.iter().take(h as usize).enumerate() {
+                        f.render_widget(
+                            Line::styled(r.clone(), theme.error()),
+                            Rect::new(area.x, bottom + i as u16, area.width, 1),
+                        );
+                    }
+                }
             }
             Mode::Discard => {
                 bottom = bottom.saturating_sub(2);
@@ -464,10 +486,12 @@ impl Screen for Orders {
                 Next::Stay(actions) => Some(actions),
                 Next::Close(actions) => {
                     self.mode = Mode::View;
+                    self.told = None;
                     Some(actions)
                 }
                 Next::Open(next) => {
                     *form = next;
+                    self.told = None;
                     Some(vec![])
                 }
             },
