@@ -610,3 +610,135 @@ fn a_change_by_another_operator_meanwhile_is_told_and_nothing_typed_is_lost() {
         "{s}"
     );
 }
+
+/// The view draws from the session's case alone: a case built by hand,
+/// with no database anywhere, shows the order, its shipped shipment and
+/// why it can no longer change, and its history cleaned.
+#[test]
+fn the_view_draws_from_a_case_without_a_database() {
+    use orderdesk::domain::lifecycle::{OrderStatus, ShipmentState, ShipmentStatus};
+    use orderdesk::domain::money::Currency;
+    use orderdesk::domain::order::{Address, Line, Order, ShipTo};
+    use orderdesk::domain::quote::Quote;
+    use orderdesk::session::servicing::Case;
+    use orderdesk::store::{OrderEvent, StoredOrder, StoredShipment};
+    use orderdesk::tui::screens::{DrawCtx, Screen, Screens};
+    use orderdesk::tui::theme::Theme;
+    use ratatui::backend::TestBackend;
+    use ratatui::layout::Rect;
+    use ratatui::Terminal;
+    use rust_decimal_macros::dec;
+
+    let mut order = Order::new("t".into(), Currency::USD);
+    order.ship_tos.push(ShipTo {
+        address: Address {
+            first_name: "Ana".into(),
+            last_name: "Lee".into(),
+            line1: "1 Main St".into(),
+            city: "Springfield".into(),
+            region: "IL".into(),
+            postal_code: "62701".into(),
+            country: "US".into(),
+            ..Address::default()
+        },
+        method: Some("GROUND".into()),
+    });
+    order.lines.push(Line {
+        item_id: 1,
+        sku: "TNT-2001".into(),
+        name: "Ridgeline 2-Person Tent".into(),
+        quantity: 2,
+        unit_price: dec!(189.00),
+        weight_grams: 2400,
+        taxable: true,
+        ship_to: 0,
+    });
+    let case = Case {
+        stored: StoredOrder {
+            id: 1,
+            order_no: 100042,
+            part: 1,
+            linked: None,
+            status: OrderStatus::Shipped,
+            version: 3,
+            placed_at: "2026-11-20T09:15:00Z".into(),
+            customer_id: Some(7),
+            currency: Currency::USD,
+            grand_total: dec!(401.23),
+            order: Some(order.clone()),
+            payment_method: Some("cod".into()),
+            shipments: vec![StoredShipment {
+                state: ShipmentState {
+                    number: 1,
+                    status: ShipmentStatus::Shipped,
+                    shipped_on: Some("2026-11-22".into()),
+                    waiting: 0,
+                },
+                ship_to_no: 1,
+                method_code: "GROUND".into(),
+                ship_date: Some("2026-11-22".into()),
+                tracking: "1Z\u{1b}[31m999".into(),
+                lines: vec![(1, "TNT-2001".into(), 2)],
+            }],
+            events: vec![OrderEvent {
+                version: 2,
+                at: "2026-11-21T10:00:00Z".into(),
+                operator: "bob".into(),
+                action: "held".into(),
+                reason: "payment".into(),
+                detail: "on hold (was placed)".into(),
+                total_before: None,
+                total_after: None,
+            }],
+        },
+        edited: Some(order.clone()),
+        changes: Vec::new(),
+        preview: None,
+    };
+    let quote = Quote::empty(Currency::USD);
+    let ctx = DrawCtx {
+        order: &order,
+        quote: &quote,
+        violations: &[],
+        placed: &[],
+        placed_quote: None,
+        theme: Theme { mono: true },
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        operator: "alice",
+        verified: None,
+        case: Some(&case),
+    };
+    let mut screens = Screens::default();
+    screens.orders.opened(None);
+    let mut term = Terminal::new(TestBackend::new(80, 20)).unwrap();
+    term.draw(|f| screens.orders.draw(f, Rect::new(0, 0, 80, 20), &ctx))
+        .unwrap();
+    let buf = term.backend().buffer();
+    let s = (0..20)
+        .map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        s.contains("Order 100042 — shipped"),
+        "no customer, no name: {s}"
+    );
+    assert!(s.contains("Payment: Cash on delivery"), "{s}");
+    assert!(
+        s.contains("Placed 2026-11-20 09:15 · version 3 · total 401.23 USD"),
+        "{s}"
+    );
+    assert!(s.contains("Cannot change: the order has shipped."), "{s}");
+    assert!(s.contains("#1 shipped 2026-11-22, tracking 1Z999"), "{s}");
+    assert!(!s.contains('\u{1b}'), "{s}");
+    assert!(
+        s.contains("2026-11-21 10:00 bob held (Payment to check): on hold"),
+        "{s}"
+    );
+    let bindings = screens.orders.bindings(&ctx);
+    let offered: Vec<&str> = bindings
+        .iter()
+        .filter(|b| b.in_bar())
+        .map(|b| b.label)
+        .collect();
+    assert_eq!(offered, ["Text", "Back to the list"], "{bindings:?}");
+}

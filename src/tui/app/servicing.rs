@@ -67,7 +67,7 @@ impl App {
             Service::ReleaseHold(words) => self.session.release_hold(words),
             Service::Text => self.session.order_text(),
         };
-        let follow = self.screens.orders.serviced(&service, &outcome);
+        self.screens.orders.serviced(&service, &outcome);
         match outcome {
             Ok(_) if service == Service::Text => {
                 self.status("The order as the customer hears it, with every change since.")
@@ -75,9 +75,6 @@ impl App {
             Ok(said) if !said.is_empty() => self.status(said),
             Ok(_) => {}
             Err(r) => self.error(r.message),
-        }
-        for a in follow {
-            self.update(a);
         }
     }
 }

@@ -368,6 +368,11 @@ impl OrderForm {
         }
         let service = |s| Next::Stay(vec![Action::Service(s)]);
         match self {
+            // Enter on the line goes on to the quantity, if none is typed.
+            OrderForm::Quantity(form) if form.focus == 0 && form.value(1).is_empty() => {
+                form.focus = 1;
+                Next::Stay(vec![])
+            }
             OrderForm::Quantity(form) => {
                 let line = match index(&mut form.fields[0]) {
                     Ok(i) => i,

@@ -95,18 +95,14 @@ impl Orders {
 
     /// The session's answer to what this screen asked: a form whose
     /// service was done closes; a refused one stays, as typed.
-    pub fn serviced(
-        &mut self,
-        service: &Service,
-        outcome: &Result<String, Refusal>,
-    ) -> Vec<Action> {
+    pub fn serviced(&mut self, service: &Service, outcome: &Result<String, Refusal>) {
         let said = match outcome {
             Ok(said) => said,
             Err(r) => {
                 if matches!(self.mode, Mode::Form(_)) {
                     self.told = Some(r.message.clone());
                 }
-                return Vec::new();
+                return;
             }
         };
         self.told = None;
@@ -122,7 +118,6 @@ impl Orders {
                 }
             }
         }
-        Vec::new()
     }
 
     /// Back from the order: it is closed; to the list, or where it was
@@ -219,31 +214,38 @@ impl Orders {
         let allowed = Allowed::of(case);
         let refused =
             |what: &str, why: &String| vec![Action::Error(format!("cannot {what}: {why}"))];
-        let order = case.edited.as_ref();
         let open = |form: OrderForm| Mode::Form(form);
-        let next = match (cmd, order) {
-            (Cmd::OrderQuantity | Cmd::OrderAddLine | Cmd::OrderCancelLine, _)
-            | (Cmd::OrderAddress | Cmd::OrderMethod, _)
-                if allowed.change.is_err() =>
-            {
-                return Some(match &allowed.change {
-                    Err(why) => refused("change the order", why),
-                    Ok(()) => vec![],
-                });
-            }
-            (Cmd::OrderQuantity, Some(o)) => open(OrderForm::quantity(o)),
-            (Cmd::OrderAddLine, Some(_)) => open(OrderForm::add()),
-            (Cmd::OrderCancelLine, Some(o)) => open(OrderForm::cancel_line(o)),
-            (Cmd::OrderAddress | Cmd::OrderMethod, Some(o)) => {
-                let then = if cmd == Cmd::OrderAddress {
-                    Then::Address
-                } else {
-                    Then::Method
+        let next = match (cmd, case.edited.as_ref()) {
+            (
+                Cmd::OrderQuantity
+                | Cmd::OrderAddLine
+                | Cmd::OrderCancelLine
+                | Cmd::OrderAddress
+                | Cmd::OrderMethod,
+                order,
+            ) => {
+                // `Allowed` refuses an order without its edited form too.
+                let o = match (&allowed.change, order) {
+                    (Ok(()), Some(o)) => o,
+                    (Err(why), _) => return Some(refused("change the order", why)),
+                    (Ok(()), None) => return Some(vec![]),
                 };
-                match OrderForm::ship_to(o, then, ctx) {
-                    Ok(form) => open(form),
-                    Err(e) => return Some(vec![Action::Error(e)]),
-                }
+                open(match cmd {
+                    Cmd::OrderQuantity => OrderForm::quantity(o),
+                    Cmd::OrderAddLine => OrderForm::add(),
+                    Cmd::OrderCancelLine => OrderForm::cancel_line(o),
+                    _ => {
+                        let then = if cmd == Cmd::OrderAddress {
+                            Then::Address
+                        } else {
+                            Then::Method
+                        };
+                        match OrderForm::ship_to(o, then, ctx) {
+                            Ok(form) => form,
+                            Err(e) => return Some(vec![Action::Error(e)]),
+                        }
+                    }
+                })
             }
             (Cmd::ConfirmChanges, _) if case.changes.is_empty() => {
                 return Some(vec![Action::Error("no changes to confirm".into())]);
@@ -294,12 +296,18 @@ impl Orders {
             f.render_widget(Line::raw("  No order is open."), row(2));
             return;
         };
-        let head = format!(
-            "Order {} — {} — {}",
-            case.stored.order_no,
-            view::customer(case),
-            case.stored.status.label()
-        );
+        let head = match view::customer(case) {
+            who if who.is_empty() => format!(
+                "Order {} — {}",
+                case.stored.order_no,
+                case.stored.status.label()
+            ),
+            who => format!(
+                "Order {} — {who} — {}",
+                case.stored.order_no,
+                case.stored.status.label()
+            ),
+        };
         if let Mode::Text(lines) = &self.mode {
             title(
                 f,

@@ -165,7 +165,18 @@ pub(super) fn content(case: &Case) -> Vec<(String, Tone)> {
     let paid = (stored.order.as_ref())
         .and_then(|o| o.payment.as_ref())
         .map(|p| p.describe())
-        .or_else(|| stored.payment_method.clone());
+        .or_else(|| {
+            // An order kept without its payment: the method's code.
+            stored.payment_method.as_deref().map(|code| {
+                match code {
+                    "card" => "Card",
+                    "account" => "On account",
+                    "cod" => "Cash on delivery",
+                    other => other,
+                }
+                .to_string()
+            })
+        });
     if let Some(p) = paid {
         out.push((format!("Payment: {}", clean(&p)), Tone::Plain));
     }
