@@ -340,6 +340,42 @@ mod tests {
     }
 
     #[test]
+    fn the_limit_reached_says_to_type_more() {
+        use ratatui::backend::TestBackend;
+        use ratatui::Terminal;
+        let row = |n: i64| FoundOrder {
+            order_no: 100_000 + n,
+            placed_at: "2026-11-25T14:02:11Z".into(),
+            customer: "Jane Doe".into(),
+            status: OrderStatus::Placed,
+            currency: "USD".into(),
+            grand_total: "10.00".into(),
+            next_ship: None,
+        };
+        let shown = |find: &Find| {
+            let mut term = Terminal::new(TestBackend::new(80, 20)).unwrap();
+            term.draw(|f| find.draw(f, Rect::new(0, 0, 80, 20), Theme { mono: true }))
+                .unwrap();
+            let buf = term.backend().buffer();
+            (0..80).map(|x| buf[(x, 0)].symbol()).collect::<String>()
+        };
+        let mut find = Find::default();
+        find.form.fields[STATUS].set("placed");
+        let search = find.search();
+        find.found(&search, Ok((0..FIND_LIMIT as i64).map(row).collect()));
+        assert!(
+            shown(&find).ends_with("200+ — type more "),
+            "{}",
+            shown(&find)
+        );
+        find.found(&search, Ok((0..3).map(row).collect()));
+        assert!(shown(&find).ends_with(" 3 orders "), "{}", shown(&find));
+        // The fields changed since: no count of another search.
+        find.form.fields[LAST].set("doe");
+        assert!(!shown(&find).contains("3 orders"), "{}", shown(&find));
+    }
+
+    #[test]
     fn a_refusal_is_shown_at_the_field_it_is_about() {
         let mut find = Find::default();
         find.form.fields[FROM].set("2026-13-40");
