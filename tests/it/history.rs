@@ -167,7 +167,7 @@ fn render_history_list_and_an_order_at_80x24() {
     assert!(!s.contains("4111111111111111"), "{s}");
     // The order view's keys, Esc among them (the key bar has no room for
     // all: the view lists the rest).
-    assert!(detail[23].contains("q Qty"), "{s}");
+    assert!(detail[23].contains("q Quantity"), "{s}");
     assert!(s.contains("Esc Back to the history"), "{s}");
     assert!(detail
         .iter()

@@ -151,7 +151,13 @@ fn an_order_is_found_by_number_and_shown_as_stored() {
     );
     assert!(!s.contains("not confirmed"), "{s}");
     let bar = key_bar(&mut d);
-    for hint in ["q Qty", "a Add", "x Cancel line", "s Address", "m Method"] {
+    for hint in [
+        "q Quantity",
+        "a Add line",
+        "x Cancel line",
+        "s Address",
+        "m Method",
+    ] {
         assert!(bar.contains(hint), "{hint}: {bar}");
     }
     // What the bar has no room for, the view lists: from the same table.
@@ -376,7 +382,7 @@ fn a_shipped_order_refuses_changes_and_says_why() {
     // Not offered in the bar; bound, the key says why.
     let bar = key_bar(&mut d);
     assert!(
-        !bar.contains("Qty") && !bar.contains("Cancel order"),
+        !bar.contains("Quantity") && !bar.contains("Cancel order"),
         "{bar}"
     );
     assert!(bar.contains("t Text"), "{bar}");
@@ -515,7 +521,7 @@ fn the_order_history_opens_the_same_view_and_esc_comes_back() {
         "{s}"
     );
     assert!(
-        key_bar(&mut d).contains("q Qty"),
+        key_bar(&mut d).contains("q Quantity"),
         "the same view, its actions"
     );
     assert!(s.contains("Back to the history"), "{s}");
@@ -741,4 +747,23 @@ fn the_view_draws_from_a_case_without_a_database() {
         .map(|b| b.label)
         .collect();
     assert_eq!(offered, ["Text", "Back to the list"], "{bindings:?}");
+}
+
+#[test]
+fn help_lists_every_key_of_the_order_view() {
+    let mut d = Desk::new();
+    let no = place_janes_order(&mut d);
+    open_order(&mut d, no);
+    d.type_text("q3");
+    d.code(KeyCode::Enter);
+    d.code(KeyCode::F(1));
+    let s = d.screen();
+    for b in d.app.bindings().iter().filter(|b| b.in_help()) {
+        assert!(
+            s.contains(&format!("{} ", b.keys_label())) && s.contains(b.label),
+            "{} {} not in help:\n{s}",
+            b.keys_label(),
+            b.label
+        );
+    }
 }

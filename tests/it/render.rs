@@ -1133,7 +1133,7 @@ const PLACES: &[Place] = &[
         d.type_text(&no.to_string());
         d.code(KeyCode::Enter);
     }),
-    ("order view", "Qty", order_view),
+    ("order view", "Quantity", order_view),
     ("order view, changes waiting", "Discard", |d| {
         order_view(d);
         d.type_text("q3");
@@ -1148,7 +1148,7 @@ const PLACES: &[Place] = &[
         order_view(d);
         d.type_text("q");
     }),
-    ("order line to add", "Add line", |d| {
+    ("order line to add", "Add this line", |d| {
         order_view(d);
         d.type_text("a");
     }),

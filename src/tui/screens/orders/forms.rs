@@ -308,7 +308,7 @@ impl OrderForm {
         let send = |label| Binding::new(&[enter], label, Cmd::SendOrderForm);
         let mut b = vec![match self {
             OrderForm::Quantity(_) => send("Set quantity"),
-            OrderForm::Add(_) => send("Add line"),
+            OrderForm::Add(_) => send("Add this line"),
             OrderForm::CancelLine(_) => send("Cancel this line"),
             OrderForm::Confirm(_) => Binding::new(
                 &[enter, Key::ctrl('s')],

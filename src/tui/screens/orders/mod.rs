@@ -164,15 +164,14 @@ impl Orders {
             b.push(Binding::new(&[esc], "Discard", Cmd::Back));
         }
         for (c, label, cmd) in [
-            ('q', "Qty", Cmd::OrderQuantity),
-            ('a', "Add", Cmd::OrderAddLine),
+            ('q', "Quantity", Cmd::OrderQuantity),
+            ('a', "Add line", Cmd::OrderAddLine),
             ('x', "Cancel line", Cmd::OrderCancelLine),
             ('s', "Address", Cmd::OrderAddress),
             ('m', "Method", Cmd::OrderMethod),
         ] {
             b.push(offer(Binding::new(&[Key::letter(c)], label, cmd), change));
         }
-        b.push(Binding::new(&[Key::letter('t')], "Text", Cmd::OrderText));
         let hold = Binding::new(&[Key::letter('h')], "Hold", Cmd::HoldOrder);
         let release = Binding::new(&[Key::letter('r')], "Release hold", Cmd::ReleaseHold);
         if case.stored.status == OrderStatus::Held {
@@ -182,6 +181,7 @@ impl Orders {
             b.push(offer(hold, allowed.hold.is_ok()));
             b.push(release.help_only());
         }
+        b.push(Binding::new(&[Key::letter('t')], "Text", Cmd::OrderText));
         b.push(offer(
             Binding::new(&[Key::letter('c')], "Cancel order", Cmd::CancelOrder),
             allowed.cancel.is_ok() && !pending,
