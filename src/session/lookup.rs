@@ -9,6 +9,7 @@ use crate::domain::order::AccountRef;
 use crate::domain::promotion::Coupon;
 use crate::domain::rules::Limits;
 use crate::domain::search_keys::KeySource;
+use crate::domain::shipping::ShippingMethod;
 use crate::store::{
     CategoryRow, CustomerQuery, CustomerRow, Duplicate, ItemHit, ItemRow, OrderSummary, Store,
     StoreError,
@@ -73,6 +74,8 @@ impl<'a> Lookup<'a> {
         fn default_country() -> Option<String>;
         /// Customers who share the e-mail, phone, or last name and postal code.
         fn possible_duplicates(who: &KeySource, limit: usize) -> Vec<Duplicate>;
+        /// The shipping methods with a rate in `currency`.
+        fn shipping_methods(currency: Currency) -> Vec<ShippingMethod>;
     }
 
     /// The operator's adjustment limits in the order's currency (amount,

@@ -4,6 +4,9 @@
 //! moves between screens or edits customer records.
 
 use crate::domain::customer::{CustomerDraft, GuestConversion};
+use crate::domain::order::Address;
+use crate::domain::order_change::Change;
+use crate::session::servicing::OrderSearch;
 use crate::session::Command;
 use crate::store::CustomerQuery;
 use crate::tui::flow::Step;
@@ -46,6 +49,45 @@ pub enum Action {
         customer_id: i64,
         answer: String,
     },
+    /// Opens placed order `order_no` on the Orders screen; Esc there goes
+    /// back to `from` (None: the Orders screen's own list).
+    OpenOrder {
+        order_no: i64,
+        from: Option<Step>,
+    },
+    /// Something for the session's servicing of placed orders.
+    Service(Service),
+}
+
+/// What the Orders screen asks of the session's servicing (session/
+/// servicing.rs), one method each; the screen hears the answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Service {
+    Find(OrderSearch),
+    /// Closes the open order (its changes not confirmed are dropped).
+    Close,
+    Change(Change),
+    /// `quantity` of `sku` to ship-to `ship_to` (0-based).
+    Add {
+        sku: String,
+        quantity: u32,
+        ship_to: usize,
+    },
+    Readdress {
+        ship_to: usize,
+        address: Address,
+    },
+    Discard,
+    /// Writes the changes, with the operator's reason.
+    Confirm(String),
+    /// Cancels the order with a reason code.
+    Cancel(String),
+    /// Holds the order with a reason code.
+    Hold(String),
+    /// Lifts the hold, with the operator's words.
+    ReleaseHold(String),
+    /// The confirmation text, to read to the customer.
+    Text,
 }
 
 impl Action {

@@ -1,6 +1,7 @@
 //! The steps of the flow (docs/design.md, "The flow"): the order in which
 //! the console guides the operator, each step's title and its keys. The
-//! order history is not a step: it is opened from the customer record.
+//! order history is not a step: it is opened from the customer record; nor
+//! are the placed orders (F10), found and serviced outside the flow.
 
 use crate::domain::order::Area;
 use crate::tui::keymap::Key;
@@ -21,6 +22,9 @@ pub enum Step {
     /// A customer's order history, opened from the customer record; not a
     /// step of the flow, so it is not in `ALL` (nor in the step bar).
     History,
+    /// Placed orders: find one, view it, change, cancel or hold it. Not a
+    /// step of the flow either, but reached from anywhere by its key.
+    Orders,
 }
 
 impl Step {
@@ -48,6 +52,7 @@ impl Step {
             Step::Review => "Review",
             Step::Confirmation => "Done",
             Step::History => "History",
+            Step::Orders => "Orders",
         }
     }
 
@@ -63,6 +68,7 @@ impl Step {
             Step::Review => "Review and submit",
             Step::Confirmation => "Confirmation",
             Step::History => "Order history",
+            Step::Orders => "Placed orders",
         }
     }
 
@@ -79,6 +85,7 @@ impl Step {
             Step::Review => "review",
             Step::Confirmation => "confirmation",
             Step::History => "history",
+            Step::Orders => "orders",
         }
     }
 
@@ -86,7 +93,7 @@ impl Step {
     pub fn named(name: &str) -> Option<Step> {
         Step::ALL
             .into_iter()
-            .chain([Step::History])
+            .chain([Step::History, Step::Orders])
             .find(|s| s.name() == name)
     }
 
@@ -101,6 +108,8 @@ impl Step {
             Step::Payment => (7, 'p'),
             Step::Adjustments => (8, 'a'),
             Step::Review => (9, 'r'),
+            // ^Q: raw mode turns flow control off, so it arrives as a key.
+            Step::Orders => (10, 'q'),
             Step::Confirmation | Step::History => return None,
         };
         Some([Key::plain(KeyCode::F(n)), Key::ctrl(c)])

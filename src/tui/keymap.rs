@@ -189,6 +189,35 @@ pub enum Cmd {
     OpenGuestRegistration,
     /// Shows the selected placed order.
     ShowOrder,
+
+    // Orders (after the call).
+    /// Finds the orders the typed fields describe.
+    SearchOrders,
+    /// Opens the form for a new quantity of one of the open order's lines.
+    OrderQuantity,
+    /// Opens the form for a line to add to the open order.
+    OrderAddLine,
+    /// Opens the form naming the open order's line to cancel.
+    OrderCancelLine,
+    /// Opens the address form of one of the open order's ship-tos.
+    OrderAddress,
+    /// Opens the shipping methods of one of the open order's ship-tos.
+    OrderMethod,
+    /// Asks why the order changes, then writes the changes made.
+    ConfirmChanges,
+    /// Opens the reasons to cancel the whole open order.
+    CancelOrder,
+    /// Opens the reasons to hold the open order.
+    HoldOrder,
+    /// Asks why the hold is lifted, then lifts it.
+    ReleaseHold,
+    /// Shows the open order's confirmation text, to read to the customer.
+    OrderText,
+    /// Carries out the open order's form or list: the quantity, line,
+    /// address, method or reason chosen.
+    SendOrderForm,
+    /// Drops the changes not confirmed yet (the question's answer).
+    DiscardChanges,
 }
 
 /// One key (with modifiers) as written in hints.

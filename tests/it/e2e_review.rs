@@ -854,6 +854,7 @@ fn confirmation_reads_the_placed_quote_and_counts_what_does_not_fit() {
         today: first,
         operator: "alice",
         verified: None,
+        case: None,
     };
     let screens = Screens::default();
     let mut term = Terminal::new(TestBackend::new(80, 20)).unwrap();

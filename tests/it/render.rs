@@ -786,7 +786,34 @@ fn screens_never_shadow_text_field_keys() {
     d.code(KeyCode::F(8));
     d.code(KeyCode::Tab);
     checked += usize::from(check(&d, "coupon code"));
-    assert!(checked >= 7, "only {checked} places had a text field");
+    // The Orders screen's search, and the forms of an order's view.
+    d.code(KeyCode::F(10));
+    checked += usize::from(check(&d, "orders find"));
+    d.code(KeyCode::Esc);
+    d.pay_by_card();
+    d.code(KeyCode::F(9));
+    d.code(KeyCode::Enter);
+    let no = d.app.session.placed()[0].order_no;
+    d.code(KeyCode::Enter);
+    d.code(KeyCode::F(10));
+    d.type_text(&no.to_string());
+    d.code(KeyCode::Enter);
+    d.code(KeyCode::Enter);
+    for (form, keys) in [
+        ("order quantity", "q"),
+        ("order line to add", "a"),
+        ("order line to cancel", "x"),
+        ("order address", "s"),
+    ] {
+        d.type_text(keys);
+        checked += usize::from(check(&d, form));
+        d.code(KeyCode::Esc);
+    }
+    d.type_text("q3");
+    d.code(KeyCode::Enter);
+    d.code(KeyCode::Enter);
+    checked += usize::from(check(&d, "order changes' reason"));
+    assert!(checked >= 13, "only {checked} places had a text field");
 }
 
 /// One demo database, loaded once and copied for each desk: the key
@@ -837,6 +864,17 @@ fn again(d: &mut Desk) {
     placed(d);
     d.code(KeyCode::Enter);
     d.pick("doe");
+}
+
+/// Jane's order placed, then opened on the Orders screen (F10).
+fn order_view(d: &mut Desk) {
+    placed(d);
+    let no = d.app.session.placed()[0].order_no;
+    d.code(KeyCode::Enter);
+    d.code(KeyCode::F(10));
+    d.type_text(&no.to_string());
+    d.code(KeyCode::Enter);
+    d.code(KeyCode::Enter);
 }
 
 /// Presses `next` until a binding labelled `label` shows, from each of
@@ -1080,11 +1118,81 @@ const PLACES: &[Place] = &[
         d.code(KeyCode::F(3));
         d.press(ctrl('x'));
     }),
-    ("order history, an order", "Back to the list", |d| {
+    ("order history, an order", "Back to the history", |d| {
         again(d);
         d.code(KeyCode::F(3));
         d.press(ctrl('x'));
         d.code(KeyCode::Enter);
+    }),
+    ("orders, find", "Find", |d| d.code(KeyCode::F(10))),
+    ("orders, a result", "Open order", |d| {
+        placed(d);
+        let no = d.app.session.placed()[0].order_no;
+        d.code(KeyCode::Enter);
+        d.code(KeyCode::F(10));
+        d.type_text(&no.to_string());
+        d.code(KeyCode::Enter);
+    }),
+    ("order view", "Quantity", order_view),
+    ("order view, changes waiting", "Discard", |d| {
+        order_view(d);
+        d.type_text("q3");
+        d.code(KeyCode::Enter);
+    }),
+    ("order view, held", "Release hold", |d| {
+        order_view(d);
+        d.type_text("h");
+        d.code(KeyCode::Enter);
+    }),
+    ("order quantity", "Set quantity", |d| {
+        order_view(d);
+        d.type_text("q");
+    }),
+    ("order line to add", "Add this line", |d| {
+        order_view(d);
+        d.type_text("a");
+    }),
+    ("order line to cancel", "Cancel this line", |d| {
+        order_view(d);
+        d.type_text("x");
+    }),
+    ("order address", "Next empty field / change address", |d| {
+        order_view(d);
+        d.type_text("s");
+    }),
+    ("order methods", "Use this method", |d| {
+        order_view(d);
+        d.type_text("m");
+    }),
+    ("order changes' reason", "Confirm changes", |d| {
+        order_view(d);
+        d.type_text("q3");
+        d.code(KeyCode::Enter);
+        d.code(KeyCode::Enter);
+    }),
+    ("order cancel reasons", "Cancel the order", |d| {
+        order_view(d);
+        d.type_text("c");
+    }),
+    ("order hold reasons", "Hold the order", |d| {
+        order_view(d);
+        d.type_text("h");
+    }),
+    ("order hold to lift", "Lift the hold", |d| {
+        order_view(d);
+        d.type_text("h");
+        d.code(KeyCode::Enter);
+        d.type_text("r");
+    }),
+    ("order changes to discard", "discard them", |d| {
+        order_view(d);
+        d.type_text("q3");
+        d.code(KeyCode::Enter);
+        d.code(KeyCode::Esc);
+    }),
+    ("order text", "Back to the order", |d| {
+        order_view(d);
+        d.type_text("t");
     }),
 ];
 

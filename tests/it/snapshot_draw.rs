@@ -91,6 +91,7 @@ fn the_review_and_the_cart_draw_from_a_snapshot_without_a_database() {
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
         operator: "alice",
         verified: None,
+        case: None,
     };
     let screens = Screens::default();
     let review = draw(&screens.review, &ctx);

@@ -306,8 +306,8 @@ fn cart_and_later_screens_keep_their_columns() {
     assert_eq!(d.app.step, Step::Confirmation, "{s}");
     nothing_uncertain(&mut d, "confirmation");
 
-    // The order as placed, from her history: each line's total after `=`
-    // at the same column.
+    // The order as placed, from her history (the Orders screen's view):
+    // each line's quantity and price, after `x`, at the same column.
     d.code(KeyCode::Enter);
     d.pick("doe");
     d.code(KeyCode::F(3));
@@ -322,7 +322,7 @@ fn cart_and_later_screens_keep_their_columns() {
         .iter()
         .map(|sku| {
             let y = row_of(&mut d, sku);
-            x_of(&mut d, y, " = ")
+            x_of(&mut d, y, " x ")
         })
         .collect();
     assert!(equals[0].is_some(), "{s}");

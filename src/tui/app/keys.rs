@@ -35,6 +35,7 @@ const QUIT_KEYS: [Key; 1] = [Key::ctrl('c')];
 pub(super) fn global_bindings(typing: bool, ready: bool) -> Vec<Binding<GlobalCmd>> {
     let mut out: Vec<Binding<GlobalCmd>> = Step::ALL
         .iter()
+        .chain(&[Step::Orders])
         .filter_map(|s| {
             s.keys()
                 .map(|k| Binding::new(&k, s.title(), GlobalCmd::Goto(*s)))

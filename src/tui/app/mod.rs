@@ -15,6 +15,7 @@
 
 mod draw;
 mod keys;
+mod servicing;
 
 use keys::*;
 pub use keys::{GlobalCmd, OverlayCmd, Route};
@@ -50,6 +51,7 @@ fn draw_ctx(session: &Session, theme: Theme) -> DrawCtx<'_> {
         today: v.today,
         operator: v.operator,
         verified: v.verified,
+        case: session.case(),
     }
 }
 
@@ -83,7 +85,7 @@ fn typed_step(typed: &serde_json::Value) -> Option<Step> {
         .get("step")
         .and_then(|s| s.as_str())
         .and_then(Step::named)
-        .filter(|s| !matches!(s, Step::Confirmation | Step::History))
+        .filter(|s| !matches!(s, Step::Confirmation | Step::History | Step::Orders))
 }
 
 pub struct App {
@@ -240,7 +242,7 @@ impl App {
             && !order.lines.is_empty()
             && self.session.violations().is_empty()
             && self.session.placed().is_empty()
-            && !matches!(self.step, Step::Confirmation | Step::History)
+            && !matches!(self.step, Step::Confirmation | Step::History | Step::Orders)
     }
 
     /// The steps that still miss something.
@@ -577,6 +579,8 @@ impl App {
                 customer_id,
                 answer,
             } => self.check_challenge(customer_id, answer),
+            Action::OpenOrder { order_no, from } => self.open_order(order_no, from),
+            Action::Service(service) => self.service(service),
             Action::RegisterGuest(customer_id) => {
                 self.new_order();
                 self.order_command(Command::PickCustomer {

@@ -12,12 +12,14 @@ mod customer;
 mod find_customer;
 mod fulfillment;
 mod history;
+mod orders;
 mod payment;
 mod review;
 
 use crate::domain::order::Order;
 use crate::domain::quote::Quote;
 use crate::domain::rules::Violation;
+use crate::session::servicing::Case;
 use crate::session::{Done, Lookup, Refusal};
 use crate::store::PlacedOrder;
 use crate::tui::action::Action;
@@ -48,6 +50,8 @@ pub struct DrawCtx<'a> {
     pub operator: &'a str,
     /// The customer whose challenge was answered in this session.
     pub verified: Option<i64>,
+    /// The placed order open on the Orders screen, with the changes typed.
+    pub case: Option<&'a Case>,
 }
 
 /// What a screen reads while handling keys and refreshing: the snapshot
@@ -121,6 +125,7 @@ pub struct Screens {
     pub review: review::Review,
     pub confirmation: confirmation::Confirmation,
     pub history: history::History,
+    pub orders: orders::Orders,
 }
 
 impl Screens {
@@ -136,6 +141,7 @@ impl Screens {
             Step::Review => &self.review,
             Step::Confirmation => &self.confirmation,
             Step::History => &self.history,
+            Step::Orders => &self.orders,
         }
     }
     pub fn get_mut(&mut self, step: Step) -> &mut dyn Screen {
@@ -150,6 +156,7 @@ impl Screens {
             Step::Review => &mut self.review,
             Step::Confirmation => &mut self.confirmation,
             Step::History => &mut self.history,
+            Step::Orders => &mut self.orders,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The form for a new ship-to address typed on the fulfillment step: the
+//! The form for a new ship-to address typed on the fulfillment step (and
+//! for a placed order's new ship-to address, on the Orders screen): the
 //! store's default country prefilled, Enter going on to the next field the
 //! address needs, and a pasted one-line address split where unambiguous.
 
@@ -25,7 +26,7 @@ const ADDRESS_FIELDS: [(AddressField, &str, usize); 10] = [
 
 /// The new address form; the store's default country shown, selected
 /// (typing replaces it).
-pub(super) fn address_form(country: Option<String>) -> Form {
+pub(in crate::tui::screens) fn address_form(country: Option<String>) -> Form {
     let mut form = Form::new(
         ADDRESS_FIELDS
             .iter()
@@ -40,13 +41,39 @@ pub(super) fn address_form(country: Option<String>) -> Form {
     form
 }
 
+/// The form holding `address`, to change what is there; the focus on
+/// the street (who receives it rarely changes).
+pub(in crate::tui::screens) fn address_form_with(address: &Address) -> Form {
+    let mut form = address_form(None);
+    let a = address;
+    for (i, v) in [
+        &a.nickname,
+        &a.first_name,
+        &a.last_name,
+        &a.line1,
+        &a.line2,
+        &a.city,
+        &a.region,
+        &a.postal_code,
+        &a.country,
+        &a.phone,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        form.fields[i].set(v);
+    }
+    form.focus = LINE1;
+    form
+}
+
 const LINE1: usize = 3;
 const COUNTRY: usize = 8;
 
 /// Enter in the new address form: on to the next empty field an address
 /// needs (the nickname, Address 2 and the phone are left to Tab); None
 /// when there is none after this one (the form is then sent).
-pub(super) fn next_needed(form: &Form) -> Option<usize> {
+pub(in crate::tui::screens) fn next_needed(form: &Form) -> Option<usize> {
     let optional = |i: usize| {
         matches!(
             ADDRESS_FIELDS[i].0,
@@ -58,7 +85,7 @@ pub(super) fn next_needed(form: &Form) -> Option<usize> {
 
 /// A one-line address pasted into the street field, split into the
 /// fields where that is unambiguous; else kept as pasted, with why.
-pub(super) fn paste_address(form: &mut Form, text: &str) -> Option<Vec<Action>> {
+pub(in crate::tui::screens) fn paste_address(form: &mut Form, text: &str) -> Option<Vec<Action>> {
     if form.focus != LINE1 || !text.contains(',') {
         return None;
     }
@@ -100,7 +127,7 @@ pub(super) fn paste_address(form: &mut Form, text: &str) -> Option<Vec<Action>> 
 }
 
 /// The typed address, or None with each problem next to its field.
-pub(super) fn typed_address(form: &mut Form) -> Option<Address> {
+pub(in crate::tui::screens) fn typed_address(form: &mut Form) -> Option<Address> {
     let v = |i: usize| form.value(i).trim().to_string();
     let address = Address {
         nickname: v(0),

@@ -2,7 +2,8 @@
 //! ship-to (a line can be split across ship-tos), each ship-to's shipping
 //! method (from those covering its address), and the resulting shipments.
 
-mod address_form;
+// The Orders screen's change of address uses the same form.
+pub(super) mod address_form;
 
 use super::{title, Ctx, DrawCtx, Screen};
 use crate::domain::order::{Address, BackorderChoice};
