@@ -109,7 +109,7 @@ impl Step {
             Step::Adjustments => (8, 'a'),
             Step::Review => (9, 'r'),
             // ^Q: raw mode turns flow control off, so it arrives as a key.
-            Step::Orders => (10, 'q'),
+            Step::Orders => (10, 'j'),
             Step::Confirmation | Step::History => return None,
         };
         Some([Key::plain(KeyCode::F(n)), Key::ctrl(c)])

@@ -4,7 +4,7 @@
 //! to another street, a line cancelled and the changes confirmed with a
 //! reason; the new total read on screen is the one `orderdesk export`
 //! prints, with its lines, address and history. Then the order is held
-//! and released, its status on screen and in the export alike; ^Q is
+//! and released, its status on screen and in the export alike; ^J is
 //! F10's twin (docs/design.md, sections 10 and 14).
 
 use crate::common::pty::{fresh_db, Term, CTRL_C, ENTER, F2, TIMEOUT};
@@ -15,8 +15,7 @@ use std::process::Command;
 use std::str::FromStr;
 
 const F10: &str = "\x1b[21~";
-const CTRL_Q: &str = "\x11";
-const CTRL_S: &str = "\x13";
+const CTRL_J: &str = "\x0a";
 
 fn orderdesk(db: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_orderdesk"))
@@ -146,8 +145,8 @@ fn find_change_confirm_hold_and_release_an_order_by_keys() {
         .to_string();
     let shown_new_total = money(waiting.rsplit("new total ").next().unwrap());
 
-    // ^S asks why; Enter confirms.
-    t.send(CTRL_S);
+    // Enter asks why; Enter again confirms.
+    t.send(ENTER);
     t.wait_for("why does the order change?", TIMEOUT);
     t.send("customer moved, wants a headlamp instead");
     t.send(ENTER);
@@ -225,10 +224,10 @@ fn find_change_confirm_hold_and_release_an_order_by_keys() {
     assert_eq!(released["status"], "placed");
     assert_eq!(released["history"][2]["action"], "hold_released");
 
-    // ^Q, F10's twin, from another screen: the order is still open.
+    // ^J, F10's twin, from another screen: the order is still open.
     t.send(F2);
     t.wait_for("Find customer", TIMEOUT);
-    t.send(CTRL_Q);
+    t.send(CTRL_J);
     t.wait_rows("the order again", TIMEOUT, |rows| {
         rows[2].starts_with(&format!("Order {no} — Jane Doe — placed"))
     });

@@ -1,4 +1,4 @@
-//! The Orders screen (F10, ^Q) rendered at 80x24 on ratatui's TestBackend,
+//! The Orders screen (F10, ^J) rendered at 80x24 on ratatui's TestBackend,
 //! driven by keys as the event loop drives it: finding placed orders, the
 //! order view with what happened since, its forms, the changes waiting
 //! with their difference, and what the order's state refuses. What the
@@ -176,8 +176,8 @@ fn an_order_is_found_by_number_and_shown_as_stored() {
 #[test]
 fn a_search_the_session_refuses_is_marked_at_its_field() {
     let mut d = Desk::new();
-    d.press(ctrl('q'));
-    assert_eq!(d.app.step, Step::Orders, "^Q is F10's twin");
+    d.press(ctrl('j'));
+    assert_eq!(d.app.step, Step::Orders, "^J is F10's twin");
     d.type_text("12a");
     d.code(KeyCode::Enter);
     let (_, field) = d.row_with(">Order no.").expect("focus stays on the number");
@@ -246,7 +246,7 @@ fn changes_show_their_difference_and_confirmed_are_the_stored_order() {
         s.contains("• LGT-1002 Beacon 900 Headlamp ×1: added"),
         "{s}"
     );
-    assert!(key_bar(&mut d).starts_with("Enter/^S Confirm Esc Discard"));
+    assert!(key_bar(&mut d).starts_with("Enter Confirm Esc Discard"));
 
     // A refusal leaves the form as typed: line 9 does not exist.
     d.type_text("x");
@@ -269,8 +269,8 @@ fn changes_show_their_difference_and_confirmed_are_the_stored_order() {
         "{s}"
     );
 
-    // ^S asks why; the reason is required.
-    d.press(ctrl('s'));
+    // Enter asks why; the reason is required.
+    d.code(KeyCode::Enter);
     d.code(KeyCode::Enter);
     assert!(
         status_line(&mut d).contains("say why the order changes"),
@@ -562,12 +562,12 @@ fn a_change_by_another_operator_meanwhile_is_told_and_nothing_typed_is_lost() {
     bob.type_text("a");
     bob.type_text("LGT-1002");
     bob.code(KeyCode::Enter);
-    bob.press(ctrl('s'));
+    bob.code(KeyCode::Enter);
     bob.type_text("customer called twice");
     bob.code(KeyCode::Enter);
     assert_eq!(export(&bob, no)["version"], 2, "{}", bob.screen());
 
-    d.press(ctrl('s'));
+    d.code(KeyCode::Enter);
     d.type_text("wants three tents");
     d.code(KeyCode::Enter);
     // The whole account, above the form (the status line cuts it).
@@ -668,6 +668,7 @@ fn the_view_draws_from_a_case_without_a_database() {
             status: OrderStatus::Shipped,
             version: 3,
             placed_at: "2026-11-20T09:15:00Z".into(),
+            priced_on: "2026-11-20".into(),
             customer_id: Some(7),
             currency: Currency::USD,
             grand_total: dec!(401.23),

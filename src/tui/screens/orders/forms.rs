@@ -310,11 +310,7 @@ impl OrderForm {
             OrderForm::Quantity(_) => send("Set quantity"),
             OrderForm::Add(_) => send("Add this line"),
             OrderForm::CancelLine(_) => send("Cancel this line"),
-            OrderForm::Confirm(_) => Binding::new(
-                &[enter, Key::ctrl('s')],
-                "Confirm changes",
-                Cmd::SendOrderForm,
-            ),
+            OrderForm::Confirm(_) => send("Confirm changes"),
             OrderForm::ReleaseHold(_) => send("Lift the hold"),
             OrderForm::ShipTo { .. } => send("This ship-to"),
             OrderForm::Address { .. } => send("Next empty field / change address"),

@@ -155,7 +155,7 @@ impl Orders {
         if pending {
             b.push(offer(
                 Binding::new(
-                    &[Key::plain(KeyCode::Enter), Key::ctrl('s')],
+                    &[Key::plain(KeyCode::Enter)],
                     "Confirm",
                     Cmd::ConfirmChanges,
                 ),
