@@ -275,7 +275,10 @@ impl Store {
         )?;
         set_status(&tx, o.id, OrderStatus::Cancelled)?;
         tx.execute("DELETE FROM coupon_redemptions WHERE order_id = ?1", [o.id])?;
-        let owed = owe_refund(&tx, &o, o.grand_total, *a, &now)?;
+        // The refund names the reason's code, as the history does, not
+        // the words it was typed in.
+        let coded = OrderAction { reason, ..*a };
+        let owed = owe_refund(&tx, &o, o.grand_total, coded, &now)?;
         let cur = o.currency;
         let detail = match owed {
             Some(x) => format!(
