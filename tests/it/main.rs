@@ -33,6 +33,7 @@ mod history;
 mod item_search;
 mod messages;
 mod operators;
+mod order_lifecycle;
 mod pricing_cases;
 mod pricing_props;
 mod pricing_review;
