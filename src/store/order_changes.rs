@@ -5,7 +5,7 @@
 //! happened since, and writes nothing), then the lifecycle rule, then
 //! writes the change, its stock and its event.
 
-use super::order_record::{record_event, stored_order_in, NewEvent, StoredOrder};
+use super::order_record::{order_data, record_event, stored_order_in, NewEvent, StoredOrder};
 use super::order_write::{clear_contents, write_contents, Contents};
 use super::orders::{json, recheck_availability, SubmitError};
 use super::warehouse::fill_waiting;
@@ -182,7 +182,7 @@ impl Store {
                 money(b.tax_total),
                 money(b.grand_total),
                 json(b)?,
-                json(&part.order)?,
+                order_data(&part.order, o.placed_on())?,
                 part.order.backorder_choice.code()
             ],
         )?;

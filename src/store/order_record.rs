@@ -6,7 +6,8 @@
 
 use super::catalog::dec_col;
 use super::customers::parse_currency;
-use super::Store;
+use super::orders::{json, SubmitError};
+use super::{Store, StoreError};
 use crate::domain::lifecycle::{OrderStatus, ShipmentState, ShipmentStatus};
 use crate::domain::money::Currency;
 use crate::domain::order::Order;
@@ -27,6 +28,9 @@ pub struct StoredOrder {
     /// Goes up with every change; a change names the version it is based on.
     pub version: i64,
     pub placed_at: String,
+    /// The day it was priced on (the console's day at submit, kept with
+    /// the order's data); None for an order placed before it was kept.
+    pub priced_on: Option<NaiveDate>,
     pub customer_id: Option<i64>,
     pub currency: Currency,
     pub grand_total: Decimal,
@@ -39,12 +43,16 @@ pub struct StoredOrder {
 }
 
 impl StoredOrder {
-    /// The day its promotions were those of.
+    /// The day its promotions were those of: the day the console priced
+    /// it on, which need not be the UTC day of `placed_at` (an evening
+    /// call west of Greenwich, a console running over midnight).
     pub fn placed_on(&self) -> NaiveDate {
-        self.placed_at
-            .get(..10)
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            .unwrap_or_default()
+        self.priced_on.unwrap_or_else(|| {
+            self.placed_at
+                .get(..10)
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .unwrap_or_default()
+        })
     }
 
     /// What the lifecycle rules need of the shipments.
@@ -104,6 +112,20 @@ impl OrderEvent {
             self.detail.replace('\n', "; ")
         )
     }
+}
+
+/// The `orders.order_data` of `order` priced on `priced_on`: the order's
+/// JSON with the day beside its fields (the order reads back without it).
+pub(super) fn order_data(order: &Order, priced_on: NaiveDate) -> Result<String, SubmitError> {
+    let mut v = serde_json::to_value(order)
+        .map_err(|e| SubmitError::Db(StoreError::Other(e.to_string())))?;
+    if let Some(m) = v.as_object_mut() {
+        m.insert(
+            "priced_on".into(),
+            priced_on.format("%Y-%m-%d").to_string().into(),
+        );
+    }
+    json(&v)
 }
 
 /// What an event records.
@@ -169,7 +191,8 @@ pub(super) fn stored_order_in(
                     COALESCE((SELECT p.order_no FROM orders p WHERE p.id = o.parent_order_id),
                              (SELECT c.order_no FROM orders c WHERE c.parent_order_id = o.id)),
                     o.status, o.version, o.placed_at, o.customer_id, o.currency, o.grand_total, o.order_data,
-                    (SELECT method FROM payments WHERE order_id = o.id ORDER BY id LIMIT 1)
+                    (SELECT method FROM payments WHERE order_id = o.id ORDER BY id LIMIT 1),
+                    json_extract(o.order_data, '$.priced_on')
              FROM orders o WHERE o.order_no = ?1",
             [order_no],
             |r| {
@@ -183,6 +206,8 @@ pub(super) fn stored_order_in(
                         .unwrap_or(OrderStatus::Placed),
                     version: r.get(5)?,
                     placed_at: r.get(6)?,
+                    priced_on: (r.get::<_, Option<String>>(12)?)
+                        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
                     customer_id: r.get(7)?,
                     currency: parse_currency(&r.get::<_, String>(8)?),
                     grand_total: dec_col(r, 9)?,

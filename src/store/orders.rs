@@ -3,6 +3,7 @@
 //! snapshots, reserves stock, records the audit entry and removes the
 //! draft (docs/design.md). All of it or none of it.
 
+use super::order_record::order_data;
 use super::order_write::{write_contents, Contents};
 use super::{now_text, redemptions, Store, StoreError};
 use crate::domain::availability::{changed_lines, LineAvailability};
@@ -176,6 +177,7 @@ impl Store {
             let parent = placed.first().map(|p| p.id);
             let w = Write {
                 operator: input.operator,
+                today: input.today,
                 method_names: &method_names,
                 hash: &hash,
             };
@@ -241,6 +243,8 @@ fn check_hold(tx: &Transaction, d: DraftRef) -> Result<(), SubmitError> {
 /// What every part of one submit is written with.
 struct Write<'a> {
     operator: &'a str,
+    /// The day the order was priced on.
+    today: NaiveDate,
     method_names: &'a [String],
     hash: &'a str,
 }
@@ -431,7 +435,7 @@ fn write_part(
             input.operator,
             now,
             input.hash,
-            json(order)?
+            order_data(order, input.today)?
         ],
     )?;
     let order_id = tx.last_insert_rowid();
