@@ -812,3 +812,62 @@ fn a_change_is_refused_when_stock_moved_since_its_difference_was_shown() {
     assert_eq!(shop.stock("COF-3006"), (2, 1));
     assert_sound(&shop);
 }
+
+/// The console prices an order on its own day (the local date it runs
+/// on), which need not be the UTC day of `placed_at`: an evening call in
+/// America is stored on the next UTC day, a console left running over
+/// midnight keeps its day. A change is priced under the promotions of the
+/// day the order was priced on, and so is a fresh pricing of it.
+#[test]
+fn a_change_keeps_the_promotions_of_the_day_the_order_was_priced_on() {
+    let (_dir, path) = crate::common::temp_db();
+    let (mut store, _) = orderdesk::store::Store::open(&path, crate::common::BUSY).unwrap();
+    // BEDDING25 (25% off bedding) runs from 14 to 45 days after the demo's
+    // day: the console's day is inside, the UTC day of placed_at far out.
+    let utc_today = chrono::Utc::now().date_naive();
+    let demo_day = utc_today - chrono::Days::new(100);
+    let console_day = demo_day + chrono::Days::new(20);
+    store.load_demo(demo_day).unwrap();
+    let mut s = orderdesk::session::Session::new(store, "alice", console_day).without_drafts();
+    let placed = place(&mut s, &NewOrder::jane(&[("BED-1010", 1), ("LGT-1002", 1)]));
+    let no = placed[0];
+    let o = s.store().stored_order(no).unwrap().unwrap();
+    let bedding_discount = |o: &StoredOrder| -> Decimal {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let text: String = conn
+            .query_row(
+                "SELECT l.discount FROM order_lines l WHERE l.order_id = ?1 AND l.sku = 'BED-1010'",
+                [o.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        Decimal::from_str(&text).unwrap()
+    };
+    assert_eq!(bedding_discount(&o).to_string(), "24.75", "25% of 99.00");
+    assert_eq!(o.placed_on(), console_day, "the day it was priced on");
+    let fresh = s.store().price_stored(&o).unwrap().unwrap();
+    assert_eq!(fresh.grand_total, o.grand_total, "a fresh pricing agrees");
+
+    // One more headlamp: the bedding keeps its 25% off.
+    let (after, shown) =
+        crate::common::placing::change(s.store(), no, |_, order| Change::Quantity {
+            line: line_of(order, "LGT-1002"),
+            quantity: 2,
+        })
+        .unwrap();
+    assert_eq!(bedding_discount(&after).to_string(), "24.75");
+    assert_eq!(after.placed_on(), console_day, "a change keeps the day");
+    let lamp = after.order.as_ref().unwrap().lines[1].unit_price;
+    assert_eq!(
+        after.grand_total - o.grand_total,
+        shown.parts[0].1.grand_total - o.grand_total
+    );
+    assert!(
+        after.grand_total - o.grand_total < lamp * Decimal::from(2),
+        "one headlamp more, with its tax: {} → {}",
+        o.grand_total,
+        after.grand_total
+    );
+    let fresh = s.store().price_stored(&after).unwrap().unwrap();
+    assert_eq!(fresh.grand_total, after.grand_total);
+}
