@@ -34,6 +34,7 @@ mod item_search;
 mod messages;
 mod operators;
 mod order_lifecycle;
+mod order_lifecycle_props;
 mod pricing_cases;
 mod pricing_props;
 mod pricing_review;

@@ -871,3 +871,126 @@ fn a_change_keeps_the_promotions_of_the_day_the_order_was_priced_on() {
     let fresh = s.store().price_stored(&after).unwrap().unwrap();
     assert_eq!(fresh.grand_total, after.grand_total);
 }
+
+/// Coupons applied on an order and their recorded uses, as stored.
+fn coupon_uses(shop: &Shop, order_no: i64) -> (Vec<String>, Vec<String>) {
+    let conn = rusqlite::Connection::open(&shop.path).unwrap();
+    let list = |sql: &str| -> Vec<String> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt.query_map([order_no], |r| r.get(0)).unwrap();
+        rows.map(|r| r.unwrap()).collect()
+    };
+    (
+        list(
+            "SELECT c.code FROM order_discounts d JOIN coupons c ON c.id = d.coupon_id
+             JOIN orders o ON o.id = d.order_id WHERE o.order_no = ?1 ORDER BY c.code",
+        ),
+        list(
+            "SELECT c.code FROM coupon_redemptions r JOIN coupons c ON c.id = r.coupon_id
+             JOIN orders o ON o.id = r.order_id WHERE o.order_no = ?1 ORDER BY c.code",
+        ),
+    )
+}
+
+#[test]
+fn a_coupon_below_its_threshold_gives_its_use_back_and_counts_again_when_it_applies_again() {
+    let mut shop = Shop::new();
+    // SAVE20: 20.00 off orders of 100.00 or more.
+    let no = shop.place_one(&NewOrder::jane(&[("LGT-1002", 2)]).coupon("SAVE20"));
+    let both = (vec!["SAVE20".to_string()], vec!["SAVE20".to_string()]);
+    assert_eq!(coupon_uses(&shop, no), both);
+    let qty = |q: u32| {
+        move |_: &orderdesk::store::Store, o: &orderdesk::domain::order::Order| Change::Quantity {
+            line: line_of(o, "LGT-1002"),
+            quantity: q,
+        }
+    };
+    let (after, _) = shop.change(no, qty(1)).unwrap();
+    assert_eq!(coupon_uses(&shop, no), (vec![], vec![]));
+    assert!(
+        last_event(&after)
+            .detail
+            .contains("coupon SAVE20 no longer applies: its use is given back"),
+        "{}",
+        last_event(&after).detail
+    );
+    // Back over the threshold: the discount applies again, and so its use
+    // is recorded again.
+    let (after, shown) = shop.change(no, qty(3)).unwrap();
+    assert_priced_as_shown(&shop, no, &shown);
+    assert_eq!(coupon_uses(&shop, no), both, "a discount without its use");
+    assert!(
+        last_event(&after)
+            .detail
+            .contains("coupon SAVE20 applies again: one use recorded"),
+        "{}",
+        last_event(&after).detail
+    );
+    assert_sound(&shop);
+}
+
+#[test]
+fn a_single_use_coupon_given_back_and_used_elsewhere_does_not_apply_twice() {
+    let mut shop = Shop::new();
+    // WELCOME15: 15% off from 50.00, once per customer.
+    let first = shop.place_one(&NewOrder::jane(&[("LGT-1004", 3)]).coupon("WELCOME15"));
+    let welcome = vec!["WELCOME15".to_string()];
+    assert_eq!(
+        coupon_uses(&shop, first),
+        (welcome.clone(), welcome.clone())
+    );
+    let qty = |q: u32| {
+        move |_: &orderdesk::store::Store, o: &orderdesk::domain::order::Order| Change::Quantity {
+            line: line_of(o, "LGT-1004"),
+            quantity: q,
+        }
+    };
+    shop.change(first, qty(2)).unwrap();
+    assert_eq!(coupon_uses(&shop, first), (vec![], vec![]));
+    // Its use given back, Jane uses it on another order.
+    let second = shop.place_one(&NewOrder::jane(&[("LGT-1002", 1)]).coupon("WELCOME15"));
+    assert_eq!(
+        coupon_uses(&shop, second),
+        (welcome.clone(), welcome.clone())
+    );
+    // The first order back over 50.00: the coupon is Jane's no more.
+    let (after, shown) = shop.change(first, qty(3)).unwrap();
+    assert_priced_as_shown(&shop, first, &shown);
+    assert_eq!(
+        coupon_uses(&shop, first),
+        (vec![], vec![]),
+        "used once per customer: {:?}",
+        after.grand_total
+    );
+    assert_sound(&shop);
+}
+
+#[test]
+fn the_orders_of_a_split_submit_keep_sharing_one_use_of_a_coupon_after_a_change() {
+    let mut shop = Shop::new();
+    let placed = shop.place(
+        &NewOrder::jane(&[("CMK-4011", 5), ("LGT-1002", 1)])
+            .separate()
+            .coupon("SAVE20"),
+    );
+    let [main, back] = placed[..] else {
+        panic!("two orders: {placed:?}")
+    };
+    let save20 = vec!["SAVE20".to_string()];
+    assert_eq!(coupon_uses(&shop, main), (save20.clone(), save20.clone()));
+    assert_eq!(coupon_uses(&shop, back).1, Vec::<String>::new());
+    // One more stove on the backorder order: it is priced alone now, the
+    // coupon's one use stays the main order's.
+    let (after, shown) = shop
+        .change(back, |_, o| Change::Quantity {
+            line: line_of(o, "CMK-4011"),
+            quantity: 3,
+        })
+        .unwrap();
+    assert_priced_as_shown(&shop, back, &shown);
+    assert_eq!(coupon_uses(&shop, back), (save20.clone(), vec![]));
+    assert_eq!(coupon_uses(&shop, main).1, save20);
+    assert!(!last_event(&after).detail.contains("coupon"));
+    assert_eq!(line_stock(&shop, back, "CMK-4011"), (0, 3));
+    assert_sound(&shop);
+}

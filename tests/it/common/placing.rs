@@ -175,25 +175,30 @@ impl NewOrder {
     }
 }
 
-fn ok(s: &mut Session, cmd: Command) {
+fn ok(s: &mut Session, cmd: Command) -> Result<(), String> {
     let shown = format!("{cmd:?}");
-    if let Err(r) = s.apply(cmd) {
-        panic!("{shown} refused: {r:?}");
-    }
+    s.apply(cmd)
+        .map_err(|r| format!("{shown} refused: {r:?}"))?;
     s.refresh(false);
+    Ok(())
 }
 
 /// Places `o` through the session as the console does; returns the
 /// order numbers placed.
 pub fn place(s: &mut Session, o: &NewOrder) -> Vec<i64> {
-    ok(s, Command::NewOrder);
+    try_place(s, o).unwrap_or_else(|why| panic!("{why}"))
+}
+
+/// [`place`], or what the session refused.
+pub fn try_place(s: &mut Session, o: &NewOrder) -> Result<Vec<i64>, String> {
+    ok(s, Command::NewOrder)?;
     ok(
         s,
         Command::PickCustomer {
             id: None,
             logon: Some(o.logon.clone()),
         },
-    );
+    )?;
     for (sku, qty) in &o.lines {
         ok(
             s,
@@ -201,7 +206,7 @@ pub fn place(s: &mut Session, o: &NewOrder) -> Vec<i64> {
                 sku: sku.clone(),
                 qty: *qty,
             },
-        );
+        )?;
     }
     ok(
         s,
@@ -209,22 +214,22 @@ pub fn place(s: &mut Session, o: &NewOrder) -> Vec<i64> {
             ship_to: 1,
             method: o.method.clone(),
         },
-    );
+    )?;
     if let Some(code) = &o.coupon {
-        ok(s, Command::RedeemCoupon { code: code.clone() });
+        ok(s, Command::RedeemCoupon { code: code.clone() })?;
     }
-    ok(s, Command::Pay(o.pay.clone()));
+    ok(s, Command::Pay(o.pay.clone()))?;
     ok(
         s,
         Command::Backorder {
             choice: o.backorders,
             separate: o.separate,
         },
-    );
+    )?;
     let done = s
         .apply(Command::Submit)
-        .unwrap_or_else(|r| panic!("submit refused: {r:?}"));
-    done.placed.iter().map(|p| p.order_no).collect()
+        .map_err(|r| format!("submit refused: {r:?}"))?;
+    Ok(done.placed.iter().map(|p| p.order_no).collect())
 }
 
 /// Applies `edit` to stored order `order_no` and confirms it against the
