@@ -260,6 +260,15 @@ impl Store {
             [o.id],
         )?;
         set_status(&tx, o.id, OrderStatus::Cancelled)?;
+        // A coupon's use is given back, unless the other order of a split
+        // submit still has its share of the discount: the use goes with it.
+        tx.execute(
+            "UPDATE coupon_redemptions SET order_id = (SELECT x.id FROM orders x
+                 WHERE x.order_no = ?2 AND x.status <> 'cancelled')
+             WHERE order_id = ?1 AND EXISTS (SELECT 1 FROM order_discounts d JOIN orders x ON x.id = d.order_id
+                 WHERE x.order_no = ?2 AND x.status <> 'cancelled' AND d.coupon_id = coupon_redemptions.coupon_id)",
+            params![o.id, o.linked],
+        )?;
         tx.execute("DELETE FROM coupon_redemptions WHERE order_id = ?1", [o.id])?;
         // The refund names the reason's code, as the history does, not
         // the words it was typed in.
@@ -347,7 +356,7 @@ fn coupon_uses(
     let has = |list: &[String], code: &str| list.iter().any(|k| k.eq_ignore_ascii_case(code));
     let mut stmt = tx.prepare(
         "SELECT DISTINCT c.code FROM order_discounts d JOIN coupons c ON c.id = d.coupon_id
-         JOIN orders x ON x.id = d.order_id WHERE x.order_no = ?1",
+         JOIN orders x ON x.id = d.order_id WHERE x.order_no = ?1 AND x.status <> 'cancelled'",
     )?;
     let linked: Vec<String> = stmt
         .query_map([o.linked], |r| r.get(0))?
