@@ -993,4 +993,13 @@ fn the_orders_of_a_split_submit_keep_sharing_one_use_of_a_coupon_after_a_change(
     assert!(!last_event(&after).detail.contains("coupon"));
     assert_eq!(line_stock(&shop, back, "CMK-4011"), (0, 3));
     assert_sound(&shop);
+
+    // The main order cancelled: the backorder order keeps its discount,
+    // and the use goes with it; cancelled too, the use is given back.
+    shop.cancel(main, "customer_request").unwrap();
+    assert_eq!(coupon_uses(&shop, main).1, Vec::<String>::new());
+    assert_eq!(coupon_uses(&shop, back), (save20.clone(), save20.clone()));
+    shop.cancel(back, "customer_request").unwrap();
+    assert_eq!(coupon_uses(&shop, back).1, Vec::<String>::new());
+    assert_sound(&shop);
 }

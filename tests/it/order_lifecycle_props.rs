@@ -267,6 +267,29 @@ fn invariants(shop: &Shop, orders: &[i64], after: &str) -> Result<(), TestCaseEr
         after,
         idle
     );
+    // A coupon discount on a live order has its use recorded, on it or on
+    // the other order of its split submit; a use is of a coupon applied.
+    let mut stmt = conn
+        .prepare(
+            "SELECT o.order_no || ' ' || c.code FROM order_discounts d JOIN coupons c ON c.id = d.coupon_id
+             JOIN orders o ON o.id = d.order_id
+             WHERE o.status <> 'cancelled' AND NOT EXISTS (SELECT 1 FROM coupon_redemptions r
+                   WHERE r.coupon_id = c.id AND (r.order_id = o.id OR r.order_id = o.parent_order_id
+                         OR r.order_id IN (SELECT id FROM orders p WHERE p.parent_order_id = o.id)))
+             UNION ALL
+             SELECT 'use on ' || o.order_no || ' ' || c.code FROM coupon_redemptions r
+             JOIN coupons c ON c.id = r.coupon_id JOIN orders o ON o.id = r.order_id
+             WHERE NOT EXISTS (SELECT 1 FROM order_discounts d JOIN orders x ON x.id = d.order_id
+                   WHERE d.coupon_id = c.id AND x.status <> 'cancelled'
+                   AND (x.id = o.id OR x.parent_order_id = o.id OR x.id = o.parent_order_id))",
+        )
+        .unwrap();
+    let unpaired: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    prop_assert!(unpaired.is_empty(), "after {}: coupon discounts and uses differ: {:?}", after, unpaired);
     for &no in orders {
         let o = shop.store().stored_order(no).unwrap().unwrap();
         if o.status == OrderStatus::Cancelled {
