@@ -12,6 +12,10 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 
+/// The most one receipt brings: far beyond any delivery, and far from
+/// where stock figures would overflow (SQLite would turn them into reals).
+pub const MAX_RECEIPT: i64 = 1_000_000_000;
+
 /// Backorders a receipt (or freed stock) filled in one order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Filled {
@@ -43,10 +47,10 @@ impl Store {
         date: NaiveDate,
         operator: &str,
     ) -> Result<Received, ServiceError> {
-        if quantity <= 0 {
-            return Err(ServiceError::Refused(
-                "a quantity received is 1 or more".into(),
-            ));
+        if !(1..=MAX_RECEIPT).contains(&quantity) {
+            return Err(ServiceError::Refused(format!(
+                "a quantity received is 1 to {MAX_RECEIPT}"
+            )));
         }
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let (item, sku): (i64, String) = tx

@@ -721,8 +721,10 @@ fn receipts_fill_backorders_first_placed_first_partly_then_wholly() {
 
     // What the store refuses to receive.
     for (sku, qty, why) in [
-        ("CMK-4011", 0, "1 or more"),
-        ("CMK-4011", -2, "1 or more"),
+        ("CMK-4011", 0, "1 to 1000000000"),
+        ("CMK-4011", -2, "1 to 1000000000"),
+        ("CMK-4011", i64::MAX, "1 to 1000000000"),
+        ("CMK-4011", 1_000_000_001, "1 to 1000000000"),
         ("NOPE-1", 1, "there is no item NOPE-1"),
     ] {
         match shop.store().receive(sku, qty, today(), "dock") {
@@ -730,6 +732,7 @@ fn receipts_fill_backorders_first_placed_first_partly_then_wholly() {
             other => panic!("{sku} {qty}: {other:?}"),
         }
     }
+    assert_eq!(shop.stock("CMK-4011"), (7, 5), "nothing received");
 }
 
 #[test]
