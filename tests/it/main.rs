@@ -9,6 +9,7 @@ mod catalog_cart;
 mod check_backup;
 mod cli;
 mod cli_search;
+mod cli_warehouse;
 mod coupons;
 mod crash;
 mod customer_search;
