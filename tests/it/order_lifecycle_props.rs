@@ -289,7 +289,12 @@ fn invariants(shop: &Shop, orders: &[i64], after: &str) -> Result<(), TestCaseEr
         .unwrap()
         .map(|r| r.unwrap())
         .collect();
-    prop_assert!(unpaired.is_empty(), "after {}: coupon discounts and uses differ: {:?}", after, unpaired);
+    prop_assert!(
+        unpaired.is_empty(),
+        "after {}: coupon discounts and uses differ: {:?}",
+        after,
+        unpaired
+    );
     for &no in orders {
         let o = shop.store().stored_order(no).unwrap().unwrap();
         if o.status == OrderStatus::Cancelled {
