@@ -48,4 +48,5 @@ mod snapshot_draw;
 mod store_open;
 mod stress;
 mod typed;
+mod warehouse_concurrency;
 mod widths;

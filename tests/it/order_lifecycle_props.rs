@@ -5,7 +5,7 @@
 //! waits for it (first placed, first filled); and every order's stored
 //! totals are a fresh pricing of it as it stands.
 
-use crate::common::placing::{change, new_line, try_place, NewOrder, Shop};
+use crate::common::placing::{change, idle_stock, new_line, try_place, NewOrder, Shop};
 use crate::common::today;
 use orderdesk::domain::lifecycle::OrderStatus;
 use orderdesk::domain::order_change::Change;
@@ -249,18 +249,7 @@ fn invariants(shop: &Shop, orders: &[i64], after: &str) -> Result<(), TestCaseEr
     prop_assert!(problems.is_empty(), "after {}: {:#?}", after, problems);
     let conn = rusqlite::Connection::open(&shop.path).unwrap();
     // First placed, first filled: stock is free only when nothing waits.
-    let mut stmt = conn
-        .prepare(
-            "SELECT i.sku, v.on_hand - v.reserved FROM inventory v JOIN items i ON i.id = v.item_id
-             WHERE v.on_hand > v.reserved AND EXISTS (SELECT 1 FROM order_lines l JOIN orders o ON o.id = l.order_id
-                   WHERE l.item_id = v.item_id AND l.qty_backordered > 0 AND o.status <> 'cancelled')",
-        )
-        .unwrap();
-    let idle: Vec<(String, i64)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
+    let idle = idle_stock(&conn);
     prop_assert!(
         idle.is_empty(),
         "after {}: free while backorders wait: {:?}",

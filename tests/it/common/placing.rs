@@ -303,3 +303,17 @@ pub fn stock(path: &Path, sku: &str) -> (i64, i64) {
     )
     .unwrap()
 }
+
+/// Items with stock free while a live order's backorder waits for them:
+/// (SKU, free). First placed, first filled leaves none.
+pub fn idle_stock(conn: &rusqlite::Connection) -> Vec<(String, i64)> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT i.sku, v.on_hand - v.reserved FROM inventory v JOIN items i ON i.id = v.item_id
+             WHERE v.on_hand > v.reserved AND EXISTS (SELECT 1 FROM order_lines l JOIN orders o ON o.id = l.order_id
+                   WHERE l.item_id = v.item_id AND l.qty_backordered > 0 AND o.status <> 'cancelled')",
+        )
+        .unwrap();
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    rows.map(|r| r.unwrap()).collect()
+}
