@@ -1006,3 +1006,86 @@ fn the_orders_of_a_split_submit_keep_sharing_one_use_of_a_coupon_after_a_change(
     assert_eq!(coupon_uses(&shop, back).1, Vec::<String>::new());
     assert_sound(&shop);
 }
+
+#[test]
+fn orders_are_found_by_number_customer_day_and_status_with_their_next_ship_date() {
+    let mut shop = Shop::new();
+    let jane = shop.place_one(&NewOrder::jane(&[("CMK-4011", 5)]));
+    let john = shop.place_one(&NewOrder::jane(&[("LGT-1002", 1)]).by("jsmith"));
+    let jane2 = shop.place_one(&NewOrder::jane(&[("LGT-1002", 2)]));
+    shop.cancel(jane2, "duplicate").unwrap();
+    let find = |q: orderdesk::store::OrderQuery| -> Vec<i64> {
+        let found = shop.store().find_orders(&q, 50).unwrap();
+        found.iter().map(|f| f.order_no).collect()
+    };
+    use orderdesk::store::OrderQuery;
+    // Newest first.
+    assert_eq!(find(OrderQuery::default()), [jane2, john, jane]);
+    let one = shop
+        .store()
+        .find_orders(
+            &OrderQuery {
+                order_no: Some(jane),
+                ..OrderQuery::default()
+            },
+            50,
+        )
+        .unwrap();
+    let o = shop.stored(jane);
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].customer, "Jane Doe");
+    assert_eq!(one[0].status, OrderStatus::Placed);
+    assert_eq!(one[0].grand_total, o.grand_total.to_string());
+    assert_eq!(one[0].placed_at, o.placed_at);
+    // The earliest open shipment: the one that leaves now.
+    let dates: Vec<Option<String>> = o.shipments.iter().map(|s| s.ship_date.clone()).collect();
+    assert_eq!(one[0].next_ship, dates.into_iter().flatten().min());
+    let jane_id = o.customer_id.unwrap();
+    assert_eq!(
+        find(OrderQuery {
+            customers: vec![jane_id],
+            ..OrderQuery::default()
+        }),
+        [jane2, jane]
+    );
+    assert_eq!(
+        find(OrderQuery {
+            customers: vec![jane_id],
+            status: Some(OrderStatus::Cancelled),
+            ..OrderQuery::default()
+        }),
+        [jane2]
+    );
+    let cancelled = shop.store().find_orders(
+        &OrderQuery {
+            order_no: Some(jane2),
+            ..OrderQuery::default()
+        },
+        5,
+    );
+    assert_eq!(cancelled.unwrap()[0].next_ship, None, "nothing open");
+    let day_of = |no: i64| {
+        shop.stored(no).placed_at[..10]
+            .parse::<NaiveDate>()
+            .unwrap()
+    };
+    let (first, last) = (day_of(jane), day_of(jane2));
+    let days = |from: NaiveDate, to: NaiveDate| {
+        find(OrderQuery {
+            from: Some(from),
+            to: Some(to),
+            ..OrderQuery::default()
+        })
+    };
+    assert_eq!(days(first, last).len(), 3, "whole days");
+    assert!(days(last.succ_opt().unwrap(), last + chrono::Days::new(9)).is_empty());
+    assert!(days(first - chrono::Days::new(9), first.pred_opt().unwrap()).is_empty());
+    assert_eq!(
+        shop.store()
+            .find_orders(&OrderQuery::default(), 2)
+            .unwrap()
+            .len(),
+        2,
+        "at most the limit"
+    );
+}
