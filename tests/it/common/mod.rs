@@ -5,6 +5,7 @@
 pub mod desk;
 pub mod placing;
 pub mod pty;
+pub mod stored;
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
