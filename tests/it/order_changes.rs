@@ -332,3 +332,85 @@ fn the_orders_of_a_split_submit_keep_sharing_one_use_of_a_coupon_after_a_change(
     assert_eq!(coupon_uses(&shop, back).1, Vec::<String>::new());
     assert_sound(&shop);
 }
+
+/// Jane's order drops backorders: the screen house (line 1, none on hand,
+/// none expected) is dropped, so the Beacon 900, matched at 75.00 as line
+/// 2 of the cart, is line 1 of the order placed.
+#[test]
+fn a_price_override_stays_on_its_line_when_a_line_before_it_was_dropped() {
+    use orderdesk::session::{BackorderKind, Command, PayInput};
+    let mut shop = Shop::new();
+    let s = &mut shop.s;
+    for c in [
+        Command::PickCustomer {
+            id: None,
+            logon: Some("jdoe".into()),
+        },
+        Command::AddItem {
+            sku: "TNT-2011".into(),
+            qty: 1,
+        },
+        Command::AddItem {
+            sku: "LGT-1002".into(),
+            qty: 1,
+        },
+        Command::AddItem {
+            sku: "LGT-1001".into(),
+            qty: 1,
+        },
+        Command::Adjust {
+            target: "line:2".into(),
+            amount: None,
+            unit_price: Some("75.00".into()),
+            reason: "PRICE_MATCH".into(),
+            net: false,
+        },
+        Command::SetMethod {
+            ship_to: 1,
+            method: "GROUND".into(),
+        },
+        Command::Pay(PayInput::Cod),
+        Command::Backorder {
+            choice: BackorderKind::Drop,
+            separate: false,
+        },
+    ] {
+        let shown = format!("{c:?}");
+        s.apply(c).unwrap_or_else(|r| panic!("{shown}: {r:?}"));
+        s.refresh(false);
+    }
+    let done = s.apply(Command::Submit).unwrap();
+    let no = done.placed[0].order_no;
+    let unit_prices = |shop: &Shop| -> Vec<(String, String)> {
+        let conn = rusqlite::Connection::open(&shop.path).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT l.sku, l.unit_price FROM order_lines l JOIN orders o ON o.id = l.order_id
+                 WHERE o.order_no = ?1 ORDER BY l.line_no",
+            )
+            .unwrap();
+        let rows = stmt
+            .query_map([no], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        rows.map(|r| r.unwrap()).collect()
+    };
+    let matched = vec![
+        ("LGT-1002".to_string(), "75.00".to_string()),
+        ("LGT-1001".to_string(), "44.95".to_string()),
+    ];
+    assert_eq!(unit_prices(&shop), matched);
+    let o = shop.stored(no);
+    let fresh = shop.store().price_stored(&o).unwrap().unwrap();
+    assert_eq!(fresh.grand_total, o.grand_total, "a fresh pricing agrees");
+
+    // A change re-prices with the match still on the Beacon 900.
+    let (_, shown) = shop
+        .change(no, |_, o| Change::Quantity {
+            line: line_of(o, "LGT-1001"),
+            quantity: 2,
+        })
+        .unwrap();
+    assert_priced_as_shown(&shop, no, &shown);
+    assert_eq!(unit_prices(&shop), matched);
+    assert_sound(&shop);
+}
