@@ -192,6 +192,7 @@ impl Store {
         )?;
         owe_refund(&tx, &o, o.grand_total - b.grand_total, c.action, &now)?;
         let mut detail = c.description.to_string();
+        detail += &dropped(c.order, part);
         detail += &coupon_uses(&tx, &o, c.order, b, &now)?;
         detail += &format!("\n{}", difference(cur, o.grand_total, b.grand_total));
         record_event(
@@ -338,6 +339,29 @@ impl Store {
         tx.commit()?;
         Ok(done)
     }
+}
+
+/// What an order that drops backorders dropped of the change asked for
+/// (not in stock now), one history line each: the history says what the
+/// order holds, not only what was asked.
+fn dropped(asked: &Order, part: &crate::domain::parts::Part) -> String {
+    let mut out = String::new();
+    for (i, l) in asked.lines.iter().enumerate() {
+        let kept: u32 = (part.source_lines.iter().zip(&part.order.lines))
+            .filter(|(s, _)| **s == i)
+            .map(|(_, p)| p.quantity)
+            .sum();
+        if kept < l.quantity {
+            out += &format!(
+                "\n{} {}: {} of {} dropped: not in stock, and the order drops backorders",
+                l.sku,
+                l.name,
+                l.quantity - kept,
+                l.quantity
+            );
+        }
+    }
+    out
 }
 
 /// Keeps the coupon uses of a changed order in step with its discounts:
