@@ -414,3 +414,33 @@ fn a_price_override_stays_on_its_line_when_a_line_before_it_was_dropped() {
     assert_eq!(unit_prices(&shop), matched);
     assert_sound(&shop);
 }
+
+#[test]
+fn an_order_that_drops_backorders_says_what_a_change_dropped() {
+    let mut shop = Shop::new();
+    shop.scarce("COF-3006", 2);
+    let mut o = NewOrder::jane(&[("COF-3006", 1), ("LGT-1002", 1)]);
+    o.backorders = orderdesk::session::BackorderKind::Drop;
+    let no = shop.place_one(&o);
+    let (after, shown) = shop
+        .change(no, |_, o| Change::Quantity {
+            line: line_of(o, "COF-3006"),
+            quantity: 3,
+        })
+        .unwrap();
+    assert_priced_as_shown(&shop, no, &shown);
+    // Two on hand: the order holds two, and its history says so.
+    assert_eq!(line_stock(&shop, no, "COF-3006"), (2, 0));
+    let kept = after.order.as_ref().unwrap();
+    assert_eq!(kept.lines[line_of(kept, "COF-3006")].quantity, 2);
+    let lines: Vec<&str> = last_event(&after).detail.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "COF-3006 Gooseneck Kettle 1L: quantity 1 → 3",
+            "COF-3006 Gooseneck Kettle 1L: 1 of 3 dropped: not in stock, and the order drops backorders"
+        ]
+    );
+    assert_eq!(shop.stock("COF-3006"), (2, 2));
+    assert_sound(&shop);
+}
