@@ -3,7 +3,7 @@
 //! snapshots, reserves stock, records the audit entry and removes the
 //! draft (docs/design.md). All of it or none of it.
 
-use super::order_record::order_data;
+use super::order_record::{order_data, with_subtotal_shares};
 use super::order_write::{write_contents, Contents};
 use super::{now_text, redemptions, Store, StoreError};
 use crate::domain::availability::{changed_lines, LineAvailability};
@@ -170,6 +170,12 @@ impl Store {
             })
             .collect();
         let mut placed: Vec<PlacedOrder> = Vec::new();
+        let split = fresh
+            .parts
+            .iter()
+            .filter(|(p, _)| !p.order.lines.is_empty())
+            .count()
+            > 1;
         for (part, breakdown) in &fresh.parts {
             if part.order.lines.is_empty() {
                 continue;
@@ -178,6 +184,7 @@ impl Store {
             let w = Write {
                 operator: input.operator,
                 today: input.today,
+                split,
                 method_names: &method_names,
                 hash: &hash,
             };
@@ -245,6 +252,8 @@ struct Write<'a> {
     operator: &'a str,
     /// The day the order was priced on.
     today: NaiveDate,
+    /// Two orders: each keeps its share of the amounts off.
+    split: bool,
     method_names: &'a [String],
     hash: &'a str,
 }
@@ -435,7 +444,11 @@ fn write_part(
             input.operator,
             now,
             input.hash,
-            order_data(order, input.today)?
+            if input.split {
+                order_data(&with_subtotal_shares(order, b), input.today)?
+            } else {
+                order_data(order, input.today)?
+            }
         ],
     )?;
     let order_id = tx.last_insert_rowid();
