@@ -444,3 +444,85 @@ fn an_order_that_drops_backorders_says_what_a_change_dropped() {
     assert_eq!(shop.stock("COF-3006"), (2, 2));
     assert_sound(&shop);
 }
+
+/// An amount off the subtotal of a split submit is shared by its two
+/// orders; changed, each is re-priced alone with its share, not the whole
+/// amount again.
+#[test]
+fn the_orders_of_a_split_submit_keep_their_shares_of_an_amount_off_through_changes() {
+    use orderdesk::session::{BackorderKind, Command, PayInput};
+    let mut shop = Shop::new();
+    let s = &mut shop.s;
+    for c in [
+        Command::PickCustomer {
+            id: None,
+            logon: Some("jdoe".into()),
+        },
+        Command::AddItem {
+            sku: "CMK-4011".into(),
+            qty: 5,
+        },
+        Command::AddItem {
+            sku: "LGT-1002".into(),
+            qty: 1,
+        },
+        Command::Adjust {
+            target: "subtotal".into(),
+            amount: Some("10.00".into()),
+            unit_price: None,
+            reason: "GOODWILL".into(),
+            net: false,
+        },
+        Command::SetMethod {
+            ship_to: 1,
+            method: "GROUND".into(),
+        },
+        Command::Pay(PayInput::Cod),
+        Command::Backorder {
+            choice: BackorderKind::Available,
+            separate: true,
+        },
+    ] {
+        let shown = format!("{c:?}");
+        s.apply(c).unwrap_or_else(|r| panic!("{shown}: {r:?}"));
+        s.refresh(false);
+    }
+    let done = s.apply(Command::Submit).unwrap();
+    let (main, back) = (done.placed[0].order_no, done.placed[1].order_no);
+    let off = |shop: &Shop, no: i64| -> Decimal {
+        let conn = rusqlite::Connection::open(&shop.path).unwrap();
+        let text: String = conn
+            .query_row(
+                "SELECT a.amount FROM adjustments a JOIN orders o ON o.id = a.order_id
+                 WHERE o.order_no = ?1 AND a.kind = 'subtotal'",
+                [no],
+                |r| r.get(0),
+            )
+            .unwrap();
+        Decimal::from_str(&text).unwrap()
+    };
+    let (main_share, back_share) = (off(&shop, main), off(&shop, back));
+    assert_eq!(main_share + back_share, Decimal::from(10));
+    assert!(main_share > Decimal::ZERO && back_share > Decimal::ZERO);
+
+    let (_, shown) = shop
+        .change(main, |_, o| Change::Quantity {
+            line: line_of(o, "LGT-1002"),
+            quantity: 2,
+        })
+        .unwrap();
+    assert_priced_as_shown(&shop, main, &shown);
+    let (_, shown) = shop
+        .change(back, |_, o| Change::Quantity {
+            line: line_of(o, "CMK-4011"),
+            quantity: 3,
+        })
+        .unwrap();
+    assert_priced_as_shown(&shop, back, &shown);
+    assert_eq!(
+        (off(&shop, main), off(&shop, back)),
+        (main_share, back_share),
+        "10.00 off the two, not 10.00 off each"
+    );
+    assert_sound(&shop);
+}
