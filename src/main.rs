@@ -99,7 +99,7 @@ enum Command {
         date: Option<chrono::NaiveDate>,
     },
     /// Release placed orders to the warehouse (held ones stay). Prints one
-    /// JSON line per order; exit 0 all released, 1 one refused
+    /// JSON line per order; exit 0 all released, 1 one refused, 2 unusable
     Release {
         /// The order to release
         #[arg(required_unless_present = "all", conflicts_with = "all")]
@@ -109,7 +109,8 @@ enum Command {
         all: bool,
     },
     /// A shipment leaves the warehouse: its stock comes off the shelf and
-    /// out of the reservations. Prints JSON; exit 0 shipped, 1 refused
+    /// out of the reservations. Prints JSON; exit 0 shipped, 1 refused, 2
+    /// unusable
     Ship {
         order_no: i64,
         /// The shipment's number within the order
@@ -185,6 +186,7 @@ fn main() -> ExitCode {
             let code = if e.downcast_ref::<OpenError>().is_some()
                 || e.downcast_ref::<Unusable>().is_some()
                 || e.downcast_ref::<search::BadSearch>().is_some()
+                || e.downcast_ref::<warehouse::DatabaseFailed>().is_some()
             {
                 2
             } else {

@@ -77,6 +77,9 @@ pub fn split(order: &Order, availability: &[LineAvailability], plan: &Plan) -> V
                     due: if backordered > 0 { a.due } else { None },
                 });
             }
+            // Its price overrides follow its lines (indices into its own
+            // lines now, a dropped or other part's line taking its own).
+            part.order.follow_lines(&order.line_keys());
             part.shipments = plan
                 .part(number)
                 .map(|s| PlannedShipment {

@@ -2,13 +2,27 @@
 //! order"): `receive`, `release`, `ship`. Each prints one JSON object a
 //! line on stdout — what was done, or `{"refused": why}` — and answers
 //! whether everything asked was done (exit 0) or something was refused
-//! (exit 1).
+//! (exit 1); a database that fails under it is [`DatabaseFailed`] (exit
+//! 2: nothing was refused, nothing could be done).
 
 use crate::domain::text::json_safe;
-use crate::store::{ServiceError, Store, StoredOrder};
+use crate::store::{ServiceError, Store, StoreError, StoredOrder};
 use chrono::NaiveDate;
 use serde_json::json;
 use std::io::Write;
+
+/// The database failed under a warehouse command: not a refusal (no
+/// `{"refused"}` line), the command could not be done.
+#[derive(Debug)]
+pub struct DatabaseFailed(pub StoreError);
+
+impl std::fmt::Display for DatabaseFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for DatabaseFailed {}
 
 /// What one order looks like after a warehouse step.
 fn order_json(o: &StoredOrder) -> serde_json::Value {
@@ -31,7 +45,7 @@ fn print(out: &mut dyn Write, value: &serde_json::Value) -> std::io::Result<()> 
 }
 
 /// Prints the outcome; a refusal is printed too, and answers false. A
-/// database error is the caller's (exit 2 is not a refusal).
+/// database error is returned as [`DatabaseFailed`].
 fn report(
     out: &mut dyn Write,
     outcome: Result<serde_json::Value, ServiceError>,
@@ -41,7 +55,7 @@ fn report(
             print(out, &v)?;
             Ok(true)
         }
-        Err(ServiceError::Db(e)) => Err(e.into()),
+        Err(ServiceError::Db(e)) => Err(DatabaseFailed(e).into()),
         Err(e) => {
             print(out, &json!({ "refused": e.to_string() }))?;
             Ok(false)
@@ -73,7 +87,9 @@ pub fn release(
 ) -> anyhow::Result<bool> {
     let numbers = match order_no {
         Some(n) => vec![n],
-        None => store.placed_order_numbers()?,
+        None => store
+            .placed_order_numbers()
+            .map_err(|e| DatabaseFailed(e.into()))?,
     };
     let mut all = true;
     for n in numbers {

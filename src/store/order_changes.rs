@@ -191,22 +191,9 @@ impl Store {
             params![o.id, money(b.grand_total)],
         )?;
         owe_refund(&tx, &o, o.grand_total - b.grand_total, c.action, &now)?;
-        // A coupon whose minimum the order no longer reaches gives its use back.
-        let kept = redemptions::applied_codes([b]);
-        let mut stmt = tx.prepare(
-            "SELECT r.id, c.code FROM coupon_redemptions r JOIN coupons c ON c.id = r.coupon_id WHERE r.order_id = ?1",
-        )?;
-        let held: Vec<(i64, String)> = stmt
-            .query_map([o.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        drop(stmt);
         let mut detail = c.description.to_string();
-        for (id, code) in held {
-            if !kept.iter().any(|k| k.eq_ignore_ascii_case(&code)) {
-                tx.execute("DELETE FROM coupon_redemptions WHERE id = ?1", [id])?;
-                detail += &format!("\ncoupon {code} no longer applies: its use is given back");
-            }
-        }
+        detail += &dropped(c.order, part);
+        detail += &coupon_uses(&tx, &o, c.order, b, &now)?;
         detail += &format!("\n{}", difference(cur, o.grand_total, b.grand_total));
         record_event(
             &tx,
@@ -274,8 +261,20 @@ impl Store {
             [o.id],
         )?;
         set_status(&tx, o.id, OrderStatus::Cancelled)?;
+        // A coupon's use is given back, unless the other order of a split
+        // submit still has its share of the discount: the use goes with it.
+        tx.execute(
+            "UPDATE coupon_redemptions SET order_id = (SELECT x.id FROM orders x
+                 WHERE x.order_no = ?2 AND x.status <> 'cancelled')
+             WHERE order_id = ?1 AND EXISTS (SELECT 1 FROM order_discounts d JOIN orders x ON x.id = d.order_id
+                 WHERE x.order_no = ?2 AND x.status <> 'cancelled' AND d.coupon_id = coupon_redemptions.coupon_id)",
+            params![o.id, o.linked],
+        )?;
         tx.execute("DELETE FROM coupon_redemptions WHERE order_id = ?1", [o.id])?;
-        let owed = owe_refund(&tx, &o, o.grand_total, *a, &now)?;
+        // The refund names the reason's code, as the history does, not
+        // the words it was typed in.
+        let coded = OrderAction { reason, ..*a };
+        let owed = owe_refund(&tx, &o, o.grand_total, coded, &now)?;
         let cur = o.currency;
         let detail = match owed {
             Some(x) => format!(
@@ -340,6 +339,81 @@ impl Store {
         tx.commit()?;
         Ok(done)
     }
+}
+
+/// What an order that drops backorders dropped of the change asked for
+/// (not in stock now), one history line each: the history says what the
+/// order holds, not only what was asked.
+fn dropped(asked: &Order, part: &crate::domain::parts::Part) -> String {
+    let mut out = String::new();
+    for (i, l) in asked.lines.iter().enumerate() {
+        let kept: u32 = (part.source_lines.iter().zip(&part.order.lines))
+            .filter(|(s, _)| **s == i)
+            .map(|(_, p)| p.quantity)
+            .sum();
+        if kept < l.quantity {
+            out += &format!(
+                "\n{} {}: {} of {} dropped: not in stock, and the order drops backorders",
+                l.sku,
+                l.name,
+                l.quantity - kept,
+                l.quantity
+            );
+        }
+    }
+    out
+}
+
+/// Keeps the coupon uses of a changed order in step with its discounts:
+/// a coupon it no longer applies gives its use back, one that applies
+/// again is used again (limits checked as at submit). The two orders of a
+/// split submit share one use, recorded on the main order. Returns the
+/// lines for the history.
+fn coupon_uses(
+    tx: &Transaction,
+    o: &StoredOrder,
+    order: &Order,
+    b: &crate::domain::pricing::Breakdown,
+    now: &str,
+) -> Result<String, ServiceError> {
+    let applied = redemptions::applied_codes([b]);
+    let has = |list: &[String], code: &str| list.iter().any(|k| k.eq_ignore_ascii_case(code));
+    let mut stmt = tx.prepare(
+        "SELECT DISTINCT c.code FROM order_discounts d JOIN coupons c ON c.id = d.coupon_id
+         JOIN orders x ON x.id = d.order_id WHERE x.order_no = ?1 AND x.status <> 'cancelled'",
+    )?;
+    let linked: Vec<String> = stmt
+        .query_map([o.linked], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    drop(stmt);
+    let mut stmt = tx.prepare(
+        "SELECT r.id, r.order_id, c.code FROM coupon_redemptions r JOIN coupons c ON c.id = r.coupon_id
+         WHERE r.order_id = ?1 OR r.order_id = (SELECT id FROM orders WHERE order_no = ?2)",
+    )?;
+    let held: Vec<(i64, i64, String)> = stmt
+        .query_map(params![o.id, o.linked], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    drop(stmt);
+    let mut detail = String::new();
+    for (id, order_id, code) in &held {
+        if *order_id == o.id && !has(&applied, code) && !has(&linked, code) {
+            tx.execute("DELETE FROM coupon_redemptions WHERE id = ?1", [id])?;
+            detail += &format!("\ncoupon {code} no longer applies: its use is given back");
+        }
+    }
+    let again: Vec<String> = (applied.into_iter())
+        .filter(|code| !held.iter().any(|(_, _, h)| h.eq_ignore_ascii_case(code)))
+        .collect();
+    if let (false, Some(customer)) = (again.is_empty(), o.customer_id) {
+        let registered = order.customer.as_ref().and_then(|c| c.id).is_some();
+        redemptions::redeem(tx, &again, o.id, customer, registered, now)?;
+        for code in &again {
+            detail += &format!("\ncoupon {code} applies again: one use recorded");
+        }
+    }
+    Ok(detail)
 }
 
 /// The order, if it is still at the version the action is based on.

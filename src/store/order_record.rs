@@ -7,9 +7,11 @@
 use super::catalog::dec_col;
 use super::customers::parse_currency;
 use super::Store;
+use crate::domain::adjustment::AdjustmentKind;
 use crate::domain::lifecycle::{OrderStatus, ShipmentState, ShipmentStatus};
 use crate::domain::money::Currency;
 use crate::domain::order::Order;
+use crate::domain::pricing::Breakdown;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
@@ -106,6 +108,34 @@ impl OrderEvent {
             self.detail.replace('\n', "; ")
         )
     }
+}
+
+/// The order one part of a split submit keeps in its `order_data`: each
+/// amount off the subtotal as the part's share of it (what its breakdown
+/// took off; a part with no share has none), so a change re-pricing the
+/// part alone takes off its share, not the whole amount again.
+pub(super) fn with_subtotal_shares(order: &Order, b: &Breakdown) -> Order {
+    let mut shares = (b.adjustments.iter())
+        .filter(|a| a.kind == "subtotal")
+        .peekable();
+    let mut out = order.clone();
+    out.adjustments.retain_mut(|a| {
+        let AdjustmentKind::SubtotalOff { amount } = &mut a.kind else {
+            return true;
+        };
+        // A zero share is left out of the breakdown: match by who made it,
+        // why and when.
+        match shares.next_if(|s| {
+            s.reason_code == a.reason_code && s.operator == a.operator && s.made_at == a.made_at
+        }) {
+            Some(s) => {
+                *amount = s.amount;
+                true
+            }
+            None => false,
+        }
+    });
+    out
 }
 
 /// What an event records.

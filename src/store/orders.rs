@@ -3,6 +3,7 @@
 //! snapshots, reserves stock, records the audit entry and removes the
 //! draft (docs/design.md). All of it or none of it.
 
+use super::order_record::with_subtotal_shares;
 use super::order_write::{write_contents, Contents};
 use super::{now_text, redemptions, Store, StoreError};
 use crate::domain::availability::{changed_lines, LineAvailability};
@@ -169,6 +170,12 @@ impl Store {
             })
             .collect();
         let mut placed: Vec<PlacedOrder> = Vec::new();
+        let split = fresh
+            .parts
+            .iter()
+            .filter(|(p, _)| !p.order.lines.is_empty())
+            .count()
+            > 1;
         for (part, breakdown) in &fresh.parts {
             if part.order.lines.is_empty() {
                 continue;
@@ -176,9 +183,10 @@ impl Store {
             let parent = placed.first().map(|p| p.id);
             let w = Write {
                 operator: input.operator,
+                today: input.today,
+                split,
                 method_names: &method_names,
                 hash: &hash,
-                today: input.today,
             };
             placed.push(write_part(&tx, &w, part, breakdown, parent)?);
         }
@@ -242,10 +250,12 @@ fn check_hold(tx: &Transaction, d: DraftRef) -> Result<(), SubmitError> {
 /// What every part of one submit is written with.
 struct Write<'a> {
     operator: &'a str,
+    /// The day the order was priced on.
+    today: NaiveDate,
+    /// Two orders: each keeps its share of the amounts off.
+    split: bool,
     method_names: &'a [String],
     hash: &'a str,
-    /// The day whose promotions priced it.
-    today: NaiveDate,
 }
 
 pub(super) fn json<T: serde::Serialize>(value: &T) -> Result<String, SubmitError> {
@@ -434,7 +444,11 @@ fn write_part(
             input.operator,
             now,
             input.hash,
-            json(order)?,
+            if input.split {
+                json(&with_subtotal_shares(order, b))?
+            } else {
+                json(order)?
+            },
             input.today.format("%Y-%m-%d").to_string()
         ],
     )?;

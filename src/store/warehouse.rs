@@ -12,6 +12,10 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 
+/// The most one receipt brings: far beyond any delivery, and far from
+/// where stock figures would overflow (SQLite would turn them into reals).
+pub const MAX_RECEIPT: i64 = 1_000_000_000;
+
 /// Backorders a receipt (or freed stock) filled in one order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Filled {
@@ -43,10 +47,10 @@ impl Store {
         date: NaiveDate,
         operator: &str,
     ) -> Result<Received, ServiceError> {
-        if quantity <= 0 {
-            return Err(ServiceError::Refused(
-                "a quantity received is 1 or more".into(),
-            ));
+        if !(1..=MAX_RECEIPT).contains(&quantity) {
+            return Err(ServiceError::Refused(format!(
+                "a quantity received is 1 to {MAX_RECEIPT}"
+            )));
         }
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let (item, sku): (i64, String) = tx
@@ -203,7 +207,8 @@ pub(super) fn fill_waiting(
     now: &str,
 ) -> rusqlite::Result<Vec<Filled>> {
     let mut seen = Vec::new();
-    let mut by_order: Vec<(i64, Filled)> = Vec::new();
+    // Per order filled: its id, the shipments that waited, what it got.
+    let mut by_order: Vec<(i64, Vec<u32>, Filled)> = Vec::new();
     for &item in items {
         if seen.contains(&item) {
             continue;
@@ -244,6 +249,28 @@ pub(super) fn fill_waiting(
             }
             let k = back.min(free);
             free -= k;
+            let at = match by_order.iter().position(|(id, _, _)| *id == order_id) {
+                Some(i) => i,
+                None => {
+                    // Which of its shipments wait, before this fill: only
+                    // those can become ready (and get the receipt's date).
+                    let waited = (shipments_of(tx, order_id)?.into_iter())
+                        .filter(|s| s.state.status == ShipmentStatus::Open && s.state.waiting > 0)
+                        .map(|s| s.state.number)
+                        .collect();
+                    by_order.push((
+                        order_id,
+                        waited,
+                        Filled {
+                            order_no,
+                            lines: Vec::new(),
+                            ready: Vec::new(),
+                        },
+                    ));
+                    by_order.len() - 1
+                }
+            };
+            by_order[at].2.lines.push((line_no, sku, k as u32));
             tx.execute(
                 "UPDATE order_lines SET qty_now = qty_now + ?2, qty_backordered = qty_backordered - ?2,
                     backorder_due = CASE WHEN qty_backordered = ?2 THEN NULL ELSE backorder_due END
@@ -254,31 +281,13 @@ pub(super) fn fill_waiting(
                 "UPDATE inventory SET reserved = reserved + ?2 WHERE item_id = ?1",
                 params![item, k],
             )?;
-            let at = match by_order.iter().position(|(id, _)| *id == order_id) {
-                Some(i) => i,
-                None => {
-                    by_order.push((
-                        order_id,
-                        Filled {
-                            order_no,
-                            lines: Vec::new(),
-                            ready: Vec::new(),
-                        },
-                    ));
-                    by_order.len() - 1
-                }
-            };
-            by_order[at].1.lines.push((line_no, sku, k as u32));
         }
     }
     let day = date.format("%Y-%m-%d").to_string();
     let mut out = Vec::new();
-    for (order_id, mut f) in by_order {
+    for (order_id, waited, mut f) in by_order {
         for s in shipments_of(tx, order_id)? {
-            let was_waiting = s
-                .lines
-                .iter()
-                .any(|(n, _, _)| f.lines.iter().any(|l| l.0 == *n));
+            let was_waiting = waited.contains(&s.state.number);
             if s.state.status == ShipmentStatus::Open && s.state.waiting == 0 && was_waiting {
                 tx.execute(
                     "UPDATE shipments SET ship_date = ?3 WHERE order_id = ?1 AND shipment_no = ?2",

@@ -3,7 +3,9 @@
 #![allow(dead_code)]
 
 pub mod desk;
+pub mod placing;
 pub mod pty;
+pub mod stored;
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
