@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod desk;
+pub mod pg;
 pub mod placing;
 pub mod pty;
 pub mod stored;
