@@ -17,6 +17,7 @@ mod customer_duplicates;
 mod customer_keys;
 mod customer_records;
 mod customers;
+pub mod db;
 pub mod demo;
 mod drafts;
 mod facts;
@@ -621,6 +622,12 @@ impl Store {
     /// on disk before it returns.
     pub fn synchronous(&self) -> rusqlite::Result<i64> {
         self.conn.query_row("PRAGMA synchronous", [], |r| r.get(0))
+    }
+
+    /// The store's connection as the portable SQL handle (store/db), for
+    /// repositories written once for both backends.
+    pub fn sql(&self) -> db::Sql<'_> {
+        db::Sql::Sqlite(&self.conn)
     }
 
     /// The schema version this program writes.

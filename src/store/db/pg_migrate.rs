@@ -1,0 +1,89 @@
+//! PostgreSQL's own schema versions: `pg/schema.sql` is version 1 (the
+//! SQLite schema's version 8 in PostgreSQL's terms), `pg/migrations/NNN_*.sql`
+//! the versions after it, each applied once; `schema_version` records it.
+//! SQLite keeps its runner (store/migrate.rs) on `PRAGMA user_version`.
+
+use super::{Db, Error, PgConn};
+
+/// Migration N+1 is `MIGRATIONS[N]`.
+const MIGRATIONS: &[&str] = &[include_str!("../../../pg/schema.sql")];
+
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// The advisory lock migrators take: orderdesk's application id, "ODSK".
+const LOCK_KEY: i64 = 0x4F44_534B;
+
+/// Brings a PostgreSQL database up to [`LATEST`], one migration per
+/// transaction with its version bump; returns the version it found. A
+/// database newer than this program is refused untouched. Consoles
+/// starting together take turns on an advisory lock: the first migrates,
+/// the others then find the work done.
+pub fn run(db: &Db) -> Result<i64, Error> {
+    let Db::Postgres(conn) = db else {
+        return Err(Error::WrongBackend(
+            "PostgreSQL migrations run on a PostgreSQL connection; SQLite migrates as it opens",
+        ));
+    };
+    let mut conn = conn.borrow_mut();
+    let mut found = None;
+    loop {
+        // READ COMMITTED (not the layer's SERIALIZABLE): after waiting for
+        // the lock, each statement must see what the lock holder committed.
+        conn.execute_batch("BEGIN")?;
+        match step(&mut conn) {
+            Ok(Step::Applied(version)) => {
+                found.get_or_insert(version);
+                conn.execute_batch("COMMIT")?;
+            }
+            Ok(Step::Current(version)) => {
+                conn.execute_batch("COMMIT")?;
+                return Ok(found.unwrap_or(version));
+            }
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(e);
+            }
+        }
+    }
+}
+
+enum Step {
+    /// Applied the migration after this version.
+    Applied(i64),
+    /// Nothing to do: the database is at this version.
+    Current(i64),
+}
+
+fn step(conn: &mut PgConn) -> Result<Step, Error> {
+    conn.execute("SELECT pg_advisory_xact_lock(?1)", &[LOCK_KEY.into()])?;
+    let has_table = conn
+        .query("SELECT to_regclass('schema_version') IS NOT NULL", &[])?
+        .first()
+        .map(|r| r.get_bool(0))
+        .transpose()?
+        .unwrap_or(false);
+    let version = if has_table {
+        conn.query("SELECT version FROM schema_version WHERE id = 1", &[])?
+            .first()
+            .map(|r| r.get_i64(0))
+            .transpose()?
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    if version > LATEST {
+        return Err(Error::NewerSchema {
+            found: version,
+            known: LATEST,
+        });
+    }
+    if version == LATEST {
+        return Ok(Step::Current(version));
+    }
+    conn.execute_batch(MIGRATIONS[version as usize])?;
+    conn.execute(
+        "UPDATE schema_version SET version = ?1 WHERE id = 1",
+        &[(version + 1).into()],
+    )?;
+    Ok(Step::Applied(version))
+}
