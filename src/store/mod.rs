@@ -36,7 +36,7 @@ mod promotions;
 mod quote;
 mod redemptions;
 mod sampling;
-mod settings;
+pub mod settings;
 mod warehouse;
 
 pub use catalog::{CategoryRow, ItemRow};

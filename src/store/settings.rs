@@ -1,15 +1,52 @@
-//! Settings (key/value) and the audit trail.
+//! Settings (key/value) and the audit trail. The SQL is written once, for
+//! both backends ([`setting`], [`set_setting`], [`audit`] on a
+//! [`Sql`] handle); the `Store` methods run it on the store's connection.
 
+use super::db::{self, Sql};
 use super::{now_text, Store};
-use rusqlite::{params, OptionalExtension};
+
+/// A setting's value; None when it is not set.
+pub fn setting(sql: Sql<'_>, key: &str) -> Result<Option<String>, db::Error> {
+    sql.query_opt("SELECT value FROM settings WHERE key = ?1", &[key.into()])?
+        .map(|r| r.get_string(0))
+        .transpose()
+}
+
+/// Sets a setting, replacing any value it had.
+pub fn set_setting(sql: Sql<'_>, key: &str, value: &str) -> Result<(), db::Error> {
+    sql.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        &[key.into(), value.into()],
+    )?;
+    Ok(())
+}
+
+/// One audit row, stamped now; its id.
+pub fn audit(
+    sql: Sql<'_>,
+    operator: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> Result<i64, db::Error> {
+    sql.query_row(
+        "INSERT INTO audit (at, operator, action, subject, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+        &[
+            now_text().into(),
+            operator.into(),
+            action.into(),
+            subject.into(),
+            detail.into(),
+        ],
+    )?
+    .get_i64(0)
+}
 
 impl Store {
     pub fn setting(&self, key: &str) -> rusqlite::Result<Option<String>> {
-        self.conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()
+        Ok(setting(self.sql(), key)?)
     }
 
     /// The store's country for guests and new addresses (setting
@@ -32,12 +69,7 @@ impl Store {
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> rusqlite::Result<()> {
-        self.conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
+        Ok(set_setting(self.sql(), key, value)?)
     }
 
     pub fn audit(
@@ -47,10 +79,7 @@ impl Store {
         subject: &str,
         detail: &str,
     ) -> rusqlite::Result<()> {
-        self.conn.execute(
-            "INSERT INTO audit (at, operator, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![now_text(), operator, action, subject, detail],
-        )?;
+        audit(self.sql(), operator, action, subject, detail)?;
         Ok(())
     }
 }

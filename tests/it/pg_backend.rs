@@ -5,7 +5,7 @@
 
 use crate::common::pg;
 use orderdesk::store::db::{pg_migrate, Backend, Db, Error, Sql};
-use orderdesk::store::Store;
+use orderdesk::store::{settings, Store};
 use std::path::PathBuf;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
@@ -450,4 +450,73 @@ fn both_schemas_have_the_same_columns() {
         .collect();
     assert!(lite_columns.len() > 200, "{}", lite_columns.len());
     assert_eq!(lite_columns, pg_columns);
+}
+
+/// The settings repository, written once (store/settings.rs), behaves
+/// alike on both backends.
+#[test]
+fn settings_and_audit_behave_alike_on_both_backends() {
+    on_both(|target| {
+        let conn = target.connect();
+        let sql = conn.sql();
+        assert_eq!(settings::setting(sql, "default_country").unwrap(), None);
+        settings::set_setting(sql, "default_country", "de").unwrap();
+        settings::set_setting(sql, "default_country", "FR").unwrap();
+        assert_eq!(
+            settings::setting(sql, "default_country")
+                .unwrap()
+                .as_deref(),
+            Some("FR")
+        );
+        // Exactly as typed: no trimming or case change in the store.
+        settings::set_setting(sql, "note", " Café ").unwrap();
+        assert_eq!(
+            settings::setting(sql, "note").unwrap().as_deref(),
+            Some(" Café ")
+        );
+        let first =
+            settings::audit(sql, "ann", "settings.changed", "default_country", "FR").unwrap();
+        let second = settings::audit(sql, "bob", "settings.changed", "note", "").unwrap();
+        assert!(second > first);
+        let rows = sql
+            .query(
+                "SELECT operator, action, subject, detail, at FROM audit ORDER BY id",
+                &[],
+            )
+            .unwrap();
+        let read: Vec<(String, String, String, String)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.get_string(0).unwrap(),
+                    r.get_string(1).unwrap(),
+                    r.get_string(2).unwrap(),
+                    r.get_string(3).unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            vec![
+                (
+                    "ann".into(),
+                    "settings.changed".into(),
+                    "default_country".into(),
+                    "FR".into()
+                ),
+                (
+                    "bob".into(),
+                    "settings.changed".into(),
+                    "note".into(),
+                    String::new()
+                ),
+            ]
+        );
+        // Stamped as the store stamps: YYYY-MM-DDTHH:MM:SSZ.
+        let at = rows[0].get_str(4).unwrap();
+        assert!(
+            at.len() == 20 && at.ends_with('Z') && at.as_bytes()[10] == b'T',
+            "{at}"
+        );
+    });
 }

@@ -141,6 +141,25 @@ impl Error {
     }
 }
 
+/// While the store's methods still answer in rusqlite's terms, a layer
+/// error on the store's SQLite connection goes back as what it was; a
+/// column or parameter problem becomes rusqlite's conversion failure,
+/// with the layer's message.
+impl From<Error> for rusqlite::Error {
+    fn from(e: Error) -> rusqlite::Error {
+        match e {
+            Error::Sqlite(e) => e,
+            Error::NoRow => rusqlite::Error::QueryReturnedNoRows,
+            Error::Column { index, .. } => rusqlite::Error::FromSqlConversionFailure(
+                index,
+                rusqlite::types::Type::Text,
+                Box::new(e),
+            ),
+            other => rusqlite::Error::ToSqlConversionFailure(Box::new(other)),
+        }
+    }
+}
+
 /// An error after which running the whole transaction again may succeed.
 pub trait Retryable {
     fn retryable(&self) -> bool;
