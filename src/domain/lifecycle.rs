@@ -135,7 +135,22 @@ pub fn status_after_shipping(current: OrderStatus, shipments: &[ShipmentState]) 
 /// Why the order's lines, ship-tos or methods cannot change, if they
 /// cannot: only an order of which nothing has shipped changes (a shipped
 /// shipment is never changed, and the order is re-priced as a whole).
-pub fn may_change(status: OrderStatus, shipments: &[ShipmentState]) -> Result<(), String> {
+/// `priced_with`: the other order of a split submit (number, status).
+/// The two were priced as one, so while the other is not cancelled a
+/// change, which prices this one alone, would count a coupon or a
+/// threshold twice or not at all: it is refused, with the way out.
+pub fn may_change(
+    status: OrderStatus,
+    shipments: &[ShipmentState],
+    priced_with: Option<(i64, OrderStatus)>,
+) -> Result<(), String> {
+    if let Some((other, s)) = priced_with {
+        if s != OrderStatus::Cancelled {
+            return Err(format!(
+                "it was priced together with order {other}, and a change would price it alone: take the change as a new order, or cancel order {other} first"
+            ));
+        }
+    }
     match status {
         OrderStatus::Cancelled => return Err("the order is cancelled".into()),
         OrderStatus::Shipped => return Err("the order has shipped".into()),
@@ -159,7 +174,7 @@ pub fn may_change(status: OrderStatus, shipments: &[ShipmentState]) -> Result<()
 
 /// Why the order cannot be cancelled whole, if it cannot.
 pub fn may_cancel(status: OrderStatus, shipments: &[ShipmentState]) -> Result<(), String> {
-    may_change(status, shipments)
+    may_change(status, shipments, None)
 }
 
 /// Why the order cannot be held, if it cannot.
@@ -328,15 +343,41 @@ mod tests {
             shipment(1, ShipmentStatus::Shipped, 0),
             shipment(2, ShipmentStatus::Open, 0),
         ];
-        let e = may_change(OrderStatus::PartlyShipped, &list).unwrap_err();
+        let e = may_change(OrderStatus::PartlyShipped, &list, None).unwrap_err();
         assert!(e.contains("shipment 1 shipped on 2026-12-01"), "{e}");
         assert!(may_cancel(OrderStatus::PartlyShipped, &list).is_err());
-        assert!(may_change(OrderStatus::Held, &list[1..]).is_ok());
-        assert!(may_change(OrderStatus::Released, &list[1..]).is_ok());
+        assert!(may_change(OrderStatus::Held, &list[1..], None).is_ok());
+        assert!(may_change(OrderStatus::Released, &list[1..], None).is_ok());
         assert_eq!(
-            may_change(OrderStatus::Cancelled, &[]).unwrap_err(),
+            may_change(OrderStatus::Cancelled, &[], None).unwrap_err(),
             "the order is cancelled"
         );
+    }
+
+    #[test]
+    fn one_order_of_a_split_submit_changes_only_once_the_other_is_cancelled() {
+        let open = [shipment(1, ShipmentStatus::Open, 0)];
+        let e = may_change(
+            OrderStatus::Placed,
+            &open,
+            Some((100002, OrderStatus::Placed)),
+        )
+        .unwrap_err();
+        assert!(e.contains("priced together with order 100002"), "{e}");
+        assert!(may_change(
+            OrderStatus::Placed,
+            &open,
+            Some((100002, OrderStatus::Shipped))
+        )
+        .is_err());
+        assert!(may_change(
+            OrderStatus::Placed,
+            &open,
+            Some((100002, OrderStatus::Cancelled))
+        )
+        .is_ok());
+        // Cancelling it alone stays open (the "on its own").
+        assert!(may_cancel(OrderStatus::Placed, &open).is_ok());
     }
 
     #[test]

@@ -164,7 +164,8 @@ impl Session {
     /// and the difference so far.
     pub fn change_order(&mut self, change: Change) -> Result<String, Refusal> {
         let case = self.case.as_ref().ok_or_else(no_case)?;
-        crate::domain::lifecycle::may_change(case.stored.status, &case.stored.shipment_states())
+        case.stored
+            .may_change()
             .map_err(|e| Refusal::new(Rule::InvalidInput, format!("cannot change: {e}")))?;
         let mut edited = case
             .edited

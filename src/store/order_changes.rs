@@ -116,7 +116,7 @@ impl Store {
     pub fn change_order(&self, c: &ChangeInput) -> Result<StoredOrder, ServiceError> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let o = open(&tx, &c.action)?;
-        lifecycle::may_change(o.status, &o.shipment_states()).map_err(ServiceError::Refused)?;
+        o.may_change().map_err(ServiceError::Refused)?;
         if o.order.is_none() {
             return Err(ServiceError::Refused(
                 "this order was placed before orders could be changed here: cancel it and place it again".into(),

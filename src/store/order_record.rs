@@ -25,6 +25,8 @@ pub struct StoredOrder {
     pub part: u8,
     /// The other order of a split submit.
     pub linked: Option<i64>,
+    /// That order's status.
+    pub linked_status: Option<OrderStatus>,
     pub status: OrderStatus,
     /// Goes up with every change; a change names the version it is based on.
     pub version: i64,
@@ -49,6 +51,13 @@ impl StoredOrder {
             .get(..10)
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
             .unwrap_or_default()
+    }
+
+    /// Why its lines, ship-tos or methods cannot change, if they cannot
+    /// ([`lifecycle::may_change`]).
+    pub fn may_change(&self) -> Result<(), String> {
+        let priced_with = self.linked.zip(self.linked_status);
+        crate::domain::lifecycle::may_change(self.status, &self.shipment_states(), priced_with)
     }
 
     /// What the lifecycle rules need of the shipments.
@@ -202,7 +211,9 @@ pub(super) fn stored_order_in(
                              (SELECT c.order_no FROM orders c WHERE c.parent_order_id = o.id)),
                     o.status, o.version, o.placed_at, o.customer_id, o.currency, o.grand_total, o.order_data,
                     (SELECT method FROM payments WHERE order_id = o.id ORDER BY id LIMIT 1),
-                    COALESCE(o.priced_on, substr(o.placed_at, 1, 10))
+                    COALESCE(o.priced_on, substr(o.placed_at, 1, 10)),
+                    COALESCE((SELECT p.status FROM orders p WHERE p.id = o.parent_order_id),
+                             (SELECT c.status FROM orders c WHERE c.parent_order_id = o.id))
              FROM orders o WHERE o.order_no = ?1",
             [order_no],
             |r| {
@@ -212,6 +223,8 @@ pub(super) fn stored_order_in(
                     order_no: r.get(1)?,
                     part: r.get(2)?,
                     linked: r.get(3)?,
+                    linked_status: (r.get::<_, Option<String>>(13)?)
+                        .and_then(|s| OrderStatus::parse(&s)),
                     status: OrderStatus::parse(&r.get::<_, String>(4)?)
                         .unwrap_or(OrderStatus::Placed),
                     version: r.get(5)?,

@@ -665,6 +665,7 @@ fn the_view_draws_from_a_case_without_a_database() {
             order_no: 100042,
             part: 1,
             linked: None,
+            linked_status: None,
             status: OrderStatus::Shipped,
             version: 3,
             placed_at: "2026-11-20T09:15:00Z".into(),

@@ -33,7 +33,7 @@ impl Allowed {
     pub fn of(case: &Case) -> Allowed {
         let status = case.stored.status;
         let states = case.stored.shipment_states();
-        let change = lifecycle::may_change(status, &states).and_then(|()| match case.edited {
+        let change = case.stored.may_change().and_then(|()| match case.edited {
             Some(_) => Ok(()),
             None => Err(
                 "it was placed before orders could be changed here: cancel it and place it again"
