@@ -9,6 +9,11 @@
 /// everything typed, pasted, or read from the database or asset files, so
 /// nothing can reach the terminal raw or break column alignment.
 pub fn clean(input: &str) -> String {
+    // Most text is printable ASCII, which has nothing to remove: copied
+    // whole (a search shows some two thousand fields).
+    if input.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return input.to_string();
+    }
     let mut out = String::with_capacity(input.len());
     let mut chars = input.chars().peekable();
     while let Some(c) = chars.next() {
@@ -58,6 +63,17 @@ pub fn clean(input: &str) -> String {
         }
     }
     out
+}
+
+/// [`clean`] of a string already owned: printable ASCII is kept as it is,
+/// without a copy (rows read from the database, a search's some two
+/// thousand fields).
+pub fn clean_owned(input: String) -> String {
+    if input.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        input
+    } else {
+        clean(&input)
+    }
 }
 
 /// The folded search key: accents removed, lower case, inner white space
@@ -324,6 +340,21 @@ pub fn json_safe(json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clean_owned_is_clean_with_or_without_the_fast_path() {
+        for text in [
+            "Plain ASCII, kept: O'Brien-Smith #42",
+            "tab\there",
+            "\u{1b}[31mRed\u{1b}[0m",
+            "Müller\u{202e}",
+            "del\u{7f}ete",
+            "",
+        ] {
+            assert_eq!(clean_owned(text.to_string()), clean(text), "{text:?}");
+        }
+        assert_eq!(clean_owned("a\u{7f}b".into()), "ab");
+    }
 
     #[test]
     fn clean_removes_escape_sequences_and_controls() {

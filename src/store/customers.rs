@@ -5,7 +5,7 @@ use crate::domain::card::{Brand, CardSummary};
 use crate::domain::money::Currency;
 use crate::domain::order::{AccountRef, Address, CustomerRef, SavedAddress, StoredCard};
 use crate::domain::search_keys::{name_key, phone_query, postal_key};
-use crate::domain::text::{clean, fold};
+use crate::domain::text::{clean, clean_owned, fold};
 use rusqlite::{params_from_iter, OptionalExtension, Row};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -58,7 +58,7 @@ pub struct CustomerRow {
 
 /// Upper bound of a prefix range: every key starting with `prefix` sorts
 /// below it (keys are folded ASCII or digits).
-fn prefix_end(prefix: &str) -> String {
+pub(super) fn prefix_end(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
 }
 
@@ -75,14 +75,14 @@ pub(super) const ROW_JOINS: &str = "LEFT JOIN addresses a INDEXED BY addresses_d
 pub(super) fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
     Ok(CustomerRow {
         id: r.get(0)?,
-        logon_id: r.get::<_, Option<String>>(1)?.map(|s| clean(&s)),
-        first_name: clean(&r.get::<_, String>(2)?),
-        last_name: clean(&r.get::<_, String>(3)?),
-        phone: clean(&r.get::<_, String>(4)?),
-        email: clean(&r.get::<_, String>(5)?),
-        city: clean(&r.get::<_, String>(6)?),
-        postal_code: clean(&r.get::<_, String>(7)?),
-        account: r.get::<_, Option<String>>(8)?.map(|s| clean(&s)),
+        logon_id: r.get::<_, Option<String>>(1)?.map(clean_owned),
+        first_name: clean_owned(r.get(2)?),
+        last_name: clean_owned(r.get(3)?),
+        phone: clean_owned(r.get(4)?),
+        email: clean_owned(r.get(5)?),
+        city: clean_owned(r.get(6)?),
+        postal_code: clean_owned(r.get(7)?),
+        account: r.get::<_, Option<String>>(8)?.map(clean_owned),
         guest: r.get(9)?,
         enabled: r.get(10)?,
     })
@@ -109,7 +109,7 @@ pub enum SearchField {
 
 /// Every search key of `customers`, in the order the covering search indexes
 /// (schema.sql) carry them after their own leading key.
-const SEARCH_KEYS: [&str; 8] = [
+pub(super) const SEARCH_KEYS: [&str; 8] = [
     "last_key",
     "first_key",
     "logon_key",
@@ -120,25 +120,15 @@ const SEARCH_KEYS: [&str; 8] = [
     "account_id",
 ];
 
-/// How many index entries a probe reads at most to size a field's matches
-/// (a fraction of a microsecond each).
-const PROBE_CAP: i64 = 12_000;
-
-/// Below this many matches a field drives the search without weighing the
-/// leading field's ordered read.
-const FEW: i64 = 1_000;
-
-/// [`FEW`] for an account's members.
+/// Below this many members an account drives a search led by the phone
+/// (reading the members by account id and sorting them beats reading both
+/// phone indexes in order).
 const FEW_MEMBERS: i64 = 4_000;
-
-/// How many entries of the leading field's index are sampled, in result
-/// order, to see how soon the other fields' matches turn up there.
-const LEAD_SAMPLE: i64 = 2_000;
 
 impl SearchField {
     /// The condition on `customers c`, with two placeholders (from, to);
     /// phone has four (the same range twice).
-    fn condition(self) -> &'static str {
+    pub(super) fn condition(self) -> &'static str {
         match self {
             SearchField::Last => "c.last_key >= ? AND c.last_key < ?",
             SearchField::First => "c.first_key >= ? AND c.first_key < ?",
@@ -158,23 +148,12 @@ impl SearchField {
     /// the choice of index (SQLite would otherwise skip-scan the driver's
     /// index over every distinct leading key), while the check still runs
     /// on the index entry.
-    fn filter(self) -> String {
+    pub(super) fn filter(self) -> String {
         self.condition().replace("c.", "+c.")
     }
 
-    /// Below this many matches the field drives unweighed: [`FEW`], and for
-    /// an account [`FEW_MEMBERS`] (the leading field's sample seldom meets
-    /// a customer with an account, so weighing it costs more than reading
-    /// the members by account id).
-    fn few(self) -> i64 {
-        match self {
-            SearchField::Account => FEW_MEMBERS,
-            _ => FEW,
-        }
-    }
-
     /// The column the field's index leads with (phone: the full number's).
-    fn column(self) -> &'static str {
+    pub(super) fn column(self) -> &'static str {
         match self {
             SearchField::Last => "last_key",
             SearchField::First => "first_key",
@@ -187,7 +166,7 @@ impl SearchField {
     }
 
     /// The covering index that leads with this field's key.
-    fn index(self) -> &'static str {
+    pub(super) fn index(self) -> &'static str {
         match self {
             SearchField::Last => "customers_last_key",
             SearchField::First => "customers_first_key",
@@ -202,7 +181,7 @@ impl SearchField {
     /// The result order when this field leads: the columns of its index and
     /// then the rowid, so that index is read in result order and the scan
     /// stops at the limit. Account lists its members by name.
-    fn order(self) -> Vec<&'static str> {
+    pub(super) fn order(self) -> Vec<&'static str> {
         let lead = match self {
             SearchField::Account => "last_key",
             f => f.column(),
@@ -214,6 +193,9 @@ impl SearchField {
     }
 }
 
+/// A filled field and its keys (one per range of its condition).
+pub(super) type Term = (SearchField, Vec<String>);
+
 /// A key that no stored key starts with (they are ASCII): the phone range a
 /// typed number does not ask for.
 const NO_KEY: &str = "\u{10FFFF}";
@@ -223,7 +205,7 @@ const NO_KEY: &str = "\u{10FFFF}";
 /// account. Each field has one key per range of its condition: phone has
 /// the international and the national key ([`NO_KEY`] for the one the
 /// typed number does not ask for).
-fn search_terms(q: &CustomerQuery) -> Vec<(SearchField, Vec<String>)> {
+pub(super) fn search_terms(q: &CustomerQuery) -> Vec<Term> {
     let phone = phone_query(&q.phone);
     let phone = match (phone.international, phone.national) {
         (None, None) => Vec::new(),
@@ -248,7 +230,7 @@ fn search_terms(q: &CustomerQuery) -> Vec<(SearchField, Vec<String>)> {
 }
 
 /// The arguments of a field's condition: a (from, to) pair per key.
-fn push_range(keys: &[String], args: &mut Vec<String>) {
+pub(super) fn push_range(keys: &[String], args: &mut Vec<String>) {
     for key in keys {
         args.push(key.clone());
         args.push(prefix_end(key));
@@ -431,163 +413,37 @@ impl Store {
         rows.collect()
     }
 
-    /// The statement [`Store::search_customers`] runs for `q` (for a search
-    /// its first read already answered, the leading field's ordered read,
-    /// which gives the same rows).
-    pub fn customer_search_plan(
-        &self,
-        q: &CustomerQuery,
-        limit: usize,
-    ) -> rusqlite::Result<(String, Vec<String>)> {
-        Ok(match self.plan(q, limit)? {
-            Plan::Sql(sql, args) => (sql, args),
-            Plan::Found(_) => customer_search_sql(q, limit),
-        })
-    }
-
-    /// How [`Store::search_customers`] answers `q`. With two or more
-    /// fields, a field other than the leading one with fewer than [`FEW`]
-    /// matches (an account: [`FEW_MEMBERS`]) drives (the fewest). Else it reads the first
-    /// [`LEAD_SAMPLE`] entries of the leading field's index in result
-    /// order: when they hold `limit` matches (or are all there is), that
-    /// read is the answer. Else it weighs reading on in that order against
-    /// reading all matches of another field, from how densely the others
-    /// matched in the entries read, and counts (up to what the ordered read
-    /// would cost, at most [`PROBE_CAP`]) the matches of each other field.
+    /// How [`Store::search_customers`] answers `q`: one field by its
+    /// index in result order; two or more by reading their indexes in
+    /// turns (customer_race.rs), except phone with an account (the only
+    /// pair the phone leads), driven by the account's members when they
+    /// are few, else by the phone's two indexes in order.
     fn plan(&self, q: &CustomerQuery, limit: usize) -> rusqlite::Result<Plan> {
-        let sql = |(sql, args)| Plan::Sql(sql, args);
         let terms = search_terms(q);
         if terms.len() < 2 {
-            return Ok(sql(customer_search_sql(q, limit)));
+            let (sql, args) = customer_search_sql(q, limit);
+            return Ok(Plan::Sql(sql, args));
         }
-        // A field with few matches drives, unweighed: reading all of them
-        // and sorting costs about what reading `limit` in order would, and
-        // counting them is far cheaper than sampling the leading field.
-        let mut few: (i64, Option<SearchField>) = (i64::MAX, None);
-        for (field, keys) in &terms[1..] {
-            let cap = few.0.min(field.few());
-            let n = self.probe(*field, keys, cap)?;
-            if n < cap {
-                few = (n, Some(*field));
-            }
+        if terms[0].0 == SearchField::Phone {
+            let members = self.count_members(&terms[1].1, FEW_MEMBERS)?;
+            let driver = (members < FEW_MEMBERS).then_some(SearchField::Account);
+            let (sql, args) = customer_search_sql_with(q, limit, driver);
+            return Ok(Plan::Sql(sql, args));
         }
-        if few.1.is_some() {
-            return Ok(sql(customer_search_sql_with(q, limit, few.1)));
-        }
-        let lead = terms[0].0;
-        // Index entries the ordered read of the leading field would take.
-        let lead_cost = if lead == SearchField::Phone {
-            // (Phone leads only with an account; both phone indexes are
-            // read in order, as far as the account's members take them.)
-            PROBE_CAP
-        } else {
-            let (scanned, found) = self.lead_read(&terms, limit)?;
-            if scanned < LEAD_SAMPLE || found.len() >= limit {
-                return Ok(Plan::Found(found));
-            }
-            (limit as i64 * scanned / (found.len() as i64).max(1)).min(PROBE_CAP)
-        };
-        let mut best: (i64, Option<SearchField>) = (lead_cost, None);
-        for (field, keys) in &terms[1..] {
-            let n = self.probe(*field, keys, best.0)?;
-            if n < best.0 {
-                best = (n, Some(*field));
-            }
-        }
-        Ok(sql(customer_search_sql_with(q, limit, best.1)))
+        Ok(Plan::Found(self.race(&terms, limit)?))
     }
 
-    /// Reads the leading field's index in result order, at most
-    /// [`LEAD_SAMPLE`] entries and until `limit` match every other field;
-    /// returns how many entries it read and the ids that matched.
-    fn lead_read(
-        &self,
-        terms: &[(SearchField, Vec<String>)],
-        limit: usize,
-    ) -> rusqlite::Result<(i64, Vec<i64>)> {
-        let (lead, lead_keys) = &terms[0];
-        let mut args = Vec::new();
-        let mut filters = Vec::new();
-        for (f, keys) in &terms[1..] {
-            filters.push(f.filter());
-            push_range(keys, &mut args);
-        }
-        push_range(lead_keys, &mut args);
-        let order = lead
-            .order()
-            .iter()
-            .map(|c| format!("c.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT c.id, ({}) AS ok FROM customers c INDEXED BY {}
-             WHERE {} ORDER BY {order} LIMIT {LEAD_SAMPLE}",
-            filters.join(") AND ("),
-            lead.index(),
-            lead.condition()
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(params_from_iter(args.iter()))?;
-        let (mut scanned, mut found) = (0, Vec::new());
-        while let Some(r) = rows.next()? {
-            scanned += 1;
-            // A filter on a column a row leaves empty (a guest's logon, a
-            // customer without account) is NULL: no match.
-            if r.get::<_, Option<bool>>(1)?.unwrap_or(false) {
-                found.push(r.get(0)?);
-                if found.len() >= limit {
-                    break;
-                }
-            }
-        }
-        Ok((scanned, found))
-    }
-
-    /// How many customers match one field, counted up to `cap` inside its
-    /// index.
-    fn probe(&self, field: SearchField, keys: &[String], cap: i64) -> rusqlite::Result<i64> {
-        let count_to = |sql: &str, key: &str, cap: i64| -> rusqlite::Result<i64> {
-            self.conn
-                .prepare_cached(sql)?
-                .query_row(rusqlite::params![key, prefix_end(key), cap], |r| r.get(0))
-        };
+    /// Members of the accounts whose name starts with the key, counted up
+    /// to `cap` inside the account index.
+    fn count_members(&self, keys: &[String], cap: i64) -> rusqlite::Result<i64> {
         let key = keys.first().map_or("", String::as_str);
-        match field {
-            SearchField::Phone => {
-                let a = count_to(
-                    "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY customers_phone_key
-                     WHERE phone_key >= ?1 AND phone_key < ?2 LIMIT ?3)",
-                    key,
-                    cap,
-                )?;
-                if a >= cap {
-                    return Ok(a);
-                }
-                let b = count_to(
-                    "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY customers_phone_national_key
-                     WHERE phone_national_key >= ?1 AND phone_national_key < ?2 LIMIT ?3)",
-                    keys.get(1).map_or(NO_KEY, String::as_str),
-                    cap - a,
-                )?;
-                Ok(a + b)
-            }
-            SearchField::Account => count_to(
+        self.conn
+            .prepare_cached(
                 "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY customers_account
-                 WHERE account_id IN (SELECT id FROM business_accounts WHERE name_key >= ?1 AND name_key < ?2) LIMIT ?3)",
-                key,
-                cap,
-            ),
-            f => count_to(
-                &format!(
-                    "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY {}
-                     WHERE {col} >= ?1 AND {col} < ?2 LIMIT ?3)",
-                    f.index(),
-                    col = f.column()
-                ),
-                key,
-                cap,
-            ),
-        }
+                 WHERE account_id IN (SELECT id FROM business_accounts WHERE name_key >= ?1 AND name_key < ?2)
+                 LIMIT ?3)",
+            )?
+            .query_row(rusqlite::params![key, prefix_end(key), cap], |r| r.get(0))
     }
 
     /// Everything the order needs of one customer.
@@ -707,11 +563,11 @@ pub(crate) fn parse_currency(code: &str) -> Currency {
 mod tests {
     use super::*;
 
-    /// The leading field's ordered read meets rows whose filtered column is
-    /// empty (a guest has no logon, most customers no account): no match,
-    /// never an error.
+    /// Every way of reading a multi-field search meets rows whose filtered
+    /// column is empty (a guest has no logon, most customers no account):
+    /// no match, never an error, and the same rows as the statement.
     #[test]
-    fn the_ordered_read_passes_over_empty_columns() {
+    fn the_race_passes_over_empty_columns() {
         let dir = tempfile::tempdir().unwrap();
         let (mut store, _) =
             Store::open(&dir.path().join("t.db"), std::time::Duration::from_secs(5))
@@ -735,20 +591,22 @@ mod tests {
                 ..Default::default()
             },
             CustomerQuery {
-                last_name: "s".into(),
+                last_name: "j".into(),
                 account: "acme".into(),
                 ..Default::default()
             },
         ] {
-            let terms = search_terms(&q);
-            let (scanned, found) = store.lead_read(&terms, 201).unwrap();
-            assert!(scanned > 0, "{q:?}");
+            let (sql, args) = customer_search_sql(&q, 201);
             let expected: Vec<i64> = store
-                .search_customers(&q, 201)
+                .conn
+                .prepare(&sql)
                 .unwrap()
-                .iter()
-                .map(|c| c.id)
-                .collect();
+                .query_map(params_from_iter(args.iter()), |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert!(!expected.is_empty(), "{q:?}");
+            let found = store.race(&search_terms(&q), 201).unwrap();
             assert_eq!(found, expected, "{q:?}");
         }
     }

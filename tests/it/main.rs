@@ -13,6 +13,7 @@ mod cli_warehouse;
 mod coupons;
 mod crash;
 mod customer_search;
+mod customer_search_ways;
 mod customers;
 mod e2e;
 mod e2e_busy;

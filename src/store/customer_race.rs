@@ -1,0 +1,456 @@
+//! A search on two or more fields, answered by reading several indexes in
+//! turns.
+//!
+//! Each filled field's index can answer it alone: the leading field's (the
+//! first in result order) read in result order, stopping at the limit, or
+//! any other field's read whole (its matches filtered by the others inside
+//! the index, then sorted). Which is cheapest depends on how the fields
+//! overlap, which no count of one field tells: "s" + "smith" is cheap read
+//! by the lead, "s" + a rare postal code by the postal code. So each way's
+//! key range is cut into chunks of about [`CHUNK`] index entries (the cuts
+//! taken from the sample's keys, customer_sample.rs), each chunk one
+//! statement run that returns only matches. The way the sample estimates
+//! cheapest runs first, for about twice its estimate; then every way runs a
+//! chunk in turn. The first to finish gives the ids; a wrong estimate costs
+//! a few chunks, never a wrong row.
+
+use super::customer_sample::CustomerSample;
+use super::customers::{prefix_end, push_range, SearchField, Term};
+use super::Store;
+use rusqlite::types::ValueRef;
+use rusqlite::{params_from_iter, CachedStatement};
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+/// Index entries a chunk holds, about: SQLite checks one in some 20-50 ns,
+/// so a chunk is a tenth of a millisecond or less, and a wrong start costs
+/// little more than the chunks it ran.
+const CHUNK: f64 = 3_000.0;
+
+/// The least head start, in index entries: a way the sample saw no match
+/// for may still read a few hundred.
+const MIN_HEAD_START: f64 = 1_000.0;
+
+/// How much less time a way estimated dearer may get than the cheapest.
+const MAX_WEIGHT: f64 = 4.0;
+
+/// A bound above every stored key (they are ASCII).
+const ANY_KEY: &str = "\u{10FFFF}";
+
+/// A way to answer: the leading field's index in result order, or another
+/// field's index read whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Way {
+    Ordered,
+    Whole(SearchField),
+}
+
+/// One column of the result order as SQLite's BINARY collation sorts it
+/// (NULL, then integers, then text by bytes).
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Null,
+    Int(i64),
+    Text(Vec<u8>),
+}
+
+impl Key {
+    fn of(v: ValueRef<'_>) -> Key {
+        match v {
+            ValueRef::Integer(i) => Key::Int(i),
+            ValueRef::Text(t) | ValueRef::Blob(t) => Key::Text(t.to_vec()),
+            ValueRef::Null | ValueRef::Real(_) => Key::Null,
+        }
+    }
+}
+
+/// One index a way reads: its statement (two placeholders for the chunk's
+/// bounds, then the other fields' filters) and its chunks.
+struct Read {
+    sql: String,
+    chunks: Vec<Chunk>,
+}
+
+struct Chunk {
+    from: String,
+    to: String,
+    /// Estimated index entries.
+    entries: f64,
+}
+
+/// The chunks of `from..to` in a key column, cut at every `chunk / scale`-th
+/// sampled key in the range (`chunk` entries each, about).
+fn chunks(sample: &CustomerSample, chunk: f64, column: &str, from: &str, to: &str) -> Vec<Chunk> {
+    let keys = sample.keys_in(column, from, to);
+    let per = ((chunk / sample.scale).ceil() as usize).max(1);
+    let mut out = Vec::new();
+    let (mut start, mut start_at) = (from.to_string(), 0);
+    for (i, key) in keys.iter().enumerate().skip(per).step_by(per) {
+        if *key > start.as_str() {
+            out.push(Chunk {
+                from: std::mem::replace(&mut start, key.to_string()),
+                to: key.to_string(),
+                entries: (i - start_at) as f64 * sample.scale,
+            });
+            start_at = i;
+        }
+    }
+    out.push(Chunk {
+        from: start,
+        to: to.to_string(),
+        entries: ((keys.len() - start_at) as f64).max(0.5) * sample.scale,
+    });
+    out
+}
+
+/// The reads of one way, with the arguments of its filters.
+fn reads(
+    sample: &CustomerSample,
+    terms: &[Term],
+    way: Way,
+    limit: usize,
+    chunk: f64,
+) -> (Vec<Read>, Vec<String>) {
+    let lead = terms[0].0;
+    let driver = match way {
+        Way::Ordered => lead,
+        Way::Whole(f) => f,
+    };
+    let mut filter_args = Vec::new();
+    let filters = terms
+        .iter()
+        .filter(|(f, _)| *f != driver)
+        .map(|(f, keys)| {
+            push_range(keys, &mut filter_args);
+            f.filter()
+        })
+        .collect::<Vec<_>>()
+        .join(") AND (");
+    let order = lead
+        .order()
+        .iter()
+        .map(|c| format!("c.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // A whole read's chunk gives only its first `limit` in result order
+    // (SQLite keeps those while it reads): the rest of a chunk can't be
+    // among the answer's.
+    // Once `limit` are found, an entry whose leading key sorts after the
+    // last of them can't be among the answer's either (?3).
+    let (columns, bound, order_by) = match way {
+        Way::Ordered => (String::new(), String::new(), format!("ORDER BY {order}")),
+        Way::Whole(_) => (
+            format!(", {order}"),
+            format!(" AND +c.{} <= ?3", lead.column()),
+            format!("ORDER BY {order} LIMIT {limit}"),
+        ),
+    };
+    let keys = terms
+        .iter()
+        .find(|(f, _)| *f == driver)
+        .map(|(_, k)| k.as_slice())
+        .unwrap_or_default();
+    let read = |index: &str, condition: &str, chunks: Vec<Chunk>| Read {
+        sql: format!(
+            "SELECT c.id{columns} FROM customers c INDEXED BY {index}
+             WHERE {condition}{bound} AND ({filters}) {order_by}"
+        ),
+        chunks,
+    };
+    let key_range = |column: &str, key: &str| {
+        let index = format!("customers_{column}");
+        let condition = format!("c.{column} >= ?1 AND c.{column} < ?2");
+        read(
+            &index,
+            &condition,
+            chunks(sample, chunk, column, key, &prefix_end(key)),
+        )
+    };
+    let reads = match driver {
+        // Its two indexes over their own keys, one after the other (an id
+        // may come from both); a key the typed number does not ask for
+        // matches nothing and is not read.
+        SearchField::Phone => ["phone_key", "phone_national_key"]
+            .iter()
+            .zip(keys)
+            .filter(|(_, key)| key.is_ascii())
+            .map(|(column, key)| key_range(column, key))
+            .collect(),
+        // The members of every account whose name matches, in one chunk.
+        SearchField::Account => {
+            let key = keys.first().map_or("", String::as_str);
+            vec![read(
+                driver.index(),
+                "c.account_id IN (SELECT id FROM business_accounts WHERE name_key >= ?1 AND name_key < ?2)",
+                vec![Chunk {
+                    from: key.to_string(),
+                    to: prefix_end(key),
+                    entries: sample.entries(&(driver, keys.to_vec())),
+                }],
+            )]
+        }
+        f => vec![key_range(
+            f.column(),
+            keys.first().map_or("", String::as_str),
+        )],
+    };
+    (reads, filter_args)
+}
+
+/// One way under way: its statements, the next chunk, and what it found.
+struct Runner<'c> {
+    way: Way,
+    stmts: Vec<CachedStatement<'c>>,
+    chunks: Vec<(usize, Chunk)>,
+    next: usize,
+    filter_args: Vec<String>,
+    /// Ordered: matching ids in result order.
+    ids: Vec<i64>,
+    /// Whole: matching ids with their result order, to sort at the end.
+    keyed: Vec<(Vec<Key>, i64)>,
+    seen: HashSet<i64>,
+}
+
+impl Runner<'_> {
+    /// Runs the next chunk; true once this way has the answer.
+    fn step(&mut self, limit: usize) -> rusqlite::Result<bool> {
+        let Some((read, chunk)) = self.chunks.get(self.next) else {
+            return Ok(true);
+        };
+        self.next += 1;
+        let bound = match self.way {
+            Way::Whole(_) => Some(self.bound(limit)),
+            Way::Ordered => None,
+        };
+        let mut args = vec![chunk.from.as_str(), chunk.to.as_str()];
+        args.extend(bound.as_deref());
+        args.extend(self.filter_args.iter().map(String::as_str));
+        let mut rows = self.stmts[*read].query(params_from_iter(args))?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            match self.way {
+                Way::Ordered => {
+                    self.ids.push(id);
+                    if self.ids.len() >= limit {
+                        return Ok(true);
+                    }
+                }
+                Way::Whole(_) => {
+                    if self.seen.insert(id) {
+                        let width = r.as_ref().column_count();
+                        let key = (1..width)
+                            .map(|i| r.get_ref(i).map(Key::of))
+                            .collect::<rusqlite::Result<Vec<_>>>()?;
+                        self.keyed.push((key, id));
+                    }
+                }
+            }
+        }
+        self.keyed.sort_unstable();
+        self.keyed.truncate(limit);
+        Ok(self.next >= self.chunks.len())
+    }
+
+    /// The greatest leading key a whole read's next match may have: the
+    /// `limit`-th kept one's once that many are kept (kept sorted), else
+    /// any.
+    fn bound(&self, limit: usize) -> String {
+        match self
+            .keyed
+            .get(limit.wrapping_sub(1))
+            .and_then(|(k, _)| k.first())
+        {
+            Some(Key::Text(t)) => String::from_utf8_lossy(t).into_owned(),
+            _ => ANY_KEY.to_string(),
+        }
+    }
+
+    /// Estimated index entries of the chunks not run yet.
+    fn entries_left(&self) -> f64 {
+        self.chunks[self.next.min(self.chunks.len())..]
+            .iter()
+            .map(|(_, c)| c.entries)
+            .sum()
+    }
+
+    /// The answer's ids in result order, at most `limit`.
+    fn answer(mut self, limit: usize) -> Vec<i64> {
+        match self.way {
+            Way::Ordered => self.ids,
+            Way::Whole(_) => {
+                self.keyed.sort_unstable();
+                self.keyed.truncate(limit);
+                self.keyed.into_iter().map(|(_, id)| id).collect()
+            }
+        }
+    }
+}
+
+impl Store {
+    /// The ids (in result order, at most `limit`) of customers matching
+    /// every term; `terms` has two or more, and the leading one is not the
+    /// phone (whose result order merges its two keys).
+    pub(super) fn race(&self, terms: &[Term], limit: usize) -> rusqlite::Result<Vec<i64>> {
+        self.race_in_chunks(terms, limit, CHUNK)
+    }
+
+    /// [`Store::race`] with chunks of about `chunk` entries.
+    fn race_in_chunks(
+        &self,
+        terms: &[Term],
+        limit: usize,
+        chunk: f64,
+    ) -> rusqlite::Result<Vec<i64>> {
+        let sample = self.customer_sample()?;
+        let all: Vec<&Term> = terms.iter().collect();
+        let ordered = sample.ordered_entries(&all, limit);
+        let mut runners = Vec::with_capacity(terms.len());
+        for (i, term) in terms.iter().enumerate() {
+            let way = if i == 0 {
+                Way::Ordered
+            } else {
+                Way::Whole(term.0)
+            };
+            let (reads, filter_args) = reads(sample, terms, way, limit, chunk);
+            let mut stmts = Vec::with_capacity(reads.len());
+            let mut chunks = Vec::new();
+            for (r, read) in reads.into_iter().enumerate() {
+                stmts.push(self.conn.prepare_cached(&read.sql)?);
+                chunks.extend(read.chunks.into_iter().map(|c| (r, c)));
+            }
+            runners.push(Runner {
+                way,
+                stmts,
+                chunks,
+                next: 0,
+                filter_args,
+                ids: Vec::new(),
+                keyed: Vec::new(),
+                seen: HashSet::new(),
+            });
+        }
+        // What each way is expected to read: all its entries, or for the
+        // ordered read those before `limit` match every field.
+        let cost = |r: &Runner| match r.way {
+            Way::Ordered => ordered,
+            Way::Whole(_) => r.entries_left(),
+        };
+        runners.sort_by(|a, b| cost(a).total_cmp(&cost(b)));
+        // The likely cheapest runs alone for about twice its estimate, in
+        // entries (never past what the next would read whole); then the
+        // ways share the time by their weights, each next chunk going to
+        // the way with the least weighted time since, so no way runs much
+        // longer than the one that finishes first.
+        let runner_up = runners.get(1).map_or(f64::MAX, cost);
+        let head_start = (2.0 * cost(&runners[0])).min(runner_up).max(MIN_HEAD_START);
+        let mut spent = vec![Duration::ZERO; runners.len()];
+        // A way estimated to cost n times the cheapest runs 1/n of the
+        // time (at most [`MAX_WEIGHT`] times less): the estimate leads,
+        // and a wrong one costs a bounded multiple.
+        let least = cost(&runners[0]).max(1.0);
+        let weight: Vec<f64> = runners
+            .iter()
+            .map(|r| (cost(r) / least).clamp(1.0, MAX_WEIGHT))
+            .collect();
+        let mut read = 0.0;
+        let mut next = 0;
+        loop {
+            let began = Instant::now();
+            read += runners[next]
+                .chunks
+                .get(runners[next].next)
+                .map_or(0.0, |(_, c)| c.entries);
+            if runners[next].step(limit)? {
+                return Ok(runners.swap_remove(next).answer(limit));
+            }
+            // The head start is not counted: the others don't catch up on
+            // it, they share what follows.
+            if read >= head_start {
+                spent[next] += began.elapsed();
+            }
+            if read >= head_start {
+                next = (0..runners.len())
+                    .min_by(|a, b| {
+                        let at = |i: usize| spent[i].as_secs_f64() * weight[i];
+                        at(*a).total_cmp(&at(*b))
+                    })
+                    .unwrap_or(0);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::customers::{customer_search_sql, search_terms, CustomerQuery};
+
+    /// With chunks of some 40 entries every way runs many chunks, the ways
+    /// take turns, whole reads bound their chunks by the rows kept and the
+    /// phone reads both its indexes: the ids stay the statement's.
+    #[test]
+    fn small_chunks_give_the_statements_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let (mut store, _) = Store::open(&path, std::time::Duration::from_secs(5))
+            .map_err(|e| e.to_string())
+            .unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        store.load_demo(today).unwrap();
+        store.generate(4_000, 0, today, &mut |_, _| {}).unwrap();
+        let prefixes = [
+            "a", "b", "c", "j", "m", "s", "ma", "jo", "sm", "1", "44", "0", "2",
+        ];
+        let mut rng = fastrand::Rng::with_seed(3);
+        let (mut compared, mut long) = (0, 0);
+        for round in 0..300 {
+            let mut pick = || prefixes[rng.usize(..prefixes.len())].to_string();
+            let mut q = CustomerQuery {
+                last_name: pick(),
+                first_name: pick(),
+                email: pick(),
+                phone: pick(),
+                postal: pick(),
+                logon: pick(),
+                account: String::new(),
+            };
+            // Two or three of the fields, whichever.
+            let keep = [round % 6, (round / 6) % 6, (round / 36) % 6];
+            for (i, field) in [
+                &mut q.last_name,
+                &mut q.first_name,
+                &mut q.email,
+                &mut q.phone,
+                &mut q.postal,
+                &mut q.logon,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if !keep[..2 + round % 2].contains(&i) {
+                    field.clear();
+                }
+            }
+            let terms = search_terms(&q);
+            if terms.len() < 2 || terms[0].0 == SearchField::Phone {
+                continue;
+            }
+            let limit = if round % 2 == 0 { 5 } else { 201 };
+            let (sql, args) = customer_search_sql(&q, limit);
+            let want: Vec<i64> = store
+                .conn
+                .prepare(&sql)
+                .unwrap()
+                .query_map(params_from_iter(args.iter()), |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            let got = store.race_in_chunks(&terms, limit, 40.0).unwrap();
+            assert_eq!(got, want, "{q:?} limit {limit}");
+            compared += 1;
+            long += usize::from(want.len() == limit);
+        }
+        assert!(compared > 150, "{compared} compared");
+        assert!(long > 20, "{long} filled the limit");
+    }
+}
