@@ -263,18 +263,22 @@ BEGIN
 END;
 $$;
 
--- An adjustment, at commit: made in the connected operator's name (or one
--- they may act as, or carried over by a change), with an approval that
--- holds (store/operators.rs approval_state_in), and within the limits of
--- its maker or of the approving supervisor, measured against the order's
--- rows as written: a price override against its line's list price times
--- quantity, a shipping override against the charge before it, amounts off
--- the subtotal together, over the orders of one submit, with the limits
--- of the latest.
-CREATE FUNCTION orderdesk_check_adjustment() RETURNS trigger LANGUAGE plpgsql AS $$
+-- What an adjustment is on, for messages: "line 2", "shipment 1", "subtotal".
+CREATE FUNCTION orderdesk_what(a adjustments) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE a.kind WHEN 'price_override' THEN 'line ' || a.target
+                       WHEN 'shipping_override' THEN 'shipment ' || a.target
+                       ELSE a.kind END
+$$;
+
+-- Whether adjustment `a` is within the limits of its maker or of the
+-- supervisor whose approval it carries, the approval holding as the program
+-- holds it (store/operators.rs approval_state_in); refused otherwise. It is
+-- measured against the order's rows as written: a price override against
+-- its line's list price times quantity, a shipping override against the
+-- charge before it, amounts off the subtotal together, over the orders of
+-- one submit, with the limits of the latest.
+CREATE FUNCTION orderdesk_measure(a adjustments) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-    me text := orderdesk_login();
-    a adjustments;
     o orders;
     ap approvals;
     sup operators;
@@ -289,21 +293,9 @@ DECLARE
     what text;
     why text;
 BEGIN
-    IF me IS NULL THEN
-        RETURN NULL;
-    END IF;
-    SELECT * INTO a FROM adjustments WHERE id = NEW.id;
-    IF NOT FOUND THEN
-        RETURN NULL; -- deleted again before commit
-    END IF;
     SELECT * INTO o FROM orders WHERE id = a.order_id;
     SELECT minor_units INTO minor FROM currencies WHERE code = o.currency;
-    what := CASE a.kind WHEN 'price_override' THEN 'line ' || a.target
-                        WHEN 'shipping_override' THEN 'shipment ' || a.target
-                        ELSE a.kind END;
-    IF a.operator <> me AND NOT orderdesk_may_act_as(me, a.operator) AND NOT orderdesk_was_removed(a) THEN
-        PERFORM orderdesk_refuse(o, what, format('%s may not make an adjustment in %s''s name', me, a.operator), NULL);
-    END IF;
+    what := orderdesk_what(a);
     lim := orderdesk_limits_of(a.operator, o.currency);
     IF a.approval_id IS NOT NULL THEN
         SELECT * INTO ap FROM approvals WHERE id = a.approval_id;
@@ -351,7 +343,7 @@ BEGIN
         -- The latest amount off of the submit decides, for all of them.
         IF EXISTS (SELECT 1 FROM adjustments x JOIN orders p ON p.id = x.order_id
                     WHERE p.submit_token = o.submit_token AND x.kind = 'subtotal' AND x.id > a.id) THEN
-            RETURN NULL;
+            RETURN;
         END IF;
         SELECT coalesce(sum(x.amount::numeric), 0) INTO total_off
           FROM adjustments x JOIN orders p ON p.id = x.order_id
@@ -379,6 +371,29 @@ BEGIN
     IF why IS NOT NULL THEN
         PERFORM orderdesk_refuse(o, what, why, by_);
     END IF;
+END;
+$$;
+
+-- An adjustment, at commit: made in the connected operator's name (or one
+-- they may act as, or carried over by a change), and measured.
+CREATE FUNCTION orderdesk_check_adjustment() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    me text := orderdesk_login();
+    a adjustments;
+    o orders;
+BEGIN
+    IF me IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT * INTO a FROM adjustments WHERE id = NEW.id;
+    IF NOT FOUND THEN
+        RETURN NULL; -- deleted again before commit
+    END IF;
+    IF a.operator <> me AND NOT orderdesk_may_act_as(me, a.operator) AND NOT orderdesk_was_removed(a) THEN
+        SELECT * INTO o FROM orders WHERE id = a.order_id;
+        PERFORM orderdesk_refuse(o, orderdesk_what(a), format('%s may not make an adjustment in %s''s name', me, a.operator), NULL);
+    END IF;
+    PERFORM orderdesk_measure(a);
     RETURN NULL;
 END;
 $$;
@@ -387,11 +402,13 @@ CREATE CONSTRAINT TRIGGER adjustments_within_limits AFTER INSERT ON adjustments
     FOR EACH ROW EXECUTE FUNCTION orderdesk_check_adjustment();
 
 -- A line charged other than its list price, at commit: only with its price
--- override (which the check above measures).
+-- override, measured again (a quantity changed changes what it gives).
 CREATE FUNCTION orderdesk_check_line() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     l order_lines;
     o orders;
+    a adjustments;
+    overridden boolean := false;
 BEGIN
     IF orderdesk_login() IS NULL THEN
         RETURN NULL;
@@ -400,8 +417,12 @@ BEGIN
     IF NOT FOUND OR l.unit_price::numeric = l.list_price::numeric THEN
         RETURN NULL;
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM adjustments a WHERE a.order_id = l.order_id
-                      AND a.kind = 'price_override' AND a.target = l.line_no::text) THEN
+    FOR a IN SELECT * FROM adjustments x WHERE x.order_id = l.order_id
+                AND x.kind = 'price_override' AND x.target = l.line_no::text LOOP
+        PERFORM orderdesk_measure(a);
+        overridden := true;
+    END LOOP;
+    IF NOT overridden THEN
         SELECT * INTO o FROM orders WHERE id = l.order_id;
         PERFORM orderdesk_refuse(o, 'line ' || l.line_no,
             format('charged %s instead of %s without a price override', l.unit_price, l.list_price), NULL);
@@ -409,16 +430,20 @@ BEGIN
     RETURN NULL;
 END;
 $$;
-CREATE CONSTRAINT TRIGGER order_lines_list_price AFTER INSERT OR UPDATE OF unit_price, list_price ON order_lines
+CREATE CONSTRAINT TRIGGER order_lines_list_price
+    AFTER INSERT OR UPDATE OF unit_price, list_price, quantity ON order_lines
     DEFERRABLE INITIALLY DEFERRED
     FOR EACH ROW EXECUTE FUNCTION orderdesk_check_line();
 
 -- A shipment charged other than computed, at commit: only with its shipping
--- override, or free of charge by a free-shipping promotion on the order.
+-- override (measured again), or free of charge by a free-shipping
+-- promotion on the order.
 CREATE FUNCTION orderdesk_check_shipment() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     s shipments;
     o orders;
+    a adjustments;
+    overridden boolean := false;
 BEGIN
     IF orderdesk_login() IS NULL THEN
         RETURN NULL;
@@ -427,8 +452,12 @@ BEGIN
     IF NOT FOUND OR s.charge::numeric = s.computed_charge::numeric THEN
         RETURN NULL;
     END IF;
-    IF EXISTS (SELECT 1 FROM adjustments a WHERE a.order_id = s.order_id
-                  AND a.kind = 'shipping_override' AND a.target = s.shipment_no::text) THEN
+    FOR a IN SELECT * FROM adjustments x WHERE x.order_id = s.order_id
+                AND x.kind = 'shipping_override' AND x.target = s.shipment_no::text LOOP
+        PERFORM orderdesk_measure(a);
+        overridden := true;
+    END LOOP;
+    IF overridden THEN
         RETURN NULL;
     END IF;
     IF s.charge::numeric = 0 AND EXISTS (
@@ -533,3 +562,7 @@ BEGIN
     END LOOP;
 END;
 $$;
+
+-- The version, as the runner records it: the same files fed to psql in
+-- order make the same database (README, "PostgreSQL").
+UPDATE schema_version SET version = 2 WHERE id = 1;

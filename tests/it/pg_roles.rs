@@ -318,6 +318,30 @@ fn an_adjustment_beyond_the_operators_limit_is_refused_by_the_database() {
     let price = format!("SELECT unit_price FROM order_lines WHERE order_id = {line}");
     assert_eq!(centre.text(&price), "200.00");
     assert_eq!(centre.count(&on(line)), 0);
+    // 2 × 20.00 off = 40.00 is within; a third lamp at that price is not.
+    let mut tx = op.transaction().unwrap();
+    tx.execute(
+        "UPDATE order_lines SET unit_price = '180.00' WHERE order_id = $1",
+        &[&line],
+    )
+    .unwrap();
+    tx.execute(
+        ADJUST,
+        &[&line, &"price_override", &"1", &"40.00", &who, &none],
+    )
+    .unwrap();
+    tx.commit().unwrap();
+    assert_eq!(centre.text(&price), "180.00");
+    let msg = refused(op.execute(
+        "UPDATE order_lines SET quantity = 3, qty_now = 3 WHERE order_id = $1",
+        &[&line],
+    ));
+    assert!(
+        msg.contains("line 1: 60.00 off is over your adjustment limit of 50.00"),
+        "{msg}"
+    );
+    let quantity = format!("SELECT quantity FROM order_lines WHERE order_id = {line}");
+    assert_eq!(centre.count(&quantity), 2);
 
     // A shipping waiver needs the permission the operator role lacks, set
     // to zero on the shipment or not.
