@@ -1,6 +1,8 @@
 //! PostgreSQL's own schema versions: `pg/schema.sql` is version 1 (the
 //! SQLite schema's version 8 in PostgreSQL's terms), `pg/migrations/NNN_*.sql`
-//! the versions after it, each applied once; `schema_version` records it.
+//! the versions after it (NNN is the version), each applied once;
+//! `schema_version` records it. Each file also records its own version at
+//! its end, so the files fed to psql in order make the same database.
 //! SQLite keeps its runner (store/migrate.rs) on `PRAGMA user_version`.
 
 use super::{Db, Error, PgConn};
