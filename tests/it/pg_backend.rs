@@ -417,6 +417,34 @@ fn the_postgres_schema_migrates_once_and_refuses_a_newer_one() {
     ));
 }
 
+/// The README's one command (`cat pg/schema.sql pg/migrations/*.sql | psql
+/// -1 …`) makes the database the runner makes: at the latest version, with
+/// nothing left for the runner to do.
+#[test]
+fn the_schema_files_fed_in_order_make_the_latest_version() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pg");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+        .collect();
+    files.sort();
+    files.insert(0, root.join("schema.sql"));
+    let script: String = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let params = pg::fresh_database();
+    let mut psql = postgres::Client::connect(&params, postgres::NoTls).unwrap();
+    let mut tx = psql.transaction().unwrap();
+    tx.batch_execute(&script).unwrap();
+    tx.commit().unwrap();
+    let db = Db::connect_postgres(&params).expect("connection");
+    assert_eq!(pg_migrate::run(&db).unwrap(), pg_migrate::LATEST);
+    assert_eq!(files.len() as i64, pg_migrate::LATEST);
+}
+
 /// Both schemas have the same tables with the same columns in the same
 /// order (PostgreSQL adds schema_version; SQLite has its FTS tables).
 #[test]

@@ -1,12 +1,17 @@
 //! PostgreSQL's own schema versions: `pg/schema.sql` is version 1 (the
 //! SQLite schema's version 8 in PostgreSQL's terms), `pg/migrations/NNN_*.sql`
-//! the versions after it, each applied once; `schema_version` records it.
+//! the versions after it (NNN is the version), each applied once;
+//! `schema_version` records it. Each file also records its own version at
+//! its end, so the files fed to psql in order make the same database.
 //! SQLite keeps its runner (store/migrate.rs) on `PRAGMA user_version`.
 
 use super::{Db, Error, PgConn};
 
 /// Migration N+1 is `MIGRATIONS[N]`.
-const MIGRATIONS: &[&str] = &[include_str!("../../../pg/schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../pg/schema.sql"),
+    include_str!("../../../pg/migrations/002_operator_roles.sql"),
+];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
@@ -16,8 +21,9 @@ const LOCK_KEY: i64 = 0x4F44_534B;
 /// Brings a PostgreSQL database up to [`LATEST`], one migration per
 /// transaction with its version bump; returns the version it found. A
 /// database newer than this program is refused untouched. Consoles
-/// starting together take turns on an advisory lock: the first migrates,
-/// the others then find the work done.
+/// starting together take turns on an advisory lock held for the whole
+/// run (not per migration, or two would share the steps): the first
+/// migrates, the others then find the work done.
 pub fn run(db: &Db) -> Result<i64, Error> {
     let Db::Postgres(conn) = db else {
         return Err(Error::WrongBackend(
@@ -25,12 +31,22 @@ pub fn run(db: &Db) -> Result<i64, Error> {
         ));
     };
     let mut conn = conn.borrow_mut();
+    conn.execute("SELECT pg_advisory_lock(?1)", &[LOCK_KEY.into()])?;
+    let migrated = migrate(&mut conn);
+    let unlocked = conn.execute("SELECT pg_advisory_unlock(?1)", &[LOCK_KEY.into()]);
+    let found = migrated?;
+    unlocked?;
+    Ok(found)
+}
+
+/// The steps, under the lock.
+fn migrate(conn: &mut PgConn) -> Result<i64, Error> {
     let mut found = None;
     loop {
         // READ COMMITTED (not the layer's SERIALIZABLE): after waiting for
         // the lock, each statement must see what the lock holder committed.
         conn.execute_batch("BEGIN")?;
-        match step(&mut conn) {
+        match step(conn) {
             Ok(Step::Applied(version)) => {
                 found.get_or_insert(version);
                 conn.execute_batch("COMMIT")?;
@@ -55,7 +71,6 @@ enum Step {
 }
 
 fn step(conn: &mut PgConn) -> Result<Step, Error> {
-    conn.execute("SELECT pg_advisory_xact_lock(?1)", &[LOCK_KEY.into()])?;
     let has_table = conn
         .query("SELECT to_regclass('schema_version') IS NOT NULL", &[])?
         .first()
