@@ -9,10 +9,10 @@
 //! by the lead, "s" + a rare postal code by the postal code. So each way's
 //! key range is cut into chunks of about [`CHUNK`] index entries (the cuts
 //! taken from the sample's keys, customer_sample.rs), each chunk one
-//! statement run that returns only matches. The way the sample estimates
-//! cheapest runs first, for about twice its estimate; then every way runs a
-//! chunk in turn. The first to finish gives the ids; a wrong estimate costs
-//! a few chunks, never a wrong row.
+//! statement run that returns only matches. After every chunk the way
+//! expected to finish soonest runs the next one: expected from the sample
+//! at first, then from what each way met so far. The first to finish gives
+//! the ids; a wrong estimate costs chunks, never a wrong row.
 
 use super::customer_sample::CustomerSample;
 use super::customers::{prefix_end, push_range, SearchField, Term};
@@ -27,12 +27,13 @@ use std::time::{Duration, Instant};
 /// little more than the chunks it ran.
 const CHUNK: f64 = 3_000.0;
 
-/// The least head start, in index entries: a way the sample saw no match
-/// for may still read a few hundred.
-const MIN_HEAD_START: f64 = 1_000.0;
+/// Seconds an ordered read takes per index entry, about, before it has
+/// run (a whole read: twice that).
+const ORDERED_PACE: f64 = 60e-9;
 
-/// How much less time a way estimated dearer may get than the cheapest.
-const MAX_WEIGHT: f64 = 4.0;
+/// Another way takes over once it expects to finish in less than this
+/// share of what the running one still expects to read.
+const SWITCH: f64 = 0.75;
 
 /// A bound above every stored key (they are ASCII).
 const ANY_KEY: &str = "\u{10FFFF}";
@@ -203,6 +204,9 @@ struct Runner<'c> {
     stmts: Vec<CachedStatement<'c>>,
     chunks: Vec<(usize, Chunk)>,
     next: usize,
+    /// Estimated entries of the chunks run, and the time they took.
+    read: f64,
+    spent: Duration,
     filter_args: Vec<String>,
     /// Ordered: matching ids in result order.
     ids: Vec<i64>,
@@ -218,6 +222,7 @@ impl Runner<'_> {
             return Ok(true);
         };
         self.next += 1;
+        self.read += chunk.entries;
         let bound = match self.way {
             Way::Whole(_) => Some(self.bound(limit)),
             Way::Ordered => None,
@@ -262,6 +267,34 @@ impl Runner<'_> {
         {
             Some(Key::Text(t)) => String::from_utf8_lossy(t).into_owned(),
             _ => ANY_KEY.to_string(),
+        }
+    }
+
+    /// The time this way still takes, expected: the entries it still reads
+    /// at the pace it has kept so far (before its first chunk, a whole
+    /// read's entries as twice an ordered read's: it sorts its matches).
+    fn remaining(&self, limit: usize, ordered: f64) -> f64 {
+        let pace = if self.read > 0.0 {
+            self.spent.as_secs_f64() / self.read
+        } else {
+            match self.way {
+                Way::Ordered => ORDERED_PACE,
+                Way::Whole(_) => 2.0 * ORDERED_PACE,
+            }
+        };
+        self.entries_to_read(limit, ordered) * pace
+    }
+
+    /// Estimated index entries this way still reads; `ordered` is the
+    /// sample's estimate for the whole ordered read.
+    fn entries_to_read(&self, limit: usize, ordered: f64) -> f64 {
+        let left = self.entries_left();
+        match self.way {
+            Way::Whole(_) => left,
+            Way::Ordered => match self.ids.len() {
+                0 => (ordered - self.read).max(self.read).min(left),
+                found => (self.read * (limit - found) as f64 / found as f64).min(left),
+            },
         }
     }
 
@@ -323,58 +356,43 @@ impl Store {
                 stmts,
                 chunks,
                 next: 0,
+                read: 0.0,
+                spent: Duration::ZERO,
                 filter_args,
                 ids: Vec::new(),
                 keyed: Vec::new(),
                 seen: HashSet::new(),
             });
         }
-        // What each way is expected to read: all its entries, or for the
-        // ordered read those before `limit` match every field.
-        let cost = |r: &Runner| match r.way {
-            Way::Ordered => ordered,
-            Way::Whole(_) => r.entries_left(),
-        };
-        runners.sort_by(|a, b| cost(a).total_cmp(&cost(b)));
-        // The likely cheapest runs alone for about twice its estimate, in
-        // entries (never past what the next would read whole); then the
-        // ways share the time by their weights, each next chunk going to
-        // the way with the least weighted time since, so no way runs much
-        // longer than the one that finishes first.
-        let runner_up = runners.get(1).map_or(f64::MAX, cost);
-        let head_start = (2.0 * cost(&runners[0])).min(runner_up).max(MIN_HEAD_START);
-        let mut spent = vec![Duration::ZERO; runners.len()];
-        // A way estimated to cost n times the cheapest runs 1/n of the
-        // time (at most [`MAX_WEIGHT`] times less): the estimate leads,
-        // and a wrong one costs a bounded multiple.
-        let least = cost(&runners[0]).max(1.0);
-        let weight: Vec<f64> = runners
-            .iter()
-            .map(|r| (cost(r) / least).clamp(1.0, MAX_WEIGHT))
-            .collect();
-        let mut read = 0.0;
-        let mut next = 0;
+        // After every chunk, the way expected to finish soonest from here
+        // runs the next: expected from the entries it still reads (a whole
+        // read: those left in its range; the ordered read: by the density
+        // of matches it met so far, or before the first, by the sample's
+        // estimate and at least what it has read, which grows while it
+        // finds nothing) at the pace it kept. A way keeps its turn unless
+        // another is clearly closer, so near ties don't alternate.
+        let mut current = (0..runners.len())
+            .min_by(|a, b| {
+                let at = |i: usize| runners[i].remaining(limit, ordered);
+                at(*a).total_cmp(&at(*b))
+            })
+            .unwrap_or(0);
         loop {
             let began = Instant::now();
-            read += runners[next]
-                .chunks
-                .get(runners[next].next)
-                .map_or(0.0, |(_, c)| c.entries);
-            if runners[next].step(limit)? {
-                return Ok(runners.swap_remove(next).answer(limit));
+            let done = runners[current].step(limit)?;
+            runners[current].spent += began.elapsed();
+            if done {
+                return Ok(runners.swap_remove(current).answer(limit));
             }
-            // The head start is not counted: the others don't catch up on
-            // it, they share what follows.
-            if read >= head_start {
-                spent[next] += began.elapsed();
-            }
-            if read >= head_start {
-                next = (0..runners.len())
-                    .min_by(|a, b| {
-                        let at = |i: usize| spent[i].as_secs_f64() * weight[i];
-                        at(*a).total_cmp(&at(*b))
-                    })
-                    .unwrap_or(0);
+            let remaining: Vec<f64> = runners
+                .iter()
+                .map(|r| r.remaining(limit, ordered))
+                .collect();
+            let closest = (0..runners.len())
+                .min_by(|a, b| remaining[*a].total_cmp(&remaining[*b]))
+                .unwrap_or(current);
+            if remaining[closest] < SWITCH * remaining[current] {
+                current = closest;
             }
         }
     }

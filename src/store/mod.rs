@@ -616,8 +616,8 @@ impl Store {
             .map_err(|e| classify(path, e))?;
         migrate::run(&mut conn).map_err(|e| classify(path, e))?;
         // Searches read index pages in place through a memory map rather than
-        // copying each into SQLite's cache: about a third off a search at a
-        // million customers (benches/customer_search.rs).
+        // copying each into SQLite's cache: about a quarter off reading an index
+        // range at a million customers.
         conn.pragma_update(None, "mmap_size", MMAP_SIZE)
             .map_err(|e| classify(path, e))?;
         // The customer search alone prepares a statement per field, per
