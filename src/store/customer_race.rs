@@ -403,6 +403,63 @@ mod tests {
     use super::*;
     use crate::store::customers::{customer_search_sql, search_terms, CustomerQuery};
 
+    /// The ids the plain statement gives for `q` (the leading field's index
+    /// in result order).
+    fn by_statement(store: &Store, q: &CustomerQuery, limit: usize) -> Vec<i64> {
+        let (sql, args) = customer_search_sql(q, limit);
+        store
+            .conn
+            .prepare(&sql)
+            .unwrap()
+            .query_map(params_from_iter(args.iter()), |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    /// Every way meets rows whose filtered column is empty (a guest has no
+    /// logon, most customers no account): no match, never an error, and
+    /// the statement's rows.
+    #[test]
+    fn the_race_passes_over_empty_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, _) =
+            Store::open(&dir.path().join("t.db"), std::time::Duration::from_secs(5))
+                .map_err(|e| e.to_string())
+                .unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        store.load_demo(today).unwrap();
+        store
+            .conn
+            .execute(
+                "INSERT INTO customers (first_name, last_name, first_key, last_key, currency, is_guest,
+                    created_at, updated_at)
+                 VALUES ('Gus', 'Smith', 'gus', 'smith', 'USD', 1, '2026-01-01', '2026-01-01')",
+                [],
+            )
+            .unwrap();
+        for q in [
+            CustomerQuery {
+                last_name: "smith".into(),
+                logon: "j".into(),
+                ..Default::default()
+            },
+            CustomerQuery {
+                last_name: "j".into(),
+                account: "acme".into(),
+                ..Default::default()
+            },
+        ] {
+            let expected = by_statement(&store, &q, 201);
+            assert!(!expected.is_empty(), "{q:?}");
+            assert_eq!(
+                store.race(&search_terms(&q), 201).unwrap(),
+                expected,
+                "{q:?}"
+            );
+        }
+    }
+
     /// With chunks of some 40 entries every way runs many chunks, the ways
     /// take turns, whole reads bound their chunks by the rows kept and the
     /// phone reads both its indexes: the ids stay the statement's.
@@ -454,15 +511,7 @@ mod tests {
                 continue;
             }
             let limit = if round % 2 == 0 { 5 } else { 201 };
-            let (sql, args) = customer_search_sql(&q, limit);
-            let want: Vec<i64> = store
-                .conn
-                .prepare(&sql)
-                .unwrap()
-                .query_map(params_from_iter(args.iter()), |r| r.get(0))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
+            let want = by_statement(&store, &q, limit);
             let got = store.race_in_chunks(&terms, limit, 40.0).unwrap();
             assert_eq!(got, want, "{q:?} limit {limit}");
             compared += 1;

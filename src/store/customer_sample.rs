@@ -7,7 +7,7 @@
 //! are; the answer is the same whichever way gives it, so a stale sample
 //! (customers added since) costs time at worst, never a wrong row.
 
-use super::customers::{SearchField, Term};
+use super::customers::{SearchField, Term, SEARCH_KEYS};
 use super::Store;
 use rusqlite::OptionalExtension;
 
@@ -20,23 +20,11 @@ use rusqlite::OptionalExtension;
 const RUNS: usize = 256;
 const RUN: i64 = 64;
 
-/// The sampled key columns, in the order of [`Keys`] (an account: its name's
-/// key).
-const KEY_NAMES: [&str; 8] = [
-    "last_key",
-    "first_key",
-    "logon_key",
-    "email_key",
-    "postal_key",
-    "phone_key",
-    "phone_national_key",
-    "account_id",
-];
-
 const KEY_COLUMNS: &str = "c.last_key, c.first_key, c.logon_key, c.email_key, c.postal_key,
      c.phone_key, c.phone_national_key, b.name_key";
 
-/// One sampled customer's keys.
+/// One sampled customer's keys, in [`SEARCH_KEYS`] order (the account: its
+/// name's key).
 type Keys = [Option<String>; 8];
 
 pub(super) struct CustomerSample {
@@ -150,7 +138,7 @@ impl CustomerSample {
     /// The sampled keys of a column (as [`SearchField::column`] names it,
     /// or `phone_national_key`) in `from..to`, sorted.
     pub(super) fn keys_in(&self, column: &str, from: &str, to: &str) -> Vec<&str> {
-        let Some(i) = KEY_NAMES.iter().position(|c| *c == column) else {
+        let Some(i) = SEARCH_KEYS.iter().position(|c| *c == column) else {
             return Vec::new();
         };
         let rows = &self.sorted[i];
