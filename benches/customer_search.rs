@@ -4,14 +4,17 @@
 //! demo data plus generated customers, then runs realistic prefix queries
 //! (1 to 4 characters taken from real rows, so most match) through
 //! `Store::search_customers` for every single field, every two-field
-//! combination and a three-field one. The baseline is the best SQL by hand
-//! on the same indexes: for each query, every way of reading it (each
-//! filled field's index driving, `customer_search_sql_with`) runs on a bare
-//! rusqlite connection and the fastest counts, as if whoever wrote it knew
-//! beforehand which index is best for that query. Prints p50/p99 per row
-//! and PASS/FAIL against the targets: p99 <= 5 ms and at most 1.5 times the
-//! best SQL's p99. Also times opening the database and the first (empty)
-//! search, which must stay under 100 ms.
+//! combination and a three-field one. Beside each, every statement that can
+//! be written by hand on the same indexes (each filled field's index
+//! driving, `customer_search_sql_with`) runs on a bare rusqlite connection
+//! with the store's memory map. The baseline ("hand") is the best such
+//! statement for the kind of search: the driving field whose p99 over the
+//! row's queries is lowest, as a statement is written once per kind of
+//! search. Also printed ("hindsight"): the p99 of the fastest statement for
+//! each query, as if whoever wrote it knew the answer beforehand, a bound
+//! no single statement reaches. PASS/FAIL against the targets: p99 <= 5 ms
+//! and at most 1.5 times the hand p99. Also times opening the database and
+//! the first (empty) search, which must stay under 100 ms.
 //!
 //! Times are wall-clock, so on a shared machine other processes add
 //! scheduler delays to the p99; `nice -n -10 cargo bench ...` (as root)
@@ -23,7 +26,7 @@
 //! - `ORDERDESK_BENCH_QUERIES`: queries per row of the table (default 1,000)
 //! - `ORDERDESK_BENCH_ONLY`: the rows to run, by name (`logon+first,phone`)
 //! - `ORDERDESK_BENCH_VERBOSE`: the five slowest queries of every row
-//!   (always printed for a row that fails), with the best SQL's time
+//!   (always printed for a row that fails), with the fastest statement's time
 
 use orderdesk::store::{customer_search_sql_with, CustomerQuery, SearchField, Store};
 use rusqlite::{params_from_iter, Connection, OpenFlags};
@@ -242,17 +245,18 @@ fn filled(q: &CustomerQuery) -> Vec<SearchField> {
     .collect()
 }
 
-/// The best SQL by hand for `q`: each filled field's index driving the
-/// same statement, run on the bare connection; the fastest time.
-fn best_sql(conn: &Connection, q: &CustomerQuery) -> anyhow::Result<Duration> {
-    let mut best = Duration::MAX;
+/// The SQL by hand for `q`, one statement per filled field (that field's
+/// index driving), each run on the bare connection: their times, in
+/// [`filled`] order.
+fn by_hand(conn: &Connection, q: &CustomerQuery) -> anyhow::Result<Vec<Duration>> {
+    let mut times = Vec::new();
     for d in filled(q) {
         let (sql, args) = customer_search_sql_with(q, LIMIT, Some(d));
         let t = Instant::now();
         raw_search(conn, &sql, &args)?;
-        best = best.min(t.elapsed());
+        times.push(t.elapsed());
     }
-    Ok(best)
+    Ok(times)
 }
 
 /// Runs a statement, reading every column, on a bare connection.
@@ -283,7 +287,10 @@ fn run_case(
     rng: &mut fastrand::Rng,
 ) -> anyhow::Result<Outcome> {
     let mut store_t = Vec::with_capacity(queries);
+    // Per query the fastest statement (known in hindsight), and per
+    // statement (driving field) its times over all queries.
     let mut raw_t = Vec::with_capacity(queries);
+    let mut per_driver: Vec<Vec<Duration>> = Vec::new();
     let mut hits = 0usize;
     let mut rows_total = 0usize;
     let mut slowest: Vec<(Duration, Duration, CustomerQuery)> = Vec::new();
@@ -294,22 +301,27 @@ fn run_case(
             fill(&mut q, f, sample, rng);
         }
         // Alternate which runs first, so neither always gets the warmer cache.
-        let (ts, tr, n) = if i % 2 == 0 {
+        let (ts, hand, n) = if i % 2 == 0 {
             let t = Instant::now();
             let rows = store.search_customers(&q, LIMIT)?;
             let ts = t.elapsed();
-            (ts, best_sql(raw, &q)?, rows.len())
+            (ts, by_hand(raw, &q)?, rows.len())
         } else {
-            let tr = best_sql(raw, &q)?;
+            let hand = by_hand(raw, &q)?;
             let t = Instant::now();
             let rows = store.search_customers(&q, LIMIT)?;
-            (t.elapsed(), tr, rows.len())
+            (t.elapsed(), hand, rows.len())
         };
         if i < 20 {
             continue; // warm-up
         }
+        let tr = hand.iter().copied().min().unwrap_or(Duration::ZERO);
         store_t.push(ts);
         raw_t.push(tr);
+        per_driver.resize(hand.len(), Vec::new());
+        for (d, t) in hand.into_iter().enumerate() {
+            per_driver[d].push(t);
+        }
         rows_total += n;
         if n > 0 {
             hits += 1;
@@ -319,14 +331,26 @@ fn run_case(
     store_t.sort();
     raw_t.sort();
     let (s50, s99) = (percentile(&store_t, 0.5), percentile(&store_t, 0.99));
-    let (r50, r99) = (percentile(&raw_t, 0.5), percentile(&raw_t, 0.99));
-    let ratio = s99.as_secs_f64() / r99.as_secs_f64().max(1e-9);
+    let r99 = percentile(&raw_t, 0.99);
+    // The best statement by hand: the one driving field whose p99 over the
+    // row's queries is lowest (a statement is written once per kind of
+    // search; it can't know which index suits each query).
+    let h99 = per_driver
+        .iter_mut()
+        .map(|times| {
+            times.sort();
+            percentile(times, 0.99)
+        })
+        .min()
+        .unwrap_or(Duration::ZERO);
+    let ratio = s99.as_secs_f64() / h99.as_secs_f64().max(1e-9);
+    let hindsight = s99.as_secs_f64() / r99.as_secs_f64().max(1e-9);
     let pass = s99 <= TARGET_P99 && ratio <= TARGET_RATIO;
     println!(
-        "| {name:<18} | {:>9} | {:>9} | {:>9} | {:>9} | {ratio:>5.2} | {:>5.1}% | {:>6.1} | {} |",
+        "| {name:<18} | {:>9} | {:>9} | {:>9} | {ratio:>5.2} | {:>9} | {hindsight:>5.2} | {:>5.1}% | {:>6.1} | {} |",
         ms(s50),
         ms(s99),
-        ms(r50),
+        ms(h99),
         ms(r99),
         100.0 * hits as f64 / queries as f64,
         rows_total as f64 / queries as f64,
@@ -336,7 +360,7 @@ fn run_case(
         slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
         for (ts, tr, q) in slowest.iter().take(5) {
             eprintln!(
-                "    slow {name}: store {} ms, best {} ms: {q:?}",
+                "    slow {name}: store {} ms, fastest statement {} ms: {q:?}",
                 ms(*ts),
                 ms(*tr)
             );
@@ -401,15 +425,15 @@ fn main() -> anyhow::Result<()> {
 
     println!();
     println!(
-        "{customers_now} customers, {queries} queries per row, limit {LIMIT}; times in ms; ratio = store p99 / best SQL p99"
+        "{customers_now} customers, {queries} queries per row, limit {LIMIT}; times in ms; ratio = store p99 / hand p99 (the best statement by hand); hindsight = store p99 / p99 of the fastest statement for each query"
     );
     println!(
-        "| {:<18} | {:>9} | {:>9} | {:>9} | {:>9} | {:>5} | {:>6} | {:>6} | p99<=5ms, <=1.5x best |",
-        "field", "store p50", "store p99", "best p50", "best p99", "ratio", "hits", "rows"
+        "| {:<18} | {:>9} | {:>9} | {:>9} | {:>5} | {:>9} | {:>5} | {:>6} | {:>6} | p99<=5ms, <=1.5x hand |",
+        "field", "store p50", "store p99", "hand p99", "ratio", "hind p99", "hind", "hits", "rows"
     );
     println!(
         "|{}|",
-        [20, 11, 11, 11, 11, 7, 8, 8, 23]
+        [20, 11, 11, 11, 7, 11, 7, 8, 8, 23]
             .map(|w| "-".repeat(w))
             .join("|")
     );

@@ -9,11 +9,16 @@
 /// everything typed, pasted, or read from the database or asset files, so
 /// nothing can reach the terminal raw or break column alignment.
 pub fn clean(input: &str) -> String {
-    // Most text is printable ASCII, which has nothing to remove: copied
-    // whole (a search shows some two thousand fields).
-    if input.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    // Most text has nothing to remove: copied whole (a search shows some
+    // two thousand fields).
+    if is_clean(input) {
         return input.to_string();
     }
+    strip(input)
+}
+
+/// [`clean`] without the shortcut: every character looked at.
+fn strip(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     let mut chars = input.chars().peekable();
     while let Some(c) = chars.next() {
@@ -47,29 +52,42 @@ pub fn clean(input: &str) -> String {
                 None => {}
             },
             '\t' => out.push(' '),
-            c if c.is_control() => {}
-            // Bidirectional overrides, zero-width and invisible marks reorder,
-            // hide or (soft hyphen, line and paragraph separators, BOM)
-            // shift text on some terminals and not others.
-            '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{00ad}'
-            | '\u{061c}'
-            | '\u{feff}' => {}
+            c if c.is_control() || invisible(c) => {}
             c => out.push(c),
         }
     }
     out
 }
 
-/// [`clean`] of a string already owned: printable ASCII is kept as it is,
-/// without a copy (rows read from the database, a search's some two
-/// thousand fields).
+/// Bidirectional overrides, zero-width and invisible marks reorder, hide
+/// or (soft hyphen, line and paragraph separators, BOM) shift text on some
+/// terminals and not others.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{00ad}'
+            | '\u{061c}'
+            | '\u{feff}'
+    )
+}
+
+/// Whether [`clean`] leaves `input` as it is: no control character (a tab
+/// becomes a space, escapes go whole) and nothing invisible.
+fn is_clean(input: &str) -> bool {
+    input.bytes().all(|b| (0x20..0x7f).contains(&b))
+        || !input.chars().any(|c| c.is_control() || invisible(c))
+}
+
+/// [`clean`] of a string already owned: kept as it is, without a copy,
+/// when there is nothing to remove (rows read from the database, a search's
+/// some two thousand fields).
 pub fn clean_owned(input: String) -> String {
-    if input.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    if is_clean(&input) {
         input
     } else {
         clean(&input)
@@ -518,6 +536,14 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The shortcut for text with nothing to remove changes nothing:
+        /// any text comes out as looking at every character makes it.
+        #[test]
+        fn clean_is_strip_for_any_text(text in "\\PC*|[\\x00-\\x{7f}\\u{200b}-\\u{200f}\\u{feff}é]*") {
+            proptest::prop_assert_eq!(clean(&text), strip(&text));
+            proptest::prop_assert_eq!(clean_owned(text.clone()), strip(&text));
+        }
+
         /// Whatever the text, padding gives exactly the columns asked for
         /// (or, on the right, the text's own when wider), counted per
         /// cluster (as ratatui does) and per character (as a terminal
