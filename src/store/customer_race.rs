@@ -22,9 +22,9 @@ use rusqlite::{params_from_iter, CachedStatement};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-/// Index entries a chunk holds, about: SQLite checks one in some 20-50 ns,
-/// so a chunk is a tenth of a millisecond or less, and a wrong start costs
-/// little more than the chunks it ran.
+/// Index entries a chunk holds, about: SQLite checks one in some 50-100 ns
+/// at a million customers, so a chunk is a few tenths of a millisecond,
+/// and a wrong start costs little more than the chunks it ran.
 const CHUNK: f64 = 3_000.0;
 
 /// Seconds an ordered read takes per index entry, about, before it has
@@ -65,13 +65,15 @@ impl Key {
     }
 }
 
-/// One index a way reads: its statement (two placeholders for the chunk's
-/// bounds, then the other fields' filters) and its chunks.
+/// One index a way reads: its statement (?1 and ?2 the chunk's bounds, a
+/// whole read's ?3 the bound on the leading key, then the other fields'
+/// filters) and its chunks.
 struct Read {
     sql: String,
     chunks: Vec<Chunk>,
 }
 
+/// A stretch `from..to` of a read's key range.
 struct Chunk {
     from: String,
     to: String,
