@@ -90,7 +90,7 @@ pub fn clean_owned(input: String) -> String {
     if is_clean(&input) {
         input
     } else {
-        clean(&input)
+        strip(&input)
     }
 }
 

@@ -81,13 +81,14 @@ struct Chunk {
     entries: f64,
 }
 
-/// The chunks of `from..to` in a key column, cut at every `chunk / scale`-th
-/// sampled key in the range (`chunk` entries each, about).
-fn chunks(sample: &CustomerSample, chunk: f64, column: &str, from: &str, to: &str) -> Vec<Chunk> {
-    let keys = sample.keys_in(column, from, to);
+/// The chunks of the keys starting with `prefix` in a key column, cut at
+/// every `chunk / scale`-th sampled key in that range (`chunk` entries
+/// each, about).
+fn chunks(sample: &CustomerSample, chunk: f64, column: &str, prefix: &str) -> Vec<Chunk> {
+    let keys = sample.keys_starting(column, prefix);
     let per = ((chunk / sample.scale).ceil() as usize).max(1);
     let mut out = Vec::new();
-    let (mut start, mut start_at) = (from.to_string(), 0);
+    let (mut start, mut start_at) = (prefix.to_string(), 0);
     for (i, key) in keys.iter().enumerate().skip(per).step_by(per) {
         if *key > start.as_str() {
             out.push(Chunk {
@@ -100,7 +101,7 @@ fn chunks(sample: &CustomerSample, chunk: f64, column: &str, from: &str, to: &st
     }
     out.push(Chunk {
         from: start,
-        to: to.to_string(),
+        to: prefix_end(prefix),
         entries: ((keys.len() - start_at) as f64).max(0.5) * sample.scale,
     });
     out
@@ -148,11 +149,8 @@ fn reads(
             format!("ORDER BY {order} LIMIT {limit}"),
         ),
     };
-    let keys = terms
-        .iter()
-        .find(|(f, _)| *f == driver)
-        .map(|(_, k)| k.as_slice())
-        .unwrap_or_default();
+    let term = terms.iter().find(|(f, _)| *f == driver);
+    let keys = term.map(|(_, k)| k.as_slice()).unwrap_or_default();
     let read = |index: &str, condition: &str, chunks: Vec<Chunk>| Read {
         sql: format!(
             "SELECT c.id{columns} FROM customers c INDEXED BY {index}
@@ -163,11 +161,7 @@ fn reads(
     let key_range = |column: &str, key: &str| {
         let index = format!("customers_{column}");
         let condition = format!("c.{column} >= ?1 AND c.{column} < ?2");
-        read(
-            &index,
-            &condition,
-            chunks(sample, chunk, column, key, &prefix_end(key)),
-        )
+        read(&index, &condition, chunks(sample, chunk, column, key))
     };
     let reads = match driver {
         // Its two indexes over their own keys, one after the other (an id
@@ -188,7 +182,7 @@ fn reads(
                 vec![Chunk {
                     from: key.to_string(),
                     to: prefix_end(key),
-                    entries: sample.entries(&(driver, keys.to_vec())),
+                    entries: term.map_or(0.0, |t| sample.entries(t)),
                 }],
             )]
         }

@@ -9,7 +9,6 @@
 
 use super::customers::{SearchField, Term, SEARCH_KEYS};
 use super::Store;
-use rusqlite::OptionalExtension;
 
 /// Runs of consecutive ids read at random places: 16,384 customers from 256
 /// seeks (customers are numbered as they come; 256 places spread the sample
@@ -136,15 +135,12 @@ impl CustomerSample {
     }
 
     /// The sampled keys of a column (as [`SearchField::column`] names it,
-    /// or `phone_national_key`) in `from..to`, sorted.
-    pub(super) fn keys_in(&self, column: &str, from: &str, to: &str) -> Vec<&str> {
+    /// or `phone_national_key`) starting with `prefix`, sorted.
+    pub(super) fn keys_starting(&self, column: &str, prefix: &str) -> Vec<&str> {
         let Some(i) = SEARCH_KEYS.iter().position(|c| *c == column) else {
             return Vec::new();
         };
-        let rows = &self.sorted[i];
-        let lo = rows.partition_point(|r| self.key(*r, i) < from);
-        let hi = rows.partition_point(|r| self.key(*r, i) < to);
-        rows[lo..hi.max(lo)]
+        self.starting(i, prefix)
             .iter()
             .map(|r| self.key(*r, i))
             .collect()
@@ -182,18 +178,15 @@ impl Store {
         if let Some(sample) = self.customer_sample.get() {
             return Ok(sample);
         }
-        let range: Option<(Option<i64>, Option<i64>)> = self
-            .conn
-            // Apart, so each reads one end of the table, not all of it.
-            .query_row(
-                "SELECT (SELECT min(id) FROM customers), (SELECT max(id) FROM customers)",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+        // Apart, so each reads one end of the table, not all of it.
+        let range: (Option<i64>, Option<i64>) = self.conn.query_row(
+            "SELECT (SELECT min(id) FROM customers), (SELECT max(id) FROM customers)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let mut rows: Vec<Keys> = Vec::new();
         let mut slots = 0;
-        if let Some((Some(lo), Some(hi))) = range {
+        if let (Some(lo), Some(hi)) = range {
             let mut stmt = self.conn.prepare(&format!(
                 "SELECT {KEY_COLUMNS} FROM customers c
                  LEFT JOIN business_accounts b ON b.id = c.account_id
