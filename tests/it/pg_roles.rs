@@ -140,6 +140,25 @@ const APPROVE: &str =
 
 /// The error of a statement the database refused for want of privilege
 /// (42501), whether a grant or a trigger said no: its message.
+/// A charge changed and its override recorded, in one transaction as the
+/// program writes them (`update` takes the order id as $1); the commit's
+/// outcome.
+fn charge_with_override(
+    op: &mut Client,
+    update: &str,
+    order: i64,
+    kind: &str,
+    amount: &str,
+    who: &str,
+) -> Result<(), postgres::Error> {
+    let none: Option<i64> = None;
+    let mut tx = op.transaction().unwrap();
+    tx.execute(update, &[&order]).unwrap();
+    tx.execute(ADJUST, &[&order, &kind, &"1", &amount, &who, &none])
+        .unwrap();
+    tx.commit()
+}
+
 fn refused<T: std::fmt::Debug>(result: Result<T, postgres::Error>) -> String {
     let e = result.expect_err("the database must refuse this");
     assert_eq!(e.code(), Some(&SqlState::INSUFFICIENT_PRIVILEGE), "{e:?}");
@@ -290,18 +309,14 @@ fn an_adjustment_beyond_the_operators_limit_is_refused_by_the_database() {
     // A price override as it lands: the line's price and its adjustment, in
     // one transaction. 2 × 30.00 off = 60.00, over 50.00.
     let line = centre.order("line");
-    let mut tx = op.transaction().unwrap();
-    tx.execute(
+    let msg = refused(charge_with_override(
+        &mut op,
         "UPDATE order_lines SET unit_price = '170.00' WHERE order_id = $1",
-        &[&line],
-    )
-    .unwrap();
-    tx.execute(
-        ADJUST,
-        &[&line, &"price_override", &"1", &"60.00", &who, &none],
-    )
-    .unwrap();
-    let msg = refused(tx.commit());
+        line,
+        "price_override",
+        "60.00",
+        who,
+    ));
     assert!(
         msg.contains("line 1: 60.00 off is over your adjustment limit of 50.00"),
         "{msg}"
@@ -319,18 +334,15 @@ fn an_adjustment_beyond_the_operators_limit_is_refused_by_the_database() {
     assert_eq!(centre.text(&price), "200.00");
     assert_eq!(centre.count(&on(line)), 0);
     // 2 × 20.00 off = 40.00 is within; a third lamp at that price is not.
-    let mut tx = op.transaction().unwrap();
-    tx.execute(
+    charge_with_override(
+        &mut op,
         "UPDATE order_lines SET unit_price = '180.00' WHERE order_id = $1",
-        &[&line],
+        line,
+        "price_override",
+        "40.00",
+        who,
     )
     .unwrap();
-    tx.execute(
-        ADJUST,
-        &[&line, &"price_override", &"1", &"40.00", &who, &none],
-    )
-    .unwrap();
-    tx.commit().unwrap();
     assert_eq!(centre.text(&price), "180.00");
     let msg = refused(op.execute(
         "UPDATE order_lines SET quantity = 3, qty_now = 3 WHERE order_id = $1",
@@ -346,18 +358,14 @@ fn an_adjustment_beyond_the_operators_limit_is_refused_by_the_database() {
     // A shipping waiver needs the permission the operator role lacks, set
     // to zero on the shipment or not.
     let ship = centre.order("ship");
-    let mut tx = op.transaction().unwrap();
-    tx.execute(
+    let msg = refused(charge_with_override(
+        &mut op,
         "UPDATE shipments SET charge = '0.00' WHERE order_id = $1",
-        &[&ship],
-    )
-    .unwrap();
-    tx.execute(
-        ADJUST,
-        &[&ship, &"shipping_override", &"1", &"20.00", &who, &none],
-    )
-    .unwrap();
-    let msg = refused(tx.commit());
+        ship,
+        "shipping_override",
+        "20.00",
+        who,
+    ));
     assert!(
         msg.contains("shipment 1: waiving shipping of 20.00 needs the shipping-waiver permission"),
         "{msg}"
