@@ -65,9 +65,10 @@ impl Key {
     }
 }
 
-/// One index a way reads: its statement (?1 and ?2 the chunk's bounds, a
-/// whole read's ?3 the bound on the leading key, then the other fields'
-/// filters) and its chunks.
+/// One index a way reads: its statement (the driving field's condition
+/// first, its two placeholders the chunk's bounds; a whole read's ?3 the
+/// bound on the leading key; then the other fields' filters) and its
+/// chunks.
 struct Read {
     sql: String,
     chunks: Vec<Chunk>,
@@ -158,9 +159,11 @@ fn reads(
         ),
         chunks,
     };
+    // The phone's two keys, each over its own index (its condition is the
+    // OR of both).
     let key_range = |column: &str, key: &str| {
         let index = format!("customers_{column}");
-        let condition = format!("c.{column} >= ?1 AND c.{column} < ?2");
+        let condition = format!("c.{column} >= ? AND c.{column} < ?");
         read(&index, &condition, chunks(sample, chunk, column, key))
     };
     let reads = match driver {
@@ -178,7 +181,7 @@ fn reads(
             let key = keys.first().map_or("", String::as_str);
             vec![read(
                 driver.index(),
-                "c.account_id IN (SELECT id FROM business_accounts WHERE name_key >= ?1 AND name_key < ?2)",
+                driver.condition(),
                 vec![Chunk {
                     from: key.to_string(),
                     to: prefix_end(key),
@@ -186,10 +189,14 @@ fn reads(
                 }],
             )]
         }
-        f => vec![key_range(
-            f.column(),
-            keys.first().map_or("", String::as_str),
-        )],
+        f => {
+            let key = keys.first().map_or("", String::as_str);
+            vec![read(
+                f.index(),
+                f.condition(),
+                chunks(sample, chunk, f.column(), key),
+            )]
+        }
     };
     (reads, filter_args)
 }

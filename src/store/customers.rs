@@ -438,11 +438,11 @@ impl Store {
     fn count_members(&self, keys: &[String], cap: i64) -> rusqlite::Result<i64> {
         let key = keys.first().map_or("", String::as_str);
         self.conn
-            .prepare_cached(
-                "SELECT count(*) FROM (SELECT 1 FROM customers INDEXED BY customers_account
-                 WHERE account_id IN (SELECT id FROM business_accounts WHERE name_key >= ?1 AND name_key < ?2)
-                 LIMIT ?3)",
-            )?
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM (SELECT 1 FROM customers c INDEXED BY customers_account
+                 WHERE {} LIMIT ?)",
+                SearchField::Account.condition()
+            ))?
             .query_row(rusqlite::params![key, prefix_end(key), cap], |r| r.get(0))
     }
 
