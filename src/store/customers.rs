@@ -414,10 +414,11 @@ impl Store {
     }
 
     /// How [`Store::search_customers`] answers `q`: one field by its
-    /// index in result order; two or more by reading their indexes in
-    /// turns (customer_race.rs), except phone with an account (the only
-    /// pair the phone leads), driven by the account's members when they
-    /// are few, else by the phone's two indexes in order.
+    /// index in result order; a phone number with a postal code by their
+    /// pair indexes (customer_pair.rs); two or more fields otherwise by
+    /// reading their indexes in turns (customer_race.rs), except phone with
+    /// an account (the only pair the phone leads), driven by the account's
+    /// members when they are few, else by the phone's two indexes in order.
     fn plan(&self, q: &CustomerQuery, limit: usize) -> rusqlite::Result<Plan> {
         let terms = search_terms(q);
         if terms.len() < 2 {
@@ -429,6 +430,9 @@ impl Store {
             let driver = (members < FEW_MEMBERS).then_some(SearchField::Account);
             let (sql, args) = customer_search_sql_with(q, limit, driver);
             return Ok(Plan::Sql(sql, args));
+        }
+        if let Some(pair) = super::customer_pair::pair_sql(&terms, limit) {
+            return Ok(Plan::Found(self.phone_postal_ids(&pair, limit)?));
         }
         Ok(Plan::Found(self.race(&terms, limit)?))
     }

@@ -15,6 +15,7 @@ pub mod check;
 mod customer_challenge;
 mod customer_duplicates;
 mod customer_keys;
+mod customer_pair;
 mod customer_race;
 mod customer_records;
 mod customer_sample;
@@ -43,6 +44,7 @@ mod warehouse;
 
 pub use catalog::{CategoryRow, ItemRow};
 pub use customer_duplicates::Duplicate;
+pub use customer_pair::phone_postal_sql;
 pub use customer_records::SaveError;
 pub use customers::CustomerQuery;
 pub use customers::CustomerRow;

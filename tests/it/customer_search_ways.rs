@@ -5,7 +5,9 @@
 //! estimated, on generated customers in a real SQLite file.
 
 use crate::common::temp_db;
-use orderdesk::store::{customer_search_sql, CustomerQuery, Store, DEFAULT_BUSY_TIMEOUT};
+use orderdesk::store::{
+    customer_search_sql, phone_postal_sql, CustomerQuery, Store, DEFAULT_BUSY_TIMEOUT,
+};
 use rusqlite::{params_from_iter, Connection};
 
 /// The ids the plain statement gives for `q`.
@@ -150,4 +152,52 @@ fn a_stale_sample_costs_time_not_rows() {
         after.len()
     );
     assert_eq!(after, by_statement(&conn, &q, 201));
+}
+
+/// A phone number with a postal code is read from the pair indexes
+/// (store/customer_pair.rs), in buckets of two digits merged: the rows stay
+/// the statement's, for a number typed with or without its country code,
+/// with a trunk "0", or a single digit (eleven buckets per key).
+#[test]
+fn phone_and_postal_code_give_the_statements_rows_in_its_order() {
+    let (_dir, path) = generated(12_000);
+    let (store, _) = Store::open(&path, DEFAULT_BUSY_TIMEOUT).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    let people: Vec<Person> = people(&conn)
+        .into_iter()
+        .filter(|p| !p.fields[3].is_empty() && !p.fields[5].is_empty())
+        .collect();
+    let mut rng = fastrand::Rng::with_seed(9_004);
+    let (mut paired, mut full) = (0, 0);
+    for round in 0..400 {
+        let p = &people[rng.usize(..people.len())];
+        let digits: String = p.fields[3].chars().filter(char::is_ascii_digit).collect();
+        let n = rng.usize(1..=4).min(digits.len());
+        let skip = rng.usize(1..=3).min(digits.len() - n);
+        let phone = match round % 4 {
+            0 => digits[..n].to_string(),
+            1 => format!("+{}", &digits[..n]),
+            2 => format!("0{}", &digits[skip..skip + n]),
+            _ => digits[skip..skip + n].to_string(),
+        };
+        let postal: String = p.fields[5].chars().take(rng.usize(1..=4)).collect();
+        let q = CustomerQuery {
+            phone,
+            postal,
+            // Now and then an account too: filtered inside the pair index.
+            account: if round % 10 == 0 {
+                p.fields[6].chars().take(2).collect()
+            } else {
+                String::new()
+            },
+            ..Default::default()
+        };
+        let limit = if round % 3 == 0 { 7 } else { 201 };
+        let want = by_statement(&conn, &q, limit);
+        assert_eq!(by_store(&store, &q, limit), want, "{q:?} limit {limit}");
+        paired += usize::from(phone_postal_sql(&q, limit).is_some());
+        full += usize::from(want.len() == limit);
+    }
+    assert!(paired > 380, "{paired} of 400 read by the pair indexes");
+    assert!(full > 60, "{full} of 400 filled the limit");
 }

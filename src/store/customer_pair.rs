@@ -1,0 +1,199 @@
+//! A search on a phone number and a postal code.
+//!
+//! Neither field's index narrows the other: a few digits of a number and
+//! the first letters of a postal code each match tens of thousands of
+//! customers at a million, and their common ones may be few. Two indexes
+//! (migrations/009_phone_postal_search.sql) lead with a phone key's first
+//! two digits and then carry the postal code's result order. One statement
+//! reads, for each of the typed number's keys and each bucket of two
+//! digits it can start with, that bucket from the typed postal code on in
+//! result order, stopping at the limit; the buckets are merged. A number
+//! of two digits or more is one bucket per key, a single digit eleven
+//! (the digit alone and followed by each digit: keys are ASCII digits,
+//! domain::search_keys::phone_keys), so a read covers only numbers that
+//! can match and postal codes that can match.
+
+use super::customers::{
+    prefix_end, push_range, search_terms, CustomerQuery, SearchField, Term, ROW_COLUMNS, ROW_JOINS,
+};
+use super::Store;
+use rusqlite::params_from_iter;
+use std::collections::HashSet;
+
+/// The two-digit buckets a phone key starting with `key` falls in (none
+/// for an empty key: every number matches it, and the pair indexes don't
+/// narrow anything).
+fn buckets(key: &str) -> Vec<String> {
+    match key.len() {
+        0 => Vec::new(),
+        1 => std::iter::once(key.to_string())
+            .chain((b'0'..=b'9').map(|d| format!("{key}{}", d as char)))
+            .collect(),
+        _ => key.get(..2).map(str::to_string).into_iter().collect(),
+    }
+}
+
+/// The statement that reads the buckets: the ids of the first matches in
+/// result order, an id once per phone key it matched by, so the first
+/// `limit` distinct ids are among its `rows` rows.
+pub(super) struct PairSql {
+    pub sql: String,
+    pub args: Vec<String>,
+    pub rows: usize,
+}
+
+/// [`PairSql`] for a search whose result order is the postal code's (no
+/// name, logon or e-mail typed) and that has a phone number; None for any
+/// other, or when a typed key matches every number.
+pub(super) fn pair_sql(terms: &[Term], limit: usize) -> Option<PairSql> {
+    let (lead, postal) = terms.first()?;
+    if *lead != SearchField::Postal {
+        return None;
+    }
+    let (_, phone) = terms.iter().find(|(f, _)| *f == SearchField::Phone)?;
+    // The keys the typed number asks for (the other is not ASCII).
+    let keys: Vec<(&str, &String)> = ["phone_key", "phone_national_key"]
+        .into_iter()
+        .zip(phone)
+        .filter(|(_, key)| key.is_ascii())
+        .collect();
+    if keys.is_empty() || keys.iter().any(|(_, key)| key.is_empty()) {
+        return None;
+    }
+    let order = SearchField::Postal.order();
+    let columns = order
+        .iter()
+        .map(|c| format!("c.{c} AS {c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let others = terms
+        .iter()
+        .filter(|(f, _)| !matches!(f, SearchField::Postal | SearchField::Phone))
+        .collect::<Vec<_>>();
+    let filters: String = others
+        .iter()
+        .map(|(f, _)| format!(" AND ({})", f.filter()))
+        .collect();
+    let mut args = Vec::new();
+    let mut arms = Vec::new();
+    for (column, key) in &keys {
+        for bucket in buckets(key) {
+            arms.push(format!(
+                "SELECT {columns} FROM customers c INDEXED BY customers_{column}_postal
+                 WHERE substr(c.{column}, 1, 2) = ? AND {} AND +c.{column} >= ? AND +c.{column} < ?{filters}",
+                SearchField::Postal.condition(),
+            ));
+            args.push(bucket);
+            push_range(postal, &mut args);
+            args.push(key.to_string());
+            args.push(prefix_end(key));
+            for (_, keys) in &others {
+                push_range(keys, &mut args);
+            }
+        }
+    }
+    // Every arm is read in result order from its index, so SQLite merges
+    // them as they come (no sort) and stops at the limit; UNION ALL, as a
+    // merge that drops duplicates compares whole rows and costs twice.
+    let rows = limit * keys.len();
+    let sql = format!(
+        "SELECT id FROM ({} ORDER BY {} LIMIT {rows})",
+        arms.join(" UNION ALL "),
+        order.join(", ")
+    );
+    Some(PairSql { sql, args, rows })
+}
+
+/// The whole search as one statement, duplicates dropped in SQL (what
+/// [`phone_postal_ids`] does in Rust), for a query [`pair_sql`] takes.
+/// Public so the benchmark can weigh it as SQL written by hand.
+pub fn phone_postal_sql(q: &CustomerQuery, limit: usize) -> Option<(String, Vec<String>)> {
+    let PairSql { sql, args, .. } = pair_sql(&search_terms(q), limit)?;
+    let order = SearchField::Postal.order();
+    let c_order = order
+        .iter()
+        .map(|c| format!("c.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {ROW_COLUMNS}
+         FROM (SELECT DISTINCT {o} FROM ({}) ORDER BY {o} LIMIT {limit}) AS m
+         JOIN customers c ON c.id = m.id
+         {ROW_JOINS}
+         ORDER BY {c_order}",
+        sql.replacen("SELECT id FROM (", "SELECT * FROM (", 1),
+        o = order.join(", "),
+    );
+    Some((sql, args))
+}
+
+impl Store {
+    /// The ids of [`pair_sql`]'s statement, each once, at most `limit`.
+    pub(super) fn phone_postal_ids(
+        &self,
+        pair: &PairSql,
+        limit: usize,
+    ) -> rusqlite::Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached(&pair.sql)?;
+        let mut rows = stmt.query(params_from_iter(pair.args.iter()))?;
+        let mut seen = HashSet::with_capacity(pair.rows);
+        let mut ids = Vec::with_capacity(limit);
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            if seen.insert(id) {
+                ids.push(id);
+                if ids.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(ids)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_digit_falls_in_eleven_buckets_and_longer_keys_in_one() {
+        assert_eq!(
+            buckets("4"),
+            ["4", "40", "41", "42", "43", "44", "45", "46", "47", "48", "49"]
+        );
+        assert_eq!(buckets("44"), ["44"]);
+        assert_eq!(buckets("4420"), ["44"]);
+        assert!(buckets("").is_empty());
+    }
+
+    #[test]
+    fn only_postal_led_searches_with_a_number_take_the_pair_indexes() {
+        let q = |phone: &str, postal: &str, last: &str| CustomerQuery {
+            phone: phone.into(),
+            postal: postal.into(),
+            last_name: last.into(),
+            ..CustomerQuery::default()
+        };
+        assert!(phone_postal_sql(&q("4420", "SW1", ""), 201).is_some());
+        // A name leads the result order: its own index reads it in order.
+        assert!(phone_postal_sql(&q("4420", "SW1", "smith"), 201).is_none());
+        assert!(phone_postal_sql(&q("", "SW1", ""), 201).is_none());
+        // A lone trunk "0" matches every national number.
+        assert!(phone_postal_sql(&q("0", "SW1", ""), 201).is_none());
+        // "+44" asks only for the international key: one branch.
+        let (sql, args) = phone_postal_sql(&q("+44", "SW1", ""), 201).unwrap();
+        assert_eq!(
+            sql.matches("INDEXED BY customers_phone").count(),
+            1,
+            "{sql}"
+        );
+        assert_eq!(args[0], "44");
+        // "7" may be either key, in eleven buckets each.
+        let (sql, _) = phone_postal_sql(&q("7", "SW1", ""), 201).unwrap();
+        assert_eq!(sql.matches("customers_phone_key_postal").count(), 11);
+        assert_eq!(
+            sql.matches("customers_phone_national_key_postal").count(),
+            11
+        );
+    }
+}
