@@ -15,7 +15,9 @@
 //! the ids; a wrong estimate costs chunks, never a wrong row.
 
 use super::customer_sample::CustomerSample;
-use super::customers::{prefix_end, push_range, SearchField, Term};
+use super::customers::{
+    last_initial, prefix_end, push_range, SearchField, Term, LAST_INITIAL, LAST_INITIAL_INDEX,
+};
 use super::Store;
 use rusqlite::types::ValueRef;
 use rusqlite::{params_from_iter, CachedStatement};
@@ -85,8 +87,14 @@ struct Chunk {
 /// The chunks of the keys starting with `prefix` in a key column, cut at
 /// every `chunk / scale`-th sampled key in that range (`chunk` entries
 /// each, about).
-fn chunks(sample: &CustomerSample, chunk: f64, column: &str, prefix: &str) -> Vec<Chunk> {
-    let keys = sample.keys_starting(column, prefix);
+fn chunks(
+    sample: &CustomerSample,
+    chunk: f64,
+    column: &str,
+    prefix: &str,
+    within: Option<(&str, &str)>,
+) -> Vec<Chunk> {
+    let keys = sample.keys_starting(column, prefix, within);
     let per = ((chunk / sample.scale).ceil() as usize).max(1);
     let mut out = Vec::new();
     let (mut start, mut start_at) = (prefix.to_string(), 0);
@@ -122,15 +130,22 @@ fn reads(
         Way::Whole(f) => f,
     };
     let mut filter_args = Vec::new();
-    let filters = terms
+    let mut filters = terms
         .iter()
         .filter(|(f, _)| *f != driver)
         .map(|(f, keys)| {
             push_range(keys, &mut filter_args);
             f.filter()
         })
-        .collect::<Vec<_>>()
-        .join(") AND (");
+        .collect::<Vec<_>>();
+    // A first name read whole with a last name typed: only where the last
+    // name starts with the typed one's letter.
+    let initial = last_initial(terms).filter(|_| driver == SearchField::First);
+    if let Some(initial) = &initial {
+        filters.push(LAST_INITIAL.to_string());
+        filter_args.push(initial.clone());
+    }
+    let filters = filters.join(") AND (");
     let order = lead
         .order()
         .iter()
@@ -164,7 +179,7 @@ fn reads(
     let key_range = |column: &str, key: &str| {
         let index = format!("customers_{column}");
         let condition = format!("c.{column} >= ? AND c.{column} < ?");
-        read(&index, &condition, chunks(sample, chunk, column, key))
+        read(&index, &condition, chunks(sample, chunk, column, key, None))
     };
     let reads = match driver {
         // Its two indexes over their own keys, one after the other (an id
@@ -191,10 +206,14 @@ fn reads(
         }
         f => {
             let key = keys.first().map_or("", String::as_str);
+            let (index, within) = match &initial {
+                Some(initial) => (LAST_INITIAL_INDEX, Some(("last_key", initial.as_str()))),
+                None => (f.index(), None),
+            };
             vec![read(
-                f.index(),
+                index,
                 f.condition(),
-                chunks(sample, chunk, f.column(), key),
+                chunks(sample, chunk, f.column(), key, within),
             )]
         }
     };

@@ -135,13 +135,27 @@ impl CustomerSample {
     }
 
     /// The sampled keys of a column (as [`SearchField::column`] names it,
-    /// or `phone_national_key`) starting with `prefix`, sorted.
-    pub(super) fn keys_starting(&self, column: &str, prefix: &str) -> Vec<&str> {
-        let Some(i) = SEARCH_KEYS.iter().position(|c| *c == column) else {
+    /// or `phone_national_key`) starting with `prefix`, sorted; with
+    /// `within` (a column and a prefix), only those of customers whose key
+    /// in that column starts with that prefix too.
+    pub(super) fn keys_starting(
+        &self,
+        column: &str,
+        prefix: &str,
+        within: Option<(&str, &str)>,
+    ) -> Vec<&str> {
+        let position = |column: &str| SEARCH_KEYS.iter().position(|c| *c == column);
+        let Some(i) = position(column) else {
             return Vec::new();
         };
+        let within = within.map(|(column, prefix)| (position(column), prefix));
         self.starting(i, prefix)
             .iter()
+            .filter(|r| match within {
+                None => true,
+                Some((None, _)) => false,
+                Some((Some(j), prefix)) => self.key(**r, j).starts_with(prefix),
+            })
             .map(|r| self.key(*r, i))
             .collect()
     }

@@ -120,10 +120,10 @@ pub(super) const SEARCH_KEYS: [&str; 8] = [
     "account_id",
 ];
 
-/// Below this many members an account drives a search led by the phone
-/// (reading the members by account id and sorting them beats reading both
-/// phone indexes in order).
-const FEW_MEMBERS: i64 = 4_000;
+/// Below this many members (estimated) an account drives a search:
+/// reading them all by account id and sorting them takes a few tenths of a
+/// millisecond, and no other field's index can beat that by much.
+const FEW_MEMBERS: f64 = 4_000.0;
 
 impl SearchField {
     /// The condition on `customers c`, with two placeholders (from, to);
@@ -195,6 +195,20 @@ impl SearchField {
 
 /// A filled field and its keys (one per range of its condition).
 pub(super) type Term = (SearchField, Vec<String>);
+
+/// The index a first name's range is read whole from when a last name is
+/// typed too: only the customers whose last name starts with the typed
+/// one's first letter ([`last_initial`], [`LAST_INITIAL`]).
+pub(super) const LAST_INITIAL_INDEX: &str = "customers_last_initial_first";
+
+/// The condition that picks them, with the letter as its placeholder.
+pub(super) const LAST_INITIAL: &str = "substr(c.last_key, 1, 1) = ?";
+
+/// The first letter of the typed last name, if there is one.
+pub(super) fn last_initial(terms: &[Term]) -> Option<String> {
+    let (_, keys) = terms.iter().find(|(f, _)| *f == SearchField::Last)?;
+    keys.first()?.chars().next().map(String::from)
+}
 
 /// A key that no stored key starts with (they are ASCII): the phone range a
 /// typed number does not ask for.
@@ -367,14 +381,21 @@ pub fn customer_search_sql_with(
         });
         push_range(keys, &mut args);
     }
+    let mut index = driver.index();
+    if driver == SearchField::First {
+        if let Some(initial) = last_initial(&terms) {
+            index = LAST_INITIAL_INDEX;
+            conds.push(LAST_INITIAL.to_string());
+            args.push(initial);
+        }
+    }
     let sql = format!(
         "SELECT {ROW_COLUMNS}
-         FROM (SELECT c.id FROM customers c INDEXED BY {}
+         FROM (SELECT c.id FROM customers c INDEXED BY {index}
                WHERE {} ORDER BY {c_order} LIMIT {limit}) AS m
          JOIN customers c ON c.id = m.id
          {ROW_JOINS}
          ORDER BY {c_order}",
-        driver.index(),
         conds.join(" AND ")
     );
     (sql, args)
@@ -414,40 +435,32 @@ impl Store {
     }
 
     /// How [`Store::search_customers`] answers `q`: one field by its
-    /// index in result order; a phone number with a postal code by their
-    /// pair indexes (customer_pair.rs); two or more fields otherwise by
-    /// reading their indexes in turns (customer_race.rs), except phone with
-    /// an account (the only pair the phone leads), driven by the account's
-    /// members when they are few, else by the phone's two indexes in order.
+    /// index in result order; with an account whose members are few (by
+    /// the sample's estimate), by reading those members and sorting them;
+    /// a phone number with a postal code by their pair indexes
+    /// (customer_pair.rs); phone with a large account (the only pair the
+    /// phone leads) by the phone's two indexes in order; any other two or
+    /// more fields by reading their indexes in turns (customer_race.rs).
     fn plan(&self, q: &CustomerQuery, limit: usize) -> rusqlite::Result<Plan> {
         let terms = search_terms(q);
         if terms.len() < 2 {
             let (sql, args) = customer_search_sql(q, limit);
             return Ok(Plan::Sql(sql, args));
         }
+        if let Some(account) = terms.iter().find(|(f, _)| *f == SearchField::Account) {
+            if self.customer_sample()?.entries(account) < FEW_MEMBERS {
+                let (sql, args) = customer_search_sql_with(q, limit, Some(SearchField::Account));
+                return Ok(Plan::Sql(sql, args));
+            }
+        }
         if terms[0].0 == SearchField::Phone {
-            let members = self.count_members(&terms[1].1, FEW_MEMBERS)?;
-            let driver = (members < FEW_MEMBERS).then_some(SearchField::Account);
-            let (sql, args) = customer_search_sql_with(q, limit, driver);
+            let (sql, args) = customer_search_sql(q, limit);
             return Ok(Plan::Sql(sql, args));
         }
         if let Some(pair) = super::customer_pair::pair_sql(&terms, limit) {
             return Ok(Plan::Found(self.phone_postal_ids(&pair, limit)?));
         }
         Ok(Plan::Found(self.race(&terms, limit)?))
-    }
-
-    /// Members of the accounts whose name starts with the key, counted up
-    /// to `cap` inside the account index.
-    fn count_members(&self, keys: &[String], cap: i64) -> rusqlite::Result<i64> {
-        let key = keys.first().map_or("", String::as_str);
-        self.conn
-            .prepare_cached(&format!(
-                "SELECT count(*) FROM (SELECT 1 FROM customers c INDEXED BY customers_account
-                 WHERE {} LIMIT ?)",
-                SearchField::Account.condition()
-            ))?
-            .query_row(rusqlite::params![key, prefix_end(key), cap], |r| r.get(0))
     }
 
     /// Everything the order needs of one customer.

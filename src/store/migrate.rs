@@ -16,7 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/006_catalog_version.sql"),
     CUSTOMER_SEARCH_KEYS,
     include_str!("../../migrations/008_order_lifecycle.sql"),
-    include_str!("../../migrations/009_phone_postal_search.sql"),
+    include_str!("../../migrations/009_pair_search.sql"),
 ];
 
 /// What SQL cannot compute: a step in Rust run right after the migration

@@ -282,6 +282,7 @@ fn migration_007_gives_old_databases_the_new_keys() {
     assert_eq!(version, 9, "undo the migrations after 007 here");
     conn.execute_batch(
         "DROP INDEX customers_phone_key_postal; DROP INDEX customers_phone_national_key_postal;
+         DROP INDEX customers_last_initial_first;
          DROP TABLE order_events; DROP TABLE refunds_owed;
          DROP INDEX orders_status; DROP INDEX orders_placed_at; DROP INDEX order_lines_item_waiting;
          ALTER TABLE orders DROP COLUMN version; ALTER TABLE orders DROP COLUMN order_data;

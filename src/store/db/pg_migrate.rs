@@ -11,7 +11,7 @@ use super::{Db, Error, PgConn};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../pg/schema.sql"),
     include_str!("../../../pg/migrations/002_operator_roles.sql"),
-    include_str!("../../../pg/migrations/003_phone_postal_search.sql"),
+    include_str!("../../../pg/migrations/003_pair_search.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
