@@ -300,10 +300,10 @@ pub fn convert(value: ValueRef<'_>, ty: &str) -> Result<Value, String> {
 /// next row PostgreSQL numbers itself does not collide. `ALTER TABLE …
 /// RESTART` rather than `setval`: it is undone with the transaction.
 pub fn restart_identities(sql: &Sql<'_>, target: &Tables) -> Result<(), MoveError> {
-    let mut names: Vec<&String> = target.keys().collect();
-    names.sort();
-    for name in names {
-        for column in target[name].iter().filter(|c| c.identity || c.serial) {
+    let mut tables: Vec<(&String, &Vec<PgColumn>)> = target.iter().collect();
+    tables.sort_by_key(|(name, _)| *name);
+    for (name, columns) in tables {
+        for column in columns.iter().filter(|c| c.identity || c.serial) {
             let (t, c) = (ident(name)?, ident(&column.name)?);
             let max = sql
                 .query_row(&format!("SELECT CAST(MAX({c}) AS BIGINT) FROM {t}"), &[])?

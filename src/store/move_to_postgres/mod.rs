@@ -161,7 +161,10 @@ pub fn move_to_postgres(
         let Some(table) = tables.iter().find(|t| &t.name == name) else {
             continue;
         };
-        let rows = copy::copy_table(&source, &tx, table, &target[name], &foreign_keys)?;
+        let columns = target
+            .get(name)
+            .ok_or_else(|| MoveError::Refused(format!("table {name} is not in PostgreSQL")))?;
+        let rows = copy::copy_table(&source, &tx, table, columns, &foreign_keys)?;
         let s = if rows == 1 { "" } else { "s" };
         progress(&format!("copied {name}: {rows} row{s}"));
         copied.push((name.clone(), rows));
