@@ -23,8 +23,9 @@ const SEEDED: &[&str] = &[
 ];
 
 /// A store with some of everything: demo data, 40 generated customers and
-/// 25 items, a category numbered before its parent, three orders (one
-/// shipped in part, one held, one cancelled), a draft and audit rows.
+/// 25 items, a category numbered before its parent, five orders (two of
+/// one submit, one shipped, one held, one cancelled), a draft and audit
+/// rows.
 fn busy_store() -> Shop {
     let (dir, path) = crate::common::temp_db();
     let mut store = crate::common::open_demo(&path);
@@ -39,7 +40,11 @@ fn busy_store() -> Shop {
     }
     let s = Session::new(store, OPERATOR, today()).without_drafts();
     let mut shop = Shop { _dir: dir, path, s };
-    let shipped = shop.place_one(&NewOrder::jane(&[("CMK-4011", 2), ("LGT-1002", 1)]));
+    // Two orders of one submit, the second (the backorders) linked to the
+    // first.
+    let split = shop.place(&NewOrder::jane(&[("CMK-4011", 5), ("LGT-1002", 1)]).separate());
+    assert_eq!(split.len(), 2);
+    let shipped = shop.place_one(&NewOrder::jane(&[("TNT-2001", 1), ("LGT-1002", 1)]));
     let held = shop.place_one(&NewOrder::jane(&[("TNT-2001", 1)]).by("jsmith").by_card());
     let cancelled = shop.place_one(&NewOrder::jane(&[("LGT-1002", 3)]));
     shop.hold(held, "Payment to check").unwrap();
@@ -224,7 +229,14 @@ fn a_store_moves_whole_with_its_ids_and_the_sequences_past_them() {
         assert!(pg_count(sql, table) > 0, "{table}");
     }
     assert_eq!(pg_count(sql, "customers"), 90);
-    assert_eq!(pg_count(sql, "orders"), 3);
+    assert_eq!(pg_count(sql, "orders"), 5);
+    let linked = sql
+        .query_row(
+            "SELECT COUNT(*) FROM orders o JOIN orders p ON p.id = o.parent_order_id",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(linked.get_i64(0).unwrap(), 1);
 
     // A customer, an order with its lines and totals, stock, the audit.
     let jane: (String, String, i64) = lite
@@ -364,7 +376,7 @@ fn a_failure_part_way_leaves_the_target_without_a_row() {
         "{text}"
     );
     assert!(
-        lines.iter().any(|l| l.starts_with("copied orders: 3 rows")),
+        lines.iter().any(|l| l.starts_with("copied orders: 5 rows")),
         "{lines:?}"
     );
     // Not a row anywhere, the schema's own rows as they were.
@@ -625,6 +637,14 @@ fn other_columns_another_owner_or_an_older_store_are_refused() {
     let e = run(&shop.path, &params).0.expect_err("an older store");
     assert!(matches!(e, MoveError::Source(_)), "{e}");
     assert!(e.to_string().contains("schema version 7 is older"), "{e}");
+    // And one newer than this orderdesk.
+    rusqlite::Connection::open(&shop.path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let e = run(&shop.path, &params).0.expect_err("a newer store");
+    assert!(matches!(e, MoveError::Source(_)), "{e}");
+    assert!(e.to_string().contains("newer"), "{e}");
     assert_eq!(pg_counts(db.sql()), before);
     assert!(before
         .iter()
