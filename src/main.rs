@@ -1,10 +1,12 @@
 //! The orderdesk command line: which database, which operator, demo data;
-//! `init`, `check` and `backup` look after the database file itself.
+//! `init`, `check` and `backup` look after the database file itself;
+//! `migrate` moves it to PostgreSQL.
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use orderdesk::session::simulate::Outcome;
 use orderdesk::session::{operators, play, search, warehouse, Session};
+use orderdesk::store::move_to_postgres::{move_to_postgres, MoveError};
 use orderdesk::store::{
     check_file_path, create_private_folder, Create, OpenError, OpenOptions, Store, StoreError,
     DEFAULT_BUSY_TIMEOUT,
@@ -141,6 +143,19 @@ enum Command {
         #[command(subcommand)]
         command: operators::OperatorsCommand,
     },
+    /// Move a SQLite store to an empty PostgreSQL database: every table
+    /// copied with its ids in one transaction, committed only when the row
+    /// counts and totals match. The SQLite file is only read. Prints a JSON
+    /// summary; exit 0 moved, 1 refused or rolled back, 2 unusable
+    Migrate {
+        /// The SQLite store to move (it must pass `orderdesk check`)
+        #[arg(long, value_name = "PATH")]
+        from: PathBuf,
+        /// The PostgreSQL database: postgres://user@host:port/dbname (or
+        /// libpq's key=value pairs), connecting as the schema's owner
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
 }
 
 /// An input the program cannot work with (a malformed script): exit 2.
@@ -183,7 +198,9 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // One clear line; exit code 2 for a database we cannot use.
-            let code = if e.downcast_ref::<OpenError>().is_some()
+            let code = if let Some(m) = e.downcast_ref::<MoveError>() {
+                m.exit_code()
+            } else if e.downcast_ref::<OpenError>().is_some()
                 || e.downcast_ref::<Unusable>().is_some()
                 || e.downcast_ref::<search::BadSearch>().is_some()
                 || e.downcast_ref::<warehouse::DatabaseFailed>().is_some()
@@ -230,6 +247,14 @@ fn refused_unless(done: bool) -> Result<()> {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     let busy = Duration::from_millis(cli.busy_timeout);
+    // Before anything opens (or makes) the --db store: migrate has its own.
+    if let Some(Command::Migrate { from, to }) = &cli.command {
+        if cli.db.is_some() {
+            anyhow::bail!("migrate reads the SQLite store from --from, not --db");
+        }
+        migrate(from, to, busy)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let explicit = cli.db.is_some();
     let path = match cli.db.clone() {
         Some(p) => p,
@@ -277,6 +302,41 @@ fn run(cli: Cli) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `orderdesk migrate`: progress on stderr, one JSON line on stdout.
+fn migrate(from: &std::path::Path, to: &str, busy: Duration) -> Result<()> {
+    let moved = move_to_postgres(from, to, busy, &mut |line| {
+        eprintln!("orderdesk: migrate: {line}")
+    })?;
+    let tables: serde_json::Map<String, serde_json::Value> = moved
+        .tables
+        .iter()
+        .map(|(name, rows)| (name.clone(), (*rows).into()))
+        .collect();
+    let totals: serde_json::Map<String, serde_json::Value> = moved
+        .totals
+        .iter()
+        .map(|t| {
+            (
+                format!("{}.{}", t.table, t.column),
+                t.sum.to_string().into(),
+            )
+        })
+        .collect();
+    // The URL is not echoed: it may hold a password.
+    let summary = serde_json::json!({
+        "migrated": from.display().to_string(),
+        "tables": moved.tables.len(),
+        "rows": moved.rows(),
+        "verified": "row counts and totals equal",
+        "sqlite_schema_version": moved.sqlite_version,
+        "postgres_schema_version": moved.postgres_version,
+        "rows_per_table": tables,
+        "totals": totals,
+    });
+    println!("{summary}");
+    Ok(())
+}
+
 fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool) -> Result<()> {
     let today = chrono::Local::now().date_naive();
     if created && !cli.no_demo {
@@ -305,7 +365,7 @@ fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool
             );
             Ok(())
         }
-        Some(Command::Check) => Ok(()),
+        Some(Command::Check) | Some(Command::Migrate { .. }) => Ok(()),
         Some(Command::Operators { command }) => {
             let login = operators::os_login();
             let out = &mut std::io::stdout().lock();

@@ -29,6 +29,7 @@ mod guest_conversion;
 mod inventory;
 mod item_search;
 mod migrate;
+pub mod move_to_postgres;
 pub mod operators;
 mod order_changes;
 mod order_record;

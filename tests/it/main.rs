@@ -42,6 +42,7 @@ mod order_lifecycle_props;
 mod order_receipts;
 mod orders_screen;
 mod pg_backend;
+mod pg_move;
 mod pg_roles;
 mod pricing_cases;
 mod pricing_props;
