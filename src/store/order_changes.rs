@@ -472,10 +472,7 @@ fn release_stock(tx: &Transaction, order_id: i64) -> rusqlite::Result<Vec<i64>> 
         .collect::<rusqlite::Result<_>>()?;
     for (item, q) in &held {
         if *q > 0 {
-            tx.execute(
-                "UPDATE inventory SET reserved = reserved - ?1 WHERE item_id = ?2",
-                params![q, item],
-            )?;
+            super::inventory::release(super::db::Sql::Sqlite(tx), *item, *q)?;
         }
     }
     Ok(held.into_iter().map(|(i, _)| i).collect())

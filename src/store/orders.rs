@@ -88,6 +88,12 @@ impl From<rusqlite::Error> for SubmitError {
     }
 }
 
+impl From<super::db::Error> for SubmitError {
+    fn from(e: super::db::Error) -> Self {
+        SubmitError::Db(e.into())
+    }
+}
+
 /// The draft an order is taken in, and the console holding it.
 #[derive(Debug, Clone, Copy)]
 pub struct DraftRef<'a> {
@@ -209,15 +215,6 @@ impl Store {
         }
         tx.commit()?;
         Ok(placed)
-    }
-
-    /// Stock of an item: (on hand, reserved).
-    pub fn stock(&self, item_id: i64) -> rusqlite::Result<(i64, i64)> {
-        self.conn.query_row(
-            "SELECT on_hand, reserved FROM inventory WHERE item_id = ?1",
-            [item_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
     }
 
     pub fn order_count(&self) -> rusqlite::Result<i64> {
