@@ -8,6 +8,7 @@
 //! `check.rs` is `orderdesk check`, `backup.rs` `orderdesk backup`.
 //! The repositories are `impl Store` blocks, one file per subject.
 
+mod approvals;
 pub mod backup;
 pub mod busy;
 mod catalog;
@@ -28,6 +29,7 @@ mod guest_conversion;
 pub mod inventory;
 mod item_search;
 mod migrate;
+mod operator_changes;
 pub mod operators;
 mod order_changes;
 mod order_record;

@@ -44,6 +44,7 @@ mod orders_screen;
 mod pg_backend;
 mod pg_drafts;
 mod pg_inventory;
+mod pg_operators;
 mod pg_roles;
 mod pricing_cases;
 mod pricing_props;
