@@ -3,7 +3,7 @@
 
 use super::customer_records::challenge_locked_in;
 use super::operators::{approval_state, limits};
-use super::promotions::account_credit_in;
+use super::promotions::account_credit;
 use super::Store;
 use crate::domain::order::{Order, Payment};
 use crate::domain::rules::{CouponState, CustomerState, Facts};
@@ -57,7 +57,7 @@ impl Store {
             &order.payment,
             order.customer.as_ref().and_then(|c| c.account.as_ref()),
         ) {
-            (Some(Payment::Account { .. }), Some(a)) => account_credit_in(&self.conn, a.id)?,
+            (Some(Payment::Account { .. }), Some(a)) => account_credit(self.sql(), a.id)?,
             _ => None,
         };
         // Each approval holds for what it was given for: an adjustment on

@@ -408,7 +408,14 @@ fn coupon_uses(
         .collect();
     if let (false, Some(customer)) = (again.is_empty(), o.customer_id) {
         let registered = order.customer.as_ref().and_then(|c| c.id).is_some();
-        redemptions::redeem(tx, &again, o.id, customer, registered, now)?;
+        redemptions::redeem(
+            super::db::Sql::Sqlite(tx),
+            &again,
+            o.id,
+            customer,
+            registered,
+            now,
+        )?;
         for code in &again {
             detail += &format!("\ncoupon {code} applies again: one use recorded");
         }

@@ -202,7 +202,7 @@ impl Store {
             let codes = redemptions::applied_codes(fresh.parts.iter().map(|(_, b)| b));
             let registered = order.customer.as_ref().and_then(|c| c.id).is_some();
             redemptions::redeem(
-                &tx,
+                super::db::Sql::Sqlite(&tx),
                 &codes,
                 main.id,
                 main.customer_id,

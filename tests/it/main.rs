@@ -45,6 +45,7 @@ mod pg_backend;
 mod pg_drafts;
 mod pg_inventory;
 mod pg_operators;
+mod pg_promotions;
 mod pg_roles;
 mod pricing_cases;
 mod pricing_props;
