@@ -415,7 +415,8 @@ fn coupon_uses(
             customer,
             registered,
             now,
-        )?;
+        )
+        .map_err(super::db::Abort::into_inner)?;
         for code in &again {
             detail += &format!("\ncoupon {code} applies again: one use recorded");
         }

@@ -208,7 +208,8 @@ impl Store {
                 main.customer_id,
                 registered,
                 &now_text(),
-            )?;
+            )
+            .map_err(super::db::Abort::into_inner)?;
         }
         if let Some(d) = input.draft {
             tx.execute("DELETE FROM drafts WHERE id = ?1", [d.id])?;

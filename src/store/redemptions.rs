@@ -4,7 +4,7 @@
 //! transaction, so two consoles racing for a coupon's last use cannot both
 //! have it: the second is refused with the reason.
 
-use super::db::Sql;
+use super::db::{Abort, Sql};
 use super::orders::SubmitError;
 use super::promotions::coupon;
 use crate::domain::order::Area;
@@ -36,9 +36,10 @@ pub fn applied_codes<'a>(parts: impl IntoIterator<Item = &'a Breakdown>) -> Vec<
 /// before this submit (a guest's row is made by it, and per-customer
 /// limits are for registered customers). Refuses, writing nothing the
 /// caller keeps, when a coupon has no use left. Run it in the submit's
-/// transaction: the counts it checks are that transaction's (on
-/// PostgreSQL a concurrent redemption fails it to serialize, and the
-/// submit runs again on fresh counts).
+/// transaction: the counts it checks are that transaction's. On
+/// PostgreSQL a concurrent redemption fails it to serialize: the
+/// database's error stays an [`Abort::Db`], so [`Sql::write`] runs the
+/// transaction again on fresh counts.
 pub fn redeem(
     sql: Sql<'_>,
     codes: &[String],
@@ -46,13 +47,13 @@ pub fn redeem(
     customer_id: i64,
     registered: bool,
     now: &str,
-) -> Result<(), SubmitError> {
+) -> Result<(), Abort<SubmitError>> {
     let refuse = |message: String| {
-        SubmitError::Refused(vec![Violation::new(
+        Abort::Refused(SubmitError::Refused(vec![Violation::new(
             Rule::Coupon,
             Area::Adjustments,
             message,
-        )])
+        )]))
     };
     for code in codes {
         let who = registered.then_some(customer_id);

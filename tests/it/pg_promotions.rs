@@ -7,12 +7,13 @@ use crate::common::backends::{new_item, on_both};
 use chrono::NaiveDate;
 use orderdesk::domain::money::{Currency, Money};
 use orderdesk::domain::promotion::CouponUsage;
-use orderdesk::store::db::{Abort, Sql};
+use orderdesk::store::db::{Abort, Backend, Sql};
 use orderdesk::store::promotions;
 use orderdesk::store::redemptions;
 use orderdesk::store::SubmitError;
 use rust_decimal_macros::dec;
 use std::collections::HashMap;
+use std::sync::{Arc, Barrier};
 
 fn id(sql: Sql<'_>, statement: &str, params: &[orderdesk::store::db::Value]) -> i64 {
     sql.query_row(statement, params)
@@ -280,11 +281,8 @@ fn redemptions_count_uses_and_refuse_the_one_too_many() {
         // As submit does: in its write transaction; a refusal rolls it back.
         let redeem = |codes: &[&str], order: i64, customer: i64, registered: bool| {
             let codes: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
-            sql.write(|tx| {
-                redemptions::redeem(**tx, &codes, order, customer, registered, now)
-                    .map_err(Abort::Refused)
-            })
-            .map_err(Abort::into_inner)
+            sql.write(|tx| redemptions::redeem(**tx, &codes, order, customer, registered, now))
+                .map_err(Abort::into_inner)
         };
         let refusal = |r: Result<(), SubmitError>| match r {
             Err(SubmitError::Refused(v)) => v[0].message.clone(),
@@ -338,5 +336,96 @@ fn redemptions_count_uses_and_refuse_the_one_too_many() {
             ],
             "refused redemptions wrote nothing"
         );
+    });
+}
+
+/// Two consoles submit with the coupon's last use at once: each reads the
+/// uses (none), then redeems. Exactly one has it; the other is refused,
+/// with the reason, on both backends. SQLite queues the second writer; on
+/// PostgreSQL both read before either writes (the barrier), the second
+/// fails to serialize (each read what the other wrote), and `Sql::write`
+/// runs it again on fresh counts.
+#[test]
+fn two_consoles_racing_for_a_coupons_last_use_one_has_it() {
+    on_both(|target| {
+        let conn = target.connect();
+        let sql = conn.sql();
+        usd(sql);
+        save5(sql);
+        sql.execute(
+            "UPDATE coupons SET max_uses = 1, max_uses_per_customer = NULL",
+            &[],
+        )
+        .unwrap();
+        let customers = [customer(sql, "A"), customer(sql, "B")];
+        let orders = [order(sql, 1, "USD"), order(sql, 2, "USD")];
+        let backend = sql.backend();
+        let both_read = Arc::new(Barrier::new(2));
+        let outcomes: Vec<(Result<(), SubmitError>, u32, u32)> = std::thread::scope(|s| {
+            let consoles: Vec<_> = (0..2)
+                .map(|i| {
+                    let both_read = both_read.clone();
+                    let conn = target.connect();
+                    s.spawn(move || {
+                        let sql = conn.sql();
+                        let (mut attempts, mut seen_used) = (0u32, 0u32);
+                        let codes = ["SAVE5".to_string()];
+                        let result = sql
+                            .write(|tx| {
+                                attempts += 1;
+                                // What submit's rules read first.
+                                let (c, _) =
+                                    promotions::coupon(**tx, "SAVE5", None)?.expect("the coupon");
+                                seen_used = c.usage.used;
+                                if backend == Backend::Postgres && attempts == 1 {
+                                    both_read.wait();
+                                }
+                                redemptions::redeem(
+                                    **tx,
+                                    &codes,
+                                    orders[i],
+                                    customers[i],
+                                    true,
+                                    "2026-11-25T10:00:00Z",
+                                )
+                            })
+                            .map_err(Abort::into_inner);
+                        (result, attempts, seen_used)
+                    })
+                })
+                .collect();
+            consoles
+                .into_iter()
+                .map(|c| c.join().expect("console"))
+                .collect()
+        });
+        let won: Vec<_> = outcomes.iter().filter(|o| o.0.is_ok()).collect();
+        assert_eq!(won.len(), 1, "{backend:?}: {outcomes:?}");
+        // In the attempt that counted, the winner saw no use, the loser one.
+        let seen: Vec<u32> = outcomes.iter().map(|o| o.2).collect();
+        assert_eq!(seen.iter().sum::<u32>(), 1, "{backend:?}: {outcomes:?}");
+        assert_eq!(won[0].2, 0);
+        let refused: Vec<String> = outcomes
+            .iter()
+            .filter_map(|o| match &o.0 {
+                Err(SubmitError::Refused(v)) => Some(v[0].message.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            refused,
+            vec!["coupon SAVE5 has already been used: remove it".to_string()],
+            "{backend:?}: {outcomes:?}"
+        );
+        let uses = sql
+            .query_row("SELECT COUNT(*) FROM coupon_redemptions", &[])
+            .and_then(|r| r.get_i64(0))
+            .unwrap();
+        assert_eq!(uses, 1);
+        let attempts: u32 = outcomes.iter().map(|o| o.1).sum();
+        match backend {
+            Backend::Sqlite => assert_eq!(attempts, 2, "SQLite queues writers: no retry"),
+            Backend::Postgres => assert!(attempts >= 3, "the loser ran again: {outcomes:?}"),
+        }
     });
 }
