@@ -193,7 +193,7 @@ fn role_at(r: &Row, i: usize) -> Result<Role, db::Error> {
     })
 }
 
-pub(super) const OPERATOR_COLUMNS: &str =
+const OPERATOR_COLUMNS: &str =
     "login, role, name, enabled, act_as, pin_hash IS NOT NULL, pin_locked_until";
 
 /// A row of [`OPERATOR_COLUMNS`]. `pin_hash IS NOT NULL` is a boolean on

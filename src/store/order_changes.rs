@@ -74,6 +74,12 @@ impl From<rusqlite::Error> for ServiceError {
     }
 }
 
+impl From<super::db::Error> for ServiceError {
+    fn from(e: super::db::Error) -> Self {
+        ServiceError::Db(e.into())
+    }
+}
+
 impl From<SubmitError> for ServiceError {
     fn from(e: SubmitError) -> Self {
         match e {

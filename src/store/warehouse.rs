@@ -63,7 +63,7 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| ServiceError::Refused(format!("there is no item {}", sku.trim())))?;
-        inventory::add_on_hand(Sql::Sqlite(&tx), item, quantity).map_err(rusqlite::Error::from)?;
+        inventory::add_on_hand(Sql::Sqlite(&tx), item, quantity)?;
         // The goods were expected: the promises made on them are kept by
         // the stock now, so they do not count twice.
         let mut left = quantity;
