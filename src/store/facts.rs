@@ -2,8 +2,8 @@
 //! session after each change, and by submit inside its transaction.
 
 use super::customer_records::challenge_locked_in;
-use super::operators::{approval_state_in, limits_in};
-use super::promotions::account_credit_in;
+use super::operators::{approval_state, limits};
+use super::promotions::account_credit;
 use super::Store;
 use crate::domain::order::{Order, Payment};
 use crate::domain::rules::{CouponState, CustomerState, Facts};
@@ -42,7 +42,7 @@ impl Store {
             None => None,
             Some(id) => Some(self.customer_state(id)?),
         };
-        let limits = limits_in(&self.conn, operator, order.currency)?;
+        let limits = limits(self.sql(), operator, order.currency)?;
         let reason_codes = self.reason_codes()?.into_iter().map(|(c, _)| c).collect();
         let mut coupons = Vec::new();
         for code in &order.coupons {
@@ -57,7 +57,7 @@ impl Store {
             &order.payment,
             order.customer.as_ref().and_then(|c| c.account.as_ref()),
         ) {
-            (Some(Payment::Account { .. }), Some(a)) => account_credit_in(&self.conn, a.id)?,
+            (Some(Payment::Account { .. }), Some(a)) => account_credit(self.sql(), a.id)?,
             _ => None,
         };
         // Each approval holds for what it was given for: an adjustment on
@@ -65,8 +65,8 @@ impl Store {
         let mut approvals = Vec::new();
         let on_order = format!("order:{}", order.token);
         for a in order.adjustments.iter().filter_map(|a| a.approval.as_ref()) {
-            let state = approval_state_in(
-                &self.conn,
+            let state = approval_state(
+                self.sql(),
                 a.id,
                 operator,
                 &order.token,
@@ -80,8 +80,8 @@ impl Store {
             let subject = customer_id
                 .map(|id| format!("customer:{id}"))
                 .unwrap_or_default();
-            let state = approval_state_in(
-                &self.conn,
+            let state = approval_state(
+                self.sql(),
                 a.id,
                 operator,
                 &order.token,

@@ -8,6 +8,7 @@
 //! `check.rs` is `orderdesk check`, `backup.rs` `orderdesk backup`.
 //! The repositories are `impl Store` blocks, one file per subject.
 
+mod approvals;
 pub mod backup;
 pub mod busy;
 mod catalog;
@@ -22,23 +23,24 @@ mod customer_sample;
 mod customers;
 pub mod db;
 pub mod demo;
-mod drafts;
+pub mod drafts;
 mod facts;
 pub mod generate;
 mod guest_conversion;
-mod inventory;
+pub mod inventory;
 mod item_search;
 mod migrate;
 pub mod move_to_postgres;
+mod operator_changes;
 pub mod operators;
 mod order_changes;
 mod order_record;
 mod order_write;
 mod orders;
 mod placed;
-mod promotions;
+pub mod promotions;
 mod quote;
-mod redemptions;
+pub mod redemptions;
 mod sampling;
 pub mod settings;
 mod warehouse;
@@ -203,6 +205,25 @@ impl From<rusqlite::Error> for StoreError {
             Some(ErrorCode::DiskFull) => StoreError::Full,
             Some(ErrorCode::ConstraintViolation) => StoreError::Constraint(one_line(&e)),
             _ => StoreError::Other(one_line(&e)),
+        }
+    }
+}
+
+/// A layer error (store/db) as the operator is told of it: SQLite's as
+/// above; PostgreSQL's by its SQLSTATE class.
+impl From<db::Error> for StoreError {
+    fn from(e: db::Error) -> Self {
+        if let db::Error::Sqlite(e) = e {
+            return StoreError::from(e);
+        }
+        match e.sqlstate() {
+            // Serialization failure, deadlock, lock not available: another
+            // writer won more often than Sql::write tries.
+            Some("40001" | "40P01" | "55P03") => StoreError::Busy,
+            Some("53100") => StoreError::Full,
+            Some("XX001" | "XX002") => StoreError::Corrupt,
+            Some(code) if code.starts_with("23") => StoreError::Constraint(e.to_string()),
+            _ => StoreError::Other(e.to_string()),
         }
     }
 }

@@ -10,18 +10,30 @@
 //!
 //! On a shared SQLite file anyone who can write the file can change all of
 //! this: these checks keep honest people from mistakes and casual misuse.
+//! On PostgreSQL the database holds operators to the same limits
+//! (pg/migrations/002_operator_roles.sql).
+//!
+//! The SQL is written once, for both backends, as free functions over a
+//! [`Sql`] handle: the rows and limits here, the admin's changes in
+//! `operator_changes.rs`, PINs and approvals in `approvals.rs` (all
+//! reachable from here). A change runs in [`Sql::write`]; the `Store`
+//! methods run them on the store's connection.
 
+use super::db::{self, Row, Sql};
 use super::{Store, StoreError};
 use crate::domain::money::Currency;
-use crate::domain::operator::{Approval, Role, PIN_ATTEMPTS, PIN_LOCK_MINUTES};
-use crate::domain::rules::{ApprovalState, Limits};
-use crate::domain::secret;
+use crate::domain::operator::Role;
+use crate::domain::rules::Limits;
 use crate::domain::text::clean;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 use rust_decimal::Decimal;
 use std::fmt;
 use std::str::FromStr;
+
+pub use super::approvals::{approval_state, record_approval, verify_supervisor_pin};
+pub use super::operator_changes::{
+    add_operator, clear_limits, set_act_as, set_enabled, set_limits, set_pin, set_role,
+};
 
 /// A moment as the database keeps it (UTC, `YYYY-MM-DDTHH:MM:SSZ`, which
 /// sorts as it reads).
@@ -116,6 +128,12 @@ impl From<rusqlite::Error> for OperatorError {
     }
 }
 
+impl From<db::Error> for OperatorError {
+    fn from(e: db::Error) -> Self {
+        OperatorError::Db(StoreError::from(e))
+    }
+}
+
 /// What checking a supervisor's name and PIN found. Every attempt is
 /// audited (`approval.pin_wrong`, `approval.pin_locked`,
 /// `approval.pin_refused`).
@@ -165,117 +183,176 @@ pub struct NewApproval<'a> {
     pub detail: &'a str,
 }
 
-fn role_col(r: &Row, i: usize) -> rusqlite::Result<Role> {
-    let text: String = r.get(i)?;
-    Role::parse(&text).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+fn role_at(r: &Row, i: usize) -> Result<Role, db::Error> {
+    let text = r.get_str(i)?;
+    Role::parse(text).map_err(|e| db::Error::Column {
+        index: i,
+        name: "role".into(),
+        expected: "operator, supervisor or admin",
+        found: format!("{text:?} ({e})"),
     })
 }
 
 const OPERATOR_COLUMNS: &str =
     "login, role, name, enabled, act_as, pin_hash IS NOT NULL, pin_locked_until";
 
-fn operator_row(r: &Row) -> rusqlite::Result<OperatorRow> {
+/// A row of [`OPERATOR_COLUMNS`]. `pin_hash IS NOT NULL` is a boolean on
+/// PostgreSQL and 0/1 on SQLite; get_bool reads both.
+fn operator_row(r: &Row) -> Result<OperatorRow, db::Error> {
     Ok(OperatorRow {
-        login: r.get(0)?,
-        role: role_col(r, 1)?,
-        name: clean(&r.get::<_, String>(2)?),
-        enabled: r.get(3)?,
-        act_as: r.get(4)?,
-        pin_set: r.get(5)?,
-        pin_locked_until: r.get(6)?,
+        login: r.get_string(0)?,
+        role: role_at(r, 1)?,
+        name: clean(r.get_str(2)?),
+        enabled: r.get_bool(3)?,
+        act_as: r.get_string(4)?,
+        pin_set: r.get_bool(5)?,
+        pin_locked_until: r.get_opt_string(6)?,
     })
 }
 
 /// Limits from columns `at..at+5` (amount, percent, waiver, increase,
 /// largest charge waived). An amount or percent that cannot be read counts
 /// as zero: nothing passes that nobody allowed.
-fn limits_at(r: &Row, at: usize) -> rusqlite::Result<Limits> {
-    let read = |s: String| {
+fn limits_at(r: &Row, at: usize) -> Result<Limits, db::Error> {
+    let read = |s: &str| {
         Decimal::from_str(s.trim())
             .ok()
             .filter(|d| *d >= Decimal::ZERO)
             .unwrap_or(Decimal::ZERO)
     };
     Ok(Limits {
-        amount: read(r.get(at)?),
-        percent: read(r.get(at + 1)?),
-        shipping_waiver: r.get(at + 2)?,
-        price_increase: r.get(at + 3)?,
-        waiver_max: r.get::<_, Option<String>>(at + 4)?.map(read),
+        amount: read(r.get_str(at)?),
+        percent: read(r.get_str(at + 1)?),
+        shipping_waiver: r.get_bool(at + 2)?,
+        price_increase: r.get_bool(at + 3)?,
+        waiver_max: r.get_opt_str(at + 4)?.map(read),
     })
 }
 
-pub(crate) fn operator_in(conn: &Connection, login: &str) -> rusqlite::Result<Option<OperatorRow>> {
-    conn.prepare_cached(&format!(
-        "SELECT {OPERATOR_COLUMNS} FROM operators WHERE login = ?1"
-    ))?
-    .query_row([login], operator_row)
-    .optional()
+/// The operator with this login, if the table has them.
+pub fn operator(sql: Sql<'_>, login: &str) -> Result<Option<OperatorRow>, db::Error> {
+    sql.query_opt(
+        &format!("SELECT {OPERATOR_COLUMNS} FROM operators WHERE login = ?1"),
+        &[login.into()],
+    )?
+    .map(|r| operator_row(&r))
+    .transpose()
+}
+
+/// Every operator in the table, by login.
+pub fn operators(sql: Sql<'_>) -> Result<Vec<OperatorRow>, db::Error> {
+    sql.query(
+        &format!("SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY login"),
+        &[],
+    )?
+    .iter()
+    .map(operator_row)
+    .collect()
 }
 
 /// `login`'s limits in `currency`: their own row, else their role's (the
 /// operator role when they are not in the table); nothing at all when
 /// they are disabled or no row says.
-pub(crate) fn limits_in(
-    conn: &Connection,
-    login: &str,
-    currency: Currency,
-) -> rusqlite::Result<Limits> {
-    let row = operator_in(conn, login)?;
+pub fn limits(sql: Sql<'_>, login: &str, currency: Currency) -> Result<Limits, db::Error> {
+    let row = operator(sql, login)?;
     if row.as_ref().is_some_and(|o| !o.enabled) {
         return Ok(Limits::default());
     }
-    let own = conn
-        .prepare_cached(
-            "SELECT amount_off, percent_off, shipping_waiver, price_increase, waiver_max
-             FROM operator_limits WHERE operator = ?1 AND currency = ?2",
-        )?
-        .query_row(params![login, currency.code()], |r| limits_at(r, 0))
-        .optional()?;
-    if let Some(l) = own {
-        return Ok(l);
+    let own = sql.query_opt(
+        "SELECT amount_off, percent_off, shipping_waiver, price_increase, waiver_max
+         FROM operator_limits WHERE operator = ?1 AND currency = ?2",
+        &[login.into(), currency.code().into()],
+    )?;
+    if let Some(r) = own {
+        return limits_at(&r, 0);
     }
     let role = row.map(|o| o.role).unwrap_or(Role::Operator);
-    Ok(conn
-        .prepare_cached(
-            "SELECT amount_off, percent_off, shipping_waiver, price_increase, waiver_max
-             FROM role_limits WHERE role = ?1 AND currency = ?2",
-        )?
-        .query_row(params![role.code(), currency.code()], |r| limits_at(r, 0))
-        .optional()?
-        .unwrap_or_default())
+    sql.query_opt(
+        "SELECT amount_off, percent_off, shipping_waiver, price_increase, waiver_max
+         FROM role_limits WHERE role = ?1 AND currency = ?2",
+        &[role.code().into(), currency.code().into()],
+    )?
+    .map_or(Ok(Limits::default()), |r| limits_at(&r, 0))
+}
+
+/// Every row of limits: the roles', then operators' own.
+pub fn limit_rows(sql: Sql<'_>) -> Result<Vec<LimitsRow>, db::Error> {
+    let roles = sql.query(
+        "SELECT role, currency, amount_off, percent_off, shipping_waiver, price_increase, waiver_max
+         FROM role_limits
+         ORDER BY CASE role WHEN 'operator' THEN 0 WHEN 'supervisor' THEN 1 ELSE 2 END, currency",
+        &[],
+    )?;
+    let own = sql.query(
+        "SELECT operator, currency, amount_off, percent_off, shipping_waiver, price_increase, waiver_max
+         FROM operator_limits ORDER BY operator, currency",
+        &[],
+    )?;
+    let mut out = Vec::with_capacity(roles.len() + own.len());
+    for r in &roles {
+        out.push(LimitsRow {
+            of: LimitsOf::Role(role_at(r, 0)?),
+            currency: r.get_string(1)?,
+            limits: limits_at(r, 2)?,
+        });
+    }
+    for r in &own {
+        out.push(LimitsRow {
+            of: LimitsOf::Operator(r.get_string(0)?),
+            currency: r.get_string(1)?,
+            limits: limits_at(r, 2)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Whether the table has an enabled admin (until it has, any login may
+/// manage operators: a database from before version 3).
+pub fn has_admin(sql: Sql<'_>) -> Result<bool, db::Error> {
+    sql.query_row(
+        "SELECT COUNT(*) FROM operators WHERE role = 'admin' AND enabled = 1",
+        &[],
+    )?
+    .get_i64(0)
+    .map(|n| n > 0)
 }
 
 /// An audit row at `at`.
-pub(crate) fn audit_at(
-    conn: &Connection,
+pub fn audit_row(
+    sql: Sql<'_>,
     at: &str,
     operator: &str,
     action: &str,
     subject: &str,
     detail: &str,
-) -> rusqlite::Result<()> {
-    conn.execute(
+) -> Result<(), db::Error> {
+    sql.execute(
         "INSERT INTO audit (at, operator, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![at, operator, action, subject, detail],
+        &[
+            at.into(),
+            operator.into(),
+            action.into(),
+            subject.into(),
+            detail.into(),
+        ],
     )?;
     Ok(())
 }
 
 /// Records `login` as the admin who created the database, allowed to act
 /// as any operator (a database is usable out of the box by whoever made
-/// it). Nothing changes when the login is in the table already.
-pub(crate) fn record_creator_in(conn: &Connection, login: &str) -> rusqlite::Result<bool> {
+/// it). Nothing changes when the login is in the table already. Run it
+/// in the caller's transaction (the row and its audit go together).
+pub fn record_creator(sql: Sql<'_>, login: &str) -> Result<bool, db::Error> {
     let now = time_text(Utc::now());
-    let added = conn.execute(
-        "INSERT OR IGNORE INTO operators (login, role, act_as, created_at, updated_at)
-         VALUES (?1, 'admin', '*', ?2, ?2)",
-        params![login, now],
+    let added = sql.execute(
+        "INSERT INTO operators (login, role, act_as, created_at, updated_at)
+         VALUES (?1, 'admin', '*', ?2, ?2) ON CONFLICT (login) DO NOTHING",
+        &[login.into(), now.as_str().into()],
     )? > 0;
     if added {
-        audit_at(
-            conn,
+        audit_row(
+            sql,
             &now,
             login,
             "operator.added",
@@ -286,23 +363,42 @@ pub(crate) fn record_creator_in(conn: &Connection, login: &str) -> rusqlite::Res
     Ok(added)
 }
 
+/// [`audit_row`] for callers still holding a rusqlite connection.
+pub(crate) fn audit_at(
+    conn: &rusqlite::Connection,
+    at: &str,
+    operator: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> rusqlite::Result<()> {
+    Ok(audit_row(
+        Sql::Sqlite(conn),
+        at,
+        operator,
+        action,
+        subject,
+        detail,
+    )?)
+}
+
+/// [`record_creator`] for callers still holding a rusqlite transaction.
+pub(crate) fn record_creator_in(
+    conn: &rusqlite::Connection,
+    login: &str,
+) -> rusqlite::Result<bool> {
+    Ok(record_creator(Sql::Sqlite(conn), login)?)
+}
+
 impl Store {
-    fn write_tx(&self) -> rusqlite::Result<Transaction<'_>> {
-        Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
-    }
-
-    /// The operator with this login, if the table has them.
+    /// See [`operator`].
     pub fn operator(&self, login: &str) -> rusqlite::Result<Option<OperatorRow>> {
-        operator_in(&self.conn, login)
+        Ok(operator(self.sql(), login)?)
     }
 
-    /// Every operator in the table, by login.
+    /// See [`operators`].
     pub fn operators(&self) -> rusqlite::Result<Vec<OperatorRow>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY login"
-        ))?;
-        let rows = stmt.query_map([], operator_row)?;
-        rows.collect()
+        Ok(operators(self.sql())?)
     }
 
     /// The role of `login`: the table's, else `operator`.
@@ -313,464 +409,38 @@ impl Store {
             .unwrap_or(Role::Operator))
     }
 
-    /// `login`'s adjustment limits in `currency` (see [`limits_in`]).
+    /// `login`'s adjustment limits in `currency` (see [`limits`]).
     pub fn limits(&self, login: &str, currency: Currency) -> rusqlite::Result<Limits> {
-        limits_in(&self.conn, login, currency)
+        Ok(limits(self.sql(), login, currency)?)
     }
 
-    /// Every row of limits: the roles', then operators' own.
+    /// See [`limit_rows`].
     pub fn limit_rows(&self) -> rusqlite::Result<Vec<LimitsRow>> {
-        let mut out = Vec::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT role, currency, amount_off, percent_off, shipping_waiver, price_increase, waiver_max
-             FROM role_limits
-             ORDER BY CASE role WHEN 'operator' THEN 0 WHEN 'supervisor' THEN 1 ELSE 2 END, currency",
-        )?;
-        for row in stmt.query_map([], |r| {
-            Ok(LimitsRow {
-                of: LimitsOf::Role(role_col(r, 0)?),
-                currency: r.get(1)?,
-                limits: limits_at(r, 2)?,
-            })
-        })? {
-            out.push(row?);
-        }
-        let mut stmt = self.conn.prepare(
-            "SELECT operator, currency, amount_off, percent_off, shipping_waiver, price_increase, waiver_max
-             FROM operator_limits ORDER BY operator, currency",
-        )?;
-        for row in stmt.query_map([], |r| {
-            Ok(LimitsRow {
-                of: LimitsOf::Operator(r.get(0)?),
-                currency: r.get(1)?,
-                limits: limits_at(r, 2)?,
-            })
-        })? {
-            out.push(row?);
-        }
-        Ok(out)
+        Ok(limit_rows(self.sql())?)
     }
 
-    /// Whether the table has an enabled admin (until it has, any login may
-    /// manage operators: a database from before version 3).
+    /// See [`has_admin`].
     pub fn has_admin(&self) -> rusqlite::Result<bool> {
-        self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM operators WHERE role = 'admin' AND enabled = 1)",
-            [],
-            |r| r.get(0),
-        )
+        Ok(has_admin(self.sql())?)
     }
 
     /// Records `login` as the admin who created this database (see
-    /// [`record_creator_in`]); true when they were added.
+    /// [`record_creator`]); true when they were added.
     pub fn record_creator(&self, login: &str) -> rusqlite::Result<bool> {
-        let tx = self.write_tx()?;
-        let added = record_creator_in(&tx, login)?;
-        tx.commit()?;
-        Ok(added)
+        Ok(self.sql().write(|tx| record_creator(**tx, login))?)
     }
 
     /// Audits that `login` acts as `operator` in this session (allowed by
     /// `login`'s `act_as`).
     pub fn audit_acting(&self, login: &str, operator: &str) -> rusqlite::Result<()> {
-        audit_at(
-            &self.conn,
+        Ok(audit_row(
+            self.sql(),
             &time_text(Utc::now()),
             operator,
             "operator.acts_as",
             &format!("operator:{login}"),
             &format!("login {login} acts as operator {operator}"),
-        )
-    }
-
-    /// Adds an operator; `by` is the login that does it (audited).
-    pub fn add_operator(
-        &self,
-        login: &str,
-        role: Role,
-        name: &str,
-        act_as: &str,
-        by: &str,
-    ) -> Result<(), OperatorError> {
-        let tx = self.write_tx()?;
-        if operator_in(&tx, login)?.is_some() {
-            return Err(OperatorError::Exists(login.into()));
-        }
-        let now = time_text(Utc::now());
-        tx.execute(
-            "INSERT INTO operators (login, role, name, act_as, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-            params![login, role.code(), clean(name).trim(), act_as, now],
-        )?;
-        let mut detail = format!("role {role}");
-        if !act_as.is_empty() {
-            detail.push_str(&format!(", may act as {act_as}"));
-        }
-        audit_at(
-            &tx,
-            &now,
-            by,
-            "operator.added",
-            &format!("operator:{login}"),
-            &detail,
-        )?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Changes one operator's row with `sql` (its `?1` the login, `?2` the
-    /// time), refusing a change that leaves no enabled admin; audited as
-    /// `action` with `detail`.
-    fn change_operator(
-        &self,
-        login: &str,
-        sql: &str,
-        extra: Option<&dyn rusqlite::ToSql>,
-        action: &str,
-        detail: &str,
-        by: &str,
-    ) -> Result<(), OperatorError> {
-        let tx = self.write_tx()?;
-        let before =
-            operator_in(&tx, login)?.ok_or_else(|| OperatorError::NotFound(login.into()))?;
-        let now = time_text(Utc::now());
-        match extra {
-            Some(v) => tx.execute(sql, params![login, now, v])?,
-            None => tx.execute(sql, params![login, now])?,
-        };
-        let admins: i64 = tx.query_row(
-            "SELECT COUNT(*) FROM operators WHERE role = 'admin' AND enabled = 1",
-            [],
-            |r| r.get(0),
-        )?;
-        if admins == 0 && before.role == Role::Admin && before.enabled {
-            return Err(OperatorError::LastAdmin(login.into()));
-        }
-        audit_at(&tx, &now, by, action, &format!("operator:{login}"), detail)?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    pub fn set_role(&self, login: &str, role: Role, by: &str) -> Result<(), OperatorError> {
-        self.change_operator(
-            login,
-            "UPDATE operators SET role = ?3, updated_at = ?2 WHERE login = ?1",
-            Some(&role.code()),
-            "operator.role",
-            &format!("role {role}"),
-            by,
-        )
-    }
-
-    pub fn set_enabled(&self, login: &str, enabled: bool, by: &str) -> Result<(), OperatorError> {
-        self.change_operator(
-            login,
-            "UPDATE operators SET enabled = ?3, updated_at = ?2 WHERE login = ?1",
-            Some(&enabled),
-            if enabled {
-                "operator.enabled"
-            } else {
-                "operator.disabled"
-            },
-            if enabled { "enabled" } else { "disabled" },
-            by,
-        )
-    }
-
-    /// Whom `login` may act as: empty, `*`, or names separated by commas.
-    pub fn set_act_as(&self, login: &str, act_as: &str, by: &str) -> Result<(), OperatorError> {
-        let detail = if act_as.is_empty() {
-            "may act as nobody else".to_string()
-        } else {
-            format!("may act as {act_as}")
-        };
-        self.change_operator(
-            login,
-            "UPDATE operators SET act_as = ?3, updated_at = ?2 WHERE login = ?1",
-            Some(&act_as),
-            "operator.act_as",
-            &detail,
-            by,
-        )
-    }
-
-    /// Sets a supervisor PIN (hashed here; the PIN itself is never
-    /// stored) and clears any lock.
-    pub fn set_pin(&self, login: &str, pin: &str, by: &str) -> Result<(), OperatorError> {
-        crate::domain::operator::check_pin(pin).map_err(OperatorError::Invalid)?;
-        let hash = secret::hash(pin).map_err(OperatorError::Invalid)?;
-        self.change_operator(
-            login,
-            "UPDATE operators SET pin_hash = ?3, pin_failures = 0, pin_locked_until = NULL,
-                 updated_at = ?2 WHERE login = ?1",
-            Some(&hash),
-            "operator.pin",
-            "PIN set",
-            by,
-        )
-    }
-
-    /// Sets the limits of a role or of one operator in `currency`.
-    pub fn set_limits(
-        &self,
-        of: &LimitsOf,
-        currency: Currency,
-        limits: &Limits,
-        by: &str,
-    ) -> Result<(), OperatorError> {
-        let tx = self.write_tx()?;
-        let (table, who) = match of {
-            LimitsOf::Role(r) => ("role_limits (role", r.code().to_string()),
-            LimitsOf::Operator(o) => ("operator_limits (operator", o.clone()),
-        };
-        tx.execute(
-            &format!(
-                "INSERT OR REPLACE INTO {table}, currency, amount_off, percent_off, shipping_waiver,
-                     price_increase, waiver_max) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-            ),
-            params![
-                who,
-                currency.code(),
-                limits.amount.to_string(),
-                limits.percent.normalize().to_string(),
-                limits.shipping_waiver,
-                limits.price_increase,
-                limits.waiver_max.map(|m| m.to_string())
-            ],
-        )?;
-        let subject = match of {
-            LimitsOf::Role(r) => format!("role:{r}"),
-            LimitsOf::Operator(o) => format!("operator:{o}"),
-        };
-        audit_at(
-            &tx,
-            &time_text(Utc::now()),
-            by,
-            "operator.limits",
-            &subject,
-            &describe_limits(currency, limits),
-        )?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Removes an operator's own limits in `currency`: their role's hold
-    /// again. False when they had none.
-    pub fn clear_limits(
-        &self,
-        login: &str,
-        currency: Currency,
-        by: &str,
-    ) -> Result<bool, OperatorError> {
-        let tx = self.write_tx()?;
-        let gone = tx.execute(
-            "DELETE FROM operator_limits WHERE operator = ?1 AND currency = ?2",
-            params![login, currency.code()],
-        )? > 0;
-        if gone {
-            audit_at(
-                &tx,
-                &time_text(Utc::now()),
-                by,
-                "operator.limits",
-                &format!("operator:{login}"),
-                &format!("{currency}: the role's limits again"),
-            )?;
-        }
-        tx.commit()?;
-        Ok(gone)
-    }
-
-    /// Checks a supervisor's name and PIN typed to approve what `asker`
-    /// could not do, at `now`. A wrong PIN counts; the fifth in a row
-    /// locks the PIN for 15 minutes; a right one clears the count.
-    pub fn verify_supervisor_pin(
-        &self,
-        name: &str,
-        pin: &str,
-        asker: &str,
-        now: DateTime<Utc>,
-    ) -> rusqlite::Result<PinCheck> {
-        let login = clean(name).trim().to_string();
-        if login.is_empty() {
-            return Ok(PinCheck::Refused("type the supervisor's name".into()));
-        }
-        let Some(row) = self.operator(&login)? else {
-            return Ok(PinCheck::Refused(format!(
-                "{login} is not a supervisor here"
-            )));
-        };
-        if !row.enabled {
-            return Ok(PinCheck::Refused(format!("{login} is disabled")));
-        }
-        if !row.role.approves() {
-            return Ok(PinCheck::Refused(format!("{login} is not a supervisor")));
-        }
-        let hash: Option<String> = self.conn.query_row(
-            "SELECT pin_hash FROM operators WHERE login = ?1",
-            [&login],
-            |r| r.get(0),
-        )?;
-        let Some(hash) = hash else {
-            return Ok(PinCheck::Refused(format!(
-                "{login} has no PIN yet: an admin sets it (orderdesk operators set-pin {login})"
-            )));
-        };
-        let at = time_text(now);
-        let subject = format!("operator:{login}");
-        if let Some(until) = row.pin_locked_until.clone().filter(|u| *u > at) {
-            audit_at(
-                &self.conn,
-                &at,
-                asker,
-                "approval.pin_refused",
-                &subject,
-                &format!("PIN locked until {until}; not checked"),
-            )?;
-            return Ok(PinCheck::Locked { until });
-        }
-        // Argon2 is slow on purpose: checked before the transaction.
-        let right = crate::domain::operator::check_pin(pin).is_ok() && secret::verify(pin, &hash);
-        let tx = self.write_tx()?;
-        let check = if right {
-            tx.execute(
-                "UPDATE operators SET pin_failures = 0, pin_locked_until = NULL WHERE login = ?1",
-                [&login],
-            )?;
-            PinCheck::Approved {
-                login: row.login.clone(),
-                role: row.role,
-            }
-        } else {
-            let failures: i64 = tx.query_row(
-                "UPDATE operators SET pin_failures = pin_failures + 1 WHERE login = ?1
-                 RETURNING pin_failures",
-                [&login],
-                |r| r.get(0),
-            )?;
-            audit_at(
-                &tx,
-                &at,
-                asker,
-                "approval.pin_wrong",
-                &subject,
-                &format!("wrong PIN ({failures} of {PIN_ATTEMPTS})"),
-            )?;
-            let locked_until = if failures >= PIN_ATTEMPTS {
-                let until = time_text(now + chrono::Duration::minutes(PIN_LOCK_MINUTES));
-                tx.execute(
-                    "UPDATE operators SET pin_failures = 0, pin_locked_until = ?2 WHERE login = ?1",
-                    params![login, until],
-                )?;
-                audit_at(
-                    &tx,
-                    &at,
-                    asker,
-                    "approval.pin_locked",
-                    &subject,
-                    &format!("{PIN_ATTEMPTS} wrong PINs: locked until {until}"),
-                )?;
-                Some(until)
-            } else {
-                None
-            };
-            PinCheck::Wrong {
-                failures,
-                locked_until,
-            }
-        };
-        tx.commit()?;
-        Ok(check)
-    }
-
-    /// Records an approval (and audits it as `approval.granted`, naming
-    /// who asked and who approved); the approval to keep with what it
-    /// approved.
-    pub fn record_approval(
-        &self,
-        a: &NewApproval,
-        now: DateTime<Utc>,
-    ) -> rusqlite::Result<Approval> {
-        let at = time_text(now);
-        let tx = self.write_tx()?;
-        tx.execute(
-            "INSERT INTO approvals (at, operator, supervisor, action, order_token, subject, detail)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                at,
-                a.operator,
-                a.supervisor,
-                a.action,
-                a.order_token,
-                a.subject,
-                a.detail
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        audit_at(
-            &tx,
-            &at,
-            a.operator,
-            "approval.granted",
-            a.subject,
-            &format!(
-                "{} asked by {}, approved by {}: {}",
-                a.action, a.operator, a.supervisor, a.detail
-            ),
-        )?;
-        tx.commit()?;
-        Ok(Approval {
-            id,
-            supervisor: a.supervisor.to_string(),
-            at,
-        })
-    }
-}
-
-/// Whether approval `id` holds for `operator`'s order `token`, given for
-/// `action` on `subject`; with its supervisor's limits in `currency` now.
-/// Read on any connection (submit reads it in its transaction).
-pub(crate) fn approval_state_in(
-    conn: &Connection,
-    id: i64,
-    operator: &str,
-    token: &str,
-    action: &str,
-    subject: &str,
-    currency: Currency,
-) -> rusqlite::Result<ApprovalState> {
-    let row = conn
-        .prepare_cached(
-            "SELECT operator, supervisor, action, order_token, subject FROM approvals WHERE id = ?1",
-        )?
-        .query_row([id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })
-        .optional()?;
-    let void = |why: String| Ok(ApprovalState::Void(why));
-    let Some((asker, supervisor, kind, order_token, on)) = row else {
-        return void("it is not on file".into());
-    };
-    if asker != operator {
-        return void(format!("it was given to {asker}"));
-    }
-    if kind != action || order_token != token || on != subject {
-        return void("it was given for something else".into());
-    }
-    match operator_in(conn, &supervisor)? {
-        None => void(format!("{supervisor} is no longer an operator")),
-        Some(s) if !s.enabled => void(format!("{supervisor} is disabled")),
-        Some(s) if !s.role.approves() => void(format!("{supervisor} is no longer a supervisor")),
-        Some(_) => Ok(ApprovalState::Holds {
-            limits: limits_in(conn, &supervisor, currency)?,
-            supervisor,
-        }),
+        )?)
     }
 }
 

@@ -74,6 +74,12 @@ impl From<rusqlite::Error> for ServiceError {
     }
 }
 
+impl From<super::db::Error> for ServiceError {
+    fn from(e: super::db::Error) -> Self {
+        ServiceError::Db(e.into())
+    }
+}
+
 impl From<SubmitError> for ServiceError {
     fn from(e: SubmitError) -> Self {
         match e {
@@ -408,7 +414,15 @@ fn coupon_uses(
         .collect();
     if let (false, Some(customer)) = (again.is_empty(), o.customer_id) {
         let registered = order.customer.as_ref().and_then(|c| c.id).is_some();
-        redemptions::redeem(tx, &again, o.id, customer, registered, now)?;
+        redemptions::redeem(
+            super::db::Sql::Sqlite(tx),
+            &again,
+            o.id,
+            customer,
+            registered,
+            now,
+        )
+        .map_err(super::db::Abort::into_inner)?;
         for code in &again {
             detail += &format!("\ncoupon {code} applies again: one use recorded");
         }
@@ -472,10 +486,7 @@ fn release_stock(tx: &Transaction, order_id: i64) -> rusqlite::Result<Vec<i64>> 
         .collect::<rusqlite::Result<_>>()?;
     for (item, q) in &held {
         if *q > 0 {
-            tx.execute(
-                "UPDATE inventory SET reserved = reserved - ?1 WHERE item_id = ?2",
-                params![q, item],
-            )?;
+            super::inventory::release(super::db::Sql::Sqlite(tx), *item, *q)?;
         }
     }
     Ok(held.into_iter().map(|(i, _)| i).collect())

@@ -4,6 +4,8 @@
 //! order is stored exactly as a placed one. [`clear_contents`] takes them
 //! away again, reservations released, inside the change's transaction.
 
+use super::db::Sql;
+use super::inventory::{self, Reservation};
 use super::orders::{json, SubmitError};
 use crate::domain::availability::LineAvailability;
 use crate::domain::parts::Part;
@@ -23,7 +25,7 @@ pub(super) struct Contents<'a> {
 }
 
 /// Writes the contents of `c.part` under order `c.order_id`, reserving
-/// what ships now. The CHECK (reserved <= on_hand) refuses an oversell.
+/// what ships now ([`inventory::reserve`]: never more than is free).
 pub(super) fn write_contents(tx: &Transaction, c: &Contents) -> Result<(), SubmitError> {
     let part = c.part;
     let order = &part.order;
@@ -83,12 +85,16 @@ pub(super) fn write_contents(tx: &Transaction, c: &Contents) -> Result<(), Submi
         )?;
         line_ids.push(tx.last_insert_rowid());
         if a.now > 0 {
-            // The CHECK (reserved <= on_hand) refuses an oversell even if
-            // the re-check above were wrong.
-            tx.execute(
-                "UPDATE inventory SET reserved = reserved + ?1 WHERE item_id = ?2",
-                params![a.now, l.item_id],
-            )?;
+            // Availability was re-checked in this transaction; a shortage
+            // here would mean that check was wrong, and refuses all the same.
+            if let Reservation::Short { free } =
+                inventory::reserve(Sql::Sqlite(tx), l.item_id, a.now.into())?
+            {
+                return Err(SubmitError::Changed(vec![format!(
+                    "{}: {free} free now, {} wanted",
+                    l.sku, a.now
+                )]));
+            }
         }
     }
     for (n, s) in b.shipments.iter().enumerate() {

@@ -88,6 +88,12 @@ impl From<rusqlite::Error> for SubmitError {
     }
 }
 
+impl From<super::db::Error> for SubmitError {
+    fn from(e: super::db::Error) -> Self {
+        SubmitError::Db(e.into())
+    }
+}
+
 /// The draft an order is taken in, and the console holding it.
 #[derive(Debug, Clone, Copy)]
 pub struct DraftRef<'a> {
@@ -196,28 +202,20 @@ impl Store {
             let codes = redemptions::applied_codes(fresh.parts.iter().map(|(_, b)| b));
             let registered = order.customer.as_ref().and_then(|c| c.id).is_some();
             redemptions::redeem(
-                &tx,
+                super::db::Sql::Sqlite(&tx),
                 &codes,
                 main.id,
                 main.customer_id,
                 registered,
                 &now_text(),
-            )?;
+            )
+            .map_err(super::db::Abort::into_inner)?;
         }
         if let Some(d) = input.draft {
             tx.execute("DELETE FROM drafts WHERE id = ?1", [d.id])?;
         }
         tx.commit()?;
         Ok(placed)
-    }
-
-    /// Stock of an item: (on hand, reserved).
-    pub fn stock(&self, item_id: i64) -> rusqlite::Result<(i64, i64)> {
-        self.conn.query_row(
-            "SELECT on_hand, reserved FROM inventory WHERE item_id = ?1",
-            [item_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
     }
 
     pub fn order_count(&self) -> rusqlite::Result<i64> {

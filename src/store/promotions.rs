@@ -1,9 +1,12 @@
 //! Promotions, coupons, reason codes and account credit:
 //! what pricing and the adjustments and payment steps read from the
-//! database (docs/design.md), and the checks that need it.
+//! database (docs/design.md), and the checks that need it. The SQL is
+//! written once, for both backends, as free functions over a [`Sql`]
+//! handle (submit runs them inside its transaction); the `Store` methods
+//! run them on the store's connection.
 
-use super::catalog::dec_col;
 use super::customers::parse_currency;
+use super::db::{self, Row, Sql};
 use super::Store;
 use crate::domain::money::Money;
 use crate::domain::order::Order;
@@ -11,7 +14,6 @@ use crate::domain::promotion::{Coupon, CouponUsage, Promotion};
 use crate::domain::rules::AccountCredit;
 use crate::domain::text::{clean, fold};
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -20,62 +22,81 @@ const PROMOTION_COLUMNS: &str =
     "p.code, p.name, p.kind, p.item_id, p.category_id, p.params, p.combinable,
      p.automatic, p.starts_on, p.ends_on, p.active";
 
+/// A column that does not hold what the reader needs, named for the message.
+fn unreadable(index: usize, name: &str, expected: &'static str, found: String) -> db::Error {
+    db::Error::Column {
+        index,
+        name: name.into(),
+        expected,
+        found,
+    }
+}
+
+/// A decimal stored as TEXT (surrounding blanks allowed, as the catalog
+/// reads it); a malformed one is an error naming the column.
+fn decimal_at(r: &Row, i: usize, name: &str) -> Result<Decimal, db::Error> {
+    let s = r.get_str(i)?;
+    Decimal::from_str(s.trim())
+        .map_err(|e| unreadable(i, name, "a decimal", format!("{s:?} ({e})")))
+}
+
+/// A count or limit that fits a u32.
+fn u32_at(r: &Row, i: usize, name: &str) -> Result<Option<u32>, db::Error> {
+    r.get_opt_i64(i)?
+        .map(|v| {
+            u32::try_from(v).map_err(|_| unreadable(i, name, "0 to 4294967295", v.to_string()))
+        })
+        .transpose()
+}
+
 /// A promotion from columns `at..at+10` of [`PROMOTION_COLUMNS`]; a row
-/// the domain refuses (bad parameters) is a conversion error naming why.
-fn promotion_at(r: &Row, at: usize) -> rusqlite::Result<Promotion> {
-    let code: String = r.get(at)?;
+/// the domain refuses (bad parameters) is a column error naming why.
+fn promotion_at(r: &Row, at: usize) -> Result<Promotion, db::Error> {
     Promotion::from_row(
-        &code,
-        &clean(&r.get::<_, String>(at + 1)?),
-        &r.get::<_, String>(at + 2)?,
-        r.get(at + 3)?,
-        r.get(at + 4)?,
-        &r.get::<_, String>(at + 5)?,
-        r.get(at + 6)?,
-        r.get(at + 7)?,
-        r.get::<_, Option<String>>(at + 8)?.as_deref(),
-        r.get::<_, Option<String>>(at + 9)?.as_deref(),
+        r.get_str(at)?,
+        &clean(r.get_str(at + 1)?),
+        r.get_str(at + 2)?,
+        r.get_opt_i64(at + 3)?,
+        r.get_opt_i64(at + 4)?,
+        r.get_str(at + 5)?,
+        r.get_bool(at + 6)?,
+        r.get_bool(at + 7)?,
+        r.get_opt_str(at + 8)?,
+        r.get_opt_str(at + 9)?,
     )
-    .map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(at, rusqlite::types::Type::Text, e.into())
-    })
+    .map_err(|e| unreadable(at + 5, "params", "a promotion pricing can read", e))
 }
 
 /// A coupon row ([`coupon_select`]: coupon columns first, then the
 /// promotion's) and whether its promotion is still offered
 /// (`promotions.active`).
-fn coupon_row(r: &Row) -> rusqlite::Result<(Coupon, bool)> {
-    let date = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
-        Ok(r.get::<_, Option<String>>(i)?
+fn coupon_row(r: &Row) -> Result<(Coupon, bool), db::Error> {
+    let date = |i: usize| -> Result<Option<NaiveDate>, db::Error> {
+        Ok(r.get_opt_str(i)?
             .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()))
     };
-    let min_spend = match (
-        r.get::<_, Option<String>>(4)?,
-        r.get::<_, Option<String>>(5)?,
-    ) {
-        (Some(a), Some(c)) => {
-            let amount = Decimal::from_str(a.trim()).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, e.into())
-            })?;
-            Some(Money::new(amount, parse_currency(&c)))
-        }
+    let min_spend = match r.get_opt_str(5)? {
+        Some(c) if r.get_opt_str(4)?.is_some() => Some(Money::new(
+            decimal_at(r, 4, "min_spend")?,
+            parse_currency(c),
+        )),
         _ => None,
     };
     let coupon = Coupon {
-        code: clean(&r.get::<_, String>(0)?),
-        customer_id: r.get(1)?,
+        code: clean(r.get_str(0)?),
+        customer_id: r.get_opt_i64(1)?,
         starts_on: date(2)?,
         ends_on: date(3)?,
         min_spend,
         usage: CouponUsage {
-            max_total: r.get(6)?,
-            max_per_customer: r.get(7)?,
-            used: r.get(8)?,
-            used_by_customer: r.get(9)?,
+            max_total: u32_at(r, 6, "max_uses")?,
+            max_per_customer: u32_at(r, 7, "max_uses_per_customer")?,
+            used: u32_at(r, 8, "used")?.unwrap_or(0),
+            used_by_customer: u32_at(r, 9, "used_by_customer")?.unwrap_or(0),
         },
         promotion: promotion_at(r, 10)?,
     };
-    Ok((coupon, r.get(20)?))
+    Ok((coupon, r.get_bool(20)?))
 }
 
 /// The coupon columns, its uses (by orders not cancelled) in all and by
@@ -93,83 +114,146 @@ fn coupon_select(customer: usize) -> String {
     )
 }
 
-/// A coupon by its code as typed (case- and accent-insensitive), its uses
-/// counted for `customer_id`, with whether its promotion is still offered;
-/// read inside any connection or transaction (submit reads it in its own).
-pub(crate) fn coupon_in(
-    conn: &Connection,
+/// A coupon by its code as typed (case- and accent-insensitive: the folded
+/// `code_key`), its uses counted for `customer_id`, with whether its
+/// promotion is still offered.
+pub fn coupon(
+    sql: Sql<'_>,
     typed: &str,
     customer_id: Option<i64>,
-) -> rusqlite::Result<Option<(Coupon, bool)>> {
+) -> Result<Option<(Coupon, bool)>, db::Error> {
     let key = fold(typed);
     if key.is_empty() {
         return Ok(None);
     }
-    conn.prepare_cached(&format!("{} WHERE c.code_key = ?1", coupon_select(2)))?
-        .query_row(params![key, customer_id], coupon_row)
-        .optional()
+    sql.query_opt(
+        &format!("{} WHERE c.code_key = ?1", coupon_select(2)),
+        &[key.into(), customer_id.into()],
+    )?
+    .map(|r| coupon_row(&r))
+    .transpose()
 }
 
-/// What an account owes and may owe, read inside any connection or
-/// transaction (submit checks it in its own transaction).
-pub(crate) fn account_credit_in(
-    conn: &Connection,
-    account_id: i64,
-) -> rusqlite::Result<Option<AccountCredit>> {
-    let head = conn
-        .query_row(
-            "SELECT name, currency, credit_limit FROM business_accounts WHERE id = ?1",
-            [account_id],
-            |r| {
-                Ok((
-                    clean(&r.get::<_, String>(0)?),
-                    parse_currency(&r.get::<_, String>(1)?),
-                    dec_col(r, 2)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((name, currency, limit)) = head else {
+/// What an account owes and may owe: its limit, and what the account
+/// payments of its orders not cancelled add up to (in Rust: amounts are
+/// exact decimal text).
+pub fn account_credit(sql: Sql<'_>, account_id: i64) -> Result<Option<AccountCredit>, db::Error> {
+    let Some(head) = sql.query_opt(
+        "SELECT name, currency, credit_limit FROM business_accounts WHERE id = ?1",
+        &[account_id.into()],
+    )?
+    else {
         return Ok(None);
     };
-    let mut stmt = conn.prepare_cached(
+    let currency = parse_currency(head.get_str(1)?);
+    let mut used = Decimal::ZERO;
+    for r in sql.query(
         "SELECT p.amount FROM payments p JOIN orders o ON o.id = p.order_id
          WHERE p.account_id = ?1 AND p.method = 'account' AND o.status <> 'cancelled'
            AND o.currency = ?2",
-    )?;
-    let amounts = stmt.query_map(params![account_id, currency.code()], |r| dec_col(r, 0))?;
-    let mut used = Decimal::ZERO;
-    for a in amounts {
-        used += a?;
+        &[account_id.into(), currency.code().into()],
+    )? {
+        used += decimal_at(&r, 0, "amount")?;
     }
     Ok(Some(AccountCredit {
-        name,
+        name: clean(head.get_str(0)?),
         currency,
-        limit,
+        limit: decimal_at(&head, 2, "credit_limit")?,
         used: currency.round(used),
     }))
 }
 
-impl Store {
-    /// Automatic promotions offered today. A row pricing cannot read is
-    /// left out rather than stopping every quote (it could not apply).
-    pub fn active_promotions(&self, today: NaiveDate) -> rusqlite::Result<Vec<Promotion>> {
-        let day = today.format("%Y-%m-%d").to_string();
-        let mut stmt = self.conn.prepare_cached(&format!(
+/// Automatic promotions offered on `today`. A row pricing cannot read is
+/// left out rather than stopping every quote (it could not apply).
+pub fn active_promotions(sql: Sql<'_>, today: NaiveDate) -> Result<Vec<Promotion>, db::Error> {
+    let day = today.format("%Y-%m-%d").to_string();
+    let rows = sql.query(
+        &format!(
             "SELECT {PROMOTION_COLUMNS} FROM promotions p
              WHERE p.active = 1 AND p.automatic = 1
                AND (p.starts_on IS NULL OR p.starts_on <= ?1)
                AND (p.ends_on IS NULL OR p.ends_on >= ?1)
              ORDER BY p.id"
-        ))?;
-        let rows = stmt.query_map([day], |r| Ok(promotion_at(r, 0)))?;
-        let mut out = Vec::new();
-        for row in rows {
-            if let Ok(p) = row? {
-                out.push(p);
-            }
+        ),
+        &[day.into()],
+    )?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| promotion_at(r, 0).ok())
+        .collect())
+}
+
+/// The coupons the customer (None: a guest) might redeem on `today`,
+/// their uses counted for them: their own, then those for everyone (each
+/// by code); whose promotion is offered and which have not ended. Which
+/// of them the order can use is the domain's to say
+/// (`domain::coupon_offer`).
+pub fn available_coupons(
+    sql: Sql<'_>,
+    customer_id: Option<i64>,
+    today: NaiveDate,
+) -> Result<Vec<Coupon>, db::Error> {
+    let day = today.format("%Y-%m-%d").to_string();
+    // `IS NULL` sorts false (0) before true (1) on both backends.
+    sql.query(
+        &format!(
+            "{}
+             WHERE p.active = 1
+               AND (c.customer_id IS NULL OR c.customer_id = ?1)
+               AND (c.ends_on IS NULL OR c.ends_on >= ?2)
+               AND (p.ends_on IS NULL OR p.ends_on >= ?2)
+             ORDER BY c.customer_id IS NULL, c.code",
+            coupon_select(1)
+        ),
+        &[customer_id.into(), day.into()],
+    )?
+    .iter()
+    .map(|r| coupon_row(r).map(|(c, _)| c))
+    .collect()
+}
+
+/// Reason codes for adjustments: (code, label), in code order.
+pub fn reason_codes(sql: Sql<'_>) -> Result<Vec<(String, String)>, db::Error> {
+    sql.query("SELECT code, label FROM reason_codes ORDER BY code", &[])?
+        .iter()
+        .map(|r| Ok((clean(r.get_str(0)?), clean(r.get_str(1)?))))
+        .collect()
+}
+
+/// item id → its category and every ancestor category (an unknown item:
+/// none).
+pub fn item_categories(
+    sql: Sql<'_>,
+    item_ids: &[i64],
+) -> Result<HashMap<i64, Vec<i64>>, db::Error> {
+    let mut out = HashMap::new();
+    for id in item_ids {
+        if out.contains_key(id) {
+            continue;
         }
-        Ok(out)
+        let cats = sql
+            .query(
+                "WITH RECURSIVE up(cat, depth) AS (
+                     SELECT category_id, 0 FROM items WHERE id = ?1
+                     UNION ALL
+                     SELECT c.parent_id, up.depth + 1 FROM up JOIN categories c ON c.id = up.cat
+                     WHERE c.parent_id IS NOT NULL AND up.depth < 64
+                 )
+                 SELECT cat FROM up",
+                &[(*id).into()],
+            )?
+            .iter()
+            .map(|r| r.get_i64(0))
+            .collect::<Result<Vec<i64>, _>>()?;
+        out.insert(*id, cats);
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// See [`active_promotions`].
+    pub fn active_promotions(&self, today: NaiveDate) -> rusqlite::Result<Vec<Promotion>> {
+        Ok(active_promotions(self.sql(), today)?)
     }
 
     /// A coupon by its code as typed, its uses counted for `customer_id`,
@@ -179,7 +263,7 @@ impl Store {
         typed: &str,
         customer_id: Option<i64>,
     ) -> rusqlite::Result<Option<(Coupon, bool)>> {
-        coupon_in(&self.conn, typed, customer_id)
+        Ok(coupon(self.sql(), typed, customer_id)?)
     }
 
     /// A coupon by its code as typed (case- and accent-insensitive), its
@@ -192,65 +276,23 @@ impl Store {
         Ok(self.coupon_with_state(code, customer_id)?.map(|(c, _)| c))
     }
 
-    /// The coupons the customer (None: a guest) might redeem today, their
-    /// uses counted for them: their own, then those for everyone; whose
-    /// promotion is offered and which have not ended. Which of them the
-    /// order can use is the domain's to say (`domain::coupon_offer`).
+    /// See [`available_coupons`].
     pub fn available_coupons(
         &self,
         customer_id: Option<i64>,
         today: NaiveDate,
     ) -> rusqlite::Result<Vec<Coupon>> {
-        let day = today.format("%Y-%m-%d").to_string();
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "{}
-             WHERE p.active = 1
-               AND (c.customer_id IS NULL OR c.customer_id = ?1)
-               AND (c.ends_on IS NULL OR c.ends_on >= ?2)
-               AND (p.ends_on IS NULL OR p.ends_on >= ?2)
-             ORDER BY c.customer_id IS NULL, c.code",
-            coupon_select(1)
-        ))?;
-        let rows = stmt.query_map(params![customer_id, day], coupon_row)?;
-        rows.map(|r| r.map(|(c, _)| c)).collect()
+        Ok(available_coupons(self.sql(), customer_id, today)?)
     }
 
-    /// Reason codes for adjustments: (code, label), in code order.
+    /// See [`reason_codes`].
     pub fn reason_codes(&self) -> rusqlite::Result<Vec<(String, String)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT code, label FROM reason_codes ORDER BY code")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                clean(&r.get::<_, String>(0)?),
-                clean(&r.get::<_, String>(1)?),
-            ))
-        })?;
-        rows.collect()
+        Ok(reason_codes(self.sql())?)
     }
 
-    /// item id → its category and every ancestor category.
+    /// See [`item_categories`].
     pub fn item_categories(&self, item_ids: &[i64]) -> rusqlite::Result<HashMap<i64, Vec<i64>>> {
-        let mut stmt = self.conn.prepare_cached(
-            "WITH RECURSIVE up(cat, depth) AS (
-                 SELECT category_id, 0 FROM items WHERE id = ?1
-                 UNION ALL
-                 SELECT c.parent_id, up.depth + 1 FROM up JOIN categories c ON c.id = up.cat
-                 WHERE c.parent_id IS NOT NULL AND up.depth < 64
-             )
-             SELECT cat FROM up",
-        )?;
-        let mut out = HashMap::new();
-        for id in item_ids {
-            if out.contains_key(id) {
-                continue;
-            }
-            let cats = stmt
-                .query_map([id], |r| r.get::<_, i64>(0))?
-                .collect::<rusqlite::Result<Vec<i64>>>()?;
-            out.insert(*id, cats);
-        }
-        Ok(out)
+        Ok(item_categories(self.sql(), item_ids)?)
     }
 
     /// The coupons of `order` that pricing may consider: found, and their
@@ -269,6 +311,6 @@ impl Store {
 
     /// What an account owes and may owe, for the payment screen.
     pub fn account_credit(&self, account_id: i64) -> rusqlite::Result<Option<(Decimal, Decimal)>> {
-        Ok(account_credit_in(&self.conn, account_id)?.map(|c| (c.limit, c.used)))
+        Ok(account_credit(self.sql(), account_id)?.map(|c| (c.limit, c.used)))
     }
 }

@@ -4,17 +4,17 @@
 //! transaction, so two consoles racing for a coupon's last use cannot both
 //! have it: the second is refused with the reason.
 
+use super::db::{Abort, Sql};
 use super::orders::SubmitError;
-use super::promotions::coupon_in;
+use super::promotions::coupon;
 use crate::domain::order::Area;
 use crate::domain::pricing::Breakdown;
 use crate::domain::rules::{Rule, Violation};
-use rusqlite::{params, Transaction};
 
 /// The codes of the coupons that brought a discount (free shipping
 /// included) to any of `parts`, each once, in the order first seen: the
 /// parts of one submit share one use of a coupon.
-pub(crate) fn applied_codes<'a>(parts: impl IntoIterator<Item = &'a Breakdown>) -> Vec<String> {
+pub fn applied_codes<'a>(parts: impl IntoIterator<Item = &'a Breakdown>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for b in parts {
         let codes = b
@@ -35,35 +35,44 @@ pub(crate) fn applied_codes<'a>(parts: impl IntoIterator<Item = &'a Breakdown>) 
 /// for its customer `customer_id` — `registered`: that customer was on file
 /// before this submit (a guest's row is made by it, and per-customer
 /// limits are for registered customers). Refuses, writing nothing the
-/// caller keeps, when a coupon has no use left.
-pub(crate) fn redeem(
-    tx: &Transaction,
+/// caller keeps, when a coupon has no use left. Run it in the submit's
+/// transaction: the counts it checks are that transaction's. On
+/// PostgreSQL a concurrent redemption fails it to serialize: the
+/// database's error stays an [`Abort::Db`], so [`Sql::write`] runs the
+/// transaction again on fresh counts.
+pub fn redeem(
+    sql: Sql<'_>,
     codes: &[String],
     order_id: i64,
     customer_id: i64,
     registered: bool,
     now: &str,
-) -> Result<(), SubmitError> {
+) -> Result<(), Abort<SubmitError>> {
     let refuse = |message: String| {
-        SubmitError::Refused(vec![Violation::new(
+        Abort::Refused(SubmitError::Refused(vec![Violation::new(
             Rule::Coupon,
             Area::Adjustments,
             message,
-        )])
+        )]))
     };
     for code in codes {
         let who = registered.then_some(customer_id);
-        let Some((coupon, _)) = coupon_in(tx, code, who)? else {
+        let Some((coupon, _)) = coupon(sql, code, who)? else {
             return Err(refuse(format!("coupon {code} no longer exists: remove it")));
         };
         coupon
             .usage
             .check(&coupon.code, who)
             .map_err(|e| refuse(format!("{e}: remove it")))?;
-        tx.execute(
+        sql.execute(
             "INSERT INTO coupon_redemptions (coupon_id, order_id, customer_id, redeemed_at)
              SELECT id, ?2, ?3, ?4 FROM coupons WHERE code = ?1",
-            params![coupon.code, order_id, customer_id, now],
+            &[
+                coupon.code.as_str().into(),
+                order_id.into(),
+                customer_id.into(),
+                now.into(),
+            ],
         )?;
     }
     Ok(())

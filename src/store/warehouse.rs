@@ -4,6 +4,8 @@
 //! out of the reservations together. Each is one transaction with its
 //! events in the orders' histories.
 
+use super::db::Sql;
+use super::inventory::{self, Reservation};
 use super::order_changes::{set_status, status_event, ServiceError};
 use super::order_record::{record_event, shipments_of, stored_order_in, NewEvent, StoredOrder};
 use super::{now_text, Store};
@@ -61,11 +63,7 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| ServiceError::Refused(format!("there is no item {}", sku.trim())))?;
-        tx.execute(
-            "INSERT INTO inventory (item_id, on_hand, reserved) VALUES (?1, ?2, 0)
-             ON CONFLICT (item_id) DO UPDATE SET on_hand = on_hand + excluded.on_hand",
-            params![item, quantity],
-        )?;
+        inventory::add_on_hand(Sql::Sqlite(&tx), item, quantity)?;
         // The goods were expected: the promises made on them are kept by
         // the stock now, so they do not count twice.
         let mut left = quantity;
@@ -277,10 +275,12 @@ pub(super) fn fill_waiting(
                  WHERE id = ?1",
                 params![line_id, k],
             )?;
-            tx.execute(
-                "UPDATE inventory SET reserved = reserved + ?2 WHERE item_id = ?1",
-                params![item, k],
-            )?;
+            // k is at most what was free just above, in this transaction.
+            if let Reservation::Short { free } = inventory::reserve(Sql::Sqlite(tx), item, k)? {
+                return Err(rusqlite::Error::ToSqlConversionFailure(
+                    format!("item {item}: {free} free, {k} to fill backorders").into(),
+                ));
+            }
         }
     }
     let day = date.format("%Y-%m-%d").to_string();

@@ -3,75 +3,12 @@
 //! by the store's migration runner) and once on a fresh PostgreSQL
 //! database (schema by pg/schema.sql through pg_migrate).
 
+use crate::common::backends::{on_both, Target};
 use crate::common::pg;
 use orderdesk::store::db::{pg_migrate, Backend, Db, Error, Sql};
-use orderdesk::store::{settings, Store};
+use orderdesk::store::settings;
 use std::path::PathBuf;
 use std::sync::{Arc, Barrier};
-use std::time::{Duration, Instant};
-use tempfile::TempDir;
-
-/// Where a test's database is; each [`Target::connect`] is a new connection.
-enum Target {
-    /// The folder lives as long as the target: the file is inside.
-    Sqlite(#[allow(dead_code)] TempDir, PathBuf),
-    Postgres(String),
-}
-
-/// A connection on either backend.
-enum Conn {
-    Store(Box<Store>),
-    Db(Db),
-}
-
-impl Conn {
-    fn sql(&self) -> Sql<'_> {
-        match self {
-            Conn::Store(s) => s.sql(),
-            Conn::Db(d) => d.sql(),
-        }
-    }
-}
-
-impl Target {
-    fn sqlite() -> Target {
-        let (dir, path) = crate::common::temp_db();
-        Target::Sqlite(dir, path)
-    }
-
-    fn postgres() -> Target {
-        let began = Instant::now();
-        let params = pg::fresh_database();
-        let target = Target::Postgres(params);
-        let conn = target.connect();
-        let Conn::Db(db) = &conn else { unreachable!() };
-        assert_eq!(pg_migrate::run(db).expect("pg/schema.sql applies"), 0);
-        eprintln!(
-            "PostgreSQL: cluster started in {:?}; database created and migrated in {:?}",
-            pg::started_in().unwrap_or_default(),
-            began.elapsed()
-        );
-        target
-    }
-
-    fn connect(&self) -> Conn {
-        match self {
-            Target::Sqlite(_, path) => {
-                let (store, _) = Store::open(path, Duration::from_secs(5)).expect("SQLite store");
-                Conn::Store(Box::new(store))
-            }
-            Target::Postgres(params) => {
-                Conn::Db(Db::connect_postgres(params).expect("PostgreSQL connection"))
-            }
-        }
-    }
-}
-
-/// Runs `check` on SQLite, then on PostgreSQL.
-fn on_both(check: fn(&Target)) {
-    check(&Target::sqlite());
-    check(&Target::postgres());
-}
 
 fn count(sql: Sql<'_>, table: &str) -> i64 {
     sql.query_row(&format!("SELECT COUNT(*) FROM {table}"), &[])

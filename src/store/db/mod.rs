@@ -174,6 +174,37 @@ impl Retryable for Error {
     }
 }
 
+/// What a transaction given to [`Sql::write`] fails with when the
+/// repository may refuse inside it: the database's error (run again when
+/// retryable) or the repository's own refusal `E` (rolled back, never run
+/// again). [`Abort::into_inner`] gives the repository's error type back.
+#[derive(Debug)]
+pub enum Abort<E> {
+    Db(Error),
+    Refused(E),
+}
+
+impl<E> From<Error> for Abort<E> {
+    fn from(e: Error) -> Abort<E> {
+        Abort::Db(e)
+    }
+}
+
+impl<E> Retryable for Abort<E> {
+    fn retryable(&self) -> bool {
+        matches!(self, Abort::Db(e) if e.retryable())
+    }
+}
+
+impl<E: From<Error>> Abort<E> {
+    pub fn into_inner(self) -> E {
+        match self {
+            Abort::Db(e) => E::from(e),
+            Abort::Refused(e) => e,
+        }
+    }
+}
+
 /// How many times [`Sql::write`] runs a transaction that keeps losing.
 pub const WRITE_ATTEMPTS: u32 = 8;
 

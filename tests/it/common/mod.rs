@@ -2,6 +2,7 @@
 //! file, a fixed "today", and key events. Each test file uses a subset.
 #![allow(dead_code)]
 
+pub mod backends;
 pub mod desk;
 pub mod pg;
 pub mod placing;
