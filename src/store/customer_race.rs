@@ -228,6 +228,9 @@ struct Runner<'c> {
     next: usize,
     /// Estimated entries of the chunks run, and the time they took.
     read: f64,
+    /// The last chunk's estimated entries and the matches it added.
+    last_read: f64,
+    last_found: usize,
     spent: Duration,
     filter_args: Vec<String>,
     /// Ordered: matching ids in result order.
@@ -238,18 +241,28 @@ struct Runner<'c> {
 }
 
 impl Runner<'_> {
-    /// Runs the next chunk; true once this way has the answer.
-    fn step(&mut self, limit: usize) -> rusqlite::Result<bool> {
-        let Some((read, chunk)) = self.chunks.get(self.next) else {
+    /// Runs the next `span` chunks of one read as one statement; true once
+    /// this way has the answer.
+    fn step(&mut self, limit: usize, span: usize) -> rusqlite::Result<bool> {
+        let Some((read, first)) = self.chunks.get(self.next) else {
             return Ok(true);
         };
-        self.next += 1;
-        self.read += chunk.entries;
+        let run = self.chunks[self.next..]
+            .iter()
+            .take(span.max(1))
+            .take_while(|(r, _)| r == read)
+            .collect::<Vec<_>>();
+        let to = run.last().map_or(first.to.as_str(), |(_, c)| c.to.as_str());
+        let entries: f64 = run.iter().map(|(_, c)| c.entries).sum();
+        self.next += run.len();
+        self.read += entries;
+        self.last_read = entries;
+        let found_before = self.ids.len();
         let bound = match self.way {
             Way::Whole(_) => Some(self.bound(limit)),
             Way::Ordered => None,
         };
-        let mut args = vec![chunk.from.as_str(), chunk.to.as_str()];
+        let mut args = vec![first.from.as_str(), to];
         args.extend(bound.as_deref());
         args.extend(self.filter_args.iter().map(String::as_str));
         let mut rows = self.stmts[*read].query(params_from_iter(args))?;
@@ -273,6 +286,7 @@ impl Runner<'_> {
                 }
             }
         }
+        self.last_found = self.ids.len() - found_before;
         self.keyed.sort_unstable();
         self.keyed.truncate(limit);
         Ok(self.next >= self.chunks.len())
@@ -315,7 +329,13 @@ impl Runner<'_> {
             Way::Whole(_) => left,
             Way::Ordered => match self.ids.len() {
                 0 => (ordered - self.read).max(self.read).min(left),
-                found => (self.read * (limit - found) as f64 / found as f64).min(left),
+                // Matches bunch: the last chunk's density says as much
+                // about the next as all chunks' together, so half each.
+                found => {
+                    let all = found as f64 / self.read;
+                    let last = self.last_found as f64 / self.last_read.max(1.0);
+                    ((limit - found) as f64 / ((all + last) / 2.0)).min(left)
+                }
             },
         }
     }
@@ -379,6 +399,8 @@ impl Store {
                 chunks,
                 next: 0,
                 read: 0.0,
+                last_read: 0.0,
+                last_found: 0,
                 spent: Duration::ZERO,
                 filter_args,
                 ids: Vec::new(),
@@ -399,9 +421,12 @@ impl Store {
                 at(*a).total_cmp(&at(*b))
             })
             .unwrap_or(0);
+        // A way that keeps its turn reads twice as many chunks each time
+        // (up to 16): fewer statements once the race has settled.
+        let mut streak = 0;
         loop {
             let began = Instant::now();
-            let done = runners[current].step(limit)?;
+            let done = runners[current].step(limit, 1 << streak.min(4))?;
             runners[current].spent += began.elapsed();
             if done {
                 return Ok(runners.swap_remove(current).answer(limit));
@@ -415,6 +440,9 @@ impl Store {
                 .unwrap_or(current);
             if remaining[closest] < SWITCH * remaining[current] {
                 current = closest;
+                streak = 0;
+            } else {
+                streak += 1;
             }
         }
     }
