@@ -8,6 +8,7 @@ use crate::domain::search_keys::{name_key, phone_query, postal_key};
 use crate::domain::text::{clean, clean_owned, fold};
 use rusqlite::{params_from_iter, OptionalExtension, Row};
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 use std::str::FromStr;
 
 /// The seven search fields of the find screen; empty ones are ignored, the
@@ -415,23 +416,31 @@ impl Store {
         q: &CustomerQuery,
         limit: usize,
     ) -> rusqlite::Result<Vec<CustomerRow>> {
-        let (sql, args) = match self.plan(q, limit)? {
-            Plan::Sql(sql, args) => (sql, args),
+        match self.plan(q, limit)? {
+            Plan::Sql(sql, args) => {
+                let mut stmt = self.conn.prepare_cached(&sql)?;
+                let rows = stmt.query_map(params_from_iter(args.iter()), customer_row)?;
+                rows.collect()
+            }
             Plan::Found(ids) => {
-                // The rows of ids already found in result order.
-                let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+                // The rows of ids already found, put back in their order
+                // here: an ORDER BY would sort the wide rows in SQLite.
+                let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
                 let sql = format!(
                     "SELECT {ROW_COLUMNS} FROM json_each(?1) j
                      JOIN customers c ON c.id = j.value
-                     {ROW_JOINS}
-                     ORDER BY j.key"
+                     {ROW_JOINS}"
                 );
-                (sql, vec![ids])
+                let mut stmt = self.conn.prepare_cached(&sql)?;
+                let mut rows = stmt
+                    .query_map([json], customer_row)?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                let at: HashMap<i64, usize> =
+                    ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+                rows.sort_unstable_by_key(|r| at.get(&r.id).copied());
+                Ok(rows)
             }
-        };
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(args.iter()), customer_row)?;
-        rows.collect()
+        }
     }
 
     /// How [`Store::search_customers`] answers `q`: one field by its
