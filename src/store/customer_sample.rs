@@ -98,6 +98,22 @@ impl CustomerSample {
         (self.count_one(term) as f64).max(0.5) * self.scale
     }
 
+    /// Estimated index entries a whole read of a term's range holds; a
+    /// first name's, with a last name typed, among the customers whose
+    /// last name starts with `last_initial` (customers_last_initial_first).
+    pub(super) fn whole_entries(&self, term: &Term, last_initial: Option<&str>) -> f64 {
+        match (term.0, last_initial) {
+            (SearchField::First, Some(initial)) => {
+                let key = term.1.first().map_or("", String::as_str);
+                let n = self
+                    .keys_starting("first_key", key, Some(("last_key", initial)))
+                    .len();
+                (n as f64).max(0.5) * self.scale
+            }
+            _ => self.entries(term),
+        }
+    }
+
     /// Estimated index entries the leading term's ordered read passes
     /// before `limit` customers match every term: up to where, in the
     /// leading key's order, enough sampled customers matched (the matches

@@ -121,10 +121,11 @@ pub(super) const SEARCH_KEYS: [&str; 8] = [
     "account_id",
 ];
 
-/// Below this many members (estimated) an account drives a search:
-/// reading them all by account id and sorting them takes a few tenths of a
-/// millisecond, and no other field's index can beat that by much.
-const FEW_MEMBERS: f64 = 4_000.0;
+/// A field whose index range holds fewer entries than this (by the
+/// sample's estimate) drives a search alone, read whole in one statement:
+/// about a millisecond at most, which racing the other ways would spend
+/// deciding.
+const FEW_ENTRIES: f64 = 6_000.0;
 
 impl SearchField {
     /// The condition on `customers c`, with two placeholders (from, to);
@@ -444,30 +445,37 @@ impl Store {
     }
 
     /// How [`Store::search_customers`] answers `q`: one field by its
-    /// index in result order; with an account whose members are few (by
-    /// the sample's estimate), by reading those members and sorting them;
-    /// a phone number with a postal code by their pair indexes
-    /// (customer_pair.rs); phone with a large account (the only pair the
-    /// phone leads) by the phone's two indexes in order; any other two or
-    /// more fields by reading their indexes in turns (customer_race.rs).
+    /// index in result order; a phone number with a postal code by their
+    /// pair indexes (customer_pair.rs); a field whose range is small (by
+    /// the sample's estimate; a first name with a last name: among the
+    /// last name's initial) by one statement reading that range whole;
+    /// phone with a large account (the only pair the phone leads) by the
+    /// phone's two indexes in order; any other two or more fields by
+    /// reading their indexes in turns (customer_race.rs).
     fn plan(&self, q: &CustomerQuery, limit: usize) -> rusqlite::Result<Plan> {
         let terms = search_terms(q);
         if terms.len() < 2 {
             let (sql, args) = customer_search_sql(q, limit);
             return Ok(Plan::Sql(sql, args));
         }
-        if let Some(account) = terms.iter().find(|(f, _)| *f == SearchField::Account) {
-            if self.customer_sample()?.entries(account) < FEW_MEMBERS {
-                let (sql, args) = customer_search_sql_with(q, limit, Some(SearchField::Account));
+        if let Some(pair) = super::customer_pair::pair_sql(&terms, limit) {
+            return Ok(Plan::Found(self.phone_postal_ids(&pair, limit)?));
+        }
+        let sample = self.customer_sample()?;
+        let initial = last_initial(&terms);
+        let small = terms
+            .iter()
+            .map(|term| (term.0, sample.whole_entries(term, initial.as_deref())))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((driver, entries)) = small {
+            if entries < FEW_ENTRIES {
+                let (sql, args) = customer_search_sql_with(q, limit, Some(driver));
                 return Ok(Plan::Sql(sql, args));
             }
         }
         if terms[0].0 == SearchField::Phone {
             let (sql, args) = customer_search_sql(q, limit);
             return Ok(Plan::Sql(sql, args));
-        }
-        if let Some(pair) = super::customer_pair::pair_sql(&terms, limit) {
-            return Ok(Plan::Found(self.phone_postal_ids(&pair, limit)?));
         }
         Ok(Plan::Found(self.race(&terms, limit)?))
     }
