@@ -61,7 +61,9 @@ impl Store {
             )));
         }
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let (item, sku, _) = receive_stock(Sql::Sqlite(&tx), sku, quantity)?
+        let Stocked {
+            item_id: item, sku, ..
+        } = receive_stock(Sql::Sqlite(&tx), sku, quantity)?
             .ok_or_else(|| ServiceError::Refused(format!("there is no item {}", sku.trim())))?;
         let filled = fill_waiting(&tx, &[item], date, operator, &now_text())?;
         let (on_hand, reserved) = inventory::stock(Sql::Sqlite(&tx), item)?.unwrap_or((0, 0));
@@ -157,16 +159,21 @@ impl Store {
     }
 }
 
+/// The stock of an item goods arrived for ([`receive_stock`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stocked {
+    pub item_id: i64,
+    /// As stored.
+    pub sku: String,
+    pub on_hand: i64,
+    pub reserved: i64,
+}
+
 /// Goods of the item with this SKU (any case, as typed) arrive: on hand
 /// goes up, and the expected receipts they were are used up, earliest
-/// first. The item's id, its SKU as stored and its new (on hand,
-/// reserved); None when there is no such item. Backorders are filled by
-/// the caller, in the same transaction.
-pub fn receive_stock(
-    sql: Sql<'_>,
-    sku: &str,
-    quantity: i64,
-) -> Result<Option<(i64, String, (i64, i64))>, db::Error> {
+/// first. The item's new stock; None when there is no such item.
+/// Backorders are filled by the caller, in the same transaction.
+pub fn receive_stock(sql: Sql<'_>, sku: &str, quantity: i64) -> Result<Option<Stocked>, db::Error> {
     // upper() on both sides: SQLite's NOCASE, on either backend (SKUs are
     // ASCII).
     let Some(r) = sql.query_opt(
@@ -177,7 +184,7 @@ pub fn receive_stock(
         return Ok(None);
     };
     let (item, sku) = (r.get_i64(0)?, r.get_string(1)?);
-    let mut stock = inventory::add_on_hand(sql, item, quantity)?;
+    let (mut on_hand, mut reserved) = inventory::add_on_hand(sql, item, quantity)?;
     // The goods were expected: the promises made on them are kept by the
     // stock now, so they do not count twice.
     let mut left = quantity;
@@ -201,9 +208,14 @@ pub fn receive_stock(
         }
     }
     if let Some(now) = inventory::stock(sql, item)? {
-        stock = now;
+        (on_hand, reserved) = now;
     }
-    Ok(Some((item, sku, stock)))
+    Ok(Some(Stocked {
+        item_id: item,
+        sku,
+        on_hand,
+        reserved,
+    }))
 }
 
 /// The placed orders (not held), oldest first: what `release --all`
