@@ -2,12 +2,14 @@
 //! about to order): customers with the same e-mail, the same phone, or the
 //! same last name and postal code, compared by their search keys, so
 //! `O'Brien` at `SW1A 1AA` is the same as `OBrien` at `sw1a1aa` and
-//! `020 7946 0958` the same as `+44 20 7946 0958`.
+//! `020 7946 0958` the same as `+44 20 7946 0958`. The SQL is written
+//! once, for both backends, over a [`Sql`] handle.
 
-use super::customers::{customer_row, CustomerRow, ROW_COLUMNS, ROW_JOINS};
+use super::customers::CustomerRow;
+use super::db::{self, Sql};
 use super::Store;
 use crate::domain::search_keys::{KeySource, SearchKeys};
-use rusqlite::params;
+use crate::domain::text::clean;
 
 /// A national number shorter than this is too short to say two customers
 /// share a phone.
@@ -39,60 +41,97 @@ impl Duplicate {
     }
 }
 
+/// The columns of a [`CustomerRow`], as `customers.rs` reads them, with
+/// the joins they need. Its own joins without SQLite's `INDEXED BY`: the
+/// few ids found here are looked up by key, any index serves.
+const COLUMNS: &str = "c.id, c.logon_id, c.first_name, c.last_name, c.phone, c.email,
+        COALESCE(a.city, ''), COALESCE(a.postal_code, ''), b.name, c.is_guest, c.enabled";
+const JOINS: &str = "LEFT JOIN addresses a ON a.customer_id = c.id AND a.is_default_shipping = 1
+    LEFT JOIN business_accounts b ON b.id = c.account_id";
+
+/// A [`CustomerRow`] from [`COLUMNS`], through the layer.
+fn customer_row_of(r: &db::Row) -> Result<CustomerRow, db::Error> {
+    let s = |i: usize| r.get_str(i).map(clean);
+    Ok(CustomerRow {
+        id: r.get_i64(0)?,
+        logon_id: r.get_opt_str(1)?.map(clean),
+        first_name: s(2)?,
+        last_name: s(3)?,
+        phone: s(4)?,
+        email: s(5)?,
+        city: s(6)?,
+        postal_code: s(7)?,
+        account: r.get_opt_str(8)?.map(clean),
+        guest: r.get_bool(9)?,
+        enabled: r.get_bool(10)?,
+    })
+}
+
+/// Customers (registered or guests) who share the e-mail, the phone, or
+/// the last name and postal code of `who`, at most `limit`, by name.
+/// Each test is an equality on an indexed key.
+pub fn possible_duplicates(
+    sql: Sql<'_>,
+    who: &KeySource,
+    limit: usize,
+) -> Result<Vec<Duplicate>, db::Error> {
+    let k = SearchKeys::of(who);
+    let phone_ok = k.phone_national.len() >= PHONE_MIN;
+    let email = (!k.email.is_empty()).then_some(k.email.as_str());
+    let (phone, national) = if phone_ok {
+        (Some(k.phone.as_str()), Some(k.phone_national.as_str()))
+    } else {
+        (None, None)
+    };
+    let name_postal = (!k.last.is_empty() && !k.postal.is_empty())
+        .then_some((k.last.as_str(), k.postal.as_str()));
+    if email.is_none() && phone.is_none() && name_postal.is_none() {
+        return Ok(Vec::new());
+    }
+    // A key left NULL matches nothing. The reasons are bits, summed.
+    let statement = format!(
+        "SELECT {COLUMNS}, m.why
+         FROM (SELECT id, SUM(why) AS why FROM (
+                 SELECT id, 1 AS why FROM customers WHERE email_key = ?1
+                 UNION SELECT id, 2 FROM customers WHERE phone_key = ?2
+                 UNION SELECT id, 2 FROM customers WHERE phone_national_key = ?3
+                 UNION SELECT id, 4 FROM customers WHERE last_key = ?4 AND postal_key = ?5) AS u
+               GROUP BY id) AS m
+         JOIN customers c ON c.id = m.id
+         {JOINS}
+         ORDER BY c.last_key, c.first_key, c.id LIMIT ?6"
+    );
+    sql.query(
+        &statement,
+        &[
+            email.into(),
+            phone.into(),
+            national.into(),
+            name_postal.map(|(l, _)| l).into(),
+            name_postal.map(|(_, p)| p).into(),
+            i64::try_from(limit).unwrap_or(i64::MAX).into(),
+        ],
+    )?
+    .iter()
+    .map(|r| {
+        let why = r.get_i64(11)?;
+        Ok(Duplicate {
+            row: customer_row_of(r)?,
+            same_email: why & 1 != 0,
+            same_phone: why & 2 != 0,
+            same_name_and_postal: why & 4 != 0,
+        })
+    })
+    .collect()
+}
+
 impl Store {
-    /// Customers (registered or guests) who share the e-mail, the phone, or
-    /// the last name and postal code of `who`, at most `limit`, by name.
-    /// Each test is an equality on an indexed key.
+    /// See [`possible_duplicates`].
     pub fn possible_duplicates(
         &self,
         who: &KeySource,
         limit: usize,
     ) -> rusqlite::Result<Vec<Duplicate>> {
-        let k = SearchKeys::of(who);
-        let phone_ok = k.phone_national.len() >= PHONE_MIN;
-        let email = (!k.email.is_empty()).then_some(k.email.as_str());
-        let (phone, national) = if phone_ok {
-            (Some(k.phone.as_str()), Some(k.phone_national.as_str()))
-        } else {
-            (None, None)
-        };
-        let name_postal = (!k.last.is_empty() && !k.postal.is_empty())
-            .then_some((k.last.as_str(), k.postal.as_str()));
-        if email.is_none() && phone.is_none() && name_postal.is_none() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT {ROW_COLUMNS}, m.why
-             FROM (SELECT id, sum(why) AS why FROM (
-                     SELECT id, 1 AS why FROM customers WHERE email_key = ?1
-                     UNION SELECT id, 2 FROM customers WHERE phone_key = ?2
-                     UNION SELECT id, 2 FROM customers WHERE phone_national_key = ?3
-                     UNION SELECT id, 4 FROM customers WHERE last_key = ?4 AND postal_key = ?5)
-                   GROUP BY id) AS m
-             JOIN customers c ON c.id = m.id
-             {ROW_JOINS}
-             ORDER BY c.last_key, c.first_key, c.id LIMIT ?6"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(
-            params![
-                email,
-                phone,
-                national,
-                name_postal.map(|(l, _)| l),
-                name_postal.map(|(_, p)| p),
-                limit as i64
-            ],
-            |r| {
-                let why: i64 = r.get(11)?;
-                Ok(Duplicate {
-                    row: customer_row(r)?,
-                    same_email: why & 1 != 0,
-                    same_phone: why & 2 != 0,
-                    same_name_and_postal: why & 4 != 0,
-                })
-            },
-        )?;
-        rows.collect()
+        Ok(possible_duplicates(self.sql(), who, limit)?)
     }
 }

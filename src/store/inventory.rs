@@ -94,6 +94,21 @@ pub fn add_on_hand(sql: Sql<'_>, item_id: i64, quantity: i64) -> Result<(i64, i6
     Ok((row.get_i64(0)?, row.get_i64(1)?))
 }
 
+/// A shipment leaves: what its lines carry comes off the shelf and out of
+/// the reservations together, per item. The CHECKs (reserved <= on_hand,
+/// both >= 0) refuse what would take more than the shelf holds. How many
+/// items' rows it changed.
+pub fn ship_shipment(sql: Sql<'_>, shipment_id: i64) -> Result<u64, db::Error> {
+    sql.execute(
+        "UPDATE inventory SET on_hand = on_hand - s.q, reserved = reserved - s.q
+         FROM (SELECT l.item_id AS item, CAST(SUM(sl.quantity) AS BIGINT) AS q
+               FROM shipment_lines sl JOIN order_lines l ON l.id = sl.order_line_id
+               WHERE sl.shipment_id = ?1 GROUP BY l.item_id) AS s
+         WHERE inventory.item_id = s.item",
+        &[shipment_id.into()],
+    )
+}
+
 /// The stock of each item in `item_ids` (duplicates allowed); every id
 /// gets an entry, an item without an inventory row has none on hand.
 /// Several statements: run it in a transaction for figures that agree

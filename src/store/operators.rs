@@ -363,25 +363,6 @@ pub fn record_creator(sql: Sql<'_>, login: &str) -> Result<bool, db::Error> {
     Ok(added)
 }
 
-/// [`audit_row`] for callers still holding a rusqlite connection.
-pub(crate) fn audit_at(
-    conn: &rusqlite::Connection,
-    at: &str,
-    operator: &str,
-    action: &str,
-    subject: &str,
-    detail: &str,
-) -> rusqlite::Result<()> {
-    Ok(audit_row(
-        Sql::Sqlite(conn),
-        at,
-        operator,
-        action,
-        subject,
-        detail,
-    )?)
-}
-
 /// [`record_creator`] for callers still holding a rusqlite transaction.
 pub(crate) fn record_creator_in(
     conn: &rusqlite::Connection,

@@ -250,6 +250,20 @@ pub fn item_categories(
     Ok(out)
 }
 
+/// The coupons of `order` that pricing may consider: found, and their
+/// promotion still offered (the others are named by
+/// `Store::checkout_problems`).
+pub fn order_coupons(sql: Sql<'_>, order: &Order) -> Result<Vec<Coupon>, db::Error> {
+    let customer_id = order.customer.as_ref().and_then(|c| c.id);
+    let mut out = Vec::new();
+    for code in &order.coupons {
+        if let Some((c, true)) = coupon(sql, code, customer_id)? {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
 impl Store {
     /// See [`active_promotions`].
     pub fn active_promotions(&self, today: NaiveDate) -> rusqlite::Result<Vec<Promotion>> {
@@ -295,18 +309,9 @@ impl Store {
         Ok(item_categories(self.sql(), item_ids)?)
     }
 
-    /// The coupons of `order` that pricing may consider: found, and their
-    /// promotion still offered (the others are named by
-    /// [`Store::checkout_problems`]).
+    /// See [`order_coupons`].
     pub(crate) fn order_coupons(&self, order: &Order) -> rusqlite::Result<Vec<Coupon>> {
-        let mut out = Vec::new();
-        let customer_id = order.customer.as_ref().and_then(|c| c.id);
-        for code in &order.coupons {
-            if let Some((c, true)) = self.coupon_with_state(code, customer_id)? {
-                out.push(c);
-            }
-        }
-        Ok(out)
+        Ok(order_coupons(self.sql(), order)?)
     }
 
     /// What an account owes and may owe, for the payment screen.

@@ -3,15 +3,21 @@
 //! to the warehouse; a shipment leaves, taking its stock off the shelf and
 //! out of the reservations together. Each is one transaction with its
 //! events in the orders' histories.
+//!
+//! The warehouse's own SQL is written once, for both backends, as free
+//! functions over a [`Sql`] handle ([`receive_stock`], stock through
+//! `inventory.rs`); the transactions still run on the store's SQLite
+//! connection, because the order records and events they write
+//! (`order_record.rs`, `order_changes.rs`) are read and written there.
 
-use super::db::Sql;
+use super::db::{self, Sql};
 use super::inventory::{self, Reservation};
 use super::order_changes::{set_status, status_event, ServiceError};
 use super::order_record::{record_event, shipments_of, stored_order_in, NewEvent, StoredOrder};
 use super::{now_text, Store};
 use crate::domain::lifecycle::{self, OrderStatus, ShipmentStatus};
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::Serialize;
 
 /// The most one receipt brings: far beyond any delivery, and far from
@@ -55,46 +61,12 @@ impl Store {
             )));
         }
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let (item, sku): (i64, String) = tx
-            .query_row(
-                "SELECT id, sku FROM items WHERE sku = ?1 COLLATE NOCASE",
-                [sku.trim()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?
+        let Stocked {
+            item_id: item, sku, ..
+        } = receive_stock(Sql::Sqlite(&tx), sku, quantity)?
             .ok_or_else(|| ServiceError::Refused(format!("there is no item {}", sku.trim())))?;
-        inventory::add_on_hand(Sql::Sqlite(&tx), item, quantity)?;
-        // The goods were expected: the promises made on them are kept by
-        // the stock now, so they do not count twice.
-        let mut left = quantity;
-        let mut stmt = tx.prepare(
-            "SELECT id, quantity FROM expected_receipts WHERE item_id = ?1 ORDER BY due_date, id",
-        )?;
-        let expected: Vec<(i64, i64)> = stmt
-            .query_map([item], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        drop(stmt);
-        for (id, q) in expected {
-            if left == 0 {
-                break;
-            }
-            let used = q.min(left);
-            left -= used;
-            if used == q {
-                tx.execute("DELETE FROM expected_receipts WHERE id = ?1", [id])?;
-            } else {
-                tx.execute(
-                    "UPDATE expected_receipts SET quantity = quantity - ?2 WHERE id = ?1",
-                    params![id, used],
-                )?;
-            }
-        }
         let filled = fill_waiting(&tx, &[item], date, operator, &now_text())?;
-        let (on_hand, reserved) = tx.query_row(
-            "SELECT on_hand, reserved FROM inventory WHERE item_id = ?1",
-            [item],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let (on_hand, reserved) = inventory::stock(Sql::Sqlite(&tx), item)?.unwrap_or((0, 0));
         tx.commit()?;
         Ok(Received {
             sku,
@@ -131,11 +103,7 @@ impl Store {
     /// The placed orders (not held), oldest first: what `release --all`
     /// releases.
     pub fn placed_order_numbers(&self) -> rusqlite::Result<Vec<i64>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT order_no FROM orders WHERE status = 'placed' ORDER BY placed_at, order_no",
-        )?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        rows.collect()
+        Ok(placed_order_numbers(self.sql())?)
     }
 
     /// Shipment `number` of order `order_no` leaves: its stock comes off
@@ -152,22 +120,19 @@ impl Store {
         let mut states = o.shipment_states();
         lifecycle::may_ship(o.status, &states, number).map_err(ServiceError::Refused)?;
         let now = now_text();
-        let shipment_id: i64 = tx.query_row(
-            "UPDATE shipments SET status = 'shipped', shipped_at = ?3, tracking = ?4
-             WHERE order_id = ?1 AND shipment_no = ?2 RETURNING id",
-            params![o.id, number, now, tracking.trim()],
-            |r| r.get(0),
-        )?;
-        // The CHECKs (reserved <= on_hand, both >= 0) refuse what would
-        // take more than the shelf holds.
-        tx.execute(
-            "UPDATE inventory SET on_hand = on_hand - s.q, reserved = reserved - s.q
-             FROM (SELECT l.item_id AS item, SUM(sl.quantity) AS q FROM shipment_lines sl
-                   JOIN order_lines l ON l.id = sl.order_line_id
-                   WHERE sl.shipment_id = ?1 GROUP BY l.item_id) AS s
-             WHERE inventory.item_id = s.item",
-            [shipment_id],
-        )?;
+        let shipment_id = Sql::Sqlite(&tx)
+            .query_row(
+                "UPDATE shipments SET status = 'shipped', shipped_at = ?3, tracking = ?4
+                 WHERE order_id = ?1 AND shipment_no = ?2 RETURNING id",
+                &[
+                    o.id.into(),
+                    number.into(),
+                    now.as_str().into(),
+                    tracking.trim().into(),
+                ],
+            )?
+            .get_i64(0)?;
+        inventory::ship_shipment(Sql::Sqlite(&tx), shipment_id)?;
         for s in &mut states {
             if s.number == number {
                 s.status = ShipmentStatus::Shipped;
@@ -194,11 +159,82 @@ impl Store {
     }
 }
 
+/// The stock of an item goods arrived for ([`receive_stock`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stocked {
+    pub item_id: i64,
+    /// As stored.
+    pub sku: String,
+    pub on_hand: i64,
+    pub reserved: i64,
+}
+
+/// Goods of the item with this SKU (any case, as typed) arrive: on hand
+/// goes up, and the expected receipts they were are used up, earliest
+/// first. The item's new stock; None when there is no such item.
+/// Backorders are filled by the caller, in the same transaction.
+pub fn receive_stock(sql: Sql<'_>, sku: &str, quantity: i64) -> Result<Option<Stocked>, db::Error> {
+    // upper() on both sides: SQLite's NOCASE, on either backend (SKUs are
+    // ASCII).
+    let Some(r) = sql.query_opt(
+        "SELECT id, sku FROM items WHERE upper(sku) = upper(?1) ORDER BY id LIMIT 1",
+        &[sku.trim().into()],
+    )?
+    else {
+        return Ok(None);
+    };
+    let (item, sku) = (r.get_i64(0)?, r.get_string(1)?);
+    let (mut on_hand, mut reserved) = inventory::add_on_hand(sql, item, quantity)?;
+    // The goods were expected: the promises made on them are kept by the
+    // stock now, so they do not count twice.
+    let mut left = quantity;
+    for r in sql.query(
+        "SELECT id, quantity FROM expected_receipts WHERE item_id = ?1 ORDER BY due_date, id",
+        &[item.into()],
+    )? {
+        if left == 0 {
+            break;
+        }
+        let (id, q) = (r.get_i64(0)?, r.get_i64(1)?);
+        let used = q.min(left);
+        left -= used;
+        if used == q {
+            sql.execute("DELETE FROM expected_receipts WHERE id = ?1", &[id.into()])?;
+        } else {
+            sql.execute(
+                "UPDATE expected_receipts SET quantity = quantity - ?2 WHERE id = ?1",
+                &[id.into(), used.into()],
+            )?;
+        }
+    }
+    if let Some(now) = inventory::stock(sql, item)? {
+        (on_hand, reserved) = now;
+    }
+    Ok(Some(Stocked {
+        item_id: item,
+        sku,
+        on_hand,
+        reserved,
+    }))
+}
+
+/// The placed orders (not held), oldest first: what `release --all`
+/// releases.
+pub fn placed_order_numbers(sql: Sql<'_>) -> Result<Vec<i64>, db::Error> {
+    sql.query(
+        "SELECT order_no FROM orders WHERE status = 'placed' ORDER BY placed_at, order_no",
+        &[],
+    )?
+    .iter()
+    .map(|r| r.get_i64(0))
+    .collect()
+}
+
 /// Gives the free stock of each of `items` to the backorders waiting for
 /// it, first placed first filled, inside the caller's transaction. A
 /// shipment that no longer waits for anything gets `date` as its date.
 pub(super) fn fill_waiting(
-    tx: &Transaction,
+    tx: &Connection,
     items: &[i64],
     date: NaiveDate,
     operator: &str,
@@ -212,35 +248,35 @@ pub(super) fn fill_waiting(
             continue;
         }
         seen.push(item);
-        let mut free: i64 = tx
-            .query_row(
-                "SELECT on_hand - reserved FROM inventory WHERE item_id = ?1",
-                [item],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(0);
+        let sql = Sql::Sqlite(tx);
+        let mut free =
+            inventory::stock(sql, item)?.map_or(0, |(on_hand, reserved)| on_hand - reserved);
         if free <= 0 {
             continue;
         }
-        let mut stmt = tx.prepare_cached(
+        let mut waiting = Vec::new();
+        for r in sql.query(
             "SELECT l.id, o.id, o.order_no, l.line_no, l.sku, l.qty_backordered
              FROM order_lines l JOIN orders o ON o.id = l.order_id
              WHERE l.item_id = ?1 AND l.qty_backordered > 0 AND o.status <> 'cancelled'
              ORDER BY o.placed_at, o.id, l.line_no",
-        )?;
-        let waiting: Vec<(i64, i64, i64, u32, String, i64)> = stmt
-            .query_map([item], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+            &[item.into()],
+        )? {
+            let line_no = r.get_i64(3)?;
+            waiting.push((
+                r.get_i64(0)?,
+                r.get_i64(1)?,
+                r.get_i64(2)?,
+                u32::try_from(line_no).map_err(|_| db::Error::Column {
+                    index: 3,
+                    name: "line_no".into(),
+                    expected: "a line number",
+                    found: line_no.to_string(),
+                })?,
+                r.get_string(4)?,
+                r.get_i64(5)?,
+            ));
+        }
         for (line_id, order_id, order_no, line_no, sku, back) in waiting {
             if free == 0 {
                 break;
@@ -269,11 +305,11 @@ pub(super) fn fill_waiting(
                 }
             };
             by_order[at].2.lines.push((line_no, sku, k as u32));
-            tx.execute(
+            Sql::Sqlite(tx).execute(
                 "UPDATE order_lines SET qty_now = qty_now + ?2, qty_backordered = qty_backordered - ?2,
                     backorder_due = CASE WHEN qty_backordered = ?2 THEN NULL ELSE backorder_due END
                  WHERE id = ?1",
-                params![line_id, k],
+                &[line_id.into(), k.into()],
             )?;
             // k is at most what was free just above, in this transaction.
             if let Reservation::Short { free } = inventory::reserve(Sql::Sqlite(tx), item, k)? {
@@ -289,9 +325,9 @@ pub(super) fn fill_waiting(
         for s in shipments_of(tx, order_id)? {
             let was_waiting = waited.contains(&s.state.number);
             if s.state.status == ShipmentStatus::Open && s.state.waiting == 0 && was_waiting {
-                tx.execute(
+                Sql::Sqlite(tx).execute(
                     "UPDATE shipments SET ship_date = ?3 WHERE order_id = ?1 AND shipment_no = ?2",
-                    params![order_id, s.state.number, day],
+                    &[order_id.into(), s.state.number.into(), day.as_str().into()],
                 )?;
                 f.ready.push(s.state.number);
             }

@@ -42,6 +42,8 @@ mod order_lifecycle_props;
 mod order_receipts;
 mod orders_screen;
 mod pg_backend;
+mod pg_catalog;
+mod pg_customers;
 mod pg_drafts;
 mod pg_inventory;
 mod pg_move;
