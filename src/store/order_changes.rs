@@ -5,6 +5,7 @@
 //! happened since, and writes nothing), then the lifecycle rule, then
 //! writes the change, its stock and its event.
 
+use super::db::{Abort, Sql};
 use super::order_record::{record_event, stored_order_in, NewEvent, StoredOrder};
 use super::order_write::{clear_contents, write_contents, Contents};
 use super::orders::{json, recheck_availability, SubmitError};
@@ -133,7 +134,7 @@ impl Store {
             .iter()
             .flat_map(|x| x.lines.iter().map(|l| l.item_id))
             .collect();
-        clear_contents(&tx, o.id)?;
+        clear_contents(Sql::Sqlite(&tx), o.id)?;
         let fresh = self.quote_change(c.order, o.id, o.placed_on(), c.today)?;
         recheck_availability(c.order, &c.seen.availability, &fresh.availability)?;
         let violations = self.change_rules(c.order, &fresh, o.grand_total)?;
@@ -166,7 +167,7 @@ impl Store {
             })
             .collect();
         write_contents(
-            &tx,
+            Sql::Sqlite(&tx),
             &Contents {
                 order_id: o.id,
                 order_no: o.order_no,
@@ -175,7 +176,8 @@ impl Store {
                 method_names: &method_names,
                 now: &now,
             },
-        )?;
+        )
+        .map_err(Abort::into_inner)?;
         tx.execute(
             "UPDATE orders SET merchandise_total = ?2, discount_total = ?3, shipping_total = ?4, tax_total = ?5,
                 grand_total = ?6, breakdown = ?7, order_data = ?8, backorder_choice = ?9
