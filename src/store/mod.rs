@@ -33,7 +33,7 @@ mod migrate;
 pub mod move_to_postgres;
 mod operator_changes;
 pub mod operators;
-mod order_changes;
+pub mod order_changes;
 pub mod order_record;
 mod order_write;
 pub mod orders;

@@ -2,7 +2,7 @@
 //! order_record.rs, placed.rs), the same test body on a SQLite file and on
 //! PostgreSQL: an order submitted and read back field by field, the same
 //! submit twice (one after the other and at once), two consoles racing
-//! for the last unit, and the order lookups. Each body returns what it
+//! for the last unit, the order lookups, and a hold and its release. Each body returns what it
 //! read, and the two backends' readings must be equal.
 //!
 //! Both start from the demo data: the PostgreSQL database is a copy of a
@@ -14,6 +14,7 @@ use crate::common::backends::Conn;
 use crate::common::{open_demo, pg, temp_db, today, BUSY};
 use chrono::NaiveDate;
 use orderdesk::domain::availability::allocate;
+use orderdesk::domain::lifecycle::OrderStatus;
 use orderdesk::domain::order::Order;
 use orderdesk::domain::parts::split as split_parts;
 use orderdesk::domain::planning::plan;
@@ -26,7 +27,8 @@ use orderdesk::session::{BackorderKind, Command, PayInput, Session};
 use orderdesk::store::db::{self, Db, Sql};
 use orderdesk::store::move_to_postgres::move_to_postgres;
 use orderdesk::store::orders::{self, Reread};
-use orderdesk::store::{inventory, operators, order_record, placed, promotions};
+use orderdesk::store::{inventory, operators, order_changes, order_record, placed, promotions};
+use orderdesk::store::{OrderAction, ServiceError};
 use orderdesk::store::{OrderQuery, PlacedOrder, Store, SubmitError, SubmitInput};
 use rust_decimal::Decimal;
 use std::path::PathBuf;
@@ -755,5 +757,80 @@ fn order_lookups_read_the_same_rows() {
         let mut recent = recent;
         recent.iter_mut().for_each(|r| r.placed_at.clear());
         (all, recent, lines, ship_tos)
+    });
+}
+
+#[test]
+fn a_hold_and_its_release_round_trip() {
+    on_both(|postgres| {
+        let place = Place::new(postgres, |_| {});
+        let conn = place.connect();
+        let sql = conn.sql();
+        let order = place.compose(jane(&[("TNT-2001", 1)]));
+        let seen = quote(&place, &conn, &order);
+        let no = submit(&place, &conn, &order, &seen).unwrap()[0].order_no;
+        let action = |version: i64, reason: &'static str| OrderAction {
+            order_no: no,
+            version,
+            operator: "bob",
+            reason,
+        };
+
+        let held = order_changes::hold_order(sql, &action(1, "payment")).expect("held");
+        assert_eq!((held.status, held.version), (OrderStatus::Held, 2));
+        assert_eq!(held.events.len(), 1);
+        let e = &held.events[0];
+        assert_eq!(
+            (
+                e.version,
+                e.operator.as_str(),
+                e.action.as_str(),
+                e.reason.as_str()
+            ),
+            (2, "bob", "held", "payment")
+        );
+        assert_eq!(e.detail, "on hold (was placed)");
+        // Based on the version before the hold: refused, saying what
+        // happened since, and nothing written.
+        match order_changes::hold_order(sql, &action(1, "payment")) {
+            Err(ServiceError::Stale { since }) => {
+                assert_eq!(since.len(), 1);
+                assert!(
+                    since[0].contains("bob held (payment): on hold (was placed)"),
+                    "{since:?}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // A reason that is none of the hold's: refused before anything.
+        assert!(matches!(
+            order_changes::hold_order(sql, &action(2, "no such reason")),
+            Err(ServiceError::Refused(_))
+        ));
+        let released = order_changes::release_hold(sql, &action(2, "")).expect("released");
+        assert_eq!(
+            (released.status, released.version),
+            (OrderStatus::Placed, 3)
+        );
+        assert_eq!(released.events[1].action, "hold_released");
+        assert_eq!(released.events[1].detail, "hold lifted: placed");
+        // Not held any more: the lifecycle refuses, nothing written.
+        assert!(matches!(
+            order_changes::release_hold(sql, &action(3, "")),
+            Err(ServiceError::Refused(_))
+        ));
+        let after = order_record::stored_order(sql, no).unwrap().unwrap();
+        assert_eq!(after.version, 3);
+        let audit = sql
+            .query_row(
+                "SELECT COUNT(*) FROM audit WHERE subject = ?1 AND action IN ('order.held', 'order.hold_released')",
+                &[format!("order:{no}").into()],
+            )
+            .and_then(|r| r.get_i64(0))
+            .unwrap();
+        assert_eq!(audit, 2);
+        let mut events = after.events;
+        events.iter_mut().for_each(|e| e.at.clear());
+        events
     });
 }
