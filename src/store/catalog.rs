@@ -317,11 +317,3 @@ impl Store {
         Ok(default_currency(self.sql())?)
     }
 }
-
-/// A decimal stored as TEXT; a malformed one is a conversion error, not a panic.
-pub(crate) fn dec_col(r: &Row, i: usize) -> rusqlite::Result<Decimal> {
-    let s: String = r.get(i)?;
-    Decimal::from_str(s.trim()).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-    })
-}

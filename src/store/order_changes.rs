@@ -1,11 +1,14 @@
 //! What an operator does to a placed order (docs/design.md, "After the
 //! order"): change its lines and ship-tos, cancel it, hold it and lift the
-//! hold. Each is one `BEGIN IMMEDIATE` transaction that checks the order's
+//! hold. Each is one write transaction that checks the order's
 //! version first (a change based on an older version is refused with what
 //! happened since, and writes nothing), then the lifecycle rule, then
 //! writes the change, its stock and its event.
 
-use super::order_record::{record_event, stored_order_in, NewEvent, StoredOrder};
+use super::db::{self, Abort, Sql};
+use super::order_record::{
+    record_event, stored_order, stored_order_in, write_event, NewEvent, StoredOrder,
+};
 use super::order_write::{clear_contents, write_contents, Contents};
 use super::orders::{json, recheck_availability, SubmitError};
 use super::warehouse::fill_waiting;
@@ -133,7 +136,7 @@ impl Store {
             .iter()
             .flat_map(|x| x.lines.iter().map(|l| l.item_id))
             .collect();
-        clear_contents(&tx, o.id)?;
+        clear_contents(Sql::Sqlite(&tx), o.id)?;
         let fresh = self.quote_change(c.order, o.id, o.placed_on(), c.today)?;
         recheck_availability(c.order, &c.seen.availability, &fresh.availability)?;
         let violations = self.change_rules(c.order, &fresh, o.grand_total)?;
@@ -166,7 +169,7 @@ impl Store {
             })
             .collect();
         write_contents(
-            &tx,
+            Sql::Sqlite(&tx),
             &Contents {
                 order_id: o.id,
                 order_no: o.order_no,
@@ -175,7 +178,8 @@ impl Store {
                 method_names: &method_names,
                 now: &now,
             },
-        )?;
+        )
+        .map_err(Abort::into_inner)?;
         tx.execute(
             "UPDATE orders SET merchandise_total = ?2, discount_total = ?3, shipping_total = ?4, tax_total = ?5,
                 grand_total = ?6, breakdown = ?7, order_data = ?8, backorder_choice = ?9
@@ -309,42 +313,65 @@ impl Store {
         Ok(done)
     }
 
-    /// Holds the order: the warehouse does not get it (or gives it back).
+    /// Holds the order ([`hold_order`]).
     pub fn hold_order(&self, a: &OrderAction) -> Result<StoredOrder, ServiceError> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let o = open(&tx, a)?;
-        lifecycle::may_hold(o.status).map_err(ServiceError::Refused)?;
-        let reason = lifecycle::reason_code(lifecycle::HOLD_REASONS, a.reason)
-            .map_err(ServiceError::Refused)?;
-        set_status(&tx, o.id, OrderStatus::Held)?;
-        let detail = format!("on hold (was {})", o.status);
-        status_event(&tx, &o, a.operator, "held", reason, &detail)?;
-        let done = stored_order_in(&tx, o.order_no)?.ok_or(ServiceError::NotFound(o.order_no))?;
-        tx.commit()?;
-        Ok(done)
+        hold_order(self.sql(), a)
     }
 
-    /// Lifts the hold: the order is placed again (released with the next
-    /// release to the warehouse).
+    /// Lifts the hold ([`release_hold`]).
     pub fn release_hold(&self, a: &OrderAction) -> Result<StoredOrder, ServiceError> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let o = open(&tx, a)?;
-        lifecycle::may_release_hold(o.status).map_err(ServiceError::Refused)?;
+        release_hold(self.sql(), a)
+    }
+}
+
+/// A lifecycle rule's refusal, inside a write: rolled back, not retried.
+fn refused(why: String) -> Abort<ServiceError> {
+    Abort::Refused(ServiceError::Refused(why))
+}
+
+/// The order as it stands after an action, read in the action's
+/// transaction.
+fn reread(sql: Sql<'_>, order_no: i64) -> Result<StoredOrder, Abort<ServiceError>> {
+    stored_order(sql, order_no)?.ok_or(Abort::Refused(ServiceError::NotFound(order_no)))
+}
+
+/// Holds the order: the warehouse does not get it (or gives it back). One
+/// [`Sql::write`] on either backend.
+pub fn hold_order(sql: Sql<'_>, a: &OrderAction) -> Result<StoredOrder, ServiceError> {
+    sql.write(|tx| {
+        let tx = **tx;
+        let o = open_at(tx, a)?;
+        lifecycle::may_hold(o.status).map_err(refused)?;
+        let reason = lifecycle::reason_code(lifecycle::HOLD_REASONS, a.reason).map_err(refused)?;
+        update_status(tx, o.id, OrderStatus::Held)?;
+        let detail = format!("on hold (was {})", o.status);
+        write_status_event(tx, &o, a.operator, "held", reason, &detail)?;
+        reread(tx, o.order_no)
+    })
+    .map_err(Abort::into_inner)
+}
+
+/// Lifts the hold: the order is placed again (released with the next
+/// release to the warehouse). One [`Sql::write`] on either backend.
+pub fn release_hold(sql: Sql<'_>, a: &OrderAction) -> Result<StoredOrder, ServiceError> {
+    sql.write(|tx| {
+        let tx = **tx;
+        let o = open_at(tx, a)?;
+        lifecycle::may_release_hold(o.status).map_err(refused)?;
         let to = lifecycle::status_after_hold(&o.shipment_states());
-        set_status(&tx, o.id, to)?;
+        update_status(tx, o.id, to)?;
         let detail = format!("hold lifted: {to}");
-        status_event(
-            &tx,
+        write_status_event(
+            tx,
             &o,
             a.operator,
             "hold_released",
             a.reason.trim(),
             &detail,
         )?;
-        let done = stored_order_in(&tx, o.order_no)?.ok_or(ServiceError::NotFound(o.order_no))?;
-        tx.commit()?;
-        Ok(done)
-    }
+        reread(tx, o.order_no)
+    })
+    .map_err(Abort::into_inner)
 }
 
 /// What an order that drops backorders dropped of the change asked for
@@ -432,23 +459,36 @@ fn coupon_uses(
 
 /// The order, if it is still at the version the action is based on.
 fn open(tx: &Transaction, a: &OrderAction) -> Result<StoredOrder, ServiceError> {
-    let o = stored_order_in(tx, a.order_no)?.ok_or(ServiceError::NotFound(a.order_no))?;
+    open_at(Sql::Sqlite(tx), a).map_err(Abort::into_inner)
+}
+
+/// [`open`] on either backend, inside a write: a missing or moved-on
+/// order is the action's refusal.
+fn open_at(sql: Sql<'_>, a: &OrderAction) -> Result<StoredOrder, Abort<ServiceError>> {
+    let o =
+        stored_order(sql, a.order_no)?.ok_or(Abort::Refused(ServiceError::NotFound(a.order_no)))?;
     if o.version != a.version {
-        return Err(ServiceError::Stale {
+        return Err(Abort::Refused(ServiceError::Stale {
             since: o.since(a.version),
-        });
+        }));
     }
     Ok(o)
 }
 
+/// [`update_status`] in a rusqlite transaction (the warehouse's).
 pub(super) fn set_status(tx: &Transaction, order_id: i64, s: OrderStatus) -> rusqlite::Result<()> {
-    tx.execute(
+    Ok(update_status(Sql::Sqlite(tx), order_id, s)?)
+}
+
+fn update_status(sql: Sql<'_>, order_id: i64, s: OrderStatus) -> Result<(), db::Error> {
+    sql.execute(
         "UPDATE orders SET status = ?2 WHERE id = ?1",
-        params![order_id, s.code()],
+        &[order_id.into(), s.code().into()],
     )?;
     Ok(())
 }
 
+/// [`write_status_event`] in a rusqlite transaction (the warehouse's).
 pub(super) fn status_event(
     tx: &Transaction,
     o: &StoredOrder,
@@ -457,8 +497,27 @@ pub(super) fn status_event(
     reason: &str,
     detail: &str,
 ) -> rusqlite::Result<i64> {
-    record_event(
-        tx,
+    Ok(write_status_event(
+        Sql::Sqlite(tx),
+        o,
+        operator,
+        action,
+        reason,
+        detail,
+    )?)
+}
+
+/// A status change's event (no totals), now.
+fn write_status_event(
+    sql: Sql<'_>,
+    o: &StoredOrder,
+    operator: &str,
+    action: &str,
+    reason: &str,
+    detail: &str,
+) -> Result<i64, db::Error> {
+    write_event(
+        sql,
         &NewEvent {
             order_id: o.id,
             order_no: o.order_no,

@@ -4,8 +4,8 @@
 //! "After the order"). Also where events are written: one row in
 //! `order_events` (the order's history) and one in `audit` per change.
 
-use super::catalog::dec_col;
 use super::customers::parse_currency;
+use super::db::{self, Row, Sql, Value};
 use super::Store;
 use crate::domain::adjustment::AdjustmentKind;
 use crate::domain::lifecycle::{OrderStatus, ShipmentState, ShipmentStatus};
@@ -13,7 +13,7 @@ use crate::domain::money::Currency;
 use crate::domain::order::Order;
 use crate::domain::pricing::Breakdown;
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use rust_decimal::Decimal;
 
 /// One stored order (one part of a split submit).
@@ -161,154 +161,204 @@ pub(super) struct NewEvent<'a> {
 
 /// Moves the order to its next version and records the event in its
 /// history and the audit trail. Returns the new version.
-pub(super) fn record_event(conn: &Connection, e: &NewEvent) -> rusqlite::Result<i64> {
-    let version: i64 = conn.query_row(
-        "UPDATE orders SET version = version + 1 WHERE id = ?1 RETURNING version",
-        [e.order_id],
-        |r| r.get(0),
-    )?;
+pub(super) fn write_event(sql: Sql<'_>, e: &NewEvent) -> Result<i64, db::Error> {
+    let version = sql
+        .query_row(
+            "UPDATE orders SET version = version + 1 WHERE id = ?1 RETURNING version",
+            &[e.order_id.into()],
+        )?
+        .get_i64(0)?;
     let (before, after) = match &e.totals {
         Some((b, a)) => (Some(b.as_str()), Some(a.as_str())),
         None => (None, None),
     };
-    conn.execute(
+    sql.execute(
         "INSERT INTO order_events (order_id, version, at, operator, action, reason, detail, total_before, total_after)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![e.order_id, version, e.now, e.operator, e.action, e.reason, e.detail, before, after],
+        &[
+            e.order_id.into(),
+            version.into(),
+            e.now.into(),
+            e.operator.into(),
+            e.action.into(),
+            e.reason.into(),
+            e.detail.into(),
+            before.into(),
+            after.into(),
+        ],
     )?;
-    conn.execute(
+    sql.execute(
         "INSERT INTO audit (at, operator, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            e.now,
-            e.operator,
-            format!("order.{}", e.action),
-            format!("order:{}", e.order_no),
+        &[
+            e.now.into(),
+            e.operator.into(),
+            format!("order.{}", e.action).into(),
+            format!("order:{}", e.order_no).into(),
             match e.reason {
                 "" => e.detail.to_string(),
                 r => format!("{r}: {}", e.detail),
             }
+            .into(),
         ],
     )?;
     Ok(version)
 }
 
+/// [`write_event`] on a rusqlite connection or transaction (the
+/// warehouse's and the changes' code, not ported yet).
+pub(super) fn record_event(conn: &Connection, e: &NewEvent) -> rusqlite::Result<i64> {
+    Ok(write_event(Sql::Sqlite(conn), e)?)
+}
+
 impl Store {
     /// The stored order numbered `order_no`, or None.
     pub fn stored_order(&self, order_no: i64) -> rusqlite::Result<Option<StoredOrder>> {
-        stored_order_in(&self.conn, order_no)
+        Ok(stored_order(self.sql(), order_no)?)
     }
 }
 
-/// [`Store::stored_order`] on a connection or transaction the caller holds.
+/// [`stored_order`] on a connection or transaction the caller holds.
 pub(super) fn stored_order_in(
     conn: &Connection,
     order_no: i64,
 ) -> rusqlite::Result<Option<StoredOrder>> {
-    let head = conn
-        .query_row(
-            "SELECT o.id, o.order_no, o.part,
-                    COALESCE((SELECT p.order_no FROM orders p WHERE p.id = o.parent_order_id),
-                             (SELECT c.order_no FROM orders c WHERE c.parent_order_id = o.id)),
-                    o.status, o.version, o.placed_at, o.customer_id, o.currency, o.grand_total, o.order_data,
-                    (SELECT method FROM payments WHERE order_id = o.id ORDER BY id LIMIT 1),
-                    COALESCE(o.priced_on, substr(o.placed_at, 1, 10)),
-                    COALESCE((SELECT p.status FROM orders p WHERE p.id = o.parent_order_id),
-                             (SELECT c.status FROM orders c WHERE c.parent_order_id = o.id))
-             FROM orders o WHERE o.order_no = ?1",
-            [order_no],
-            |r| {
-                let data: Option<String> = r.get(10)?;
-                Ok(StoredOrder {
-                    id: r.get(0)?,
-                    order_no: r.get(1)?,
-                    part: r.get(2)?,
-                    linked: r.get(3)?,
-                    linked_status: (r.get::<_, Option<String>>(13)?)
-                        .and_then(|s| OrderStatus::parse(&s)),
-                    status: OrderStatus::parse(&r.get::<_, String>(4)?)
-                        .unwrap_or(OrderStatus::Placed),
-                    version: r.get(5)?,
-                    placed_at: r.get(6)?,
-                    priced_on: r.get(12)?,
-                    customer_id: r.get(7)?,
-                    currency: parse_currency(&r.get::<_, String>(8)?),
-                    grand_total: dec_col(r, 9)?,
-                    order: data.and_then(|d| serde_json::from_str(&d).ok()),
-                    payment_method: r.get(11)?,
-                    shipments: Vec::new(),
-                    events: Vec::new(),
-                })
-            },
-        )
-        .optional()?;
-    let Some(mut o) = head else {
+    Ok(stored_order(Sql::Sqlite(conn), order_no)?)
+}
+
+/// A column holding a small count or number (u32), read as one.
+fn count(r: &Row, i: usize) -> Result<u32, db::Error> {
+    let v = r.get_i64(i)?;
+    u32::try_from(v).map_err(|_| db::Error::Column {
+        index: i,
+        name: String::new(),
+        expected: "a count (0 to 4294967295)",
+        found: v.to_string(),
+    })
+}
+
+/// The stored order numbered `order_no` with its shipments and history,
+/// or None.
+pub fn stored_order(sql: Sql<'_>, order_no: i64) -> Result<Option<StoredOrder>, db::Error> {
+    let head = sql.query_opt(
+        "SELECT o.id, o.order_no, o.part,
+                COALESCE((SELECT p.order_no FROM orders p WHERE p.id = o.parent_order_id),
+                         (SELECT c.order_no FROM orders c WHERE c.parent_order_id = o.id)),
+                o.status, o.version, o.placed_at, o.customer_id, o.currency, o.grand_total, o.order_data,
+                (SELECT method FROM payments WHERE order_id = o.id ORDER BY id LIMIT 1),
+                COALESCE(o.priced_on, substr(o.placed_at, 1, 10)),
+                COALESCE((SELECT p.status FROM orders p WHERE p.id = o.parent_order_id),
+                         (SELECT c.status FROM orders c WHERE c.parent_order_id = o.id))
+         FROM orders o WHERE o.order_no = ?1",
+        &[order_no.into()],
+    )?;
+    let Some(r) = head else {
         return Ok(None);
     };
-    o.shipments = shipments_of(conn, o.id)?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT version, at, operator, action, reason, detail, total_before, total_after
-         FROM order_events WHERE order_id = ?1 ORDER BY id",
-    )?;
-    o.events = stmt
-        .query_map([o.id], |r| {
+    let part = r.get_i64(2)?;
+    let mut o = StoredOrder {
+        id: r.get_i64(0)?,
+        order_no: r.get_i64(1)?,
+        part: u8::try_from(part).map_err(|_| db::Error::Column {
+            index: 2,
+            name: "part".into(),
+            expected: "a part number (1 or 2)",
+            found: part.to_string(),
+        })?,
+        linked: r.get_opt_i64(3)?,
+        linked_status: r.get_opt_str(13)?.and_then(OrderStatus::parse),
+        status: OrderStatus::parse(r.get_str(4)?).unwrap_or(OrderStatus::Placed),
+        version: r.get_i64(5)?,
+        placed_at: r.get_string(6)?,
+        priced_on: r.get_string(12)?,
+        customer_id: r.get_opt_i64(7)?,
+        currency: parse_currency(r.get_str(8)?),
+        grand_total: r.get_decimal(9)?,
+        order: r
+            .get_opt_str(10)?
+            .and_then(|d| serde_json::from_str(d).ok()),
+        payment_method: r.get_opt_string(11)?,
+        shipments: Vec::new(),
+        events: Vec::new(),
+    };
+    o.shipments = order_shipments(sql, o.id)?;
+    o.events = sql
+        .query(
+            "SELECT version, at, operator, action, reason, detail, total_before, total_after
+             FROM order_events WHERE order_id = ?1 ORDER BY id",
+            &[o.id.into()],
+        )?
+        .iter()
+        .map(|r| {
             Ok(OrderEvent {
-                version: r.get(0)?,
-                at: r.get(1)?,
-                operator: r.get(2)?,
-                action: r.get(3)?,
-                reason: r.get(4)?,
-                detail: r.get(5)?,
-                total_before: r.get(6)?,
-                total_after: r.get(7)?,
+                version: r.get_i64(0)?,
+                at: r.get_string(1)?,
+                operator: r.get_string(2)?,
+                action: r.get_string(3)?,
+                reason: r.get_string(4)?,
+                detail: r.get_string(5)?,
+                total_before: r.get_opt_string(6)?,
+                total_after: r.get_opt_string(7)?,
             })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+        })
+        .collect::<Result<_, db::Error>>()?;
     Ok(Some(o))
+}
+
+/// [`order_shipments`] on a rusqlite connection or transaction.
+pub(super) fn shipments_of(
+    conn: &Connection,
+    order_id: i64,
+) -> rusqlite::Result<Vec<StoredShipment>> {
+    Ok(order_shipments(Sql::Sqlite(conn), order_id)?)
 }
 
 /// The order's shipments, each with how many of its pieces still wait for
 /// goods: a line's stock (`qty_now`) covers its shipments in shipment
 /// order, so the first shipments of a line are the first to be able to go.
-pub(super) fn shipments_of(
-    conn: &Connection,
-    order_id: i64,
-) -> rusqlite::Result<Vec<StoredShipment>> {
-    let mut stmt = conn.prepare_cached(
+pub fn order_shipments(sql: Sql<'_>, order_id: i64) -> Result<Vec<StoredShipment>, db::Error> {
+    // A shipment without lines is one row with NULL line columns: NULLs
+    // sort first on SQLite and last on PostgreSQL, which cannot matter
+    // here (a shipment has such a row only when it has no other).
+    let rows = sql.query(
         "SELECT s.shipment_no, s.status, substr(s.shipped_at, 1, 10), s.ship_to_no, s.method_code,
                 s.ship_date, s.tracking, l.line_no, l.sku, sl.quantity, l.qty_now, l.id
          FROM shipments s
          LEFT JOIN shipment_lines sl ON sl.shipment_id = s.id
          LEFT JOIN order_lines l ON l.id = sl.order_line_id
          WHERE s.order_id = ?1 ORDER BY s.shipment_no, l.line_no",
+        &[order_id.into()],
     )?;
     let mut out: Vec<StoredShipment> = Vec::new();
     // Per order line: stock not yet given to an earlier shipment.
     let mut left: std::collections::HashMap<i64, u32> = std::collections::HashMap::new();
-    let mut rows = stmt.query([order_id])?;
-    while let Some(r) = rows.next()? {
-        let number: u32 = r.get(0)?;
+    for r in &rows {
+        let number = count(r, 0)?;
         if out.last().map(|s| s.state.number) != Some(number) {
-            let status =
-                ShipmentStatus::parse(&r.get::<_, String>(1)?).unwrap_or(ShipmentStatus::Open);
+            let status = ShipmentStatus::parse(r.get_str(1)?).unwrap_or(ShipmentStatus::Open);
             out.push(StoredShipment {
                 state: ShipmentState {
                     number,
                     status,
-                    shipped_on: r.get(2)?,
+                    shipped_on: r.get_opt_string(2)?,
                     waiting: 0,
                 },
-                ship_to_no: r.get(3)?,
-                method_code: r.get(4)?,
-                ship_date: r.get(5)?,
-                tracking: r.get(6)?,
+                ship_to_no: count(r, 3)?,
+                method_code: r.get_string(4)?,
+                ship_date: r.get_opt_string(5)?,
+                tracking: r.get_string(6)?,
                 lines: Vec::new(),
             });
         }
-        let Some(line_no) = r.get::<_, Option<u32>>(7)? else {
+        if r.get_opt_i64(7)?.is_none() {
             continue;
-        };
-        let (sku, qty, now, line_id): (String, u32, u32, i64) =
-            (r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?);
+        }
+        let line_no = count(r, 7)?;
+        let (sku, qty, now, line_id) = (
+            r.get_string(8)?,
+            count(r, 9)?,
+            count(r, 10)?,
+            r.get_i64(11)?,
+        );
         let Some(s) = out.last_mut() else { continue };
         s.lines.push((line_no, sku, qty));
         let free = left.entry(line_id).or_insert(now);
@@ -348,51 +398,75 @@ pub struct OrderQuery {
 impl Store {
     /// Orders matching `q`, newest first, at most `limit`.
     pub fn find_orders(&self, q: &OrderQuery, limit: usize) -> rusqlite::Result<Vec<FoundOrder>> {
-        let mut sql = String::from(
-            "SELECT o.order_no, o.placed_at, json_extract(o.customer_snapshot, '$.name'), o.status, o.currency,
-                    o.grand_total,
-                    (SELECT min(s.ship_date) FROM shipments s WHERE s.order_id = o.id AND s.status = 'open')
-             FROM orders o WHERE 1 = 1",
-        );
-        let mut args: Vec<rusqlite::types::Value> = Vec::new();
-        if let Some(n) = q.order_no {
-            args.push(n.into());
-            sql += &format!(" AND o.order_no = ?{}", args.len());
-        }
-        if !q.customers.is_empty() {
-            let ids: Vec<String> = q.customers.iter().map(|i| i.to_string()).collect();
-            sql += &format!(" AND o.customer_id IN ({})", ids.join(","));
-        }
-        if let Some(d) = q.from {
-            args.push(d.format("%Y-%m-%d").to_string().into());
-            sql += &format!(" AND o.placed_at >= ?{}", args.len());
-        }
-        if let Some(d) = q.to {
-            // Through the whole day.
-            args.push(format!("{}T99", d.format("%Y-%m-%d")).into());
-            sql += &format!(" AND o.placed_at < ?{}", args.len());
-        }
-        if let Some(s) = q.status {
-            args.push(s.code().to_string().into());
-            sql += &format!(" AND o.status = ?{}", args.len());
-        }
-        args.push((limit as i64).into());
-        sql += &format!(
-            " ORDER BY o.placed_at DESC, o.order_no DESC LIMIT ?{}",
-            args.len()
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
-            Ok(FoundOrder {
-                order_no: r.get(0)?,
-                placed_at: r.get(1)?,
-                customer: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                status: OrderStatus::parse(&r.get::<_, String>(3)?).unwrap_or(OrderStatus::Placed),
-                currency: r.get(4)?,
-                grand_total: r.get(5)?,
-                next_ship: r.get(6)?,
-            })
-        })?;
-        rows.collect()
+        Ok(find_orders(self.sql(), q, limit)?)
     }
+}
+
+/// Orders matching `q`, newest first, at most `limit`. The customer's
+/// name is read from the order's snapshot here, in Rust (JSON is not
+/// read in SQL: store/db).
+pub fn find_orders(
+    sql: Sql<'_>,
+    q: &OrderQuery,
+    limit: usize,
+) -> Result<Vec<FoundOrder>, db::Error> {
+    let mut text = String::from(
+        "SELECT o.order_no, o.placed_at, o.customer_snapshot, o.status, o.currency, o.grand_total,
+                (SELECT min(s.ship_date) FROM shipments s WHERE s.order_id = o.id AND s.status = 'open')
+         FROM orders o WHERE 1 = 1",
+    );
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(n) = q.order_no {
+        args.push(n.into());
+        text += &format!(" AND o.order_no = ?{}", args.len());
+    }
+    if !q.customers.is_empty() {
+        let ids: Vec<String> = q.customers.iter().map(|i| i.to_string()).collect();
+        text += &format!(" AND o.customer_id IN ({})", ids.join(","));
+    }
+    if let Some(d) = q.from {
+        args.push(d.format("%Y-%m-%d").to_string().into());
+        text += &format!(" AND o.placed_at >= ?{}", args.len());
+    }
+    if let Some(d) = q.to {
+        // Through the whole day.
+        args.push(format!("{}T99", d.format("%Y-%m-%d")).into());
+        text += &format!(" AND o.placed_at < ?{}", args.len());
+    }
+    if let Some(s) = q.status {
+        args.push(s.code().to_string().into());
+        text += &format!(" AND o.status = ?{}", args.len());
+    }
+    args.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
+    text += &format!(
+        " ORDER BY o.placed_at DESC, o.order_no DESC LIMIT ?{}",
+        args.len()
+    );
+    sql.query(&text, &args)?
+        .iter()
+        .map(|r| {
+            Ok(FoundOrder {
+                order_no: r.get_i64(0)?,
+                placed_at: r.get_string(1)?,
+                customer: snapshot_name(r.get_str(2)?),
+                status: OrderStatus::parse(r.get_str(3)?).unwrap_or(OrderStatus::Placed),
+                currency: r.get_string(4)?,
+                grand_total: r.get_string(5)?,
+                next_ship: r.get_opt_string(6)?,
+            })
+        })
+        .collect()
+}
+
+/// The customer's name in an order's snapshot; empty when it has none
+/// (what SQLite's json_extract gave as NULL).
+fn snapshot_name(snapshot: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(snapshot)
+        .ok()
+        .and_then(|v| match v.get("name") {
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(serde_json::Value::Null) | None => None,
+            Some(other) => Some(other.to_string()),
+        })
+        .unwrap_or_default()
 }

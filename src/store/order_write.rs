@@ -3,14 +3,14 @@
 //! placed and again for an order being changed: one writer, so a changed
 //! order is stored exactly as a placed one. [`clear_contents`] takes them
 //! away again, reservations released, inside the change's transaction.
+//! Portable SQL (store/db): both run on either backend.
 
-use super::db::Sql;
+use super::db::{self, Abort, Sql};
 use super::inventory::{self, Reservation};
 use super::orders::{json, SubmitError};
 use crate::domain::availability::LineAvailability;
 use crate::domain::parts::Part;
 use crate::domain::pricing::Breakdown;
-use rusqlite::{params, Transaction};
 use rust_decimal::Decimal;
 
 /// What the contents of one order are written from.
@@ -24,9 +24,17 @@ pub(super) struct Contents<'a> {
     pub now: &'a str,
 }
 
+/// A 0-based position as the 1-based number stored.
+pub(super) fn number(i: usize) -> i64 {
+    i64::try_from(i).map_or(i64::MAX, |i| i + 1)
+}
+
 /// Writes the contents of `c.part` under order `c.order_id`, reserving
-/// what ships now ([`inventory::reserve`]: never more than is free).
-pub(super) fn write_contents(tx: &Transaction, c: &Contents) -> Result<(), SubmitError> {
+/// what ships now ([`inventory::reserve`]: never more than is free). Run
+/// it inside a write transaction: a shortage is refused
+/// ([`Abort::Refused`], rolled back), a database error stays an
+/// [`Abort::Db`] so a serialization failure runs the transaction again.
+pub(super) fn write_contents(tx: Sql<'_>, c: &Contents) -> Result<(), Abort<SubmitError>> {
     let part = c.part;
     let order = &part.order;
     let b = c.breakdown;
@@ -40,12 +48,12 @@ pub(super) fn write_contents(tx: &Transaction, c: &Contents) -> Result<(), Submi
         tx.execute(
             "INSERT INTO order_ship_tos (order_id, ship_to_no, address, method_code, method_name)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                order_id,
-                i + 1,
-                json(&s.address)?,
-                s.method.clone().unwrap_or_default(),
-                c.method_names.get(i).cloned().unwrap_or_default()
+            &[
+                order_id.into(),
+                number(i).into(),
+                json(&s.address).map_err(Abort::Refused)?.into(),
+                s.method.clone().unwrap_or_default().into(),
+                c.method_names.get(i).cloned().unwrap_or_default().into(),
             ],
         )?;
     }
@@ -61,39 +69,39 @@ pub(super) fn write_contents(tx: &Transaction, c: &Contents) -> Result<(), Submi
                 backordered: l.quantity,
                 due: None,
             });
-        tx.execute(
-            "INSERT INTO order_lines (order_id, line_no, item_id, sku, name, ship_to_no, quantity, qty_now,
-                qty_backordered, backorder_due, unit_price, list_price, discount, line_total, tax)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            params![
-                order_id,
-                i + 1,
-                l.item_id,
-                l.sku,
-                l.name,
-                l.ship_to + 1,
-                l.quantity,
-                a.now,
-                a.backordered,
-                a.due.map(|d| d.format("%Y-%m-%d").to_string()),
-                money(amounts.map(|x| x.unit_price).unwrap_or(l.unit_price)),
-                money(l.unit_price),
-                money(amounts.map(|x| x.discount).unwrap_or_default()),
-                money(amounts.map(|x| x.total).unwrap_or_default()),
-                money(amounts.map(|x| x.tax).unwrap_or_default()),
-            ],
-        )?;
-        line_ids.push(tx.last_insert_rowid());
+        let line_id = tx
+            .query_row(
+                "INSERT INTO order_lines (order_id, line_no, item_id, sku, name, ship_to_no, quantity, qty_now,
+                    qty_backordered, backorder_due, unit_price, list_price, discount, line_total, tax)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id",
+                &[
+                    order_id.into(),
+                    number(i).into(),
+                    l.item_id.into(),
+                    l.sku.as_str().into(),
+                    l.name.as_str().into(),
+                    number(l.ship_to).into(),
+                    l.quantity.into(),
+                    a.now.into(),
+                    a.backordered.into(),
+                    a.due.map(|d| d.format("%Y-%m-%d").to_string()).into(),
+                    money(amounts.map(|x| x.unit_price).unwrap_or(l.unit_price)).into(),
+                    money(l.unit_price).into(),
+                    money(amounts.map(|x| x.discount).unwrap_or_default()).into(),
+                    money(amounts.map(|x| x.total).unwrap_or_default()).into(),
+                    money(amounts.map(|x| x.tax).unwrap_or_default()).into(),
+                ],
+            )?
+            .get_i64(0)?;
+        line_ids.push(line_id);
         if a.now > 0 {
             // Availability was re-checked in this transaction; a shortage
             // here would mean that check was wrong, and refuses all the same.
-            if let Reservation::Short { free } =
-                inventory::reserve(Sql::Sqlite(tx), l.item_id, a.now.into())?
-            {
-                return Err(SubmitError::Changed(vec![format!(
+            if let Reservation::Short { free } = inventory::reserve(tx, l.item_id, a.now.into())? {
+                return Err(Abort::Refused(SubmitError::Changed(vec![format!(
                     "{}: {free} free now, {} wanted",
                     l.sku, a.now
-                )]));
+                )])));
             }
         }
     }
@@ -108,17 +116,26 @@ pub(super) fn write_contents(tx: &Transaction, c: &Contents) -> Result<(), Submi
             .get(n)
             .and_then(|p| p.date)
             .map(|d| d.format("%Y-%m-%d").to_string());
-        tx.execute(
-            "INSERT INTO shipments (order_id, shipment_no, ship_to_no, method_code, ship_date, charge, computed_charge)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![order_id, n + 1, s.ship_to + 1, method, date, money(s.charge), money(s.computed)],
-        )?;
-        let shipment_id = tx.last_insert_rowid();
+        let shipment_id = tx
+            .query_row(
+                "INSERT INTO shipments (order_id, shipment_no, ship_to_no, method_code, ship_date, charge, computed_charge)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+                &[
+                    order_id.into(),
+                    number(n).into(),
+                    number(s.ship_to).into(),
+                    method.into(),
+                    date.into(),
+                    money(s.charge).into(),
+                    money(s.computed).into(),
+                ],
+            )?
+            .get_i64(0)?;
         for (line, qty) in &s.lines {
             if let Some(line_id) = line_ids.get(*line) {
                 tx.execute(
                     "INSERT INTO shipment_lines (shipment_id, order_line_id, quantity) VALUES (?1, ?2, ?3)",
-                    params![shipment_id, line_id, qty],
+                    &[shipment_id.into(), (*line_id).into(), (*qty).into()],
                 )?;
             }
         }
@@ -132,7 +149,13 @@ pub(super) fn write_contents(tx: &Transaction, c: &Contents) -> Result<(), Submi
         tx.execute(
             "INSERT INTO order_discounts (order_id, promotion_id, coupon_id, name, amount)
              VALUES (?1, (SELECT id FROM promotions WHERE code = ?2), (SELECT id FROM coupons WHERE code = ?3), ?4, ?5)",
-            params![order_id, d.promotion, d.coupon, d.name, money(d.amount)],
+            &[
+                order_id.into(),
+                d.promotion.into(),
+                d.coupon.into(),
+                d.name.into(),
+                money(d.amount).into(),
+            ],
         )?;
     }
     for a in &b.adjustments {
@@ -141,27 +164,27 @@ pub(super) fn write_contents(tx: &Transaction, c: &Contents) -> Result<(), Submi
             "INSERT INTO adjustments (order_id, kind, target, amount, reason_code, operator, created_at,
                 approval_id, approved_by, approved_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                order_id,
-                a.kind,
-                a.target,
-                money(a.amount),
-                a.reason_code,
-                a.operator,
-                a.made_at.as_deref().unwrap_or(now),
-                approval.map(|p| p.id),
-                approval.map(|p| &p.supervisor),
-                approval.map(|p| &p.at)
+            &[
+                order_id.into(),
+                a.kind.as_str().into(),
+                a.target.as_str().into(),
+                money(a.amount).into(),
+                a.reason_code.as_str().into(),
+                a.operator.as_str().into(),
+                a.made_at.as_deref().unwrap_or(now).into(),
+                approval.map(|p| p.id).into(),
+                approval.map(|p| p.supervisor.as_str()).into(),
+                approval.map(|p| p.at.as_str()).into(),
             ],
         )?;
         if let Some(p) = approval {
             tx.execute(
                 "INSERT INTO audit (at, operator, action, subject, detail)
                  VALUES (?1, ?2, 'adjustment.approved', ?3, ?4)",
-                params![
-                    now,
-                    a.operator,
-                    format!("order:{order_no}"),
+                &[
+                    now.into(),
+                    a.operator.as_str().into(),
+                    format!("order:{order_no}").into(),
                     format!(
                         "{} {} {} {} ({}): asked by {}, approved by {} at {}",
                         a.kind,
@@ -173,6 +196,7 @@ pub(super) fn write_contents(tx: &Transaction, c: &Contents) -> Result<(), Submi
                         p.supervisor,
                         p.at
                     )
+                    .into(),
                 ],
             )?;
         }
@@ -184,17 +208,18 @@ pub(super) fn write_contents(tx: &Transaction, c: &Contents) -> Result<(), Submi
 /// wrote), releasing the stock its lines hold; the order row, its events,
 /// payments and redemptions stay. Only for an order of which nothing has
 /// shipped (docs/design.md): a shipped shipment is never rewritten.
-pub(super) fn clear_contents(tx: &Transaction, order_id: i64) -> rusqlite::Result<()> {
+pub(super) fn clear_contents(tx: Sql<'_>, order_id: i64) -> Result<(), db::Error> {
+    // SUM is NUMERIC on PostgreSQL: cast back to the column's BIGINT.
     tx.execute(
         "UPDATE inventory SET reserved = reserved - (
-             SELECT SUM(l.qty_now) FROM order_lines l
+             SELECT CAST(SUM(l.qty_now) AS BIGINT) FROM order_lines l
              WHERE l.order_id = ?1 AND l.item_id = inventory.item_id)
          WHERE item_id IN (SELECT item_id FROM order_lines WHERE order_id = ?1 AND qty_now > 0)",
-        [order_id],
+        &[order_id.into()],
     )?;
     tx.execute(
         "DELETE FROM shipment_lines WHERE shipment_id IN (SELECT id FROM shipments WHERE order_id = ?1)",
-        [order_id],
+        &[order_id.into()],
     )?;
     for table in [
         "shipments",
@@ -205,7 +230,7 @@ pub(super) fn clear_contents(tx: &Transaction, order_id: i64) -> rusqlite::Resul
     ] {
         tx.execute(
             &format!("DELETE FROM {table} WHERE order_id = ?1"),
-            [order_id],
+            &[order_id.into()],
         )?;
     }
     Ok(())

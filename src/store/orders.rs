@@ -1,8 +1,9 @@
-//! Placing an order: one `BEGIN IMMEDIATE` transaction that re-checks
+//! Placing an order: one write transaction ([`Sql::write`]) that re-checks
 //! stock, numbers the order from the sequence, writes the order with its
 //! snapshots, reserves stock, records the audit entry and removes the
-//! draft (docs/design.md). All of it or none of it.
+//! draft (docs/design.md). All of it or none of it, on either backend.
 
+use super::db::{self, Abort, Backend, Row, Sql};
 use super::order_record::with_subtotal_shares;
 use super::order_write::{write_contents, Contents};
 use super::{now_text, redemptions, Store, StoreError};
@@ -14,7 +15,6 @@ use crate::domain::quote::Quote;
 use crate::domain::rules::{Facts, Rule, Violation};
 use crate::domain::search_keys::{KeySource, SearchKeys};
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use rust_decimal::Decimal;
 use serde_json::json;
 use std::fmt;
@@ -114,134 +114,189 @@ pub struct SubmitInput<'a> {
     pub rules: &'a dyn Fn(&Quote, &Facts) -> Vec<Violation>,
 }
 
-impl Store {
-    /// Places the order's parts in one `BEGIN IMMEDIATE` transaction, or
-    /// nothing. A second submit of the same content (same token) returns
-    /// the orders the first one placed and writes nothing; the same token
-    /// with other content is refused.
-    pub fn submit_order(&self, input: &SubmitInput) -> Result<Vec<PlacedOrder>, SubmitError> {
-        let order = input.order;
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let hash = order.content_hash();
-        let earlier = placed_with_token(&tx, &order.token)?;
-        if !earlier.is_empty() {
-            if earlier.iter().any(|p| p.content_hash != hash) {
-                return Err(SubmitError::PlacedWithOtherContent(earlier));
-            }
-            if let Some(d) = input.draft {
-                tx.execute(
-                    "DELETE FROM drafts WHERE id = ?1 AND holder = ?2",
-                    params![d.id, d.holder],
-                )?;
-            }
-            tx.commit()?;
-            return Ok(earlier);
+/// What submit reads again inside its transaction, on the transaction's
+/// handle: the quote (stock, prices, promotions) and the facts the rules
+/// need. What is checked is then what is written, on either backend.
+pub trait Reread {
+    fn quote(&self, sql: Sql<'_>, order: &Order, today: NaiveDate) -> Result<Quote, db::Error>;
+    fn facts(&self, sql: Sql<'_>, order: &Order, operator: &str) -> Result<Facts, db::Error>;
+}
+
+/// The store reads through its own connection, which on SQLite is the one
+/// submit's transaction is on: inside it. Its quote and facts are not
+/// portable yet, so a PostgreSQL handle is refused rather than read past.
+impl Reread for Store {
+    fn quote(&self, sql: Sql<'_>, order: &Order, today: NaiveDate) -> Result<Quote, db::Error> {
+        match sql.backend() {
+            Backend::Sqlite => Ok(Store::quote(self, order, today)?),
+            Backend::Postgres => Err(db::Error::WrongBackend(
+                "the store's quote reads its own SQLite connection",
+            )),
         }
-        if let Some(d) = input.draft {
-            check_hold(&tx, d)?;
-        }
-        // Everything below reads inside this transaction: what is checked
-        // is what is written.
-        let fresh = self.quote(order, input.today)?;
-        recheck_availability(order, &input.seen.availability, &fresh.availability)?;
-        // The rules first: a coupon used meanwhile is named as such, not
-        // only as a price that moved.
-        let facts = self.facts(order, input.operator)?;
-        let violations = (input.rules)(&fresh, &facts);
-        if !violations.is_empty() {
-            return Err(SubmitError::Refused(violations));
-        }
-        let breakdowns = |q: &Quote| q.parts.iter().map(|(_, b)| b.clone()).collect::<Vec<_>>();
-        if breakdowns(&fresh) != breakdowns(input.seen) {
-            return Err(SubmitError::PricesChanged);
-        }
-        if fresh.parts.iter().all(|(p, _)| p.order.lines.is_empty()) {
-            return Err(SubmitError::Refused(vec![Violation::new(
-                Rule::Incomplete,
-                Area::Fulfillment,
-                "nothing left to ship: every line would be dropped",
-            )]));
-        }
-        let method_names: Vec<String> = order
-            .ship_tos
-            .iter()
-            .map(|s| {
-                let code = s.method.clone().unwrap_or_default();
-                fresh
-                    .methods
-                    .iter()
-                    .find(|m| m.code == code)
-                    .map(|m| m.name.clone())
-                    .unwrap_or(code)
-            })
-            .collect();
-        let mut placed: Vec<PlacedOrder> = Vec::new();
-        let split = fresh
-            .parts
-            .iter()
-            .filter(|(p, _)| !p.order.lines.is_empty())
-            .count()
-            > 1;
-        for (part, breakdown) in &fresh.parts {
-            if part.order.lines.is_empty() {
-                continue;
-            }
-            let parent = placed.first().map(|p| p.id);
-            let w = Write {
-                operator: input.operator,
-                today: input.today,
-                split,
-                method_names: &method_names,
-                hash: &hash,
-            };
-            placed.push(write_part(&tx, &w, part, breakdown, parent)?);
-        }
-        // One use of each coupon per submit, on the main order, however
-        // many parts carry a share of its discount.
-        if let Some(main) = placed.first() {
-            let codes = redemptions::applied_codes(fresh.parts.iter().map(|(_, b)| b));
-            let registered = order.customer.as_ref().and_then(|c| c.id).is_some();
-            redemptions::redeem(
-                super::db::Sql::Sqlite(&tx),
-                &codes,
-                main.id,
-                main.customer_id,
-                registered,
-                &now_text(),
-            )
-            .map_err(super::db::Abort::into_inner)?;
-        }
-        if let Some(d) = input.draft {
-            tx.execute("DELETE FROM drafts WHERE id = ?1", [d.id])?;
-        }
-        tx.commit()?;
-        Ok(placed)
     }
 
-    pub fn order_count(&self) -> rusqlite::Result<i64> {
-        self.conn
-            .query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0))
+    fn facts(&self, sql: Sql<'_>, order: &Order, operator: &str) -> Result<Facts, db::Error> {
+        match sql.backend() {
+            Backend::Sqlite => Ok(Store::facts(self, order, operator)?),
+            Backend::Postgres => Err(db::Error::WrongBackend(
+                "the store's facts read its own SQLite connection",
+            )),
+        }
     }
 }
 
+impl Store {
+    /// Places the order's parts in one write transaction, or nothing
+    /// ([`submit`]).
+    pub fn submit_order(&self, input: &SubmitInput) -> Result<Vec<PlacedOrder>, SubmitError> {
+        submit(self.sql(), input, self)
+    }
+
+    pub fn order_count(&self) -> rusqlite::Result<i64> {
+        Ok(order_count(self.sql())?)
+    }
+}
+
+/// How many orders there are (each part of a split submit counts).
+pub fn order_count(sql: Sql<'_>) -> Result<i64, db::Error> {
+    sql.query_row("SELECT COUNT(*) FROM orders", &[])?
+        .get_i64(0)
+}
+
+/// Places the order's parts in one [`Sql::write`] transaction, or
+/// nothing: `BEGIN IMMEDIATE` on SQLite; SERIALIZABLE on PostgreSQL, run
+/// again whole when another writer won (two submits meet at least on the
+/// order number). A second submit of the same content (same token)
+/// returns the orders the first one placed and writes nothing; the same
+/// token with other content is refused. `reread` gives the quote and
+/// facts as they are inside the transaction.
+pub fn submit(
+    sql: Sql<'_>,
+    input: &SubmitInput,
+    reread: &dyn Reread,
+) -> Result<Vec<PlacedOrder>, SubmitError> {
+    sql.write(|tx| submit_in(**tx, input, reread))
+        .map_err(Abort::into_inner)
+}
+
+/// The body of [`submit`], in its transaction: the repository's refusals
+/// are [`Abort::Refused`] (rolled back, not run again), the database's
+/// errors [`Abort::Db`] (run again when retryable).
+fn submit_in(
+    tx: Sql<'_>,
+    input: &SubmitInput,
+    reread: &dyn Reread,
+) -> Result<Vec<PlacedOrder>, Abort<SubmitError>> {
+    let refuse = |e: SubmitError| Abort::Refused(e);
+    let order = input.order;
+    let hash = order.content_hash();
+    let earlier = placed_with_token(tx, &order.token)?;
+    if !earlier.is_empty() {
+        if earlier.iter().any(|p| p.content_hash != hash) {
+            return Err(refuse(SubmitError::PlacedWithOtherContent(earlier)));
+        }
+        if let Some(d) = input.draft {
+            tx.execute(
+                "DELETE FROM drafts WHERE id = ?1 AND holder = ?2",
+                &[d.id.into(), d.holder.into()],
+            )?;
+        }
+        return Ok(earlier);
+    }
+    if let Some(d) = input.draft {
+        check_hold(tx, d)?;
+    }
+    // Everything below reads inside this transaction: what is checked
+    // is what is written.
+    let fresh = reread.quote(tx, order, input.today)?;
+    recheck_availability(order, &input.seen.availability, &fresh.availability).map_err(refuse)?;
+    // The rules first: a coupon used meanwhile is named as such, not
+    // only as a price that moved.
+    let facts = reread.facts(tx, order, input.operator)?;
+    let violations = (input.rules)(&fresh, &facts);
+    if !violations.is_empty() {
+        return Err(refuse(SubmitError::Refused(violations)));
+    }
+    let breakdowns = |q: &Quote| q.parts.iter().map(|(_, b)| b.clone()).collect::<Vec<_>>();
+    if breakdowns(&fresh) != breakdowns(input.seen) {
+        return Err(refuse(SubmitError::PricesChanged));
+    }
+    if fresh.parts.iter().all(|(p, _)| p.order.lines.is_empty()) {
+        return Err(refuse(SubmitError::Refused(vec![Violation::new(
+            Rule::Incomplete,
+            Area::Fulfillment,
+            "nothing left to ship: every line would be dropped",
+        )])));
+    }
+    let method_names: Vec<String> = order
+        .ship_tos
+        .iter()
+        .map(|s| {
+            let code = s.method.clone().unwrap_or_default();
+            fresh
+                .methods
+                .iter()
+                .find(|m| m.code == code)
+                .map(|m| m.name.clone())
+                .unwrap_or(code)
+        })
+        .collect();
+    let mut placed: Vec<PlacedOrder> = Vec::new();
+    let split = fresh
+        .parts
+        .iter()
+        .filter(|(p, _)| !p.order.lines.is_empty())
+        .count()
+        > 1;
+    for (part, breakdown) in &fresh.parts {
+        if part.order.lines.is_empty() {
+            continue;
+        }
+        let parent = placed.first().map(|p| p.id);
+        let w = Write {
+            operator: input.operator,
+            today: input.today,
+            split,
+            method_names: &method_names,
+            hash: &hash,
+        };
+        placed.push(write_part(tx, &w, part, breakdown, parent)?);
+    }
+    // One use of each coupon per submit, on the main order, however
+    // many parts carry a share of its discount.
+    if let Some(main) = placed.first() {
+        let codes = redemptions::applied_codes(fresh.parts.iter().map(|(_, b)| b));
+        let registered = order.customer.as_ref().and_then(|c| c.id).is_some();
+        redemptions::redeem(
+            tx,
+            &codes,
+            main.id,
+            main.customer_id,
+            registered,
+            &now_text(),
+        )?;
+    }
+    if let Some(d) = input.draft {
+        tx.execute("DELETE FROM drafts WHERE id = ?1", &[d.id.into()])?;
+    }
+    Ok(placed)
+}
+
 /// The draft is still this console's: not taken over, not discarded.
-fn check_hold(tx: &Transaction, d: DraftRef) -> Result<(), SubmitError> {
-    let row: Option<(String, String)> = tx
-        .query_row(
-            "SELECT holder, held_since FROM drafts WHERE id = ?1",
-            [d.id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+fn check_hold(tx: Sql<'_>, d: DraftRef) -> Result<(), Abort<SubmitError>> {
+    let row = tx.query_opt(
+        "SELECT holder, held_since FROM drafts WHERE id = ?1",
+        &[d.id.into()],
+    )?;
     match row {
-        Some((holder, _)) if holder == d.holder => Ok(()),
-        Some((_, since)) => Err(SubmitError::TakenOver(format!(
+        Some(r) if r.get_str(0)? == d.holder => Ok(()),
+        Some(r) => Err(Abort::Refused(SubmitError::TakenOver(format!(
             "NOT placed: another console took this order over at {}",
-            super::drafts::clock_time(&since)
-        ))),
-        None => Err(SubmitError::TakenOver(
+            super::drafts::clock_time(r.get_str(1)?)
+        )))),
+        None => Err(Abort::Refused(SubmitError::TakenOver(
             "NOT placed: another console placed or discarded this order".into(),
-        )),
+        ))),
     }
 }
 
@@ -260,22 +315,37 @@ pub(super) fn json<T: serde::Serialize>(value: &T) -> Result<String, SubmitError
     serde_json::to_string(value).map_err(|e| SubmitError::Db(StoreError::Other(e.to_string())))
 }
 
-fn placed_with_token(tx: &Transaction, token: &str) -> rusqlite::Result<Vec<PlacedOrder>> {
-    let mut stmt = tx.prepare(
-        "SELECT id, order_no, part, grand_total, customer_id, content_hash FROM orders WHERE submit_token = ?1 ORDER BY part",
-    )?;
-    let rows = stmt.query_map([token], |r| {
+/// The orders an earlier submit with this token placed, main order first.
+pub fn placed_with_token(sql: Sql<'_>, token: &str) -> Result<Vec<PlacedOrder>, db::Error> {
+    sql.query(
+        "SELECT id, order_no, part, grand_total, customer_id, content_hash FROM orders
+         WHERE submit_token = ?1 ORDER BY part",
+        &[token.into()],
+    )?
+    .iter()
+    .map(|r| {
         Ok(PlacedOrder {
-            id: r.get(0)?,
-            order_no: r.get(1)?,
-            part: r.get(2)?,
-            grand_total: r.get::<_, String>(3)?.parse().unwrap_or_default(),
-            customer_id: r.get(4)?,
+            id: r.get_i64(0)?,
+            order_no: r.get_i64(1)?,
+            part: small(r, 2)?,
+            grand_total: r.get_decimal(3)?,
+            customer_id: r.get_i64(4)?,
             already_placed: true,
-            content_hash: r.get(5)?,
+            content_hash: r.get_string(5)?,
         })
-    })?;
-    rows.collect()
+    })
+    .collect()
+}
+
+/// A small count stored as an integer (a part number).
+fn small(r: &Row, i: usize) -> Result<u8, db::Error> {
+    let v = r.get_i64(i)?;
+    u8::try_from(v).map_err(|_| db::Error::Column {
+        index: i,
+        name: "part".into(),
+        expected: "a part number (1 or 2)",
+        found: v.to_string(),
+    })
 }
 
 /// Availability as it is now, inside the transaction, against what the
@@ -317,37 +387,39 @@ pub(super) fn recheck_availability(
 }
 
 fn write_part(
-    tx: &Transaction,
+    tx: Sql<'_>,
     input: &Write,
     part: &Part,
     b: &Breakdown,
     parent: Option<i64>,
-) -> Result<PlacedOrder, SubmitError> {
+) -> Result<PlacedOrder, Abort<SubmitError>> {
     let order = &part.order;
     let cur = order.currency;
     let customer = order.customer.as_ref().ok_or_else(|| {
-        SubmitError::Refused(vec![Violation::new(
+        Abort::Refused(SubmitError::Refused(vec![Violation::new(
             Rule::Incomplete,
             Area::Customer,
             "no customer",
-        )])
+        )]))
     })?;
     // Amounts are stored with exactly the currency's decimals ("0.00", "700").
     let money = |d: Decimal| cur.round(d).to_string();
     let now = now_text();
-    let order_no: i64 = tx.query_row(
-        "UPDATE order_number_sequence SET next_no = next_no + 1 WHERE id = 1 RETURNING next_no - 1",
-        [],
-        |r| r.get(0),
-    )?;
+    let order_no = tx
+        .query_row(
+            "UPDATE order_number_sequence SET next_no = next_no + 1 WHERE id = 1 RETURNING next_no - 1",
+            &[],
+        )?
+        .get_i64(0)?;
     let customer_id = match (customer.id, parent) {
         (Some(id), _) => id,
         // The guest row is made once, with the main order.
-        (None, Some(parent_id)) => tx.query_row(
-            "SELECT customer_id FROM orders WHERE id = ?1",
-            [parent_id],
-            |r| r.get(0),
-        )?,
+        (None, Some(parent_id)) => tx
+            .query_row(
+                "SELECT customer_id FROM orders WHERE id = ?1",
+                &[parent_id.into()],
+            )?
+            .get_i64(0)?,
         (None, None) => {
             let home = order.ship_tos.first().map(|s| &s.address);
             let keys = SearchKeys::of(&KeySource {
@@ -359,48 +431,55 @@ fn write_part(
                 country: home.map_or("", |a| &a.country),
                 logon: None,
             });
-            tx.execute(
-                "INSERT INTO customers (first_name, last_name, first_key, last_key, currency, phone, phone_key,
-                    phone_national_key, email, email_key, postal_key, is_guest, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?12)",
-                params![
-                    customer.first_name,
-                    customer.last_name,
-                    keys.first,
-                    keys.last,
-                    cur.code(),
-                    customer.phone,
-                    keys.phone,
-                    keys.phone_national,
-                    customer.email,
-                    keys.email,
-                    keys.postal,
-                    now
-                ],
-            )?;
-            let id = tx.last_insert_rowid();
+            let id = tx
+                .query_row(
+                    "INSERT INTO customers (first_name, last_name, first_key, last_key, currency, phone, phone_key,
+                        phone_national_key, email, email_key, postal_key, is_guest, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?12) RETURNING id",
+                    &[
+                        customer.first_name.as_str().into(),
+                        customer.last_name.as_str().into(),
+                        keys.first.into(),
+                        keys.last.into(),
+                        cur.code().into(),
+                        customer.phone.as_str().into(),
+                        keys.phone.into(),
+                        keys.phone_national.into(),
+                        customer.email.as_str().into(),
+                        keys.email.into(),
+                        keys.postal.into(),
+                        now.as_str().into(),
+                    ],
+                )?
+                .get_i64(0)?;
             // The guest's addresses go into their address book, so a later
-            // conversion to a registered customer keeps them.
+            // conversion to a registered customer keeps them. The book is a
+            // convenience: an address its table would refuse (a country
+            // that is not two letters) is left out, never the order.
             for (i, s) in order.ship_tos.iter().enumerate() {
                 let a = &s.address;
+                if a.country.chars().count() != 2 {
+                    continue;
+                }
                 tx.execute(
-                    "INSERT OR IGNORE INTO addresses (customer_id, nickname, first_name, last_name, line1, line2, city,
+                    "INSERT INTO addresses (customer_id, nickname, first_name, last_name, line1, line2, city,
                         region, postal_code, country, phone, is_default_shipping, is_default_billing)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                    params![
-                        id,
-                        format!("Ship-to {}", i + 1),
-                        a.first_name,
-                        a.last_name,
-                        a.line1,
-                        a.line2,
-                        a.city,
-                        a.region,
-                        a.postal_code,
-                        a.country,
-                        a.phone,
-                        i == 0,
-                        i == 0 && order.billing.as_ref() == Some(a)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                     ON CONFLICT DO NOTHING",
+                    &[
+                        id.into(),
+                        format!("Ship-to {}", i + 1).into(),
+                        a.first_name.as_str().into(),
+                        a.last_name.as_str().into(),
+                        a.line1.as_str().into(),
+                        a.line2.as_str().into(),
+                        a.city.as_str().into(),
+                        a.region.as_str().into(),
+                        a.postal_code.as_str().into(),
+                        a.country.as_str().into(),
+                        a.phone.as_str().into(),
+                        (i == 0).into(),
+                        (i == 0 && order.billing.as_ref() == Some(a)).into(),
                     ],
                 )?;
             }
@@ -415,42 +494,45 @@ fn write_part(
         "guest": customer.guest,
         "account": customer.account.as_ref().map(|a| &a.name),
     });
-    tx.execute(
-        "INSERT INTO orders (order_no, submit_token, part, parent_order_id, customer_id, customer_snapshot, currency,
-            backorder_choice, billing_address, merchandise_total, discount_total, shipping_total,
-            tax_total, grand_total, breakdown, comment_customer, comment_warehouse, operator, placed_at, content_hash,
-            order_data, priced_on)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
-        params![
-            order_no,
-            order.token,
-            part.number,
-            parent,
-            customer_id,
-            snapshot.to_string(),
-            cur.code(),
-            order.backorder_choice.code(),
-            json(&order.billing)?,
-            money(b.merchandise),
-            money(b.discount_total),
-            money(b.shipping_total),
-            money(b.tax_total),
-            money(b.grand_total),
-            json(b)?,
-            order.comment_customer,
-            order.comment_warehouse,
-            input.operator,
-            now,
-            input.hash,
-            if input.split {
-                json(&with_subtotal_shares(order, b))?
-            } else {
-                json(order)?
-            },
-            input.today.format("%Y-%m-%d").to_string()
-        ],
-    )?;
-    let order_id = tx.last_insert_rowid();
+    let order_data = if input.split {
+        json(&with_subtotal_shares(order, b)).map_err(Abort::Refused)?
+    } else {
+        json(order).map_err(Abort::Refused)?
+    };
+    let order_id = tx
+        .query_row(
+            "INSERT INTO orders (order_no, submit_token, part, parent_order_id, customer_id, customer_snapshot, currency,
+                backorder_choice, billing_address, merchandise_total, discount_total, shipping_total,
+                tax_total, grand_total, breakdown, comment_customer, comment_warehouse, operator, placed_at, content_hash,
+                order_data, priced_on)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+             RETURNING id",
+            &[
+                order_no.into(),
+                order.token.as_str().into(),
+                i64::from(part.number).into(),
+                parent.into(),
+                customer_id.into(),
+                snapshot.to_string().into(),
+                cur.code().into(),
+                order.backorder_choice.code().into(),
+                json(&order.billing).map_err(Abort::Refused)?.into(),
+                money(b.merchandise).into(),
+                money(b.discount_total).into(),
+                money(b.shipping_total).into(),
+                money(b.tax_total).into(),
+                money(b.grand_total).into(),
+                json(b).map_err(Abort::Refused)?.into(),
+                order.comment_customer.as_str().into(),
+                order.comment_warehouse.as_str().into(),
+                input.operator.into(),
+                now.as_str().into(),
+                input.hash.into(),
+                order_data.into(),
+                input.today.format("%Y-%m-%d").to_string().into(),
+            ],
+        )?
+        .get_i64(0)?;
     write_contents(
         tx,
         &Contents {
@@ -465,19 +547,20 @@ fn write_part(
     if let Some(p) = &order.customer_approval {
         tx.execute(
             "UPDATE orders SET approval_id = ?1 WHERE id = ?2",
-            params![p.id, order_id],
+            &[p.id.into(), order_id.into()],
         )?;
         tx.execute(
             "INSERT INTO audit (at, operator, action, subject, detail)
              VALUES (?1, ?2, 'customer.disabled_approved', ?3, ?4)",
-            params![
-                now,
-                input.operator,
-                format!("order:{order_no}"),
+            &[
+                now.as_str().into(),
+                input.operator.into(),
+                format!("order:{order_no}").into(),
                 format!(
                     "placed for disabled customer {customer_id}: asked by {}, approved by {} at {}",
                     input.operator, p.supervisor, p.at
                 )
+                .into(),
             ],
         )?;
     }
@@ -507,25 +590,37 @@ fn write_part(
         tx.execute(
             "INSERT INTO payments (order_id, method, brand, last4, exp_month, exp_year, account_id, po_number, amount, summary)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![order_id, p.code(), brand, last4, m, y, account_id, po, money(b.grand_total), p.describe()],
+            &[
+                order_id.into(),
+                p.code().into(),
+                brand.into(),
+                last4.into(),
+                m.into(),
+                y.into(),
+                account_id.into(),
+                po.into(),
+                money(b.grand_total).into(),
+                p.describe().into(),
+            ],
         )?;
     }
     tx.execute(
         "UPDATE customers SET last_order_at = ?1 WHERE id = ?2",
-        params![now, customer_id],
+        &[now.as_str().into(), customer_id.into()],
     )?;
     tx.execute(
         "INSERT INTO audit (at, operator, action, subject, detail) VALUES (?1, ?2, 'order.placed', ?3, ?4)",
-        params![
-            now,
-            input.operator,
-            format!("order:{order_no}"),
+        &[
+            now.as_str().into(),
+            input.operator.into(),
+            format!("order:{order_no}").into(),
             format!(
                 "{} {} for customer {customer_id}{}",
                 cur.format(b.grand_total),
                 cur.code(),
                 parent.map(|p| format!(", backorders of order id {p}")).unwrap_or_default()
             )
+            .into(),
         ],
     )?;
     Ok(PlacedOrder {

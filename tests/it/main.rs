@@ -48,6 +48,7 @@ mod pg_drafts;
 mod pg_inventory;
 mod pg_move;
 mod pg_operators;
+mod pg_orders;
 mod pg_promotions;
 mod pg_roles;
 mod pricing_cases;
