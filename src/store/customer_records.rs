@@ -370,8 +370,8 @@ fn stale(sql: Sql<'_>, id: i64, base: &CustomerDraft) -> Result<SaveError, db::E
     })
 }
 
-/// A customer's saved addresses, the default shipping one first (the
-/// same rows as `Store::addresses_of`, through the layer).
+/// A customer's saved addresses, the default shipping one first
+/// (`Store::addresses_of`).
 pub fn addresses(sql: Sql<'_>, customer_id: i64) -> Result<Vec<SavedAddress>, db::Error> {
     sql.query(
         "SELECT id, nickname, first_name, last_name, line1, line2, city, region, postal_code,

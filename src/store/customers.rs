@@ -3,7 +3,7 @@
 use super::Store;
 use crate::domain::card::{Brand, CardSummary};
 use crate::domain::money::Currency;
-use crate::domain::order::{AccountRef, Address, CustomerRef, SavedAddress, StoredCard};
+use crate::domain::order::{AccountRef, CustomerRef, SavedAddress, StoredCard};
 use crate::domain::search_keys::{name_key, phone_query, postal_key};
 use crate::domain::text::{clean, clean_owned, fold};
 use rusqlite::{params_from_iter, OptionalExtension, Row};
@@ -558,32 +558,7 @@ impl Store {
     }
 
     pub fn addresses_of(&self, customer_id: i64) -> rusqlite::Result<Vec<SavedAddress>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, nickname, first_name, last_name, line1, line2, city, region, postal_code,
-                    country, phone, is_default_shipping, is_default_billing
-             FROM addresses WHERE customer_id = ?1 ORDER BY is_default_shipping DESC, id",
-        )?;
-        let rows = stmt.query_map([customer_id], |r| {
-            let s = |i: usize| r.get::<_, String>(i).map(|v| clean(&v));
-            Ok(SavedAddress {
-                id: r.get(0)?,
-                address: Address {
-                    nickname: s(1)?,
-                    first_name: s(2)?,
-                    last_name: s(3)?,
-                    line1: s(4)?,
-                    line2: s(5)?,
-                    city: s(6)?,
-                    region: s(7)?,
-                    postal_code: s(8)?,
-                    country: s(9)?,
-                    phone: s(10)?,
-                },
-                default_shipping: r.get(11)?,
-                default_billing: r.get(12)?,
-            })
-        })?;
-        rows.collect()
+        Ok(super::customer_records::addresses(self.sql(), customer_id)?)
     }
 }
 
