@@ -219,7 +219,10 @@ impl Store {
         let customers = load_customers(&tx, &accounts)?;
         load_promotions(&tx, today, &categories, &customers)?;
         // Whoever loads the demo data made the database: its admin.
-        super::operators::record_creator_in(&tx, &super::operators::os_login())?;
+        super::operators::record_creator(
+            super::db::Sql::Sqlite(&tx),
+            &super::operators::os_login(),
+        )?;
         tx.commit()?;
         Ok(())
     }

@@ -363,14 +363,6 @@ pub fn record_creator(sql: Sql<'_>, login: &str) -> Result<bool, db::Error> {
     Ok(added)
 }
 
-/// [`record_creator`] for callers still holding a rusqlite transaction.
-pub(crate) fn record_creator_in(
-    conn: &rusqlite::Connection,
-    login: &str,
-) -> rusqlite::Result<bool> {
-    Ok(record_creator(Sql::Sqlite(conn), login)?)
-}
-
 impl Store {
     /// See [`operator`].
     pub fn operator(&self, login: &str) -> rusqlite::Result<Option<OperatorRow>> {

@@ -6,9 +6,7 @@
 //! writes the change, its stock and its event.
 
 use super::db::{self, Abort, Sql};
-use super::order_record::{
-    record_event, stored_order, stored_order_in, write_event, NewEvent, StoredOrder,
-};
+use super::order_record::{stored_order, write_event, NewEvent, StoredOrder};
 use super::order_write::{clear_contents, write_contents, Contents};
 use super::orders::{json, recheck_availability, SubmitError};
 use super::warehouse::fill_waiting;
@@ -205,8 +203,8 @@ impl Store {
         detail += &dropped(c.order, part);
         detail += &coupon_uses(&tx, &o, c.order, b, &now)?;
         detail += &format!("\n{}", difference(cur, o.grand_total, b.grand_total));
-        record_event(
-            &tx,
+        write_event(
+            Sql::Sqlite(&tx),
             &NewEvent {
                 order_id: o.id,
                 order_no: o.order_no,
@@ -219,7 +217,8 @@ impl Store {
             },
         )?;
         fill_waiting(&tx, &freed, c.today, c.action.operator, &now)?;
-        let done = stored_order_in(&tx, o.order_no)?.ok_or(ServiceError::NotFound(o.order_no))?;
+        let done = stored_order(Sql::Sqlite(&tx), o.order_no)?
+            .ok_or(ServiceError::NotFound(o.order_no))?;
         tx.commit()?;
         Ok(done)
     }
@@ -294,8 +293,8 @@ impl Store {
             ),
             None => "order cancelled".to_string(),
         };
-        record_event(
-            &tx,
+        write_event(
+            Sql::Sqlite(&tx),
             &NewEvent {
                 order_id: o.id,
                 order_no: o.order_no,
@@ -308,7 +307,8 @@ impl Store {
             },
         )?;
         fill_waiting(&tx, &freed, today, a.operator, &now)?;
-        let done = stored_order_in(&tx, o.order_no)?.ok_or(ServiceError::NotFound(o.order_no))?;
+        let done = stored_order(Sql::Sqlite(&tx), o.order_no)?
+            .ok_or(ServiceError::NotFound(o.order_no))?;
         tx.commit()?;
         Ok(done)
     }

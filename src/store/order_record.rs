@@ -13,7 +13,6 @@ use crate::domain::money::Currency;
 use crate::domain::order::Order;
 use crate::domain::pricing::Breakdown;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 use rust_decimal::Decimal;
 
 /// One stored order (one part of a split submit).
@@ -204,25 +203,11 @@ pub(super) fn write_event(sql: Sql<'_>, e: &NewEvent) -> Result<i64, db::Error> 
     Ok(version)
 }
 
-/// [`write_event`] on a rusqlite connection or transaction (the
-/// warehouse's and the changes' code, not ported yet).
-pub(super) fn record_event(conn: &Connection, e: &NewEvent) -> rusqlite::Result<i64> {
-    Ok(write_event(Sql::Sqlite(conn), e)?)
-}
-
 impl Store {
     /// The stored order numbered `order_no`, or None.
     pub fn stored_order(&self, order_no: i64) -> rusqlite::Result<Option<StoredOrder>> {
         Ok(stored_order(self.sql(), order_no)?)
     }
-}
-
-/// [`stored_order`] on a connection or transaction the caller holds.
-pub(super) fn stored_order_in(
-    conn: &Connection,
-    order_no: i64,
-) -> rusqlite::Result<Option<StoredOrder>> {
-    Ok(stored_order(Sql::Sqlite(conn), order_no)?)
 }
 
 /// A column holding a small count or number (u32), read as one.
@@ -302,14 +287,6 @@ pub fn stored_order(sql: Sql<'_>, order_no: i64) -> Result<Option<StoredOrder>, 
         })
         .collect::<Result<_, db::Error>>()?;
     Ok(Some(o))
-}
-
-/// [`order_shipments`] on a rusqlite connection or transaction.
-pub(super) fn shipments_of(
-    conn: &Connection,
-    order_id: i64,
-) -> rusqlite::Result<Vec<StoredShipment>> {
-    Ok(order_shipments(Sql::Sqlite(conn), order_id)?)
 }
 
 /// The order's shipments, each with how many of its pieces still wait for

@@ -13,7 +13,7 @@
 use super::db::{self, Sql};
 use super::inventory::{self, Reservation};
 use super::order_changes::{set_status, status_event, ServiceError};
-use super::order_record::{record_event, shipments_of, stored_order_in, NewEvent, StoredOrder};
+use super::order_record::{order_shipments, stored_order, write_event, NewEvent, StoredOrder};
 use super::{now_text, Store};
 use crate::domain::lifecycle::{self, OrderStatus, ShipmentStatus};
 use chrono::NaiveDate;
@@ -84,7 +84,8 @@ impl Store {
         operator: &str,
     ) -> Result<StoredOrder, ServiceError> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let o = stored_order_in(&tx, order_no)?.ok_or(ServiceError::NotFound(order_no))?;
+        let o =
+            stored_order(Sql::Sqlite(&tx), order_no)?.ok_or(ServiceError::NotFound(order_no))?;
         lifecycle::may_release(o.status).map_err(ServiceError::Refused)?;
         set_status(&tx, o.id, OrderStatus::Released)?;
         status_event(
@@ -95,7 +96,8 @@ impl Store {
             "",
             "released to the warehouse",
         )?;
-        let done = stored_order_in(&tx, order_no)?.ok_or(ServiceError::NotFound(order_no))?;
+        let done =
+            stored_order(Sql::Sqlite(&tx), order_no)?.ok_or(ServiceError::NotFound(order_no))?;
         tx.commit()?;
         Ok(done)
     }
@@ -116,7 +118,8 @@ impl Store {
         operator: &str,
     ) -> Result<StoredOrder, ServiceError> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let o = stored_order_in(&tx, order_no)?.ok_or(ServiceError::NotFound(order_no))?;
+        let o =
+            stored_order(Sql::Sqlite(&tx), order_no)?.ok_or(ServiceError::NotFound(order_no))?;
         let mut states = o.shipment_states();
         lifecycle::may_ship(o.status, &states, number).map_err(ServiceError::Refused)?;
         let now = now_text();
@@ -153,7 +156,8 @@ impl Store {
             }
         );
         status_event(&tx, &o, operator, "shipped", "", &detail)?;
-        let done = stored_order_in(&tx, order_no)?.ok_or(ServiceError::NotFound(order_no))?;
+        let done =
+            stored_order(Sql::Sqlite(&tx), order_no)?.ok_or(ServiceError::NotFound(order_no))?;
         tx.commit()?;
         Ok(done)
     }
@@ -288,7 +292,7 @@ pub(super) fn fill_waiting(
                 None => {
                     // Which of its shipments wait, before this fill: only
                     // those can become ready (and get the receipt's date).
-                    let waited = (shipments_of(tx, order_id)?.into_iter())
+                    let waited = (order_shipments(Sql::Sqlite(tx), order_id)?.into_iter())
                         .filter(|s| s.state.status == ShipmentStatus::Open && s.state.waiting > 0)
                         .map(|s| s.state.number)
                         .collect();
@@ -322,7 +326,7 @@ pub(super) fn fill_waiting(
     let day = date.format("%Y-%m-%d").to_string();
     let mut out = Vec::new();
     for (order_id, waited, mut f) in by_order {
-        for s in shipments_of(tx, order_id)? {
+        for s in order_shipments(Sql::Sqlite(tx), order_id)? {
             let was_waiting = waited.contains(&s.state.number);
             if s.state.status == ShipmentStatus::Open && s.state.waiting == 0 && was_waiting {
                 Sql::Sqlite(tx).execute(
@@ -344,8 +348,8 @@ pub(super) fn fill_waiting(
                 format!("; shipment {} can leave ({day})", n.join(", "))
             }
         };
-        record_event(
-            tx,
+        write_event(
+            Sql::Sqlite(tx),
             &NewEvent {
                 order_id,
                 order_no: f.order_no,
