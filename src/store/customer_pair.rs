@@ -33,13 +33,12 @@ fn buckets(key: &str) -> Vec<String> {
     }
 }
 
-/// The statement that reads the buckets: the ids of the first matches in
-/// result order, an id once per phone key it matched by, so the first
-/// `limit` distinct ids are among its `rows` rows.
+/// The read of the buckets: the first matches in result order (the
+/// postal order's columns), an id once per phone key it matched by, so
+/// the first `limit` distinct ids are among its rows.
 pub(super) struct PairSql {
-    pub sql: String,
-    pub args: Vec<String>,
-    pub rows: usize,
+    merged: String,
+    args: Vec<String>,
 }
 
 /// [`PairSql`] for a search whose result order is the postal code's (no
@@ -95,20 +94,20 @@ pub(super) fn pair_sql(terms: &[Term], limit: usize) -> Option<PairSql> {
     // Every arm is read in result order from its index, so SQLite merges
     // them as they come (no sort) and stops at the limit; UNION ALL, as a
     // merge that drops duplicates compares whole rows and costs twice.
-    let rows = limit * keys.len();
-    let sql = format!(
-        "SELECT id FROM ({} ORDER BY {} LIMIT {rows})",
+    let merged = format!(
+        "{} ORDER BY {} LIMIT {}",
         arms.join(" UNION ALL "),
-        order.join(", ")
+        order.join(", "),
+        limit * keys.len()
     );
-    Some(PairSql { sql, args, rows })
+    Some(PairSql { merged, args })
 }
 
 /// The whole search as one statement, duplicates dropped in SQL (what
 /// [`phone_postal_ids`] does in Rust), for a query [`pair_sql`] takes.
 /// Public so the benchmark can weigh it as SQL written by hand.
 pub fn phone_postal_sql(q: &CustomerQuery, limit: usize) -> Option<(String, Vec<String>)> {
-    let PairSql { sql, args, .. } = pair_sql(&search_terms(q), limit)?;
+    let PairSql { merged, args } = pair_sql(&search_terms(q), limit)?;
     let order = SearchField::Postal.order();
     let c_order = order
         .iter()
@@ -117,11 +116,10 @@ pub fn phone_postal_sql(q: &CustomerQuery, limit: usize) -> Option<(String, Vec<
         .join(", ");
     let sql = format!(
         "SELECT {ROW_COLUMNS}
-         FROM (SELECT DISTINCT {o} FROM ({}) ORDER BY {o} LIMIT {limit}) AS m
+         FROM (SELECT DISTINCT {o} FROM ({merged}) ORDER BY {o} LIMIT {limit}) AS m
          JOIN customers c ON c.id = m.id
          {ROW_JOINS}
          ORDER BY {c_order}",
-        sql.replacen("SELECT id FROM (", "SELECT * FROM (", 1),
         o = order.join(", "),
     );
     Some((sql, args))
@@ -134,9 +132,10 @@ impl Store {
         pair: &PairSql,
         limit: usize,
     ) -> rusqlite::Result<Vec<i64>> {
-        let mut stmt = self.conn.prepare_cached(&pair.sql)?;
+        let sql = format!("SELECT id FROM ({})", pair.merged);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(params_from_iter(pair.args.iter()))?;
-        let mut seen = HashSet::with_capacity(pair.rows);
+        let mut seen = HashSet::with_capacity(limit);
         let mut ids = Vec::with_capacity(limit);
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
