@@ -247,7 +247,11 @@ fn a_change_requoted_and_confirmed_is_stored_as_its_quote_showed() {
             stored_amounts(sql, after.id).0,
             totals_of(&less.seen.parts[0].1)
         );
-        assert_eq!(stock(sql, "TNT-2001"), before.0, "its reservation gone");
+        assert_eq!(
+            stock(sql, "TNT-2001"),
+            (before.0 .0, before.0 .1 - 1),
+            "its reservation gone"
+        );
         assert_eq!(
             refunds(sql, after.id),
             [(
