@@ -177,3 +177,44 @@ fn an_order_released_and_shipped_takes_its_stock_off_the_shelf() {
         (events(&shipped), shipments)
     });
 }
+
+#[test]
+fn two_receipts_at_once_fill_a_backorder_once_each() {
+    on_both(|postgres| {
+        let place = std::sync::Arc::new(Place::new(postgres, |c| leave_free(c, "LGT-1002", 0)));
+        let conn = place.connect();
+        let no = place_order(&place, &conn, waiting_order(2));
+        let before = stock(conn.sql(), "LGT-1002");
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        // Two docks receive one headlamp each at the same moment: on
+        // PostgreSQL the loser of the stock row runs its receipt again.
+        let gate = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let got: Vec<Received> = (0..2)
+            .map(|_| {
+                let (place, gate) = (place.clone(), gate.clone());
+                std::thread::spawn(move || {
+                    let conn = place.connect();
+                    gate.wait();
+                    receive(&conn, "LGT-1002", 1, day).expect("received")
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .collect();
+        let filled: Vec<&Filled> = got.iter().flat_map(|r| &r.filled).collect();
+        assert_eq!(filled.len(), 2, "{got:?}");
+        assert!(filled
+            .iter()
+            .all(|f| f.order_no == no && f.lines == [(1, "LGT-1002".into(), 1)]));
+        assert_eq!(
+            filled.iter().filter(|f| f.ready == [1]).count(),
+            1,
+            "the second unit made the shipment ready"
+        );
+        assert_eq!(stock(conn.sql(), "LGT-1002"), (before.0 + 2, before.1 + 2));
+        let o = stored(conn.sql(), no);
+        assert_eq!((o.version, o.shipments[0].state.waiting), (3, 0));
+        events(&o)
+    });
+}
