@@ -121,7 +121,8 @@ impl Store {
     /// in one transaction; what the change frees goes to the orders
     /// waiting for it. A card payment that goes down leaves a refund owed.
     pub fn change_order(&self, c: &ChangeInput) -> Result<StoredOrder, ServiceError> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let conn = self.sqlite("changing a placed order")?;
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         let o = open(&tx, &c.action)?;
         o.may_change().map_err(ServiceError::Refused)?;
         if o.order.is_none() {
@@ -258,7 +259,8 @@ impl Store {
         a: &OrderAction,
         today: NaiveDate,
     ) -> Result<StoredOrder, ServiceError> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let conn = self.sqlite("cancelling an order")?;
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         let o = open(&tx, a)?;
         lifecycle::may_cancel(o.status, &o.shipment_states()).map_err(ServiceError::Refused)?;
         let reason = lifecycle::reason_code(lifecycle::CANCEL_REASONS, a.reason)

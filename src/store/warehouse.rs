@@ -60,7 +60,10 @@ impl Store {
                 "a quantity received is 1 to {MAX_RECEIPT}"
             )));
         }
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let tx = Transaction::new_unchecked(
+            self.sqlite("receiving goods")?,
+            TransactionBehavior::Immediate,
+        )?;
         let Stocked {
             item_id: item, sku, ..
         } = receive_stock(Sql::Sqlite(&tx), sku, quantity)?
@@ -83,7 +86,10 @@ impl Store {
         order_no: i64,
         operator: &str,
     ) -> Result<StoredOrder, ServiceError> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let tx = Transaction::new_unchecked(
+            self.sqlite("releasing an order")?,
+            TransactionBehavior::Immediate,
+        )?;
         let o =
             stored_order(Sql::Sqlite(&tx), order_no)?.ok_or(ServiceError::NotFound(order_no))?;
         lifecycle::may_release(o.status).map_err(ServiceError::Refused)?;
@@ -117,7 +123,8 @@ impl Store {
         tracking: &str,
         operator: &str,
     ) -> Result<StoredOrder, ServiceError> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let tx =
+            Transaction::new_unchecked(self.sqlite("shipping")?, TransactionBehavior::Immediate)?;
         let o =
             stored_order(Sql::Sqlite(&tx), order_no)?.ok_or(ServiceError::NotFound(order_no))?;
         let mut states = o.shipment_states();
