@@ -183,6 +183,8 @@ pub enum StoreError {
     Full,
     /// A constraint refused the write (a bug or a concurrent change).
     Constraint(String),
+    /// What the program does only on SQLite so far, asked of PostgreSQL.
+    NotOnPostgres(&'static str),
     Other(String),
 }
 
@@ -197,6 +199,9 @@ impl fmt::Display for StoreError {
             }
             StoreError::Full => f.write_str("the disk is full: nothing was written"),
             StoreError::Constraint(m) => write!(f, "the database refused the change ({m})"),
+            StoreError::NotOnPostgres(what) => {
+                write!(f, "{what} is not available on PostgreSQL yet")
+            }
             StoreError::Other(m) => write!(f, "database error: {m}"),
         }
     }
@@ -207,6 +212,12 @@ impl std::error::Error for StoreError {}
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
+        // Store::sqlite's refusal, passed on in rusqlite's terms.
+        if let rusqlite::Error::ToSqlConversionFailure(inner) = &e {
+            if let Some(db::Error::NotOnPostgres(what)) = inner.downcast_ref::<db::Error>() {
+                return StoreError::NotOnPostgres(what);
+            }
+        }
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy,
             Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => StoreError::Corrupt,
@@ -221,8 +232,10 @@ impl From<rusqlite::Error> for StoreError {
 /// above; PostgreSQL's by its SQLSTATE class.
 impl From<db::Error> for StoreError {
     fn from(e: db::Error) -> Self {
-        if let db::Error::Sqlite(e) = e {
-            return StoreError::from(e);
+        match e {
+            db::Error::Sqlite(e) => return StoreError::from(e),
+            db::Error::NotOnPostgres(what) => return StoreError::NotOnPostgres(what),
+            _ => {}
         }
         match e.sqlstate() {
             // Serialization failure, deadlock, lock not available: another

@@ -72,3 +72,23 @@ fn pg_holds_data(db: &db::Db) -> Result<Option<bool>, db::Error> {
         .get_bool(0)?;
     Ok(Some(data))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::StoreError;
+    use super::db;
+
+    /// `Store::sqlite`'s refusal says the same to the operator whether a
+    /// method passed it on in rusqlite's terms or the layer's.
+    #[test]
+    fn a_refusal_reads_alike_through_rusqlite_and_the_layer() {
+        let what = "the customer search";
+        let direct = StoreError::from(db::Error::NotOnPostgres(what));
+        let via = StoreError::from(rusqlite::Error::from(db::Error::NotOnPostgres(what)));
+        assert_eq!(direct, via);
+        assert_eq!(
+            direct.to_string(),
+            "the customer search is not available on PostgreSQL yet"
+        );
+    }
+}
