@@ -1,11 +1,13 @@
-//! The orderdesk command line: which database, which operator, demo data;
-//! `init`, `check` and `backup` look after the database file itself;
-//! `migrate` moves it to PostgreSQL.
+//! The orderdesk command line: which database (an SQLite file, or
+//! PostgreSQL for a `postgres://` URL), which operator, demo data; `init`,
+//! `check` and `backup` look after the database itself; `migrate` moves a
+//! file to PostgreSQL.
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use orderdesk::session::simulate::Outcome;
 use orderdesk::session::{operators, play, search, warehouse, Session};
+use orderdesk::store::db::{is_postgres_url, PgTarget};
 use orderdesk::store::move_to_postgres::{move_to_postgres, MoveError};
 use orderdesk::store::{
     check_file_path, create_private_folder, Create, OpenError, OpenOptions, Store, StoreError,
@@ -25,10 +27,11 @@ use std::time::Duration;
     about = "Keyboard-only order entry for phone operators"
 )]
 struct Cli {
-    /// Database file [default: orderdesk.db in the user's data folder]. It
-    /// must exist (orderdesk init makes one); only the default is created
-    /// on first use
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Database file, or a PostgreSQL database as
+    /// postgres://user@host:port/dbname [default: $ORDERDESK_DB, else
+    /// orderdesk.db in the user's data folder]. It must exist (orderdesk
+    /// init makes one); only the default file is created on first use
+    #[arg(long, global = true, value_name = "PATH|URL")]
     db: Option<PathBuf>,
     /// Operator recorded on orders: another than the login only where the
     /// operators table lets this login act as them (audited) [default:
@@ -170,6 +173,42 @@ impl std::fmt::Display for Unusable {
 
 impl std::error::Error for Unusable {}
 
+/// A command asked of a PostgreSQL store that runs only on SQLite so far:
+/// what ("the console is"), and what to do instead. Exit 2, before
+/// anything is opened.
+#[derive(Debug)]
+struct NotOnPostgres(&'static str, &'static str);
+
+impl std::fmt::Display for NotOnPostgres {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} not available on PostgreSQL yet; {}", self.0, self.1)
+    }
+}
+
+impl std::error::Error for NotOnPostgres {}
+
+/// Why `command` cannot run on PostgreSQL yet, if it cannot. The
+/// warehouse commands are left to the store, which says so itself while
+/// their transactions are SQLite's.
+fn not_on_postgres(command: &Option<Command>) -> Option<NotOnPostgres> {
+    const ON_A_FILE: &str = "it runs on an SQLite file (--db PATH)";
+    let what = match command {
+        None => "the console is",
+        Some(Command::Play { .. }) | Some(Command::Simulate { .. }) => {
+            "placing orders (play, simulate) is"
+        }
+        Some(Command::Search { .. }) => "the catalog and customer search is",
+        Some(Command::Demo { customers, items }) if customers + items > 0 => {
+            return Some(NotOnPostgres(
+                "generating customers and items (demo --customers, --items) is",
+                "generate them into a new SQLite file and move it with orderdesk migrate",
+            ))
+        }
+        _ => return None,
+    };
+    Some(NotOnPostgres(what, ON_A_FILE))
+}
+
 fn default_db() -> Result<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "orderdesk")
         .ok_or_else(|| anyhow::anyhow!("no home folder to keep the database in; use --db PATH"))?;
@@ -202,6 +241,7 @@ fn main() -> ExitCode {
                 m.exit_code()
             } else if e.downcast_ref::<OpenError>().is_some()
                 || e.downcast_ref::<Unusable>().is_some()
+                || e.downcast_ref::<NotOnPostgres>().is_some()
                 || e.downcast_ref::<search::BadSearch>().is_some()
                 || e.downcast_ref::<warehouse::DatabaseFailed>().is_some()
             {
@@ -255,8 +295,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
         migrate(from, to, busy)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let explicit = cli.db.is_some();
-    let path = match cli.db.clone() {
+    // --db, else $ORDERDESK_DB: either is the operator's choice, which
+    // must exist (only the default file is made on first use).
+    let chosen = cli.db.clone().or_else(|| {
+        std::env::var_os("ORDERDESK_DB")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
+    if let Some(url) = chosen
+        .as_ref()
+        .and_then(|p| p.to_str())
+        .filter(|s| is_postgres_url(s))
+    {
+        return run_postgres(cli, url.to_owned(), busy);
+    }
+    let explicit = chosen.is_some();
+    let path = match chosen {
         Some(p) => p,
         None => default_db()?,
     };
@@ -298,7 +352,63 @@ fn run(cli: Cli) -> Result<ExitCode> {
             e
         }
     };
-    run_command(cli, &path, store, created).map_err(damaged)?;
+    run_command(cli, store, created).map_err(damaged)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The commands on a PostgreSQL store. `backup` prints the `pg_dump`
+/// command and connects to nothing; `check` reads without migrating;
+/// the rest open the store as a file is opened (init makes a new one).
+fn run_postgres(cli: Cli, url: String, busy: Duration) -> Result<ExitCode> {
+    if let Some(refusal) = not_on_postgres(&cli.command) {
+        return Err(refusal.into());
+    }
+    match &cli.command {
+        Some(Command::Backup { path: dest }) => {
+            let target = PgTarget::parse(&url)
+                .map_err(|e| OpenError::Postgres("the PostgreSQL connection string".into(), e))?;
+            if dest.exists() {
+                anyhow::bail!(
+                    "{}: a file is already there; a backup needs a new path",
+                    dest.display()
+                );
+            }
+            eprintln!(
+                "orderdesk: {} is backed up by PostgreSQL's own pg_dump (restored with pg_restore); run:",
+                target.label()
+            );
+            println!("{}", target.pg_dump_command(dest));
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(Command::Check) => {
+            let report = orderdesk::store::check::check_postgres(&url)?;
+            print!("{report}");
+            return Ok(if report.is_sound() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
+        }
+        _ => {}
+    }
+    let create = match cli.command {
+        Some(Command::Init) => Create::New,
+        Some(Command::Demo { .. }) => Create::IfMissing,
+        _ => Create::Never,
+    };
+    let (store, created) = Store::connect_postgres(&url, create)?;
+    if created && !cli.no_demo {
+        // The demo data is written by SQLite code: made in a scratch file
+        // and moved over, checked, before anything else is written.
+        if !matches!(cli.command, Some(Command::Init)) {
+            eprintln!(
+                "orderdesk: new database {}; loading the demo data",
+                store.describe()
+            );
+        }
+        store.load_demo_on_postgres(chrono::Local::now().date_naive(), busy)?;
+    }
+    run_command(cli, store, created)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -337,14 +447,12 @@ fn migrate(from: &std::path::Path, to: &str, busy: Duration) -> Result<()> {
     Ok(())
 }
 
-fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool) -> Result<()> {
+fn run_command(cli: Cli, mut store: Store, created: bool) -> Result<()> {
     let today = chrono::Local::now().date_naive();
-    if created && !cli.no_demo {
+    let path = store.describe();
+    if created && !cli.no_demo && !store.is_postgres() {
         if !matches!(cli.command, Some(Command::Init)) {
-            eprintln!(
-                "orderdesk: new database {}; loading the demo data",
-                path.display()
-            );
+            eprintln!("orderdesk: new database {path}; loading the demo data");
         }
         store.load_demo(today)?;
     }
@@ -355,8 +463,7 @@ fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool
     match cli.command {
         Some(Command::Init) => {
             eprintln!(
-                "orderdesk: created {}{}",
-                path.display(),
+                "orderdesk: created {path}{}",
                 if cli.no_demo {
                     " (empty: no demo data)"
                 } else {
@@ -375,8 +482,7 @@ fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool
         Some(Command::Backup { path: dest }) => {
             let done = store.backup(&dest, Duration::from_millis(cli.busy_timeout))?;
             println!(
-                "orderdesk: backup of {} written to {}: {} orders, {} bytes, integrity checked, in {:.1} s",
-                path.display(),
+                "orderdesk: backup of {path} written to {}: {} orders, {} bytes, integrity checked, in {:.1} s",
                 done.path.display(),
                 done.orders,
                 done.bytes,
@@ -384,6 +490,9 @@ fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool
             );
             Ok(())
         }
+        // Made (with the demo data) or found; nothing to generate (more is
+        // refused before connecting).
+        Some(Command::Demo { .. }) if store.is_postgres() => Ok(()),
         Some(Command::Demo { customers, items }) => {
             let bar = indicatif::ProgressBar::with_draw_target(
                 Some(customers + items),
@@ -403,8 +512,7 @@ fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool
             })?;
             bar.finish_and_clear();
             eprintln!(
-                "orderdesk: added {customers} customers and {items} items to {} in {:.1} s",
-                path.display(),
+                "orderdesk: added {customers} customers and {items} items to {path} in {:.1} s",
                 started.elapsed().as_secs_f64()
             );
             Ok(())
@@ -433,9 +541,9 @@ fn run_command(cli: Cli, path: &std::path::Path, mut store: Store, created: bool
             Ok(())
         }
         Some(Command::Export { order_no, text }) => {
-            let order = store.export_order(order_no)?.ok_or_else(|| {
-                anyhow::anyhow!("no order number {order_no} in {}", path.display())
-            })?;
+            let order = store
+                .export_order(order_no)?
+                .ok_or_else(|| anyhow::anyhow!("no order number {order_no} in {path}"))?;
             if text {
                 print!("{}", orderdesk::session::order_text::order_text(&order));
             } else {

@@ -136,7 +136,10 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         {
             let mut to = Connection::open_with_flags(dest, flags).map_err(other)?;
-            let backup = Backup::new(&self.conn, &mut to).map_err(other)?;
+            let source = self
+                .sqlite("the copy of the database file (pg_dump does it there)")
+                .map_err(|e| BackupError::Other(d(), e.to_string()))?;
+            let backup = Backup::new(source, &mut to).map_err(other)?;
             let waited = Instant::now();
             loop {
                 // Every page in one step: one read transaction on the source,
@@ -147,7 +150,9 @@ impl Store {
                     // Busy or Locked: another connection holds the lock.
                     _ => {
                         if waited.elapsed() > busy_timeout {
-                            return Err(BackupError::Busy(self.path.clone()));
+                            return Err(BackupError::Busy(
+                                self.path().map(Path::to_path_buf).unwrap_or_default(),
+                            ));
                         }
                         std::thread::sleep(Duration::from_millis(50));
                     }

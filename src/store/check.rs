@@ -8,13 +8,18 @@
 //! The check reads only (`query_only`), opens nothing it would refuse to
 //! open for the console (not SQLite, another program's database, a newer
 //! schema), and reports a damaged file instead of failing on it.
+//!
+//! On PostgreSQL ([`check_postgres`]) the stock and order checks run as
+//! they are (portable SQL) in one read-only snapshot; pages and foreign
+//! keys are the server's to keep (it enforces every constraint on write).
 
+use super::db::{self, pg_migrate, Db, PgTarget, Sql, Value};
 use super::{check_file_path, inspect_existing, one_line, OpenError};
 use rusqlite::{Connection, OpenFlags};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -52,7 +57,9 @@ impl Part {
 /// What `orderdesk check` found.
 #[derive(Debug, Clone)]
 pub struct Report {
-    pub path: PathBuf,
+    /// The database checked: the file's path, or the PostgreSQL URL
+    /// without its password.
+    pub database: String,
     pub parts: Vec<Part>,
 }
 
@@ -69,7 +76,7 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "orderdesk check {}", self.path.display())?;
+        writeln!(f, "orderdesk check {}", self.database)?;
         for part in &self.parts {
             if part.count == 0 {
                 writeln!(f, "  ok      {}", part.what)?;
@@ -126,51 +133,107 @@ pub fn check_database(path: &Path, busy_timeout: Duration) -> Result<Report, Ope
         return Err(OpenError::Other(p(), one_line(&e)));
     }
     let mut parts = vec![integrity(&conn), foreign_keys(&conn)];
-    parts.push(stock(&conn));
-    parts.extend(orders(&conn));
-    Ok(Report { path: p(), parts })
+    parts.push(stock(Sql::Sqlite(&conn)));
+    parts.extend(orders(Sql::Sqlite(&conn)));
+    Ok(Report {
+        database: path.display().to_string(),
+        parts,
+    })
 }
 
-/// Every row of `sql` as strings (NULL as ""), or the error as one line.
-fn rows(conn: &Connection, sql: &str) -> Result<Vec<Vec<String>>, String> {
-    let run = || -> rusqlite::Result<Vec<Vec<String>>> {
-        let mut stmt = conn.prepare(sql)?;
-        let n = stmt.column_count();
-        let mut out = Vec::new();
-        let mut q = stmt.query([])?;
-        while let Some(r) = q.next()? {
-            let mut row = Vec::with_capacity(n);
-            for i in 0..n {
-                use rusqlite::types::ValueRef;
-                row.push(match r.get_ref(i)? {
-                    ValueRef::Null => String::new(),
-                    ValueRef::Integer(v) => v.to_string(),
-                    ValueRef::Real(v) => v.to_string(),
-                    ValueRef::Text(t) | ValueRef::Blob(t) => {
-                        String::from_utf8_lossy(t).into_owned()
-                    }
-                });
-            }
-            out.push(row);
+/// Checks the PostgreSQL database `params` names (a URL or libpq
+/// `key=value` pairs) without changing it: no migration, one read-only
+/// snapshot. `Err` when it cannot be checked at all (unreachable, no
+/// orderdesk schema, a newer one).
+pub fn check_postgres(params: &str) -> Result<Report, OpenError> {
+    let target = PgTarget::parse(params)
+        .map_err(|e| OpenError::Postgres("the PostgreSQL connection string".into(), e))?;
+    let fail = |why: String| OpenError::Postgres(target.label(), why);
+    let db = Db::connect_postgres(params).map_err(|e| fail(format!("cannot connect: {e}")))?;
+    let sql = db.sql();
+    // REPEATABLE READ: every part reads the same committed state while
+    // operators keep working.
+    sql.execute_batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .map_err(|e| fail(e.to_string()))?;
+    let version = schema_version(sql).map_err(|e| fail(e.to_string()))?;
+    let version = match version {
+        None => {
+            return Err(fail(
+                "no orderdesk database there (no schema_version table)".into(),
+            ))
         }
-        Ok(out)
+        Some(v) if v > pg_migrate::LATEST => {
+            return Err(fail(
+                db::Error::NewerSchema {
+                    found: v,
+                    known: pg_migrate::LATEST,
+                }
+                .to_string(),
+            ))
+        }
+        Some(v) => v,
     };
-    run().map_err(|e| {
-        if super::is_corruption(&e) {
-            format!(
-                "could not be read: {} ({})",
-                super::StoreError::Corrupt,
-                one_line(&e)
-            )
-        } else {
-            format!("could not be read: {}", one_line(&e))
-        }
+    let mut schema = Part::new(format!(
+        "schema: PostgreSQL version {version} (this orderdesk's is {}); pages and foreign keys are kept by the server",
+        pg_migrate::LATEST
+    ));
+    if version < 1 {
+        schema.problem("the schema was never made (version 0)");
+    }
+    let mut parts = vec![schema, stock(sql)];
+    parts.extend(orders(sql));
+    // Nothing was written: the snapshot just ends.
+    let _ = sql.execute_batch("ROLLBACK");
+    Ok(Report {
+        database: target.label(),
+        parts,
     })
+}
+
+/// `schema_version`'s version, None when the table is not there.
+fn schema_version(sql: Sql<'_>) -> Result<Option<i64>, db::Error> {
+    if !sql
+        .query_row("SELECT to_regclass('schema_version') IS NOT NULL", &[])?
+        .get_bool(0)?
+    {
+        return Ok(None);
+    }
+    Ok(sql
+        .query_opt("SELECT version FROM schema_version WHERE id = 1", &[])?
+        .map(|r| r.get_i64(0))
+        .transpose()?
+        .or(Some(0)))
+}
+
+/// Every row of `text` as strings (NULL as ""), or the error as one line.
+fn rows(sql: Sql<'_>, text: &str) -> Result<Vec<Vec<String>>, String> {
+    let read = sql.query(text, &[]).map_err(|e| match e {
+        db::Error::Sqlite(e) if super::is_corruption(&e) => format!(
+            "could not be read: {} ({})",
+            super::StoreError::Corrupt,
+            one_line(&e)
+        ),
+        db::Error::Sqlite(e) => format!("could not be read: {}", one_line(&e)),
+        other => format!("could not be read: {other}"),
+    })?;
+    Ok(read
+        .iter()
+        .map(|r| {
+            (0..r.len())
+                .map(|i| match r.value(i) {
+                    Ok(Value::Int(v)) => v.to_string(),
+                    Ok(Value::Real(v)) => v.to_string(),
+                    Ok(Value::Text(t)) => t.clone(),
+                    Ok(Value::Null) | Err(_) => String::new(),
+                })
+                .collect()
+        })
+        .collect())
 }
 
 fn integrity(conn: &Connection) -> Part {
     let mut part = Part::new("SQLite integrity_check: pages, b-trees, indexes match their tables");
-    match rows(conn, "PRAGMA integrity_check(100)") {
+    match rows(Sql::Sqlite(conn), "PRAGMA integrity_check(100)") {
         Ok(list) => {
             for r in list {
                 let text = r.into_iter().next().unwrap_or_default();
@@ -186,7 +249,7 @@ fn integrity(conn: &Connection) -> Part {
 
 fn foreign_keys(conn: &Connection) -> Part {
     let mut part = Part::new("foreign keys: every reference finds its row");
-    match rows(conn, "PRAGMA foreign_key_check") {
+    match rows(Sql::Sqlite(conn), "PRAGMA foreign_key_check") {
         Ok(list) => {
             for r in list {
                 let get = |i: usize| r.get(i).cloned().unwrap_or_default();
@@ -211,7 +274,7 @@ fn int(s: &str) -> i64 {
 /// hold and have not shipped — submit reserves each line's `qty_now` in
 /// the transaction that places it (store/orders.rs), receipts add to it,
 /// a shipment takes its pieces off the shelf and out of it together.
-fn stock(conn: &Connection) -> Part {
+fn stock(conn: Sql<'_>) -> Part {
     let mut part = Part::new("stock");
     let open = match rows(
         conn,
@@ -291,7 +354,7 @@ struct Sums {
 }
 
 /// The orders: totals, wholeness, and the order numbers.
-fn orders(conn: &Connection) -> Vec<Part> {
+fn orders(conn: Sql<'_>) -> Vec<Part> {
     let mut part = Part::new("orders");
     let mut numbers = Part::new("order numbers: the next one is above every order placed");
     let mut sums: HashMap<i64, Sums> = HashMap::new();

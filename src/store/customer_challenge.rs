@@ -11,7 +11,6 @@ use crate::domain::operator::{CHALLENGE_ATTEMPTS, CHALLENGE_WINDOW_MINUTES};
 use crate::domain::secret;
 use crate::domain::text::clean;
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
 
 /// The customer's challenge question, if one is stored.
 pub fn challenge_question(sql: Sql<'_>, id: i64) -> Result<Option<String>, db::Error> {
@@ -165,11 +164,6 @@ pub fn unlock_challenge(
         )?;
         Ok(gone)
     })
-}
-
-/// [`challenge_locked`] for callers still holding a rusqlite connection.
-pub(crate) fn challenge_locked_in(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
-    Ok(challenge_locked(Sql::Sqlite(conn), id)?)
 }
 
 impl Store {

@@ -133,7 +133,7 @@ impl Store {
         limit: usize,
     ) -> rusqlite::Result<Vec<i64>> {
         let sql = format!("SELECT id FROM ({})", pair.merged);
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.sqlite("the customer search")?.prepare_cached(&sql)?;
         let mut rows = stmt.query(params_from_iter(pair.args.iter()))?;
         let mut seen = HashSet::with_capacity(limit);
         let mut ids = Vec::with_capacity(limit);

@@ -390,7 +390,10 @@ impl Store {
             let mut stmts = Vec::with_capacity(reads.len());
             let mut chunks = Vec::new();
             for (r, read) in reads.into_iter().enumerate() {
-                stmts.push(self.conn.prepare_cached(&read.sql)?);
+                stmts.push(
+                    self.sqlite("the customer search")?
+                        .prepare_cached(&read.sql)?,
+                );
                 chunks.extend(read.chunks.into_iter().map(|c| (r, c)));
             }
             runners.push(Runner {
@@ -458,7 +461,8 @@ mod tests {
     fn by_statement(store: &Store, q: &CustomerQuery, limit: usize) -> Vec<i64> {
         let (sql, args) = customer_search_sql(q, limit);
         store
-            .conn
+            .sqlite("the test")
+            .expect("an SQLite store")
             .prepare(&sql)
             .unwrap()
             .query_map(params_from_iter(args.iter()), |r| r.get(0))
@@ -479,8 +483,7 @@ mod tests {
                 .unwrap();
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
         store.load_demo(today).unwrap();
-        store
-            .conn
+        store.sqlite("the test").expect("an SQLite store")
             .execute(
                 "INSERT INTO customers (first_name, last_name, first_key, last_key, currency, is_guest,
                     created_at, updated_at)

@@ -11,7 +11,6 @@
 //! [`Sql`] handle; each save is one [`Sql::write`], whose refusals
 //! ([`Abort::Refused`]) roll back without running again.
 
-pub(crate) use super::customer_challenge::challenge_locked_in;
 use super::customers::parse_currency;
 use super::db::{self, Abort, Sql, Value};
 use super::{now_text, Store};

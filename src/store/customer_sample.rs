@@ -209,7 +209,7 @@ impl Store {
             return Ok(sample);
         }
         // Apart, so each reads one end of the table, not all of it.
-        let range: (Option<i64>, Option<i64>) = self.conn.query_row(
+        let range: (Option<i64>, Option<i64>) = self.sqlite("the customer search")?.query_row(
             "SELECT (SELECT min(id) FROM customers), (SELECT max(id) FROM customers)",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
@@ -217,7 +217,7 @@ impl Store {
         let mut rows: Vec<Keys> = Vec::new();
         let mut slots = 0;
         if let (Some(lo), Some(hi)) = range {
-            let mut stmt = self.conn.prepare(&format!(
+            let mut stmt = self.sqlite("the customer search")?.prepare(&format!(
                 "SELECT {KEY_COLUMNS} FROM customers c
                  LEFT JOIN business_accounts b ON b.id = c.account_id
                  WHERE c.id >= ?1 AND c.id < ?2"

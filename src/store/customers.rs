@@ -419,7 +419,7 @@ impl Store {
     ) -> rusqlite::Result<Vec<CustomerRow>> {
         match self.plan(q, limit)? {
             Plan::Sql(sql, args) => {
-                let mut stmt = self.conn.prepare_cached(&sql)?;
+                let mut stmt = self.sqlite("the customer search")?.prepare_cached(&sql)?;
                 let rows = stmt.query_map(params_from_iter(args.iter()), customer_row)?;
                 rows.collect()
             }
@@ -432,7 +432,7 @@ impl Store {
                      JOIN customers c ON c.id = j.value
                      {ROW_JOINS}"
                 );
-                let mut stmt = self.conn.prepare_cached(&sql)?;
+                let mut stmt = self.sqlite("the customer search")?.prepare_cached(&sql)?;
                 let mut rows = stmt
                     .query_map([json], customer_row)?
                     .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -482,8 +482,7 @@ impl Store {
 
     /// Everything the order needs of one customer.
     pub fn customer_ref(&self, id: i64) -> rusqlite::Result<Option<CustomerRef>> {
-        let head = self
-            .conn
+        let head = self.sqlite("reading a customer for an order")?
             .query_row(
                 "SELECT c.logon_id, c.first_name, c.last_name, c.email, c.phone, c.currency, c.is_guest,
                         b.id, b.name, b.currency, b.credit_limit, b.po_required
@@ -521,10 +520,12 @@ impl Store {
             return Ok(None);
         };
         customer.addresses = self.addresses_of(id)?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, brand, last4, exp_month, exp_year, is_default FROM payment_methods
+        let mut stmt = self
+            .sqlite("reading a customer for an order")?
+            .prepare_cached(
+                "SELECT id, brand, last4, exp_month, exp_year, is_default FROM payment_methods
              WHERE customer_id = ?1 ORDER BY is_default DESC, id",
-        )?;
+            )?;
         customer.cards = stmt
             .query_map([id], |r| {
                 Ok((

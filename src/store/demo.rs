@@ -210,9 +210,8 @@ impl Store {
     /// `today`; the login loading it is recorded as the database's admin
     /// (allowed to act as any operator).
     pub fn load_demo(&mut self, today: NaiveDate) -> Result<()> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let conn = self.sqlite("loading the demo data in place")?;
+        let tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
         load_reference_data(&tx)?;
         let categories = load_catalog(&tx, today)?;
         let accounts = load_accounts(&tx)?;

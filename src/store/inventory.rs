@@ -176,12 +176,13 @@ impl Store {
     /// Feed the result to [`crate::domain::availability::allocate`].
     pub fn item_stock(&self, item_ids: &[i64]) -> rusqlite::Result<HashMap<i64, ItemStock>> {
         // Inside submit's transaction the snapshot is that transaction's.
-        if !self.conn.is_autocommit() {
+        let conn = self.sqlite("the stock figures")?;
+        if !conn.is_autocommit() {
             return Ok(item_stock(self.sql(), item_ids)?);
         }
         // A deferred (read) transaction, not the layer's write one: a read
         // must not queue behind, or hold up, the writers.
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = conn.unchecked_transaction()?;
         let stock = item_stock(Sql::Sqlite(&tx), item_ids)?;
         tx.commit()?;
         Ok(stock)

@@ -57,7 +57,7 @@ impl Store {
             let version = self.catalog_version()?;
             let mut cache = self.item_index.0.borrow_mut();
             if cache.as_ref().is_none_or(|(v, _)| *v != version) {
-                *cache = Some(load_index(&self.conn)?);
+                *cache = Some(load_index(self.sqlite("the catalog search")?)?);
             }
             match cache.as_ref() {
                 Some((_, index)) => index.search(text, &within, limit),
@@ -102,20 +102,20 @@ impl Store {
         let version = self.catalog_version()?;
         let mut cache = self.item_index.0.borrow_mut();
         if cache.as_ref().is_none_or(|(v, _)| *v != version) {
-            *cache = Some(load_index(&self.conn)?);
+            *cache = Some(load_index(self.sqlite("the catalog search")?)?);
         }
         Ok(cache.as_ref().map_or(0, |(_, index)| index.len()))
     }
 
     fn catalog_version(&self) -> rusqlite::Result<i64> {
-        self.conn
+        self.sqlite("the catalog search")?
             .prepare_cached("SELECT n FROM catalog_version WHERE id = 1")?
             .query_row([], |r| r.get(0))
     }
 
     /// A category and every category below it.
     fn category_subtree(&self, category: i64) -> rusqlite::Result<Vec<i64>> {
-        self.conn
+        self.sqlite("the catalog search")?
             .prepare_cached(
                 "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL
                      SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id)
@@ -136,7 +136,7 @@ impl Store {
             return Ok(HashMap::new());
         }
         let list = serde_json::Value::from(ids.to_vec()).to_string();
-        let mut stmt = self.conn.prepare_cached(&format!(
+        let mut stmt = self.sqlite("the catalog search")?.prepare_cached(&format!(
             "SELECT {ITEM_STOCK_COLUMNS}, NULL,
                 (SELECT json_group_array(json_array(due_date, quantity)) FROM
                     (SELECT due_date, quantity FROM expected_receipts e

@@ -1,4 +1,6 @@
-//! SQLite through rusqlite: the only place with SQL (docs/design.md).
+//! The only place with SQL (docs/design.md): SQLite through rusqlite, or
+//! PostgreSQL through the portable layer in `db/` when `--db` is a
+//! `postgres://` URL ([`Store::connect_postgres`]).
 //!
 //! [`Store::open_with`] checks the file before anything is written (a URI,
 //! not SQLite, another program's database, read-only, locked, newer schema,
@@ -23,6 +25,7 @@ mod customer_sample;
 mod customers;
 pub mod db;
 pub mod demo;
+mod demo_postgres;
 pub mod drafts;
 mod facts;
 pub mod generate;
@@ -31,6 +34,7 @@ pub mod inventory;
 mod item_search;
 mod migrate;
 pub mod move_to_postgres;
+mod open_postgres;
 mod operator_changes;
 pub mod operators;
 pub mod order_changes;
@@ -105,6 +109,9 @@ pub enum OpenError {
     /// The start-up check (or SQLite itself) found the file damaged.
     Damaged(PathBuf),
     Other(PathBuf, String),
+    /// A PostgreSQL database that cannot be used: the database as shown
+    /// to the operator (no password), and why.
+    Postgres(String, String),
 }
 
 impl fmt::Display for OpenError {
@@ -157,6 +164,7 @@ impl fmt::Display for OpenError {
             ),
             OpenError::Damaged(p) => write!(f, "{}: {}", p.display(), StoreError::Corrupt),
             OpenError::Other(p, e) => write!(f, "{}: {e}", p.display()),
+            OpenError::Postgres(target, why) => write!(f, "{target}: {why}"),
         }
     }
 }
@@ -175,6 +183,8 @@ pub enum StoreError {
     Full,
     /// A constraint refused the write (a bug or a concurrent change).
     Constraint(String),
+    /// What the program does only on SQLite so far, asked of PostgreSQL.
+    NotOnPostgres(&'static str),
     Other(String),
 }
 
@@ -189,6 +199,9 @@ impl fmt::Display for StoreError {
             }
             StoreError::Full => f.write_str("the disk is full: nothing was written"),
             StoreError::Constraint(m) => write!(f, "the database refused the change ({m})"),
+            StoreError::NotOnPostgres(what) => {
+                write!(f, "{what} is not available on PostgreSQL yet")
+            }
             StoreError::Other(m) => write!(f, "database error: {m}"),
         }
     }
@@ -199,6 +212,12 @@ impl std::error::Error for StoreError {}
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
+        // Store::sqlite's refusal, passed on in rusqlite's terms.
+        if let rusqlite::Error::ToSqlConversionFailure(inner) = &e {
+            if let Some(db::Error::NotOnPostgres(what)) = inner.downcast_ref::<db::Error>() {
+                return StoreError::NotOnPostgres(what);
+            }
+        }
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy,
             Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => StoreError::Corrupt,
@@ -213,8 +232,10 @@ impl From<rusqlite::Error> for StoreError {
 /// above; PostgreSQL's by its SQLSTATE class.
 impl From<db::Error> for StoreError {
     fn from(e: db::Error) -> Self {
-        if let db::Error::Sqlite(e) = e {
-            return StoreError::from(e);
+        match e {
+            db::Error::Sqlite(e) => return StoreError::from(e),
+            db::Error::NotOnPostgres(what) => return StoreError::NotOnPostgres(what),
+            _ => {}
         }
         match e.sqlstate() {
             // Serialization failure, deadlock, lock not available: another
@@ -346,13 +367,24 @@ fn startup_check(conn: &Connection) -> rusqlite::Result<bool> {
 }
 
 pub struct Store {
-    conn: Connection,
-    path: PathBuf,
+    db: db::Db,
+    location: Location,
     /// The catalog's search index, built by the first search (item_search.rs).
     item_index: item_search::IndexCache,
     /// Customers' keys sampled by the first multi-field search
     /// (customer_sample.rs).
     customer_sample: std::cell::OnceCell<customer_sample::CustomerSample>,
+}
+
+/// Where a store's database is.
+enum Location {
+    File(PathBuf),
+    /// The connection string as given (it may hold a password, so it is
+    /// never shown) and what may be shown of it.
+    Postgres {
+        params: String,
+        target: db::PgTarget,
+    },
 }
 
 /// `PRAGMA mmap_size` of every store connection: up to 2 GB of the file is
@@ -649,28 +681,73 @@ impl Store {
         // some hundred across every combination.
         conn.set_prepared_statement_cache_capacity(256);
         let store = Store {
-            conn,
-            path: p(),
+            db: db::Db::from_sqlite(conn),
+            location: Location::File(p()),
             item_index: Default::default(),
             customer_sample: Default::default(),
         };
         Ok((store, fresh || version == 0))
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The SQLite file; None on PostgreSQL.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.location {
+            Location::File(path) => Some(path),
+            Location::Postgres { .. } => None,
+        }
+    }
+
+    /// The database as the operator is told of it: the file's path, or
+    /// the PostgreSQL URL without its password.
+    pub fn describe(&self) -> String {
+        match &self.location {
+            Location::File(path) => path.display().to_string(),
+            Location::Postgres { target, .. } => target.label(),
+        }
+    }
+
+    /// Where the PostgreSQL database is (None on SQLite).
+    pub fn postgres_target(&self) -> Option<&db::PgTarget> {
+        match &self.location {
+            Location::File(_) => None,
+            Location::Postgres { target, .. } => Some(target),
+        }
+    }
+
+    /// The connection string the store was opened with (None on SQLite);
+    /// it may hold a password: for connecting, never for showing.
+    pub(crate) fn postgres_params(&self) -> Option<&str> {
+        match &self.location {
+            Location::File(_) => None,
+            Location::Postgres { params, .. } => Some(params),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.sql().backend() == db::Backend::Postgres
     }
 
     /// The connection's `PRAGMA synchronous`: 2 (FULL) — every commit is
     /// on disk before it returns.
     pub fn synchronous(&self) -> rusqlite::Result<i64> {
-        self.conn.query_row("PRAGMA synchronous", [], |r| r.get(0))
+        self.sqlite("PRAGMA synchronous")?
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
     }
 
     /// The store's connection as the portable SQL handle (store/db), for
     /// repositories written once for both backends.
     pub fn sql(&self) -> db::Sql<'_> {
-        db::Sql::Sqlite(&self.conn)
+        self.db.sql()
+    }
+
+    /// The SQLite connection, for what is not on the portable layer yet;
+    /// on PostgreSQL, the error that `what` (e.g. "the customer search")
+    /// is not available there yet.
+    pub(crate) fn sqlite(&self, what: &'static str) -> Result<&Connection, db::Error> {
+        match &self.db {
+            db::Db::Sqlite(conn) => Ok(conn),
+            db::Db::Postgres(_) => Err(db::Error::NotOnPostgres(what)),
+        }
     }
 
     /// The schema version this program writes.

@@ -277,7 +277,8 @@ fn uris_and_in_memory_databases_are_refused_and_nothing_is_created() {
         "file:o.db?mode=memory",
         "file:o.db",
         ":memory:",
-        "postgres://host/db",
+        // postgres://… is PostgreSQL (pg_cli.rs); one slash short is a
+        // scheme, not a folder.
         "postgres:/host/db",
     ] {
         for args in [&["simulate", "--orders", "1"][..], &[], &["init"]] {

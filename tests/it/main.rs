@@ -43,6 +43,7 @@ mod order_receipts;
 mod orders_screen;
 mod pg_backend;
 mod pg_catalog;
+mod pg_cli;
 mod pg_customers;
 mod pg_drafts;
 mod pg_inventory;

@@ -23,9 +23,11 @@
 pub mod pg_migrate;
 mod postgres;
 mod sqlite;
+mod target;
 mod value;
 
 pub use self::postgres::{rewrite_placeholders, PgConn};
+pub use target::{is_postgres_url, PgTarget};
 pub use value::{Row, Value};
 
 use std::cell::RefCell;
@@ -63,6 +65,9 @@ pub enum Error {
     /// An operation of the other backend (e.g. PostgreSQL's migrations on
     /// an SQLite connection).
     WrongBackend(&'static str),
+    /// Something the program does only on SQLite so far (what, e.g. "the
+    /// customer search"), asked of a PostgreSQL store.
+    NotOnPostgres(&'static str),
     /// The database's schema is newer than this program.
     NewerSchema {
         found: i64,
@@ -86,6 +91,7 @@ impl fmt::Display for Error {
             } => write!(f, "column {index} ({name}): expected {expected}, found {found}"),
             Error::Parameter { index, problem } => write!(f, "parameter ?{index}: {problem}"),
             Error::WrongBackend(why) => write!(f, "{why}"),
+            Error::NotOnPostgres(what) => write!(f, "{what} is not available on PostgreSQL yet"),
             Error::NoRow => write!(f, "the query returned no row"),
             Error::Nested => write!(f, "a transaction was begun inside another one"),
             Error::NewerSchema { found, known } => write!(

@@ -74,7 +74,7 @@ impl SavedPragmas {
 
 /// The whole load in one transaction; `tick(done)` after every row.
 pub(super) fn bulk_load(
-    conn: &mut Connection,
+    conn: &Connection,
     customers: u64,
     items: u64,
     rebuild_from: u64,
@@ -83,7 +83,7 @@ pub(super) fn bulk_load(
     tick: &mut dyn FnMut(u64),
 ) -> Result<()> {
     let words = words()?;
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
     let mut done = 0u64;
     let mut count = |n: u64| {
         done += n;

@@ -72,9 +72,8 @@ impl Store {
     ) -> Result<()> {
         let total = customers + items;
         progress(0, total);
-        let existing: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM currencies", [], |r| r.get(0))?;
+        let conn = self.sqlite("generating customers and items")?;
+        let existing: i64 = conn.query_row("SELECT count(*) FROM currencies", [], |r| r.get(0))?;
         if existing == 0 {
             return Err(anyhow!(
                 "the database has no demo data; load the demo first"
@@ -99,9 +98,9 @@ impl Store {
             ));
         }
 
-        let saved = SavedPragmas::set_bulk(&self.conn)?;
+        let saved = SavedPragmas::set_bulk(conn)?;
         let loaded = bulk_load(
-            &mut self.conn,
+            conn,
             customers,
             items,
             rebuild_from,
@@ -116,16 +115,14 @@ impl Store {
                 }
             },
         );
-        let restored = saved.restore(&self.conn);
+        let restored = saved.restore(conn);
         loaded?;
         restored?;
         progress(total, total);
         // When the load had to go through the WAL (another connection was
         // open), fold it into the database file so the WAL does not stay
         // hundreds of megabytes long; otherwise this finds nothing to do.
-        let _ = self
-            .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         Ok(())
     }
 }
