@@ -194,9 +194,6 @@ fn not_on_postgres(command: &Option<Command>) -> Option<NotOnPostgres> {
     const ON_A_FILE: &str = "it runs on an SQLite file (--db PATH)";
     let what = match command {
         None => "the console is",
-        Some(Command::Play { .. }) | Some(Command::Simulate { .. }) => {
-            "placing orders (play, simulate) is"
-        }
         Some(Command::Search { .. }) => "the catalog and customer search is",
         Some(Command::Demo { customers, items }) if customers + items > 0 => {
             return Some(NotOnPostgres(

@@ -1,13 +1,11 @@
 //! Customers: search on folded keys, and loading one for an order.
 
 use super::Store;
-use crate::domain::card::{Brand, CardSummary};
 use crate::domain::money::Currency;
-use crate::domain::order::{AccountRef, CustomerRef, SavedAddress, StoredCard};
+use crate::domain::order::SavedAddress;
 use crate::domain::search_keys::{name_key, phone_query, postal_key};
-use crate::domain::text::{clean, clean_owned, fold};
-use rusqlite::{params_from_iter, OptionalExtension, Row};
-use rust_decimal::Decimal;
+use crate::domain::text::{clean_owned, fold};
+use rusqlite::{params_from_iter, Row};
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -478,84 +476,6 @@ impl Store {
             return Ok(Plan::Sql(sql, args));
         }
         Ok(Plan::Found(self.race(&terms, limit)?))
-    }
-
-    /// Everything the order needs of one customer.
-    pub fn customer_ref(&self, id: i64) -> rusqlite::Result<Option<CustomerRef>> {
-        let head = self.sqlite("reading a customer for an order")?
-            .query_row(
-                "SELECT c.logon_id, c.first_name, c.last_name, c.email, c.phone, c.currency, c.is_guest,
-                        b.id, b.name, b.currency, b.credit_limit, b.po_required
-                 FROM customers c LEFT JOIN business_accounts b ON b.id = c.account_id
-                 WHERE c.id = ?1",
-                [id],
-                |r| {
-                    let account = match r.get::<_, Option<i64>>(7)? {
-                        Some(aid) => Some(AccountRef {
-                            id: aid,
-                            name: clean(&r.get::<_, String>(8)?),
-                            currency: parse_currency(&r.get::<_, String>(9)?),
-                            credit_limit: Decimal::from_str(&r.get::<_, String>(10)?).unwrap_or_default(),
-                            po_required: r.get(11)?,
-                        }),
-                        None => None,
-                    };
-                    Ok(CustomerRef {
-                        id: Some(id),
-                        guest: r.get(6)?,
-                        logon_id: r.get::<_, Option<String>>(0)?.map(|s| clean(&s)),
-                        first_name: clean(&r.get::<_, String>(1)?),
-                        last_name: clean(&r.get::<_, String>(2)?),
-                        email: clean(&r.get::<_, String>(3)?),
-                        phone: clean(&r.get::<_, String>(4)?),
-                        currency: parse_currency(&r.get::<_, String>(5)?),
-                        account,
-                        addresses: Vec::new(),
-                        cards: Vec::new(),
-                    })
-                },
-            )
-            .optional()?;
-        let Some(mut customer) = head else {
-            return Ok(None);
-        };
-        customer.addresses = self.addresses_of(id)?;
-        let mut stmt = self
-            .sqlite("reading a customer for an order")?
-            .prepare_cached(
-                "SELECT id, brand, last4, exp_month, exp_year, is_default FROM payment_methods
-             WHERE customer_id = ?1 ORDER BY is_default DESC, id",
-            )?;
-        customer.cards = stmt
-            .query_map([id], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, u32>(3)?,
-                    r.get::<_, i32>(4)?,
-                    r.get::<_, bool>(5)?,
-                ))
-            })?
-            .filter_map(|row| match row {
-                Ok((id, brand, last4, exp_month, exp_year, default)) => {
-                    Brand::parse(&brand).map(|brand| {
-                        Ok(StoredCard {
-                            id,
-                            default,
-                            summary: CardSummary {
-                                brand,
-                                last4: clean(&last4),
-                                exp_month,
-                                exp_year,
-                            },
-                        })
-                    })
-                }
-                Err(e) => Some(Err(e)),
-            })
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(Some(customer))
     }
 
     pub fn addresses_of(&self, customer_id: i64) -> rusqlite::Result<Vec<SavedAddress>> {

@@ -175,8 +175,13 @@ impl Store {
     /// so the figures agree with each other. Every id gets an entry.
     /// Feed the result to [`crate::domain::availability::allocate`].
     pub fn item_stock(&self, item_ids: &[i64]) -> rusqlite::Result<HashMap<i64, ItemStock>> {
+        let Ok(conn) = self.sqlite("the stock figures") else {
+            // PostgreSQL: statement by statement outside a transaction
+            // (figures for a screen; submit and a change read them again
+            // inside theirs, serializable).
+            return Ok(item_stock(self.sql(), item_ids)?);
+        };
         // Inside submit's transaction the snapshot is that transaction's.
-        let conn = self.sqlite("the stock figures")?;
         if !conn.is_autocommit() {
             return Ok(item_stock(self.sql(), item_ids)?);
         }

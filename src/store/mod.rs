@@ -21,6 +21,7 @@ mod customer_keys;
 mod customer_pair;
 mod customer_race;
 pub mod customer_records;
+pub mod customer_ref;
 mod customer_sample;
 mod customers;
 pub mod db;

@@ -3,7 +3,7 @@
 //! snapshots, reserves stock, records the audit entry and removes the
 //! draft (docs/design.md). All of it or none of it, on either backend.
 
-use super::db::{self, Abort, Backend, Row, Sql};
+use super::db::{self, Abort, Row, Sql};
 use super::order_record::with_subtotal_shares;
 use super::order_write::{write_contents, Contents};
 use super::{now_text, redemptions, Store, StoreError};
@@ -122,26 +122,16 @@ pub trait Reread {
     fn facts(&self, sql: Sql<'_>, order: &Order, operator: &str) -> Result<Facts, db::Error>;
 }
 
-/// The store reads through its own connection, which on SQLite is the one
-/// submit's transaction is on: inside it. Its quote and facts are not
-/// portable yet, so a PostgreSQL handle is refused rather than read past.
+/// The store reads on the handle it is given, the transaction's, on
+/// either backend: the quote as [`quote::quote`] takes it (stock, prices,
+/// promotions, coupons) and the facts as [`facts::facts`] reads them.
 impl Reread for Store {
     fn quote(&self, sql: Sql<'_>, order: &Order, today: NaiveDate) -> Result<Quote, db::Error> {
-        match sql.backend() {
-            Backend::Sqlite => Ok(Store::quote(self, order, today)?),
-            Backend::Postgres => Err(db::Error::WrongBackend(
-                "the store's quote reads its own SQLite connection",
-            )),
-        }
+        super::quote::quote(sql, order, today)
     }
 
     fn facts(&self, sql: Sql<'_>, order: &Order, operator: &str) -> Result<Facts, db::Error> {
-        match sql.backend() {
-            Backend::Sqlite => Ok(Store::facts(self, order, operator)?),
-            Backend::Postgres => Err(db::Error::WrongBackend(
-                "the store's facts read its own SQLite connection",
-            )),
-        }
+        super::facts::facts(sql, order, operator)
     }
 }
 

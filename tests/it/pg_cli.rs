@@ -3,7 +3,7 @@
 //! tests' throwaway cluster; what runs only on SQLite so far is refused
 //! with the reason; an SQLite path chosen the same ways still works.
 
-use crate::common::pg;
+use crate::common::pg::{self, url};
 use orderdesk::store::db::{Db, Value};
 use std::path::Path;
 use std::process::{Command, Output};
@@ -13,23 +13,6 @@ const LOGIN: &str = "pgadmin";
 
 /// The test cluster's `key=value` connection string as the URL `--db`
 /// takes: the socket folder percent-encoded as the host.
-fn url(params: &str) -> String {
-    let get = |key: &str| {
-        params
-            .split_whitespace()
-            .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
-            .unwrap_or_else(|| panic!("no {key} in {params}"))
-    };
-    format!(
-        "postgres://{}@{}:{}/{}",
-        get("user"),
-        get("host").replace('/', "%2F"),
-        get("port"),
-        get("dbname")
-    )
-}
-
-/// The binary with `args`, ORDERDESK_DB set to `env_db` (or unset).
 fn orderdesk_env(env_db: Option<&str>, args: &[&str]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_orderdesk"));
     c.env_remove("ORDERDESK_DB")
@@ -310,14 +293,6 @@ fn what_runs_only_on_sqlite_is_refused_with_the_reason() {
         (
             &["search", "items", "tent"][..],
             "the catalog and customer search is not available on PostgreSQL yet",
-        ),
-        (
-            &["play", "-"][..],
-            "placing orders (play, simulate) is not available on PostgreSQL yet",
-        ),
-        (
-            &["simulate", "--orders", "1"][..],
-            "placing orders (play, simulate) is not available",
         ),
         (&[][..], "the console is not available on PostgreSQL yet"),
         (&["demo", "--customers", "5"][..], "orderdesk migrate"),

@@ -212,7 +212,7 @@ impl<E: From<Error>> Abort<E> {
 }
 
 /// How many times [`Sql::write`] runs a transaction that keeps losing.
-pub const WRITE_ATTEMPTS: u32 = 8;
+pub const WRITE_ATTEMPTS: u32 = 10;
 
 /// An owned connection to either backend.
 pub enum Db {
@@ -319,19 +319,60 @@ impl<'a> Sql<'a> {
     {
         let mut attempt = 1;
         loop {
+            // A transaction that lost once runs again in the writers' queue
+            // (PostgreSQL; SQLite's BEGIN IMMEDIATE queues them all), so
+            // it loses again only to a first try, not to every other
+            // loser: sixteen consoles on the same stock all get through.
+            let queued = match self {
+                Sql::Postgres(conn) if attempt > 1 => Some(WritersQueue::join(conn)?),
+                _ => None,
+            };
             let tx = self.begin()?;
             let result = f(&tx).and_then(|v| tx.commit().map(|()| v).map_err(E::from));
+            if let Some(queue) = queued {
+                queue.leave();
+            }
             match result {
                 Err(e) if e.retryable() && attempt < WRITE_ATTEMPTS => {
-                    // A growing, jittered pause so the losers do not collide
-                    // again in step.
-                    let ms = 2u64 * u64::from(attempt) + fastrand::u64(0..5);
+                    // A doubling pause, jittered over its whole span, so
+                    // the losers spread out instead of colliding again in
+                    // step (sixteen writers on the same stock rows need it).
+                    let span = 2u64 << attempt.min(7);
+                    let ms = span / 2 + fastrand::u64(0..span);
                     std::thread::sleep(Duration::from_millis(ms));
                     attempt += 1;
                 }
                 other => return other,
             }
         }
+    }
+}
+
+/// The place of a PostgreSQL connection in the writers' queue: a session
+/// advisory lock, waited for outside any transaction (so the transaction
+/// that follows takes its snapshot after the last writer committed) and
+/// let go after it. The server lets go of it for a connection that dies.
+struct WritersQueue<'a>(&'a RefCell<PgConn>);
+
+/// The advisory lock key of the writers' queue ("ODSW"; the migrations'
+/// is "ODSK").
+const WRITERS_KEY: i64 = 0x4F44_5357;
+
+impl<'a> WritersQueue<'a> {
+    fn join(conn: &'a RefCell<PgConn>) -> Result<WritersQueue<'a>, Error> {
+        conn.borrow_mut()
+            .execute("SELECT pg_advisory_lock(?1)", &[WRITERS_KEY.into()])?;
+        Ok(WritersQueue(conn))
+    }
+
+    /// A failure is not the transaction's (it has committed or rolled
+    /// back): it means the connection is gone, and the server let go of
+    /// the lock with it.
+    fn leave(self) {
+        let _ = self
+            .0
+            .borrow_mut()
+            .execute("SELECT pg_advisory_unlock(?1)", &[WRITERS_KEY.into()]);
     }
 }
 

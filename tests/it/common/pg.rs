@@ -220,3 +220,21 @@ fn as_user(run_as: &Option<String>, program: &Path) -> Command {
         None => Command::new(program),
     }
 }
+
+/// The `postgres://` URL of connection parameters from [`fresh_database`],
+/// as the program's --db takes it (the socket folder percent-encoded).
+pub fn url(params: &str) -> String {
+    let get = |key: &str| {
+        params
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+            .unwrap_or_else(|| panic!("no {key} in {params}"))
+    };
+    format!(
+        "postgres://{}@{}:{}/{}",
+        get("user"),
+        get("host").replace('/', "%2F"),
+        get("port"),
+        get("dbname")
+    )
+}
