@@ -51,6 +51,7 @@ mod pg_operators;
 mod pg_orders;
 mod pg_promotions;
 mod pg_roles;
+mod pg_search;
 mod pricing_cases;
 mod pricing_props;
 mod pricing_review;
