@@ -206,7 +206,7 @@ fn hit_rows(
         if let Some(receipt) = r.get_opt_i64(11)? {
             receipts.push((id, receipt, due_date(r, 12)?, r.get_i64(13)?));
         }
-        if !out.contains_key(&id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(id) {
             let stock = ItemStock {
                 item_id: id,
                 on_hand: item.on_hand,
@@ -214,7 +214,7 @@ fn hit_rows(
                 receipts: Vec::new(),
                 earlier_backorders: r.get_i64(14)?,
             };
-            out.insert(id, (item, stock));
+            slot.insert((item, stock));
         }
     }
     // In date order (then as entered): the first is the next receipt.

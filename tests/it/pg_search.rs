@@ -85,9 +85,12 @@ fn query(f: impl FnOnce(&mut CustomerQuery)) -> CustomerQuery {
     q
 }
 
-/// Every search of the examples, with the (first name, last name) of each
-/// row it must find, in result order.
-fn customer_cases() -> Vec<(CustomerQuery, usize, Vec<(&'static str, &'static str)>)> {
+/// A search, its limit, and the (first name, last name) of each row it
+/// must find, in result order.
+type Case = (CustomerQuery, usize, Vec<(&'static str, &'static str)>);
+
+/// Every search of the examples.
+fn customer_cases() -> Vec<Case> {
     let obriens = vec![
         ("Ann", "O'Brien"),
         ("Ann", "O'Brien"),
