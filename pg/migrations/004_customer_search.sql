@@ -19,7 +19,7 @@ CREATE INDEX customers_last_key ON customers(last_key, first_key, logon_key NULL
     postal_key, phone_key, phone_national_key, account_id NULLS FIRST, id);
 CREATE INDEX customers_first_key ON customers(first_key, last_key, logon_key NULLS FIRST, email_key,
     postal_key, phone_key, phone_national_key, account_id NULLS FIRST, id);
-CREATE INDEX customers_logon_key ON customers(logon_key, last_key, first_key, email_key, postal_key,
+CREATE INDEX customers_logon_key ON customers(logon_key NULLS FIRST, last_key, first_key, email_key, postal_key,
     phone_key, phone_national_key, account_id NULLS FIRST, id) WHERE logon_key IS NOT NULL;
 CREATE INDEX customers_email_key ON customers(email_key, last_key, first_key, logon_key NULLS FIRST,
     postal_key, phone_key, phone_national_key, account_id NULLS FIRST, id);
