@@ -7,7 +7,7 @@
 //! - no `INDEXED BY` and no `+` on filters (SQLite's index hints);
 //! - `NULLS FIRST` on the nullable keys (`logon_key`, `account_id`):
 //!   SQLite sorts NULL first, PostgreSQL last unless told; the indexes of
-//!   pg/migrations/004_customer_search.sql carry the same order, so a
+//!   pg/migrations/005_customer_search.sql carry the same order, so a
 //!   leading field's index is read in result order and stops at the limit;
 //! - every subquery in FROM is named (PostgreSQL 15 requires it).
 

@@ -1,4 +1,4 @@
--- orderdesk on PostgreSQL, version 4: the customer search indexes of
+-- orderdesk on PostgreSQL, version 5: the customer search indexes of
 -- schema.sql (customers_*_key, customers_account) made again in the order
 -- the search reads them (store/customer_search_pg.rs): the same columns as
 -- SQLite's, with the nullable keys (logon_key, account_id) NULLS FIRST, as
@@ -32,4 +32,4 @@ CREATE INDEX customers_phone_national_key ON customers(phone_national_key, last_
 CREATE INDEX customers_account ON customers(account_id, last_key, first_key, logon_key NULLS FIRST,
     email_key, postal_key, phone_key, phone_national_key, id) WHERE account_id IS NOT NULL;
 
-UPDATE schema_version SET version = 4 WHERE id = 1;
+UPDATE schema_version SET version = 5 WHERE id = 1;
