@@ -3,11 +3,11 @@
 //! an approval an order carries still holds. Written once for both
 //! backends over a [`Sql`] handle; every attempt is audited.
 
-use super::db::{self, Sql};
+use super::db::{self, Backend, Sql};
 use super::operators::{audit_row, limits, operator, time_text, NewApproval, PinCheck};
 use super::Store;
 use crate::domain::money::Currency;
-use crate::domain::operator::{Approval, PIN_ATTEMPTS, PIN_LOCK_MINUTES};
+use crate::domain::operator::{Approval, Role, PIN_ATTEMPTS, PIN_LOCK_MINUTES};
 use crate::domain::rules::ApprovalState;
 use crate::domain::secret;
 use crate::domain::text::clean;
@@ -38,6 +38,9 @@ pub fn verify_supervisor_pin(
     if !row.role.approves() {
         return Ok(PinCheck::Refused(format!("{login} is not a supervisor")));
     }
+    if sql.backend() == Backend::Postgres {
+        return checked_by_postgres(sql, &login, pin, asker, row.role);
+    }
     let hash = sql
         .query_row(
             "SELECT pin_hash FROM operators WHERE login = ?1",
@@ -45,9 +48,7 @@ pub fn verify_supervisor_pin(
         )?
         .get_opt_string(0)?;
     let Some(hash) = hash else {
-        return Ok(PinCheck::Refused(format!(
-            "{login} has no PIN yet: an admin sets it (orderdesk operators set-pin {login})"
-        )));
+        return Ok(PinCheck::Refused(no_pin(&login)));
     };
     let at = time_text(now);
     let subject = format!("operator:{login}");
@@ -115,6 +116,47 @@ pub fn verify_supervisor_pin(
             locked_until,
         })
     })
+}
+
+/// The PIN check on PostgreSQL, where the database checks it
+/// (orderdesk_check_pin, pg/migrations/004_pins_in_database.sql): the hash
+/// is not readable by an operator's role, the wrong tries are counted and
+/// audited there, and a right PIN lets this connection record one approval.
+/// The server's clock decides the lock.
+fn checked_by_postgres(
+    sql: Sql<'_>,
+    login: &str,
+    pin: &str,
+    asker: &str,
+    role: Role,
+) -> Result<PinCheck, db::Error> {
+    let r = sql.query_row(
+        "SELECT outcome, failures, locked_until FROM orderdesk_check_pin(?1, ?2, ?3)",
+        &[login.into(), pin.into(), asker.into()],
+    )?;
+    Ok(match r.get_str(0)? {
+        "approved" => PinCheck::Approved {
+            login: login.to_string(),
+            role,
+        },
+        "wrong" => PinCheck::Wrong {
+            failures: r.get_i64(1)?,
+            locked_until: r.get_opt_string(2)?,
+        },
+        "locked" => PinCheck::Locked {
+            until: r.get_opt_string(2)?.unwrap_or_default(),
+        },
+        "no_pin" => PinCheck::Refused(no_pin(login)),
+        "reset" => PinCheck::Refused(format!(
+            "{login}'s PIN was set on another database: an admin sets it again here \
+             (orderdesk operators set-pin {login})"
+        )),
+        _ => PinCheck::Refused(format!("{login} is not a supervisor")),
+    })
+}
+
+fn no_pin(login: &str) -> String {
+    format!("{login} has no PIN yet: an admin sets it (orderdesk operators set-pin {login})")
 }
 
 /// Records an approval (and audits it as `approval.granted`, naming who

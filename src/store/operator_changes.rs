@@ -3,7 +3,7 @@
 //! either backend. Refusals (no such operator, one already, the last
 //! admin) roll back whatever the change had written.
 
-use super::db::{Abort, Sql, Value};
+use super::db::{Abort, Backend, Sql, Value};
 use super::operators::{audit_row, describe_limits, operator, time_text, LimitsOf, OperatorError};
 use super::Store;
 use crate::domain::money::Currency;
@@ -138,18 +138,30 @@ pub fn set_act_as(sql: Sql<'_>, login: &str, act_as: &str, by: &str) -> Result<(
     )
 }
 
-/// Sets a supervisor PIN (hashed here; the PIN itself is never stored)
-/// and clears any lock.
+/// Sets a supervisor PIN and clears any lock; the PIN itself is never
+/// stored. SQLite keeps an Argon2 hash made here; PostgreSQL makes a
+/// bcrypt hash itself (pgcrypto), the one its own PIN check reads
+/// (pg/migrations/004_pins_in_database.sql).
 pub fn set_pin(sql: Sql<'_>, login: &str, pin: &str, by: &str) -> Result<(), OperatorError> {
     crate::domain::operator::check_pin(pin).map_err(OperatorError::Invalid)?;
-    // Argon2 is slow on purpose: hashed before the transaction.
-    let hash = secret::hash(pin).map_err(OperatorError::Invalid)?;
+    let (update, value) = match sql.backend() {
+        Backend::Sqlite => (
+            "UPDATE operators SET pin_hash = ?3, pin_failures = 0, pin_locked_until = NULL,
+                 updated_at = ?2 WHERE login = ?1",
+            // Argon2 is slow on purpose: hashed before the transaction.
+            secret::hash(pin).map_err(OperatorError::Invalid)?,
+        ),
+        Backend::Postgres => (
+            "UPDATE operators SET pin_hash = crypt(?3, gen_salt('bf', 8)), pin_failures = 0,
+                 pin_locked_until = NULL, updated_at = ?2 WHERE login = ?1",
+            pin.to_string(),
+        ),
+    };
     change_operator(
         sql,
         login,
-        "UPDATE operators SET pin_hash = ?3, pin_failures = 0, pin_locked_until = NULL,
-             updated_at = ?2 WHERE login = ?1",
-        hash.into(),
+        update,
+        value.into(),
         "operator.pin",
         "PIN set",
         by,

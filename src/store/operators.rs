@@ -19,7 +19,7 @@
 //! reachable from here). A change runs in [`Sql::write`]; the `Store`
 //! methods run them on the store's connection.
 
-use super::db::{self, Row, Sql};
+use super::db::{self, Backend, Row, Sql};
 use super::{Store, StoreError};
 use crate::domain::money::Currency;
 use crate::domain::operator::Role;
@@ -193,11 +193,22 @@ fn role_at(r: &Row, i: usize) -> Result<Role, db::Error> {
     })
 }
 
-const OPERATOR_COLUMNS: &str =
-    "login, role, name, enabled, act_as, pin_hash IS NOT NULL, pin_locked_until";
+/// The columns of an [`OperatorRow`]. Whether a PIN is set is a boolean on
+/// PostgreSQL and 0/1 on SQLite (get_bool reads both); on PostgreSQL the
+/// hash is not readable by operators (pg/migrations/004_pins_in_database.sql)
+/// and a function tells.
+fn operator_columns(sql: Sql<'_>) -> &'static str {
+    match sql.backend() {
+        Backend::Sqlite => {
+            "login, role, name, enabled, act_as, pin_hash IS NOT NULL, pin_locked_until"
+        }
+        Backend::Postgres => {
+            "login, role, name, enabled, act_as, orderdesk_pin_set(login), pin_locked_until"
+        }
+    }
+}
 
-/// A row of [`OPERATOR_COLUMNS`]. `pin_hash IS NOT NULL` is a boolean on
-/// PostgreSQL and 0/1 on SQLite; get_bool reads both.
+/// A row of [`operator_columns`].
 fn operator_row(r: &Row) -> Result<OperatorRow, db::Error> {
     Ok(OperatorRow {
         login: r.get_string(0)?,
@@ -232,7 +243,10 @@ fn limits_at(r: &Row, at: usize) -> Result<Limits, db::Error> {
 /// The operator with this login, if the table has them.
 pub fn operator(sql: Sql<'_>, login: &str) -> Result<Option<OperatorRow>, db::Error> {
     sql.query_opt(
-        &format!("SELECT {OPERATOR_COLUMNS} FROM operators WHERE login = ?1"),
+        &format!(
+            "SELECT {} FROM operators WHERE login = ?1",
+            operator_columns(sql)
+        ),
         &[login.into()],
     )?
     .map(|r| operator_row(&r))
@@ -242,7 +256,10 @@ pub fn operator(sql: Sql<'_>, login: &str) -> Result<Option<OperatorRow>, db::Er
 /// Every operator in the table, by login.
 pub fn operators(sql: Sql<'_>) -> Result<Vec<OperatorRow>, db::Error> {
     sql.query(
-        &format!("SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY login"),
+        &format!(
+            "SELECT {} FROM operators ORDER BY login",
+            operator_columns(sql)
+        ),
         &[],
     )?
     .iter()

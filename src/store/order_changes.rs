@@ -8,16 +8,15 @@
 use super::db::{self, Abort, Sql};
 use super::order_record::{stored_order, write_event, NewEvent, StoredOrder};
 use super::order_write::{clear_contents, write_contents, Contents};
-use super::orders::{json, recheck_availability, SubmitError};
+use super::orders::{json as json_text, recheck_availability, Reread, SubmitError};
 use super::warehouse::fill_waiting;
-use super::{now_text, redemptions, Store, StoreError};
+use super::{inventory, now_text, quote, redemptions, Store, StoreError};
 use crate::domain::lifecycle::{self, OrderStatus};
 use crate::domain::order::Order;
 use crate::domain::order_change::difference;
 use crate::domain::quote::Quote;
 use crate::domain::rules::{self, Facts, Violation};
 use chrono::NaiveDate;
-use rusqlite::{params, Transaction, TransactionBehavior};
 use rust_decimal::Decimal;
 use std::fmt;
 
@@ -116,201 +115,19 @@ pub struct ChangeInput<'a> {
 }
 
 impl Store {
-    /// Changes a placed order's lines and ship-tos: re-priced under its
-    /// original rules, availability checked again and its stock moved,
-    /// in one transaction; what the change frees goes to the orders
-    /// waiting for it. A card payment that goes down leaves a refund owed.
+    /// Changes a placed order ([`change_order`]); the rules read the
+    /// store's facts.
     pub fn change_order(&self, c: &ChangeInput) -> Result<StoredOrder, ServiceError> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let o = open(&tx, &c.action)?;
-        o.may_change().map_err(ServiceError::Refused)?;
-        if o.order.is_none() {
-            return Err(ServiceError::Refused(
-                "this order was placed before orders could be changed here: cancel it and place it again".into(),
-            ));
-        }
-        let freed: Vec<i64> = o
-            .order
-            .iter()
-            .flat_map(|x| x.lines.iter().map(|l| l.item_id))
-            .collect();
-        clear_contents(Sql::Sqlite(&tx), o.id)?;
-        let fresh = self.quote_change(c.order, o.id, o.placed_on(), c.today)?;
-        recheck_availability(c.order, &c.seen.availability, &fresh.availability)?;
-        let violations = self.change_rules(c.order, &fresh, o.grand_total)?;
-        if !violations.is_empty() {
-            return Err(ServiceError::Violations(violations));
-        }
-        let breakdowns = |q: &Quote| q.parts.iter().map(|(_, b)| b.clone()).collect::<Vec<_>>();
-        if breakdowns(&fresh) != breakdowns(c.seen) {
-            return Err(ServiceError::PricesChanged);
-        }
-        let Some((part, b)) = fresh.parts.first() else {
-            return Err(ServiceError::Refused("nothing left in the order".into()));
-        };
-        if part.order.lines.is_empty() {
-            return Err(ServiceError::Refused(
-                "nothing left to ship: every line would be dropped; cancel the order instead"
-                    .into(),
-            ));
-        }
-        let now = now_text();
-        let cur = o.currency;
-        let money = |d: Decimal| cur.round(d).to_string();
-        let method_names: Vec<String> = (part.order.ship_tos.iter())
-            .map(|s| {
-                let code = s.method.clone().unwrap_or_default();
-                (fresh.methods.iter())
-                    .find(|m| m.code == code)
-                    .map(|m| m.name.clone())
-                    .unwrap_or(code)
-            })
-            .collect();
-        write_contents(
-            Sql::Sqlite(&tx),
-            &Contents {
-                order_id: o.id,
-                order_no: o.order_no,
-                part,
-                breakdown: b,
-                method_names: &method_names,
-                now: &now,
-            },
-        )
-        .map_err(Abort::into_inner)?;
-        tx.execute(
-            "UPDATE orders SET merchandise_total = ?2, discount_total = ?3, shipping_total = ?4, tax_total = ?5,
-                grand_total = ?6, breakdown = ?7, order_data = ?8, backorder_choice = ?9
-             WHERE id = ?1",
-            params![
-                o.id,
-                money(b.merchandise),
-                money(b.discount_total),
-                money(b.shipping_total),
-                money(b.tax_total),
-                money(b.grand_total),
-                json(b)?,
-                json(&part.order)?,
-                part.order.backorder_choice.code()
-            ],
-        )?;
-        tx.execute(
-            "UPDATE payments SET amount = ?2 WHERE order_id = ?1",
-            params![o.id, money(b.grand_total)],
-        )?;
-        owe_refund(&tx, &o, o.grand_total - b.grand_total, c.action, &now)?;
-        let mut detail = c.description.to_string();
-        detail += &dropped(c.order, part);
-        detail += &coupon_uses(&tx, &o, c.order, b, &now)?;
-        detail += &format!("\n{}", difference(cur, o.grand_total, b.grand_total));
-        write_event(
-            Sql::Sqlite(&tx),
-            &NewEvent {
-                order_id: o.id,
-                order_no: o.order_no,
-                operator: c.action.operator,
-                action: "changed",
-                reason: c.action.reason.trim(),
-                detail: &detail,
-                totals: Some((money(o.grand_total), money(b.grand_total))),
-                now: &now,
-            },
-        )?;
-        fill_waiting(&tx, &freed, c.today, c.action.operator, &now)?;
-        let done = stored_order(Sql::Sqlite(&tx), o.order_no)?
-            .ok_or(ServiceError::NotFound(o.order_no))?;
-        tx.commit()?;
-        Ok(done)
+        change_order(self.sql(), c, self)
     }
 
-    /// The rules of a change: each adjustment within its maker's limits,
-    /// and the credit of an account.
-    fn change_rules(
-        &self,
-        order: &Order,
-        quote: &Quote,
-        previous_total: Decimal,
-    ) -> rusqlite::Result<Vec<Violation>> {
-        let mut makers: Vec<(String, Facts)> = Vec::new();
-        for a in &order.adjustments {
-            if !makers.iter().any(|(m, _)| m == &a.operator) {
-                makers.push((a.operator.clone(), self.facts(order, &a.operator)?));
-            }
-        }
-        let credit = match makers.first() {
-            Some((_, f)) => f.account.clone(),
-            None => self.facts(order, "")?.account,
-        };
-        Ok(rules::change_violations(
-            order,
-            quote,
-            &makers,
-            credit.as_ref(),
-            previous_total,
-        ))
-    }
-
-    /// Cancels the whole order: its stock released (and given to the
-    /// orders waiting for it), its shipments cancelled, its coupons' uses
-    /// given back, the whole amount owed back when paid by card.
+    /// Cancels the whole order ([`cancel_order`]).
     pub fn cancel_order(
         &self,
         a: &OrderAction,
         today: NaiveDate,
     ) -> Result<StoredOrder, ServiceError> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let o = open(&tx, a)?;
-        lifecycle::may_cancel(o.status, &o.shipment_states()).map_err(ServiceError::Refused)?;
-        let reason = lifecycle::reason_code(lifecycle::CANCEL_REASONS, a.reason)
-            .map_err(ServiceError::Refused)?;
-        let now = now_text();
-        let freed = release_stock(&tx, o.id)?;
-        tx.execute(
-            "UPDATE shipments SET status = 'cancelled' WHERE order_id = ?1 AND status = 'open'",
-            [o.id],
-        )?;
-        set_status(&tx, o.id, OrderStatus::Cancelled)?;
-        // A coupon's use is given back, unless the other order of a split
-        // submit still has its share of the discount: the use goes with it.
-        tx.execute(
-            "UPDATE coupon_redemptions SET order_id = (SELECT x.id FROM orders x
-                 WHERE x.order_no = ?2 AND x.status <> 'cancelled')
-             WHERE order_id = ?1 AND EXISTS (SELECT 1 FROM order_discounts d JOIN orders x ON x.id = d.order_id
-                 WHERE x.order_no = ?2 AND x.status <> 'cancelled' AND d.coupon_id = coupon_redemptions.coupon_id)",
-            params![o.id, o.linked],
-        )?;
-        tx.execute("DELETE FROM coupon_redemptions WHERE order_id = ?1", [o.id])?;
-        // The refund names the reason's code, as the history does, not
-        // the words it was typed in.
-        let coded = OrderAction { reason, ..*a };
-        let owed = owe_refund(&tx, &o, o.grand_total, coded, &now)?;
-        let cur = o.currency;
-        let detail = match owed {
-            Some(x) => format!(
-                "order cancelled; {} {} owed back to the card",
-                cur.format(x),
-                cur.code()
-            ),
-            None => "order cancelled".to_string(),
-        };
-        write_event(
-            Sql::Sqlite(&tx),
-            &NewEvent {
-                order_id: o.id,
-                order_no: o.order_no,
-                operator: a.operator,
-                action: "cancelled",
-                reason,
-                detail: &detail,
-                totals: None,
-                now: &now,
-            },
-        )?;
-        fill_waiting(&tx, &freed, today, a.operator, &now)?;
-        let done = stored_order(Sql::Sqlite(&tx), o.order_no)?
-            .ok_or(ServiceError::NotFound(o.order_no))?;
-        tx.commit()?;
-        Ok(done)
+        cancel_order(self.sql(), a, today)
     }
 
     /// Holds the order ([`hold_order`]).
@@ -324,6 +141,237 @@ impl Store {
     }
 }
 
+/// Changes a placed order's lines and ship-tos: re-priced under its
+/// original rules ([`quote::quote_change`]), availability checked again
+/// and its stock moved, in one [`Sql::write`] on either backend; what the
+/// change frees goes to the orders waiting for it. A card payment that
+/// goes down leaves a refund owed. `reread` gives the facts the change's
+/// rules need, read inside the transaction (only its facts are used).
+pub fn change_order(
+    sql: Sql<'_>,
+    c: &ChangeInput,
+    reread: &dyn Reread,
+) -> Result<StoredOrder, ServiceError> {
+    sql.write(|tx| change_in(**tx, c, reread))
+        .map_err(Abort::into_inner)
+}
+
+/// The body of [`change_order`], in its transaction.
+fn change_in(
+    tx: Sql<'_>,
+    c: &ChangeInput,
+    reread: &dyn Reread,
+) -> Result<StoredOrder, Abort<ServiceError>> {
+    let refuse = |e: ServiceError| Abort::Refused(e);
+    let o = open_at(tx, &c.action)?;
+    o.may_change().map_err(refused)?;
+    if o.order.is_none() {
+        return Err(refused(
+            "this order was placed before orders could be changed here: cancel it and place it again".into(),
+        ));
+    }
+    let freed: Vec<i64> = o
+        .order
+        .iter()
+        .flat_map(|x| x.lines.iter().map(|l| l.item_id))
+        .collect();
+    clear_contents(tx, o.id)?;
+    let fresh = quote::quote_change(tx, c.order, o.id, o.placed_on(), c.today)?;
+    recheck_availability(c.order, &c.seen.availability, &fresh.availability)
+        .map_err(|e| refuse(e.into()))?;
+    let violations = change_rules(tx, reread, c.order, &fresh, o.grand_total)?;
+    if !violations.is_empty() {
+        return Err(refuse(ServiceError::Violations(violations)));
+    }
+    let breakdowns = |q: &Quote| q.parts.iter().map(|(_, b)| b.clone()).collect::<Vec<_>>();
+    if breakdowns(&fresh) != breakdowns(c.seen) {
+        return Err(refuse(ServiceError::PricesChanged));
+    }
+    let Some((part, b)) = fresh.parts.first() else {
+        return Err(refused("nothing left in the order".into()));
+    };
+    if part.order.lines.is_empty() {
+        return Err(refused(
+            "nothing left to ship: every line would be dropped; cancel the order instead".into(),
+        ));
+    }
+    let now = now_text();
+    let cur = o.currency;
+    let money = |d: Decimal| cur.round(d).to_string();
+    let method_names: Vec<String> = (part.order.ship_tos.iter())
+        .map(|s| {
+            let code = s.method.clone().unwrap_or_default();
+            (fresh.methods.iter())
+                .find(|m| m.code == code)
+                .map(|m| m.name.clone())
+                .unwrap_or(code)
+        })
+        .collect();
+    write_contents(
+        tx,
+        &Contents {
+            order_id: o.id,
+            order_no: o.order_no,
+            part,
+            breakdown: b,
+            method_names: &method_names,
+            now: &now,
+        },
+    )
+    .map_err(from_submit)?;
+    let json = |v: Result<String, SubmitError>| v.map_err(|e| refuse(e.into()));
+    tx.execute(
+        "UPDATE orders SET merchandise_total = ?2, discount_total = ?3, shipping_total = ?4, tax_total = ?5,
+            grand_total = ?6, breakdown = ?7, order_data = ?8, backorder_choice = ?9
+         WHERE id = ?1",
+        &[
+            o.id.into(),
+            money(b.merchandise).into(),
+            money(b.discount_total).into(),
+            money(b.shipping_total).into(),
+            money(b.tax_total).into(),
+            money(b.grand_total).into(),
+            json(json_text(b))?.into(),
+            json(json_text(&part.order))?.into(),
+            part.order.backorder_choice.code().into(),
+        ],
+    )?;
+    tx.execute(
+        "UPDATE payments SET amount = ?2 WHERE order_id = ?1",
+        &[o.id.into(), money(b.grand_total).into()],
+    )?;
+    owe_refund(tx, &o, o.grand_total - b.grand_total, c.action, &now)?;
+    let mut detail = c.description.to_string();
+    detail += &dropped(c.order, part);
+    detail += &coupon_uses(tx, &o, c.order, b, &now)?;
+    detail += &format!("\n{}", difference(cur, o.grand_total, b.grand_total));
+    write_event(
+        tx,
+        &NewEvent {
+            order_id: o.id,
+            order_no: o.order_no,
+            operator: c.action.operator,
+            action: "changed",
+            reason: c.action.reason.trim(),
+            detail: &detail,
+            totals: Some((money(o.grand_total), money(b.grand_total))),
+            now: &now,
+        },
+    )?;
+    fill_waiting(tx, &freed, c.today, c.action.operator, &now)?;
+    reread_order(tx, o.order_no)
+}
+
+/// The rules of a change: each adjustment within its maker's limits,
+/// and the credit of an account; the facts read inside the change's
+/// transaction.
+fn change_rules(
+    tx: Sql<'_>,
+    reread: &dyn Reread,
+    order: &Order,
+    quote: &Quote,
+    previous_total: Decimal,
+) -> Result<Vec<Violation>, db::Error> {
+    let mut makers: Vec<(String, Facts)> = Vec::new();
+    for a in &order.adjustments {
+        if !makers.iter().any(|(m, _)| m == &a.operator) {
+            makers.push((a.operator.clone(), reread.facts(tx, order, &a.operator)?));
+        }
+    }
+    let credit = match makers.first() {
+        Some((_, f)) => f.account.clone(),
+        None => reread.facts(tx, order, "")?.account,
+    };
+    Ok(rules::change_violations(
+        order,
+        quote,
+        &makers,
+        credit.as_ref(),
+        previous_total,
+    ))
+}
+
+/// Cancels the whole order, in one [`Sql::write`] on either backend: its
+/// stock released (and given to the orders waiting for it), its
+/// shipments cancelled, its coupons' uses given back, the whole amount
+/// owed back when paid by card.
+pub fn cancel_order(
+    sql: Sql<'_>,
+    a: &OrderAction,
+    today: NaiveDate,
+) -> Result<StoredOrder, ServiceError> {
+    sql.write(|tx| cancel_in(**tx, a, today))
+        .map_err(Abort::into_inner)
+}
+
+/// The body of [`cancel_order`], in its transaction.
+fn cancel_in(
+    tx: Sql<'_>,
+    a: &OrderAction,
+    today: NaiveDate,
+) -> Result<StoredOrder, Abort<ServiceError>> {
+    let o = open_at(tx, a)?;
+    lifecycle::may_cancel(o.status, &o.shipment_states()).map_err(refused)?;
+    let reason = lifecycle::reason_code(lifecycle::CANCEL_REASONS, a.reason).map_err(refused)?;
+    let now = now_text();
+    let freed = release_stock(tx, o.id)?;
+    tx.execute(
+        "UPDATE shipments SET status = 'cancelled' WHERE order_id = ?1 AND status = 'open'",
+        &[o.id.into()],
+    )?;
+    update_status(tx, o.id, OrderStatus::Cancelled)?;
+    // A coupon's use is given back, unless the other order of a split
+    // submit still has its share of the discount: the use goes with it.
+    tx.execute(
+        "UPDATE coupon_redemptions SET order_id = (SELECT x.id FROM orders x
+             WHERE x.order_no = ?2 AND x.status <> 'cancelled')
+         WHERE order_id = ?1 AND EXISTS (SELECT 1 FROM order_discounts d JOIN orders x ON x.id = d.order_id
+             WHERE x.order_no = ?2 AND x.status <> 'cancelled' AND d.coupon_id = coupon_redemptions.coupon_id)",
+        &[o.id.into(), o.linked.into()],
+    )?;
+    tx.execute(
+        "DELETE FROM coupon_redemptions WHERE order_id = ?1",
+        &[o.id.into()],
+    )?;
+    // The refund names the reason's code, as the history does, not
+    // the words it was typed in.
+    let coded = OrderAction { reason, ..*a };
+    let owed = owe_refund(tx, &o, o.grand_total, coded, &now)?;
+    let cur = o.currency;
+    let detail = match owed {
+        Some(x) => format!(
+            "order cancelled; {} {} owed back to the card",
+            cur.format(x),
+            cur.code()
+        ),
+        None => "order cancelled".to_string(),
+    };
+    write_event(
+        tx,
+        &NewEvent {
+            order_id: o.id,
+            order_no: o.order_no,
+            operator: a.operator,
+            action: "cancelled",
+            reason,
+            detail: &detail,
+            totals: None,
+            now: &now,
+        },
+    )?;
+    fill_waiting(tx, &freed, today, a.operator, &now)?;
+    reread_order(tx, o.order_no)
+}
+
+/// Submit's refusals (a shortage, a coupon over its limit) as the
+/// change's; the database's errors stay retryable.
+fn from_submit(e: Abort<SubmitError>) -> Abort<ServiceError> {
+    match e {
+        Abort::Db(e) => Abort::Db(e),
+        Abort::Refused(e) => Abort::Refused(e.into()),
+    }
+}
+
 /// A lifecycle rule's refusal, inside a write: rolled back, not retried.
 fn refused(why: String) -> Abort<ServiceError> {
     Abort::Refused(ServiceError::Refused(why))
@@ -331,7 +379,7 @@ fn refused(why: String) -> Abort<ServiceError> {
 
 /// The order as it stands after an action, read in the action's
 /// transaction.
-fn reread(sql: Sql<'_>, order_no: i64) -> Result<StoredOrder, Abort<ServiceError>> {
+fn reread_order(sql: Sql<'_>, order_no: i64) -> Result<StoredOrder, Abort<ServiceError>> {
     stored_order(sql, order_no)?.ok_or(Abort::Refused(ServiceError::NotFound(order_no)))
 }
 
@@ -346,7 +394,7 @@ pub fn hold_order(sql: Sql<'_>, a: &OrderAction) -> Result<StoredOrder, ServiceE
         update_status(tx, o.id, OrderStatus::Held)?;
         let detail = format!("on hold (was {})", o.status);
         write_status_event(tx, &o, a.operator, "held", reason, &detail)?;
-        reread(tx, o.order_no)
+        reread_order(tx, o.order_no)
     })
     .map_err(Abort::into_inner)
 }
@@ -369,7 +417,7 @@ pub fn release_hold(sql: Sql<'_>, a: &OrderAction) -> Result<StoredOrder, Servic
             a.reason.trim(),
             &detail,
         )?;
-        reread(tx, o.order_no)
+        reread_order(tx, o.order_no)
     })
     .map_err(Abort::into_inner)
 }
@@ -403,36 +451,39 @@ fn dropped(asked: &Order, part: &crate::domain::parts::Part) -> String {
 /// split submit share one use, recorded on the main order. Returns the
 /// lines for the history.
 fn coupon_uses(
-    tx: &Transaction,
+    tx: Sql<'_>,
     o: &StoredOrder,
     order: &Order,
     b: &crate::domain::pricing::Breakdown,
     now: &str,
-) -> Result<String, ServiceError> {
+) -> Result<String, Abort<ServiceError>> {
     let applied = redemptions::applied_codes([b]);
     let has = |list: &[String], code: &str| list.iter().any(|k| k.eq_ignore_ascii_case(code));
-    let mut stmt = tx.prepare(
-        "SELECT DISTINCT c.code FROM order_discounts d JOIN coupons c ON c.id = d.coupon_id
-         JOIN orders x ON x.id = d.order_id WHERE x.order_no = ?1 AND x.status <> 'cancelled'",
-    )?;
-    let linked: Vec<String> = stmt
-        .query_map([o.linked], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    drop(stmt);
-    let mut stmt = tx.prepare(
-        "SELECT r.id, r.order_id, c.code FROM coupon_redemptions r JOIN coupons c ON c.id = r.coupon_id
-         WHERE r.order_id = ?1 OR r.order_id = (SELECT id FROM orders WHERE order_no = ?2)",
-    )?;
-    let held: Vec<(i64, i64, String)> = stmt
-        .query_map(params![o.id, o.linked], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    drop(stmt);
+    let linked: Vec<String> = tx
+        .query(
+            "SELECT DISTINCT c.code FROM order_discounts d JOIN coupons c ON c.id = d.coupon_id
+             JOIN orders x ON x.id = d.order_id WHERE x.order_no = ?1 AND x.status <> 'cancelled'",
+            &[o.linked.into()],
+        )?
+        .iter()
+        .map(|r| r.get_string(0))
+        .collect::<Result<_, _>>()?;
+    let held: Vec<(i64, i64, String)> = tx
+        .query(
+            "SELECT r.id, r.order_id, c.code FROM coupon_redemptions r JOIN coupons c ON c.id = r.coupon_id
+             WHERE r.order_id = ?1 OR r.order_id = (SELECT id FROM orders WHERE order_no = ?2)",
+            &[o.id.into(), o.linked.into()],
+        )?
+        .iter()
+        .map(|r| Ok((r.get_i64(0)?, r.get_i64(1)?, r.get_string(2)?)))
+        .collect::<Result<_, db::Error>>()?;
     let mut detail = String::new();
     for (id, order_id, code) in &held {
         if *order_id == o.id && !has(&applied, code) && !has(&linked, code) {
-            tx.execute("DELETE FROM coupon_redemptions WHERE id = ?1", [id])?;
+            tx.execute(
+                "DELETE FROM coupon_redemptions WHERE id = ?1",
+                &[(*id).into()],
+            )?;
             detail += &format!("\ncoupon {code} no longer applies: its use is given back");
         }
     }
@@ -441,15 +492,7 @@ fn coupon_uses(
         .collect();
     if let (false, Some(customer)) = (again.is_empty(), o.customer_id) {
         let registered = order.customer.as_ref().and_then(|c| c.id).is_some();
-        redemptions::redeem(
-            super::db::Sql::Sqlite(tx),
-            &again,
-            o.id,
-            customer,
-            registered,
-            now,
-        )
-        .map_err(super::db::Abort::into_inner)?;
+        redemptions::redeem(tx, &again, o.id, customer, registered, now).map_err(from_submit)?;
         for code in &again {
             detail += &format!("\ncoupon {code} applies again: one use recorded");
         }
@@ -457,13 +500,9 @@ fn coupon_uses(
     Ok(detail)
 }
 
-/// The order, if it is still at the version the action is based on.
-fn open(tx: &Transaction, a: &OrderAction) -> Result<StoredOrder, ServiceError> {
-    open_at(Sql::Sqlite(tx), a).map_err(Abort::into_inner)
-}
-
-/// [`open`] on either backend, inside a write: a missing or moved-on
-/// order is the action's refusal.
+/// The order, if it is still at the version the action is based on,
+/// read inside the action's write: a missing or moved-on order is the
+/// action's refusal.
 fn open_at(sql: Sql<'_>, a: &OrderAction) -> Result<StoredOrder, Abort<ServiceError>> {
     let o =
         stored_order(sql, a.order_no)?.ok_or(Abort::Refused(ServiceError::NotFound(a.order_no)))?;
@@ -475,12 +514,8 @@ fn open_at(sql: Sql<'_>, a: &OrderAction) -> Result<StoredOrder, Abort<ServiceEr
     Ok(o)
 }
 
-/// [`update_status`] in a rusqlite transaction (the warehouse's).
-pub(super) fn set_status(tx: &Transaction, order_id: i64, s: OrderStatus) -> rusqlite::Result<()> {
-    Ok(update_status(Sql::Sqlite(tx), order_id, s)?)
-}
-
-fn update_status(sql: Sql<'_>, order_id: i64, s: OrderStatus) -> Result<(), db::Error> {
+/// Sets the order's status.
+pub(super) fn update_status(sql: Sql<'_>, order_id: i64, s: OrderStatus) -> Result<(), db::Error> {
     sql.execute(
         "UPDATE orders SET status = ?2 WHERE id = ?1",
         &[order_id.into(), s.code().into()],
@@ -488,27 +523,8 @@ fn update_status(sql: Sql<'_>, order_id: i64, s: OrderStatus) -> Result<(), db::
     Ok(())
 }
 
-/// [`write_status_event`] in a rusqlite transaction (the warehouse's).
-pub(super) fn status_event(
-    tx: &Transaction,
-    o: &StoredOrder,
-    operator: &str,
-    action: &str,
-    reason: &str,
-    detail: &str,
-) -> rusqlite::Result<i64> {
-    Ok(write_status_event(
-        Sql::Sqlite(tx),
-        o,
-        operator,
-        action,
-        reason,
-        detail,
-    )?)
-}
-
 /// A status change's event (no totals), now.
-fn write_status_event(
+pub(super) fn write_status_event(
     sql: Sql<'_>,
     o: &StoredOrder,
     operator: &str,
@@ -533,19 +549,23 @@ fn write_status_event(
 
 /// Releases the stock the order's lines hold and have not shipped;
 /// returns the items it frees.
-fn release_stock(tx: &Transaction, order_id: i64) -> rusqlite::Result<Vec<i64>> {
-    let mut stmt = tx.prepare(
-        "SELECT l.item_id, l.qty_now - COALESCE((SELECT SUM(sl.quantity) FROM shipment_lines sl
-                    JOIN shipments s ON s.id = sl.shipment_id
-                    WHERE sl.order_line_id = l.id AND s.status = 'shipped'), 0)
-         FROM order_lines l WHERE l.order_id = ?1",
-    )?;
-    let held: Vec<(i64, i64)> = stmt
-        .query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+fn release_stock(tx: Sql<'_>, order_id: i64) -> Result<Vec<i64>, db::Error> {
+    // The shipped sum is NUMERIC on PostgreSQL; the layer reads a whole
+    // one as an integer.
+    let held: Vec<(i64, i64)> = tx
+        .query(
+            "SELECT l.item_id, l.qty_now - COALESCE((SELECT SUM(sl.quantity) FROM shipment_lines sl
+                        JOIN shipments s ON s.id = sl.shipment_id
+                        WHERE sl.order_line_id = l.id AND s.status = 'shipped'), 0)
+             FROM order_lines l WHERE l.order_id = ?1",
+            &[order_id.into()],
+        )?
+        .iter()
+        .map(|r| Ok((r.get_i64(0)?, r.get_i64(1)?)))
+        .collect::<Result<_, db::Error>>()?;
     for (item, q) in &held {
         if *q > 0 {
-            super::inventory::release(super::db::Sql::Sqlite(tx), *item, *q)?;
+            inventory::release(tx, *item, *q)?;
         }
     }
     Ok(held.into_iter().map(|(i, _)| i).collect())
@@ -554,25 +574,25 @@ fn release_stock(tx: &Transaction, order_id: i64) -> rusqlite::Result<Vec<i64>> 
 /// Records `amount` as owed back when the order is paid by card and the
 /// amount is positive; returns it then.
 fn owe_refund(
-    tx: &Transaction,
+    tx: Sql<'_>,
     o: &StoredOrder,
     amount: Decimal,
     a: OrderAction,
     now: &str,
-) -> rusqlite::Result<Option<Decimal>> {
+) -> Result<Option<Decimal>, db::Error> {
     if amount <= Decimal::ZERO || o.payment_method.as_deref() != Some("card") {
         return Ok(None);
     }
     tx.execute(
         "INSERT INTO refunds_owed (order_id, amount, currency, reason, operator, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            o.id,
-            o.currency.round(amount).to_string(),
-            o.currency.code(),
-            a.reason,
-            a.operator,
-            now
+        &[
+            o.id.into(),
+            o.currency.round(amount).to_string().into(),
+            o.currency.code().into(),
+            a.reason.into(),
+            a.operator.into(),
+            now.into(),
         ],
     )?;
     Ok(Some(amount))

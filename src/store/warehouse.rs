@@ -4,20 +4,17 @@
 //! out of the reservations together. Each is one transaction with its
 //! events in the orders' histories.
 //!
-//! The warehouse's own SQL is written once, for both backends, as free
-//! functions over a [`Sql`] handle ([`receive_stock`], stock through
-//! `inventory.rs`); the transactions still run on the store's SQLite
-//! connection, because the order records and events they write
-//! (`order_record.rs`, `order_changes.rs`) are read and written there.
+//! Written once, for both backends, as free functions over a [`Sql`]
+//! handle: each transaction is one [`Sql::write`] (run again whole when
+//! PostgreSQL says another writer won), its refusals [`Abort::Refused`].
 
-use super::db::{self, Sql};
+use super::db::{self, Abort, Sql};
 use super::inventory::{self, Reservation};
-use super::order_changes::{set_status, status_event, ServiceError};
+use super::order_changes::{update_status, write_status_event, ServiceError};
 use super::order_record::{order_shipments, stored_order, write_event, NewEvent, StoredOrder};
 use super::{now_text, Store};
 use crate::domain::lifecycle::{self, OrderStatus, ShipmentStatus};
 use chrono::NaiveDate;
-use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::Serialize;
 
 /// The most one receipt brings: far beyond any delivery, and far from
@@ -45,9 +42,7 @@ pub struct Received {
 }
 
 impl Store {
-    /// Goods arrive: on hand goes up, the expected receipts they were are
-    /// used up (earliest first), and the backorders waiting for the item
-    /// are filled in the order they were placed.
+    /// Goods arrive ([`receive`]).
     pub fn receive(
         &self,
         sku: &str,
@@ -55,51 +50,16 @@ impl Store {
         date: NaiveDate,
         operator: &str,
     ) -> Result<Received, ServiceError> {
-        if !(1..=MAX_RECEIPT).contains(&quantity) {
-            return Err(ServiceError::Refused(format!(
-                "a quantity received is 1 to {MAX_RECEIPT}"
-            )));
-        }
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let Stocked {
-            item_id: item, sku, ..
-        } = receive_stock(Sql::Sqlite(&tx), sku, quantity)?
-            .ok_or_else(|| ServiceError::Refused(format!("there is no item {}", sku.trim())))?;
-        let filled = fill_waiting(&tx, &[item], date, operator, &now_text())?;
-        let (on_hand, reserved) = inventory::stock(Sql::Sqlite(&tx), item)?.unwrap_or((0, 0));
-        tx.commit()?;
-        Ok(Received {
-            sku,
-            quantity,
-            on_hand,
-            reserved,
-            filled,
-        })
+        receive(self.sql(), sku, quantity, date, operator)
     }
 
-    /// Releases order `order_no` to the warehouse.
+    /// Releases order `order_no` to the warehouse ([`release_order`]).
     pub fn release_order(
         &self,
         order_no: i64,
         operator: &str,
     ) -> Result<StoredOrder, ServiceError> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let o =
-            stored_order(Sql::Sqlite(&tx), order_no)?.ok_or(ServiceError::NotFound(order_no))?;
-        lifecycle::may_release(o.status).map_err(ServiceError::Refused)?;
-        set_status(&tx, o.id, OrderStatus::Released)?;
-        status_event(
-            &tx,
-            &o,
-            operator,
-            "released",
-            "",
-            "released to the warehouse",
-        )?;
-        let done =
-            stored_order(Sql::Sqlite(&tx), order_no)?.ok_or(ServiceError::NotFound(order_no))?;
-        tx.commit()?;
-        Ok(done)
+        release_order(self.sql(), order_no, operator)
     }
 
     /// The placed orders (not held), oldest first: what `release --all`
@@ -108,8 +68,7 @@ impl Store {
         Ok(placed_order_numbers(self.sql())?)
     }
 
-    /// Shipment `number` of order `order_no` leaves: its stock comes off
-    /// the shelf and out of the reservations together.
+    /// Shipment `number` of order `order_no` leaves ([`ship`]).
     pub fn ship(
         &self,
         order_no: i64,
@@ -117,32 +76,112 @@ impl Store {
         tracking: &str,
         operator: &str,
     ) -> Result<StoredOrder, ServiceError> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let o =
-            stored_order(Sql::Sqlite(&tx), order_no)?.ok_or(ServiceError::NotFound(order_no))?;
+        ship(self.sql(), order_no, number, tracking, operator)
+    }
+}
+
+/// A refusal inside a warehouse write: rolled back, not run again.
+fn refused(why: String) -> Abort<ServiceError> {
+    Abort::Refused(ServiceError::Refused(why))
+}
+
+/// Order `order_no` as it stands, inside the write.
+fn order_at(tx: Sql<'_>, order_no: i64) -> Result<StoredOrder, Abort<ServiceError>> {
+    stored_order(tx, order_no)?.ok_or(Abort::Refused(ServiceError::NotFound(order_no)))
+}
+
+/// Goods arrive: on hand goes up, the expected receipts they were are
+/// used up (earliest first), and the backorders waiting for the item are
+/// filled in the order they were placed. One [`Sql::write`].
+pub fn receive(
+    sql: Sql<'_>,
+    sku: &str,
+    quantity: i64,
+    date: NaiveDate,
+    operator: &str,
+) -> Result<Received, ServiceError> {
+    if !(1..=MAX_RECEIPT).contains(&quantity) {
+        return Err(ServiceError::Refused(format!(
+            "a quantity received is 1 to {MAX_RECEIPT}"
+        )));
+    }
+    sql.write(|tx| {
+        let tx = **tx;
+        let Stocked {
+            item_id: item, sku, ..
+        } = receive_stock(tx, sku, quantity)?
+            .ok_or_else(|| refused(format!("there is no item {}", sku.trim())))?;
+        let filled = fill_waiting(tx, &[item], date, operator, &now_text())?;
+        let (on_hand, reserved) = inventory::stock(tx, item)?.unwrap_or((0, 0));
+        Ok(Received {
+            sku,
+            quantity,
+            on_hand,
+            reserved,
+            filled,
+        })
+    })
+    .map_err(Abort::into_inner)
+}
+
+/// Releases order `order_no` to the warehouse. One [`Sql::write`].
+pub fn release_order(
+    sql: Sql<'_>,
+    order_no: i64,
+    operator: &str,
+) -> Result<StoredOrder, ServiceError> {
+    sql.write(|tx| {
+        let tx = **tx;
+        let o = order_at(tx, order_no)?;
+        lifecycle::may_release(o.status).map_err(refused)?;
+        update_status(tx, o.id, OrderStatus::Released)?;
+        write_status_event(
+            tx,
+            &o,
+            operator,
+            "released",
+            "",
+            "released to the warehouse",
+        )?;
+        order_at(tx, order_no)
+    })
+    .map_err(Abort::into_inner)
+}
+
+/// Shipment `number` of order `order_no` leaves: its stock comes off the
+/// shelf and out of the reservations together. One [`Sql::write`].
+pub fn ship(
+    sql: Sql<'_>,
+    order_no: i64,
+    number: u32,
+    tracking: &str,
+    operator: &str,
+) -> Result<StoredOrder, ServiceError> {
+    sql.write(|tx| {
+        let tx = **tx;
+        let o = order_at(tx, order_no)?;
         let mut states = o.shipment_states();
-        lifecycle::may_ship(o.status, &states, number).map_err(ServiceError::Refused)?;
-        let now = now_text();
-        let shipment_id = Sql::Sqlite(&tx)
+        lifecycle::may_ship(o.status, &states, number).map_err(refused)?;
+        let shipment_id = tx
             .query_row(
                 "UPDATE shipments SET status = 'shipped', shipped_at = ?3, tracking = ?4
                  WHERE order_id = ?1 AND shipment_no = ?2 RETURNING id",
                 &[
                     o.id.into(),
                     number.into(),
-                    now.as_str().into(),
+                    now_text().into(),
                     tracking.trim().into(),
                 ],
             )?
             .get_i64(0)?;
-        inventory::ship_shipment(Sql::Sqlite(&tx), shipment_id)?;
+        inventory::ship_shipment(tx, shipment_id)?;
         for s in &mut states {
             if s.number == number {
                 s.status = ShipmentStatus::Shipped;
             }
         }
         let to = lifecycle::status_after_shipping(o.status, &states);
-        set_status(&tx, o.id, to)?;
+        update_status(tx, o.id, to)?;
         let pieces: u32 = (o.shipments.iter())
             .filter(|s| s.state.number == number)
             .flat_map(|s| s.lines.iter().map(|l| l.2))
@@ -155,12 +194,10 @@ impl Store {
                 t => format!(", tracking {t}"),
             }
         );
-        status_event(&tx, &o, operator, "shipped", "", &detail)?;
-        let done =
-            stored_order(Sql::Sqlite(&tx), order_no)?.ok_or(ServiceError::NotFound(order_no))?;
-        tx.commit()?;
-        Ok(done)
-    }
+        write_status_event(tx, &o, operator, "shipped", "", &detail)?;
+        order_at(tx, order_no)
+    })
+    .map_err(Abort::into_inner)
 }
 
 /// The stock of an item goods arrived for ([`receive_stock`]).
@@ -235,15 +272,15 @@ pub fn placed_order_numbers(sql: Sql<'_>) -> Result<Vec<i64>, db::Error> {
 }
 
 /// Gives the free stock of each of `items` to the backorders waiting for
-/// it, first placed first filled, inside the caller's transaction. A
-/// shipment that no longer waits for anything gets `date` as its date.
+/// it, first placed first filled, inside the caller's write transaction.
+/// A shipment that no longer waits for anything gets `date` as its date.
 pub(super) fn fill_waiting(
-    tx: &Connection,
+    tx: Sql<'_>,
     items: &[i64],
     date: NaiveDate,
     operator: &str,
     now: &str,
-) -> rusqlite::Result<Vec<Filled>> {
+) -> Result<Vec<Filled>, Abort<ServiceError>> {
     let mut seen = Vec::new();
     // Per order filled: its id, the shipments that waited, what it got.
     let mut by_order: Vec<(i64, Vec<u32>, Filled)> = Vec::new();
@@ -252,36 +289,12 @@ pub(super) fn fill_waiting(
             continue;
         }
         seen.push(item);
-        let sql = Sql::Sqlite(tx);
         let mut free =
-            inventory::stock(sql, item)?.map_or(0, |(on_hand, reserved)| on_hand - reserved);
+            inventory::stock(tx, item)?.map_or(0, |(on_hand, reserved)| on_hand - reserved);
         if free <= 0 {
             continue;
         }
-        let mut waiting = Vec::new();
-        for r in sql.query(
-            "SELECT l.id, o.id, o.order_no, l.line_no, l.sku, l.qty_backordered
-             FROM order_lines l JOIN orders o ON o.id = l.order_id
-             WHERE l.item_id = ?1 AND l.qty_backordered > 0 AND o.status <> 'cancelled'
-             ORDER BY o.placed_at, o.id, l.line_no",
-            &[item.into()],
-        )? {
-            let line_no = r.get_i64(3)?;
-            waiting.push((
-                r.get_i64(0)?,
-                r.get_i64(1)?,
-                r.get_i64(2)?,
-                u32::try_from(line_no).map_err(|_| db::Error::Column {
-                    index: 3,
-                    name: "line_no".into(),
-                    expected: "a line number",
-                    found: line_no.to_string(),
-                })?,
-                r.get_string(4)?,
-                r.get_i64(5)?,
-            ));
-        }
-        for (line_id, order_id, order_no, line_no, sku, back) in waiting {
+        for (line_id, order_id, order_no, line_no, sku, back) in waiting_lines(tx, item)? {
             if free == 0 {
                 break;
             }
@@ -292,7 +305,7 @@ pub(super) fn fill_waiting(
                 None => {
                     // Which of its shipments wait, before this fill: only
                     // those can become ready (and get the receipt's date).
-                    let waited = (order_shipments(Sql::Sqlite(tx), order_id)?.into_iter())
+                    let waited = (order_shipments(tx, order_id)?.into_iter())
                         .filter(|s| s.state.status == ShipmentStatus::Open && s.state.waiting > 0)
                         .map(|s| s.state.number)
                         .collect();
@@ -309,27 +322,28 @@ pub(super) fn fill_waiting(
                 }
             };
             by_order[at].2.lines.push((line_no, sku, k as u32));
-            Sql::Sqlite(tx).execute(
+            tx.execute(
                 "UPDATE order_lines SET qty_now = qty_now + ?2, qty_backordered = qty_backordered - ?2,
                     backorder_due = CASE WHEN qty_backordered = ?2 THEN NULL ELSE backorder_due END
                  WHERE id = ?1",
                 &[line_id.into(), k.into()],
             )?;
-            // k is at most what was free just above, in this transaction.
-            if let Reservation::Short { free } = inventory::reserve(Sql::Sqlite(tx), item, k)? {
-                return Err(rusqlite::Error::ToSqlConversionFailure(
-                    format!("item {item}: {free} free, {k} to fill backorders").into(),
-                ));
+            // k is at most what was free just above, in this transaction:
+            // a shortage means the figures are wrong, and writes nothing.
+            if let Reservation::Short { free } = inventory::reserve(tx, item, k)? {
+                return Err(Abort::Refused(ServiceError::Refused(format!(
+                    "item {item}: {free} free, {k} to fill backorders"
+                ))));
             }
         }
     }
     let day = date.format("%Y-%m-%d").to_string();
     let mut out = Vec::new();
     for (order_id, waited, mut f) in by_order {
-        for s in order_shipments(Sql::Sqlite(tx), order_id)? {
+        for s in order_shipments(tx, order_id)? {
             let was_waiting = waited.contains(&s.state.number);
             if s.state.status == ShipmentStatus::Open && s.state.waiting == 0 && was_waiting {
-                Sql::Sqlite(tx).execute(
+                tx.execute(
                     "UPDATE shipments SET ship_date = ?3 WHERE order_id = ?1 AND shipment_no = ?2",
                     &[order_id.into(), s.state.number.into(), day.as_str().into()],
                 )?;
@@ -349,7 +363,7 @@ pub(super) fn fill_waiting(
             }
         };
         write_event(
-            Sql::Sqlite(tx),
+            tx,
             &NewEvent {
                 order_id,
                 order_no: f.order_no,
@@ -364,4 +378,36 @@ pub(super) fn fill_waiting(
         out.push(f);
     }
     Ok(out)
+}
+
+/// A backordered line waiting for goods: (line id, order id, order
+/// number, line number, SKU, quantity backordered).
+type Waiting = (i64, i64, i64, u32, String, i64);
+
+/// The lines waiting for `item`, first placed first.
+fn waiting_lines(tx: Sql<'_>, item: i64) -> Result<Vec<Waiting>, db::Error> {
+    let mut waiting = Vec::new();
+    for r in tx.query(
+        "SELECT l.id, o.id, o.order_no, l.line_no, l.sku, l.qty_backordered
+         FROM order_lines l JOIN orders o ON o.id = l.order_id
+         WHERE l.item_id = ?1 AND l.qty_backordered > 0 AND o.status <> 'cancelled'
+         ORDER BY o.placed_at, o.id, l.line_no",
+        &[item.into()],
+    )? {
+        let line_no = r.get_i64(3)?;
+        waiting.push((
+            r.get_i64(0)?,
+            r.get_i64(1)?,
+            r.get_i64(2)?,
+            u32::try_from(line_no).map_err(|_| db::Error::Column {
+                index: 3,
+                name: "line_no".into(),
+                expected: "a line number",
+                found: line_no.to_string(),
+            })?,
+            r.get_string(4)?,
+            r.get_i64(5)?,
+        ));
+    }
+    Ok(waiting)
 }

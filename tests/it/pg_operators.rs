@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use orderdesk::domain::money::Currency;
 use orderdesk::domain::operator::Role;
 use orderdesk::domain::rules::{ApprovalState, Limits};
-use orderdesk::store::db::{Error, Sql};
+use orderdesk::store::db::{Backend, Error, Sql};
 use orderdesk::store::operators::{
     self, LimitsOf, NewApproval, OperatorError, OperatorRow, PinCheck,
 };
@@ -249,14 +249,23 @@ fn pins_lock_after_five_wrong_and_approvals_hold_for_what_they_were_given() {
                 }
             );
         }
-        let until = "2026-11-25T10:15:00Z".to_string();
-        assert_eq!(
-            operators::verify_supervisor_pin(sql, "sam", "1111", "ann", t0()).unwrap(),
+        let until = match operators::verify_supervisor_pin(sql, "sam", "1111", "ann", t0()).unwrap()
+        {
             PinCheck::Wrong {
                 failures: 5,
-                locked_until: Some(until.clone())
+                locked_until: Some(until),
+            } => until,
+            other => panic!("the fifth wrong PIN locks: {other:?}"),
+        };
+        // SQLite locks on the console's clock; PostgreSQL checks the PIN
+        // itself, on the server's (a console's clock could be set ahead).
+        match sql.backend() {
+            Backend::Sqlite => assert_eq!(until, "2026-11-25T10:15:00Z"),
+            Backend::Postgres => {
+                let soon = |m| operators::time_text(Utc::now() + chrono::Duration::minutes(m));
+                assert!(until > soon(14) && until < soon(16), "{until}");
             }
-        );
+        }
         // Locked: even the right PIN is not checked, until the lock passes.
         assert_eq!(
             operators::verify_supervisor_pin(sql, "sam", "2468", "ann", t0()).unwrap(),
@@ -265,6 +274,14 @@ fn pins_lock_after_five_wrong_and_approvals_hold_for_what_they_were_given() {
             }
         );
         let later = t0() + chrono::Duration::minutes(16);
+        if sql.backend() == Backend::Postgres {
+            // The lock passes on the server's clock.
+            sql.execute(
+                "UPDATE operators SET pin_locked_until = '2026-01-01T00:00:00Z' WHERE login = 'sam'",
+                &[],
+            )
+            .unwrap();
+        }
         assert_eq!(
             operators::verify_supervisor_pin(sql, " sam ", "2468", "ann", later).unwrap(),
             PinCheck::Approved {

@@ -41,7 +41,7 @@ const WAIT: Duration = Duration::from_secs(5);
 
 /// A demo database on one backend, and its SQLite twin (the database
 /// itself on SQLite).
-struct Place {
+pub(crate) struct Place {
     _dir: TempDir,
     twin: PathBuf,
     pg: Option<String>,
@@ -50,7 +50,7 @@ struct Place {
 impl Place {
     /// The demo data, with `setup` run on the SQLite file first (before the
     /// copy to PostgreSQL).
-    fn new(postgres: bool, setup: impl Fn(&rusqlite::Connection)) -> Place {
+    pub(crate) fn new(postgres: bool, setup: impl Fn(&rusqlite::Connection)) -> Place {
         let (dir, path) = temp_db();
         drop(open_demo(&path));
         setup(&rusqlite::Connection::open(&path).unwrap());
@@ -66,19 +66,19 @@ impl Place {
         }
     }
 
-    fn connect(&self) -> Conn {
+    pub(crate) fn connect(&self) -> Conn {
         match &self.pg {
             None => Conn::Store(Box::new(Store::open(&self.twin, WAIT).unwrap().0)),
             Some(p) => Conn::Db(Db::connect_postgres(p).expect("PostgreSQL connection")),
         }
     }
 
-    fn twin(&self) -> Store {
+    pub(crate) fn twin(&self) -> Store {
         Store::open(&self.twin, WAIT).unwrap().0
     }
 
     /// An order as the console composes it, on the twin (nothing placed).
-    fn compose(&self, commands: Vec<Command>) -> Order {
+    pub(crate) fn compose(&self, commands: Vec<Command>) -> Order {
         let mut s = Session::new(self.twin(), "alice", today()).without_drafts();
         for c in commands {
             let shown = format!("{c:?}");
@@ -92,7 +92,7 @@ impl Place {
 }
 
 /// Runs `body` on SQLite and on PostgreSQL; both must read the same.
-fn on_both<T: PartialEq + std::fmt::Debug>(body: impl Fn(bool) -> T) {
+pub(crate) fn on_both<T: PartialEq + std::fmt::Debug>(body: impl Fn(bool) -> T) {
     let lite = body(false);
     let pg = body(true);
     assert_eq!(lite, pg, "SQLite and PostgreSQL read differently");
@@ -104,7 +104,7 @@ fn on_both<T: PartialEq + std::fmt::Debug>(body: impl Fn(bool) -> T) {
 /// catalog, the same on both). Stands in for `Store::quote`/`facts` on
 /// PostgreSQL until quote.rs, catalog.rs and facts.rs are ported; on
 /// SQLite the tests check it answers as the store does.
-struct Portable {
+pub(crate) struct Portable {
     catalog: Store,
     /// How many times submit read the quote: more than once when
     /// `Sql::write` ran the transaction again.
@@ -115,7 +115,7 @@ struct Portable {
 }
 
 impl Portable {
-    fn new(place: &Place) -> Portable {
+    pub(crate) fn new(place: &Place) -> Portable {
         Portable {
             catalog: place.twin(),
             reads: std::cell::Cell::new(0),
@@ -260,7 +260,7 @@ fn no_rules(_: &Quote, _: &Facts) -> Vec<Violation> {
 }
 
 /// The quote a console shows for `order` now.
-fn quote(place: &Place, conn: &Conn, order: &Order) -> Quote {
+pub(crate) fn quote(place: &Place, conn: &Conn, order: &Order) -> Quote {
     let reread = Portable::new(place);
     let q = reread.quote(conn.sql(), order, today()).expect("quote");
     if let Conn::Store(store) = conn {
@@ -278,7 +278,7 @@ fn quote(place: &Place, conn: &Conn, order: &Order) -> Quote {
 
 /// Submits `order` as shown in `seen`: the store's own submit on SQLite,
 /// the portable one on PostgreSQL.
-fn submit(
+pub(crate) fn submit(
     place: &Place,
     conn: &Conn,
     order: &Order,
@@ -318,7 +318,7 @@ fn submit_counted(
     }
 }
 
-fn add(sku: &str, qty: u32) -> Command {
+pub(crate) fn add(sku: &str, qty: u32) -> Command {
     Command::AddItem {
         sku: sku.into(),
         qty,
@@ -326,7 +326,7 @@ fn add(sku: &str, qty: u32) -> Command {
 }
 
 /// Jane Doe's order of `lines`, by Ground, paid by card.
-fn jane(lines: &[(&str, u32)]) -> Vec<Command> {
+pub(crate) fn jane(lines: &[(&str, u32)]) -> Vec<Command> {
     let mut c = vec![Command::PickCustomer {
         id: None,
         logon: Some("jdoe".into()),
@@ -362,7 +362,7 @@ fn stored_method(sql: Sql<'_>, id: i64) -> String {
 }
 
 /// `sku`'s stock as (on hand, reserved).
-fn stock(sql: Sql<'_>, sku: &str) -> (i64, i64) {
+pub(crate) fn stock(sql: Sql<'_>, sku: &str) -> (i64, i64) {
     let item = sql
         .query_row("SELECT id FROM items WHERE sku = ?1", &[sku.into()])
         .and_then(|r| r.get_i64(0))
@@ -371,7 +371,7 @@ fn stock(sql: Sql<'_>, sku: &str) -> (i64, i64) {
 }
 
 /// Leaves `free` of `sku` free (on hand less reserved), on the SQLite file.
-fn leave_free(conn: &rusqlite::Connection, sku: &str, free: i64) {
+pub(crate) fn leave_free(conn: &rusqlite::Connection, sku: &str, free: i64) {
     conn.execute(
         "UPDATE inventory SET on_hand = reserved + ?2
          WHERE item_id = (SELECT id FROM items WHERE sku = ?1)",

@@ -7,7 +7,11 @@
 //! cluster-wide, so their names carry the database's.
 
 use crate::common::pg;
+use orderdesk::domain::operator::PIN_ATTEMPTS;
 use orderdesk::store::db::{pg_migrate, Db};
+use orderdesk::store::operators::{
+    operators, record_approval, set_pin, verify_supervisor_pin, NewApproval, PinCheck,
+};
 use postgres::error::SqlState;
 use postgres::{Client, NoTls};
 
@@ -58,6 +62,12 @@ impl Centre {
                 .get(0);
             assert_eq!(said, format!("{who}: login role in orderdesk_{role}"));
         }
+        owner
+            .execute(
+                "UPDATE operators SET pin_hash = crypt($2, gen_salt('bf', 4)) WHERE login = $1",
+                &[&centre.supervisor, &PIN],
+            )
+            .expect("the supervisor's PIN");
         centre
     }
 
@@ -130,6 +140,26 @@ const ADJUST: &str =
     "INSERT INTO adjustments (order_id, kind, target, amount, reason_code, operator,
         created_at, approval_id)
     VALUES ($1, $2, $3, $4, 'goodwill', $5, '2026-01-05T10:00:00Z', $6)";
+
+/// The supervisor's PIN.
+const PIN: &str = "4321";
+
+/// The supervisor's PIN typed on `asker`'s connection, as the program
+/// checks it (store/approvals.rs): the database's outcome.
+fn check_pin(client: &mut Client, supervisor: &str, pin: &str, asker: &str) -> String {
+    client
+        .query_one(
+            "SELECT outcome FROM orderdesk_check_pin($1, $2, $3)",
+            &[&supervisor, &pin, &asker],
+        )
+        .expect("the PIN check runs")
+        .get(0)
+}
+
+/// A right PIN on `client` (logged in as `asker`): one approval it may record.
+fn pass(client: &mut Client, supervisor: &str, asker: &str) {
+    assert_eq!(check_pin(client, supervisor, PIN, asker), "approved");
+}
 
 /// An approval as the program records it for an adjustment on the order
 /// with submit token `token` (store/operators.rs record_approval).
@@ -409,6 +439,7 @@ fn a_supervisors_approval_within_the_supervisors_limit_lets_it_through() {
     let on = |id: i64| format!("SELECT count(*) FROM adjustments WHERE order_id = {id}");
     // The supervisor role: 250.00 and 40 %. 150.00 off 400.00 is 37.5 %.
     let within = centre.order("within");
+    pass(&mut op, sup, who);
     let approval: i64 = op
         .query_one(APPROVE, &[&who, &sup, &"within"])
         .unwrap()
@@ -421,6 +452,7 @@ fn a_supervisors_approval_within_the_supervisors_limit_lets_it_through() {
     assert_eq!(centre.count(&on(within)), 1);
     // 200.00 off 400.00 is 50 %: beyond the supervisor too, in their name.
     let beyond = centre.order("beyond");
+    pass(&mut op, sup, who);
     let approval: i64 = op
         .query_one(APPROVE, &[&who, &sup, &"beyond"])
         .unwrap()
@@ -457,6 +489,137 @@ fn a_supervisors_approval_within_the_supervisors_limit_lets_it_through() {
         "{msg}"
     );
     assert_eq!(centre.count(&on(elsewhere)), 0);
+}
+
+#[test]
+fn an_approval_needs_a_pin_the_database_checked() {
+    let centre = Centre::new();
+    let (who, sup) = (centre.operator.as_str(), centre.supervisor.as_str());
+    let mut op = centre.login(who);
+    // The hashes are hidden; the rest of the table, and whether a PIN is
+    // set, are not.
+    let msg = refused(op.query("SELECT pin_hash FROM operators", &[]));
+    assert!(
+        msg.contains("permission denied for table operators"),
+        "{msg}"
+    );
+    let set: bool = op
+        .query_one("SELECT orderdesk_pin_set($1)", &[&sup])
+        .unwrap()
+        .get(0);
+    assert!(set);
+    let role: String = op
+        .query_one("SELECT role FROM operators WHERE login = $1", &[&sup])
+        .unwrap()
+        .get(0);
+    assert_eq!(role, "supervisor");
+    // Nobody clears a count of wrong tries or a lock by hand.
+    refused(op.execute(
+        "UPDATE operators SET pin_failures = 0, pin_locked_until = NULL WHERE login = $1",
+        &[&sup],
+    ));
+    // An approval made up in SQL is refused; so is one after a wrong PIN.
+    let no_pass = format!("no PIN of {sup} was checked on this connection");
+    let msg = refused(op.query(APPROVE, &[&who, &sup, &"forged"]));
+    assert!(msg.contains(&no_pass), "{msg}");
+    assert_eq!(check_pin(&mut op, sup, "9999", who), "wrong");
+    let msg = refused(op.query(APPROVE, &[&who, &sup, &"forged"]));
+    assert!(msg.contains(&no_pass), "{msg}");
+    let wrong = format!(
+        "SELECT count(*) FROM audit WHERE action = 'approval.pin_wrong' AND operator = '{who}'"
+    );
+    assert_eq!(centre.count(&wrong), 1);
+    // A right PIN records one approval, not two; and not on another's
+    // connection, nor in another's name.
+    pass(&mut op, sup, who);
+    let mut other = centre.login(sup);
+    let msg = refused(other.query(APPROVE, &[&sup, &sup, &"theirs"]));
+    assert!(msg.contains("no PIN of"), "{msg}");
+    op.query_one(APPROVE, &[&who, &sup, &"once"]).unwrap();
+    let msg = refused(op.query(APPROVE, &[&who, &sup, &"twice"]));
+    assert!(msg.contains(&no_pass), "{msg}");
+    let msg = refused(op.query(
+        "SELECT * FROM orderdesk_check_pin($1, $2, $3)",
+        &[&sup, &PIN, &sup],
+    ));
+    assert!(
+        msg.contains(&format!("{who} may not check a PIN for {sup}")),
+        "{msg}"
+    );
+    // The program's count: the last wrong try locks the PIN, and then even
+    // the right one is not checked.
+    for _ in 0..PIN_ATTEMPTS {
+        assert_eq!(check_pin(&mut op, sup, "0000", who), "wrong");
+    }
+    let locked: Option<String> = op
+        .query_one(
+            "SELECT pin_locked_until FROM operators WHERE login = $1",
+            &[&sup],
+        )
+        .unwrap()
+        .get(0);
+    assert!(locked.is_some());
+    assert_eq!(check_pin(&mut op, sup, PIN, who), "locked");
+    let msg = refused(op.query(APPROVE, &[&who, &sup, &"locked"]));
+    assert!(msg.contains(&no_pass), "{msg}");
+}
+
+#[test]
+fn the_program_sets_and_checks_pins_through_the_database() {
+    let centre = Centre::new();
+    let (who, sup) = (centre.operator.as_str(), centre.supervisor.as_str());
+    let owner = Db::connect_postgres(&centre.params).expect("owner");
+    set_pin(owner.sql(), sup, "86420", "owner").expect("set-pin");
+    let op = Db::connect_postgres(
+        &centre
+            .params
+            .replace("user=postgres", &format!("user={who}")),
+    )
+    .expect("operator");
+    let now = chrono::Utc::now();
+    let listed = operators(op.sql()).expect("the operators, as an operator reads them");
+    let row = listed.iter().find(|o| o.login == sup).expect("listed");
+    assert!(row.pin_set);
+    // The old PIN no longer holds; the new one does, and lets the operator
+    // record the approval.
+    match verify_supervisor_pin(op.sql(), sup, PIN, who, now).unwrap() {
+        PinCheck::Wrong {
+            failures: 1,
+            locked_until: None,
+        } => {}
+        other => panic!("{other:?}"),
+    }
+    match verify_supervisor_pin(op.sql(), sup, "86420", who, now).unwrap() {
+        PinCheck::Approved { login, .. } => assert_eq!(login, sup),
+        other => panic!("{other:?}"),
+    }
+    let approval = record_approval(
+        op.sql(),
+        &NewApproval {
+            operator: who,
+            supervisor: sup,
+            action: "adjustment",
+            order_token: "t",
+            subject: "order:t",
+            detail: "10.00 off",
+        },
+        now,
+    )
+    .expect("recorded with the database's pass");
+    assert_eq!(approval.supervisor, sup);
+    // A hash set on another database (an SQLite store moved here) is not
+    // one this database checks: the PIN is set again.
+    owner
+        .sql()
+        .execute(
+            "UPDATE operators SET pin_hash = '$argon2id$v=19$m=19456,t=2,p=1$x$y' WHERE login = ?1",
+            &[sup.into()],
+        )
+        .unwrap();
+    match verify_supervisor_pin(op.sql(), sup, "86420", who, now).unwrap() {
+        PinCheck::Refused(why) => assert!(why.contains("set on another database"), "{why}"),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
@@ -528,6 +691,7 @@ fn the_audit_trail_and_approvals_are_insert_only_for_operators() {
         let detail = format!("SELECT detail FROM audit WHERE id = {id}");
         assert_eq!(centre.text(&detail), "as it was");
 
+        pass(&mut me, sup, login);
         let approval: i64 = me.query_one(APPROVE, &[&login, &sup, &"t"]).unwrap().get(0);
         let msg = refused(me.execute(
             "UPDATE approvals SET supervisor = 'someone' WHERE id = $1",
