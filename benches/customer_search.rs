@@ -27,9 +27,17 @@
 //!   a p99 over 3,000 is the 30th slowest, far steadier than the 10th of
 //!   1,000 on a machine whose scheduler adds the odd millisecond)
 //! - `ORDERDESK_BENCH_ONLY`: the rows to run, by name (`logon+first,phone`)
+//! - `ORDERDESK_BENCH_PG`: a PostgreSQL database (`postgres://…`); when
+//!   set, the same rows run on it too, through `customer_search_pg`, each
+//!   query's rows compared with SQLite's. An empty database gets the bench
+//!   database moved into it first (`orderdesk migrate`'s move); unset, the
+//!   PostgreSQL table is skipped
 //! - `ORDERDESK_BENCH_VERBOSE`: the five slowest queries of every row
 //!   (always printed for a row that fails), with the fastest statement's time
 
+use orderdesk::store::customer_search_pg;
+use orderdesk::store::db::{pg_migrate, Db};
+use orderdesk::store::move_to_postgres::move_to_postgres;
 use orderdesk::store::{
     customer_search_sql_with, phone_postal_sql, CustomerQuery, SearchField, Store,
 };
@@ -387,6 +395,82 @@ fn run_case(
     Ok(Outcome { pass })
 }
 
+/// The PostgreSQL database of `ORDERDESK_BENCH_PG`, migrated, holding the
+/// bench's customers: moved from the SQLite file when it has none.
+fn postgres_copy(params: &str, path: &Path, customers: i64) -> anyhow::Result<Db> {
+    let db = Db::connect_postgres(params)?;
+    pg_migrate::run(&db)?;
+    let count = |db: &Db| -> anyhow::Result<i64> {
+        Ok(db
+            .sql()
+            .query_row("SELECT count(*) FROM customers", &[])?
+            .get_i64(0)?)
+    };
+    if count(&db)? == 0 {
+        drop(db);
+        let t = Instant::now();
+        move_to_postgres(path, params, Duration::from_secs(5), &mut |line| {
+            eprintln!("{line}")
+        })?;
+        eprintln!("moved to PostgreSQL in {:.1} s", t.elapsed().as_secs_f64());
+        let db = Db::connect_postgres(params)?;
+        db.sql().execute_batch("ANALYZE")?;
+        return Ok(db);
+    }
+    let have = count(&db)?;
+    anyhow::ensure!(
+        have == customers,
+        "ORDERDESK_BENCH_PG holds {have} customers, the bench database {customers}: give an empty database"
+    );
+    Ok(db)
+}
+
+/// One row on PostgreSQL: p50 and p99 of `customer_search_pg`, and how many
+/// queries found the very rows SQLite's store finds. Passes at p99 <= 5 ms
+/// with every query the same.
+fn run_pg_case(
+    name: &str,
+    fields: &[F],
+    db: &Db,
+    store: &Store,
+    pool: &[Sample],
+    queries: usize,
+    rng: &mut fastrand::Rng,
+) -> anyhow::Result<bool> {
+    let mut times = Vec::with_capacity(queries);
+    let mut same = 0usize;
+    for i in 0..queries + WARM_UP {
+        let sample = &pool[rng.usize(..pool.len())];
+        let mut q = CustomerQuery::default();
+        for &f in fields {
+            fill(&mut q, f, sample, rng);
+        }
+        let t = Instant::now();
+        let rows = customer_search_pg::search_customers(db.sql(), &q, LIMIT)?;
+        let elapsed = t.elapsed();
+        if i < WARM_UP {
+            continue;
+        }
+        times.push(elapsed);
+        if rows == store.search_customers(&q, LIMIT)? {
+            same += 1;
+        } else if std::env::var_os("ORDERDESK_BENCH_VERBOSE").is_some() {
+            eprintln!("    differs from SQLite {name}: {q:?}");
+        }
+    }
+    times.sort();
+    let (p50, p99) = (percentile(&times, 0.5), percentile(&times, 0.99));
+    let pass = p99 <= TARGET_P99 && same == queries;
+    println!(
+        "| {name:<18} | {:>9} | {:>9} | {:>5.1}% | {} |",
+        ms(p50),
+        ms(p99),
+        100.0 * same as f64 / queries as f64,
+        if pass { "PASS" } else { "FAIL" }
+    );
+    Ok(pass)
+}
+
 fn main() -> anyhow::Result<()> {
     let customers = env_u64("ORDERDESK_BENCH_CUSTOMERS", 1_000_000);
     let queries = env_u64("ORDERDESK_BENCH_QUERIES", 3_000) as usize;
@@ -493,6 +577,31 @@ fn main() -> anyhow::Result<()> {
         };
         let o = run_case(name, fields, &store, &raw, pool, queries, &mut rng)?;
         all_pass &= o.pass;
+    }
+    if let Ok(params) = std::env::var("ORDERDESK_BENCH_PG") {
+        let db = postgres_copy(&params, &path, customers_now)?;
+        println!();
+        println!("PostgreSQL ({customers_now} customers, {queries} queries per row, limit {LIMIT}; ms; same = rows equal to SQLite's)");
+        println!(
+            "| {:<18} | {:>9} | {:>9} | {:>6} | p99<=5ms, same |",
+            "field", "pg p50", "pg p99", "same"
+        );
+        println!("|{}|", [20, 11, 11, 8, 17].map(|w| "-".repeat(w)).join("|"));
+        let mut rng = fastrand::Rng::with_seed(20_240_601);
+        for (name, fields) in &cases {
+            if only
+                .as_deref()
+                .is_some_and(|o| !o.split(',').any(|n| n == name))
+            {
+                continue;
+            }
+            let pool = if fields.contains(&Account) {
+                &account_pool
+            } else {
+                &pool
+            };
+            all_pass &= run_pg_case(name, fields, &db, &store, pool, queries, &mut rng)?;
+        }
     }
     println!();
     println!(

@@ -1,8 +1,6 @@
 //! Catalog, prices, stock, shipping methods and tax regions. The SQL is
 //! written once, for both backends, as free functions over a [`Sql`]
-//! handle; the `Store` methods run them on the store's connection. The
-//! rusqlite readers ([`item_row`], [`dec_col`]) stay for the catalog
-//! search and the order record, which still read on SQLite.
+//! handle; the `Store` methods run them on the store's connection.
 
 use super::customers::parse_currency;
 use super::db::{self, Sql};
@@ -11,7 +9,6 @@ use crate::domain::money::Currency;
 use crate::domain::shipping::{Rate, ShippingMethod, TaxRate};
 use crate::domain::text::{clean, fold};
 use chrono::NaiveDate;
-use rusqlite::Row;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -62,7 +59,7 @@ impl ItemRow {
     }
 }
 
-/// The columns of an [`ItemRow`] (read by [`item_row`]) from `items i`
+/// The columns of an [`ItemRow`] (read by [`item_row_of`]) from `items i`
 /// joined as [`ITEM_FROM`] joins them; the currency is parameter 1. The
 /// next receipt's date follows them ([`ITEM_COLUMNS`]) or is NULL.
 pub(super) const ITEM_STOCK_COLUMNS: &str =
@@ -80,26 +77,9 @@ pub(super) const ITEM_FROM: &str = "LEFT JOIN inventory v ON v.item_id = i.id
     LEFT JOIN prices p ON p.item_id = i.id
          AND p.price_list_id = (SELECT id FROM price_lists WHERE currency = ?1)";
 
-pub(super) fn item_row(r: &Row) -> rusqlite::Result<ItemRow> {
-    let price: Option<String> = r.get(7)?;
-    let due: Option<String> = r.get(10)?;
-    Ok(ItemRow {
-        id: r.get(0)?,
-        sku: clean(&r.get::<_, String>(1)?),
-        name: clean(&r.get::<_, String>(2)?),
-        description: clean(&r.get::<_, String>(3)?),
-        category_id: r.get(4)?,
-        weight_grams: r.get(5)?,
-        taxable: r.get(6)?,
-        price: price.and_then(|p| Decimal::from_str(&p).ok()),
-        on_hand: r.get(8)?,
-        reserved: r.get(9)?,
-        next_due: due.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-    })
-}
-
-/// [`item_row`] over the layer's row: the same columns, on either backend.
-fn item_row_of(r: &db::Row) -> Result<ItemRow, db::Error> {
+/// An [`ItemRow`] from the layer's row of [`ITEM_COLUMNS`] (or
+/// [`ITEM_STOCK_COLUMNS`] and a date or NULL), on either backend.
+pub(super) fn item_row_of(r: &db::Row) -> Result<ItemRow, db::Error> {
     let weight = r.get_i64(5)?;
     Ok(ItemRow {
         id: r.get_i64(0)?,

@@ -44,13 +44,14 @@ impl Duplicate {
 /// The columns of a [`CustomerRow`], as `customers.rs` reads them, with
 /// the joins they need. Its own joins without SQLite's `INDEXED BY`: the
 /// few ids found here are looked up by key, any index serves.
-const COLUMNS: &str = "c.id, c.logon_id, c.first_name, c.last_name, c.phone, c.email,
+pub(super) const COLUMNS: &str = "c.id, c.logon_id, c.first_name, c.last_name, c.phone, c.email,
         COALESCE(a.city, ''), COALESCE(a.postal_code, ''), b.name, c.is_guest, c.enabled";
-const JOINS: &str = "LEFT JOIN addresses a ON a.customer_id = c.id AND a.is_default_shipping = 1
+pub(super) const JOINS: &str =
+    "LEFT JOIN addresses a ON a.customer_id = c.id AND a.is_default_shipping = 1
     LEFT JOIN business_accounts b ON b.id = c.account_id";
 
 /// A [`CustomerRow`] from [`COLUMNS`], through the layer.
-fn customer_row_of(r: &db::Row) -> Result<CustomerRow, db::Error> {
+pub(super) fn customer_row_of(r: &db::Row) -> Result<CustomerRow, db::Error> {
     let s = |i: usize| r.get_str(i).map(clean);
     Ok(CustomerRow {
         id: r.get_i64(0)?,

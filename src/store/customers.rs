@@ -415,6 +415,10 @@ impl Store {
         q: &CustomerQuery,
         limit: usize,
     ) -> rusqlite::Result<Vec<CustomerRow>> {
+        // PostgreSQL plans its one statement itself (customer_search_pg.rs).
+        if let sql @ super::db::Sql::Postgres(_) = self.sql() {
+            return Ok(super::customer_search_pg::search_customers(sql, q, limit)?);
+        }
         match self.plan(q, limit)? {
             Plan::Sql(sql, args) => {
                 let mut stmt = self.sqlite("the customer search")?.prepare_cached(&sql)?;

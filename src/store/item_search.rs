@@ -1,19 +1,19 @@
 //! Catalog search (docs/design.md, section 16): the in-memory index of
 //! `domain::item_index`, kept current by the `catalog_version` counter
 //! (migration 006), and the rows of the items it finds with their prices
-//! and stock, read in one statement.
+//! and stock, read in one statement. The SQL is portable: the same
+//! functions run over a [`Sql`] handle on SQLite and on PostgreSQL.
 //!
 //! A search costs a fixed number of queries whatever it finds: the counter,
 //! the category's subtree when browsing one, and the found rows.
 
-use super::catalog::{item_row, ItemRow, ITEM_FROM, ITEM_STOCK_COLUMNS};
+use super::catalog::{item_row_of, ItemRow, ITEM_FROM, ITEM_STOCK_COLUMNS};
+use super::db::{self, Sql, Value};
 use super::Store;
 use crate::domain::availability::ItemStock;
 use crate::domain::item_index::{IndexBuilder, ItemIndex, WordMatch};
 use crate::domain::money::Currency;
 use chrono::NaiveDate;
-use rusqlite::types::Type;
-use rusqlite::{params, Connection};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -31,16 +31,77 @@ pub struct ItemHit {
     pub words: Vec<WordMatch>,
 }
 
-/// The index of this connection, with the catalog version it was built at.
+/// The index of one connection, with the catalog version it was built at:
+/// a console keeps one for as long as it keeps its connection.
 #[derive(Default)]
-pub(super) struct IndexCache(RefCell<Option<(i64, ItemIndex)>>);
+pub struct IndexCache(RefCell<Option<(i64, ItemIndex)>>);
+
+impl IndexCache {
+    /// Runs `f` on the index, built again first when the catalog changed
+    /// since it was built.
+    fn with<T>(&self, sql: Sql<'_>, f: impl FnOnce(&ItemIndex) -> T) -> Result<T, db::Error> {
+        let version = catalog_version(sql)?;
+        let mut cache = self.0.borrow_mut();
+        let built = match cache.take() {
+            Some(built) if built.0 == version => built,
+            old => {
+                // The old index goes before the new one is built.
+                drop(old);
+                load_index(sql)?
+            }
+        };
+        let index: &ItemIndex = &cache.insert(built).1;
+        Ok(f(index))
+    }
+}
+
+/// Active items for `text`, best first (docs/design.md, section 16): SKUs
+/// starting with it, then items with its words in their name or
+/// description (prefixes, singular and plural alike, with typing
+/// mistakes), within `category` and its subcategories when given, at most
+/// `limit`. Empty text lists the catalog by name. `index` is the
+/// connection's: built by the first search and again after the catalog
+/// changed.
+pub fn find_items(
+    sql: Sql<'_>,
+    index: &IndexCache,
+    currency: Currency,
+    text: &str,
+    category: Option<i64>,
+    limit: usize,
+) -> Result<Vec<ItemHit>, db::Error> {
+    let subtree = match category {
+        Some(c) => Some(category_subtree(sql, c)?),
+        None => None,
+    };
+    let within = |c: i64| subtree.as_ref().is_none_or(|s| s.contains(&c));
+    let found = index.with(sql, |index| index.search(text, &within, limit))?;
+    let ids: Vec<i64> = found.iter().map(|h| h.id).collect();
+    let mut rows = hit_rows(sql, currency, &ids)?;
+    // An item changed by another console since the index was read is
+    // left out rather than shown as it was.
+    Ok(found
+        .into_iter()
+        .filter_map(|h| {
+            let (item, stock) = rows.remove(&h.id)?;
+            Some(ItemHit {
+                item,
+                stock,
+                sku_match: h.sku,
+                words: h.words,
+            })
+        })
+        .collect())
+}
+
+/// Builds the search index now (it is otherwise built by the first
+/// search); returns how many items it holds.
+pub fn warm_index(sql: Sql<'_>, index: &IndexCache) -> Result<usize, db::Error> {
+    index.with(sql, ItemIndex::len)
+}
 
 impl Store {
-    /// Active items for `text`, best first (docs/design.md, section 16):
-    /// SKUs starting with it, then items with its words in their name or
-    /// description (prefixes, singular and plural alike, with typing
-    /// mistakes), within `category` and its subcategories when given, at
-    /// most `limit`. Empty text lists the catalog by name.
+    /// [`find_items`] on the store's connection and index.
     pub fn find_items(
         &self,
         currency: Currency,
@@ -48,38 +109,14 @@ impl Store {
         category: Option<i64>,
         limit: usize,
     ) -> rusqlite::Result<Vec<ItemHit>> {
-        let subtree = match category {
-            Some(c) => Some(self.category_subtree(c)?),
-            None => None,
-        };
-        let within = |c: i64| subtree.as_ref().is_none_or(|s| s.contains(&c));
-        let found = {
-            let version = self.catalog_version()?;
-            let mut cache = self.item_index.0.borrow_mut();
-            if cache.as_ref().is_none_or(|(v, _)| *v != version) {
-                *cache = Some(load_index(self.sqlite("the catalog search")?)?);
-            }
-            match cache.as_ref() {
-                Some((_, index)) => index.search(text, &within, limit),
-                None => Vec::new(),
-            }
-        };
-        let ids: Vec<i64> = found.iter().map(|h| h.id).collect();
-        let mut rows = self.hit_rows(currency, &ids)?;
-        // An item changed by another console since the index was read is
-        // left out rather than shown as it was.
-        Ok(found
-            .into_iter()
-            .filter_map(|h| {
-                let (item, stock) = rows.remove(&h.id)?;
-                Some(ItemHit {
-                    item,
-                    stock,
-                    sku_match: h.sku,
-                    words: h.words,
-                })
-            })
-            .collect())
+        Ok(find_items(
+            self.sql(),
+            &self.item_index,
+            currency,
+            text,
+            category,
+            limit,
+        )?)
     }
 
     /// [`Store::find_items`] in the whole catalog, the items alone.
@@ -96,122 +133,139 @@ impl Store {
             .collect())
     }
 
-    /// Builds the search index now (it is otherwise built by the first
-    /// search); returns how many items it holds.
+    /// [`warm_index`] on the store's connection and index.
     pub fn warm_item_index(&self) -> rusqlite::Result<usize> {
-        let version = self.catalog_version()?;
-        let mut cache = self.item_index.0.borrow_mut();
-        if cache.as_ref().is_none_or(|(v, _)| *v != version) {
-            *cache = Some(load_index(self.sqlite("the catalog search")?)?);
-        }
-        Ok(cache.as_ref().map_or(0, |(_, index)| index.len()))
-    }
-
-    fn catalog_version(&self) -> rusqlite::Result<i64> {
-        self.sqlite("the catalog search")?
-            .prepare_cached("SELECT n FROM catalog_version WHERE id = 1")?
-            .query_row([], |r| r.get(0))
-    }
-
-    /// A category and every category below it.
-    fn category_subtree(&self, category: i64) -> rusqlite::Result<Vec<i64>> {
-        self.sqlite("the catalog search")?
-            .prepare_cached(
-                "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL
-                     SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id)
-                 SELECT id FROM sub",
-            )?
-            .query_map([category], |r| r.get(0))?
-            .collect()
-    }
-
-    /// The active items among `ids` with their price in `currency` and
-    /// their stock, in one statement (one snapshot).
-    fn hit_rows(
-        &self,
-        currency: Currency,
-        ids: &[i64],
-    ) -> rusqlite::Result<HashMap<i64, (ItemRow, ItemStock)>> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let list = serde_json::Value::from(ids.to_vec()).to_string();
-        let mut stmt = self.sqlite("the catalog search")?.prepare_cached(&format!(
-            "SELECT {ITEM_STOCK_COLUMNS}, NULL,
-                (SELECT json_group_array(json_array(due_date, quantity)) FROM
-                    (SELECT due_date, quantity FROM expected_receipts e
-                     WHERE e.item_id = i.id ORDER BY due_date, id)),
-                (SELECT COALESCE(SUM(qty_backordered), 0) FROM order_lines
-                 WHERE item_id = i.id AND qty_backordered > 0)
-             FROM json_each(?2) j CROSS JOIN items i ON i.id = j.value {ITEM_FROM}
-             WHERE i.active = 1"
-        ))?;
-        let rows = stmt.query_map(params![currency.code(), list], |r| {
-            let mut item = item_row(r)?;
-            let mut receipts = receipts(r, 11)?;
-            receipts.sort_by_key(|(d, _)| *d);
-            // In date order: the first is the next receipt.
-            item.next_due = receipts.first().map(|(d, _)| *d);
-            let stock = ItemStock {
-                item_id: item.id,
-                on_hand: item.on_hand,
-                reserved: item.reserved,
-                receipts,
-                earlier_backorders: r.get(12)?,
-            };
-            Ok((item.id, (item, stock)))
-        })?;
-        rows.collect()
+        Ok(warm_index(self.sql(), &self.item_index)?)
     }
 }
 
-/// Expected receipts as the JSON array `[[due date, quantity], …]`.
-fn receipts(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Vec<(NaiveDate, i64)>> {
-    let bad = |e: Box<dyn std::error::Error + Send + Sync>| {
-        rusqlite::Error::FromSqlConversionFailure(i, Type::Text, e)
-    };
-    let text: String = r.get(i)?;
-    let pairs: Vec<(String, i64)> = serde_json::from_str(&text).map_err(|e| bad(e.into()))?;
-    pairs
-        .into_iter()
-        .map(|(d, q)| {
-            NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .map(|d| (d, q))
-                .map_err(|e| bad(e.into()))
-        })
-        .collect()
+fn catalog_version(sql: Sql<'_>) -> Result<i64, db::Error> {
+    sql.query_row("SELECT n FROM catalog_version WHERE id = 1", &[])?
+        .get_i64(0)
+}
+
+/// A category and every category below it.
+fn category_subtree(sql: Sql<'_>, category: i64) -> Result<Vec<i64>, db::Error> {
+    // The cast types the recursion's seed for PostgreSQL (a bare parameter
+    // would be text there).
+    sql.query(
+        "WITH RECURSIVE sub(id) AS (SELECT CAST(?1 AS BIGINT) UNION ALL
+             SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id)
+         SELECT id FROM sub",
+        &[category.into()],
+    )?
+    .iter()
+    .map(|r| r.get_i64(0))
+    .collect()
+}
+
+/// The placeholders of an id list are padded (with NULLs, which match
+/// nothing) to one of a few lengths, so the statement text takes a few
+/// forms, each prepared once, however many items a search found.
+fn padded_len(n: usize) -> usize {
+    n.max(8).next_power_of_two()
+}
+
+/// The active items among `ids` with their price in `currency` and their
+/// stock, in one statement (one snapshot): a row per expected receipt
+/// (one with NULLs when there is none), the item's columns repeated.
+fn hit_rows(
+    sql: Sql<'_>,
+    currency: Currency,
+    ids: &[i64],
+) -> Result<HashMap<i64, (ItemRow, ItemStock)>, db::Error> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let slots = padded_len(ids.len());
+    let list = (2..slots + 2)
+        .map(|n| format!("?{n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut params: Vec<Value> = Vec::with_capacity(slots + 1);
+    params.push(currency.code().into());
+    params.extend(ids.iter().map(|&id| Value::from(id)));
+    params.resize(slots + 1, Value::Null);
+    let rows = sql.query(
+        &format!(
+            "SELECT {ITEM_STOCK_COLUMNS}, NULL, e.id, e.due_date, e.quantity,
+                (SELECT CAST(COALESCE(SUM(qty_backordered), 0) AS BIGINT) FROM order_lines
+                 WHERE item_id = i.id AND qty_backordered > 0)
+             FROM items i {ITEM_FROM}
+             LEFT JOIN expected_receipts e ON e.item_id = i.id
+             WHERE i.id IN ({list}) AND i.active = 1"
+        ),
+        &params,
+    )?;
+    let mut out: HashMap<i64, (ItemRow, ItemStock)> = HashMap::with_capacity(ids.len());
+    // (item, receipt id, due date, quantity)
+    let mut receipts: Vec<(i64, i64, NaiveDate, i64)> = Vec::new();
+    for r in &rows {
+        let item = item_row_of(r)?;
+        let id = item.id;
+        if let Some(receipt) = r.get_opt_i64(11)? {
+            receipts.push((id, receipt, due_date(r, 12)?, r.get_i64(13)?));
+        }
+        if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(id) {
+            let stock = ItemStock {
+                item_id: id,
+                on_hand: item.on_hand,
+                reserved: item.reserved,
+                receipts: Vec::new(),
+                earlier_backorders: r.get_i64(14)?,
+            };
+            slot.insert((item, stock));
+        }
+    }
+    // In date order (then as entered): the first is the next receipt.
+    receipts.sort_unstable_by_key(|&(item, receipt, due, _)| (item, due, receipt));
+    for (item, _, due, quantity) in receipts {
+        if let Some((row, stock)) = out.get_mut(&item) {
+            row.next_due.get_or_insert(due);
+            stock.receipts.push((due, quantity));
+        }
+    }
+    Ok(out)
+}
+
+/// An expected receipt's due date (`YYYY-MM-DD` text on both backends).
+fn due_date(r: &db::Row, i: usize) -> Result<NaiveDate, db::Error> {
+    let text = r.get_str(i)?;
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| db::Error::Column {
+        index: i,
+        name: "due_date".into(),
+        expected: "a date (YYYY-MM-DD)",
+        found: format!("{text:?} ({e})"),
+    })
 }
 
 /// Reads every active item and builds the index, with the catalog version
-/// read in the same snapshot.
-fn load_index(conn: &Connection) -> rusqlite::Result<(i64, ItemIndex)> {
-    let read = |conn: &Connection| -> rusqlite::Result<(i64, ItemIndex)> {
-        let version: i64 =
-            conn.query_row("SELECT n FROM catalog_version WHERE id = 1", [], |r| {
-                r.get(0)
-            })?;
-        let mut stmt = conn.prepare(
-            "SELECT id, sku, name, description, category_id FROM items WHERE active = 1",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut builder = IndexBuilder::default();
-        while let Some(r) = rows.next()? {
-            builder.add(
-                r.get(0)?,
-                r.get_ref(1)?.as_str()?,
-                r.get_ref(2)?.as_str()?,
-                r.get_ref(3)?.as_str()?,
-                r.get(4)?,
-            );
-        }
-        Ok((version, builder.finish()))
+/// read in the same statement (so the same snapshot, on either backend,
+/// without a transaction): every row carries it, and a catalog without
+/// active items is one row of NULLs.
+fn load_index(sql: Sql<'_>) -> Result<(i64, ItemIndex), db::Error> {
+    let rows = sql.query(
+        "SELECT v.n, i.id, i.sku, i.name, i.description, i.category_id
+         FROM catalog_version v LEFT JOIN items i ON i.active = 1
+         WHERE v.id = 1",
+        &[],
+    )?;
+    let version = match rows.first() {
+        Some(r) => r.get_i64(0)?,
+        None => return Err(db::Error::NoRow),
     };
-    // Inside a caller's transaction its snapshot already holds.
-    if !conn.is_autocommit() {
-        return read(conn);
+    let mut builder = IndexBuilder::default();
+    for r in &rows {
+        let Some(id) = r.get_opt_i64(1)? else {
+            continue;
+        };
+        builder.add(
+            id,
+            r.get_str(2)?,
+            r.get_str(3)?,
+            r.get_str(4)?,
+            r.get_i64(5)?,
+        );
     }
-    let tx = conn.unchecked_transaction()?;
-    let loaded = read(&tx)?;
-    tx.commit()?;
-    Ok(loaded)
+    Ok((version, builder.finish()))
 }

@@ -53,6 +53,7 @@ mod pg_order_changes;
 mod pg_orders;
 mod pg_promotions;
 mod pg_roles;
+mod pg_search;
 mod pg_simulate;
 mod pg_warehouse;
 mod pricing_cases;

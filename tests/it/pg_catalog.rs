@@ -14,13 +14,13 @@ use orderdesk::store::{catalog, inventory, quote, settings, warehouse};
 use orderdesk::store::{CategoryRow, ItemRow};
 use rust_decimal_macros::dec;
 
-fn id(sql: Sql<'_>, statement: &str, params: &[Value]) -> i64 {
+pub(crate) fn id(sql: Sql<'_>, statement: &str, params: &[Value]) -> i64 {
     sql.query_row(statement, params)
         .and_then(|r| r.get_i64(0))
         .unwrap_or_else(|e| panic!("{statement}: {e}"))
 }
 
-fn run(sql: Sql<'_>, statement: &str, params: &[Value]) {
+pub(crate) fn run(sql: Sql<'_>, statement: &str, params: &[Value]) {
     sql.execute(statement, params)
         .unwrap_or_else(|e| panic!("{statement}: {e}"));
 }
@@ -37,7 +37,13 @@ struct Catalog {
     bits: i64,
 }
 
-fn category(sql: Sql<'_>, code: &str, name: &str, parent: Option<i64>, sort: i64) -> i64 {
+pub(crate) fn category(
+    sql: Sql<'_>,
+    code: &str,
+    name: &str,
+    parent: Option<i64>,
+    sort: i64,
+) -> i64 {
     id(
         sql,
         "INSERT INTO categories (code, name, parent_id, sort) VALUES (?1, ?2, ?3, ?4) RETURNING id",
@@ -45,7 +51,14 @@ fn category(sql: Sql<'_>, code: &str, name: &str, parent: Option<i64>, sort: i64
     )
 }
 
-fn item(sql: Sql<'_>, sku: &str, name: &str, category: i64, grams: i64, flags: &str) -> i64 {
+pub(crate) fn item(
+    sql: Sql<'_>,
+    sku: &str,
+    name: &str,
+    category: i64,
+    grams: i64,
+    flags: &str,
+) -> i64 {
     id(
         sql,
         &format!(

@@ -29,7 +29,7 @@ fn count(sql: Sql<'_>, statement: &str, params: &[Value]) -> i64 {
 }
 
 /// Currencies and one business account; the account's id.
-fn seed(sql: Sql<'_>) -> i64 {
+pub(crate) fn seed(sql: Sql<'_>) -> i64 {
     sql.execute(
         "INSERT INTO currencies (code, minor_units, name)
          VALUES ('USD', 2, 'US dollar'), ('EUR', 2, 'Euro')",
@@ -64,7 +64,7 @@ fn address(nick: &str, postal: &str, country: &str) -> AddressEntry {
     }
 }
 
-fn draft(logon: &str) -> CustomerDraft {
+pub(crate) fn draft(logon: &str) -> CustomerDraft {
     let mut home = address("Home", "k1a 0b1", "ca");
     home.default_shipping = true;
     let mut work = address("Work", "62701", "US");
@@ -346,7 +346,14 @@ fn creating_and_editing_a_customer_round_trips_every_field_and_key() {
 }
 
 /// A guest's row with its keys made by SearchKeys::of, as submit makes it.
-fn guest(sql: Sql<'_>, first: &str, last: &str, email: &str, phone: &str, postal: &str) -> i64 {
+pub(crate) fn guest(
+    sql: Sql<'_>,
+    first: &str,
+    last: &str,
+    email: &str,
+    phone: &str,
+    postal: &str,
+) -> i64 {
     let k = SearchKeys::of(&KeySource {
         logon: None,
         first,

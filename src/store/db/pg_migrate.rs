@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../pg/migrations/002_operator_roles.sql"),
     include_str!("../../../pg/migrations/003_pair_search.sql"),
     include_str!("../../../pg/migrations/004_pins_in_database.sql"),
+    include_str!("../../../pg/migrations/005_customer_search.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

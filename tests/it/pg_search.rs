@@ -1,0 +1,378 @@
+//! Customer search and catalog search on a SQLite file and on PostgreSQL:
+//! the same fixture on both, every example of section 16 (punctuation,
+//! umlauts, inner spaces, postal codes, phones with and without country
+//! code, two fields), and the same rows in the same order on both. SQLite
+//! answers through `Store::search_customers` (its planner, sample and race),
+//! PostgreSQL through store/customer_search_pg.rs; the catalog through
+//! store/item_search.rs on either connection.
+
+use crate::common::backends::{Conn, Target};
+use crate::pg_catalog::{category, id, item, run};
+use crate::pg_customers::{draft, guest, seed};
+use orderdesk::domain::money::Currency;
+use orderdesk::store::customer_records;
+use orderdesk::store::customer_search_pg;
+use orderdesk::store::db::Sql;
+use orderdesk::store::item_search::{self, IndexCache, ItemHit};
+use orderdesk::store::{CustomerQuery, CustomerRow};
+
+/// The find screen's search on either backend.
+fn search(conn: &Conn, q: &CustomerQuery, limit: usize) -> Vec<CustomerRow> {
+    match conn {
+        Conn::Store(store) => store.search_customers(q, limit),
+        Conn::Db(db) => Ok(customer_search_pg::search_customers(db.sql(), q, limit)
+            .unwrap_or_else(|e| panic!("{q:?}: {e}"))),
+    }
+    .unwrap_or_else(|e| panic!("{q:?}: {e}"))
+}
+
+/// Guests from pg_customers' fixture plus two registered customers (a
+/// logon, one with the business account), so results mix NULL and
+/// non-NULL logons and accounts; two customers have ordered.
+fn customers(sql: Sql<'_>) {
+    let account = seed(sql);
+    guest(
+        sql,
+        "Ann",
+        "O'Brien",
+        "ann@example.com",
+        "+44 20 7946 0958",
+        "SW1A 1AA",
+    );
+    guest(sql, "Bob", "OBrien", "bob@example.com", "", "sw1a1aa");
+    guest(sql, "Ed", "OBrien", "", "", "N1 9GU");
+    guest(sql, "Di", "Jones", "", "020 7946 0958", "");
+    guest(
+        sql,
+        "Gwen",
+        "Evans",
+        "gwen@example.com",
+        "+44 20 7946 0321",
+        "CF10 1AA",
+    );
+    guest(sql, "Jürgen", "Müller", "", "+49 30 1234567", "10115");
+    guest(sql, "Kai", "Mueller", "", "+49 40 555 1234", "20095");
+    guest(sql, "Juan", "de la Cruz", "", "+34 91 123 4567", "28013");
+    guest(sql, "Félix", "Gagnon", "", "+1 514 555 0199", "H2X 3L1");
+    guest(sql, "Cy", "Smith", "", "", "");
+    for (logon, first, last, with_account) in [
+        ("aobrien", "Ann", "O'Brien", true),
+        ("bsmith", "Bea", "Smith", false),
+    ] {
+        let mut d = draft(logon);
+        d.first_name = first.into();
+        d.last_name = last.into();
+        d.phone = "+44 20 7946 0111".into();
+        d.account_id = with_account.then_some(account);
+        customer_records::create_customer(sql, &d, "op7")
+            .unwrap_or_else(|e| panic!("{logon}: {e:?}"));
+    }
+    run(
+        sql,
+        "UPDATE customers SET last_order_at = '2026-11-20T09:00:00Z' WHERE last_key = 'jones'",
+        &[],
+    );
+    run(
+        sql,
+        "UPDATE customers SET last_order_at = '2026-11-24T16:30:00Z' WHERE first_key = 'gwen'",
+        &[],
+    );
+}
+
+fn query(f: impl FnOnce(&mut CustomerQuery)) -> CustomerQuery {
+    let mut q = CustomerQuery::default();
+    f(&mut q);
+    q
+}
+
+/// A search, its limit, and the (first name, last name) of each row it
+/// must find, in result order.
+type Case = (CustomerQuery, usize, Vec<(&'static str, &'static str)>);
+
+/// Every search of the examples.
+fn customer_cases() -> Vec<Case> {
+    let obriens = vec![
+        ("Ann", "O'Brien"),
+        ("Ann", "O'Brien"),
+        ("Bob", "OBrien"),
+        ("Ed", "OBrien"),
+    ];
+    // By the number as matched (…0111, …0321, …0958), then by id.
+    let london = vec![
+        ("Ann", "O'Brien"),
+        ("Bea", "Smith"),
+        ("Gwen", "Evans"),
+        ("Ann", "O'Brien"),
+        ("Di", "Jones"),
+    ];
+    vec![
+        (
+            query(|q| q.last_name = "obrien".into()),
+            50,
+            obriens.clone(),
+        ),
+        (
+            query(|q| q.last_name = "O'Brien".into()),
+            50,
+            obriens.clone(),
+        ),
+        (query(|q| q.last_name = "o brien".into()), 50, obriens),
+        (
+            query(|q| q.last_name = "mueller".into()),
+            50,
+            vec![("Jürgen", "Müller"), ("Kai", "Mueller")],
+        ),
+        (
+            query(|q| q.last_name = "müll".into()),
+            50,
+            vec![("Jürgen", "Müller"), ("Kai", "Mueller")],
+        ),
+        (
+            query(|q| q.last_name = "dela".into()),
+            50,
+            vec![("Juan", "de la Cruz")],
+        ),
+        (query(|q| q.last_name = "cruz".into()), 50, vec![]),
+        (
+            query(|q| q.postal = "h2x3".into()),
+            50,
+            vec![("Félix", "Gagnon")],
+        ),
+        (
+            query(|q| q.postal = "H2X 3L1".into()),
+            50,
+            vec![("Félix", "Gagnon")],
+        ),
+        (query(|q| q.phone = "020 7946".into()), 50, london.clone()),
+        (
+            query(|q| q.phone = "+44 20 7946".into()),
+            50,
+            london.clone(),
+        ),
+        (
+            query(|q| q.phone = "020 7946".into()),
+            3,
+            london[..3].to_vec(),
+        ),
+        (
+            query(|q| q.phone = "020 7946 0958".into()),
+            50,
+            vec![("Ann", "O'Brien"), ("Di", "Jones")],
+        ),
+        (
+            query(|q| q.first_name = "jurgen".into()),
+            50,
+            vec![("Jürgen", "Müller")],
+        ),
+        // Two fields.
+        (
+            query(|q| {
+                q.last_name = "obrien".into();
+                q.first_name = "ann".into();
+            }),
+            50,
+            vec![("Ann", "O'Brien"), ("Ann", "O'Brien")],
+        ),
+        (
+            query(|q| {
+                q.phone = "020 7946".into();
+                q.postal = "sw1a".into();
+            }),
+            50,
+            vec![("Ann", "O'Brien")],
+        ),
+        (
+            query(|q| {
+                q.last_name = "o".into();
+                q.account = "acme".into();
+            }),
+            50,
+            vec![("Ann", "O'Brien")],
+        ),
+        (
+            query(|q| {
+                q.phone = "020".into();
+                q.account = "acme".into();
+            }),
+            50,
+            vec![("Ann", "O'Brien")],
+        ),
+        (
+            query(|q| {
+                q.last_name = "smith".into();
+                q.phone = "020 7946".into();
+            }),
+            50,
+            vec![("Bea", "Smith")],
+        ),
+        (
+            query(|q| {
+                q.email = "gwen@".into();
+                q.last_name = "ev".into();
+            }),
+            50,
+            vec![("Gwen", "Evans")],
+        ),
+        // No fields: the customers who ordered last, then by id.
+        (
+            CustomerQuery::default(),
+            4,
+            vec![
+                ("Gwen", "Evans"),
+                ("Di", "Jones"),
+                ("Ann", "O'Brien"),
+                ("Bob", "OBrien"),
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn customer_search_finds_the_same_rows_in_the_same_order_on_both() {
+    let mut seen = Vec::new();
+    for target in [Target::sqlite(), Target::postgres()] {
+        let conn = target.connect();
+        customers(conn.sql());
+        let mut results = Vec::new();
+        for (q, limit, want) in customer_cases() {
+            let rows = search(&conn, &q, limit);
+            let got: Vec<(&str, &str)> = rows
+                .iter()
+                .map(|r| (r.first_name.as_str(), r.last_name.as_str()))
+                .collect();
+            assert_eq!(got, want, "{q:?}, limit {limit}");
+            results.push(format!("{q:?} {limit}: {rows:?}"));
+        }
+        // The two Ann O'Briens: the guest (no logon) first, as SQLite sorts
+        // NULL; the registered one shows its logon and account.
+        let anns = search(&conn, &query(|q| q.last_name = "o'brien".into()), 2);
+        assert_eq!(
+            anns.iter()
+                .map(|r| (r.logon_id.as_deref(), r.account.as_deref(), r.guest))
+                .collect::<Vec<_>>(),
+            [
+                (None, None, true),
+                (Some("aobrien"), Some("Acme Ltd"), false)
+            ]
+        );
+        assert_eq!(anns[1].city, "Springfield");
+        seen.push(results);
+    }
+    for (sqlite, postgres) in seen[0].iter().zip(&seen[1]) {
+        assert_eq!(sqlite, postgres, "SQLite and PostgreSQL find the same");
+    }
+}
+
+/// Camping with tents below it: a tent found by its name, a shelter whose
+/// SKU starts with TENT, and an awning that is no longer sold.
+struct Camping {
+    camping: i64,
+    tent: i64,
+    shelter: i64,
+}
+
+fn catalog(sql: Sql<'_>) -> Camping {
+    run(
+        sql,
+        "INSERT INTO currencies (code, minor_units, name) VALUES ('USD', 2, 'US dollar')",
+        &[],
+    );
+    let camping = category(sql, "camping", "Camping", None, 0);
+    let tents = category(sql, "tents", "Tents", Some(camping), 0);
+    let stoves = category(sql, "stoves", "Stoves", None, 1);
+    let tent = item(sql, "RT-1", "Ridge tent", tents, 2100, "1, 1");
+    let shelter = item(sql, "TENT-90", "Dome shelter", camping, 1800, "1, 1");
+    item(sql, "AW-2", "Tent awning", tents, 900, "1, 0");
+    item(sql, "ST-5", "Camping stove", stoves, 700, "1, 1");
+    let usd = id(
+        sql,
+        "INSERT INTO price_lists (currency, name) VALUES ('USD', 'US') RETURNING id",
+        &[],
+    );
+    run(
+        sql,
+        "INSERT INTO prices (price_list_id, item_id, amount) VALUES (?1, ?2, '149.00')",
+        &[usd.into(), tent.into()],
+    );
+    run(
+        sql,
+        "INSERT INTO inventory (item_id, on_hand, reserved) VALUES (?1, 4, 1)",
+        &[tent.into()],
+    );
+    for (due, quantity) in [("2026-12-20", 6i64), ("2026-12-08", 2)] {
+        run(
+            sql,
+            "INSERT INTO expected_receipts (item_id, due_date, quantity) VALUES (?1, ?2, ?3)",
+            &[tent.into(), due.into(), quantity.into()],
+        );
+    }
+    Camping {
+        camping,
+        tent,
+        shelter,
+    }
+}
+
+fn skus(hits: &[ItemHit]) -> Vec<&str> {
+    hits.iter().map(|h| h.item.sku.as_str()).collect()
+}
+
+#[test]
+fn item_search_finds_the_same_items_on_both() {
+    let mut seen = Vec::new();
+    for target in [Target::sqlite(), Target::postgres()] {
+        let conn = target.connect();
+        let sql = conn.sql();
+        let c = catalog(sql);
+        let index = IndexCache::default();
+        let find = |text: &str, category: Option<i64>| {
+            item_search::find_items(sql, &index, Currency::USD, text, category, 20)
+                .unwrap_or_else(|e| panic!("{text:?}: {e}"))
+        };
+        let mut results = Vec::new();
+        for (text, category, want) in [
+            ("tents", None, vec!["RT-1"]),
+            ("tnet", None, vec!["RT-1"]),
+            ("Tent", None, vec!["TENT-90", "RT-1"]),
+            ("tent", Some(c.camping), vec!["TENT-90", "RT-1"]),
+            ("camping", None, vec!["ST-5"]),
+            ("", Some(c.camping), vec!["TENT-90", "RT-1"]),
+        ] {
+            let hits = find(text, category);
+            assert_eq!(skus(&hits), want, "{text:?} in {category:?}");
+            results.push(format!("{hits:?}"));
+        }
+        let hits = find("tent", None);
+        assert!(hits[0].sku_match && !hits[1].sku_match);
+        let tent = &hits[1];
+        assert_eq!(tent.item.id, c.tent);
+        assert_eq!(hits[0].item.id, c.shelter);
+        assert_eq!(
+            tent.item.price.map(|p| p.to_string()),
+            Some("149.00".into())
+        );
+        assert_eq!((tent.item.on_hand, tent.item.reserved), (4, 1));
+        assert_eq!(
+            tent.item.next_due.map(|d| d.to_string()),
+            Some("2026-12-08".into())
+        );
+        let receipts: Vec<(String, i64)> = (tent.stock.receipts.iter())
+            .map(|(d, q)| (d.to_string(), *q))
+            .collect();
+        assert_eq!(
+            receipts,
+            [("2026-12-08".to_string(), 2), ("2026-12-20".to_string(), 6)]
+        );
+        assert_eq!(hits[0].item.price, None);
+        assert!(hits[0].stock.receipts.is_empty());
+        // The index follows the catalog: a new tent is found, a retired
+        // one is not.
+        assert_eq!(item_search::warm_index(sql, &index).unwrap(), 3);
+        item(sql, "PT-3", "Pop-up tent", c.camping, 1500, "1, 1");
+        run(sql, "UPDATE items SET active = 0 WHERE sku = 'RT-1'", &[]);
+        assert_eq!(skus(&find("tents", None)), ["PT-3"]);
+        assert_eq!(item_search::warm_index(sql, &index).unwrap(), 3);
+        seen.push(results);
+    }
+    assert_eq!(seen[0], seen[1], "SQLite and PostgreSQL find the same");
+}
