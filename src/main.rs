@@ -187,23 +187,15 @@ impl std::fmt::Display for NotOnPostgres {
 
 impl std::error::Error for NotOnPostgres {}
 
-/// Why `command` cannot run on PostgreSQL yet, if it cannot. The
-/// warehouse commands are left to the store, which says so itself while
-/// their transactions are SQLite's.
+/// Why `command` cannot run on PostgreSQL yet, if it cannot.
 fn not_on_postgres(command: &Option<Command>) -> Option<NotOnPostgres> {
-    const ON_A_FILE: &str = "it runs on an SQLite file (--db PATH)";
-    let what = match command {
-        None => "the console is",
-        Some(Command::Search { .. }) => "the catalog and customer search is",
-        Some(Command::Demo { customers, items }) if customers + items > 0 => {
-            return Some(NotOnPostgres(
-                "generating customers and items (demo --customers, --items) is",
-                "generate them into a new SQLite file and move it with orderdesk migrate",
-            ))
-        }
-        _ => return None,
-    };
-    Some(NotOnPostgres(what, ON_A_FILE))
+    match command {
+        Some(Command::Demo { customers, items }) if customers + items > 0 => Some(NotOnPostgres(
+            "generating customers and items (demo --customers, --items) is",
+            "generate them into a new SQLite file and move it with orderdesk migrate",
+        )),
+        _ => None,
+    }
 }
 
 fn default_db() -> Result<PathBuf> {

@@ -290,12 +290,11 @@ fn what_runs_only_on_sqlite_is_refused_with_the_reason() {
     let db = url(&params);
     assert_ok(&orderdesk(&db, &["init"]));
     for (args, says) in [
-        (
-            &["search", "items", "tent"][..],
-            "the catalog and customer search is not available on PostgreSQL yet",
-        ),
-        (&[][..], "the console is not available on PostgreSQL yet"),
         (&["demo", "--customers", "5"][..], "orderdesk migrate"),
+        (
+            &["demo", "--items", "5"][..],
+            "not available on PostgreSQL yet",
+        ),
     ] {
         let out = orderdesk(&db, args);
         let err = stderr(&out);
@@ -360,4 +359,24 @@ fn an_sqlite_path_from_orderdesk_db_or_db_still_opens_sqlite() {
         ),
         0
     );
+}
+
+#[test]
+fn search_on_postgres_prints_what_it_prints_on_the_file_it_was_moved_from() {
+    let (_dir, file, db, _) = moved_store();
+    let file = file.to_str().expect("a UTF-8 path");
+    for args in [
+        &["search", "items", "tnet", "--limit", "5"][..],
+        &["search", "items", "lanterns"][..],
+        &["search", "customers", "--last", "o brien"][..],
+        &["search", "customers", "--last", "mueller"][..],
+        &["search", "customers", "--phone", "020 7946"][..],
+        &["search", "customers", "--last", "s", "--postal", "9"][..],
+    ] {
+        let (lite, pg) = (orderdesk(file, args), orderdesk(&db, args));
+        assert_ok(&lite);
+        assert_ok(&pg);
+        assert!(!stdout(&lite).is_empty(), "{args:?} finds something");
+        assert_eq!(stdout(&pg), stdout(&lite), "{args:?}");
+    }
 }
