@@ -328,6 +328,9 @@ impl Session {
     /// Keeps this console's hold on its draft alive (the console calls it
     /// every few seconds); tells when another console took it over.
     pub fn renew(&mut self) {
+        // A save that failed (the database away) is tried again here, so
+        // the order reaches the database as soon as it is back.
+        self.save_draft();
         let Some(id) = self.draft_id else {
             return;
         };

@@ -51,6 +51,7 @@ mod pg_move;
 mod pg_operators;
 mod pg_order_changes;
 mod pg_orders;
+mod pg_outage;
 mod pg_promotions;
 mod pg_roles;
 mod pg_search;

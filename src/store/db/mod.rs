@@ -65,6 +65,9 @@ pub enum Error {
     /// An operation of the other backend (e.g. PostgreSQL's migrations on
     /// an SQLite connection).
     WrongBackend(&'static str),
+    /// The PostgreSQL server cannot be reached (down, restarting, the
+    /// network gone): why. The next statement tries to connect again.
+    Unreachable(String),
     /// Something the program does only on SQLite so far (what, e.g. "the
     /// customer search"), asked of a PostgreSQL store.
     NotOnPostgres(&'static str),
@@ -80,9 +83,16 @@ impl fmt::Display for Error {
         match self {
             Error::Sqlite(e) => write!(f, "{e}"),
             Error::Postgres(e) => match e.as_db_error() {
+                // 57P01-03: the server is shutting down, restarting or not
+                // yet accepting connections.
+                Some(db) if db.code().code().starts_with("57P") => {
+                    write!(f, "database unreachable, retrying… ({})", db.message())
+                }
                 Some(db) => write!(f, "{} ({})", db.message(), db.code().code()),
+                None if e.is_closed() => write!(f, "database unreachable, retrying… ({e})"),
                 None => write!(f, "{e}"),
             },
+            Error::Unreachable(why) => write!(f, "database unreachable, retrying… ({why})"),
             Error::Column {
                 index,
                 name,

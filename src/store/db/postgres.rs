@@ -5,18 +5,26 @@
 use super::value::{Row, Value};
 use super::Error;
 use postgres::types::{ToSql, Type};
-use postgres::{Client, NoTls, Statement};
+use postgres::{Client, Config, NoTls, Statement};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Statements kept prepared; past this the cache starts over.
 const CACHE_CAPACITY: usize = 256;
 
+/// How long a (re)connection may take before the server counts as
+/// unreachable, unless the parameters say (`connect_timeout`).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// A connection and what the layer keeps beside it.
 pub struct PgConn {
     client: Client,
+    /// To connect again when the server went away (restarted, the network
+    /// dropped): the next statement outside a transaction reconnects.
+    config: Config,
     statements: HashMap<String, Statement>,
     in_transaction: bool,
 }
@@ -26,14 +34,41 @@ impl PgConn {
     /// user=orderdesk dbname=orders`) or URL (`postgres://user@host/db`).
     /// No TLS: the server is on this host (unix socket) or loopback.
     pub fn connect(params: &str) -> Result<PgConn, Error> {
+        let mut config: Config = params.parse()?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
         Ok(PgConn {
-            client: Client::connect(params, NoTls)?,
+            client: config.connect(NoTls)?,
+            config,
             statements: HashMap::new(),
             in_transaction: false,
         })
     }
 
+    /// The client, connected again first if the server closed the last
+    /// connection. Inside a transaction that is an error instead: the
+    /// server rolled the transaction back with the connection, and what
+    /// ran in it must run again from its start (Sql::write's caller
+    /// decides; submit is idempotent by its token).
+    fn live(&mut self) -> Result<&mut Client, Error> {
+        if self.client.is_closed() {
+            if self.in_transaction {
+                return Err(Error::Unreachable(
+                    "the connection closed inside a transaction".into(),
+                ));
+            }
+            self.client = self
+                .config
+                .connect(NoTls)
+                .map_err(|e| Error::Unreachable(e.to_string()))?;
+            self.statements.clear();
+        }
+        Ok(&mut self.client)
+    }
+
     fn prepare(&mut self, sql: &str) -> Result<Statement, Error> {
+        self.live()?;
         if let Some(statement) = self.statements.get(sql) {
             return Ok(statement.clone());
         }
@@ -77,7 +112,7 @@ impl PgConn {
     /// a schema change can change what they return.
     pub(super) fn execute_batch(&mut self, sql: &str) -> Result<(), Error> {
         self.statements.clear();
-        self.client.batch_execute(sql)?;
+        self.live()?.batch_execute(sql)?;
         Ok(())
     }
 
@@ -88,7 +123,7 @@ impl PgConn {
         // SERIALIZABLE: two writers that read what the other changes cannot
         // both commit; the loser gets SQLSTATE 40001 and Sql::write runs its
         // transaction again on fresh data.
-        self.client
+        self.live()?
             .batch_execute("BEGIN ISOLATION LEVEL SERIALIZABLE")?;
         self.in_transaction = true;
         Ok(())
@@ -98,6 +133,15 @@ impl PgConn {
     /// COMMIT rolls back).
     pub(super) fn finish(&mut self, commit: bool) -> Result<(), Error> {
         self.in_transaction = false;
+        if self.client.is_closed() {
+            // The server rolled it back when the connection went.
+            return match commit {
+                true => Err(Error::Unreachable(
+                    "the connection closed before the commit".into(),
+                )),
+                false => Ok(()),
+            };
+        }
         self.client
             .batch_execute(if commit { "COMMIT" } else { "ROLLBACK" })?;
         Ok(())
