@@ -601,7 +601,11 @@ fn run_command(cli: Cli, mut store: Store, created: bool) -> Result<()> {
             let operator = operator_name(&store, cli.operator)?;
             // The catalog's search index, built now rather than on a key.
             store.warm_item_index()?;
-            let session = Session::new(store, operator, today);
+            let mut session = Session::new(store, operator, today);
+            // Beside the log, in the private state folder.
+            if let Some(folder) = orderdesk::log::folder() {
+                session = session.with_unsaved_folder(&folder.join("unsaved-orders"));
+            }
             let app = App::new(session, Theme::from_env());
             orderdesk::tui::terminal::run(app)
         }

@@ -25,6 +25,7 @@ pub mod search;
 pub mod servicing;
 pub mod simulate;
 mod submit;
+pub mod unsaved;
 pub mod warehouse;
 
 pub use command::{BackorderKind, Command, Done, Outcome, PayInput, Pin, Refusal};
@@ -108,6 +109,8 @@ pub struct Session {
     typed_saved: Option<String>,
     /// The placed order open for servicing (servicing.rs).
     case: Option<servicing::Case>,
+    /// Where the order goes while the database cannot take its draft.
+    unsaved: Option<unsaved::Unsaved>,
 }
 
 impl Session {
@@ -137,7 +140,15 @@ impl Session {
             typed: None,
             typed_saved: None,
             case: None,
+            unsaved: None,
         }
+    }
+
+    /// Keeps the order in progress in a private file in `folder` whenever
+    /// the database cannot take its draft (unsaved.rs); the console's.
+    pub fn with_unsaved_folder(mut self, folder: &std::path::Path) -> Session {
+        self.unsaved = Some(unsaved::Unsaved::in_folder(folder, &self.operator));
+        self
     }
 
     /// A session that keeps no draft (a script replaying a call must not
@@ -298,6 +309,18 @@ impl Session {
             Ok(id) => {
                 self.draft_id = Some(id);
                 self.saved_revision = self.revision;
+                if let Some(u) = &self.unsaved {
+                    u.clear();
+                }
+            }
+            Err(DraftError::Db(e)) if self.unsaved.is_some() => {
+                let kept = self.unsaved.as_ref().map(|u| u.keep(&self.order));
+                self.notice = Some(match kept {
+                    Some(Ok(())) => {
+                        format!("{e}; the order is kept on this computer until it is back")
+                    }
+                    _ => e.to_string(),
+                });
             }
             Err(e) => self.draft_failed(e),
         }
@@ -329,8 +352,12 @@ impl Session {
     /// every few seconds); tells when another console took it over.
     pub fn renew(&mut self) {
         // A save that failed (the database away) is tried again here, so
-        // the order reaches the database as soon as it is back.
+        // the order reaches the database as soon as it is back; while it
+        // fails, what it said stands.
         self.save_draft();
+        if self.revision != self.saved_revision {
+            return;
+        }
         let Some(id) = self.draft_id else {
             return;
         };
@@ -419,8 +446,18 @@ impl Session {
         }
     }
 
-    /// The operator's latest draft, to offer on start.
+    /// The operator's latest draft, to offer on start: first an order
+    /// kept on this computer while the database was away, given to the
+    /// database as a draft of this console's.
     pub fn pending_draft(&self) -> Result<Option<Draft>, String> {
+        if let Some(u) = &self.unsaved {
+            if let Some(order) = u.read() {
+                self.store
+                    .save_draft(None, &self.operator, &self.holder, &order)
+                    .map_err(|e| e.to_string())?;
+                u.clear();
+            }
+        }
         self.store
             .latest_draft(&self.operator)
             .map_err(|e| crate::store::StoreError::from(e).to_string())

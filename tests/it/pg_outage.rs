@@ -3,13 +3,16 @@
 //! restarts; scoped to this test's database, so the tests sharing the
 //! cluster keep theirs). The session keeps the order, says the database is
 //! unreachable, places nothing half, and once the database is back it
-//! reconnects by itself, saves the draft and places the order.
+//! reconnects by itself, saves the draft and places the order. Meanwhile
+//! the order is kept in a private file on this computer, so a console
+//! closed during the outage hands it to the next one.
 
 use crate::common::pg::{self, url};
 use crate::common::today;
 use orderdesk::session::{Command, PayInput, Session};
 use orderdesk::store::{Create, Store};
 use postgres::{Client, NoTls};
+use std::path::Path;
 
 fn ok(s: &mut Session, cmd: Command) {
     let shown = format!("{cmd:?}");
@@ -19,50 +22,36 @@ fn ok(s: &mut Session, cmd: Command) {
     s.refresh(false);
 }
 
-/// The cluster's own `postgres` database, to switch the test's on and off.
-fn admin(params: &str) -> Client {
-    let dbname = params
+fn dbname(params: &str) -> &str {
+    params
         .split_whitespace()
         .find_map(|p| p.strip_prefix("dbname="))
-        .expect("dbname in the parameters");
-    Client::connect(
-        &params.replace(&format!("dbname={dbname}"), "dbname=postgres"),
-        NoTls,
-    )
-    .expect("the cluster's postgres database")
+        .expect("dbname in the parameters")
 }
 
+/// Cuts the test's database off (every connection ended, new ones
+/// refused) or lets it be reached again.
 fn set_reachable(params: &str, reachable: bool) {
-    let dbname = params
-        .split_whitespace()
-        .find_map(|p| p.strip_prefix("dbname="))
-        .expect("dbname");
-    let mut admin = admin(params);
+    let name = dbname(params);
+    let admin_params = params.replace(&format!("dbname={name}"), "dbname=postgres");
+    let mut admin = Client::connect(&admin_params, NoTls).expect("the cluster's postgres database");
     admin
         .batch_execute(&format!(
-            "ALTER DATABASE {dbname} ALLOW_CONNECTIONS {reachable}"
+            "ALTER DATABASE {name} ALLOW_CONNECTIONS {reachable}"
         ))
         .expect("ALTER DATABASE");
     if !reachable {
         admin
             .execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
-                &[&dbname],
+                &[&name],
             )
             .expect("connections cut");
     }
 }
 
-fn orders(params: &str) -> i64 {
-    Client::connect(params, NoTls)
-        .expect("connection")
-        .query_one("SELECT count(*) FROM orders", &[])
-        .expect("count")
-        .get(0)
-}
-
-#[test]
-fn an_order_in_progress_survives_the_database_going_away_and_is_placed_after() {
+/// A demo store on PostgreSQL: its connection parameters.
+fn demo() -> String {
     let params = pg::fresh_database();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_orderdesk"))
         .env_remove("ORDERDESK_DB")
@@ -75,30 +64,75 @@ fn an_order_in_progress_survives_the_database_going_away_and_is_placed_after() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let (store, _) = Store::connect_postgres(&params, Create::Never).expect("store");
-    let mut s = Session::new(store, "pgadmin", today());
+    params
+}
+
+/// A console's session, keeping unsaved orders in `folder`.
+fn console(params: &str, folder: &Path) -> Session {
+    let (store, _) = Store::connect_postgres(params, Create::Never).expect("store");
+    Session::new(store, "pgadmin", today()).with_unsaved_folder(folder)
+}
+
+/// Two tents to jdoe, ground, cash on delivery.
+fn take_order(s: &mut Session) {
     ok(
-        &mut s,
+        s,
         Command::PickCustomer {
             id: None,
             logon: Some("jdoe".into()),
         },
     );
     ok(
-        &mut s,
+        s,
         Command::AddItem {
             sku: "TNT-2001".into(),
             qty: 2,
         },
     );
     ok(
-        &mut s,
+        s,
         Command::SetMethod {
             ship_to: 1,
             method: "GROUND".into(),
         },
     );
-    ok(&mut s, Command::Pay(PayInput::Cod));
+    ok(s, Command::Pay(PayInput::Cod));
+}
+
+/// The orders placed, and the one line's SKU and quantity.
+fn placed(params: &str) -> (i64, String, i64) {
+    let mut c = Client::connect(params, NoTls).expect("connection");
+    let n: i64 = c
+        .query_one("SELECT count(*) FROM orders", &[])
+        .expect("count")
+        .get(0);
+    let row = c
+        .query_one("SELECT sku, quantity FROM order_lines", &[])
+        .expect("one placed line");
+    (n, row.get(0), row.get(1))
+}
+
+fn kept_files(folder: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(folder)
+        .map(|d| d.map(|e| e.expect("entry").path()).collect())
+        .unwrap_or_default()
+}
+
+/// Changes the quantity while the database is away: refused or not, the
+/// order changes here, and its draft cannot be saved.
+fn change_while_away(s: &mut Session, qty: u32) {
+    let _ = s.apply(Command::SetQuantity { line: 1, qty });
+    s.refresh(false);
+    s.renew();
+}
+
+#[test]
+fn an_order_in_progress_survives_the_database_going_away_and_is_placed_after() {
+    let params = demo();
+    let folder = tempfile::tempdir().expect("a folder");
+    let mut s = console(&params, folder.path());
+    take_order(&mut s);
+    let _ = s.take_notice();
 
     set_reachable(&params, false);
     // Whatever reaches the database is refused with the reason, the first
@@ -110,30 +144,62 @@ fn an_order_in_progress_survives_the_database_going_away_and_is_placed_after() {
             "{r:?}"
         );
     }
-    s.renew();
+    change_while_away(&mut s, 3);
     let notice = s.take_notice().unwrap_or_default();
     assert!(
         notice.contains("database unreachable, retrying"),
         "{notice}"
     );
-    // The order is still here, whole.
+    assert!(notice.contains("kept on this computer"), "{notice}");
     assert_eq!(s.order().lines.len(), 1);
-    assert_eq!(s.order().lines[0].quantity, 2);
+    assert_eq!(s.order().lines[0].quantity, 3);
 
     set_reachable(&params, true);
-    assert_eq!(orders(&params), 0, "nothing was placed while it was away");
+    let orders = Client::connect(&params, NoTls)
+        .expect("connection")
+        .query_one("SELECT count(*) FROM orders", &[])
+        .expect("count")
+        .get::<_, i64>(0);
+    assert_eq!(orders, 0, "nothing was placed while it was away");
     s.renew();
+    assert!(
+        kept_files(folder.path()).is_empty(),
+        "the database has the draft again"
+    );
     ok(&mut s, Command::Submit);
-    assert_eq!(orders(&params), 1);
-    let placed: (String, i64) = {
-        let row = Client::connect(&params, NoTls)
-            .expect("connection")
-            .query_one(
-                "SELECT l.sku, l.quantity FROM order_lines l JOIN orders o ON o.id = l.order_id",
-                &[],
-            )
-            .expect("the placed line");
-        (row.get(0), row.get(1))
-    };
-    assert_eq!(placed, ("TNT-2001".to_string(), 2));
+    assert_eq!(placed(&params), (1, "TNT-2001".to_string(), 3));
+}
+
+#[test]
+fn a_console_closed_while_the_database_is_away_hands_its_order_to_the_next() {
+    let params = demo();
+    let folder = tempfile::tempdir().expect("a folder");
+    let mut s = console(&params, folder.path());
+    take_order(&mut s);
+    set_reachable(&params, false);
+    change_while_away(&mut s, 4);
+    let kept = kept_files(folder.path());
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&kept[0])
+            .expect("file")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "private: {mode:o}");
+    }
+    drop(s); // the console closes while the database is away
+
+    set_reachable(&params, true);
+    let mut next = console(&params, folder.path());
+    let draft = next
+        .pending_draft()
+        .expect("drafts read")
+        .expect("the kept order comes back as a draft");
+    assert!(kept_files(folder.path()).is_empty());
+    next.resume(draft.id).expect("the draft resumes");
+    next.refresh(false);
+    ok(&mut next, Command::Submit);
+    assert_eq!(placed(&params), (1, "TNT-2001".to_string(), 4));
 }

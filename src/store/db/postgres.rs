@@ -58,10 +58,12 @@ impl PgConn {
                     "the connection closed inside a transaction".into(),
                 ));
             }
-            self.client = self
-                .config
-                .connect(NoTls)
-                .map_err(|e| Error::Unreachable(e.to_string()))?;
+            self.client = self.config.connect(NoTls).map_err(|e| {
+                Error::Unreachable(match e.as_db_error() {
+                    Some(db) => db.message().to_string(),
+                    None => e.to_string(),
+                })
+            })?;
             self.statements.clear();
         }
         Ok(&mut self.client)
