@@ -1,7 +1,7 @@
-//! The database goes away while a console has an order in progress: every
-//! connection to it is cut and new ones are refused (as while the server
-//! restarts; scoped to this test's database, so the tests sharing the
-//! cluster keep theirs). The session keeps the order, says the database is
+//! The database goes away while a console has an order in progress: the
+//! server of a cluster of the test's own is stopped and started again,
+//! or, in the shared cluster, every connection to the test's database is
+//! cut and new ones are refused. The session keeps the order, says the database is
 //! unreachable, places nothing half, and once the database is back it
 //! reconnects by itself, saves the draft and places the order. Meanwhile
 //! the order is kept in a private file on this computer, so a console
@@ -202,4 +202,46 @@ fn a_console_closed_while_the_database_is_away_hands_its_order_to_the_next() {
     next.refresh(false);
     ok(&mut next, Command::Submit);
     assert_eq!(placed(&params), (1, "TNT-2001".to_string(), 4));
+}
+
+#[test]
+fn a_server_restarted_under_a_console_gets_its_order_after() {
+    let cluster = pg::OwnCluster::new("restart");
+    let params = cluster.database("orders");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orderdesk"))
+        .env_remove("ORDERDESK_DB")
+        .args(["--db", &url(&params), "--operator", "pgadmin", "init"])
+        .env("USER", "pgadmin")
+        .output()
+        .expect("orderdesk init");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let folder = tempfile::tempdir().expect("a folder");
+    let mut s = console(&params, folder.path());
+    take_order(&mut s);
+
+    cluster.stop();
+    let r = s.apply(Command::Submit).expect_err("no server, no order");
+    assert!(
+        r.message.contains("database unreachable, retrying"),
+        "{r:?}"
+    );
+    change_while_away(&mut s, 5);
+    assert_eq!(
+        kept_files(folder.path()).len(),
+        1,
+        "kept while the server is down"
+    );
+
+    cluster.start();
+    s.renew();
+    assert!(
+        kept_files(folder.path()).is_empty(),
+        "the server has the draft again"
+    );
+    ok(&mut s, Command::Submit);
+    assert_eq!(placed(&params), (1, "TNT-2001".to_string(), 5));
 }

@@ -71,90 +71,153 @@ impl Cluster {
 const PORT: u16 = 5432;
 
 fn start() -> Result<Cluster, String> {
-    let began = Instant::now();
-    let bindir = find_bindir()?;
-    let root = unsafe { libc::geteuid() } == 0;
-    let run_as = if root {
-        Some(unprivileged_user()?)
-    } else {
-        None
-    };
     let dir = std::env::temp_dir().join(format!("orderdesk-pg-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    if let Some(user) = &run_as {
-        let status = Command::new("chown")
-            .arg(user)
-            .arg(&dir)
-            .status()
-            .map_err(|e| format!("chown: {e}"))?;
-        if !status.success() {
-            return Err(format!("chown {user} {} failed", dir.display()));
-        }
-    }
-    let data = dir.join("data");
-    let out = as_user(&run_as, &bindir.join("initdb"))
-        .args(["-D"])
-        .arg(&data)
-        .args([
-            "-U",
-            "postgres",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--no-sync",
-            "--locale=C",
-        ])
-        .output()
-        .map_err(|e| format!("running initdb: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "initdb failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    let cluster = Cluster {
-        bindir,
-        dir: dir.clone(),
-        run_as,
-        started_in: Duration::ZERO,
-    };
-    // Throwaway data: no fsync. The socket only, in our folder.
-    let options = format!(
-        "-c listen_addresses='' -k {} -p {PORT} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-        dir.display()
-    );
-    let log = dir.join("server.log");
-    let out = cluster
-        .pg_ctl(&["start", "-w", "-t", "60", "-D"])
-        .arg(&data)
-        .args(["-l"])
-        .arg(&log)
-        .args(["-o", &options])
-        .output()
-        .map_err(|e| format!("running pg_ctl start: {e}"))?;
-    if !out.status.success() {
-        let server_log = std::fs::read_to_string(&log).unwrap_or_default();
-        return Err(format!(
-            "pg_ctl start failed: {}{server_log}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
+    let cluster = Cluster::make(dir)?;
     // The cluster goes with the test binary, however its tests ended.
     unsafe { libc::atexit(stop_at_exit) };
-    Ok(Cluster {
-        started_in: began.elapsed(),
-        ..cluster
-    })
+    Ok(cluster)
+}
+
+impl Cluster {
+    /// A new cluster in `dir` (made afresh), started.
+    fn make(dir: PathBuf) -> Result<Cluster, String> {
+        let began = Instant::now();
+        let bindir = find_bindir()?;
+        let root = unsafe { libc::geteuid() } == 0;
+        let run_as = if root {
+            Some(unprivileged_user()?)
+        } else {
+            None
+        };
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        if let Some(user) = &run_as {
+            let status = Command::new("chown")
+                .arg(user)
+                .arg(&dir)
+                .status()
+                .map_err(|e| format!("chown: {e}"))?;
+            if !status.success() {
+                return Err(format!("chown {user} {} failed", dir.display()));
+            }
+        }
+        let data = dir.join("data");
+        let out = as_user(&run_as, &bindir.join("initdb"))
+            .args(["-D"])
+            .arg(&data)
+            .args([
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--locale=C",
+            ])
+            .output()
+            .map_err(|e| format!("running initdb: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "initdb failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        let cluster = Cluster {
+            bindir,
+            dir,
+            run_as,
+            started_in: Duration::ZERO,
+        };
+        cluster.start()?;
+        Ok(Cluster {
+            started_in: began.elapsed(),
+            ..cluster
+        })
+    }
+
+    /// Starts the server (throwaway data: no fsync; the socket only, in
+    /// the cluster's folder) and waits until it takes connections.
+    fn start(&self) -> Result<(), String> {
+        let options = format!(
+            "-c listen_addresses='' -k {} -p {PORT} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+            self.dir.display()
+        );
+        let log = self.dir.join("server.log");
+        let out = self
+            .pg_ctl(&["start", "-w", "-t", "60", "-D"])
+            .arg(self.dir.join("data"))
+            .args(["-l"])
+            .arg(&log)
+            .args(["-o", &options])
+            .output()
+            .map_err(|e| format!("running pg_ctl start: {e}"))?;
+        if !out.status.success() {
+            let server_log = std::fs::read_to_string(&log).unwrap_or_default();
+            return Err(format!(
+                "pg_ctl start failed: {}{server_log}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(())
+    }
+
+    /// Stops the server: `fast` ends every session (as a restart does).
+    fn stop(&self, mode: &str) {
+        let _ = self
+            .pg_ctl(&["stop", "-m", mode, "-w", "-D"])
+            .arg(self.dir.join("data"))
+            .output();
+    }
+}
+
+/// A cluster of a test's own, to stop and start under a console without
+/// touching the other tests' databases; stopped and removed when dropped.
+pub struct OwnCluster(Cluster);
+
+impl OwnCluster {
+    /// Panics with the reason when PostgreSQL is missing or will not start.
+    pub fn new(name: &str) -> OwnCluster {
+        let dir = std::env::temp_dir().join(format!("orderdesk-pg-{}-{name}", std::process::id()));
+        match Cluster::make(dir) {
+            Ok(c) => OwnCluster(c),
+            Err(why) => panic!("PostgreSQL cluster {name}: {why}"),
+        }
+    }
+
+    /// A new database in it: its connection string.
+    pub fn database(&self, name: &str) -> String {
+        let mut admin = postgres::Client::connect(&self.0.params("postgres"), postgres::NoTls)
+            .unwrap_or_else(|e| panic!("connecting to the cluster: {e}"));
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap_or_else(|e| panic!("CREATE DATABASE {name}: {e}"));
+        self.0.params(name)
+    }
+
+    /// Stops the server as an administrator's restart does (every session
+    /// ended).
+    pub fn stop(&self) {
+        self.0.stop("fast");
+    }
+
+    pub fn start(&self) {
+        if let Err(why) = self.0.start() {
+            panic!("{why}");
+        }
+    }
+}
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        self.0.stop("immediate");
+        let _ = std::fs::remove_dir_all(&self.0.dir);
+    }
 }
 
 extern "C" fn stop_at_exit() {
     if let Some(Ok(cluster)) = CLUSTER.get() {
-        let _ = cluster
-            .pg_ctl(&["stop", "-m", "immediate", "-w", "-D"])
-            .arg(cluster.dir.join("data"))
-            .output();
+        cluster.stop("immediate");
         let _ = std::fs::remove_dir_all(&cluster.dir);
     }
 }
