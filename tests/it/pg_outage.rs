@@ -53,9 +53,15 @@ fn set_reachable(params: &str, reachable: bool) {
 /// A demo store on PostgreSQL: its connection parameters.
 fn demo() -> String {
     let params = pg::fresh_database();
+    init(&params);
+    params
+}
+
+/// The demo store made in the database of `params` by the binary.
+fn init(params: &str) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_orderdesk"))
         .env_remove("ORDERDESK_DB")
-        .args(["--db", &url(&params), "--operator", "pgadmin", "init"])
+        .args(["--db", &url(params), "--operator", "pgadmin", "init"])
         .env("USER", "pgadmin")
         .output()
         .expect("orderdesk init");
@@ -64,7 +70,6 @@ fn demo() -> String {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    params
 }
 
 /// A console's session, keeping unsaved orders in `folder`.
@@ -208,17 +213,7 @@ fn a_console_closed_while_the_database_is_away_hands_its_order_to_the_next() {
 fn a_server_restarted_under_a_console_gets_its_order_after() {
     let cluster = pg::OwnCluster::new("restart");
     let params = cluster.database("orders");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orderdesk"))
-        .env_remove("ORDERDESK_DB")
-        .args(["--db", &url(&params), "--operator", "pgadmin", "init"])
-        .env("USER", "pgadmin")
-        .output()
-        .expect("orderdesk init");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    init(&params);
     let folder = tempfile::tempdir().expect("a folder");
     let mut s = console(&params, folder.path());
     take_order(&mut s);
