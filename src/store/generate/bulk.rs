@@ -16,7 +16,7 @@ pub(super) struct SavedPragmas {
     left_wal: bool,
     synchronous: i64,
     cache_size: i64,
-    temp_store: i64,
+    threads: i64,
     foreign_keys: i64,
 }
 
@@ -42,23 +42,25 @@ impl SavedPragmas {
             left_wal,
             synchronous: get("synchronous")?,
             cache_size: get("cache_size")?,
-            temp_store: get("temp_store")?,
+            threads: get("threads")?,
             foreign_keys: get("foreign_keys")?,
         };
         // The load is one transaction, so an interrupted load leaves the
         // database as it was; syncing every page buys nothing. Every
         // reference written is valid by construction, so the per-row foreign
-        // key checks are skipped too.
-        conn.execute_batch(
-            "PRAGMA synchronous = OFF; PRAGMA cache_size = -200000; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF;",
-        )?;
+        // key checks are skipped too. Index builds sort with helper threads,
+        // one per core (see rebuild_indexes).
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        conn.execute_batch(&format!(
+            "PRAGMA synchronous = OFF; PRAGMA cache_size = {INSERT_CACHE}; PRAGMA threads = {threads}; PRAGMA foreign_keys = OFF;"
+        ))?;
         Ok(saved)
     }
 
     pub(super) fn restore(&self, conn: &Connection) -> Result<()> {
         conn.execute_batch(&format!(
-            "PRAGMA synchronous = {}; PRAGMA cache_size = {}; PRAGMA temp_store = {}; PRAGMA foreign_keys = {};",
-            self.synchronous, self.cache_size, self.temp_store, self.foreign_keys
+            "PRAGMA synchronous = {}; PRAGMA cache_size = {}; PRAGMA threads = {}; PRAGMA foreign_keys = {};",
+            self.synchronous, self.cache_size, self.threads, self.foreign_keys
         ))?;
         if self.left_wal {
             let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -96,9 +98,7 @@ pub(super) fn bulk_load(
             Vec::new()
         };
         generate_customers(&tx, customers, today, words, secrets, &mut count)?;
-        for (_, sql) in &dropped {
-            tx.execute_batch(sql)?;
-        }
+        rebuild_indexes(&tx, &dropped)?;
     }
     if items > 0 {
         // The full-text index is built once at the end rather than row by
@@ -118,6 +118,32 @@ pub(super) fn bulk_load(
     // (Sampled: exact counts would read every index in full for little gain.)
     tx.execute_batch("PRAGMA analysis_limit = 2000; ANALYZE; PRAGMA analysis_limit = 0;")?;
     tx.commit()?;
+    Ok(())
+}
+
+/// Cache while rows are inserted (KiB): the indexes kept during the load
+/// are updated in memory.
+const INSERT_CACHE: i64 = -200_000;
+
+/// Cache while indexes are built (KiB). SQLite's sorter fills lists of
+/// this size and hands each full one to a helper thread (PRAGMA threads)
+/// to sort while it reads on, then merges them; with the insert cache, an
+/// index at a million customers fits one list, sorted by one thread. At
+/// 1M customers on 2 cores the customer indexes took 21 s this way, 51 s
+/// with the insert cache, 39 s with the lists kept in memory
+/// (temp_store = MEMORY) instead of temporary files.
+const SORT_CACHE: i64 = -20_000;
+
+/// Creates the indexes `dropped` again (their exact text from the schema).
+fn rebuild_indexes(tx: &Transaction, dropped: &[(String, String)]) -> Result<()> {
+    if dropped.is_empty() {
+        return Ok(());
+    }
+    tx.execute_batch(&format!("PRAGMA cache_size = {SORT_CACHE}"))?;
+    for (_, sql) in dropped {
+        tx.execute_batch(sql)?;
+    }
+    tx.execute_batch(&format!("PRAGMA cache_size = {INSERT_CACHE}"))?;
     Ok(())
 }
 

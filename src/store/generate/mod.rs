@@ -164,9 +164,22 @@ mod tests {
         let (mut store, _) = Store::open(&path, std::time::Duration::from_secs(5)).unwrap();
         let today = NaiveDate::from_ymd_opt(2025, 3, 14).unwrap();
         store.load_demo(today).unwrap();
+        // The connection's settings the load changes are put back.
+        let settings = |store: &Store| -> Vec<i64> {
+            let conn = store.sqlite("the test").unwrap();
+            ["synchronous", "cache_size", "threads", "foreign_keys"]
+                .iter()
+                .map(|p| {
+                    conn.query_row(&format!("PRAGMA {p}"), [], |r| r.get(0))
+                        .unwrap()
+                })
+                .collect()
+        };
+        let before = settings(&store);
         store
             .generate_with(300, 200, today, &mut |_, _| {}, 1)
             .unwrap();
+        assert_eq!(settings(&store), before);
         assert_eq!(schema(&path), schema(&fresh));
         // A search through each index, and the full-text index has every item
         // (the demo's too), and new items still reach it through the trigger.
