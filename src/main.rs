@@ -173,29 +173,50 @@ impl std::fmt::Display for Unusable {
 
 impl std::error::Error for Unusable {}
 
-/// A command asked of a PostgreSQL store that runs only on SQLite so far:
-/// what ("the console is"), and what to do instead. Exit 2, before
-/// anything is opened.
+/// A command asked of a PostgreSQL store that cannot run there: what
+/// ("generating … is"), and what to do instead. Exit 2.
 #[derive(Debug)]
 struct NotOnPostgres(&'static str, &'static str);
 
 impl std::fmt::Display for NotOnPostgres {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} not available on PostgreSQL yet; {}", self.0, self.1)
+        write!(f, "{} not available on PostgreSQL; {}", self.0, self.1)
     }
 }
 
 impl std::error::Error for NotOnPostgres {}
 
-/// Why `command` cannot run on PostgreSQL yet, if it cannot.
-fn not_on_postgres(command: &Option<Command>) -> Option<NotOnPostgres> {
+/// Generated customers and items go to PostgreSQL only with the demo data,
+/// into a new database: they are made in a scratch SQLite file and moved
+/// over whole, as `migrate` moves a store, and a move needs an empty
+/// target.
+const GENERATE_ON_NEW_ONLY: NotOnPostgres = NotOnPostgres(
+    "adding generated customers and items to a database that has data (or without the demo data) is",
+    "generate them with the demo data into a new, empty database (demo --customers N --items M)",
+);
+
+/// The customers and items `command` generates.
+fn generated(command: &Option<Command>) -> (u64, u64) {
     match command {
-        Some(Command::Demo { customers, items }) if customers + items > 0 => Some(NotOnPostgres(
-            "generating customers and items (demo --customers, --items) is",
-            "generate them into a new SQLite file and move it with orderdesk migrate",
-        )),
-        _ => None,
+        Some(Command::Demo { customers, items }) => (*customers, *items),
+        _ => (0, 0),
     }
+}
+
+/// The progress bar of generated rows, on stderr.
+fn generation_bar(total: u64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} rows ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar
 }
 
 fn default_db() -> Result<PathBuf> {
@@ -349,8 +370,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
 /// command and connects to nothing; `check` reads without migrating;
 /// the rest open the store as a file is opened (init makes a new one).
 fn run_postgres(cli: Cli, url: String, busy: Duration) -> Result<ExitCode> {
-    if let Some(refusal) = not_on_postgres(&cli.command) {
-        return Err(refusal.into());
+    let (customers, items) = generated(&cli.command);
+    if customers + items > 0 && cli.no_demo {
+        return Err(GENERATE_ON_NEW_ONLY.into());
     }
     match &cli.command {
         Some(Command::Backup { path: dest }) => {
@@ -386,16 +408,45 @@ fn run_postgres(cli: Cli, url: String, busy: Duration) -> Result<ExitCode> {
         _ => Create::Never,
     };
     let (store, created) = Store::connect_postgres(&url, create)?;
+    if customers + items > 0 && !created {
+        return Err(GENERATE_ON_NEW_ONLY.into());
+    }
     if created && !cli.no_demo {
-        // The demo data is written by SQLite code: made in a scratch file
-        // and moved over, checked, before anything else is written.
+        // The demo data (and what is generated) is written by SQLite code:
+        // made in a scratch file and moved over, checked, before anything
+        // else is written.
         if !matches!(cli.command, Some(Command::Init)) {
             eprintln!(
                 "orderdesk: new database {}; loading the demo data",
                 store.describe()
             );
         }
-        store.load_demo_on_postgres(chrono::Local::now().date_naive(), busy)?;
+        let started = std::time::Instant::now();
+        let bar = generation_bar(customers + items);
+        store.load_demo_on_postgres(
+            chrono::Local::now().date_naive(),
+            busy,
+            customers,
+            items,
+            &mut |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            },
+            &mut |line| {
+                bar.finish_and_clear();
+                if customers + items > 0 {
+                    eprintln!("orderdesk: moving to PostgreSQL: {line}");
+                }
+            },
+        )?;
+        bar.finish_and_clear();
+        if customers + items > 0 {
+            eprintln!(
+                "orderdesk: added {customers} customers and {items} items to {} in {:.1} s",
+                store.describe(),
+                started.elapsed().as_secs_f64()
+            );
+        }
     }
     run_command(cli, store, created)?;
     Ok(ExitCode::SUCCESS)
@@ -479,21 +530,11 @@ fn run_command(cli: Cli, mut store: Store, created: bool) -> Result<()> {
             );
             Ok(())
         }
-        // Made (with the demo data) or found; nothing to generate (more is
-        // refused before connecting).
+        // Made with the demo data and what it generated, or refused, before
+        // this (run_postgres).
         Some(Command::Demo { .. }) if store.is_postgres() => Ok(()),
         Some(Command::Demo { customers, items }) => {
-            let bar = indicatif::ProgressBar::with_draw_target(
-                Some(customers + items),
-                indicatif::ProgressDrawTarget::stderr(),
-            );
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} rows ({per_sec}, {eta} left)",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
-            );
+            let bar = generation_bar(customers + items);
             let started = std::time::Instant::now();
             store.generate(customers, items, today, &mut |done, total| {
                 bar.set_length(total);

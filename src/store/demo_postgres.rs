@@ -1,7 +1,8 @@
-//! The demo data on a new PostgreSQL store. The demo loader writes SQLite
-//! (demo.rs), so the data is made in a scratch SQLite file and moved over
-//! by `orderdesk migrate`'s code, which checks the file, copies it in one
-//! transaction and commits only when every count and total matches.
+//! The demo data on a new PostgreSQL store. The demo loader and the
+//! generator write SQLite (demo.rs, generate/), so the data is made in a
+//! scratch SQLite file and moved over by `orderdesk migrate`'s code, which
+//! checks the file, copies it in one transaction and commits only when
+//! every count and total matches.
 
 use super::move_to_postgres::move_to_postgres;
 use super::{create_private_folder, Store};
@@ -43,9 +44,19 @@ impl Drop for Scratch {
 
 impl Store {
     /// Fills this new, empty PostgreSQL store with the demo data, dates
-    /// relative to `today`; the login loading it is its admin, as on
-    /// SQLite. All or nothing: a failed move leaves no row of it.
-    pub fn load_demo_on_postgres(&self, today: NaiveDate, busy: Duration) -> Result<()> {
+    /// relative to `today`, and `customers` and `items` generated beside it
+    /// (`progress(done, total)` as they are, then `moving(line)` as each
+    /// table is moved); the login loading it is its admin, as on SQLite.
+    /// All or nothing: a failed move leaves no row of it.
+    pub fn load_demo_on_postgres(
+        &self,
+        today: NaiveDate,
+        busy: Duration,
+        customers: u64,
+        items: u64,
+        progress: &mut dyn FnMut(u64, u64),
+        moving: &mut dyn FnMut(&str),
+    ) -> Result<()> {
         let params = self.postgres_params().ok_or_else(|| {
             anyhow!("the demo data goes to PostgreSQL only from a PostgreSQL store")
         })?;
@@ -54,8 +65,11 @@ impl Store {
         {
             let (mut demo, _) = Store::open(&file, busy).map_err(|e| anyhow!("{e}"))?;
             demo.load_demo(today)?;
+            if customers + items > 0 {
+                demo.generate(customers, items, today, progress)?;
+            }
         }
-        move_to_postgres(&file, params, busy, &mut |_| {})
+        move_to_postgres(&file, params, busy, moving)
             .context("moving the demo data to PostgreSQL")?;
         Ok(())
     }

@@ -1,7 +1,8 @@
 //! The real binary on PostgreSQL: `--db postgres://…` (or ORDERDESK_DB)
 //! makes, fills, reads, checks and describes the backup of a store in the
-//! tests' throwaway cluster; what runs only on SQLite so far is refused
-//! with the reason; an SQLite path chosen the same ways still works.
+//! tests' throwaway cluster; generating goes into a new database only,
+//! and is refused with the reason elsewhere; an SQLite path chosen the
+//! same ways still works.
 
 use crate::common::pg::{self, url};
 use orderdesk::store::db::{Db, Value};
@@ -285,24 +286,73 @@ fn backup_prints_a_pg_dump_command_that_works_and_no_password() {
 }
 
 #[test]
-fn what_runs_only_on_sqlite_is_refused_with_the_reason() {
-    let params = pg::fresh_database();
-    let db = url(&params);
-    assert_ok(&orderdesk(&db, &["init"]));
-    for (args, says) in [
-        (&["demo", "--customers", "5"][..], "orderdesk migrate"),
-        (
-            &["demo", "--items", "5"][..],
-            "not available on PostgreSQL yet",
-        ),
+fn demo_generates_into_a_new_database_and_refuses_one_with_data() {
+    // A new database gets the demo data and the generated rows beside it.
+    let made = pg::fresh_database();
+    let out = orderdesk(&url(&made), &["demo", "--customers", "40", "--items", "10"]);
+    assert_ok(&out);
+    assert!(
+        stderr(&out).contains("added 40 customers and 10 items"),
+        "{}",
+        stderr(&out)
+    );
+    let plain = pg::fresh_database();
+    assert_ok(&orderdesk(&url(&plain), &["init"]));
+    let (made_db, plain_db) = (
+        Db::connect_postgres(&made).expect("connect"),
+        Db::connect_postgres(&plain).expect("connect"),
+    );
+    for (table, more) in [("customers", 40), ("items", 10)] {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        assert_eq!(
+            count(&made_db, &sql),
+            count(&plain_db, &sql) + more,
+            "{table}"
+        );
+    }
+    // A generated customer is found by the search as any other.
+    let last = made_db
+        .sql()
+        .query_row(
+            "SELECT last_name FROM customers ORDER BY id DESC LIMIT 1",
+            &[],
+        )
+        .and_then(|r| r.get_string(0))
+        .expect("the last customer");
+    let found = orderdesk(&url(&made), &["search", "customers", "--last", &last]);
+    assert_ok(&found);
+    assert!(stdout(&found).contains(&last), "{}", stdout(&found));
+
+    // A database with data, or generating without the demo data: refused
+    // in one line, and nothing written.
+    let bare = pg::fresh_database();
+    for (db, args) in [
+        (&plain, &["demo", "--customers", "5"][..]),
+        (&plain, &["demo", "--items", "5"][..]),
+        (&bare, &["--no-demo", "demo", "--customers", "5"][..]),
     ] {
-        let out = orderdesk(&db, args);
+        let out = orderdesk(&url(db), args);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
-        assert!(err.contains(says), "{args:?}: {err}");
-        assert!(!err.contains("panicked"), "{err}");
+        assert!(err.contains("new, empty database"), "{args:?}: {err}");
     }
+    assert_eq!(
+        count(&plain_db, "SELECT COUNT(*) FROM customers"),
+        count(&made_db, "SELECT COUNT(*) FROM customers") - 40
+    );
+    let bare_db = Db::connect_postgres(&bare).expect("connect");
+    assert_eq!(
+        count(
+            &bare_db,
+            "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'"
+        ),
+        0
+    );
+}
+
+#[test]
+fn a_database_that_is_not_a_store_is_refused_with_the_reason() {
     // An empty database is not a store: every command but init and demo
     // says how to make one, and makes nothing.
     let empty = pg::fresh_database();
