@@ -24,19 +24,12 @@ pub fn order_text(o: &serde_json::Value) -> String {
     let status = s(&o["status"]).replace('_', " ");
     let _ = writeln!(out, "Status {status}");
     for st in o["ship_tos"].as_array().into_iter().flatten() {
-        let a = &st["address"];
         let _ = writeln!(
             out,
-            "Ship-to {} by {}: {} {}, {}, {} {} {}, {}",
+            "Ship-to {} by {}: {}",
             s(&st["ship_to_no"]),
             s(&st["method_name"]),
-            s(&a["first_name"]),
-            s(&a["last_name"]),
-            s(&a["line1"]),
-            s(&a["city"]),
-            s(&a["region"]),
-            s(&a["postal_code"]),
-            s(&a["country"])
+            address_text(&st["address"])
         );
     }
     let priced = o["breakdown"]["lines"].as_array();
@@ -137,4 +130,63 @@ pub fn order_text(o: &serde_json::Value) -> String {
         }
     }
     out
+}
+
+/// An exported address on one line: name, street lines (the second only
+/// when there is one), city with region and postal code, country.
+fn address_text(a: &serde_json::Value) -> String {
+    let s = |key: &str| match &a[key] {
+        serde_json::Value::String(t) => crate::domain::text::clean(t),
+        _ => String::new(),
+    };
+    let joined = |keys: &[&str], by: &str| {
+        keys.iter()
+            .map(|k| s(k))
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(by)
+    };
+    [
+        joined(&["first_name", "last_name"], " "),
+        s("line1"),
+        s("line2"),
+        joined(&["city", "region", "postal_code"], " "),
+        s("country"),
+    ]
+    .into_iter()
+    .filter(|t| !t.is_empty())
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every part of a ship-to's address is read back, the second street
+    /// line included; parts left empty leave no gap.
+    #[test]
+    fn the_ship_to_reads_back_every_line_of_its_address() {
+        let order = serde_json::json!({
+            "ship_tos": [
+                {"ship_to_no": 1, "method_name": "Ground", "address": {
+                    "first_name": "Ana", "last_name": "Ruiz", "line1": "12 Rue Haute",
+                    "line2": "App. 4", "city": "Lyon", "region": "", "postal_code": "69001",
+                    "country": "FR"}},
+                {"ship_to_no": 2, "method_name": "Air", "address": {
+                    "first_name": "Bo", "last_name": "Lund", "line1": "1 Main St",
+                    "line2": null, "city": "Austin", "region": "TX", "postal_code": "78701",
+                    "country": "US"}}
+            ]
+        });
+        let text = order_text(&order);
+        assert!(
+            text.contains("Ship-to 1 by Ground: Ana Ruiz, 12 Rue Haute, App. 4, Lyon 69001, FR\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Ship-to 2 by Air: Bo Lund, 1 Main St, Austin TX 78701, US\n"),
+            "{text}"
+        );
+    }
 }
