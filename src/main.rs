@@ -407,7 +407,7 @@ fn run_postgres(cli: Cli, url: String, busy: Duration) -> Result<ExitCode> {
         Some(Command::Demo { .. }) => Create::IfMissing,
         _ => Create::Never,
     };
-    let (store, created) = Store::connect_postgres(&url, create)?;
+    let (store, created) = Store::connect_postgres(&url, create, busy)?;
     if customers + items > 0 && !created {
         return Err(GENERATE_ON_NEW_ONLY.into());
     }

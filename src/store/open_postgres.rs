@@ -13,13 +13,18 @@ impl Store {
     ///
     /// As with a file: `Create::Never` refuses a database without the
     /// orderdesk schema (`orderdesk init` makes it), `Create::New` one that
-    /// already holds orderdesk data; both before anything is written.
-    pub fn connect_postgres(params: &str, create: Create) -> Result<(Store, bool), OpenError> {
+    /// already holds orderdesk data; both before anything is written. A
+    /// statement waits at most `busy` for another connection's lock.
+    pub fn connect_postgres(
+        params: &str,
+        create: Create,
+        busy: std::time::Duration,
+    ) -> Result<(Store, bool), OpenError> {
         let target = db::PgTarget::parse(params)
             .map_err(|e| OpenError::Postgres("the PostgreSQL connection string".into(), e))?;
         let fail = |why: String| OpenError::Postgres(target.label(), why);
-        let db =
-            db::Db::connect_postgres(params).map_err(|e| fail(format!("cannot connect: {e}")))?;
+        let db = db::Db::connect_postgres_waiting(params, busy)
+            .map_err(|e| fail(format!("cannot connect: {e}")))?;
         let holds_data = pg_holds_data(&db).map_err(|e| fail(e.to_string()))?;
         match (holds_data, create) {
             (None, Create::Never) => {

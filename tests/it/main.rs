@@ -47,6 +47,7 @@ mod pg_cli;
 mod pg_customers;
 mod pg_drafts;
 mod pg_inventory;
+mod pg_lock_wait;
 mod pg_move;
 mod pg_operators;
 mod pg_order_changes;

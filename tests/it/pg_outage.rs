@@ -74,7 +74,12 @@ fn init(params: &str) {
 
 /// A console's session, keeping unsaved orders in `folder`.
 fn console(params: &str, folder: &Path) -> Session {
-    let (store, _) = Store::connect_postgres(params, Create::Never).expect("store");
+    let (store, _) = Store::connect_postgres(
+        params,
+        Create::Never,
+        orderdesk::store::DEFAULT_BUSY_TIMEOUT,
+    )
+    .expect("store");
     Session::new(store, "pgadmin", today()).with_unsaved_folder(folder)
 }
 

@@ -88,6 +88,13 @@ impl fmt::Display for Error {
                 Some(db) if db.code().code().starts_with("57P") => {
                     write!(f, "database unreachable, retrying… ({})", db.message())
                 }
+                // 55P03: a lock held by another connection for longer than
+                // the busy timeout (PgConn::connect), as SQLite's "busy".
+                Some(db) if db.code().code() == "55P03" => write!(
+                    f,
+                    "database busy: another connection held what this needs past the busy timeout; try again ({})",
+                    db.message()
+                ),
                 Some(db) => write!(f, "{} ({})", db.message(), db.code().code()),
                 None if e.is_closed() => write!(f, "database unreachable, retrying… ({e})"),
                 None => write!(f, "{e}"),
@@ -240,11 +247,17 @@ impl Db {
         Db::Sqlite(conn)
     }
 
-    /// Connects to PostgreSQL (see [`PgConn::connect`]); the schema is
-    /// brought up to date by [`pg_migrate::run`].
+    /// Connects to PostgreSQL (see [`PgConn::connect`]), lock waits
+    /// bounded by the default busy timeout; the schema is brought up to
+    /// date by [`pg_migrate::run`].
     pub fn connect_postgres(params: &str) -> Result<Db, Error> {
+        Db::connect_postgres_waiting(params, super::DEFAULT_BUSY_TIMEOUT)
+    }
+
+    /// [`Db::connect_postgres`], lock waits bounded by `busy`.
+    pub fn connect_postgres_waiting(params: &str, busy: Duration) -> Result<Db, Error> {
         Ok(Db::Postgres(Box::new(RefCell::new(PgConn::connect(
-            params,
+            params, busy,
         )?))))
     }
 

@@ -26,7 +26,8 @@ const LOCK_KEY: i64 = 0x4F44_534B;
 /// database newer than this program is refused untouched. Consoles
 /// starting together take turns on an advisory lock held for the whole
 /// run (not per migration, or two would share the steps): the first
-/// migrates, the others then find the work done.
+/// migrates, the others then find the work done; one that waits past its
+/// busy timeout (a long migration) is refused as busy, to start again.
 pub fn run(db: &Db) -> Result<i64, Error> {
     let Db::Postgres(conn) = db else {
         return Err(Error::WrongBackend(

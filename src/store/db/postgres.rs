@@ -33,11 +33,23 @@ impl PgConn {
     /// `params`: a libpq-style connection string (`host=/run/postgresql
     /// user=orderdesk dbname=orders`) or URL (`postgres://user@host/db`).
     /// No TLS: the server is on this host (unix socket) or loopback.
-    pub fn connect(params: &str) -> Result<PgConn, Error> {
+    ///
+    /// A statement waits at most `busy` for a lock another connection
+    /// holds (a row, the writers' queue), as SQLite waits its busy timeout,
+    /// then fails (SQLSTATE 55P03) instead of hanging the console behind a
+    /// writer that stopped. Sent in the startup options, so a connection
+    /// made again keeps it.
+    pub fn connect(params: &str, busy: Duration) -> Result<PgConn, Error> {
         let mut config: Config = params.parse()?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
+        let lock_timeout = format!("-c lock_timeout={}", busy.as_millis().max(1));
+        let options = match config.get_options() {
+            Some(given) => format!("{given} {lock_timeout}"),
+            None => lock_timeout,
+        };
+        config.options(&options);
         Ok(PgConn {
             client: config.connect(NoTls)?,
             config,
