@@ -32,6 +32,9 @@
 //!   query's rows compared with SQLite's. An empty database gets the bench
 //!   database moved into it first (`orderdesk migrate`'s move); unset, the
 //!   PostgreSQL table is skipped
+//! - `ORDERDESK_BENCH_SQLITE=0`: skip SQLite's table (with
+//!   `ORDERDESK_BENCH_PG`, to measure PostgreSQL alone; SQLite's store
+//!   still gives the rows PostgreSQL's are compared with)
 //! - `ORDERDESK_BENCH_VERBOSE`: the five slowest queries of every row
 //!   (always printed for a row that fails), with the fastest statement's time
 
@@ -563,10 +566,12 @@ fn main() -> anyhow::Result<()> {
     let mut all_pass = startup_ok;
     // ORDERDESK_BENCH_ONLY=logon+first,phone runs only the rows named.
     let only = std::env::var("ORDERDESK_BENCH_ONLY").ok();
+    let sqlite_rows = std::env::var("ORDERDESK_BENCH_SQLITE").map_or(true, |v| v != "0");
     for (name, fields) in &cases {
-        if only
-            .as_deref()
-            .is_some_and(|o| !o.split(',').any(|n| n == name))
+        if !sqlite_rows
+            || only
+                .as_deref()
+                .is_some_and(|o| !o.split(',').any(|n| n == name))
         {
             continue;
         }
