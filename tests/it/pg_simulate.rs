@@ -91,27 +91,7 @@ fn sixteen_operators_on_scarce_stock_never_oversell_or_lose_an_order() {
                 .expect("a worker starts")
         })
         .collect();
-    let mut printed: Vec<i64> = Vec::new();
-    let mut attempts = 0;
-    for child in children {
-        let out = child.wait_with_output().expect("a worker ends");
-        assert!(
-            out.status.success(),
-            "worker failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        for line in String::from_utf8_lossy(&out.stdout).lines() {
-            attempts += 1;
-            match line.strip_prefix("placed ") {
-                Some(numbers) => printed.extend(
-                    numbers
-                        .split(' ')
-                        .map(|n| n.parse::<i64>().expect("an order number")),
-                ),
-                None => assert!(line.starts_with("refused: "), "unexpected output: {line}"),
-            }
-        }
-    }
+    let (mut printed, attempts) = crate::common::simulate::placed_and_tried(children);
     assert_eq!(
         attempts,
         WORKERS * ORDERS_EACH,

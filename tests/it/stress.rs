@@ -47,24 +47,7 @@ fn eight_operators_on_scarce_stock_never_oversell() {
                 .unwrap()
         })
         .collect();
-    let mut placed: Vec<i64> = Vec::new();
-    let mut attempts = 0;
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "worker failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        for line in String::from_utf8_lossy(&out.stdout).lines() {
-            attempts += 1;
-            if let Some(numbers) = line.strip_prefix("placed ") {
-                placed.extend(numbers.split(' ').map(|n| n.parse::<i64>().unwrap()));
-            } else {
-                assert!(line.starts_with("refused: "), "unexpected output: {line}");
-            }
-        }
-    }
+    let (mut placed, attempts) = crate::common::simulate::placed_and_tried(children);
     assert_eq!(
         attempts,
         WORKERS * ORDERS_EACH,

@@ -7,6 +7,7 @@ pub mod desk;
 pub mod pg;
 pub mod placing;
 pub mod pty;
+pub mod simulate;
 pub mod stored;
 
 use chrono::NaiveDate;
