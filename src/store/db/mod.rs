@@ -90,11 +90,9 @@ impl fmt::Display for Error {
                 }
                 // 55P03: a lock held by another connection for longer than
                 // the busy timeout (PgConn::connect), as SQLite's "busy".
-                Some(db) if db.code().code() == "55P03" => write!(
-                    f,
-                    "database busy: another connection held what this needs past the busy timeout; try again ({})",
-                    db.message()
-                ),
+                Some(db) if db.code().code() == "55P03" => {
+                    write!(f, "database busy, try again ({})", db.message())
+                }
                 Some(db) => write!(f, "{} ({})", db.message(), db.code().code()),
                 None if e.is_closed() => write!(f, "database unreachable, retrying… ({e})"),
                 None => write!(f, "{e}"),
