@@ -4,8 +4,11 @@
 //! and stock, read in one statement. The SQL is portable: the same
 //! functions run over a [`Sql`] handle on SQLite and on PostgreSQL.
 //!
-//! A search costs a fixed number of queries whatever it finds: the counter,
-//! the category's subtree when browsing one, and the found rows.
+//! A search costs a fixed number of statements whatever it finds: one once
+//! the index is built, the found rows read with the counter (a round trip
+//! counts on PostgreSQL over a network), and the category's subtree when
+//! browsing one. When the counter says the catalog changed since the index
+//! was built, the index is built again and the search runs again.
 
 use super::catalog::{item_row_of, ItemRow, ITEM_FROM, ITEM_STOCK_COLUMNS};
 use super::db::{self, Sql, Value};
@@ -38,20 +41,34 @@ pub struct IndexCache(RefCell<Option<(i64, ItemIndex)>>);
 
 impl IndexCache {
     /// Runs `f` on the index, built again first when the catalog changed
-    /// since it was built.
-    fn with<T>(&self, sql: Sql<'_>, f: impl FnOnce(&ItemIndex) -> T) -> Result<T, db::Error> {
+    /// since it was built (the counter read first).
+    fn current<T>(&self, sql: Sql<'_>, f: impl FnOnce(&ItemIndex) -> T) -> Result<T, db::Error> {
         let version = catalog_version(sql)?;
+        if self.0.borrow().as_ref().is_some_and(|(v, _)| *v != version) {
+            self.forget();
+        }
+        Ok(self.cached(sql, f)?.1)
+    }
+
+    /// Runs `f` on the index as built (built first if there is none), with
+    /// the catalog version it was built at; the caller checks the version.
+    fn cached<T>(
+        &self,
+        sql: Sql<'_>,
+        f: impl FnOnce(&ItemIndex) -> T,
+    ) -> Result<(i64, T), db::Error> {
         let mut cache = self.0.borrow_mut();
-        let built = match cache.take() {
-            Some(built) if built.0 == version => built,
-            old => {
-                // The old index goes before the new one is built.
-                drop(old);
-                load_index(sql)?
-            }
+        let (version, index) = match &mut *cache {
+            Some(built) => built,
+            empty => empty.insert(load_index(sql)?),
         };
-        let index: &ItemIndex = &cache.insert(built).1;
-        Ok(f(index))
+        Ok((*version, f(index)))
+    }
+
+    /// Drops the index, so the next search builds it again (the old one
+    /// goes before the new one is built).
+    fn forget(&self) {
+        self.0.borrow_mut().take();
     }
 }
 
@@ -75,29 +92,41 @@ pub fn find_items(
         None => None,
     };
     let within = |c: i64| subtree.as_ref().is_none_or(|s| s.contains(&c));
-    let found = index.with(sql, |index| index.search(text, &within, limit))?;
-    let ids: Vec<i64> = found.iter().map(|h| h.id).collect();
-    let mut rows = hit_rows(sql, currency, &ids)?;
-    // An item changed by another console since the index was read is
-    // left out rather than shown as it was.
-    Ok(found
-        .into_iter()
-        .filter_map(|h| {
-            let (item, stock) = rows.remove(&h.id)?;
-            Some(ItemHit {
-                item,
-                stock,
-                sku_match: h.sku,
-                words: h.words,
+    let mut rebuilt = false;
+    loop {
+        let (built_at, found) = index.cached(sql, |index| index.search(text, &within, limit))?;
+        let ids: Vec<i64> = found.iter().map(|h| h.id).collect();
+        let (version, mut rows) = hit_rows(sql, currency, &ids)?;
+        // The catalog changed since the index was built: it may hold other
+        // items now, so the index is built again and the search run again
+        // (once: rows changed after that are read as they are, and the
+        // next search sees the new counter).
+        if version != built_at && !rebuilt {
+            index.forget();
+            rebuilt = true;
+            continue;
+        }
+        // An item changed by another console since the index was read is
+        // left out rather than shown as it was.
+        return Ok(found
+            .into_iter()
+            .filter_map(|h| {
+                let (item, stock) = rows.remove(&h.id)?;
+                Some(ItemHit {
+                    item,
+                    stock,
+                    sku_match: h.sku,
+                    words: h.words,
+                })
             })
-        })
-        .collect())
+            .collect());
+    }
 }
 
 /// Builds the search index now (it is otherwise built by the first
 /// search); returns how many items it holds.
 pub fn warm_index(sql: Sql<'_>, index: &IndexCache) -> Result<usize, db::Error> {
-    index.with(sql, ItemIndex::len)
+    index.current(sql, ItemIndex::len)
 }
 
 impl Store {
@@ -166,17 +195,15 @@ fn padded_len(n: usize) -> usize {
     n.max(8).next_power_of_two()
 }
 
+/// Found items by id: the row and the stock.
+type FoundRows = HashMap<i64, (ItemRow, ItemStock)>;
+
 /// The active items among `ids` with their price in `currency` and their
-/// stock, in one statement (one snapshot): a row per expected receipt
-/// (one with NULLs when there is none), the item's columns repeated.
-fn hit_rows(
-    sql: Sql<'_>,
-    currency: Currency,
-    ids: &[i64],
-) -> Result<HashMap<i64, (ItemRow, ItemStock)>, db::Error> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
+/// stock, and the catalog version, in one statement (one snapshot): a row
+/// per expected receipt (one with NULLs when there is none), the item's
+/// columns repeated, the version last on every row; no item found is one
+/// row of NULLs with the version.
+fn hit_rows(sql: Sql<'_>, currency: Currency, ids: &[i64]) -> Result<(i64, FoundRows), db::Error> {
     let slots = padded_len(ids.len());
     let list = (2..slots + 2)
         .map(|n| format!("?{n}"))
@@ -190,17 +217,27 @@ fn hit_rows(
         &format!(
             "SELECT {ITEM_STOCK_COLUMNS}, NULL, e.id, e.due_date, e.quantity,
                 (SELECT CAST(COALESCE(SUM(qty_backordered), 0) AS BIGINT) FROM order_lines
-                 WHERE item_id = i.id AND qty_backordered > 0)
-             FROM items i {ITEM_FROM}
+                 WHERE item_id = i.id AND qty_backordered > 0),
+                cv.n
+             FROM catalog_version cv
+             LEFT JOIN items i ON i.id IN ({list}) AND i.active = 1
+             {ITEM_FROM}
              LEFT JOIN expected_receipts e ON e.item_id = i.id
-             WHERE i.id IN ({list}) AND i.active = 1"
+             WHERE cv.id = 1"
         ),
         &params,
     )?;
-    let mut out: HashMap<i64, (ItemRow, ItemStock)> = HashMap::with_capacity(ids.len());
+    let version = match rows.first() {
+        Some(r) => r.get_i64(15)?,
+        None => return Err(db::Error::NoRow),
+    };
+    let mut out: FoundRows = HashMap::with_capacity(ids.len());
     // (item, receipt id, due date, quantity)
     let mut receipts: Vec<(i64, i64, NaiveDate, i64)> = Vec::new();
     for r in &rows {
+        if r.get_opt_i64(0)?.is_none() {
+            continue;
+        }
         let item = item_row_of(r)?;
         let id = item.id;
         if let Some(receipt) = r.get_opt_i64(11)? {
@@ -225,7 +262,7 @@ fn hit_rows(
             stock.receipts.push((due, quantity));
         }
     }
-    Ok(out)
+    Ok((version, out))
 }
 
 /// An expected receipt's due date (`YYYY-MM-DD` text on both backends).
@@ -268,4 +305,68 @@ fn load_index(sql: Sql<'_>) -> Result<(i64, ItemIndex), db::Error> {
         );
     }
     Ok((version, builder.finish()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Statements run on the traced connection (one test uses it).
+    static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
+
+    fn counted(event: rusqlite::trace::TraceEvent<'_>) {
+        // A trigger's program reports itself as "-- TRIGGER …".
+        if matches!(event, rusqlite::trace::TraceEvent::Stmt(_, sql) if !sql.starts_with("--")) {
+            STATEMENTS.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Once the index is built, a search is one statement (the rows with
+    /// the catalog's counter), whether it finds items or none; after
+    /// another connection changes the catalog, the next search builds the
+    /// index again and finds the change (three statements), and the one
+    /// after is one statement again.
+    #[test]
+    fn a_search_is_one_statement_and_a_changed_catalog_is_searched_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let (mut store, _) = Store::open(&path, std::time::Duration::from_secs(5))
+            .map_err(|e| e.to_string())
+            .unwrap();
+        store
+            .load_demo(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())
+            .unwrap();
+        assert!(store.warm_item_index().unwrap() > 0);
+        store.sqlite("the test").unwrap().trace_v2(
+            rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
+            Some(counted),
+        );
+        let run = |text: &str| {
+            STATEMENTS.store(0, Ordering::SeqCst);
+            let hits = store.find_items(Currency::USD, text, None, 20).unwrap();
+            (hits, STATEMENTS.load(Ordering::SeqCst))
+        };
+        let (hits, statements) = run("tent");
+        assert!(!hits.is_empty());
+        assert_eq!(statements, 1);
+        let (hits, statements) = run("zeppelin");
+        assert!(hits.is_empty());
+        assert_eq!(statements, 1);
+
+        let other = rusqlite::Connection::open(&path).unwrap();
+        other
+            .execute(
+                "UPDATE items SET name = 'Zeppelin Tent' WHERE id = (SELECT MIN(id) FROM items)",
+                [],
+            )
+            .unwrap();
+        let (hits, statements) = run("zeppelin");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].item.name, "Zeppelin Tent");
+        assert_eq!(statements, 3, "rows, index, rows");
+        let (hits, statements) = run("zeppelin");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(statements, 1);
+    }
 }
