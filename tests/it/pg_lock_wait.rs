@@ -3,7 +3,7 @@
 //! a connection made again after the server closed it keeps that bound.
 
 use crate::common::pg;
-use orderdesk::store::db::{pg_migrate, Db};
+use orderdesk::store::db::{pg_migrate, Db, Error};
 use std::time::{Duration, Instant};
 
 const BUSY: Duration = Duration::from_millis(300);
@@ -20,6 +20,22 @@ fn blocked_update(waiter: &Db) -> (String, Duration) {
         )
         .expect_err("the row is locked by the other connection");
     (err.to_string(), began.elapsed())
+}
+
+/// The server process serving `db`'s connection.
+fn backend_pid(db: &Db) -> i64 {
+    db.sql()
+        .query_row("SELECT pg_backend_pid()", &[])
+        .and_then(|r| r.get_i64(0))
+        .expect("pid")
+}
+
+/// Has the server close the connection its process `pid` serves.
+fn terminate(params: &str, pid: i64) -> Result<(), Error> {
+    Db::connect_postgres(params)?
+        .sql()
+        .query_row("SELECT pg_terminate_backend(?1::int)", &[pid.into()])
+        .map(drop)
 }
 
 #[test]
@@ -42,19 +58,11 @@ fn a_lock_held_past_the_busy_timeout_is_refused_as_busy_even_after_reconnecting(
     .expect("the row locked");
     // Should the bound not hold, the lock goes after some seconds and the
     // blocked update succeeds, failing the test instead of hanging it.
-    let holder_pid = holder
-        .sql()
-        .query_row("SELECT pg_backend_pid()", &[])
-        .and_then(|r| r.get_i64(0))
-        .expect("pid");
+    let holder_pid = backend_pid(&holder);
     let guard_params = params.clone();
     std::thread::spawn(move || {
         std::thread::sleep(BUSY * 20);
-        if let Ok(admin) = Db::connect_postgres(&guard_params) {
-            let _ = admin
-                .sql()
-                .query_row("SELECT pg_terminate_backend(?1::int)", &[holder_pid.into()]);
-        }
+        let _ = terminate(&guard_params, holder_pid);
     });
 
     let waiter = Db::connect_postgres_waiting(&params, BUSY).expect("connect");
@@ -65,16 +73,7 @@ fn a_lock_held_past_the_busy_timeout_is_refused_as_busy_even_after_reconnecting(
 
     // The server closes the waiter's connection; the next statement makes
     // it again, with the same bound.
-    let pid = waiter
-        .sql()
-        .query_row("SELECT pg_backend_pid()", &[])
-        .and_then(|r| r.get_i64(0))
-        .expect("pid");
-    let admin = Db::connect_postgres(&params).expect("connect");
-    admin
-        .sql()
-        .query_row("SELECT pg_terminate_backend(?1::int)", &[pid.into()])
-        .expect("terminated");
+    terminate(&params, backend_pid(&waiter)).expect("terminated");
     std::thread::sleep(Duration::from_millis(100));
     let _ = waiter.sql().query_row("SELECT 1", &[]);
     let (err, waited) = blocked_update(&waiter);
