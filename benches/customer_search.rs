@@ -38,6 +38,11 @@
 //! - `ORDERDESK_BENCH_VERBOSE`: the five slowest queries of every row
 //!   (always printed for a row that fails), with the fastest statement's time
 
+mod common;
+
+use common::{
+    current_schema, env_u64, ms, percentile, print_load_average, remove_db, schema_text, verdict,
+};
 use orderdesk::store::customer_search_pg;
 use orderdesk::store::db::{pg_migrate, Db};
 use orderdesk::store::move_to_postgres::move_to_postgres;
@@ -52,42 +57,6 @@ const LIMIT: usize = 201;
 const TARGET_P99: Duration = Duration::from_millis(5);
 const TARGET_RATIO: f64 = 1.5;
 const TARGET_STARTUP: Duration = Duration::from_millis(100);
-
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.replace('_', "").parse().ok())
-        .unwrap_or(default)
-}
-
-/// The schema as SQLite keeps it (tables, indexes, triggers), to tell a
-/// reusable bench database from one built by an older schema.
-fn schema_text(conn: &Connection) -> rusqlite::Result<String> {
-    let mut stmt = conn.prepare(
-        "SELECT type || ' ' || name || ' ' || COALESCE(sql, '') FROM sqlite_master
-         WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name",
-    )?;
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.join("\n"))
-}
-
-fn current_schema() -> anyhow::Result<String> {
-    let dir = tempfile::tempdir()?;
-    let path = dir.path().join("schema.db");
-    let (store, _) =
-        Store::open(&path, Duration::from_secs(5)).map_err(|e| anyhow::anyhow!("{e}"))?;
-    drop(store);
-    let conn = Connection::open(&path)?;
-    Ok(schema_text(&conn)?)
-}
-
-fn remove_db(path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(p));
-    }
-}
 
 /// Opens the bench database, building it first when missing or too small.
 fn prepare_db(path: &Path, customers: u64) -> anyhow::Result<()> {
@@ -229,18 +198,6 @@ fn fill(q: &mut CustomerQuery, f: F, s: &Sample, rng: &mut fastrand::Rng) {
         F::Postal => q.postal = typed_prefix(rng, &s.postal),
         F::Account => q.account = typed_prefix(rng, s.account.as_deref().unwrap_or("")),
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.3}", d.as_secs_f64() * 1000.0)
 }
 
 /// The filled fields of `q`, as the store's search names them.
@@ -516,13 +473,7 @@ fn main() -> anyhow::Result<()> {
     raw.set_prepared_statement_cache_capacity(64);
     // The store's connection settings that bear on reading speed.
     raw.pragma_update(None, "mmap_size", orderdesk::store::MMAP_SIZE)?;
-    // Other processes on the machine show up in the p99 as scheduler delays.
-    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
-        println!(
-            "load average: {}",
-            load.split(' ').take(3).collect::<Vec<_>>().join(" ")
-        );
-    }
+    print_load_average();
     let customers_now: i64 = raw.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?;
     let mut rng = fastrand::Rng::with_seed(20_240_601);
     let pool = samples(&raw, &mut rng, 20_000, false)?;
@@ -608,17 +559,5 @@ fn main() -> anyhow::Result<()> {
             all_pass &= run_pg_case(name, fields, &db, &store, pool, queries, &mut rng)?;
         }
     }
-    println!();
-    println!(
-        "{}",
-        if all_pass {
-            "all targets met"
-        } else {
-            "some targets FAILED"
-        }
-    );
-    if !all_pass {
-        std::process::exit(1);
-    }
-    Ok(())
+    verdict(all_pass)
 }

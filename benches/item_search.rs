@@ -23,6 +23,11 @@
 //!   migrate`, or made with `orderdesk demo --items`); when set, the same
 //!   rows and key to frame run on it too, after SQLite's
 
+mod common;
+
+use common::{
+    current_schema, env_u64, ms, percentile, print_load_average, remove_db, schema_text, verdict,
+};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
 use orderdesk::domain::money::Currency;
 use orderdesk::store::{Create, Store};
@@ -33,42 +38,6 @@ use std::time::{Duration, Instant};
 const LIMIT: usize = 100;
 const TARGET_P99: Duration = Duration::from_millis(5);
 const FRAME_P99: Duration = Duration::from_millis(10);
-
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.replace('_', "").parse().ok())
-        .unwrap_or(default)
-}
-
-/// The schema as SQLite keeps it (tables, indexes, triggers), to tell a
-/// reusable bench database from one built by an older schema.
-fn schema_text(conn: &Connection) -> rusqlite::Result<String> {
-    let mut stmt = conn.prepare(
-        "SELECT type || ' ' || name || ' ' || COALESCE(sql, '') FROM sqlite_master
-         WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name",
-    )?;
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.join("\n"))
-}
-
-fn current_schema() -> anyhow::Result<String> {
-    let dir = tempfile::tempdir()?;
-    let path = dir.path().join("schema.db");
-    let (store, _) =
-        Store::open(&path, Duration::from_secs(5)).map_err(|e| anyhow::anyhow!("{e}"))?;
-    drop(store);
-    let conn = Connection::open(&path)?;
-    Ok(schema_text(&conn)?)
-}
-
-fn remove_db(path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(p));
-    }
-}
 
 fn prepare_db(path: &Path, items: u64) -> anyhow::Result<()> {
     if path.exists() {
@@ -102,17 +71,6 @@ fn prepare_db(path: &Path, items: u64) -> anyhow::Result<()> {
     store.generate(1_000, items, today, &mut |_, _| {})?;
     eprintln!("built in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.3}", d.as_secs_f64() * 1000.0)
 }
 
 fn cased(rng: &mut fastrand::Rng, s: &str) -> String {
@@ -299,13 +257,7 @@ fn main() -> anyhow::Result<()> {
         Store::open(&path, Duration::from_secs(5)).map_err(|e| anyhow::anyhow!("{e}"))?;
     let raw = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let total: i64 = raw.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
-    // Other processes on the machine show up in the p99 as scheduler delays.
-    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
-        println!(
-            "load average: {}",
-            load.split(' ').take(3).collect::<Vec<_>>().join(" ")
-        );
-    }
+    print_load_average();
     let corpus = corpus(&raw)?;
     let mut all_pass = rows_and_frames("SQLite", store, &corpus, total, queries)?;
     if let Ok(params) = std::env::var("ORDERDESK_BENCH_PG") {
@@ -322,19 +274,7 @@ fn main() -> anyhow::Result<()> {
         println!();
         all_pass &= rows_and_frames("PostgreSQL", pg, &corpus, total, queries)?;
     }
-    println!();
-    println!(
-        "{}",
-        if all_pass {
-            "all targets met"
-        } else {
-            "some targets FAILED"
-        }
-    );
-    if !all_pass {
-        std::process::exit(1);
-    }
-    Ok(())
+    verdict(all_pass)
 }
 
 /// The table's rows and key to frame on one store (`backend` names it);
