@@ -6,29 +6,24 @@
 /// The readable form of an exported order, for reading back or printing.
 pub fn order_text(o: &serde_json::Value) -> String {
     use std::fmt::Write;
-    let s = |v: &serde_json::Value| match v {
-        serde_json::Value::String(t) => crate::domain::text::clean(t),
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    };
-    let cur = s(&o["currency"]);
+    let cur = text(&o["currency"]);
     let mut out = String::new();
     let _ = writeln!(
         out,
         "Order {}  placed {} by {}",
-        s(&o["order_no"]),
-        s(&o["placed_at"]),
-        s(&o["operator"])
+        text(&o["order_no"]),
+        text(&o["placed_at"]),
+        text(&o["operator"])
     );
-    let _ = writeln!(out, "Customer {}", s(&o["customer"]["name"]));
-    let status = s(&o["status"]).replace('_', " ");
+    let _ = writeln!(out, "Customer {}", text(&o["customer"]["name"]));
+    let status = text(&o["status"]).replace('_', " ");
     let _ = writeln!(out, "Status {status}");
     for st in o["ship_tos"].as_array().into_iter().flatten() {
         let _ = writeln!(
             out,
             "Ship-to {} by {}: {}",
-            s(&st["ship_to_no"]),
-            s(&st["method_name"]),
+            text(&st["ship_to_no"]),
+            text(&st["method_name"]),
             address_text(&st["address"])
         );
     }
@@ -37,12 +32,12 @@ pub fn order_text(o: &serde_json::Value) -> String {
         let _ = writeln!(
             out,
             "  {:>3} {:<12} {:<30} {:>5} x {:>10} = {:>12}",
-            s(&l["line_no"]),
-            s(&l["sku"]),
-            s(&l["name"]),
-            s(&l["quantity"]),
-            s(&l["unit_price"]),
-            s(&l["line_total"])
+            text(&l["line_no"]),
+            text(&l["sku"]),
+            text(&l["name"]),
+            text(&l["quantity"]),
+            text(&l["unit_price"]),
+            text(&l["line_total"])
         );
         if priced
             .and_then(|p| p.get(i))
@@ -60,7 +55,7 @@ pub fn order_text(o: &serde_json::Value) -> String {
             &o["breakdown"]["subtotal_after_item_discounts"],
         ),
     ] {
-        let _ = writeln!(out, "{label:>52} {:>12} {cur}", s(v));
+        let _ = writeln!(out, "{label:>52} {:>12} {cur}", text(v));
     }
     for (label, key) in [
         ("Discounts", "discount_total"),
@@ -68,34 +63,34 @@ pub fn order_text(o: &serde_json::Value) -> String {
         ("Tax", "tax_total"),
         ("Total", "grand_total"),
     ] {
-        let _ = writeln!(out, "{label:>52} {:>12} {cur}", s(&o[key]));
+        let _ = writeln!(out, "{label:>52} {:>12} {cur}", text(&o[key]));
     }
     for p in o["payments"].as_array().into_iter().flatten() {
-        let _ = writeln!(out, "Payment: {}", s(&p["summary"]));
+        let _ = writeln!(out, "Payment: {}", text(&p["summary"]));
     }
     for r in o["refunds_owed"].as_array().into_iter().flatten() {
         let _ = writeln!(
             out,
             "Refund owed: {} {}",
-            s(&r["amount"]),
-            s(&r["currency"])
+            text(&r["amount"]),
+            text(&r["currency"])
         );
     }
     for sh in o["shipments"].as_array().into_iter().flatten() {
         let pieces: Vec<String> = (sh["lines"].as_array().into_iter().flatten())
-            .map(|l| format!("line {} x{}", s(&l["line_no"]), s(&l["quantity"])))
+            .map(|l| format!("line {} x{}", text(&l["line_no"]), text(&l["quantity"])))
             .collect();
-        let when = match s(&sh["status"]).as_str() {
+        let when = match text(&sh["status"]).as_str() {
             "shipped" => format!(
                 "shipped {}{}",
-                s(&sh["shipped_at"]).get(..10).unwrap_or(""),
-                match s(&sh["tracking"]).as_str() {
+                text(&sh["shipped_at"]).get(..10).unwrap_or(""),
+                match text(&sh["tracking"]).as_str() {
                     "" => String::new(),
                     t => format!(", tracking {t}"),
                 }
             ),
             "cancelled" => "cancelled".into(),
-            _ => match s(&sh["ship_date"]).as_str() {
+            _ => match text(&sh["ship_date"]).as_str() {
                 "" => "open, date unknown".into(),
                 d => format!("open, ships {d}"),
             },
@@ -103,9 +98,9 @@ pub fn order_text(o: &serde_json::Value) -> String {
         let _ = writeln!(
             out,
             "Shipment {} to ship-to {} by {}: {}; {when}",
-            s(&sh["shipment_no"]),
-            s(&sh["ship_to_no"]),
-            s(&sh["method_code"]),
+            text(&sh["shipment_no"]),
+            text(&sh["ship_to_no"]),
+            text(&sh["method_code"]),
             pieces.join(", ")
         );
     }
@@ -114,16 +109,16 @@ pub fn order_text(o: &serde_json::Value) -> String {
         let _ = writeln!(out, "Changes since the order was placed:");
     }
     for e in history {
-        let reason = match s(&e["reason"]).as_str() {
+        let reason = match text(&e["reason"]).as_str() {
             "" => String::new(),
             r => format!(" ({})", crate::domain::lifecycle::reason_label(r)),
         };
         let _ = writeln!(
             out,
             "  {} {} {}{reason}:",
-            s(&e["at"]).get(..16).unwrap_or("").replace('T', " "),
-            s(&e["operator"]),
-            s(&e["action"]).replace('_', " ")
+            text(&e["at"]).get(..16).unwrap_or("").replace('T', " "),
+            text(&e["operator"]),
+            text(&e["action"]).replace('_', " ")
         );
         for line in e["detail"].as_str().unwrap_or("").split('\n') {
             let _ = writeln!(out, "    {}", crate::domain::text::clean(line));
@@ -132,13 +127,20 @@ pub fn order_text(o: &serde_json::Value) -> String {
     out
 }
 
+/// A value of the exported order as read back: text cleaned, nothing for
+/// null, numbers as written.
+fn text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(t) => crate::domain::text::clean(t),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
 /// An exported address on one line: name, street lines (the second only
 /// when there is one), city with region and postal code, country.
 fn address_text(a: &serde_json::Value) -> String {
-    let s = |key: &str| match &a[key] {
-        serde_json::Value::String(t) => crate::domain::text::clean(t),
-        _ => String::new(),
-    };
+    let s = |key: &str| text(&a[key]);
     let joined = |keys: &[&str], by: &str| {
         keys.iter()
             .map(|k| s(k))
