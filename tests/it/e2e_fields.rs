@@ -4,24 +4,14 @@
 //! in what `orderdesk export` reads back — and `123456` is refused at the
 //! sixth key, its message shown whole, and nothing is added.
 
-use crate::common::pty::{fresh_db, Term, BACKSPACE, ENTER, F6, F9, TAB, TIMEOUT};
+use crate::common::pty::{
+    fresh_db, status_line, wait_status, Term, BACKSPACE, CTRL_U, ENTER, F6, F9, TAB, TIMEOUT,
+};
 use std::path::Path;
 use std::process::Command;
 
 const F5: &str = "\x1b[15~";
-const CTRL_U: &str = "\x15";
 const TOO_LONG: &str = "! Quantity: 5 digits at most";
-
-/// The status line: the row above the key bar.
-fn status_line(rows: &[String]) -> String {
-    rows[rows.len() - 2].trim_end().to_string()
-}
-
-fn wait_status(t: &Term, text: &str) -> Vec<String> {
-    t.wait_rows(&format!("{text:?} on the status line"), TIMEOUT, |rows| {
-        status_line(rows).contains(text)
-    })
-}
 
 /// The row holding `text`, if one does.
 fn row_with(rows: &[String], text: &str) -> Option<String> {

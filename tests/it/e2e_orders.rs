@@ -7,7 +7,7 @@
 //! and released, its status on screen and in the export alike; ^J is
 //! F10's twin (docs/design.md, sections 10 and 14).
 
-use crate::common::pty::{fresh_db, Term, CTRL_C, ENTER, F2, TIMEOUT};
+use crate::common::pty::{fresh_db, status_line, Term, CTRL_C, ENTER, F2, TIMEOUT};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::path::Path;
@@ -58,11 +58,6 @@ fn export(db: &Path, no: i64) -> Value {
 
 fn money(text: &str) -> Decimal {
     Decimal::from_str(&text.replace(',', "")).unwrap_or_else(|e| panic!("{text:?}: {e}"))
-}
-
-/// The status line: the row above the key bar.
-fn status_line(rows: &[String]) -> &str {
-    rows[rows.len() - 2].trim_end()
 }
 
 /// The rows of the view's section `heading`, up to the next heading.

@@ -9,7 +9,10 @@
 //! not dismiss it (docs/design.md, sections 4, 5, 9 and 10). And, drawn
 //! from a snapshot, the confirmation reads back from the placed quote.
 
-use crate::common::pty::{fresh_db, Term, BACKSPACE, DOWN, ENTER, F6, F9, TAB, TIMEOUT, UP};
+use crate::common::pty::{
+    add_item, fresh_db, pick_customer, status_line, wait_status, Term, DOWN, ENTER, F6, F9, TAB,
+    TIMEOUT, UP,
+};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::path::Path;
@@ -25,37 +28,6 @@ const ROWS: u16 = 70;
 const COLS: u16 = 80;
 
 // ---- keys, as an operator types them ----
-
-/// The status line: the row above the key bar.
-fn status_line(rows: &[String]) -> String {
-    rows[rows.len() - 2].trim_end().to_string()
-}
-
-fn wait_status(t: &Term, text: &str) -> Vec<String> {
-    t.wait_rows(&format!("{text:?} on the status line"), TIMEOUT, |rows| {
-        status_line(rows).contains(text)
-    })
-}
-
-/// From the find screen: searches `search`, picks the selected result.
-fn pick(t: &mut Term, search: &str, expect: &str) {
-    t.wait_for("Find customer", TIMEOUT);
-    t.send(search);
-    t.wait_for(&format!("> {expect}"), TIMEOUT);
-    t.send(ENTER);
-    t.wait_for("Catalog — prices in", TIMEOUT);
-}
-
-/// On the catalog: adds `qty` of `sku`; the search is selected then, so
-/// the next SKU typed replaces it.
-fn add(t: &mut Term, sku: &str, qty: u32) {
-    t.send(sku);
-    t.wait_for(&format!("> {sku}"), TIMEOUT);
-    t.send(TAB);
-    t.send(&format!("{BACKSPACE}{qty}"));
-    t.send(ENTER);
-    wait_status(t, &format!("Added {qty} x {sku}"));
-}
 
 /// Moves the list's marker to the row holding `text`.
 fn select_row(t: &mut Term, text: &str) {
@@ -441,10 +413,10 @@ fn place(
 ) -> (Reviewed, String, tempfile::TempDir, std::path::PathBuf) {
     let (dir, db) = fresh_db();
     let mut t = Term::spawn(&db, ROWS, COLS, &[]);
-    pick(&mut t, "doe", "Doe, Jane");
-    add(&mut t, "CMK-4011", 5);
-    add(&mut t, "TNT-2011", 1);
-    add(&mut t, "SLP-1014", 1);
+    pick_customer(&mut t, "doe", "Doe, Jane");
+    add_item(&mut t, "CMK-4011", 5);
+    add_item(&mut t, "TNT-2011", 1);
+    add_item(&mut t, "SLP-1014", 1);
 
     t.send(F6);
     t.wait_for("Fulfillment", TIMEOUT);
@@ -735,8 +707,8 @@ fn separate_backorder_order_is_stored_as_reviewed() {
 fn enter_typed_ahead_does_not_dismiss_the_confirmation() {
     let (_dir, db) = fresh_db();
     let mut t = Term::spawn(&db, 24, 80, &[]);
-    pick(&mut t, "doe", "Doe, Jane");
-    add(&mut t, "SLP-1014", 1);
+    pick_customer(&mut t, "doe", "Doe, Jane");
+    add_item(&mut t, "SLP-1014", 1);
     t.send(F6);
     t.wait_for("Fulfillment", TIMEOUT);
     t.send(ENTER);

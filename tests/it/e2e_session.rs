@@ -4,7 +4,10 @@
 //! and the database it wrote. Each test is one reproduction; every one of
 //! them must now be refused, or handled, as the operator is told.
 
-use crate::common::pty::{fresh_db, Term, DOWN, ENTER, F6, F9, TAB, TIMEOUT, UP};
+use crate::common::pty::{
+    add_item, fresh_db, pick_customer, status_line, wait_status, Term, BACKSPACE, DOWN, ENTER, F6,
+    F9, TAB, TIMEOUT, UP,
+};
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
@@ -14,7 +17,6 @@ use std::time::Duration;
 const F5: &str = "\x1b[15~";
 const F8: &str = "\x1b[19~";
 const DELETE: &str = "\x1b[3~";
-const BACKSPACE: &str = "\x7f";
 const CARD: &str = "4111111111111111";
 
 /// Jane Doe's stored card and the answer to her challenge question
@@ -23,38 +25,6 @@ const STORED_LAST4: &str = "1111";
 const CHALLENGE_ANSWER: &str = "Rex";
 
 // ---- the console in a pseudo-terminal ----
-
-/// The status line: the row above the key bar.
-fn status_line(rows: &[String]) -> String {
-    rows[rows.len() - 2].trim_end().to_string()
-}
-
-/// Waits until the status line holds `text`; returns the screen's rows.
-fn wait_status(t: &Term, text: &str) -> Vec<String> {
-    t.wait_rows(&format!("{text:?} on the status line"), TIMEOUT, |rows| {
-        status_line(rows).contains(text)
-    })
-}
-
-/// From the find screen: searches `search`, picks the selected result.
-fn pick(t: &mut Term, search: &str, expect: &str) {
-    t.wait_for("Find customer", TIMEOUT);
-    t.send(search);
-    t.wait_for(&format!("> {expect}"), TIMEOUT);
-    t.send(ENTER);
-    t.wait_for("Catalog — prices in", TIMEOUT);
-}
-
-/// On the catalog: adds `qty` of `sku`; the search is selected then, so
-/// the next SKU typed replaces it.
-fn add(t: &mut Term, sku: &str, qty: u32) {
-    t.send(sku);
-    t.wait_for(&format!("> {sku}"), TIMEOUT);
-    t.send(TAB);
-    t.send(&format!("{BACKSPACE}{qty}"));
-    t.send(ENTER);
-    wait_status(t, &format!("Added {qty} x {sku}"));
-}
 
 /// F6: the first (default) method for ship-to 1.
 fn ship_ground(t: &mut Term) {
@@ -285,8 +255,8 @@ fn card() -> Value {
 fn amount_off_within_the_limit_is_refused_once_the_cart_shrinks() {
     let (_dir, db) = fresh_db();
     let mut t = Term::spawn(&db, 24, 80, &[]);
-    pick(&mut t, "doe", "Doe, Jane");
-    add(&mut t, "SLP-1011", 2);
+    pick_customer(&mut t, "doe", "Doe, Jane");
+    add_item(&mut t, "SLP-1011", 2);
     ship_ground(&mut t);
     pay_card(&mut t);
 
@@ -538,8 +508,8 @@ fn disabled_customer_cannot_be_picked() {
 fn customer_disabled_after_the_pick_is_refused_at_submit() {
     let (_dir, db) = fresh_db();
     let mut t = Term::spawn(&db, 24, 80, &[]);
-    pick(&mut t, "doe", "Doe, Jane");
-    add(&mut t, "SLP-1014", 1);
+    pick_customer(&mut t, "doe", "Doe, Jane");
+    add_item(&mut t, "SLP-1014", 1);
     ship_ground(&mut t);
     pay_card(&mut t);
     t.send(F9);
@@ -635,8 +605,8 @@ fn assert_only_the_taken_over_order(db: &Path, order_no: i64) {
 fn draft_taken_over_and_placed_elsewhere_is_not_placed_again() {
     let (_dir, db) = fresh_db();
     let mut a = Term::spawn(&db, 24, 80, &[]);
-    pick(&mut a, "doe", "Doe, Jane");
-    add(&mut a, "SLP-1014", 1);
+    pick_customer(&mut a, "doe", "Doe, Jane");
+    add_item(&mut a, "SLP-1014", 1);
 
     let mut b = Term::spawn(&db, 24, 80, &[]);
     take_over(&mut b);
@@ -688,8 +658,8 @@ fn draft_taken_over_and_placed_elsewhere_is_not_placed_again() {
 fn console_told_of_the_takeover_refuses_changes_and_submit() {
     let (_dir, db) = fresh_db();
     let mut a = Term::spawn(&db, 24, 80, &[]);
-    pick(&mut a, "doe", "Doe, Jane");
-    add(&mut a, "SLP-1014", 1);
+    pick_customer(&mut a, "doe", "Doe, Jane");
+    add_item(&mut a, "SLP-1014", 1);
 
     let mut b = Term::spawn(&db, 24, 80, &[]);
     take_over(&mut b);
@@ -707,8 +677,8 @@ fn console_told_of_the_takeover_refuses_changes_and_submit() {
     // B places the order as it took it over, with its one line.
     let order_no = place(&mut b);
     // A goes on with a new order: nothing of it reaches B's.
-    pick(&mut a, "doe", "Doe, Jane");
-    add(&mut a, "SLP-1024", 1);
+    pick_customer(&mut a, "doe", "Doe, Jane");
+    add_item(&mut a, "SLP-1024", 1);
     a.send(F9);
     let rows = a.wait_rows("A's review", TIMEOUT, |rows| {
         rows.iter().any(|r| r.contains("TOTAL USD"))

@@ -356,3 +356,37 @@ pub fn amount_of(row: &str) -> rust_decimal::Decimal {
     std::str::FromStr::from_str(&last.replace(',', ""))
         .unwrap_or_else(|e| panic!("no amount at the end of {row:?}: {e}"))
 }
+
+// ---- what the operator sees and does, shared by the end-to-end files ----
+
+/// The status line: the row above the key bar.
+pub fn status_line(rows: &[String]) -> &str {
+    rows[rows.len() - 2].trim_end()
+}
+
+/// Waits until the status line holds `text`; returns the screen's rows.
+pub fn wait_status(t: &Term, text: &str) -> Vec<String> {
+    t.wait_rows(&format!("{text:?} on the status line"), TIMEOUT, |rows| {
+        status_line(rows).contains(text)
+    })
+}
+
+/// From the find screen: searches `search`, picks the selected result.
+pub fn pick_customer(t: &mut Term, search: &str, expect: &str) {
+    t.wait_for("Find customer", TIMEOUT);
+    t.send(search);
+    t.wait_for(&format!("> {expect}"), TIMEOUT);
+    t.send(ENTER);
+    t.wait_for("Catalog — prices in", TIMEOUT);
+}
+
+/// On the catalog: adds `qty` of `sku`; the search is selected then, so
+/// the next SKU typed replaces it.
+pub fn add_item(t: &mut Term, sku: &str, qty: u32) {
+    t.send(sku);
+    t.wait_for(&format!("> {sku}"), TIMEOUT);
+    t.send(TAB);
+    t.send(&format!("{BACKSPACE}{qty}"));
+    t.send(ENTER);
+    wait_status(t, &format!("Added {qty} x {sku}"));
+}
