@@ -200,11 +200,9 @@ impl Screen for Catalog {
                 show
             }
             Cmd::NextField | Cmd::PrevField => {
-                // A quantity is checked as it is left (an empty one waits
-                // for Enter).
-                let leaving = self.focus == 1 && !self.quantity.value().trim().is_empty();
-                let show = if leaving {
-                    self.quantity.quantity_value().err().unwrap_or_default()
+                // A quantity is checked as it is left.
+                let show = if self.focus == 1 {
+                    self.quantity.quantity_check_on_leave()
                 } else {
                     vec![]
                 };

@@ -493,6 +493,16 @@ impl TextField {
         parse_quantity(self.value()).map_err(|e| self.fail(e))
     }
 
+    /// A quantity field being left: the actions that show why its value is
+    /// refused, none when it reads or is empty (an empty one waits for
+    /// Enter).
+    pub fn quantity_check_on_leave(&mut self) -> Vec<Action> {
+        if self.value().trim().is_empty() {
+            return Vec::new();
+        }
+        self.quantity_value().err().unwrap_or_default()
+    }
+
     /// The amount typed, read by `Currency::parse_amount`; as
     /// [`TextField::quantity_value`].
     pub fn amount_value(&mut self, currency: Currency) -> Result<Decimal, Vec<Action>> {
@@ -813,6 +823,26 @@ mod tests {
         assert_eq!(t.error, said);
         t.set("");
         assert!(t.quantity_value().is_err());
+    }
+
+    #[test]
+    fn a_quantity_left_says_why_it_is_refused_and_an_empty_one_waits() {
+        let mut t = TextField::quantity("Qty");
+        t.set("");
+        assert_eq!(t.quantity_check_on_leave(), vec![]);
+        assert_eq!(t.error, None, "an empty quantity waits for Enter");
+        t.set("3");
+        assert_eq!(t.quantity_check_on_leave(), vec![]);
+        t.set("0");
+        let said = parse_quantity("0").err();
+        assert_eq!(
+            t.quantity_check_on_leave(),
+            said.clone()
+                .map(Action::Error)
+                .into_iter()
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(t.error, said, "the refusal stands at the field");
     }
 
     #[test]
