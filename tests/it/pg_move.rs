@@ -195,7 +195,15 @@ fn a_store_moves_whole_with_its_ids_and_the_sequences_past_them() {
         lines.iter().any(|l| l == "copied customers: 90 rows"),
         "{lines:?}"
     );
-    assert!(lines.last().unwrap().starts_with("verified: "), "{lines:?}");
+    let verified = lines.iter().position(|l| l.starts_with("verified: "));
+    assert_eq!(verified, Some(lines.len() - 2), "{lines:?}");
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .starts_with("vacuumed and analysed in "),
+        "{lines:?}"
+    );
 
     let lite = rusqlite::Connection::open(&shop.path).unwrap();
     let db = connect(&params);
@@ -229,6 +237,20 @@ fn a_store_moves_whole_with_its_ids_and_the_sequences_past_them() {
         assert!(pg_count(sql, table) > 0, "{table}");
     }
     assert_eq!(pg_count(sql, "customers"), 90);
+    // Vacuumed and analysed: the planner knows the customers' keys, and
+    // index-only scans need not visit the table.
+    let stats = sql
+        .query_row(
+            "SELECT (SELECT relallvisible::bigint FROM pg_class WHERE relname = 'customers'),
+                    (SELECT count(*) FROM pg_stats WHERE tablename = 'customers' AND attname = 'last_key')",
+            &[],
+        )
+        .unwrap();
+    assert!(
+        stats.get_i64(0).unwrap() > 0,
+        "customers' pages all visible"
+    );
+    assert_eq!(stats.get_i64(1).unwrap(), 1, "statistics on last_key");
     assert_eq!(pg_count(sql, "orders"), 5);
     let linked = sql
         .query_row(
