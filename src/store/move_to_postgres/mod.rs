@@ -185,11 +185,11 @@ pub fn move_to_postgres(
     tx.commit()?;
     // The planner's statistics and the visibility map now, not when
     // autovacuum comes round: the moved store's first searches are planned
-    // on real counts and read the search indexes alone (index-only scans;
-    // at a million customers a one-field search fetched all its 201 rows
-    // from the table too, and pairs were planned blind). VACUUM cannot run
-    // in a transaction, so it follows the commit; the rows are moved either
-    // way, so a failure here is said, not returned.
+    // on real counts and read the search indexes alone (on a freshly moved
+    // million-customer store, a one-field search's index-only scan visited
+    // the table for each of its 201 rows, and nothing had been analysed).
+    // VACUUM cannot run in a transaction, so it follows the commit; the
+    // rows are moved either way, so a failure here is said, not returned.
     let began = Instant::now();
     match sql.execute_batch("VACUUM (ANALYZE)") {
         Ok(()) => progress(&format!(
