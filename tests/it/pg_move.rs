@@ -237,18 +237,22 @@ fn a_store_moves_whole_with_its_ids_and_the_sequences_past_them() {
         assert!(pg_count(sql, table) > 0, "{table}");
     }
     assert_eq!(pg_count(sql, "customers"), 90);
-    // Vacuumed and analysed: the planner knows the customers' keys, and
-    // index-only scans need not visit the table.
+    // Vacuumed and analysed: the planner knows the customers' keys. (Not
+    // the visibility map: with other transactions open on the server, as
+    // in a parallel test run, VACUUM may leave the pages for autovacuum to
+    // mark.)
     let stats = sql
         .query_row(
-            "SELECT (SELECT relallvisible::bigint FROM pg_class WHERE relname = 'customers'),
+            "SELECT (SELECT count(*) FROM pg_stat_user_tables
+                     WHERE relname = 'customers' AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL),
                     (SELECT count(*) FROM pg_stats WHERE tablename = 'customers' AND attname = 'last_key')",
             &[],
         )
         .unwrap();
-    assert!(
-        stats.get_i64(0).unwrap() > 0,
-        "customers' pages all visible"
+    assert_eq!(
+        stats.get_i64(0).unwrap(),
+        1,
+        "customers vacuumed and analysed"
     );
     assert_eq!(stats.get_i64(1).unwrap(), 1, "statistics on last_key");
     assert_eq!(pg_count(sql, "orders"), 5);

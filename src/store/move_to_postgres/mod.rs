@@ -188,8 +188,10 @@ pub fn move_to_postgres(
     // on real counts and read the search indexes alone (on a freshly moved
     // million-customer store, a one-field search's index-only scan visited
     // the table for each of its 201 rows, and nothing had been analysed).
-    // VACUUM cannot run in a transaction, so it follows the commit; the
-    // rows are moved either way, so a failure here is said, not returned.
+    // (Pages that a transaction still open elsewhere on the server might
+    // not see yet are left for autovacuum to mark.) VACUUM cannot run in a
+    // transaction, so it follows the commit; the rows are moved either
+    // way, so a failure here is said, not returned.
     let began = Instant::now();
     match sql.execute_batch("VACUUM (ANALYZE)") {
         Ok(()) => progress(&format!(
