@@ -3,24 +3,14 @@
 //! sends them. Asserts on what the operator would see and on the database.
 
 use crate::common::pty::{
-    find_results, fresh_db, select_result, Term, DOWN, ENTER, F2, F6, F9, TAB, TIMEOUT,
+    find_results, fresh_db, pick_customer, select_result, Term, DOWN, ENTER, F2, F6, F9, TAB,
+    TIMEOUT,
 };
 
 const CARD: &str = "4111111111111111";
 
-/// From the find screen: search a last name, move down `downs` rows, pick.
-fn pick_customer(t: &mut Term, last: &str, expect: &str, downs: usize) {
-    t.wait_for("Find customer", TIMEOUT);
-    t.send(last);
-    t.wait_for(&format!("> {expect}"), TIMEOUT);
-    for _ in 0..downs {
-        t.send(DOWN);
-    }
-    t.send(ENTER);
-    t.wait_for("Catalog — prices in", TIMEOUT);
-}
-
-fn add_item(t: &mut Term, search: &str) {
+/// On the catalog: adds one `search` with Enter, on the prefilled Qty 1.
+fn add_one(t: &mut Term, search: &str) {
     t.send(search);
     t.wait_for(&format!("> {search}"), TIMEOUT);
     t.send(ENTER);
@@ -45,7 +35,7 @@ fn places_a_card_order_by_keys() {
     t.wait_for("Catalog — prices in USD", TIMEOUT);
     t.wait_for("Maria Smith (USD)", TIMEOUT);
 
-    add_item(&mut t, "TNT-2001");
+    add_one(&mut t, "TNT-2001");
 
     t.send(F6);
     t.wait_for("Fulfillment", TIMEOUT);
@@ -145,8 +135,8 @@ fn places_a_card_order_by_keys() {
 fn hangup_mid_order_keeps_the_draft_for_the_next_start() {
     let (_dir, db) = fresh_db();
     let mut t = Term::spawn(&db, 24, 80, &[]);
-    pick_customer(&mut t, "doe", "Doe, Jane", 0);
-    add_item(&mut t, "TNT-2001");
+    pick_customer(&mut t, "doe", "Doe, Jane");
+    add_one(&mut t, "TNT-2001");
 
     let pid = t.pid().to_string();
     // The shell's own `kill`: no procps needed on a bare machine.
@@ -233,7 +223,7 @@ fn small_window_asks_for_80x24_and_recovers_on_resize() {
 fn two_ship_tos_with_a_separate_backorder_order() {
     let (_dir, db) = fresh_db();
     let mut t = Term::spawn(&db, 24, 80, &[]);
-    pick_customer(&mut t, "kim", "Kim, Daniel", 0);
+    pick_customer(&mut t, "kim", "Kim, Daniel");
     // 5 of a stove with 3 on hand: 2 are backordered.
     t.send("CMK-4011");
     t.wait_for("> CMK-4011", TIMEOUT);
@@ -242,7 +232,7 @@ fn two_ship_tos_with_a_separate_backorder_order() {
     t.send(ENTER);
     t.wait_for("Added 5 x CMK-4011", TIMEOUT);
     // After an add the search has the keys, selected: the next SKU replaces it.
-    add_item(&mut t, "TNT-2010");
+    add_one(&mut t, "TNT-2010");
 
     t.send(F6);
     let s = t.wait_for("2 due", TIMEOUT);
@@ -362,8 +352,8 @@ fn ctrl_l_redraws_the_whole_screen_after_line_noise() {
 fn sigterm_restores_the_terminal_and_keeps_the_draft() {
     let (_dir, db) = fresh_db();
     let mut t = Term::spawn(&db, 24, 80, &[]);
-    pick_customer(&mut t, "doe", "Doe, Jane", 0);
-    add_item(&mut t, "TNT-2001");
+    pick_customer(&mut t, "doe", "Doe, Jane");
+    add_one(&mut t, "TNT-2001");
     assert!(t.parser.lock().unwrap().screen().alternate_screen());
     let pid = t.pid().to_string();
     let killed = std::process::Command::new("sh")

@@ -5,7 +5,8 @@
 //! sixth key, its message shown whole, and nothing is added.
 
 use crate::common::pty::{
-    fresh_db, status_line, wait_status, Term, BACKSPACE, CTRL_U, ENTER, F6, F9, TAB, TIMEOUT,
+    fresh_db, pick_customer, status_line, wait_status, Term, BACKSPACE, CTRL_U, ENTER, F6, F9, TAB,
+    TIMEOUT,
 };
 use std::path::Path;
 use std::process::Command;
@@ -45,11 +46,7 @@ fn export(db: &Path, order_no: i64) -> serde_json::Value {
 fn quantity_2_typed_over_the_prefilled_1_is_what_is_ordered_and_stored() {
     let (_dir, db) = fresh_db();
     let mut t = Term::spawn(&db, 24, 80, &[]);
-    t.wait_for("Find customer", TIMEOUT);
-    t.send("doe");
-    t.wait_for("> Doe, Jane", TIMEOUT);
-    t.send(ENTER);
-    t.wait_for("Catalog — prices in", TIMEOUT);
+    pick_customer(&mut t, "doe", "Doe, Jane");
     t.send("TNT-2001");
     t.wait_for("> TNT-2001", TIMEOUT);
     // Tab to the prefilled Qty 1 and type 2: it replaces the 1.

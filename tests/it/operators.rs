@@ -1156,18 +1156,14 @@ fn the_record_screen_challenge_locks_and_a_supervisor_unlocks_it() {
 
 #[test]
 fn end_to_end_a_supervisor_approves_an_adjustment_in_the_console() {
-    use crate::common::pty::{Term, BACKSPACE, DOWN, ENTER, TAB, TIMEOUT, UP};
+    use crate::common::pty::{pick_customer, Term, BACKSPACE, DOWN, ENTER, TAB, TIMEOUT, UP};
     const F8: &str = "\x1b[19~";
     let (_dir, path, store) = demo_store();
     add_supervisors(&store);
     drop(store);
     // Started as the login that made the database, acting as e2e.
     let mut t = Term::spawn(&path, 24, 80, &[]);
-    t.wait_for("Find customer", TIMEOUT);
-    t.send("doe");
-    t.wait_for("> Doe, Jane", TIMEOUT);
-    t.send(ENTER);
-    t.wait_for("Catalog — prices in", TIMEOUT);
+    pick_customer(&mut t, "doe", "Doe, Jane");
     t.send("SLP-1014");
     t.wait_for("> SLP-1014", TIMEOUT);
     t.send(TAB);

@@ -277,14 +277,10 @@ fn card_numbers_and_security_codes_never_reach_the_data_folder() {
 /// screen, which masks the code; the data folder holds neither.
 #[test]
 fn a_killed_binary_leaves_no_card_behind() {
-    use crate::common::pty::{fresh_db, Term, ENTER, TAB, TIMEOUT};
+    use crate::common::pty::{fresh_db, pick_customer, Term, ENTER, TAB, TIMEOUT};
     let (dir, db) = fresh_db();
     let mut t = Term::spawn(&db, 24, 80, &[]);
-    t.wait_for("Find customer", TIMEOUT);
-    t.send("doe");
-    t.wait_for("> Doe, Jane", TIMEOUT);
-    t.send(ENTER);
-    t.wait_for("Catalog — prices in", TIMEOUT);
+    pick_customer(&mut t, "doe", "Doe, Jane");
     t.send("SLP-1014");
     t.wait_for("> SLP-1014", TIMEOUT);
     t.send(ENTER);
