@@ -184,14 +184,12 @@ pub fn move_to_postgres(
     ));
     tx.commit()?;
     // The planner's statistics and the visibility map now, not when
-    // autovacuum comes round: the moved store's first searches are planned
-    // on real counts and read the search indexes alone (on a freshly moved
-    // million-customer store, a one-field search's index-only scan visited
-    // the table for each of its 201 rows, and nothing had been analysed).
-    // (Pages that a transaction still open elsewhere on the server might
-    // not see yet are left for autovacuum to mark.) VACUUM cannot run in a
-    // transaction, so it follows the commit; the rows are moved either
-    // way, so a failure here is said, not returned.
+    // autovacuum comes round: on a freshly moved million-customer store
+    // nothing had been analysed and a one-field search's index-only scan
+    // visited the table for each of its 201 rows. Pages a transaction open
+    // elsewhere on the server may not see yet are left for autovacuum.
+    // VACUUM cannot run in a transaction, so it follows the commit; the
+    // move has happened by then, so a failure here is said, not returned.
     let began = Instant::now();
     match sql.execute_batch("VACUUM (ANALYZE)") {
         Ok(()) => progress(&format!(
