@@ -474,6 +474,11 @@ fn main() -> anyhow::Result<()> {
     raw.pragma_update(None, "mmap_size", orderdesk::store::MMAP_SIZE)?;
     print_load_average();
     let customers_now: i64 = raw.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?;
+    // Both connections' maps in the page tables, as the console's store
+    // does for its map as it opens: the same start for store and hand.
+    // (SQLite maps the file at its first read through the map.)
+    store.search_customers(&CustomerQuery::default(), 1)?;
+    orderdesk::store::map_warm::warm(&path);
     let mut rng = fastrand::Rng::with_seed(20_240_601);
     let pool = samples(&raw, &mut rng, 20_000, false)?;
     let account_pool = samples(&raw, &mut rng, 5_000, true)?;

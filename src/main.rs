@@ -353,7 +353,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             })?;
         }
     }
-    let options = OpenOptions::new(busy, create).startup_check(true);
+    let options = OpenOptions::new(busy, create)
+        .startup_check(true)
+        .warm_map(cli.command.is_none());
     let (store, created) = Store::open_with(&path, options)?;
     let damaged = |e: anyhow::Error| {
         if is_damaged(&e) {

@@ -34,6 +34,7 @@ pub mod generate;
 pub mod guest_conversion;
 pub mod inventory;
 pub mod item_search;
+pub mod map_warm;
 mod migrate;
 pub mod move_to_postgres;
 mod open_postgres;
@@ -297,6 +298,10 @@ pub struct OpenOptions {
     /// 450 MB, so the console and the commands do it and the library's
     /// plain [`Store::open`] does not.
     pub startup_check: bool,
+    /// Put the file's memory map into the page tables in the background
+    /// (map_warm.rs): for the console, which searches all day; a command
+    /// that runs once and ends has no use for it.
+    pub warm_map: bool,
 }
 
 impl OpenOptions {
@@ -305,7 +310,13 @@ impl OpenOptions {
             busy_timeout,
             create,
             startup_check: false,
+            warm_map: false,
         }
+    }
+
+    pub fn warm_map(mut self, on: bool) -> OpenOptions {
+        self.warm_map = on;
+        self
     }
 
     pub fn startup_check(mut self, on: bool) -> OpenOptions {
@@ -678,6 +689,12 @@ impl Store {
         // range at a million customers.
         conn.pragma_update(None, "mmap_size", MMAP_SIZE)
             .map_err(|e| classify(path, e))?;
+        if options.warm_map {
+            // SQLite maps the file at its first read through the map.
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+                .map_err(|e| classify(path, e))?;
+            map_warm::warm_in_background(path);
+        }
         // The customer search alone prepares a statement per field, per
         // combination of fields and per way of reading one (customer_race.rs):
         // some hundred across every combination.

@@ -68,6 +68,7 @@ mod servicing;
 mod session;
 mod shipping_waiver;
 mod snapshot_draw;
+mod store_map;
 mod store_open;
 mod stress;
 mod typed;
