@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 /// Kilobytes of `file`'s maps present in this process's page tables
 /// (`Rss` in /proc/self/smaps).
+#[cfg(target_os = "linux")]
 fn mapped_kb(file: &Path) -> u64 {
     let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
     let mut ours = false;
@@ -34,6 +35,7 @@ fn mapped_kb(file: &Path) -> u64 {
 }
 
 /// Linux 5.14 and later can map a range in one call.
+#[cfg(target_os = "linux")]
 fn kernel_can_populate() -> bool {
     let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
     let mut parts = release
@@ -45,6 +47,7 @@ fn kernel_can_populate() -> bool {
 }
 
 #[test]
+#[cfg(target_os = "linux")]
 fn the_consoles_store_maps_its_file_into_the_page_tables() {
     let (_dir, path, mut store) = demo_store();
     store.generate(3_000, 0, today(), &mut |_, _| {}).unwrap();
