@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 /// The address ranges `/proc/self/maps` (its text: `maps`) shows mapping
 /// `file`.
-pub(super) fn mappings_of(maps: &str, file: &Path) -> Vec<Range<usize>> {
+fn mappings_of(maps: &str, file: &Path) -> Vec<Range<usize>> {
     maps.lines()
         .filter_map(|line| {
             // start-end perms offset dev inode path; the path may hold spaces.
@@ -42,7 +42,7 @@ pub(super) fn mappings_of(maps: &str, file: &Path) -> Vec<Range<usize>> {
 
 /// The runs of consecutive resident pages in `mincore`'s answer (bit 0 of
 /// each byte), as page index ranges.
-pub(super) fn resident_runs(resident: &[u8]) -> Vec<Range<usize>> {
+fn resident_runs(resident: &[u8]) -> Vec<Range<usize>> {
     let mut runs = Vec::new();
     let mut start = None;
     for (i, byte) in resident.iter().enumerate() {
