@@ -10,6 +10,7 @@ use crate::common::backends::{Conn, Target};
 use crate::pg_catalog::{category, id, item, run};
 use crate::pg_customers::{draft, guest, seed};
 use orderdesk::domain::money::Currency;
+use orderdesk::domain::search_keys::name_key;
 use orderdesk::store::customer_records;
 use orderdesk::store::customer_search_pg;
 use orderdesk::store::db::Sql;
@@ -261,6 +262,45 @@ fn customer_search_finds_the_same_rows_in_the_same_order_on_both() {
     for (sqlite, postgres) in seen[0].iter().zip(&seen[1]) {
         assert_eq!(sqlite, postgres, "SQLite and PostgreSQL find the same");
     }
+}
+
+/// A one-field search is planned once per connection, not at every
+/// keystroke: after a few runs PostgreSQL keeps its plan for any value
+/// (store/customer_search_pg.rs, `planned_once`), and the rows stay those
+/// of the search planned for its values.
+#[test]
+fn a_one_field_search_keeps_one_plan() {
+    let target = Target::postgres();
+    let conn = target.connect();
+    customers(conn.sql());
+    let Conn::Db(db) = &conn else { unreachable!() };
+    let prefixes = ["o", "ob", "obr", "m", "mu", "mue", "s", "sm", "e", "j"];
+    for last in prefixes {
+        let rows = search(&conn, &query(|q| q.last_name = last.into()), 10);
+        assert!(
+            rows.iter()
+                .all(|r| name_key(&r.last_name).starts_with(&name_key(last))),
+            "{last}: {rows:?}"
+        );
+    }
+    let plans = db
+        .sql()
+        .query(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements
+             WHERE statement LIKE '%c.last_key >= (SELECT%'
+               AND statement NOT LIKE '%pg_prepared_statements%'",
+            &[],
+        )
+        .expect("pg_prepared_statements");
+    assert_eq!(plans.len(), 1, "one statement for the last name");
+    let (generic, custom) = (
+        plans[0].get_i64(0).expect("generic_plans"),
+        plans[0].get_i64(1).expect("custom_plans"),
+    );
+    assert!(
+        custom <= 5 && generic + custom == prefixes.len() as i64,
+        "{generic} runs on the plan for any value, {custom} planned for their values"
+    );
 }
 
 /// Camping with tents below it: a tent found by its name, a shelter whose
