@@ -24,7 +24,7 @@ const KEY_COLUMNS: &str = "c.last_key, c.first_key, c.logon_key, c.email_key, c.
 
 /// One sampled customer's keys, in [`SEARCH_KEYS`] order (the account: its
 /// name's key).
-type Keys = [Option<String>; 8];
+pub(super) type Keys = [Option<String>; 8];
 
 pub(super) struct CustomerSample {
     rows: Vec<Keys>,
@@ -253,7 +253,8 @@ impl Store {
     }
 }
 
-fn sample(rows: Vec<Keys>, scale: f64) -> CustomerSample {
+/// A sample of `rows`, each standing for `scale` customers.
+pub(super) fn sample(rows: Vec<Keys>, scale: f64) -> CustomerSample {
     let mut sorted: [Vec<u32>; 8] = Default::default();
     for (i, column) in sorted.iter_mut().enumerate() {
         *column = (0..rows.len() as u32)

@@ -387,6 +387,9 @@ pub struct Store {
     /// Customers' keys sampled by the first multi-field search
     /// (customer_sample.rs).
     customer_sample: std::cell::OnceCell<customer_sample::CustomerSample>,
+    /// How fast this connection's races read, per kind of way
+    /// (customer_race.rs).
+    race_pace: std::cell::Cell<customer_race::Pace>,
 }
 
 /// Where a store's database is.
@@ -704,6 +707,7 @@ impl Store {
             location: Location::File(p()),
             item_index: Default::default(),
             customer_sample: Default::default(),
+            race_pace: Default::default(),
         };
         Ok((store, fresh || version == 0))
     }

@@ -52,6 +52,7 @@ impl Store {
             },
             item_index: Default::default(),
             customer_sample: Default::default(),
+            race_pace: Default::default(),
         };
         let fresh = holds_data != Some(true) && create != Create::Never;
         Ok((store, fresh))
