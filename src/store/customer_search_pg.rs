@@ -17,6 +17,10 @@ use super::customers::{
 };
 use super::db::{self, Sql, Value};
 
+/// The customer's columns [`COLUMNS`] shows besides the keys and the id.
+const SHOWN: &str =
+    "c.logon_id, c.first_name, c.last_name, c.phone, c.email, c.is_guest, c.enabled";
+
 /// The keys a customer may lack: a guest's logon, a consumer's account.
 const NULLABLE: [&str; 2] = ["logon_key", "account_id"];
 
@@ -120,6 +124,28 @@ fn led_sql(terms: &[Term], lead: SearchField, limit: usize, args: &mut Vec<Strin
         .map(|c| format!("c.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
+    if terms.len() == 1 && lead != SearchField::Account {
+        // One field: its index read in order fetches each of the page's
+        // rows from the table by the entry's own pointer, one page each,
+        // where reading only the index and then the rows by id walks the
+        // primary key too (812 buffer hits against 1,452 for a page of
+        // 201 last names, 1.4 ms against 2.1-3.6). With another field's
+        // filter not every entry read is shown, and an OR (the phone's
+        // two keys) is checked only on the row, so pairs read only the
+        // index first; so does an account (its members by account, then
+        // sorted by name: reading their rows first took p99 from 9 to 14
+        // ms).
+        return format!(
+            "SELECT {COLUMNS}
+             FROM (SELECT {columns}, {SHOWN} FROM customers c
+                   WHERE {} ORDER BY {} LIMIT {limit}) AS c
+             {JOINS}
+             ORDER BY {}",
+            conds.join(" AND "),
+            order_by("c", &order),
+            order_by("c", &order),
+        );
+    }
     format!(
         "SELECT {COLUMNS}
          FROM (SELECT {columns} FROM customers c
@@ -213,6 +239,34 @@ mod tests {
         }
     }
 
+    /// One field (but the phone, whose two keys merge, and the account)
+    /// reads each shown row once, through its index; two fields read the
+    /// index first and the rows by id.
+    #[test]
+    fn one_field_reads_its_rows_through_its_index() {
+        let one = |f: fn(&mut CustomerQuery)| search_sql(&q(f), 10).0;
+        for sql in [
+            one(|q| q.last_name = "smi".into()),
+            one(|q| q.email = "j@".into()),
+        ] {
+            assert!(!sql.contains("JOIN customers"), "{sql}");
+            assert_eq!(sql.matches("FROM customers").count(), 1, "{sql}");
+        }
+        let (two, _) = search_sql(
+            &q(|q| {
+                q.last_name = "smi".into();
+                q.first_name = "j".into();
+            }),
+            10,
+        );
+        assert!(two.contains("JOIN customers c ON c.id = m.id"), "{two}");
+        let account = one(|q| q.account = "acme".into());
+        assert!(
+            account.contains("JOIN customers c ON c.id = m.id"),
+            "{account}"
+        );
+    }
+
     /// One field's values are hidden from the planner; two fields' are not.
     #[test]
     fn only_one_field_hides_its_values() {
@@ -231,12 +285,23 @@ mod tests {
 
     #[test]
     fn nullable_keys_sort_first_as_on_sqlite() {
-        let (sql, _) = search_sql(&q(|q| q.last_name = "o".into()), 10);
+        let (one, _) = search_sql(&q(|q| q.last_name = "o".into()), 10);
         assert!(
-            sql.contains("c.logon_key NULLS FIRST") && sql.contains("m.account_id NULLS FIRST"),
-            "{sql}"
+            one.contains("c.logon_key NULLS FIRST") && one.contains("c.account_id NULLS FIRST"),
+            "{one}"
         );
-        assert!(!sql.contains("last_key NULLS FIRST"), "{sql}");
+        assert!(!one.contains("last_key NULLS FIRST"), "{one}");
+        let (two, _) = search_sql(
+            &q(|q| {
+                q.last_name = "o".into();
+                q.postal = "sw".into();
+            }),
+            10,
+        );
+        assert!(
+            two.contains("c.logon_key NULLS FIRST") && two.contains("m.account_id NULLS FIRST"),
+            "{two}"
+        );
     }
 
     #[test]
