@@ -132,9 +132,9 @@ fn led_sql(terms: &[Term], lead: SearchField, limit: usize, args: &mut Vec<Strin
         // 201 last names, 1.4 ms against 2.1-3.6). With another field's
         // filter not every entry read is shown, and an OR (the phone's
         // two keys) is checked only on the row, so pairs read only the
-        // index first; so does an account (its members by account, then
-        // sorted by name: reading their rows first took p99 from 9 to 14
-        // ms).
+        // index first; so does an account, whose members are read by
+        // account and then sorted, so every member's row would be read
+        // before the sort keeps 201.
         return format!(
             "SELECT {COLUMNS}
              FROM (SELECT {columns}, {SHOWN} FROM customers c

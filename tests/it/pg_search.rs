@@ -266,8 +266,8 @@ fn customer_search_finds_the_same_rows_in_the_same_order_on_both() {
 
 /// A one-field search is planned once per connection, not at every
 /// keystroke: after a few runs PostgreSQL keeps its plan for any value
-/// (store/customer_search_pg.rs, `planned_once`), and the rows stay those
-/// of the search planned for its values.
+/// (store/customer_search_pg.rs, `planned_once`), and finds what was
+/// typed (the rows are compared with SQLite's in the test above).
 #[test]
 fn a_one_field_search_keeps_one_plan() {
     let target = Target::postgres();
@@ -278,8 +278,10 @@ fn a_one_field_search_keeps_one_plan() {
     for last in prefixes {
         let rows = search(&conn, &query(|q| q.last_name = last.into()), 10);
         assert!(
-            rows.iter()
-                .all(|r| name_key(&r.last_name).starts_with(&name_key(last))),
+            !rows.is_empty()
+                && rows
+                    .iter()
+                    .all(|r| name_key(&r.last_name).starts_with(&name_key(last))),
             "{last}: {rows:?}"
         );
     }
