@@ -9,7 +9,10 @@
 //!   SQLite sorts NULL first, PostgreSQL last unless told; the indexes of
 //!   pg/migrations/005_customer_search.sql carry the same order, so a
 //!   leading field's index is read in result order and stops at the limit;
-//! - every subquery in FROM is named (PostgreSQL 15 requires it).
+//! - every subquery in FROM is named (PostgreSQL 15 requires it);
+//! - one field's statement hides its values from the planner, so it is
+//!   planned once per connection (`planned_once`), and reads the shown
+//!   rows through its index rather than by id afterwards (`led_sql`).
 
 use super::customer_duplicates::{customer_row_of, COLUMNS, JOINS};
 use super::customers::{
