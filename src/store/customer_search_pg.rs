@@ -117,54 +117,62 @@ fn recent_sql(limit: usize) -> String {
     )
 }
 
+/// The shown columns of the customers on `page`, a subquery giving them
+/// in result order with their `id` and `account_id`, and with the shown
+/// customer columns ([`SHOWN`]) too when `with_rows` (else each row is read
+/// by id); ordered by `order` of the subquery's name.
+fn page_sql(page: &str, with_rows: bool, order: impl Fn(&str) -> String) -> String {
+    let (name, by_id) = if with_rows {
+        ("c", "")
+    } else {
+        ("m", "JOIN customers c ON c.id = m.id")
+    };
+    format!(
+        "SELECT {COLUMNS}
+         FROM ({page}) AS {name}
+         {by_id}
+         {JOINS}
+         ORDER BY {}",
+        order(name)
+    )
+}
+
 /// Any field but the phone leads: its order (the lead's key, the other
 /// keys, the id); the phone, when filled, is its OR of two ranges.
+///
+/// One field (but the account) reads its page's rows with its index: an
+/// index scan fetches each row's table page by the entry's own pointer,
+/// where reading only the index and then the rows by id walks the primary
+/// key too (812 buffer hits against 1,452 for a page of 201 last names,
+/// 1.4 ms against 2.1-3.6). With another field's filter not every entry
+/// read is shown, and an OR (the phone's two keys) is checked only on the
+/// row, so pairs read only the index first; so does an account, whose
+/// members are read by account and then sorted, so every member's row
+/// would be read before the sort keeps 201.
 fn led_sql(terms: &[Term], lead: SearchField, limit: usize, args: &mut Vec<String>) -> String {
     let order = lead.order();
     let conds = conditions(terms.iter(), args);
-    let columns = order
+    let with_rows = terms.len() == 1 && lead != SearchField::Account;
+    let mut columns = order
         .iter()
         .map(|c| format!("c.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
-    if terms.len() == 1 && lead != SearchField::Account {
-        // One field: its index read in order fetches each of the page's
-        // rows from the table by the entry's own pointer, one page each,
-        // where reading only the index and then the rows by id walks the
-        // primary key too (812 buffer hits against 1,452 for a page of
-        // 201 last names, 1.4 ms against 2.1-3.6). With another field's
-        // filter not every entry read is shown, and an OR (the phone's
-        // two keys) is checked only on the row, so pairs read only the
-        // index first; so does an account, whose members are read by
-        // account and then sorted, so every member's row would be read
-        // before the sort keeps 201.
-        return format!(
-            "SELECT {COLUMNS}
-             FROM (SELECT {columns}, {SHOWN} FROM customers c
-                   WHERE {} ORDER BY {} LIMIT {limit}) AS c
-             {JOINS}
-             ORDER BY {}",
-            conds.join(" AND "),
-            order_by("c", &order),
-            order_by("c", &order),
-        );
+    if with_rows {
+        columns = format!("{columns}, {SHOWN}");
     }
-    format!(
-        "SELECT {COLUMNS}
-         FROM (SELECT {columns} FROM customers c
-               WHERE {} ORDER BY {} LIMIT {limit}) AS m
-         JOIN customers c ON c.id = m.id
-         {JOINS}
-         ORDER BY {}",
+    let page = format!(
+        "SELECT {columns} FROM customers c WHERE {} ORDER BY {} LIMIT {limit}",
         conds.join(" AND "),
         order_by("c", &order),
-        order_by("m", &order),
-    )
+    );
+    page_sql(&page, with_rows, |name| order_by(name, &order))
 }
 
 /// The phone leads: as on SQLite, the first `limit` matches of each phone
 /// key in that key's order, merged, each customer at the smaller key it
-/// matched by, then by id.
+/// matched by, then by id. The phone alone reads each branch's rows with
+/// its index, as [`led_sql`] does for one field.
 fn phone_led_sql(terms: &[Term], limit: usize, args: &mut Vec<String>) -> String {
     let phone = terms
         .iter()
@@ -175,6 +183,12 @@ fn phone_led_sql(terms: &[Term], limit: usize, args: &mut Vec<String>) -> String
         .iter()
         .filter(|(f, _)| *f != SearchField::Phone)
         .collect();
+    let with_rows = others.is_empty();
+    let shown = if with_rows {
+        format!(", c.account_id, {SHOWN}")
+    } else {
+        String::new()
+    };
     let mut branches = Vec::new();
     for (col, key) in ["phone_key", "phone_national_key"].into_iter().zip(phone) {
         let mut conds = vec![format!("c.{col} >= ? AND c.{col} < ?")];
@@ -183,13 +197,6 @@ fn phone_led_sql(terms: &[Term], limit: usize, args: &mut Vec<String>) -> String
         let mut order = vec![col];
         order.extend(SEARCH_KEYS.iter().copied().filter(|c| *c != col));
         order.push("id");
-        // The phone alone: each branch reads its rows through its index
-        // (as led_sql does for one field).
-        let shown = if others.is_empty() {
-            format!(", c.account_id, {SHOWN}")
-        } else {
-            String::new()
-        };
         branches.push(format!(
             "(SELECT c.id AS id, c.{col} AS k{shown} FROM customers c
               WHERE {} ORDER BY {} LIMIT {limit})",
@@ -197,26 +204,22 @@ fn phone_led_sql(terms: &[Term], limit: usize, args: &mut Vec<String>) -> String
             order_by("c", &order)
         ));
     }
-    if others.is_empty() {
-        return format!(
-            "SELECT {COLUMNS}
-             FROM (SELECT d.* FROM (SELECT DISTINCT ON (b.id) b.* FROM ({}) AS b
-                                    ORDER BY b.id, b.k COLLATE \"C\") AS d
-                   ORDER BY d.k COLLATE \"C\", d.id LIMIT {limit}) AS c
-             {JOINS}
-             ORDER BY c.k COLLATE \"C\", c.id",
-            branches.join(" UNION ALL ")
-        );
-    }
-    format!(
-        "SELECT {COLUMNS}
-         FROM (SELECT id, MIN(k) AS k FROM ({}) AS b
-               GROUP BY id ORDER BY MIN(k) COLLATE \"C\", id LIMIT {limit}) AS m
-         JOIN customers c ON c.id = m.id
-         {JOINS}
-         ORDER BY m.k COLLATE \"C\", m.id",
-        branches.join(" UNION ALL ")
-    )
+    let branches = branches.join(" UNION ALL ");
+    let page = if with_rows {
+        format!(
+            "SELECT d.* FROM (SELECT DISTINCT ON (b.id) b.* FROM ({branches}) AS b
+                              ORDER BY b.id, b.k COLLATE \"C\") AS d
+             ORDER BY d.k COLLATE \"C\", d.id LIMIT {limit}"
+        )
+    } else {
+        format!(
+            "SELECT id, MIN(k) AS k FROM ({branches}) AS b
+             GROUP BY id ORDER BY MIN(k) COLLATE \"C\", id LIMIT {limit}"
+        )
+    };
+    page_sql(&page, with_rows, |name| {
+        format!("{name}.k COLLATE \"C\", {name}.id")
+    })
 }
 
 #[cfg(test)]
