@@ -128,9 +128,8 @@ fn samples(
     };
     let mut stmt = conn.prepare(
         "SELECT COALESCE(c.logon_id, ''), c.first_name, c.last_name, c.phone_key, c.phone_national_key, c.email,
-                COALESCE(a.postal_code, ''), b.name
+                c.shipping_postal_code, b.name
          FROM customers c
-         LEFT JOIN addresses a ON a.customer_id = c.id AND a.is_default_shipping = 1
          LEFT JOIN business_accounts b ON b.id = c.account_id
          WHERE c.id = ?1",
     )?;

@@ -134,6 +134,7 @@ pub fn check_database(path: &Path, busy_timeout: Duration) -> Result<Report, Ope
     }
     let mut parts = vec![integrity(&conn), foreign_keys(&conn)];
     parts.push(stock(Sql::Sqlite(&conn)));
+    parts.push(shown_addresses(Sql::Sqlite(&conn)));
     parts.extend(orders(Sql::Sqlite(&conn)));
     Ok(Report {
         database: path.display().to_string(),
@@ -180,7 +181,7 @@ pub fn check_postgres(params: &str) -> Result<Report, OpenError> {
     if version < 1 {
         schema.problem("the schema was never made (version 0)");
     }
-    let mut parts = vec![schema, stock(sql)];
+    let mut parts = vec![schema, stock(sql), shown_addresses(sql)];
     parts.extend(orders(sql));
     // Nothing was written: the snapshot just ends.
     let _ = sql.execute_batch("ROLLBACK");
@@ -268,6 +269,30 @@ fn foreign_keys(conn: &Connection) -> Part {
 
 fn int(s: &str) -> i64 {
     s.parse().unwrap_or(0)
+}
+
+/// Customers: the city and postal code their search row shows are those
+/// of their default shipping address (store/customer_shown.rs).
+fn shown_addresses(conn: Sql<'_>) -> Part {
+    let mut part =
+        Part::new("customers: the shown city and postal code are the default shipping address's");
+    match rows(conn, super::customer_shown::DIFFERING) {
+        Ok(list) => {
+            for r in list {
+                let get = |i: usize| r.get(i).cloned().unwrap_or_default();
+                part.problem(format!(
+                    "customer {} shows {:?} {:?}, their default shipping address {:?} {:?}",
+                    get(0),
+                    get(1),
+                    get(2),
+                    get(3),
+                    get(4)
+                ));
+            }
+        }
+        Err(e) => part.problem(format!("customers {e}")),
+    }
+    part
 }
 
 /// Stock: reserved within on hand, and equal to what orders not cancelled

@@ -5,7 +5,7 @@
 //! `020 7946 0958` the same as `+44 20 7946 0958`. The SQL is written
 //! once, for both backends, over a [`Sql`] handle.
 
-use super::customers::CustomerRow;
+use super::customers::{CustomerRow, ROW_COLUMNS};
 use super::db::{self, Sql};
 use super::Store;
 use crate::domain::search_keys::{KeySource, SearchKeys};
@@ -41,16 +41,7 @@ impl Duplicate {
     }
 }
 
-/// The columns of a [`CustomerRow`], as `customers.rs` reads them, with
-/// the joins they need. Its own joins without SQLite's `INDEXED BY`: the
-/// few ids found here are looked up by key, any index serves.
-pub(super) const COLUMNS: &str = "c.id, c.logon_id, c.first_name, c.last_name, c.phone, c.email,
-        COALESCE(a.city, ''), COALESCE(a.postal_code, ''), b.name, c.is_guest, c.enabled";
-pub(super) const JOINS: &str =
-    "LEFT JOIN addresses a ON a.customer_id = c.id AND a.is_default_shipping = 1
-    LEFT JOIN business_accounts b ON b.id = c.account_id";
-
-/// A [`CustomerRow`] from [`COLUMNS`], through the layer.
+/// A [`CustomerRow`] from [`ROW_COLUMNS`], through the layer.
 pub(super) fn customer_row_of(r: &db::Row) -> Result<CustomerRow, db::Error> {
     let s = |i: usize| r.get_str(i).map(clean);
     Ok(CustomerRow {
@@ -91,7 +82,7 @@ pub fn possible_duplicates(
     }
     // A key left NULL matches nothing. The reasons are bits, summed.
     let statement = format!(
-        "SELECT {COLUMNS}, m.why
+        "SELECT {ROW_COLUMNS}, m.why
          FROM (SELECT id, SUM(why) AS why FROM (
                  SELECT id, 1 AS why FROM customers WHERE email_key = ?1
                  UNION SELECT id, 2 FROM customers WHERE phone_key = ?2
@@ -99,7 +90,6 @@ pub fn possible_duplicates(
                  UNION SELECT id, 4 FROM customers WHERE last_key = ?4 AND postal_key = ?5) AS u
                GROUP BY id) AS m
          JOIN customers c ON c.id = m.id
-         {JOINS}
          ORDER BY c.last_key, c.first_key, c.id LIMIT ?6"
     );
     sql.query(

@@ -14,7 +14,7 @@
 //! can match and postal codes that can match.
 
 use super::customers::{
-    prefix_end, push_range, search_terms, CustomerQuery, SearchField, Term, ROW_COLUMNS, ROW_JOINS,
+    prefix_end, push_range, search_terms, CustomerQuery, SearchField, Term, ROW_COLUMNS,
 };
 use super::Store;
 use rusqlite::params_from_iter;
@@ -118,7 +118,6 @@ pub fn phone_postal_sql(q: &CustomerQuery, limit: usize) -> Option<(String, Vec<
         "SELECT {ROW_COLUMNS}
          FROM (SELECT DISTINCT {o} FROM ({merged}) ORDER BY {o} LIMIT {limit}) AS m
          JOIN customers c ON c.id = m.id
-         {ROW_JOINS}
          ORDER BY {c_order}",
         o = order.join(", "),
     );

@@ -11,6 +11,7 @@
 //! [`Sql`] handle; each save is one [`Sql::write`], whose refusals
 //! ([`Abort::Refused`]) roll back without running again.
 
+use super::customer_shown;
 use super::customers::parse_currency;
 use super::db::{self, Abort, Sql, Value};
 use super::{now_text, Store};
@@ -186,6 +187,7 @@ pub fn create_customer(
             )?
             .get_i64(0)?;
         write_addresses(**tx, id, &d.addresses)?;
+        customer_shown::refresh(**tx, id)?;
         write_demographics(**tx, id, &d.demographics)?;
         audit(**tx, operator, "customer.created", id, &logon)?;
         Ok(id)
@@ -321,6 +323,7 @@ pub fn update_customer(
         tx.execute(&statement, &values)?;
         if has(Field::Addresses) {
             write_book_changes(**tx, id, &base.addresses, &d.addresses)?;
+            customer_shown::refresh(**tx, id)?;
         }
         for (i, demographic) in DEMOGRAPHICS.iter().enumerate() {
             if has(Field::Demographic(i)) {

@@ -14,15 +14,16 @@
 //!   planned once per connection (`planned_once`), and reads the shown
 //!   rows through its index rather than by id afterwards (`led_sql`).
 
-use super::customer_duplicates::{customer_row_of, COLUMNS, JOINS};
+use super::customer_duplicates::customer_row_of;
 use super::customers::{
-    push_range, search_terms, CustomerQuery, CustomerRow, SearchField, Term, SEARCH_KEYS,
+    push_range, search_terms, CustomerQuery, CustomerRow, SearchField, Term, ROW_COLUMNS,
+    SEARCH_KEYS,
 };
 use super::db::{self, Sql, Value};
 
-/// The customer's columns [`COLUMNS`] shows besides the keys and the id.
-const SHOWN: &str =
-    "c.logon_id, c.first_name, c.last_name, c.phone, c.email, c.is_guest, c.enabled";
+/// The customer's columns [`ROW_COLUMNS`] shows besides the keys and the id.
+const SHOWN: &str = "c.logon_id, c.first_name, c.last_name, c.phone, c.email, c.shipping_city,
+    c.shipping_postal_code, c.is_guest, c.enabled";
 
 /// The keys a customer may lack: a guest's logon, a consumer's account.
 const NULLABLE: [&str; 2] = ["logon_key", "account_id"];
@@ -103,7 +104,7 @@ fn conditions<'a>(terms: impl Iterator<Item = &'a Term>, args: &mut Vec<String>)
 /// customers by id (as SQLite's).
 fn recent_sql(limit: usize) -> String {
     format!(
-        "SELECT {COLUMNS}
+        "SELECT {ROW_COLUMNS}
          FROM (SELECT id, at FROM
                  (SELECT id, last_order_at AS at FROM customers WHERE last_order_at IS NOT NULL
                   ORDER BY last_order_at DESC, id DESC LIMIT {limit}) AS recent
@@ -112,7 +113,6 @@ fn recent_sql(limit: usize) -> String {
                                    ORDER BY id LIMIT {limit}) AS first_ids
               ) AS m
          JOIN customers c ON c.id = m.id
-         {JOINS}
          ORDER BY m.at DESC NULLS LAST, m.id LIMIT {limit}"
     )
 }
@@ -128,10 +128,9 @@ fn page_sql(page: &str, with_rows: bool, order: impl Fn(&str) -> String) -> Stri
         ("m", "JOIN customers c ON c.id = m.id")
     };
     format!(
-        "SELECT {COLUMNS}
+        "SELECT {ROW_COLUMNS}
          FROM ({page}) AS {name}
          {by_id}
-         {JOINS}
          ORDER BY {}",
         order(name)
     )

@@ -61,15 +61,16 @@ pub(super) fn prefix_end(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
 }
 
-/// The columns of a result row; the query they finish has `customers c`,
-/// its default shipping address `a` and business account `b` in scope.
+/// The columns of a result row, on both backends; the query they finish
+/// has `customers c` in scope. The city and postal code are the
+/// customer's copy of them (customer_shown.rs). The account's name is a
+/// subquery, run only for a customer who has an account: as a join,
+/// PostgreSQL hashed every account for each search (0.7 ms of a 1.9 ms
+/// last-name search on the development machine).
 pub(super) const ROW_COLUMNS: &str =
     "c.id, c.logon_id, c.first_name, c.last_name, c.phone, c.email,
-        COALESCE(a.city, ''), COALESCE(a.postal_code, ''), b.name, c.is_guest, c.enabled";
-
-pub(super) const ROW_JOINS: &str = "LEFT JOIN addresses a INDEXED BY addresses_default_shipping
-        ON a.customer_id = c.id AND a.is_default_shipping = 1
-    LEFT JOIN business_accounts b ON b.id = c.account_id";
+        c.shipping_city, c.shipping_postal_code,
+        (SELECT b.name FROM business_accounts b WHERE b.id = c.account_id), c.is_guest, c.enabled";
 
 pub(super) fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
     Ok(CustomerRow {
@@ -284,7 +285,6 @@ pub fn customer_search_sql_with(
                    SELECT id, at FROM (SELECT id, last_order_at AS at FROM customers ORDER BY id LIMIT {limit})
                   ) AS m
              JOIN customers c ON c.id = m.id
-             {ROW_JOINS}
              ORDER BY m.at DESC NULLS LAST, m.id LIMIT {limit}"
         );
         return (sql, args);
@@ -353,7 +353,6 @@ pub fn customer_search_sql_with(
                 "SELECT {ROW_COLUMNS}
                  FROM (SELECT id, MIN(k) AS k FROM ({} UNION ALL {}) GROUP BY id ORDER BY k, id LIMIT {limit}) AS m
                  JOIN customers c ON c.id = m.id
-                 {ROW_JOINS}
                  ORDER BY m.k, m.id",
                 branches[0], branches[1]
             )
@@ -362,7 +361,6 @@ pub fn customer_search_sql_with(
                 "SELECT {ROW_COLUMNS}
                  FROM (SELECT id FROM ({} UNION {}) ORDER BY {} LIMIT {limit}) AS m
                  JOIN customers c ON c.id = m.id
-                 {ROW_JOINS}
                  ORDER BY {c_order}",
                 branches[0],
                 branches[1],
@@ -394,7 +392,6 @@ pub fn customer_search_sql_with(
          FROM (SELECT c.id FROM customers c INDEXED BY {index}
                WHERE {} ORDER BY {c_order} LIMIT {limit}) AS m
          JOIN customers c ON c.id = m.id
-         {ROW_JOINS}
          ORDER BY {c_order}",
         conds.join(" AND ")
     );
@@ -431,8 +428,7 @@ impl Store {
                 let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
                 let sql = format!(
                     "SELECT {ROW_COLUMNS} FROM json_each(?1) j
-                     JOIN customers c ON c.id = j.value
-                     {ROW_JOINS}"
+                     JOIN customers c ON c.id = j.value"
                 );
                 let mut stmt = self.sqlite("the customer search")?.prepare_cached(&sql)?;
                 let mut rows = stmt

@@ -1,7 +1,7 @@
 //! Demo data: the files in `assets/` (compiled in, so the binary carries
 //! them), loaded into a new database in one transaction.
 
-use super::Store;
+use super::{customer_shown, Store};
 use crate::domain::search_keys::{KeySource, SearchKeys};
 use crate::domain::secret;
 use crate::domain::text::{clean, fold};
@@ -433,6 +433,7 @@ fn load_customers(
         )?;
         let id = tx.last_insert_rowid();
         insert_addresses(tx, id, &c.addresses)?;
+        tx.execute(customer_shown::REFRESH, params![id])?;
         if let Some(d) = &c.demographics {
             let g = |k: &str| d.get(k).map(|v| clean(v));
             tx.execute(

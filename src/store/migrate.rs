@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     CUSTOMER_SEARCH_KEYS,
     include_str!("../../migrations/008_order_lifecycle.sql"),
     include_str!("../../migrations/009_pair_search.sql"),
+    include_str!("../../migrations/010_shown_address.sql"),
 ];
 
 /// What SQL cannot compute: a step in Rust run right after the migration

@@ -3,6 +3,7 @@
 //! snapshots, reserves stock, records the audit entry and removes the
 //! draft (docs/design.md). All of it or none of it, on either backend.
 
+use super::customer_shown;
 use super::db::{self, Abort, Row, Sql};
 use super::order_record::with_subtotal_shares;
 use super::order_write::{write_contents, Contents};
@@ -473,6 +474,7 @@ fn write_part(
                     ],
                 )?;
             }
+            customer_shown::refresh(tx, id)?;
             id
         }
     };

@@ -274,14 +274,18 @@ fn migration_007_gives_old_databases_the_new_keys() {
         drop(store);
     }
     // Keys as the earlier program stored them (folded only), at version 6:
-    // what migrations 008 and 009 added is taken away again first.
+    // what migrations 008 to 010 added is taken away again first.
     let conn = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 9, "undo the migrations after 007 here");
+    assert_eq!(version, 10, "undo the migrations after 007 here");
     conn.execute_batch(
-        "DROP INDEX customers_phone_key_postal; DROP INDEX customers_phone_national_key_postal;
+        "ALTER TABLE customers DROP COLUMN shipping_city;
+         ALTER TABLE customers DROP COLUMN shipping_postal_code;
+         CREATE INDEX addresses_default_shipping ON addresses(customer_id, city, postal_code)
+             WHERE is_default_shipping = 1;
+         DROP INDEX customers_phone_key_postal; DROP INDEX customers_phone_national_key_postal;
          DROP INDEX customers_last_initial_first;
          DROP TABLE order_events; DROP TABLE refunds_owed;
          DROP INDEX orders_status; DROP INDEX orders_placed_at; DROP INDEX order_lines_item_waiting;
@@ -322,6 +326,20 @@ fn migration_007_gives_old_databases_the_new_keys() {
         )
         .unwrap();
     assert_eq!(stale, 0);
+    // Migration 010 copied each default shipping address's city and
+    // postal code into its customer, as the results show them.
+    let (copied, differing): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), sum(c.shipping_city <> a.city OR c.shipping_postal_code <> a.postal_code)
+             FROM customers c JOIN addresses a ON a.customer_id = c.id AND a.is_default_shipping = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(copied > 10, "{copied}");
+    assert_eq!(differing, 0);
+    let fgagnon = store.search_customers(&postal("h2x3"), 5).unwrap();
+    assert_eq!(fgagnon[0].postal_code, "H2X 3L1", "{fgagnon:?}");
 }
 
 fn key(code: crossterm::event::KeyCode) -> crossterm::event::KeyEvent {

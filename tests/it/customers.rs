@@ -645,6 +645,102 @@ fn a_guest_becomes_registered_keeping_addresses() {
     ));
 }
 
+/// The city and postal code of a customer's search row, by logon.
+fn shown(store: &Store, logon: &str) -> (String, String) {
+    let rows = store
+        .search_customers(
+            &CustomerQuery {
+                logon: logon.into(),
+                ..Default::default()
+            },
+            2,
+        )
+        .unwrap();
+    assert_eq!(rows.len(), 1, "{logon}: {rows:?}");
+    (rows[0].city.clone(), rows[0].postal_code.clone())
+}
+
+/// A search row shows the default shipping address as stored, after each
+/// writer of an address book: create, an edit that moves the default or
+/// changes its city or removes it, a guest's order and the
+/// guest's registration (store/customer_shown.rs); `orderdesk check` then
+/// finds every copy equal to its address.
+#[test]
+fn a_search_row_shows_the_default_shipping_address_after_every_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = new_app(dir.path());
+    let path = dir.path().join("desk.db");
+    let store = app.session.store();
+    let id = store.create_customer(&draft("zquist"), OP).unwrap();
+    assert_eq!(
+        shown(store, "zquist"),
+        ("Springfield".into(), "K1A 0B1".into())
+    );
+
+    // The default moves to Work, whose city is edited too.
+    let base = store.load_customer_draft(id).unwrap().unwrap();
+    let mut d = base.clone();
+    d.addresses[0].default_shipping = false;
+    d.addresses[1].default_shipping = true;
+    d.addresses[1].address.city = "Peoria".into();
+    store.update_customer(id, &base, &d, OP).unwrap();
+    assert_eq!(shown(store, "zquist"), ("Peoria".into(), "62701".into()));
+
+    // Only the city of the default changes.
+    let base = store.load_customer_draft(id).unwrap().unwrap();
+    let mut d = base.clone();
+    let work = d.addresses.iter_mut().find(|a| a.default_shipping).unwrap();
+    work.address.city = "Normal".into();
+    store.update_customer(id, &base, &d, OP).unwrap();
+    assert_eq!(shown(store, "zquist"), ("Normal".into(), "62701".into()));
+
+    // The default removed: the address left takes its place.
+    let base = store.load_customer_draft(id).unwrap().unwrap();
+    let mut d = base.clone();
+    d.addresses.retain(|a| !a.default_shipping);
+    store.update_customer(id, &base, &d, OP).unwrap();
+    assert_eq!(
+        shown(store, "zquist"),
+        ("Springfield".into(), "K1A 0B1".into())
+    );
+
+    // A guest's order files the ship-to; registering keeps it shown.
+    app.update(Action::Order(Command::Guest(guest_details())));
+    place_card_order(&mut app);
+    let store = app.session.store();
+    let guest = CustomerQuery {
+        last_name: "gasteh".into(),
+        ..Default::default()
+    };
+    let rows = store.search_customers(&guest, 10).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].postal_code, "97201");
+    assert_eq!(rows[0].city, "Portland");
+    let conv = GuestConversion {
+        logon_id: "greta.g".into(),
+        password: "Harbour-Light-9".into(),
+        password_confirm: "Harbour-Light-9".into(),
+        challenge_question: "Boat name?".into(),
+        challenge_answer: "Seaswallow".into(),
+    };
+    store.convert_guest(rows[0].id, &conv, OP).unwrap();
+    assert_eq!(shown(store, "greta.g"), ("Portland".into(), "97201".into()));
+
+    let report = orderdesk::store::check::check_database(&path, DEFAULT_BUSY_TIMEOUT).unwrap();
+    assert!(report.is_sound(), "{report}");
+    // The check tells a copy that differs.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE customers SET shipping_city = 'Elsewhere' WHERE id = ?1",
+            [id],
+        )
+        .unwrap();
+    let report = orderdesk::store::check::check_database(&path, DEFAULT_BUSY_TIMEOUT).unwrap();
+    assert_eq!(report.problems(), 1, "{report}");
+    assert!(report.to_string().contains("\"Elsewhere\""), "{report}");
+}
+
 #[test]
 fn search_finds_a_created_customer_by_each_folded_key() {
     let dir = tempfile::tempdir().unwrap();

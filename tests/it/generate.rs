@@ -128,7 +128,8 @@ fn generated_data_is_complete_consistent_and_searchable() {
     let mut stmt = conn
         .prepare(
             "SELECT c.logon_id, c.logon_key, c.first_name, c.first_key, c.last_name, c.last_key, c.phone, c.phone_key,
-                    c.phone_national_key, c.email, c.email_key, c.postal_key, a.postal_code, c.currency, a.country
+                    c.phone_national_key, c.email, c.email_key, c.postal_key, a.postal_code, c.currency, a.country,
+                    c.shipping_city, a.city, c.shipping_postal_code
              FROM customers c JOIN addresses a ON a.customer_id = c.id AND a.is_default_shipping = 1
              WHERE c.id >= ?1",
         )
@@ -165,6 +166,12 @@ fn generated_data_is_complete_consistent_and_searchable() {
         assert_eq!(s(10), keys.email, "e-mail key of {}", s(9));
         assert!(s(9).contains('@'));
         assert_eq!(s(11), keys.postal, "postal key of {postal}");
+        // The search row's copy of the default shipping address.
+        assert_eq!(
+            (s(15), s(17)),
+            (s(16), postal.clone()),
+            "shown address of {logon}"
+        );
         let expected_currency = match s(14).as_str() {
             "US" => "USD",
             "CA" => "CAD",

@@ -65,6 +65,15 @@ fn rename(path: &Path) {
         [],
     )
     .unwrap();
+    // The customers' shown copy of their city, as the store's writers
+    // keep it (store/customer_shown.rs).
+    conn.execute(
+        "UPDATE customers SET shipping_city = (SELECT a.city FROM addresses a
+             WHERE a.customer_id = customers.id AND a.is_default_shipping = 1)
+         WHERE logon_id IN ('jdoe', 'jsmith', 'dkim')",
+        [],
+    )
+    .unwrap();
     for (sku, name) in [("TNT-2001", TENT), ("TNT-2023", STAKES)] {
         let n = conn
             .execute("UPDATE items SET name = ?1 WHERE sku = ?2", [name, sku])

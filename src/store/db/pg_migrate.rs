@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../pg/migrations/003_pair_search.sql"),
     include_str!("../../../pg/migrations/004_pins_in_database.sql"),
     include_str!("../../../pg/migrations/005_customer_search.sql"),
+    include_str!("../../../pg/migrations/006_shown_address.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

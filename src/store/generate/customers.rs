@@ -9,7 +9,7 @@ use super::random::{num, pick, weighted};
 use super::words::Words;
 use super::{Secrets, SEED};
 use crate::domain::search_keys::{KeySource, SearchKeys};
-use crate::domain::text::fold;
+use crate::domain::text::{clean, fold};
 use crate::store::demo::{insert_addresses, AddressA};
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
@@ -131,8 +131,10 @@ pub(super) fn generate_customers(
     let mut customer = tx.prepare(
         "INSERT INTO customers (id, logon_id, logon_key, password_hash, first_name, last_name, first_key, last_key,
             challenge_question, challenge_answer_hash, currency, language, phone, phone_key, phone_national_key,
-            email, email_key, postal_key, account_id, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+            email, email_key, postal_key, account_id, created_at, updated_at, shipping_city,
+            shipping_postal_code)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+            ?22, ?23)",
     )?;
     let mut demographics = tx.prepare(
         "INSERT INTO demographics (customer_id, gender, age_range, income_range, marital_status, children, household_size)
@@ -313,7 +315,11 @@ pub(super) fn generate_customers(
             keys.postal,
             account,
             created,
-            updated
+            updated,
+            // The shown copy of the default shipping address (the first),
+            // as insert_addresses writes it (customer_shown.rs).
+            clean(&addresses[0].city),
+            clean(&addresses[0].postal_code)
         ])?;
         insert_addresses(tx, id, &addresses)?;
         if rng.bool() {
