@@ -15,9 +15,7 @@
 //! the ids; a wrong estimate costs chunks, never a wrong row.
 
 use super::customer_sample::CustomerSample;
-use super::customers::{
-    last_initial, prefix_end, push_range, SearchField, Term, LAST_INITIAL, LAST_INITIAL_INDEX,
-};
+use super::customers::{initial_for, prefix_end, push_range, SearchField, Term};
 use super::Store;
 use rusqlite::types::ValueRef;
 use rusqlite::{params_from_iter, CachedStatement};
@@ -194,12 +192,15 @@ fn reads(
             f.filter()
         })
         .collect::<Vec<_>>();
-    // A first name read whole with a last name typed: only where the last
-    // name starts with the typed one's letter.
-    let initial = last_initial(terms).filter(|_| driver == SearchField::First);
+    // Read whole through an initial index: only where the name starts
+    // with the typed one's letter.
+    let initial = match way {
+        Way::Whole(_) => initial_for(terms, driver),
+        Way::Ordered => None,
+    };
     if let Some(initial) = &initial {
-        filters.push(LAST_INITIAL.to_string());
-        filter_args.push(initial.clone());
+        filters.push(initial.condition());
+        filter_args.push(initial.letter.clone());
     }
     let filters = filters.join(") AND (");
     let order = lead
@@ -263,7 +264,10 @@ fn reads(
         f => {
             let key = keys.first().map_or("", String::as_str);
             let (index, within) = match &initial {
-                Some(initial) => (LAST_INITIAL_INDEX, Some(("last_key", initial.as_str()))),
+                Some(initial) => (
+                    initial.index,
+                    Some((initial.column, initial.letter.as_str())),
+                ),
                 None => (f.index(), None),
             };
             vec![read(

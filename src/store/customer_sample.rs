@@ -7,7 +7,7 @@
 //! are; the answer is the same whichever way gives it, so a stale sample
 //! (customers added since) costs time at worst, never a wrong row.
 
-use super::customers::{SearchField, Term, SEARCH_KEYS};
+use super::customers::{Initial, SearchField, Term, SEARCH_KEYS};
 use super::Store;
 
 /// Runs of consecutive ids read at random places: 16,384 customers from 256
@@ -84,6 +84,11 @@ impl CustomerSample {
         rows
     }
 
+    /// Estimated customers matching every term.
+    pub(super) fn matches(&self, terms: &[&Term]) -> f64 {
+        self.matching(terms).len() as f64 * self.scale
+    }
+
     /// Sampled index entries a term's range holds (phone: in both indexes).
     fn count_one(&self, term: &Term) -> usize {
         columns(term)
@@ -98,19 +103,18 @@ impl CustomerSample {
         (self.count_one(term) as f64).max(0.5) * self.scale
     }
 
-    /// Estimated index entries a whole read of a term's range holds; a
-    /// first name's, with a last name typed, among the customers whose
-    /// last name starts with `last_initial` (customers_last_initial_first).
-    pub(super) fn whole_entries(&self, term: &Term, last_initial: Option<&str>) -> f64 {
-        match (term.0, last_initial) {
-            (SearchField::First, Some(initial)) => {
+    /// Estimated index entries a whole read of a term's range holds;
+    /// through an initial index, among the customers whose name starts
+    /// with its letter.
+    pub(super) fn whole_entries(&self, term: &Term, initial: Option<&Initial>) -> f64 {
+        match initial {
+            Some(initial) => {
                 let key = term.1.first().map_or("", String::as_str);
-                let n = self
-                    .keys_starting("first_key", key, Some(("last_key", initial)))
-                    .len();
+                let within = Some((initial.column, initial.letter.as_str()));
+                let n = self.keys_starting(term.0.column(), key, within).len();
                 (n as f64).max(0.5) * self.scale
             }
-            _ => self.entries(term),
+            None => self.entries(term),
         }
     }
 

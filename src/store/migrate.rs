@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/008_order_lifecycle.sql"),
     include_str!("../../migrations/009_pair_search.sql"),
     include_str!("../../migrations/010_shown_address.sql"),
+    include_str!("../../migrations/011_postal_initials.sql"),
 ];
 
 /// What SQL cannot compute: a step in Rust run right after the migration
