@@ -450,13 +450,7 @@ fn every_save_and_conversion_moves_the_version_on() {
     .unwrap();
     let gid = raw.last_insert_rowid();
     assert_eq!(raw_row(&path, gid).3, 1);
-    let conv = GuestConversion {
-        logon_id: "greta.g".into(),
-        password: "Harbour-Light-9".into(),
-        password_confirm: "Harbour-Light-9".into(),
-        challenge_question: "Boat name?".into(),
-        challenge_answer: "Seaswallow".into(),
-    };
+    let conv = greta_registers();
     store.convert_guest(gid, &conv, OP).unwrap();
     assert_eq!(raw_row(&path, gid).3, 2);
     assert_eq!(store.load_customer_draft(gid).unwrap().unwrap().version, 2);
@@ -529,6 +523,17 @@ fn guest_details() -> orderdesk::domain::guest::GuestDetails {
     }
 }
 
+/// Greta, the guest, registering.
+fn greta_registers() -> GuestConversion {
+    GuestConversion {
+        logon_id: "greta.g".into(),
+        password: "Harbour-Light-9".into(),
+        password_confirm: "Harbour-Light-9".into(),
+        challenge_question: "Boat name?".into(),
+        challenge_answer: "Seaswallow".into(),
+    }
+}
+
 fn guest_ref() -> CustomerRef {
     let ship = Address {
         nickname: "Ship to".into(),
@@ -581,13 +586,7 @@ fn a_guest_becomes_registered_keeping_addresses() {
     assert_eq!(rows.len(), 1);
     assert!(rows[0].guest);
     let gid = rows[0].id;
-    let conv = GuestConversion {
-        logon_id: "greta.g".into(),
-        password: "Harbour-Light-9".into(),
-        password_confirm: "Harbour-Light-9".into(),
-        challenge_question: "Boat name?".into(),
-        challenge_answer: "Seaswallow".into(),
-    };
+    let conv = greta_registers();
     // Bad input is refused at its field, nothing changes.
     let bad = GuestConversion {
         password_confirm: "x".into(),
@@ -716,13 +715,7 @@ fn a_search_row_shows_the_default_shipping_address_after_every_write() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0].postal_code, "97201");
     assert_eq!(rows[0].city, "Portland");
-    let conv = GuestConversion {
-        logon_id: "greta.g".into(),
-        password: "Harbour-Light-9".into(),
-        password_confirm: "Harbour-Light-9".into(),
-        challenge_question: "Boat name?".into(),
-        challenge_answer: "Seaswallow".into(),
-    };
+    let conv = greta_registers();
     store.convert_guest(rows[0].id, &conv, OP).unwrap();
     assert_eq!(shown(store, "greta.g"), ("Portland".into(), "97201".into()));
 
