@@ -10,6 +10,10 @@
 
 use super::db::{self, Sql};
 
+/// The schema versions that carry the copy: SQLite's and PostgreSQL's.
+pub(super) const SQLITE_SINCE: i64 = 10;
+pub(super) const POSTGRES_SINCE: i64 = 6;
+
 /// The one statement that sets customer `?1`'s copy from their address
 /// book (empty without a default shipping address); plain SQL both
 /// backends run.
