@@ -179,7 +179,10 @@ fn check_passes_a_file_from_before_the_shown_address_copy() {
     let out = orderdesk(&db, &["check"]);
     let report = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{report}{}", text(&out.stderr));
-    assert!(report.contains("no shown copy of their addresses yet"), "{report}");
+    assert!(
+        report.contains("no shown copy of their addresses yet"),
+        "{report}"
+    );
     drop(Store::open(&db, crate::common::BUSY).unwrap());
     let out = orderdesk(&db, &["check"]);
     let report = text(&out.stdout);
