@@ -119,9 +119,9 @@ pub fn check_database(path: &Path, busy_timeout: Duration) -> Result<Report, Ope
     if !path.exists() {
         return Err(OpenError::Missing(p()));
     }
-    let Some(version) = inspect_existing(path)? else {
+    if inspect_existing(path)?.is_none() {
         return Err(OpenError::Empty(p()));
-    };
+    }
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -135,6 +135,11 @@ pub fn check_database(path: &Path, busy_timeout: Duration) -> Result<Report, Ope
     }
     let mut parts = vec![integrity(&conn), foreign_keys(&conn)];
     parts.push(stock(Sql::Sqlite(&conn)));
+    // The version as the connection sees it: the file's header lags behind
+    // migrations still in the write-ahead log.
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap_or(0);
     let copied = version >= customer_shown::SQLITE_SINCE;
     parts.push(shown_addresses(Sql::Sqlite(&conn), copied));
     parts.extend(orders(Sql::Sqlite(&conn)));
