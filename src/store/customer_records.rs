@@ -187,7 +187,6 @@ pub fn create_customer(
             )?
             .get_i64(0)?;
         write_addresses(**tx, id, &d.addresses)?;
-        customer_shown::refresh(**tx, id)?;
         write_demographics(**tx, id, &d.demographics)?;
         audit(**tx, operator, "customer.created", id, &logon)?;
         Ok(id)
@@ -323,7 +322,6 @@ pub fn update_customer(
         tx.execute(&statement, &values)?;
         if has(Field::Addresses) {
             write_book_changes(**tx, id, &base.addresses, &d.addresses)?;
-            customer_shown::refresh(**tx, id)?;
         }
         for (i, demographic) in DEMOGRAPHICS.iter().enumerate() {
             if has(Field::Demographic(i)) {
@@ -565,7 +563,10 @@ fn draft_keys(d: &CustomerDraft) -> SearchKeys {
 
 /// Writes the address book's entries; an entry with an id keeps it (an
 /// edited address), one without gets the next (the id column is an
-/// identity on PostgreSQL, which refuses an explicit NULL).
+/// identity on PostgreSQL, which refuses an explicit NULL). Then the
+/// customer's shown copy of the default shipping address is set from the
+/// book as it now stands (customer_shown.rs), so every writer of a book
+/// keeps it.
 pub(super) fn write_addresses(
     sql: Sql<'_>,
     customer_id: i64,
@@ -605,7 +606,7 @@ pub(super) fn write_addresses(
             &values,
         )?;
     }
-    Ok(())
+    customer_shown::refresh(sql, customer_id)
 }
 
 fn write_demographics(
@@ -682,7 +683,6 @@ fn write_book_changes(
             }),
         }
     }
-    write_addresses(sql, customer_id, &write)?;
     for e in marks {
         sql.execute(
             "UPDATE addresses SET is_default_shipping = ?1, is_default_billing = ?2
@@ -695,7 +695,8 @@ fn write_book_changes(
             ],
         )?;
     }
-    Ok(())
+    // Last, so the shown copy it sets sees the marks moved too.
+    write_addresses(sql, customer_id, &write)
 }
 
 /// Sets one demographic column, leaving the others as stored.

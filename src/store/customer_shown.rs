@@ -3,10 +3,13 @@
 //! code's search key), copied into `customers` (migration 10) so a search
 //! reads each shown customer's row and nothing else. Looking the address
 //! up for each of a page's 201 customers took about half of a one-field
-//! search. Every writer of an address book calls [`refresh`] after it;
-//! the generator, which knows the address it writes, fills the copy as it
-//! inserts ([`generate`](super::generate)), and `orderdesk check` finds a
-//! copy that differs.
+//! search. `customer_records::write_addresses` calls [`refresh`] after
+//! every book it writes (a record's create and edit, a guest's
+//! registration); a guest's order and the demo's customers, which insert
+//! their own addresses, call it too; the generator, which knows the
+//! address it writes, fills the copy as it inserts
+//! ([`generate`](super::generate)); `orderdesk check` finds a copy that
+//! differs.
 
 use super::db::{self, Sql};
 

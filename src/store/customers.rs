@@ -509,8 +509,6 @@ impl Store {
             return Ok(Plan::Found(self.phone_postal_ids(&pair, limit)?));
         }
         let sample = self.customer_sample()?;
-        let all: Vec<&Term> = terms.iter().collect();
-        let sorted = (MATCH_COST - 1.0) * sample.matches(&all);
         let small = terms
             .iter()
             .map(|term| {
@@ -521,7 +519,13 @@ impl Store {
             })
             .min_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((driver, entries)) = small {
-            if entries + sorted < FEW_ENTRIES {
+            // The matches only count once the range is small enough: a
+            // broad search races without estimating them twice.
+            let few = entries < FEW_ENTRIES && {
+                let all: Vec<&Term> = terms.iter().collect();
+                entries + (MATCH_COST - 1.0) * sample.matches(&all) < FEW_ENTRIES
+            };
+            if few {
                 let (sql, args) = customer_search_sql_with(q, limit, Some(driver));
                 return Ok(Plan::Sql(sql, args));
             }

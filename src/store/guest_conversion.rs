@@ -5,7 +5,6 @@
 use super::customer_records::{
     addresses, audit, book_of, hash, logon_owner, tidy, write_addresses, SaveError,
 };
-use super::customer_shown;
 use super::db::{self, Abort, Sql};
 use super::{now_text, Store};
 use crate::domain::customer::{AddressEntry, GuestConversion};
@@ -57,7 +56,6 @@ pub fn convert_guest(
         let book = if existing.is_empty() {
             let book = guest_address_book(**tx, customer_id, &first, &last)?;
             write_addresses(**tx, customer_id, &book)?;
-            customer_shown::refresh(**tx, customer_id)?;
             book
         } else {
             book_of(existing)
