@@ -13,6 +13,7 @@
 //! domain::search_keys::phone_keys), so a read covers only numbers that
 //! can match and postal codes that can match.
 
+use super::customer_search_pg::NULLABLE;
 use super::customers::{
     prefix_end, push_range, search_terms, CustomerQuery, SearchField, Term, ROW_COLUMNS,
 };
@@ -37,14 +38,17 @@ fn buckets(key: &str) -> Vec<String> {
 /// postal order's columns), an id once per phone key it matched by, so
 /// the first `limit` distinct ids are among its rows.
 pub(super) struct PairSql {
-    merged: String,
-    args: Vec<String>,
+    pub merged: String,
+    pub args: Vec<String>,
 }
 
 /// [`PairSql`] for a search whose result order is the postal code's (no
 /// name, logon or e-mail typed) and that has a phone number; None for any
-/// other, or when a typed key matches every number.
-pub(super) fn pair_sql(terms: &[Term], limit: usize) -> Option<PairSql> {
+/// other, or when a typed key matches every number. `hinted`: SQLite's
+/// statement, which names each arm's index and keeps the other conditions
+/// off indexes (`+`); PostgreSQL's planner finds the arm's index from its
+/// leading condition, and sorts NULLs last unless told.
+pub(super) fn pair_sql(terms: &[Term], limit: usize, hinted: bool) -> Option<PairSql> {
     let (lead, postal) = terms.first()?;
     if *lead != SearchField::Postal {
         return None;
@@ -71,17 +75,45 @@ pub(super) fn pair_sql(terms: &[Term], limit: usize) -> Option<PairSql> {
         .collect::<Vec<_>>();
     let filters: String = others
         .iter()
-        .map(|(f, _)| format!(" AND ({})", f.filter()))
+        .map(|(f, _)| match hinted {
+            true => format!(" AND ({})", f.filter()),
+            false => format!(" AND ({})", f.condition()),
+        })
         .collect();
+    let off_index = if hinted { "+" } else { "" };
+    // Every arm is read in result order from its index, so SQLite merges
+    // them as they come (no sort) and stops at the limit; UNION ALL, as a
+    // merge that drops duplicates compares whole rows and costs twice.
+    let sorted = order
+        .iter()
+        .map(|c| match hinted || !NULLABLE.contains(c) {
+            true => c.to_string(),
+            false => format!("{c} NULLS FIRST"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut args = Vec::new();
     let mut arms = Vec::new();
     for (column, key) in &keys {
+        let index = match hinted {
+            true => format!(" INDEXED BY customers_{column}_postal"),
+            false => String::new(),
+        };
         for bucket in buckets(key) {
-            arms.push(format!(
-                "SELECT {columns} FROM customers c INDEXED BY customers_{column}_postal
-                 WHERE substr(c.{column}, 1, 2) = ? AND {} AND +c.{column} >= ? AND +c.{column} < ?{filters}",
+            let arm = format!(
+                "SELECT {columns} FROM customers c{index}
+                 WHERE substr(c.{column}, 1, 2) = ? AND {} AND {off_index}c.{column} >= ? AND {off_index}c.{column} < ?{filters}",
                 SearchField::Postal.condition(),
-            ));
+            );
+            // PostgreSQL expects few matches from the typed prefixes and
+            // reads every arm whole to sort them; a number and a postal
+            // code of one country go together (44 and LS1: 8,717 entries,
+            // 17 ms). Each arm's own limit keeps it to its first `limit`
+            // in index order.
+            arms.push(match hinted {
+                true => arm,
+                false => format!("({arm} ORDER BY {sorted} LIMIT {limit})"),
+            });
             args.push(bucket);
             push_range(postal, &mut args);
             args.push(key.to_string());
@@ -91,15 +123,13 @@ pub(super) fn pair_sql(terms: &[Term], limit: usize) -> Option<PairSql> {
             }
         }
     }
-    // Every arm is read in result order from its index, so SQLite merges
-    // them as they come (no sort) and stops at the limit; UNION ALL, as a
-    // merge that drops duplicates compares whole rows and costs twice.
-    let merged = format!(
-        "{} ORDER BY {} LIMIT {}",
-        arms.join(" UNION ALL "),
-        order.join(", "),
-        limit * keys.len()
-    );
+    let arms = arms.join(" UNION ALL ");
+    let arms = match hinted {
+        true => arms,
+        // One arm in parentheses would read as a second ORDER BY.
+        false => format!("SELECT * FROM ({arms}) AS arms"),
+    };
+    let merged = format!("{arms} ORDER BY {sorted} LIMIT {}", limit * keys.len());
     Some(PairSql { merged, args })
 }
 
@@ -107,7 +137,7 @@ pub(super) fn pair_sql(terms: &[Term], limit: usize) -> Option<PairSql> {
 /// [`phone_postal_ids`] does in Rust), for a query [`pair_sql`] takes.
 /// Public so the benchmark can weigh it as SQL written by hand.
 pub fn phone_postal_sql(q: &CustomerQuery, limit: usize) -> Option<(String, Vec<String>)> {
-    let PairSql { merged, args } = pair_sql(&search_terms(q), limit)?;
+    let PairSql { merged, args } = pair_sql(&search_terms(q), limit, true)?;
     let order = SearchField::Postal.order();
     let c_order = order
         .iter()

@@ -8,7 +8,7 @@
 //! (customers added since) costs time at worst, never a wrong row.
 
 use super::customers::{Initial, SearchField, Term, SEARCH_KEYS};
-use super::Store;
+use super::{db, Store};
 
 /// Runs of consecutive ids read at random places: 16,384 customers from 256
 /// seeks (customers are numbered as they come; 256 places spread the sample
@@ -211,53 +211,51 @@ fn run_starts(lo: i64, hi: i64) -> Vec<i64> {
 }
 
 impl Store {
-    /// The connection's sample, read on first use.
-    pub(super) fn customer_sample(&self) -> rusqlite::Result<&CustomerSample> {
+    /// The connection's sample, read on first use (on either backend: the
+    /// PostgreSQL search chooses its way by it too, customer_search_pg.rs).
+    pub(super) fn customer_sample(&self) -> Result<&CustomerSample, db::Error> {
         if let Some(sample) = self.customer_sample.get() {
             return Ok(sample);
         }
+        let sql = self.sql();
         // Apart, so each reads one end of the table, not all of it.
-        let range: (Option<i64>, Option<i64>) = self.sqlite("the customer search")?.query_row(
+        let range = sql.query_row(
             "SELECT (SELECT min(id) FROM customers), (SELECT max(id) FROM customers)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            &[],
         )?;
+        let (Some(lo), Some(hi)) = (range.get_opt_i64(0)?, range.get_opt_i64(1)?) else {
+            return Ok(self.customer_sample.get_or_init(|| sample(Vec::new(), 1.0)));
+        };
+        let statement = format!(
+            "SELECT {KEY_COLUMNS} FROM customers c
+             LEFT JOIN business_accounts b ON b.id = c.account_id
+             WHERE c.id >= ?1 AND c.id < ?2"
+        );
         let mut rows: Vec<Keys> = Vec::new();
         let mut slots = 0;
-        if let (Some(lo), Some(hi)) = range {
-            let mut stmt = self.sqlite("the customer search")?.prepare(&format!(
-                "SELECT {KEY_COLUMNS} FROM customers c
-                 LEFT JOIN business_accounts b ON b.id = c.account_id
-                 WHERE c.id >= ?1 AND c.id < ?2"
-            ))?;
-            let mut starts = run_starts(lo, hi);
-            starts.sort_unstable();
-            // Runs that would overlap are cut short, so no one counts twice.
-            let mut end = i64::MIN;
-            for start in starts {
-                let from = start.max(end);
-                end = (start + RUN).min(hi + 1);
-                if from >= end {
-                    continue;
-                }
-                slots += end - from;
-                let found = stmt.query_map([from, end], |r| {
-                    let mut keys: Keys = Default::default();
-                    for (i, key) in keys.iter_mut().enumerate() {
-                        *key = r.get(i)?;
-                    }
-                    Ok(keys)
-                })?;
-                for keys in found {
-                    rows.push(keys?);
-                }
+        let mut starts = run_starts(lo, hi);
+        starts.sort_unstable();
+        // Runs that would overlap are cut short, so no one counts twice.
+        let mut end = i64::MIN;
+        for start in starts {
+            let from = start.max(end);
+            end = (start + RUN).min(hi + 1);
+            if from >= end {
+                continue;
             }
-            // Each id slot read stands for its share of the whole id range
-            // (ids no longer there count as read and empty).
-            let scale = (hi - lo + 1) as f64 / slots.max(1) as f64;
-            return Ok(self.customer_sample.get_or_init(|| sample(rows, scale)));
+            slots += end - from;
+            for row in sql.query(&statement, &[from.into(), end.into()])? {
+                let mut keys: Keys = Default::default();
+                for (i, key) in keys.iter_mut().enumerate() {
+                    *key = row.get_opt_string(i)?;
+                }
+                rows.push(keys);
+            }
         }
-        Ok(self.customer_sample.get_or_init(|| sample(rows, 1.0)))
+        // Each id slot read stands for its share of the whole id range
+        // (ids no longer there count as read and empty).
+        let scale = (hi - lo + 1) as f64 / slots.max(1) as f64;
+        Ok(self.customer_sample.get_or_init(|| sample(rows, scale)))
     }
 }
 

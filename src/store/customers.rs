@@ -1,5 +1,6 @@
 //! Customers: search on folded keys, and loading one for an order.
 
+use super::customer_sample::CustomerSample;
 use super::Store;
 use crate::domain::money::Currency;
 use crate::domain::order::SavedAddress;
@@ -132,6 +133,30 @@ const FEW_ENTRIES: f64 = 6_000.0;
 /// with postal code "1", some 5,000 entries, took 6 ms read whole and 1.5
 /// ms in the last name's order.
 const MATCH_COST: f64 = 3.0;
+
+/// The field whose range (through its initial index, where a name it
+/// pairs with is typed) the sample expects to be small enough to read
+/// whole and sort, matches and all, below [`FEW_ENTRIES`]; None when
+/// every field's is larger. Both backends answer such a search by that
+/// range alone.
+pub(super) fn few_driver(sample: &CustomerSample, terms: &[Term]) -> Option<SearchField> {
+    let (driver, entries) = terms
+        .iter()
+        .map(|term| {
+            (
+                term.0,
+                sample.whole_entries(term, initial_for(terms, term.0).as_ref()),
+            )
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))?;
+    // The matches only count once the range is small enough: a broad
+    // search races without estimating them twice.
+    let few = entries < FEW_ENTRIES && {
+        let all: Vec<&Term> = terms.iter().collect();
+        entries + (MATCH_COST - 1.0) * sample.matches(&all) < FEW_ENTRIES
+    };
+    few.then_some(driver)
+}
 
 impl SearchField {
     /// The condition on `customers c`, with two placeholders (from, to);
@@ -463,7 +488,14 @@ impl Store {
     ) -> rusqlite::Result<Vec<CustomerRow>> {
         // PostgreSQL plans its one statement itself (customer_search_pg.rs).
         if let sql @ super::db::Sql::Postgres(_) = self.sql() {
-            return Ok(super::customer_search_pg::search_customers(sql, q, limit)?);
+            let terms = search_terms(q);
+            let few = match terms.len() {
+                0 | 1 => None,
+                _ => few_driver(self.customer_sample()?, &terms),
+            };
+            return Ok(super::customer_search_pg::search_customers(
+                sql, q, limit, few,
+            )?);
         }
         match self.plan(q, limit)? {
             Plan::Sql(sql, args) => {
@@ -505,30 +537,13 @@ impl Store {
             let (sql, args) = customer_search_sql(q, limit);
             return Ok(Plan::Sql(sql, args));
         }
-        if let Some(pair) = super::customer_pair::pair_sql(&terms, limit) {
+        if let Some(pair) = super::customer_pair::pair_sql(&terms, limit, true) {
             return Ok(Plan::Found(self.phone_postal_ids(&pair, limit)?));
         }
         let sample = self.customer_sample()?;
-        let small = terms
-            .iter()
-            .map(|term| {
-                (
-                    term.0,
-                    sample.whole_entries(term, initial_for(&terms, term.0).as_ref()),
-                )
-            })
-            .min_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some((driver, entries)) = small {
-            // The matches only count once the range is small enough: a
-            // broad search races without estimating them twice.
-            let few = entries < FEW_ENTRIES && {
-                let all: Vec<&Term> = terms.iter().collect();
-                entries + (MATCH_COST - 1.0) * sample.matches(&all) < FEW_ENTRIES
-            };
-            if few {
-                let (sql, args) = customer_search_sql_with(q, limit, Some(driver));
-                return Ok(Plan::Sql(sql, args));
-            }
+        if let Some(driver) = few_driver(sample, &terms) {
+            let (sql, args) = customer_search_sql_with(q, limit, Some(driver));
+            return Ok(Plan::Sql(sql, args));
         }
         if terms[0].0 == SearchField::Phone {
             let (sql, args) = customer_search_sql(q, limit);

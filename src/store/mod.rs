@@ -23,7 +23,7 @@ mod customer_race;
 pub mod customer_records;
 pub mod customer_ref;
 mod customer_sample;
-pub mod customer_search_pg;
+mod customer_search_pg;
 mod customer_shown;
 mod customers;
 pub mod db;

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../pg/migrations/004_pins_in_database.sql"),
     include_str!("../../../pg/migrations/005_customer_search.sql"),
     include_str!("../../../pg/migrations/006_shown_address.sql"),
+    include_str!("../../../pg/migrations/007_initial_indexes.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

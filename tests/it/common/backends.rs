@@ -5,7 +5,7 @@
 
 use super::pg;
 use orderdesk::store::db::{pg_migrate, Db, Sql};
-use orderdesk::store::Store;
+use orderdesk::store::{Create, Store};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
@@ -66,6 +66,18 @@ impl Target {
                 Conn::Db(Db::connect_postgres(params).expect("PostgreSQL connection"))
             }
         }
+    }
+
+    /// The store as the console opens it, on either backend.
+    pub fn store(&self) -> Store {
+        let busy = Duration::from_secs(5);
+        let (store, _) = match self {
+            Target::Sqlite(_, path) => Store::open(path, busy).expect("SQLite store"),
+            Target::Postgres(params) => {
+                Store::connect_postgres(params, Create::Never, busy).expect("PostgreSQL store")
+            }
+        };
+        store
     }
 }
 
