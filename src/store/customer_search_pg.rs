@@ -22,9 +22,10 @@
 
 use super::customer_duplicates::customer_row_of;
 use super::customer_pair::pair_sql;
+use super::customer_sample::CustomerSample;
 use super::customers::{
     initial_for, push_range, search_terms, CustomerQuery, CustomerRow, Initial, SearchField, Term,
-    ROW_COLUMNS, SEARCH_KEYS,
+    MATCH_COST, ROW_COLUMNS, SEARCH_KEYS,
 };
 use super::db::{self, Sql, Value};
 
@@ -37,17 +38,15 @@ pub(super) const NULLABLE: [&str; 2] = ["logon_key", "account_id"];
 
 /// Customers matching every filled field of `q` by prefix, at most
 /// `limit`, in SQLite's result order; an empty query lists the customers
-/// who ordered most recently. With `few` (the field whose range the
-/// connection's sample expects small: customers::few_driver), that range
-/// is offered through its initial index where a name it pairs with is
-/// typed.
+/// who ordered most recently. With `driver` ([`initial_driver`]), that
+/// field's range is offered through its initial index.
 pub(super) fn search_customers(
     sql: Sql<'_>,
     q: &CustomerQuery,
     limit: usize,
-    few: Option<SearchField>,
+    driver: Option<SearchField>,
 ) -> Result<Vec<CustomerRow>, db::Error> {
-    let (statement, args) = search_sql(q, limit, few);
+    let (statement, args) = search_sql(q, limit, driver);
     let params: Vec<Value> = args.into_iter().map(Value::from).collect();
     sql.query(&statement, &params)?
         .iter()
@@ -55,9 +54,38 @@ pub(super) fn search_customers(
         .collect()
 }
 
+/// The field whose range the sample expects cheaper to read through its
+/// initial index (the range's entries among the typed name's initial, and
+/// each match sorted: `MATCH_COST`) than the leading field's ordered read
+/// is; None when no field has such an index, or the ordered read is
+/// expected cheaper. PostgreSQL's planner estimates both ways itself, but
+/// takes the conditions on one name as independent (see [`led_sql`]).
+pub(super) fn initial_driver(
+    sample: &CustomerSample,
+    terms: &[Term],
+    limit: usize,
+) -> Option<SearchField> {
+    let all: Vec<&Term> = terms.iter().collect();
+    let ordered = sample.ordered_entries(&all, limit);
+    let sorted = (MATCH_COST - 1.0) * sample.matches(&all);
+    terms
+        .iter()
+        .filter_map(|term| {
+            let initial = initial_for(terms, term.0)?;
+            let whole = sample.whole_entries(term, Some(&initial)) + sorted;
+            (whole < ordered).then_some((term.0, whole))
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(field, _)| field)
+}
+
 /// The statement of [`search_customers`] and its arguments (`?`
 /// placeholders, in order).
-fn search_sql(q: &CustomerQuery, limit: usize, few: Option<SearchField>) -> (String, Vec<String>) {
+fn search_sql(
+    q: &CustomerQuery,
+    limit: usize,
+    driver: Option<SearchField>,
+) -> (String, Vec<String>) {
     let terms = search_terms(q);
     if terms.len() >= 2 {
         if let Some(pair) = pair_sql(&terms, limit, false) {
@@ -71,7 +99,7 @@ fn search_sql(q: &CustomerQuery, limit: usize, few: Option<SearchField>) -> (Str
         None => recent_sql(limit),
         Some((SearchField::Phone, _)) => phone_led_sql(&terms, limit, &mut args),
         Some(&(lead, _)) => {
-            let initial = few.and_then(|driver| initial_for(&terms, driver));
+            let initial = driver.and_then(|driver| initial_for(&terms, driver));
             led_sql(&terms, lead, initial, limit, &mut args)
         }
     };
@@ -282,6 +310,7 @@ fn phone_led_sql(terms: &[Term], limit: usize, args: &mut Vec<String>) -> String
 
 #[cfg(test)]
 mod tests {
+    use super::super::customer_sample::{sample, Keys};
     use super::*;
 
     /// The statement without the sample's choice.
@@ -414,8 +443,8 @@ mod tests {
             q.phone = "2079".into();
             q.postal = "sw1".into();
         });
-        for few in [None, Some(SearchField::Postal)] {
-            let (sql, args) = search_sql(&pair, 50, few);
+        for driver in [None, Some(SearchField::Postal)] {
+            let (sql, args) = search_sql(&pair, 50, driver);
             assert!(
                 sql.contains("substr(c.phone_key, 1, 2) = (SELECT ?::text)"),
                 "{sql}"
@@ -436,9 +465,9 @@ mod tests {
         assert_eq!(arms(&sql), 22, "{sql}");
     }
 
-    /// Where the sample expects a postal code's range small, the typed
-    /// name's first letter is a condition too, so the planner may read
-    /// that range among the name's initial; otherwise not.
+    /// With a postal code as the driver, the typed name's first letter is
+    /// a condition too, so the planner may read that range among the
+    /// name's initial; otherwise not.
     #[test]
     fn a_small_range_is_offered_its_initial_index() {
         let pair = q(|q| {
@@ -455,5 +484,41 @@ mod tests {
         // its own initial.
         let (sql, _) = search_sql(&pair, 50, Some(SearchField::First));
         assert!(!sql.contains("substr("), "{sql}");
+    }
+
+    /// The initial index is offered where the sample expects it to read
+    /// fewer entries than the leading name's ordered read, not where the
+    /// matches come early in the name's order.
+    #[test]
+    fn the_sample_chooses_the_initial_index_or_the_ordered_read() {
+        let customer = |last: &str, first: &str, postal: &str| {
+            let mut keys = Keys::default();
+            keys[0] = Some(last.to_string());
+            keys[1] = Some(first.to_string());
+            keys[4] = Some(postal.to_string());
+            keys
+        };
+        let mut rows: Vec<Keys> = (0..500).map(|_| customer("smith", "bob", "1ab")).collect();
+        rows.extend((0..500).map(|_| customer("kane", "bob", "2cd")));
+        rows.extend((0..10).map(|_| customer("kyle", "ann", "3ef")));
+        let sample = sample(rows, 1.0);
+        let term = |f: SearchField, key: &str| (f, vec![key.to_string()]);
+        // "k" + "ann": ten matches after 500 Kanes in last-name order; ten
+        // entries among the k's first names.
+        let kyle = [
+            term(SearchField::Last, "k"),
+            term(SearchField::First, "ann"),
+        ];
+        assert_eq!(initial_driver(&sample, &kyle, 20), Some(SearchField::First));
+        // "s" + "1": every Smith matches, so the ordered read has its 20
+        // at once; the initial index would read all 500.
+        let smith = [term(SearchField::Last, "s"), term(SearchField::Postal, "1")];
+        assert_eq!(initial_driver(&sample, &smith, 20), None);
+        // No name typed: no initial index.
+        let email = [
+            term(SearchField::Email, "k"),
+            term(SearchField::Postal, "3"),
+        ];
+        assert_eq!(initial_driver(&sample, &email, 20), None);
     }
 }

@@ -132,7 +132,7 @@ const FEW_ENTRIES: f64 = 6_000.0;
 /// index nearly every entry of a one-letter name's search matches: "G"
 /// with postal code "1", some 5,000 entries, took 6 ms read whole and 1.5
 /// ms in the last name's order.
-const MATCH_COST: f64 = 3.0;
+pub(super) const MATCH_COST: f64 = 3.0;
 
 /// The field whose range (through its initial index, where a name it
 /// pairs with is typed) the sample expects to be small enough to read
@@ -491,7 +491,11 @@ impl Store {
             let terms = search_terms(q);
             let few = match terms.len() {
                 0 | 1 => None,
-                _ => few_driver(self.customer_sample()?, &terms),
+                _ => super::customer_search_pg::initial_driver(
+                    self.customer_sample()?,
+                    &terms,
+                    limit,
+                ),
             };
             return Ok(super::customer_search_pg::search_customers(
                 sql, q, limit, few,
