@@ -3,7 +3,8 @@
 //! Neither field's index narrows the other: a few digits of a number and
 //! the first letters of a postal code each match tens of thousands of
 //! customers at a million, and their common ones may be few. Two indexes
-//! (migrations/009_pair_search.sql) lead with a phone key's first
+//! (migrations/009_pair_search.sql; on PostgreSQL
+//! pg/migrations/007_initial_indexes.sql) lead with a phone key's first
 //! two digits and then carry the postal code's result order. One statement
 //! reads, for each of the typed number's keys and each bucket of two
 //! digits it can start with, that bucket from the typed postal code on in

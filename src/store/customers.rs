@@ -137,8 +137,8 @@ pub(super) const MATCH_COST: f64 = 3.0;
 /// The field whose range (through its initial index, where a name it
 /// pairs with is typed) the sample expects to be small enough to read
 /// whole and sort, matches and all, below [`FEW_ENTRIES`]; None when
-/// every field's is larger. Both backends answer such a search by that
-/// range alone.
+/// every field's is larger. SQLite answers such a search by that range
+/// alone, without racing.
 pub(super) fn few_driver(sample: &CustomerSample, terms: &[Term]) -> Option<SearchField> {
     let (driver, entries) = terms
         .iter()
@@ -486,10 +486,12 @@ impl Store {
         q: &CustomerQuery,
         limit: usize,
     ) -> rusqlite::Result<Vec<CustomerRow>> {
-        // PostgreSQL plans its one statement itself (customer_search_pg.rs).
+        // PostgreSQL plans its one statement itself, told which range the
+        // sample expects cheaper through an initial index
+        // (customer_search_pg.rs).
         if let sql @ super::db::Sql::Postgres(_) = self.sql() {
             let terms = search_terms(q);
-            let few = match terms.len() {
+            let driver = match terms.len() {
                 0 | 1 => None,
                 _ => super::customer_search_pg::initial_driver(
                     self.customer_sample()?,
@@ -498,7 +500,7 @@ impl Store {
                 ),
             };
             return Ok(super::customer_search_pg::search_customers(
-                sql, q, limit, few,
+                sql, q, limit, driver,
             )?);
         }
         match self.plan(q, limit)? {
