@@ -310,6 +310,37 @@ fn a_one_field_search_keeps_one_plan() {
     );
 }
 
+/// A search on two fields (but an account) is planned for its values at
+/// every run: its statement is not kept, so PostgreSQL cannot settle on
+/// one plan for any value after five runs (store/db/postgres.rs,
+/// `query_planned`). A one-field statement is kept (the test above).
+#[test]
+fn a_two_field_search_is_planned_for_its_values() {
+    let target = Target::postgres();
+    customers(target.connect().sql());
+    let store = target.store();
+    let pairs = [("o", "s"), ("ob", "sw"), ("m", "1"), ("j", "2"), ("s", "c")];
+    for _ in 0..2 {
+        for (last, postal) in pairs {
+            let q = query(|q| {
+                q.last_name = last.into();
+                q.postal = postal.into();
+            });
+            search(&store, &q, 10);
+        }
+    }
+    let kept = store
+        .sql()
+        .query(
+            "SELECT statement FROM pg_prepared_statements
+             WHERE statement LIKE '%c.postal_key >= $%'
+               AND statement NOT LIKE '%pg_prepared_statements%'",
+            &[],
+        )
+        .expect("pg_prepared_statements");
+    assert!(kept.is_empty(), "kept: {:?}", kept.len());
+}
+
 /// Camping with tents below it: a tent found by its name, a shelter whose
 /// SKU starts with TENT, and an awning that is no longer sold.
 struct Camping {

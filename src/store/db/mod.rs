@@ -299,6 +299,17 @@ impl<'a> Sql<'a> {
         }
     }
 
+    /// Every row the query returns, the statement planned for its values
+    /// at every run (on PostgreSQL; SQLite plans once per statement
+    /// anyway, without the values): where the values decide which index
+    /// to read.
+    pub fn query_planned(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, Error> {
+        match self {
+            Sql::Sqlite(conn) => sqlite::query(conn, sql, params),
+            Sql::Postgres(conn) => conn.borrow_mut().query_planned(sql, params),
+        }
+    }
+
     /// The first row, or None.
     pub fn query_opt(&self, sql: &str, params: &[Value]) -> Result<Option<Row>, Error> {
         Ok(self.query(sql, params)?.into_iter().next())

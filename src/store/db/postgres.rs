@@ -103,9 +103,27 @@ impl PgConn {
 
     pub(super) fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, Error> {
         let statement = self.prepare(sql)?;
-        let typed = typed_params(&statement, params)?;
+        self.query_statement(&statement, params)
+    }
+
+    /// [`PgConn::query`] through a statement prepared for this run alone
+    /// and not kept: PostgreSQL plans it for these values. A kept one is
+    /// planned for its values five times and may then be given one plan
+    /// for any value for good, which for a search on two fields reads
+    /// whichever index the planner guessed without the values.
+    pub(super) fn query_planned(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, Error> {
+        let statement = self.live()?.prepare(&rewrite_placeholders(sql))?;
+        self.query_statement(&statement, params)
+    }
+
+    fn query_statement(
+        &mut self,
+        statement: &Statement,
+        params: &[Value],
+    ) -> Result<Vec<Row>, Error> {
+        let typed = typed_params(statement, params)?;
         let refs: Vec<&(dyn ToSql + Sync)> = typed.iter().map(|p| p.as_ref()).collect();
-        let rows = self.client.query(&statement, &refs)?;
+        let rows = self.client.query(statement, &refs)?;
         let names: Arc<[String]> = statement
             .columns()
             .iter()
