@@ -300,9 +300,8 @@ impl<'a> Sql<'a> {
     }
 
     /// Every row the query returns, the statement planned for its values
-    /// at every run (on PostgreSQL; SQLite plans once per statement
-    /// anyway, without the values): where the values decide which index
-    /// to read.
+    /// at every run on PostgreSQL (not kept); on SQLite as [`Sql::query`].
+    /// For statements whose values decide which index to read.
     pub fn query_planned(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, Error> {
         match self {
             Sql::Sqlite(conn) => sqlite::query(conn, sql, params),
