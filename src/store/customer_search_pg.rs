@@ -27,8 +27,8 @@ use super::customer_duplicates::customer_row_of;
 use super::customer_pair::pair_sql;
 use super::customer_sample::CustomerSample;
 use super::customers::{
-    initial_for, push_range, search_terms, CustomerQuery, CustomerRow, Initial, SearchField, Term,
-    MATCH_COST, ROW_COLUMNS, SEARCH_KEYS,
+    initial_for, push_range, CustomerRow, Initial, SearchField, Term, MATCH_COST, ROW_COLUMNS,
+    SEARCH_KEYS,
 };
 use super::db::{self, Sql, Value};
 
@@ -39,33 +39,42 @@ const SHOWN: &str = "c.logon_id, c.first_name, c.last_name, c.phone, c.email, c.
 /// The keys a customer may lack: a guest's logon, a consumer's account.
 pub(super) const NULLABLE: [&str; 2] = ["logon_key", "account_id"];
 
-/// Customers matching every filled field of `q` by prefix, at most
-/// `limit`, in SQLite's result order; an empty query lists the customers
-/// who ordered most recently. With `driver` ([`initial_driver`]), that
-/// field's range is offered through its initial index.
+/// Customers matching every filled term (`search_terms` of the find
+/// screen's query) by prefix, at most `limit`, in SQLite's result order;
+/// no terms lists the customers who ordered most recently. With `driver`
+/// ([`initial_driver`]), that field's range is offered through its
+/// initial index.
 pub(super) fn search_customers(
     sql: Sql<'_>,
-    q: &CustomerQuery,
+    terms: &[Term],
     limit: usize,
     driver: Option<SearchField>,
 ) -> Result<Vec<CustomerRow>, db::Error> {
-    let (statement, args) = search_sql(q, limit, driver);
+    let (statement, args, planning) = search_sql(terms, limit, driver);
     let params: Vec<Value> = args.into_iter().map(Value::from).collect();
-    // Two fields but an account: planned for their values at every run.
-    // Kept, such a statement was given one plan for any value after five
-    // runs, and for last `vaz` + postal `7` that read the postal code's
-    // range whole, not the 1,437 Vaz... in order (26 ms against 1).
-    // An account's members are few and its plan for any value reads them
-    // first; planned for the values, phone + account read the phone's
-    // range instead (p99 16 -> 169 ms).
-    let account = search_terms(q)
-        .iter()
-        .any(|(f, _)| *f == SearchField::Account);
-    let rows = match statement.contains(HIDDEN) || params.is_empty() || account {
-        true => sql.query(&statement, &params)?,
-        false => sql.query_planned(&statement, &params)?,
+    let rows = match planning {
+        Planning::Kept => sql.query(&statement, &params)?,
+        Planning::EachRun => sql.query_planned(&statement, &params)?,
     };
     rows.iter().map(customer_row_of).collect()
+}
+
+/// How a search's statement is planned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Planning {
+    /// Kept prepared, PostgreSQL settling on its plan for any value: one
+    /// field and the pair indexes' statement (their values hidden,
+    /// [`planned_once`]), no field, and an account's pairs, whose plan
+    /// for any value reads the account's few members first (planned for
+    /// the values, phone + account read the phone's range instead: p99
+    /// 16 -> 169 ms).
+    Kept,
+    /// Planned for its values at every run (`Sql::query_planned`): two
+    /// fields but an account. Kept, such a statement was given one plan
+    /// for any value after five runs, and for last `vaz` + postal `7`
+    /// that read the postal code's range whole, not the 1,437 Vaz... in
+    /// order (26 ms against 1).
+    EachRun,
 }
 
 /// The field whose range the sample expects cheaper to read through its
@@ -93,34 +102,37 @@ pub(super) fn initial_driver(
         .map(|(field, _)| field)
 }
 
-/// The statement of [`search_customers`] and its arguments (`?`
-/// placeholders, in order).
+/// The statement of [`search_customers`], its arguments (`?`
+/// placeholders, in order) and how it is planned.
 fn search_sql(
-    q: &CustomerQuery,
+    terms: &[Term],
     limit: usize,
     driver: Option<SearchField>,
-) -> (String, Vec<String>) {
-    let terms = search_terms(q);
+) -> (String, Vec<String>, Planning) {
     if terms.len() >= 2 {
-        if let Some(pair) = pair_sql(&terms, limit, false) {
+        if let Some(pair) = pair_sql(terms, limit, false) {
             // The arms decide the indexes, whatever the values.
             let statement = phone_postal_sql(&pair.merged, limit);
-            return (planned_once(&statement), pair.args);
+            return (planned_once(&statement), pair.args, Planning::Kept);
         }
     }
     let mut args = Vec::new();
     let statement = match terms.first() {
         None => recent_sql(limit),
-        Some((SearchField::Phone, _)) => phone_led_sql(&terms, limit, &mut args),
+        Some((SearchField::Phone, _)) => phone_led_sql(terms, limit, &mut args),
         Some(&(lead, _)) => {
-            let initial = driver.and_then(|driver| initial_for(&terms, driver));
-            led_sql(&terms, lead, initial, limit, &mut args)
+            let initial = driver.and_then(|driver| initial_for(terms, driver));
+            led_sql(terms, lead, initial, limit, &mut args)
         }
     };
-    if terms.len() == 1 {
-        return (planned_once(&statement), args);
+    if terms.len() < 2 {
+        return (planned_once(&statement), args, Planning::Kept);
     }
-    (statement, args)
+    let planning = match terms.iter().any(|(f, _)| *f == SearchField::Account) {
+        true => Planning::Kept,
+        false => Planning::EachRun,
+    };
+    (statement, args, planning)
 }
 
 /// A phone number with a postal code: the first `limit` distinct
@@ -153,11 +165,8 @@ fn phone_postal_sql(merged: &str, limit: usize) -> String {
 /// the plan; with two they decide which index to read, so those
 /// statements show them.
 fn planned_once(statement: &str) -> String {
-    statement.replace('?', HIDDEN)
+    statement.replace('?', "(SELECT ?::text)")
 }
-
-/// A value where the planner cannot see it ([`planned_once`]).
-const HIDDEN: &str = "(SELECT ?::text)";
 
 /// `columns` as an ORDER BY list on `table`, NULLs first as SQLite sorts
 /// them.
@@ -328,11 +337,18 @@ fn phone_led_sql(terms: &[Term], limit: usize, args: &mut Vec<String>) -> String
 #[cfg(test)]
 mod tests {
     use super::super::customer_sample::{sample, Keys};
+    use super::super::customers::{search_terms, CustomerQuery};
     use super::*;
+
+    /// The statement of `q`'s terms and its arguments.
+    fn with(q: &CustomerQuery, limit: usize, driver: Option<SearchField>) -> (String, Vec<String>) {
+        let (sql, args, _) = search_sql(&search_terms(q), limit, driver);
+        (sql, args)
+    }
 
     /// The statement without the sample's choice.
     fn plain(q: &CustomerQuery, limit: usize) -> (String, Vec<String>) {
-        search_sql(q, limit, None)
+        with(q, limit, None)
     }
 
     fn q(f: impl FnOnce(&mut CustomerQuery)) -> CustomerQuery {
@@ -461,7 +477,7 @@ mod tests {
             q.postal = "sw1".into();
         });
         for driver in [None, Some(SearchField::Postal)] {
-            let (sql, args) = search_sql(&pair, 50, driver);
+            let (sql, args) = with(&pair, 50, driver);
             assert!(
                 sql.contains("substr(c.phone_key, 1, 2) = (SELECT ?::text)"),
                 "{sql}"
@@ -491,7 +507,7 @@ mod tests {
             q.first_name = "ma".into();
             q.postal = "k1".into();
         });
-        let (sql, args) = search_sql(&pair, 50, Some(SearchField::Postal));
+        let (sql, args) = with(&pair, 50, Some(SearchField::Postal));
         assert!(sql.contains("substr(c.first_key, 1, 1) = ?"), "{sql}");
         assert_eq!(args.last().map(String::as_str), Some("m"));
         assert_eq!(sql.matches('?').count(), args.len(), "{sql}");
@@ -499,7 +515,7 @@ mod tests {
         assert!(!sql.contains("substr("), "{sql}");
         // The name leads and is the small range: no index reads it among
         // its own initial.
-        let (sql, _) = search_sql(&pair, 50, Some(SearchField::First));
+        let (sql, _) = with(&pair, 50, Some(SearchField::First));
         assert!(!sql.contains("substr("), "{sql}");
     }
 
@@ -537,5 +553,37 @@ mod tests {
             term(SearchField::Postal, "3"),
         ];
         assert_eq!(initial_driver(&sample, &email, 20), None);
+    }
+
+    /// Two fields are planned for their values at every run, but with an
+    /// account; one field and the pair indexes' statement are kept.
+    #[test]
+    fn two_fields_but_an_account_are_planned_for_their_values() {
+        let planning = |q: &CustomerQuery| search_sql(&search_terms(q), 10, None).2;
+        let pair = |f: fn(&mut CustomerQuery)| {
+            q(|q| {
+                q.last_name = "smi".into();
+                f(q);
+            })
+        };
+        assert_eq!(
+            planning(&pair(|q| q.postal = "sw1".into())),
+            Planning::EachRun
+        );
+        assert_eq!(
+            planning(&pair(|q| q.phone = "020".into())),
+            Planning::EachRun
+        );
+        assert_eq!(
+            planning(&pair(|q| q.account = "acme".into())),
+            Planning::Kept
+        );
+        assert_eq!(planning(&q(|q| q.last_name = "smi".into())), Planning::Kept);
+        let phone_postal = q(|q| {
+            q.phone = "2079".into();
+            q.postal = "sw1".into();
+        });
+        assert_eq!(planning(&phone_postal), Planning::Kept);
+        assert_eq!(planning(&CustomerQuery::default()), Planning::Kept);
     }
 }

@@ -500,7 +500,7 @@ impl Store {
                 ),
             };
             return Ok(super::customer_search_pg::search_customers(
-                sql, q, limit, driver,
+                sql, &terms, limit, driver,
             )?);
         }
         match self.plan(q, limit)? {
