@@ -137,11 +137,19 @@ pub fn check_database(path: &Path, busy_timeout: Duration) -> Result<Report, Ope
     parts.push(stock(Sql::Sqlite(&conn)));
     // The version as the connection sees it: the file's header lags behind
     // migrations still in the write-ahead log.
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap_or(0);
-    let copied = version >= customer_shown::SQLITE_SINCE;
-    parts.push(shown_addresses(Sql::Sqlite(&conn), copied));
+    // Unreadable, it is a problem, not an old schema: the shown addresses
+    // are then not checked, and the report says why.
+    match conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)) {
+        Ok(version) => {
+            let copied = version >= customer_shown::SQLITE_SINCE;
+            parts.push(shown_addresses(Sql::Sqlite(&conn), copied));
+        }
+        Err(e) => {
+            let mut part = Part::new("schema version: readable, to know what else to check");
+            part.problem(format!("SQLite {}", one_line(&e)));
+            parts.push(part);
+        }
+    }
     parts.extend(orders(Sql::Sqlite(&conn)));
     Ok(Report {
         database: path.display().to_string(),
