@@ -46,14 +46,18 @@ impl Default for Pace {
 }
 
 impl Pace {
-    /// `self` moved a fifth of the way to the pace of a way of kind `way`
-    /// that read `read` entries (estimated) in `spent`.
+    /// `self` moved towards the pace of a way of kind `way` that read
+    /// `read` entries (estimated) in `spent`, by the share `read` has of
+    /// `read` + [`LEARN_ENTRIES`]: a way of 5,000 entries moves it a fifth
+    /// of the way, a chunk of a few dozen next to nothing (its statement's
+    /// own cost, some 30 µs, would count as 1 µs an entry).
     fn learn(self, way: Way, read: f64, spent: Duration) -> Pace {
         if read <= 0.0 {
             return self;
         }
         let measured = spent.as_secs_f64() / read;
-        let blend = |old: f64| 0.8 * old + 0.2 * measured;
+        let share = read / (read + LEARN_ENTRIES);
+        let blend = |old: f64| (1.0 - share) * old + share * measured;
         match way {
             Way::Ordered => Pace {
                 ordered: blend(self.ordered),
@@ -70,6 +74,16 @@ impl Pace {
 /// Another way takes over once it expects to finish in less than this
 /// share of what the running one still expects to read.
 const SWITCH: f64 = 0.75;
+
+/// Entries a connection's pace counts as having read already, against
+/// which a race's measure weighs (see [`Pace::learn`]).
+const LEARN_ENTRIES: f64 = 20_000.0;
+
+/// Entries a way's prior pace counts as having read before its first
+/// chunk, against which what its chunks take weighs: the first chunk of a
+/// phone's key that no customer has (31 entries estimated) took 100 µs,
+/// the statement's own cost, and alone made its way look 3 µs an entry.
+const PRIOR_ENTRIES: f64 = 1_000.0;
 
 /// A bound above every stored key (they are ASCII).
 const ANY_KEY: &str = "\u{10FFFF}";
@@ -292,6 +306,10 @@ struct Runner<'c> {
     last_read: f64,
     last_found: usize,
     spent: Duration,
+    /// The entries and time of the chunks read through, what the pace is
+    /// learnt from: an ordered read stops inside its last chunk once it
+    /// has `limit`, having read an unknown part of it.
+    through: (f64, Duration),
     filter_args: Vec<String>,
     /// Ordered: matching ids in result order.
     ids: Vec<i64>,
@@ -300,7 +318,40 @@ struct Runner<'c> {
     seen: HashSet<i64>,
 }
 
-impl Runner<'_> {
+impl<'c> Runner<'c> {
+    fn new(
+        way: Way,
+        stmts: Vec<CachedStatement<'c>>,
+        chunks: Vec<(usize, Chunk)>,
+        filter_args: Vec<String>,
+    ) -> Runner<'c> {
+        Runner {
+            way,
+            stmts,
+            chunks,
+            next: 0,
+            read: 0.0,
+            last_read: 0.0,
+            last_found: 0,
+            spent: Duration::ZERO,
+            through: (0.0, Duration::ZERO),
+            filter_args,
+            ids: Vec::new(),
+            keyed: Vec::new(),
+            seen: HashSet::new(),
+        }
+    }
+
+    /// Counts `took`, the time of the step just run; the pace is learnt
+    /// from it only if the step read its chunks through.
+    fn count(&mut self, took: Duration, limit: usize) {
+        self.spent += took;
+        if !(self.way == Way::Ordered && self.ids.len() >= limit) {
+            self.through.0 += self.last_read;
+            self.through.1 += took;
+        }
+    }
+
     /// Runs the next `span` chunks of one read as one statement; true once
     /// this way has the answer.
     fn step(&mut self, limit: usize, span: usize) -> rusqlite::Result<bool> {
@@ -367,17 +418,14 @@ impl Runner<'_> {
     }
 
     /// The time this way still takes, expected: the entries it still reads
-    /// at the pace it has kept so far (before its first chunk, the pace of
-    /// its kind of way, `prior`).
+    /// at the pace it has kept so far, weighed against the pace of its
+    /// kind of way (`prior`) as if that had read [`PRIOR_ENTRIES`].
     fn remaining(&self, limit: usize, ordered: f64, prior: Pace) -> f64 {
-        let pace = if self.read > 0.0 {
-            self.spent.as_secs_f64() / self.read
-        } else {
-            match self.way {
-                Way::Ordered => prior.ordered,
-                Way::Whole(_) => prior.whole,
-            }
+        let prior = match self.way {
+            Way::Ordered => prior.ordered,
+            Way::Whole(_) => prior.whole,
         };
+        let pace = (self.spent.as_secs_f64() + PRIOR_ENTRIES * prior) / (self.read + PRIOR_ENTRIES);
         self.entries_to_read(limit, ordered) * pace
     }
 
@@ -457,20 +505,7 @@ impl Store {
                 );
                 chunks.extend(read.chunks.into_iter().map(|c| (r, c)));
             }
-            runners.push(Runner {
-                way,
-                stmts,
-                chunks,
-                next: 0,
-                read: 0.0,
-                last_read: 0.0,
-                last_found: 0,
-                spent: Duration::ZERO,
-                filter_args,
-                ids: Vec::new(),
-                keyed: Vec::new(),
-                seen: HashSet::new(),
-            });
+            runners.push(Runner::new(way, stmts, chunks, filter_args));
         }
         // After every chunk, the way expected to finish soonest from here
         // runs the next: expected from the entries it still reads (a whole
@@ -491,11 +526,11 @@ impl Store {
         loop {
             let began = Instant::now();
             let done = runners[current].step(limit, 1 << streak.min(4))?;
-            runners[current].spent += began.elapsed();
+            runners[current].count(began.elapsed(), limit);
             if done {
                 let learnt = runners
                     .iter()
-                    .fold(prior, |p, r| p.learn(r.way, r.read, r.spent));
+                    .fold(prior, |p, r| p.learn(r.way, r.through.0, r.through.1));
                 self.race_pace.set(learnt);
                 return Ok(runners.swap_remove(current).answer(limit));
             }
@@ -584,29 +619,82 @@ mod tests {
         );
     }
 
-    /// A connection's races start from the paces its earlier races met, a
-    /// fifth of the way at a time; a way that read nothing teaches nothing.
+    /// A connection's races start from the paces its earlier races met,
+    /// each race moving them by the share of the entries it read; a way
+    /// that read nothing teaches nothing, one that read a few dozen next
+    /// to nothing.
     #[test]
     fn races_learn_their_pace() {
         let start = Pace::default();
         let whole = start.learn(
             Way::Whole(SearchField::Phone),
-            1_000.0,
-            Duration::from_micros(620),
+            5_000.0,
+            Duration::from_micros(3_100),
         );
         assert!(
             (whole.whole - (0.8 * 120e-9 + 0.2 * 620e-9)).abs() < 1e-15,
             "{whole:?}"
         );
         assert_eq!(whole.ordered, start.ordered);
-        let ordered = whole.learn(Way::Ordered, 2_000.0, Duration::from_micros(500));
+        let ordered = whole.learn(Way::Ordered, 20_000.0, Duration::from_micros(5_000));
         assert!(
-            (ordered.ordered - (0.8 * 60e-9 + 0.2 * 250e-9)).abs() < 1e-15,
+            (ordered.ordered - (0.5 * 60e-9 + 0.5 * 250e-9)).abs() < 1e-15,
             "{ordered:?}"
         );
         assert_eq!(ordered.whole, whole.whole);
         let idle = ordered.learn(Way::Ordered, 0.0, Duration::ZERO);
         assert_eq!((idle.ordered, idle.whole), (ordered.ordered, ordered.whole));
+        // A chunk of 31 entries that took its statement's 100 µs.
+        let tiny = ordered.learn(
+            Way::Whole(SearchField::Phone),
+            31.0,
+            Duration::from_micros(100),
+        );
+        assert!(tiny.whole < 1.05 * ordered.whole, "{tiny:?}");
+    }
+
+    fn chunk(entries: f64) -> (usize, Chunk) {
+        let key = String::new();
+        let (from, to) = (key.clone(), key);
+        (0, Chunk { from, to, entries })
+    }
+
+    /// A way's first chunk that held next to nothing and took its
+    /// statement's own time does not make the rest of its range look slow.
+    #[test]
+    fn a_tiny_chunk_does_not_make_its_way_look_slow() {
+        let mut way = Runner::new(
+            Way::Whole(SearchField::Phone),
+            Vec::new(),
+            vec![chunk(31.0), chunk(9_632.0)],
+            Vec::new(),
+        );
+        (way.next, way.read, way.last_read) = (1, 31.0, 31.0);
+        way.count(Duration::from_micros(100), 201);
+        let prior = Pace::default();
+        let expected = way.remaining(201, 0.0, prior);
+        assert!(expected < 2.0 * 9_632.0 * prior.whole, "{expected}");
+        assert!(expected > 9_632.0 * prior.whole, "{expected}");
+    }
+
+    /// An ordered read that stops at the limit inside its chunk read an
+    /// unknown part of it: the pace learns only from the chunks before.
+    #[test]
+    fn an_ordered_read_teaches_only_the_chunks_it_read_through() {
+        let mut way = Runner::new(
+            Way::Ordered,
+            Vec::new(),
+            vec![chunk(3_000.0), chunk(40_000.0)],
+            Vec::new(),
+        );
+        way.last_read = 3_000.0;
+        way.ids = vec![1; 50];
+        way.count(Duration::from_micros(600), 201);
+        way.last_read = 40_000.0;
+        way.ids = vec![1; 201];
+        way.count(Duration::from_micros(400), 201);
+        assert_eq!(way.through, (3_000.0, Duration::from_micros(600)));
+        assert_eq!(way.spent, Duration::from_micros(1_000));
     }
 
     /// Every way meets rows whose filtered column is empty (a guest has no
