@@ -125,7 +125,7 @@ pub(super) const SEARCH_KEYS: [&str; 8] = [
 /// sample's estimate, each match counted [`MATCH_COST`] times) drives a
 /// search alone, read whole in one statement: about a millisecond at
 /// most, which racing the other ways would spend deciding.
-const FEW_ENTRIES: f64 = 6_000.0;
+pub(super) const FEW_ENTRIES: f64 = 6_000.0;
 
 /// What a match costs a whole read, in entries passed over: it is read,
 /// then sorted (some 0.7 µs against 0.23 µs here). Through an initial
@@ -487,17 +487,13 @@ impl Store {
         limit: usize,
     ) -> rusqlite::Result<Vec<CustomerRow>> {
         // PostgreSQL plans its one statement itself, told which range the
-        // sample expects cheaper through an initial index
-        // (customer_search_pg.rs).
+        // sample expects cheapest: an account's few members, or a range
+        // through an initial index (customer_search_pg.rs).
         if let sql @ super::db::Sql::Postgres(_) = self.sql() {
             let terms = search_terms(q);
             let driver = match terms.len() {
                 0 | 1 => None,
-                _ => super::customer_search_pg::initial_driver(
-                    self.customer_sample()?,
-                    &terms,
-                    limit,
-                ),
+                _ => super::customer_search_pg::driver(self.customer_sample()?, &terms, limit),
             };
             return Ok(super::customer_search_pg::search_customers(
                 sql, &terms, limit, driver,

@@ -454,3 +454,140 @@ fn item_search_finds_the_same_items_on_both() {
     }
     assert_eq!(seen[0], seen[1], "SQLite and PostgreSQL find the same");
 }
+
+/// Searches with a business account on generated customers, the SQLite
+/// store moved to PostgreSQL: PostgreSQL reads the matching accounts'
+/// members (store/customer_search_pg.rs, `account_sql`) and finds SQLite's
+/// rows in SQLite's order, every member among its own searches' rows.
+#[test]
+fn account_searches_find_the_same_rows_on_both() {
+    let (_dir, path) = crate::common::temp_db();
+    let mut sqlite = crate::common::open_demo(&path);
+    sqlite
+        .generate(4_000, 0, crate::common::today(), &mut |_, _| {})
+        .unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    // Two members of one account whose numbers both keys of a typed `1`
+    // match: sorted by the smaller key each matched by (10 before 15,
+    // though 19 sorts after 15).
+    let (a, b): (i64, i64) = conn
+        .query_row(
+            "SELECT min(id), max(id) FROM customers
+             WHERE account_id = (SELECT min(account_id) FROM customers)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_ne!(a, b);
+    conn.execute(
+        "UPDATE customers SET phone_key = '19', phone_national_key = '10' WHERE id = ?1",
+        [a],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE customers SET phone_key = '15', phone_national_key = '15' WHERE id = ?1",
+        [b],
+    )
+    .unwrap();
+    let params = crate::common::pg::fresh_database();
+    orderdesk::store::move_to_postgres::move_to_postgres(
+        &path,
+        &params,
+        crate::common::BUSY,
+        &mut |_| {},
+    )
+    .unwrap();
+    let (postgres, _) = Store::connect_postgres(
+        &params,
+        orderdesk::store::Create::Never,
+        std::time::Duration::from_secs(5),
+    )
+    .unwrap();
+    let account: String = conn
+        .query_row(
+            "SELECT b.name FROM business_accounts b JOIN customers c ON c.account_id = b.id
+             WHERE c.id = ?1",
+            [a],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let both = query(|q| {
+        q.phone = "1".into();
+        q.account = account;
+    });
+    let ids = |rows: Vec<CustomerRow>| -> Vec<i64> {
+        rows.into_iter()
+            .map(|r| r.id)
+            .filter(|id| [a, b].contains(id))
+            .collect()
+    };
+    assert_eq!(ids(search(&sqlite, &both, 201)), [a, b]);
+    assert_eq!(ids(search(&postgres, &both, 201)), [a, b]);
+    let members: Vec<(i64, [String; 6], String)> = conn
+        .prepare(
+            "SELECT c.id, c.last_name, c.first_name, COALESCE(c.logon_id, ''), c.email,
+                    c.shipping_postal_code, c.phone, b.name
+             FROM customers c JOIN business_accounts b ON b.id = c.account_id
+             WHERE c.id NOT IN (?1, ?2)
+             ORDER BY c.id LIMIT 24",
+        )
+        .unwrap()
+        .query_map([a, b], |r| {
+            Ok((
+                r.get(0)?,
+                [
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ],
+                r.get(7)?,
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(members.len() >= 20, "{} members", members.len());
+    let start = |s: &str, n: usize| s.chars().take(n).collect::<String>();
+    let digits = |s: &str| {
+        s.chars()
+            .filter(char::is_ascii_digit)
+            .take(3)
+            .collect::<String>()
+    };
+    let mut searched = 0;
+    for (id, [last, first, logon, email, postal, phone], account) in &members {
+        let account = start(account, 1);
+        let mut queries = vec![
+            query(|q| q.last_name = start(last, 1)),
+            query(|q| q.first_name = start(first, 2)),
+            query(|q| q.email = start(email, 1)),
+            query(|q| q.postal = start(postal, 1)),
+            query(|q| q.phone = digits(phone)),
+            // One digit: some members match by both keys, sorted by the
+            // smaller.
+            query(|q| q.phone = start(&digits(phone), 1)),
+            query(|q| {
+                q.last_name = start(last, 1);
+                q.first_name = start(first, 1);
+            }),
+        ];
+        if !logon.is_empty() {
+            queries.push(query(|q| q.logon = start(logon, 1)));
+        }
+        for mut q in queries {
+            q.account = account.clone();
+            let (on_sqlite, on_postgres) = (search(&sqlite, &q, 201), search(&postgres, &q, 201));
+            assert!(on_sqlite.iter().any(|r| r.id == *id), "{q:?} finds {id}");
+            assert_eq!(
+                format!("{on_sqlite:?}"),
+                format!("{on_postgres:?}"),
+                "{q:?}: SQLite and PostgreSQL find the same"
+            );
+            searched += 1;
+        }
+    }
+    assert!(searched >= 140, "{searched} searches");
+}
