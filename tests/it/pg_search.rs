@@ -566,8 +566,7 @@ fn account_searches_find_the_same_rows_on_both() {
             query(|q| q.email = start(email, 1)),
             query(|q| q.postal = start(postal, 1)),
             query(|q| q.phone = digits(phone)),
-            // One digit: some members match by both keys, sorted by the
-            // smaller.
+            // One digit: a broad prefix, most of the account's members.
             query(|q| q.phone = start(&digits(phone), 1)),
             query(|q| {
                 q.last_name = start(last, 1);
