@@ -455,6 +455,54 @@ fn item_search_finds_the_same_items_on_both() {
     assert_eq!(seen[0], seen[1], "SQLite and PostgreSQL find the same");
 }
 
+/// The found items' rows are one statement whatever the number found, and
+/// PostgreSQL settles on its plan for any value after a few searches
+/// instead of planning each search's list of ids (store/item_search.rs,
+/// `among_ids`).
+#[test]
+fn an_item_search_keeps_one_plan() {
+    let target = Target::postgres();
+    let conn = target.connect();
+    let sql = conn.sql();
+    let c = catalog(sql);
+    // Searches find from 1 to 16 items: as many ids in one statement.
+    for n in 0..12 {
+        item(
+            sql,
+            &format!("PK-{n}"),
+            &format!("Trail pack {n}"),
+            c.camping,
+            600,
+            "1, 1",
+        );
+    }
+    let index = IndexCache::default();
+    let texts = [
+        "tent", "", "tents", "pack", "t", "camping", "stove", "dome", "tnet",
+    ];
+    for text in texts {
+        item_search::find_items(sql, &index, Currency::USD, text, None, 20)
+            .unwrap_or_else(|e| panic!("{text:?}: {e}"));
+    }
+    let plans = sql
+        .query(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements
+             WHERE statement LIKE '%LEFT JOIN expected_receipts e ON%'
+               AND statement NOT LIKE '%pg_prepared_statements%'",
+            &[],
+        )
+        .expect("pg_prepared_statements");
+    assert_eq!(plans.len(), 1, "one statement for the found rows");
+    let (generic, custom) = (
+        plans[0].get_i64(0).expect("generic_plans"),
+        plans[0].get_i64(1).expect("custom_plans"),
+    );
+    assert!(
+        custom <= 5 && generic + custom == texts.len() as i64,
+        "{generic} runs on the plan for any value, {custom} planned for their values"
+    );
+}
+
 /// Searches with a business account on generated customers, the SQLite
 /// store moved to PostgreSQL: PostgreSQL reads the matching accounts'
 /// members (store/customer_search_pg.rs, `account_sql`) and finds SQLite's
