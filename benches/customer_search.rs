@@ -414,9 +414,15 @@ fn run_pg_case(
         times.push(elapsed);
         found.push((q, rows));
     }
+    let mut slowest: Vec<(Duration, &CustomerQuery)> = times
+        .iter()
+        .copied()
+        .zip(found.iter().map(|(q, _)| q))
+        .collect();
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     let mut same = 0usize;
-    for (q, rows) in found {
-        if rows == store.search_customers(&q, LIMIT)? {
+    for (q, rows) in &found {
+        if *rows == store.search_customers(q, LIMIT)? {
             same += 1;
         } else if std::env::var_os("ORDERDESK_BENCH_VERBOSE").is_some() {
             eprintln!("    differs from SQLite {name}: {q:?}");
@@ -432,6 +438,11 @@ fn run_pg_case(
         100.0 * same as f64 / queries as f64,
         if pass { "PASS" } else { "FAIL" }
     );
+    if !pass || std::env::var_os("ORDERDESK_BENCH_VERBOSE").is_some() {
+        for (t, q) in slowest.iter().take(5) {
+            eprintln!("    slow {name}: {} ms: {q:?}", ms(*t));
+        }
+    }
     Ok(pass)
 }
 
