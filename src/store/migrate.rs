@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/009_pair_search.sql"),
     include_str!("../../migrations/010_shown_address.sql"),
     include_str!("../../migrations/011_postal_initials.sql"),
+    include_str!("../../migrations/012_email_initials.sql"),
 ];
 
 /// What SQL cannot compute: a step in Rust run right after the migration

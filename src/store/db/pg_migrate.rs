@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../pg/migrations/005_customer_search.sql"),
     include_str!("../../../pg/migrations/006_shown_address.sql"),
     include_str!("../../../pg/migrations/007_initial_indexes.sql"),
+    include_str!("../../../pg/migrations/008_email_initials.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
