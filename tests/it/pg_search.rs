@@ -290,22 +290,27 @@ fn a_one_field_search_keeps_one_plan() {
             "{last}: {rows:?}"
         );
     }
-    let plans = store
-        .sql()
+    kept_one_plan(store.sql(), "%c.last_key >= (SELECT%", prefixes.len());
+}
+
+/// The connection's one kept statement whose text is like `like` ran
+/// `runs` times, on PostgreSQL's plan for any value after at most five
+/// planned for their values.
+fn kept_one_plan(sql: Sql<'_>, like: &str, runs: usize) {
+    let plans = sql
         .query(
             "SELECT generic_plans, custom_plans FROM pg_prepared_statements
-             WHERE statement LIKE '%c.last_key >= (SELECT%'
-               AND statement NOT LIKE '%pg_prepared_statements%'",
-            &[],
+             WHERE statement LIKE ?1 AND statement NOT LIKE '%pg_prepared_statements%'",
+            &[like.into()],
         )
         .expect("pg_prepared_statements");
-    assert_eq!(plans.len(), 1, "one statement for the last name");
+    assert_eq!(plans.len(), 1, "one statement like {like}");
     let (generic, custom) = (
         plans[0].get_i64(0).expect("generic_plans"),
         plans[0].get_i64(1).expect("custom_plans"),
     );
     assert!(
-        custom <= 5 && generic + custom == prefixes.len() as i64,
+        custom <= 5 && generic + custom == runs as i64,
         "{generic} runs on the plan for any value, {custom} planned for their values"
     );
 }
@@ -488,23 +493,7 @@ fn an_item_search_keeps_one_plan() {
     }
     assert_eq!(found[1], 15, "the whole catalog");
     assert_eq!(found[6], 0, "nothing");
-    let plans = sql
-        .query(
-            "SELECT generic_plans, custom_plans FROM pg_prepared_statements
-             WHERE statement LIKE '%LEFT JOIN expected_receipts e ON%'
-               AND statement NOT LIKE '%pg_prepared_statements%'",
-            &[],
-        )
-        .expect("pg_prepared_statements");
-    assert_eq!(plans.len(), 1, "one statement for the found rows");
-    let (generic, custom) = (
-        plans[0].get_i64(0).expect("generic_plans"),
-        plans[0].get_i64(1).expect("custom_plans"),
-    );
-    assert!(
-        custom <= 5 && generic + custom == texts.len() as i64,
-        "{generic} runs on the plan for any value, {custom} planned for their values"
-    );
+    kept_one_plan(sql, "%LEFT JOIN expected_receipts e ON%", texts.len());
 }
 
 /// Searches with a business account on generated customers, the SQLite
