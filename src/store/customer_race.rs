@@ -654,8 +654,7 @@ mod tests {
     }
 
     fn chunk(entries: f64) -> (usize, Chunk) {
-        let key = String::new();
-        let (from, to) = (key.clone(), key);
+        let (from, to) = (String::new(), String::new());
         (0, Chunk { from, to, entries })
     }
 

@@ -262,14 +262,14 @@ const INITIAL_INDEXES: [(SearchField, SearchField, &str); 5] = [
     ),
 ];
 
-/// Where a whole read of one field's range reads, when a name it pairs
-/// with in [`INITIAL_INDEXES`] is typed.
+/// Where a whole read of one field's range reads, when a field it pairs
+/// with in [`INITIAL_INDEXES`] (a name or the e-mail address) is typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Initial {
     pub index: &'static str,
-    /// The name's key column.
+    /// The paired field's key column.
     pub column: &'static str,
-    /// The typed name's first letter.
+    /// The first letter typed in it.
     pub letter: String,
 }
 
@@ -281,7 +281,7 @@ impl Initial {
 }
 
 /// The initial index `driver`'s range is read whole through, if the
-/// search has a name it pairs with (the first such name in
+/// search has a field it pairs with (the first such field in
 /// [`INITIAL_INDEXES`]).
 pub(super) fn initial_for(terms: &[Term], driver: SearchField) -> Option<Initial> {
     INITIAL_INDEXES
