@@ -113,6 +113,32 @@ fn rows_go_in_and_come_back_the_same_on_both_backends() {
             .expect("reused placeholder");
         assert_eq!(n, 1);
 
+        // A statement planned for its values and not kept: an integer, a
+        // text, a NULL and a real sent with their own types (PostgreSQL
+        // has no prepared statement to say them); no row, no rows.
+        let rows = sql
+            .query_planned(
+                "SELECT id, first_key FROM customers
+                 WHERE id = ?1 AND last_key >= ?2 AND (?3 IS NULL OR logon_key = ?3) AND ?4 > 1.5",
+                &[
+                    guest.into(),
+                    "lee".into(),
+                    None::<String>.into(),
+                    2.5f64.into(),
+                ],
+            )
+            .expect("planned");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].get_i64(0).unwrap(), guest);
+        assert_eq!(rows[0].get_str(1).unwrap(), "ann");
+        let none = sql
+            .query_planned(
+                "SELECT id FROM customers WHERE id = ?1",
+                &[(guest + 1000).into()],
+            )
+            .expect("planned, no row");
+        assert!(none.is_empty());
+
         // ON CONFLICT … DO UPDATE.
         for value in ["US", "CA"] {
             sql.execute(

@@ -300,8 +300,10 @@ impl<'a> Sql<'a> {
     }
 
     /// Every row the query returns, the statement planned for its values
-    /// at every run on PostgreSQL (not kept); on SQLite as [`Sql::query`].
-    /// For statements whose values decide which index to read.
+    /// at every run on PostgreSQL (not kept), its parameters sent as the
+    /// types of their kind (text, BIGINT, DOUBLE PRECISION) rather than
+    /// those the server infers; on SQLite as [`Sql::query`]. For
+    /// statements whose values decide which index to read.
     pub fn query_planned(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, Error> {
         match self {
             Sql::Sqlite(conn) => sqlite::query(conn, sql, params),

@@ -106,14 +106,25 @@ impl PgConn {
         self.query_statement(&statement, params)
     }
 
-    /// [`PgConn::query`] through a statement prepared for this run alone
-    /// and not kept: PostgreSQL plans it for these values. A kept one is
-    /// planned for its values five times and may then be given one plan
-    /// for any value for good, which for a search on two fields reads
-    /// whichever index the planner guessed without the values.
+    /// [`PgConn::query`] as the unnamed statement, not kept: PostgreSQL
+    /// plans it for these values. A kept one is planned for its values
+    /// five times and may then be given one plan for any value for good,
+    /// which for a search on two fields reads whichever index the planner
+    /// guessed without the values. The parameters' types are sent with
+    /// the statement ([`own_type`]), so it is parsed, planned and run in
+    /// one round trip: preparing it first took two more (prepare, and
+    /// close after), each a wait for the server.
     pub(super) fn query_planned(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, Error> {
-        let statement = self.live()?.prepare(&rewrite_placeholders(sql))?;
-        self.query_statement(&statement, params)
+        let typed: Vec<(Box<dyn ToSql + Sync>, Type)> = params.iter().map(own_type).collect();
+        let refs: Vec<(&(dyn ToSql + Sync), Type)> =
+            typed.iter().map(|(v, t)| (v.as_ref(), t.clone())).collect();
+        let rows = self
+            .live()?
+            .query_typed(&rewrite_placeholders(sql), &refs)?;
+        match rows.first() {
+            Some(first) => owned_rows(&rows, first.columns()),
+            None => Ok(Vec::new()),
+        }
     }
 
     fn query_statement(
@@ -124,19 +135,7 @@ impl PgConn {
         let typed = typed_params(statement, params)?;
         let refs: Vec<&(dyn ToSql + Sync)> = typed.iter().map(|p| p.as_ref()).collect();
         let rows = self.client.query(statement, &refs)?;
-        let names: Arc<[String]> = statement
-            .columns()
-            .iter()
-            .map(|c| c.name().to_owned())
-            .collect();
-        rows.iter()
-            .map(|r| {
-                let values = (0..names.len())
-                    .map(|i| column_value(r, i))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok(Row::new(names.clone(), values))
-            })
-            .collect()
+        owned_rows(&rows, statement.columns())
     }
 
     /// Several statements without parameters (a schema, a migration), as
@@ -271,6 +270,31 @@ fn typed_params(
             })
         })
         .collect()
+}
+
+/// The layer's rows of the client's, whose columns are `columns`.
+fn owned_rows(rows: &[postgres::Row], columns: &[postgres::Column]) -> Result<Vec<Row>, Error> {
+    let names: Arc<[String]> = columns.iter().map(|c| c.name().to_owned()).collect();
+    rows.iter()
+        .map(|r| {
+            let values = (0..names.len())
+                .map(|i| column_value(r, i))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Row::new(names.clone(), values))
+        })
+        .collect()
+}
+
+/// A value with the type it is sent as when no prepared statement says
+/// which the server expects ([`PgConn::query_planned`]): text as TEXT,
+/// integers as BIGINT, reals as DOUBLE PRECISION, NULL as a TEXT NULL.
+fn own_type(value: &Value) -> (Box<dyn ToSql + Sync>, Type) {
+    match value {
+        Value::Null => (Box::new(None::<String>), Type::TEXT),
+        Value::Int(v) => (Box::new(*v), Type::INT8),
+        Value::Real(v) => (Box::new(*v), Type::FLOAT8),
+        Value::Text(s) => (Box::new(s.clone()), Type::TEXT),
+    }
 }
 
 fn typed(value: &Value, ty: &Type) -> Result<Box<dyn ToSql + Sync>, String> {
