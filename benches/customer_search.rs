@@ -41,7 +41,8 @@
 mod common;
 
 use common::{
-    current_schema, env_u64, ms, percentile, print_load_average, remove_db, schema_text, verdict,
+    current_schema, env_u64, ms, percentile, print_load_average, print_postgres_cache, remove_db,
+    schema_text, verdict,
 };
 use orderdesk::store::db::{pg_migrate, Db};
 use orderdesk::store::move_to_postgres::move_to_postgres;
@@ -561,6 +562,7 @@ fn main() -> anyhow::Result<()> {
         let (pg, _) = Store::connect_postgres(&params, Create::Never, Duration::from_secs(5))
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         println!();
+        print_postgres_cache(&pg, &["customers", "business_accounts"])?;
         println!("PostgreSQL ({customers_now} customers, {queries} queries per row, limit {LIMIT}; ms; same = rows equal to SQLite's)");
         println!(
             "| {:<18} | {:>9} | {:>9} | {:>6} | p99<=5ms, same |",

@@ -26,7 +26,8 @@
 mod common;
 
 use common::{
-    current_schema, env_u64, ms, percentile, print_load_average, remove_db, schema_text, verdict,
+    current_schema, env_u64, ms, percentile, print_load_average, print_postgres_cache, remove_db,
+    schema_text, verdict,
 };
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
 use orderdesk::domain::money::Currency;
@@ -272,6 +273,16 @@ fn main() -> anyhow::Result<()> {
             "ORDERDESK_BENCH_PG holds {have} items, the bench database {total}: move it there with orderdesk migrate"
         );
         println!();
+        print_postgres_cache(
+            &pg,
+            &[
+                "items",
+                "prices",
+                "inventory",
+                "expected_receipts",
+                "order_lines",
+            ],
+        )?;
         all_pass &= rows_and_frames("PostgreSQL", pg, &corpus, total, queries)?;
     }
     verdict(all_pass)

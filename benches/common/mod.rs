@@ -58,6 +58,34 @@ pub fn print_load_average() {
     }
 }
 
+/// PostgreSQL's times depend on whether the search's tables fit in the
+/// server's shared buffers (else their pages come from the system's file
+/// cache), so its version, `shared_buffers` and the size of `tables` with
+/// their indexes are printed before its rows.
+pub fn print_postgres_cache(store: &Store, tables: &[&str]) -> anyhow::Result<()> {
+    let list = tables
+        .iter()
+        .map(|t| format!("'{t}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let row = store.sql().query_row(
+        &format!(
+            "SELECT current_setting('server_version'), current_setting('shared_buffers'),
+                    pg_size_pretty(CAST(SUM(pg_total_relation_size(CAST(t AS regclass))) AS BIGINT))
+             FROM unnest(ARRAY[{list}]) AS t"
+        ),
+        &[],
+    )?;
+    println!(
+        "PostgreSQL {}, shared_buffers {}; {} with their indexes: {}",
+        row.get_str(0)?,
+        row.get_str(1)?,
+        tables.join(", "),
+        row.get_str(2)?
+    );
+    Ok(())
+}
+
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
