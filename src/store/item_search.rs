@@ -11,7 +11,7 @@
 //! was built, the index is built again and the search runs again.
 
 use super::catalog::{item_row_of, ItemRow, ITEM_FROM, ITEM_STOCK_COLUMNS};
-use super::db::{self, Sql, Value};
+use super::db::{self, Sql};
 use super::Store;
 use crate::domain::availability::ItemStock;
 use crate::domain::item_index::{IndexBuilder, ItemIndex, WordMatch};
@@ -191,32 +191,13 @@ fn category_subtree(sql: Sql<'_>, category: i64) -> Result<Vec<i64>, db::Error> 
 /// Found items by id: the row and the stock.
 type FoundRows = HashMap<i64, (ItemRow, ItemStock)>;
 
-/// The condition that `column` is among the ids of parameter `param`, one
-/// text whatever the number of ids, so the statement is prepared once: on
-/// PostgreSQL an array, whose plan for any value the server settles on
-/// after five runs (a list of placeholders was planned for its values at
-/// every search, some 1 ms); on SQLite a JSON array.
-fn among_ids(sql: Sql<'_>, column: &str, param: usize, ids: &[i64]) -> (String, Value) {
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    match sql.backend() {
-        db::Backend::Postgres => (
-            format!("{column} = ANY(CAST(CAST(?{param} AS TEXT) AS BIGINT[]))"),
-            format!("{{{list}}}").into(),
-        ),
-        db::Backend::Sqlite => (
-            format!("{column} IN (SELECT value FROM json_each(?{param}))"),
-            format!("[{list}]").into(),
-        ),
-    }
-}
-
 /// The active items among `ids` with their price in `currency` and their
 /// stock, and the catalog version, in one statement (one snapshot): a row
 /// per expected receipt (one with NULLs when there is none), the item's
 /// columns repeated, the version last on every row; no item found is one
 /// row of NULLs with the version.
 fn hit_rows(sql: Sql<'_>, currency: Currency, ids: &[i64]) -> Result<(i64, FoundRows), db::Error> {
-    let (among, list) = among_ids(sql, "i.id", 2, ids);
+    let (among, list) = sql.among_ids("i.id", 2, ids);
     let rows = sql.query(
         &format!(
             "SELECT {ITEM_STOCK_COLUMNS}, NULL, e.id, e.due_date, e.quantity,

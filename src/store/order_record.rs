@@ -398,8 +398,9 @@ pub fn find_orders(
         text += &format!(" AND o.order_no = ?{}", args.len());
     }
     if !q.customers.is_empty() {
-        let ids: Vec<String> = q.customers.iter().map(|i| i.to_string()).collect();
-        text += &format!(" AND o.customer_id IN ({})", ids.join(","));
+        let (among, list) = sql.among_ids("o.customer_id", args.len() + 1, &q.customers);
+        args.push(list);
+        text += &format!(" AND {among}");
     }
     if let Some(d) = q.from {
         args.push(d.format("%Y-%m-%d").to_string().into());

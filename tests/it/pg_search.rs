@@ -462,8 +462,8 @@ fn item_search_finds_the_same_items_on_both() {
 
 /// The found items' rows are one statement whatever the number found, and
 /// PostgreSQL settles on its plan for any value after a few searches
-/// instead of planning each search's list of ids (store/item_search.rs,
-/// `among_ids`).
+/// instead of planning each search's list of ids (store/db/mod.rs,
+/// `Sql::among_ids`).
 #[test]
 fn an_item_search_keeps_one_plan() {
     let target = Target::postgres();

@@ -283,6 +283,26 @@ impl<'a> Sql<'a> {
         }
     }
 
+    /// The condition that `column` is among `ids`, given as parameter
+    /// `param` (the returned value): one statement text whatever the
+    /// number of ids, so it is prepared once. On PostgreSQL an array, whose
+    /// plan for any value the server settles on after five runs (a list of
+    /// placeholders was planned for its values at every run, some 1 ms for
+    /// a catalog search); on SQLite a JSON array.
+    pub fn among_ids(&self, column: &str, param: usize, ids: &[i64]) -> (String, Value) {
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        match self.backend() {
+            Backend::Postgres => (
+                format!("{column} = ANY(CAST(CAST(?{param} AS TEXT) AS BIGINT[]))"),
+                format!("{{{list}}}").into(),
+            ),
+            Backend::Sqlite => (
+                format!("{column} IN (SELECT value FROM json_each(?{param}))"),
+                format!("[{list}]").into(),
+            ),
+        }
+    }
+
     /// Runs a statement that returns no rows; how many rows it changed.
     pub fn execute(&self, sql: &str, params: &[Value]) -> Result<u64, Error> {
         match self {
