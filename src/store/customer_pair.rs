@@ -1,18 +1,22 @@
-//! A search on a phone number and a postal code.
+//! A search on a phone number and a field that leads it in result order.
 //!
 //! Neither field's index narrows the other: a few digits of a number and
-//! the first letters of a postal code each match tens of thousands of
-//! customers at a million, and their common ones may be few. Two indexes
+//! the first letters of a postal code or a name each match tens of
+//! thousands of customers at a million, and their common ones may be few.
+//! Pair indexes lead with a phone key's first two digits and then carry
+//! the leading field's result order: the postal code's on both backends
 //! (migrations/009_pair_search.sql; on PostgreSQL
-//! pg/migrations/007_initial_indexes.sql) lead with a phone key's first
-//! two digits and then carry the postal code's result order. One statement
-//! reads, for each of the typed number's keys and each bucket of two
-//! digits it can start with, that bucket from the typed postal code on in
-//! result order, stopping at the limit; the buckets are merged. A number
-//! of two digits or more is one bucket per key, a single digit eleven
-//! (the digit alone and followed by each digit: keys are ASCII digits,
-//! domain::search_keys::phone_keys), so a read covers only numbers that
-//! can match and postal codes that can match.
+//! pg/migrations/007_initial_indexes.sql), and on PostgreSQL the last and
+//! first name's, the logon's and the e-mail address's too, each also
+//! after the first digit alone (pg/migrations/009_pair_buckets.sql; SQLite
+//! races its own indexes instead, customer_race.rs). One statement reads,
+//! for each of the typed number's keys and each bucket it can start with,
+//! that bucket from the typed lead on in result order, stopping at the
+//! limit; the buckets are merged. A number of two digits or more is one
+//! bucket per key; a single digit is one on PostgreSQL and eleven on
+//! SQLite (the digit alone and followed by each digit: keys are ASCII
+//! digits, domain::search_keys::phone_keys), so a read covers only
+//! numbers that can match and leads that can match.
 
 use super::customer_search_pg::NULLABLE;
 use super::customers::{
@@ -35,23 +39,36 @@ fn buckets(key: &str) -> Vec<String> {
     }
 }
 
+/// The fields whose order a phone's pair indexes carry after its digits:
+/// on SQLite the postal code's (`customers_phone_key_postal`), on
+/// PostgreSQL these too (`customers_phone_key_first`,
+/// `customers_phone_key1_first`, ...).
+const PG_LEADS: [SearchField; 4] = [
+    SearchField::Last,
+    SearchField::First,
+    SearchField::Logon,
+    SearchField::Email,
+];
+
 /// The read of the buckets: the first matches in result order (the
-/// postal order's columns), an id once per phone key it matched by, so
-/// the first `limit` distinct ids are among its rows.
+/// leading field's order columns), an id once per phone key it matched
+/// by, so the first `limit` distinct ids are among its rows.
 pub(super) struct PairSql {
+    pub lead: SearchField,
     pub merged: String,
     pub args: Vec<String>,
 }
 
-/// [`PairSql`] for a search whose result order is the postal code's (no
-/// name, logon or e-mail typed) and that has a phone number; None for any
-/// other, or when a typed key matches every number. `hinted`: SQLite's
-/// statement, which names each arm's index and keeps the other conditions
-/// off indexes (`+`); PostgreSQL's planner finds the arm's index from its
-/// leading condition, and sorts NULLs last unless told.
+/// [`PairSql`] for a search that has a phone number and whose result
+/// order is a field's with pair indexes (the postal code's on both
+/// backends, [`PG_LEADS`] on PostgreSQL); None for any other, or when a
+/// typed key matches every number. `hinted`: SQLite's statement, which
+/// names each arm's index and keeps the other conditions off indexes
+/// (`+`); PostgreSQL's planner finds the arm's index from its leading
+/// condition, and sorts NULLs last unless told.
 pub(super) fn pair_sql(terms: &[Term], limit: usize, hinted: bool) -> Option<PairSql> {
-    let (lead, postal) = terms.first()?;
-    if *lead != SearchField::Postal {
+    let &(lead, ref lead_keys) = terms.first()?;
+    if lead != SearchField::Postal && (hinted || !PG_LEADS.contains(&lead)) {
         return None;
     }
     let (_, phone) = terms.iter().find(|(f, _)| *f == SearchField::Phone)?;
@@ -64,7 +81,7 @@ pub(super) fn pair_sql(terms: &[Term], limit: usize, hinted: bool) -> Option<Pai
     if keys.is_empty() || keys.iter().any(|(_, key)| key.is_empty()) {
         return None;
     }
-    let order = SearchField::Postal.order();
+    let order = lead.order();
     let columns = order
         .iter()
         .map(|c| format!("c.{c} AS {c}"))
@@ -72,7 +89,7 @@ pub(super) fn pair_sql(terms: &[Term], limit: usize, hinted: bool) -> Option<Pai
         .join(", ");
     let others = terms
         .iter()
-        .filter(|(f, _)| !matches!(f, SearchField::Postal | SearchField::Phone))
+        .filter(|(f, _)| *f != lead && *f != SearchField::Phone)
         .collect::<Vec<_>>();
     let filters: String = others
         .iter()
@@ -97,14 +114,21 @@ pub(super) fn pair_sql(terms: &[Term], limit: usize, hinted: bool) -> Option<Pai
     let mut arms = Vec::new();
     for (column, key) in &keys {
         let index = match hinted {
-            true => format!(" INDEXED BY customers_{column}_postal"),
+            true => format!(" INDEXED BY customers_{column}_{}", lead_name(lead)),
             false => String::new(),
         };
-        for bucket in buckets(key) {
+        // PostgreSQL has indexes of one digit too: a digit is one arm
+        // there, not eleven (logon `a` with phone `1`: 6.5 ms through the
+        // twenty-two arms of both keys).
+        let (len, buckets) = match hinted || key.len() > 1 {
+            true => (2, buckets(key)),
+            false => (1, vec![key.to_string()]),
+        };
+        for bucket in buckets {
             let arm = format!(
                 "SELECT {columns} FROM customers c{index}
-                 WHERE substr(c.{column}, 1, 2) = ? AND {} AND {off_index}c.{column} >= ? AND {off_index}c.{column} < ?{filters}",
-                SearchField::Postal.condition(),
+                 WHERE substr(c.{column}, 1, {len}) = ? AND {} AND {off_index}c.{column} >= ? AND {off_index}c.{column} < ?{filters}",
+                lead.condition(),
             );
             // PostgreSQL expects few matches from the typed prefixes and
             // reads every arm whole to sort them; a number and a postal
@@ -116,7 +140,7 @@ pub(super) fn pair_sql(terms: &[Term], limit: usize, hinted: bool) -> Option<Pai
                 false => format!("({arm} ORDER BY {sorted} LIMIT {limit})"),
             });
             args.push(bucket);
-            push_range(postal, &mut args);
+            push_range(lead_keys, &mut args);
             args.push(key.to_string());
             args.push(prefix_end(key));
             for (_, keys) in &others {
@@ -131,14 +155,19 @@ pub(super) fn pair_sql(terms: &[Term], limit: usize, hinted: bool) -> Option<Pai
         false => format!("SELECT * FROM ({arms}) AS arms"),
     };
     let merged = format!("{arms} ORDER BY {sorted} LIMIT {}", limit * keys.len());
-    Some(PairSql { merged, args })
+    Some(PairSql { lead, merged, args })
+}
+
+/// The leading field as the pair indexes' names end (`postal`).
+fn lead_name(lead: SearchField) -> &'static str {
+    lead.column().trim_end_matches("_key")
 }
 
 /// The whole search as one statement, duplicates dropped in SQL (what
 /// [`phone_postal_ids`] does in Rust), for a query [`pair_sql`] takes.
 /// Public so the benchmark can weigh it as SQL written by hand.
 pub fn phone_postal_sql(q: &CustomerQuery, limit: usize) -> Option<(String, Vec<String>)> {
-    let PairSql { merged, args } = pair_sql(&search_terms(q), limit, true)?;
+    let PairSql { merged, args, .. } = pair_sql(&search_terms(q), limit, true)?;
     let order = SearchField::Postal.order();
     let c_order = order
         .iter()

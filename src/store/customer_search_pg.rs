@@ -1,13 +1,14 @@
 //! Customer search on PostgreSQL: the find screen's fields as one
 //! statement per search, with the same terms, conditions and result order
 //! as SQLite's (customers.rs). PostgreSQL's planner picks the index, given
-//! what SQLite's plan knows that it cannot: a phone number with a postal
-//! code is read through the pair indexes (customer_pair.rs), and a range
-//! the connection's sample (customer_sample.rs) expects cheaper to read
-//! among a typed name's initial than in the name's order is offered that
-//! initial index, and a business account whose members are few is read
-//! by account. There is no race between indexes (customer_race.rs) here:
-//! a broad pair is the planner's one read.
+//! what SQLite's plan knows that it cannot: a phone number with a field
+//! that leads it in result order is read through the phone's pair indexes
+//! (customer_pair.rs), the pairs of customer_buckets.rs through their
+//! bucket indexes, a range the connection's sample (customer_sample.rs)
+//! expects cheaper to read among a typed name's initial than in the
+//! name's order is offered that initial index, and a business account
+//! whose members are few is read by account. There is no race between
+//! indexes (customer_race.rs) here: a search is the planner's one read.
 //!
 //! What differs from SQLite's statement, and why:
 //! - no `INDEXED BY` and no `+` on filters (SQLite's index hints);
@@ -25,12 +26,13 @@
 //!   statements show their values and, but with an account, are planned
 //!   for them at every run (`Sql::query_planned`).
 
+use super::customer_buckets::bucket_for;
 use super::customer_duplicates::customer_row_of;
 use super::customer_pair::pair_sql;
 use super::customer_sample::CustomerSample;
 use super::customers::{
-    initial_for, push_range, CustomerRow, Initial, SearchField, Term, FEW_ENTRIES, MATCH_COST,
-    ROW_COLUMNS, SEARCH_KEYS,
+    initial_for, push_range, CustomerRow, SearchField, Term, FEW_ENTRIES, MATCH_COST, ROW_COLUMNS,
+    SEARCH_KEYS,
 };
 use super::db::{self, Sql, Value};
 
@@ -78,11 +80,14 @@ enum Planning {
     EachRun,
 }
 
-/// The field that drives a search of two fields or more: a business
-/// account whose members the sample expects to be few (under
-/// `FEW_ENTRIES`), read by account ([`account_sql`]); otherwise
-/// [`initial_driver`]'s choice.
+/// The field that drives a search of two fields or more: none for a pair
+/// read through a bucket (customer_buckets.rs); a business account whose
+/// members the sample expects to be few (under `FEW_ENTRIES`), read by
+/// account ([`account_sql`]); otherwise [`initial_driver`]'s choice.
 pub(super) fn driver(sample: &CustomerSample, terms: &[Term], limit: usize) -> Option<SearchField> {
+    if bucket_for(terms).is_some() {
+        return None;
+    }
     let few_members = terms
         .iter()
         .find(|(f, _)| *f == SearchField::Account)
@@ -133,7 +138,7 @@ fn search_sql(
         }
         if let Some(pair) = pair_sql(terms, limit, false) {
             // The arms decide the indexes, whatever the values.
-            let statement = phone_postal_sql(&pair.merged, limit);
+            let statement = phone_pair_sql(pair.lead, &pair.merged, limit);
             return (planned_once(&statement), pair.args, Planning::Kept);
         }
     }
@@ -142,8 +147,23 @@ fn search_sql(
         None => recent_sql(limit),
         Some((SearchField::Phone, _)) => phone_led_sql(terms, limit, &mut args),
         Some(&(lead, _)) => {
-            let initial = driver.and_then(|driver| initial_for(terms, driver));
-            led_sql(terms, lead, initial, limit, &mut args)
+            let conds = match bucket_for(terms) {
+                Some(bucket) => {
+                    let mut conds = conditions(terms[..1].iter(), &mut args);
+                    conds.extend(bucket.conditions(&mut args));
+                    conds
+                }
+                None => {
+                    let mut conds = conditions(terms.iter(), &mut args);
+                    if let Some(initial) = driver.and_then(|driver| initial_for(terms, driver)) {
+                        conds.push(initial.condition());
+                        args.push(initial.letter);
+                    }
+                    conds
+                }
+            };
+            let with_rows = terms.len() == 1 && lead != SearchField::Account;
+            led_sql(lead, &conds, with_rows, limit)
         }
     };
     if terms.len() < 2 {
@@ -156,13 +176,14 @@ fn search_sql(
     (statement, args, planning)
 }
 
-/// A phone number with a postal code: the first `limit` distinct
-/// customers of the pair indexes' arms (customer_pair.rs, `merged`), in
-/// the postal code's result order. Without them PostgreSQL read the
-/// postal code's range and filtered each entry by the number (postal
-/// `23` with phone `334`: 18,976 entries, 12.5 ms, against 0.3 ms).
-fn phone_postal_sql(merged: &str, limit: usize) -> String {
-    let order = SearchField::Postal.order();
+/// A phone number with the field that leads it: the first `limit`
+/// distinct customers of the pair indexes' arms (customer_pair.rs,
+/// `merged`), in the leading field's result order. Without them
+/// PostgreSQL read the leading field's range and filtered each entry by
+/// the number (postal `23` with phone `334`: 18,976 entries, 12.5 ms,
+/// against 0.3 ms; first `h` with phone `334`: 31,662 entries, 19 ms).
+fn phone_pair_sql(lead: SearchField, merged: &str, limit: usize) -> String {
+    let order = lead.order();
     let columns = order
         .iter()
         .map(|c| format!("p.{c}"))
@@ -309,41 +330,33 @@ fn page_sql(page: &str, with_rows: bool, order: impl Fn(&str) -> String) -> Stri
     )
 }
 
-/// Any field but the phone leads: its order (the lead's key, the other
-/// keys, the id); the phone, when filled, is its OR of two ranges.
+/// Any field but the phone leads, with `conds`: its order (the lead's key,
+/// the other keys, the id); the phone, when filled, is its OR of two
+/// ranges.
 ///
-/// One field (but the account) reads its page's rows with its index: an
-/// index scan fetches each row's table page by the entry's own pointer,
-/// where reading only the index and then the rows by id walks the primary
-/// key too (812 buffer hits against 1,452 for a page of 201 last names,
-/// 1.4 ms against 2.1-3.6). With another field's filter not every entry
-/// read is shown, and an OR (the phone's two keys) is checked only on the
-/// row, so pairs read only the index first; so does an account, whose
-/// members are read by account and then sorted, so every member's row
-/// would be read before the sort keeps 201.
+/// `with_rows` for one field (but the account): its page reads its rows
+/// with its index: an index scan fetches each row's table page by the
+/// entry's own pointer, where reading only the index and then the rows by
+/// id walks the primary key too (812 buffer hits against 1,452 for a page
+/// of 201 last names, 1.4 ms against 2.1-3.6). With another field not
+/// every entry read is shown, and PostgreSQL checks a filter on the row
+/// when it reads rows, so pairs read only the index first (even a typed
+/// key that is its whole bucket, customer_buckets.rs: p50 0.8 ms lower,
+/// but planned for rows, logon+first reached 70 ms at p99); so does an
+/// account, whose members are read by account and then sorted, so every
+/// member's row would be read before the sort keeps 201.
 ///
-/// With `initial`, the name's first letter is a condition too: implied by
-/// the name's own, but it lets the planner read the other field's range
-/// through the initial index (customers.rs, `INITIAL_INDEXES`). Only
-/// where the sample expects that read cheaper ([`initial_driver`]): the
-/// planner takes the two conditions on the name as independent, so it
-/// then expects few matches everywhere, and for a broad pair (last name
-/// `s` with postal code `1`) chose reading 11,659 entries through the
-/// initial index over 1,106 in the name's order, 8 ms against 3.
-fn led_sql(
-    terms: &[Term],
-    lead: SearchField,
-    initial: Option<Initial>,
-    limit: usize,
-    args: &mut Vec<String>,
-) -> String {
+/// Besides the fields' own conditions, `conds` may name a bucket or a
+/// name's first letter: implied by the name's own, the letter lets the
+/// planner read the other field's range through the initial index
+/// (customers.rs, `INITIAL_INDEXES`). Only where the sample expects that
+/// read cheaper ([`initial_driver`]): the planner takes the two
+/// conditions on the name as independent, so it then expects few matches
+/// everywhere, and for a broad pair (last name `s` with postal code `1`)
+/// chose reading 11,659 entries through the initial index over 1,106 in
+/// the name's order, 8 ms against 3.
+fn led_sql(lead: SearchField, conds: &[String], with_rows: bool, limit: usize) -> String {
     let order = lead.order();
-    let mut conds = conditions(terms.iter(), args);
-    if let Some(initial) = initial {
-        conds.push(initial.condition());
-        args.push(initial.letter);
-    }
-    let with_rows = terms.len() == 1 && lead != SearchField::Account;
     let mut columns = order
         .iter()
         .map(|c| format!("c.{c}"))
@@ -480,14 +493,16 @@ mod tests {
         ] {
             assert!(!sql.contains("JOIN customers"), "{sql}");
         }
-        let (two, _) = plain(
-            &q(|q| {
-                q.last_name = "smi".into();
-                q.first_name = "j".into();
-            }),
-            10,
-        );
-        assert!(two.contains("JOIN customers c ON c.id = m.id"), "{two}");
+        for first in ["j", "john"] {
+            let (two, _) = plain(
+                &q(|q| {
+                    q.last_name = "smi".into();
+                    q.first_name = first.into();
+                }),
+                10,
+            );
+            assert!(two.contains("JOIN customers c ON c.id = m.id"), "{two}");
+        }
         let account = one(|q| q.account = "acme".into());
         assert!(
             account.contains("JOIN customers c ON c.id = m.id"),
@@ -566,7 +581,7 @@ mod tests {
             assert_eq!(sql.matches('?').count(), args.len(), "{sql}");
             assert!(!sql.contains("INDEXED BY") && !sql.contains("+c."), "{sql}");
         }
-        // One digit: its eleven buckets on each key.
+        // One digit: one arm on each key, through its one-digit index.
         let (sql, _) = plain(
             &q(|q| {
                 q.phone = "4".into();
@@ -574,28 +589,91 @@ mod tests {
             }),
             50,
         );
-        assert_eq!(arms(&sql), 22, "{sql}");
+        assert_eq!(arms(&sql), 2, "{sql}");
+        assert!(
+            sql.contains("substr(c.phone_key, 1, 1) = (SELECT ?::text)"),
+            "{sql}"
+        );
     }
 
-    /// With a postal code as the driver, the typed name's first letter is
-    /// a condition too, so the planner may read that range among the
-    /// name's initial; otherwise not.
+    /// With a postal code as the driver of three fields, the typed last
+    /// name's first letter is a condition too, so the planner may read that
+    /// range among the name's initial; otherwise not. (Pairs read their
+    /// buckets instead, the test below.)
     #[test]
     fn a_small_range_is_offered_its_initial_index() {
+        let three = q(|q| {
+            q.last_name = "sm".into();
+            q.first_name = "ma".into();
+            q.postal = "k1".into();
+        });
+        let (sql, args) = with(&three, 50, Some(SearchField::Postal));
+        assert!(sql.contains("substr(c.last_key, 1, 1) = ?"), "{sql}");
+        assert_eq!(args.last().map(String::as_str), Some("s"));
+        assert_eq!(sql.matches('?').count(), args.len(), "{sql}");
+        let (sql, _) = plain(&three, 50);
+        assert!(!sql.contains("substr("), "{sql}");
+        // The name leads and is the small range: no index reads it among
+        // its own initial.
+        let (sql, _) = with(&three, 50, Some(SearchField::Last));
+        assert!(!sql.contains("substr("), "{sql}");
+    }
+
+    /// A pair with buckets (customer_buckets.rs) reads its bucket whatever
+    /// the driver: the other field's range is the bucket's condition.
+    #[test]
+    fn a_pair_with_buckets_reads_its_bucket() {
         let pair = q(|q| {
             q.first_name = "ma".into();
             q.postal = "k1".into();
         });
-        let (sql, args) = with(&pair, 50, Some(SearchField::Postal));
-        assert!(sql.contains("substr(c.first_key, 1, 1) = ?"), "{sql}");
-        assert_eq!(args.last().map(String::as_str), Some("m"));
+        for driver in [None, Some(SearchField::Postal)] {
+            let (sql, args) = with(&pair, 50, driver);
+            assert!(sql.contains("substr(c.postal_key, 1, 2) = ?"), "{sql}");
+            assert!(!sql.contains("c.postal_key >= ?"), "{sql}");
+            assert!(!sql.contains("substr(c.first_key"), "{sql}");
+            assert!(sql.contains("ORDER BY c.first_key, c.last_key"), "{sql}");
+            assert_eq!(args, ["ma", "ma\u{10FFFF}", "k1"]);
+        }
+    }
+
+    /// A phone number with a name, a logon or an e-mail address reads the
+    /// phone's pair indexes in that field's order, as with a postal code.
+    #[test]
+    fn a_phone_with_a_name_reads_the_pair_indexes_in_the_names_order() {
+        let (sql, args) = plain(
+            &q(|q| {
+                q.phone = "2079".into();
+                q.last_name = "h".into();
+            }),
+            50,
+        );
+        assert_eq!(arms(&sql), 2, "{sql}");
+        assert!(sql.contains("ORDER BY p.last_key, p.first_key"), "{sql}");
+        assert!(sql.contains("c.last_key >= (SELECT ?::text)"), "{sql}");
         assert_eq!(sql.matches('?').count(), args.len(), "{sql}");
-        let (sql, _) = plain(&pair, 50);
-        assert!(!sql.contains("substr("), "{sql}");
-        // The name leads and is the small range: no index reads it among
-        // its own initial.
-        let (sql, _) = with(&pair, 50, Some(SearchField::First));
-        assert!(!sql.contains("substr("), "{sql}");
+        let (sql, _) = plain(
+            &q(|q| {
+                q.phone = "+44".into();
+                q.logon = "j".into();
+            }),
+            50,
+        );
+        assert_eq!(arms(&sql), 1, "{sql}");
+        assert!(sql.contains("ORDER BY p.logon_key NULLS FIRST"), "{sql}");
+        // One digit: one arm on each key, through its one-digit index.
+        let (sql, _) = plain(
+            &q(|q| {
+                q.phone = "4".into();
+                q.logon = "j".into();
+            }),
+            50,
+        );
+        assert_eq!(arms(&sql), 2, "{sql}");
+        assert!(
+            sql.contains("substr(c.phone_national_key, 1, 1) = (SELECT ?::text)"),
+            "{sql}"
+        );
     }
 
     /// The initial index is offered where the sample expects it to read
@@ -705,7 +783,8 @@ mod tests {
     }
 
     /// Two fields are planned for their values at every run, but with an
-    /// account; one field and the pair indexes' statement are kept.
+    /// account or a phone; one field and the pair indexes' statement are
+    /// kept.
     #[test]
     fn two_fields_but_an_account_are_planned_for_their_values() {
         let planning = |q: &CustomerQuery| search_sql(&search_terms(q), 10, None).2;
@@ -719,8 +798,11 @@ mod tests {
             planning(&pair(|q| q.postal = "sw1".into())),
             Planning::EachRun
         );
+        // A phone with a name reads the pair indexes, whose arms fix the
+        // indexes read.
+        assert_eq!(planning(&pair(|q| q.phone = "020".into())), Planning::Kept);
         assert_eq!(
-            planning(&pair(|q| q.phone = "020".into())),
+            planning(&pair(|q| q.email = "jo".into())),
             Planning::EachRun
         );
         assert_eq!(

@@ -15,6 +15,7 @@ pub mod backup;
 pub mod busy;
 pub mod catalog;
 pub mod check;
+pub mod customer_buckets;
 pub mod customer_challenge;
 pub mod customer_duplicates;
 mod customer_keys;

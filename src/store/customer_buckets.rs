@@ -1,0 +1,169 @@
+//! Two-field customer searches on PostgreSQL read through bucket indexes:
+//! the leading field's result order among the customers whose other key
+//! starts with the typed key's first one, two or three characters
+//! (pg/migrations/009_pair_buckets.sql). The search condition names the
+//! bucket (`substr(c.email_key, 1, 2) = 'jo'`), so the planner reads that
+//! index in result order and stops at the limit.
+//!
+//! Why: reading one field's index and checking the other on each entry
+//! costs PostgreSQL some 300-450 ns an entry, so a pair meets 5 ms only by
+//! passing under some 10,000. Fields that go together defeat both plain
+//! ways: first name `j` with e-mail `jo` has 19,814 matches, but only 244
+//! among the 42,992 `j` names before `jo`, so the first name's order
+//! passes 43,000 entries and the e-mail's range sorts 19,814. Within the
+//! e-mail bucket `jo`, every entry in the first name's order is a match.
+//! A typed key as long as its bucket or shorter is the bucket itself; a
+//! longer one is also checked on each entry of its bucket, in the POSIX
+//! collation (the same byte order as the keys' "C", but not their
+//! collation, so no index takes it and the planner cannot count the same
+//! condition twice and expect no matches).
+//!
+//! SQLite keeps its race over fewer indexes (customer_race.rs): its
+//! entries cost a tenth, and its generator budget counts every index.
+//! The phone's buckets, two digits of either key in the leading field's
+//! order, are customer_pair.rs's.
+
+use super::customers::{push_range, SearchField, Term};
+
+/// The pairs read through buckets: the leading field, the other field,
+/// and the longest bucket; every pair of two fields but the phone's and
+/// the account's. Measured on a million customers (README, "Benchmarks"):
+/// names, logons and e-mail addresses go together and need buckets of
+/// three characters (of two, logon+first, logon+email and first+email
+/// missed 5 ms at p99); a postal code goes with none, and two are enough.
+const BUCKETS: [(SearchField, SearchField, usize); 10] = [
+    (SearchField::Last, SearchField::First, 3),
+    (SearchField::Last, SearchField::Logon, 3),
+    (SearchField::First, SearchField::Logon, 3),
+    (SearchField::Logon, SearchField::Email, 3),
+    (SearchField::First, SearchField::Email, 3),
+    (SearchField::Last, SearchField::Email, 3),
+    (SearchField::Logon, SearchField::Postal, 2),
+    (SearchField::First, SearchField::Postal, 2),
+    (SearchField::Last, SearchField::Postal, 2),
+    (SearchField::Email, SearchField::Postal, 2),
+];
+
+/// The bucket a search reads: the other field's key column, the bucket's
+/// length in characters, and the typed key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Bucket {
+    column: &'static str,
+    len: usize,
+    key: String,
+}
+
+/// The bucket of a search on exactly two fields that [`BUCKETS`] lists,
+/// the other field's key cut to at most the bucket's length.
+pub(super) fn bucket_for(terms: &[Term]) -> Option<Bucket> {
+    let [(lead, _), (other, keys)] = terms else {
+        return None;
+    };
+    let &(_, _, longest) = BUCKETS.iter().find(|(l, o, _)| l == lead && o == other)?;
+    let key = keys.first().filter(|k| !k.is_empty())?;
+    Some(Bucket {
+        column: other.column(),
+        len: key.chars().count().min(longest),
+        key: key.clone(),
+    })
+}
+
+impl Bucket {
+    /// The conditions that stand for the other field's range, their values
+    /// pushed onto `args` in the same order: the bucket, and the typed key's
+    /// range when it is longer than the bucket.
+    pub(super) fn conditions(&self, args: &mut Vec<String>) -> Vec<String> {
+        let mut conds = vec![format!("substr(c.{}, 1, {}) = ?", self.column, self.len)];
+        args.push(self.key.chars().take(self.len).collect());
+        if self.key.chars().count() > self.len {
+            conds.push(format!(
+                "c.{c} COLLATE \"POSIX\" >= ? AND c.{c} COLLATE \"POSIX\" < ?",
+                c = self.column
+            ));
+            push_range(std::slice::from_ref(&self.key), args);
+        }
+        conds
+    }
+}
+
+/// The names of the bucket indexes, `customers_{other}{length}_{lead}`
+/// (`customers_email2_first`), for the migration's test.
+pub fn index_names() -> Vec<String> {
+    let name = |f: SearchField| f.column().trim_end_matches("_key");
+    BUCKETS
+        .iter()
+        .flat_map(|&(lead, other, longest)| {
+            (1..=longest).map(move |len| format!("customers_{}{len}_{}", name(other), name(lead)))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(fields: &[(SearchField, &str)]) -> Vec<Term> {
+        fields
+            .iter()
+            .map(|(f, k)| (*f, vec![k.to_string()]))
+            .collect()
+    }
+
+    #[test]
+    fn a_key_up_to_its_bucket_is_the_bucket() {
+        let t = terms(&[(SearchField::First, "j"), (SearchField::Email, "jo")]);
+        let bucket = bucket_for(&t).expect("first+email has buckets");
+        let mut args = Vec::new();
+        assert_eq!(
+            bucket.conditions(&mut args),
+            ["substr(c.email_key, 1, 2) = ?"]
+        );
+        assert_eq!(args, ["jo"]);
+    }
+
+    #[test]
+    fn a_longer_key_is_checked_within_the_longest_bucket() {
+        let t = terms(&[(SearchField::Last, "m"), (SearchField::Postal, "sw1a")]);
+        let mut args = Vec::new();
+        let conds = bucket_for(&t).expect("last+postal").conditions(&mut args);
+        assert_eq!(
+            conds,
+            [
+                "substr(c.postal_key, 1, 2) = ?",
+                "c.postal_key COLLATE \"POSIX\" >= ? AND c.postal_key COLLATE \"POSIX\" < ?"
+            ]
+        );
+        assert_eq!(args, ["sw", "sw1a", "sw1a\u{10FFFF}"]);
+    }
+
+    #[test]
+    fn only_the_listed_pairs_of_two_fields_have_buckets() {
+        // An account is read by account; phone pairs are customer_pair.rs's.
+        assert!(bucket_for(&terms(&[
+            (SearchField::Email, "j"),
+            (SearchField::Account, "a")
+        ]))
+        .is_none());
+        assert!(bucket_for(&terms(&[
+            (SearchField::First, "j"),
+            (SearchField::Phone, "44")
+        ]))
+        .is_none());
+        assert!(bucket_for(&terms(&[(SearchField::First, "j")])).is_none());
+        let three = terms(&[
+            (SearchField::Last, "s"),
+            (SearchField::First, "j"),
+            (SearchField::Email, "j"),
+        ]);
+        assert!(bucket_for(&three).is_none());
+    }
+
+    #[test]
+    fn every_bucket_length_has_its_index() {
+        let names = index_names();
+        assert_eq!(names.len(), 6 * 3 + 4 * 2);
+        assert!(names.contains(&"customers_logon3_first".to_string()));
+        assert!(names.contains(&"customers_postal2_last".to_string()));
+        assert!(!names.contains(&"customers_postal3_last".to_string()));
+    }
+}
