@@ -18,13 +18,14 @@
 //!   carry the same order, so a leading field's index is read in result
 //!   order and stops at the limit;
 //! - every subquery in FROM is named (PostgreSQL 15 requires it);
-//! - one field's statement, the pair indexes' (whose arms fix the indexes
-//!   read) and an account's few members' (`account_sql`) hide their
-//!   values from the planner, so each is planned once per connection
-//!   (`planned_once`); one field reads the shown rows through its index
-//!   rather than by id afterwards (`led_sql`); the other two-field
-//!   statements show their values and, but with an account, are planned
-//!   for them at every run (`Sql::query_planned`).
+//! - one field's statement, the phone's pair indexes' (whose arms fix the
+//!   indexes read), a bucket's (which fixes it) and an account's few
+//!   members' (`account_sql`) hide their values from the planner, so each
+//!   is planned once per connection (`planned_once`); one field reads the
+//!   shown rows through its index rather than by id afterwards
+//!   (`led_sql`); the other statements of several fields show their
+//!   values and, but with an account, are planned for them at every run
+//!   (`Sql::query_planned`).
 
 use super::customer_buckets::bucket_for;
 use super::customer_duplicates::customer_row_of;
@@ -67,16 +68,19 @@ pub(super) fn search_customers(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Planning {
     /// Kept prepared, PostgreSQL settling on its plan for any value: one
-    /// field, the pair indexes' statement and an account's few members'
-    /// (their values hidden, [`planned_once`]), no field, and the other
-    /// pairs with an account (planned for the values, phone + account
-    /// read the phone's range: p99 16 -> 169 ms).
+    /// field, the phone's pair indexes' statement, a bucket's and an
+    /// account's few members' (their values hidden, [`planned_once`]),
+    /// no field, and the other searches with an account (planned for the
+    /// values, phone + account read the phone's range: p99 16 -> 169
+    /// ms). Planning a bucket's statement at every run instead cost 0.7-1.6
+    /// ms of its p50 (the planner weighs each of the table's 62 indexes).
     Kept,
-    /// Planned for its values at every run (`Sql::query_planned`): two
-    /// fields but an account. Kept, such a statement was given one plan
-    /// for any value after five runs, and for last `vaz` + postal `7`
-    /// that read the postal code's range whole, not the 1,437 Vaz... in
-    /// order (26 ms against 1).
+    /// Planned for its values at every run (`Sql::query_planned`): several
+    /// fields but an account, without a bucket or the phone's pair
+    /// indexes (three fields or more). Kept, such a statement was given
+    /// one plan for any value after five runs, and for last `vaz` +
+    /// postal `7` (before the buckets) that read the postal code's range
+    /// whole, not the 1,437 Vaz... in order (26 ms against 1).
     EachRun,
 }
 
@@ -141,27 +145,25 @@ fn search_sql(
             let statement = phone_pair_sql(pair.lead, &pair.merged, limit);
             return (planned_once(&statement), pair.args, Planning::Kept);
         }
+        if let (Some(bucket), Some(&(lead, _))) = (bucket_for(terms), terms.first()) {
+            // So does the bucket.
+            let mut args = Vec::new();
+            let mut conds = conditions(terms[..1].iter(), &mut args);
+            conds.extend(bucket.conditions(&mut args));
+            let statement = led_sql(lead, &conds, false, limit);
+            return (planned_once(&statement), args, Planning::Kept);
+        }
     }
     let mut args = Vec::new();
     let statement = match terms.first() {
         None => recent_sql(limit),
         Some((SearchField::Phone, _)) => phone_led_sql(terms, limit, &mut args),
         Some(&(lead, _)) => {
-            let conds = match bucket_for(terms) {
-                Some(bucket) => {
-                    let mut conds = conditions(terms[..1].iter(), &mut args);
-                    conds.extend(bucket.conditions(&mut args));
-                    conds
-                }
-                None => {
-                    let mut conds = conditions(terms.iter(), &mut args);
-                    if let Some(initial) = driver.and_then(|driver| initial_for(terms, driver)) {
-                        conds.push(initial.condition());
-                        args.push(initial.letter);
-                    }
-                    conds
-                }
-            };
+            let mut conds = conditions(terms.iter(), &mut args);
+            if let Some(initial) = driver.and_then(|driver| initial_for(terms, driver)) {
+                conds.push(initial.condition());
+                args.push(initial.letter);
+            }
             let with_rows = terms.len() == 1 && lead != SearchField::Account;
             led_sql(lead, &conds, with_rows, limit)
         }
@@ -510,20 +512,33 @@ mod tests {
         );
     }
 
-    /// One field's values are hidden from the planner; two fields' are not.
+    /// One field's values are hidden from the planner, and so are a
+    /// bucket's; three fields' are not.
     #[test]
-    fn only_one_field_hides_its_values() {
+    fn one_field_and_a_bucket_hide_their_values() {
+        let hidden = |sql: &str, args: &[String]| {
+            sql.matches("(SELECT ?::text)").count() == args.len()
+                && !sql.replace("(SELECT ?::text)", "").contains('?')
+        };
         let (one, args) = plain(&q(|q| q.phone = "020 7946".into()), 10);
-        assert_eq!(one.matches("(SELECT ?::text)").count(), args.len(), "{one}");
-        assert!(!one.replace("(SELECT ?::text)", "").contains('?'), "{one}");
-        let (two, _) = plain(
+        assert!(hidden(&one, &args), "{one}");
+        let (bucket, args) = plain(
             &q(|q| {
                 q.last_name = "smi".into();
                 q.postal = "sw1".into();
             }),
             10,
         );
-        assert!(!two.contains("(SELECT ?"), "{two}");
+        assert!(hidden(&bucket, &args), "{bucket}");
+        let (three, _) = plain(
+            &q(|q| {
+                q.last_name = "smi".into();
+                q.first_name = "j".into();
+                q.postal = "sw1".into();
+            }),
+            10,
+        );
+        assert!(!three.contains("(SELECT ?"), "{three}");
     }
 
     #[test]
@@ -629,8 +644,11 @@ mod tests {
         });
         for driver in [None, Some(SearchField::Postal)] {
             let (sql, args) = with(&pair, 50, driver);
-            assert!(sql.contains("substr(c.postal_key, 1, 2) = ?"), "{sql}");
-            assert!(!sql.contains("c.postal_key >= ?"), "{sql}");
+            assert!(
+                sql.contains("substr(c.postal_key, 1, 2) = (SELECT ?::text)"),
+                "{sql}"
+            );
+            assert!(!sql.contains("c.postal_key >="), "{sql}");
             assert!(!sql.contains("substr(c.first_key"), "{sql}");
             assert!(sql.contains("ORDER BY c.first_key, c.last_key"), "{sql}");
             assert_eq!(args, ["ma", "ma\u{10FFFF}", "k1"]);
@@ -782,11 +800,11 @@ mod tests {
         assert!(!sql.contains("LATERAL"), "{sql}");
     }
 
-    /// Two fields are planned for their values at every run, but with an
-    /// account or a phone; one field and the pair indexes' statement are
-    /// kept.
+    /// Three fields are planned for their values at every run, but with an
+    /// account; one field, a bucket's statement and the phone's pair
+    /// indexes' are kept.
     #[test]
-    fn two_fields_but_an_account_are_planned_for_their_values() {
+    fn three_fields_but_an_account_are_planned_for_their_values() {
         let planning = |q: &CustomerQuery| search_sql(&search_terms(q), 10, None).2;
         let pair = |f: fn(&mut CustomerQuery)| {
             q(|q| {
@@ -794,17 +812,16 @@ mod tests {
                 f(q);
             })
         };
-        assert_eq!(
-            planning(&pair(|q| q.postal = "sw1".into())),
-            Planning::EachRun
-        );
-        // A phone with a name reads the pair indexes, whose arms fix the
-        // indexes read.
+        let three = q(|q| {
+            q.last_name = "smi".into();
+            q.first_name = "j".into();
+            q.postal = "sw1".into();
+        });
+        assert_eq!(planning(&three), Planning::EachRun);
+        // The bucket and the phone's arms fix the indexes read.
+        assert_eq!(planning(&pair(|q| q.postal = "sw1".into())), Planning::Kept);
+        assert_eq!(planning(&pair(|q| q.email = "jo".into())), Planning::Kept);
         assert_eq!(planning(&pair(|q| q.phone = "020".into())), Planning::Kept);
-        assert_eq!(
-            planning(&pair(|q| q.email = "jo".into())),
-            Planning::EachRun
-        );
         assert_eq!(
             planning(&pair(|q| q.account = "acme".into())),
             Planning::Kept
