@@ -3,7 +3,9 @@
 //! starts with the typed key's first one, two or three characters
 //! (pg/migrations/009_pair_buckets.sql). The search condition names the
 //! bucket (`substr(c.email_key, 1, 2) = 'jo'`), so the planner reads that
-//! index in result order and stops at the limit.
+//! index in result order and stops at the limit; the bucket fixes the
+//! index whatever the values, so the statement is planned once per
+//! connection (customer_search_pg.rs, `planned_once`).
 //!
 //! Why: reading one field's index and checking the other on each entry
 //! costs PostgreSQL some 300-450 ns an entry, so a pair meets 5 ms only by
@@ -20,8 +22,8 @@
 //!
 //! SQLite keeps its race over fewer indexes (customer_race.rs): its
 //! entries cost a tenth, and its generator budget counts every index.
-//! The phone's buckets, two digits of either key in the leading field's
-//! order, are customer_pair.rs's.
+//! The phone's buckets, one or two digits of either key in the leading
+//! field's order, are customer_pair.rs's.
 
 use super::customers::{push_range, SearchField, Term};
 

@@ -73,7 +73,7 @@ enum Planning {
     /// no field, and the other searches with an account (planned for the
     /// values, phone + account read the phone's range: p99 16 -> 169
     /// ms). Planning a bucket's statement at every run instead cost 0.7-1.6
-    /// ms of its p50 (the planner weighs each of the table's 62 indexes).
+    /// ms of its p50 (the customers have 62 indexes to weigh).
     Kept,
     /// Planned for its values at every run (`Sql::query_planned`): several
     /// fields but an account, without a bucket or the phone's pair
@@ -343,8 +343,9 @@ fn page_sql(page: &str, with_rows: bool, order: impl Fn(&str) -> String) -> Stri
 /// of 201 last names, 1.4 ms against 2.1-3.6). With another field not
 /// every entry read is shown, and PostgreSQL checks a filter on the row
 /// when it reads rows, so pairs read only the index first (even a typed
-/// key that is its whole bucket, customer_buckets.rs: p50 0.8 ms lower,
-/// but planned for rows, logon+first reached 70 ms at p99); so does an
+/// key that is its whole bucket, customer_buckets.rs: p50 0.2-0.8 ms
+/// lower, but the plan for rows went elsewhere for some values, p99 up
+/// to 70 ms planned for the values and 125 ms planned once); so does an
 /// account, whose members are read by account and then sorted, so every
 /// member's row would be read before the sort keeps 201.
 ///

@@ -368,6 +368,25 @@ fn a_store_moves_whole_with_its_ids_and_the_sequences_past_them() {
         );
     }
 
+    // Every index the migrations make is there again, those the copy set
+    // aside (the customers' search indexes) made again after their rows.
+    let indexes = |sql: Sql<'_>| -> Vec<String> {
+        sql.query(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()
+             ORDER BY indexname",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get_string(0).unwrap())
+        .collect()
+    };
+    let schema_only = connect(&fresh());
+    pg_migrate::run(&schema_only).unwrap();
+    let made = indexes(schema_only.sql());
+    assert!(made.len() > 60, "{}", made.len());
+    assert_eq!(indexes(sql), made);
+
     // A second move into the same database is refused and changes nothing.
     let before = pg_counts(sql);
     let (again, _) = run(&shop.path, &params);

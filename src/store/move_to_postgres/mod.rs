@@ -7,12 +7,14 @@
 //! console would), must be orderdesk's, owned by the connecting role, with
 //! the same tables and columns, and hold no orderdesk data. Then every
 //! table is copied in foreign-key order inside ONE PostgreSQL transaction,
-//! ids kept, values converted by the target column's type; the identity
+//! ids kept, values converted by the target column's type, each table's
+//! own indexes made again after its rows (indexes.rs); the identity
 //! sequences restart past the largest id; row counts and totals are
 //! compared inside the same transaction, and only if every one matches is
 //! it committed. Any failure rolls back: the target keeps no row of it.
 
 mod copy;
+mod indexes;
 mod schema;
 mod verify;
 
@@ -164,7 +166,9 @@ pub fn move_to_postgres(
         let columns = target
             .get(name)
             .ok_or_else(|| MoveError::Refused(format!("table {name} is not in PostgreSQL")))?;
+        let indexes = indexes::set_aside(&tx, name)?;
         let rows = copy::copy_table(&source, &tx, table, columns, &foreign_keys)?;
+        indexes::restore(&tx, &indexes)?;
         let s = if rows == 1 { "" } else { "s" };
         progress(&format!("copied {name}: {rows} row{s}"));
         copied.push((name.clone(), rows));
