@@ -47,45 +47,63 @@ const BUCKETS: [(SearchField, SearchField, usize); 10] = [
 ];
 
 /// The bucket a search reads: the other field's key column, the bucket's
-/// length in characters, and the typed key.
+/// length in characters, the typed key, and the fields after the pair.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Bucket {
     column: &'static str,
     len: usize,
     key: String,
+    rest: Vec<Term>,
 }
 
-/// The bucket of a search on exactly two fields that [`BUCKETS`] lists,
-/// the other field's key cut to at most the bucket's length.
+/// The bucket of a search whose first two fields [`BUCKETS`] lists, the
+/// other field's key cut to at most the bucket's length; a third field or
+/// more (names, logon, e-mail, postal code: the phone's and the account's
+/// searches have reads of their own) is checked on each entry.
 pub(super) fn bucket_for(terms: &[Term]) -> Option<Bucket> {
-    let [(lead, _), (other, keys)] = terms else {
+    let [(lead, _), (other, keys), rest @ ..] = terms else {
         return None;
     };
     let &(_, _, longest) = BUCKETS.iter().find(|(l, o, _)| l == lead && o == other)?;
+    if rest
+        .iter()
+        .any(|(f, _)| matches!(f, SearchField::Phone | SearchField::Account))
+    {
+        return None;
+    }
     let key = keys.first().filter(|k| !k.is_empty())?;
     Some(Bucket {
         column: other.column(),
         len: key.chars().count().min(longest),
         key: key.clone(),
+        rest: rest.to_vec(),
     })
 }
 
 impl Bucket {
-    /// The conditions that stand for the other field's range, their values
-    /// pushed onto `args` in the same order: the bucket, and the typed key's
-    /// range when it is longer than the bucket.
+    /// The conditions that stand for the other fields' ranges, their values
+    /// pushed onto `args` in the same order: the bucket, the typed key's
+    /// range when it is longer than the bucket, and each further field's.
     pub(super) fn conditions(&self, args: &mut Vec<String>) -> Vec<String> {
         let mut conds = vec![format!("substr(c.{}, 1, {}) = ?", self.column, self.len)];
         args.push(self.key.chars().take(self.len).collect());
         if self.key.chars().count() > self.len {
-            conds.push(format!(
-                "c.{c} COLLATE \"POSIX\" >= ? AND c.{c} COLLATE \"POSIX\" < ?",
-                c = self.column
-            ));
-            push_range(std::slice::from_ref(&self.key), args);
+            conds.push(checked(self.column, &self.key, args));
+        }
+        for (field, keys) in &self.rest {
+            if let Some(key) = keys.first() {
+                conds.push(checked(field.column(), key, args));
+            }
         }
         conds
     }
+}
+
+/// The range of `key` on `column`, checked on each entry read in the
+/// POSIX collation, where no index takes it.
+fn checked(column: &str, key: &str, args: &mut Vec<String>) -> String {
+    push_range(&[key.to_string()], args);
+    format!("c.{column} COLLATE \"POSIX\" >= ? AND c.{column} COLLATE \"POSIX\" < ?")
 }
 
 /// The names of the bucket indexes, `customers_{other}{length}_{lead}`
@@ -152,12 +170,33 @@ mod tests {
         ]))
         .is_none());
         assert!(bucket_for(&terms(&[(SearchField::First, "j")])).is_none());
+        let with_account = terms(&[
+            (SearchField::Last, "s"),
+            (SearchField::First, "j"),
+            (SearchField::Account, "a"),
+        ]);
+        assert!(bucket_for(&with_account).is_none());
+    }
+
+    #[test]
+    fn a_third_field_is_checked_on_each_entry_of_the_bucket() {
         let three = terms(&[
             (SearchField::Last, "s"),
             (SearchField::First, "j"),
-            (SearchField::Email, "j"),
+            (SearchField::Postal, "sw1"),
         ]);
-        assert!(bucket_for(&three).is_none());
+        let mut args = Vec::new();
+        let conds = bucket_for(&three)
+            .expect("last+first")
+            .conditions(&mut args);
+        assert_eq!(
+            conds,
+            [
+                "substr(c.first_key, 1, 1) = ?",
+                "c.postal_key COLLATE \"POSIX\" >= ? AND c.postal_key COLLATE \"POSIX\" < ?"
+            ]
+        );
+        assert_eq!(args, ["j", "sw1", "sw1\u{10FFFF}"]);
     }
 
     #[test]
