@@ -398,31 +398,16 @@ fn unfixed_reads_are_planned_for_their_values_and_a_bucket_once() {
     let pairs = [("o", "s"), ("ob", "sw"), ("m", "1"), ("j", "2"), ("s", "c")];
     for _ in 0..2 {
         for (last, postal) in pairs {
-            search(
-                &store,
-                &query(|q| {
+            // The pair, the triple, and the name with a lone trunk `0`.
+            for (first, postal, phone) in [("", postal, ""), ("a", postal, ""), ("", "", "0")] {
+                let q = query(|q| {
                     q.last_name = last.into();
+                    q.first_name = first.into();
                     q.postal = postal.into();
-                }),
-                10,
-            );
-            search(
-                &store,
-                &query(|q| {
-                    q.last_name = last.into();
-                    q.first_name = "a".into();
-                    q.postal = postal.into();
-                }),
-                10,
-            );
-            search(
-                &store,
-                &query(|q| {
-                    q.last_name = last.into();
-                    q.phone = "0".into();
-                }),
-                10,
-            );
+                    q.phone = phone.into();
+                });
+                search(&store, &q, 10);
+            }
         }
     }
     let kept = store
