@@ -120,14 +120,8 @@ pub fn index_names() -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::customers::tests::terms;
     use super::*;
-
-    fn terms(fields: &[(SearchField, &str)]) -> Vec<Term> {
-        fields
-            .iter()
-            .map(|(f, k)| (*f, vec![k.to_string()]))
-            .collect()
-    }
 
     #[test]
     fn a_key_up_to_its_bucket_is_the_bucket() {

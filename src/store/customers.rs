@@ -577,10 +577,12 @@ pub(crate) fn parse_currency(code: &str) -> Currency {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn terms(fields: &[(SearchField, &str)]) -> Vec<Term> {
+    /// Terms of one key each, as `search_terms` makes them for all but the
+    /// phone.
+    pub(in crate::store) fn terms(fields: &[(SearchField, &str)]) -> Vec<Term> {
         fields
             .iter()
             .map(|(f, key)| (*f, vec![key.to_string()]))
