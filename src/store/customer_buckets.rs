@@ -20,6 +20,12 @@
 //! collation, so no index takes it and the planner cannot count the same
 //! condition twice and expect no matches).
 //!
+//! A business account typed alone reads the same way: each member's row
+//! carries its account's name key (`account_name_key`, kept by triggers,
+//! pg/migrations/010_account_buckets.sql), with buckets of it in the
+//! account search's result order (last name first). Before, every member
+//! of every matching account was sorted: prefix `m` is 2,605 members.
+//!
 //! SQLite keeps its race over fewer indexes (customer_race.rs): its
 //! entries cost a tenth, and its generator budget counts every index.
 //! The phone's buckets, one or two digits of either key in the leading
@@ -46,10 +52,17 @@ const BUCKETS: [(SearchField, SearchField, usize); 10] = [
     (SearchField::Email, SearchField::Postal, 2),
 ];
 
-/// The bucket a search reads: the other field's key column, the bucket's
-/// length in characters, the typed key, and the fields after the pair.
+/// The account alone's bucket column (each member's account name key)
+/// and its longest bucket: at a million customers, 763 members at most
+/// share a three-character bucket.
+const ACCOUNT_BUCKET: (&str, usize) = ("account_name_key", 3);
+
+/// The bucket a search reads: the leading field when it is read by its
+/// own condition, the bucket's key column, its length in characters, the
+/// typed key, and the fields after the pair.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Bucket {
+    lead: Option<Term>,
     column: &'static str,
     len: usize,
     key: String,
@@ -59,9 +72,14 @@ pub(super) struct Bucket {
 /// The bucket of a search whose first two fields [`BUCKETS`] lists, the
 /// other field's key cut to at most the bucket's length; a third field or
 /// more (names, logon, e-mail, postal code: the phone's and the account's
-/// searches have reads of their own) is checked on each entry.
+/// searches have reads of their own) is checked on each entry. A business
+/// account alone is its own bucket ([`ACCOUNT_BUCKET`]).
 pub(super) fn bucket_for(terms: &[Term]) -> Option<Bucket> {
-    let [(lead, _), (other, keys), rest @ ..] = terms else {
+    if let [(SearchField::Account, keys)] = terms {
+        let (column, longest) = ACCOUNT_BUCKET;
+        return Bucket::new(None, column, longest, keys, &[]);
+    }
+    let [first @ (lead, _), (other, keys), rest @ ..] = terms else {
         return None;
     };
     let &(_, _, longest) = BUCKETS.iter().find(|(l, o, _)| l == lead && o == other)?;
@@ -71,21 +89,40 @@ pub(super) fn bucket_for(terms: &[Term]) -> Option<Bucket> {
     {
         return None;
     }
-    let key = keys.first().filter(|k| !k.is_empty())?;
-    Some(Bucket {
-        column: other.column(),
-        len: key.chars().count().min(longest),
-        key: key.clone(),
-        rest: rest.to_vec(),
-    })
+    Bucket::new(Some(first), other.column(), longest, keys, rest)
 }
 
 impl Bucket {
-    /// The conditions that stand for the other fields' ranges, their values
-    /// pushed onto `args` in the same order: the bucket, the typed key's
-    /// range when it is longer than the bucket, and each further field's.
+    /// The bucket of `column` for the typed `keys`' first (None when it is
+    /// empty: no bucket holds every customer), at most `longest` long.
+    fn new(
+        lead: Option<&Term>,
+        column: &'static str,
+        longest: usize,
+        keys: &[String],
+        rest: &[Term],
+    ) -> Option<Bucket> {
+        let key = keys.first().filter(|k| !k.is_empty())?;
+        Some(Bucket {
+            lead: lead.cloned(),
+            column,
+            len: key.chars().count().min(longest),
+            key: key.clone(),
+            rest: rest.to_vec(),
+        })
+    }
+
+    /// The search's conditions, their values pushed onto `args` in the
+    /// same order: the leading field's range (when it is not the bucket's
+    /// own), the bucket, the typed key's range when it is longer than the
+    /// bucket, and each further field's.
     pub(super) fn conditions(&self, args: &mut Vec<String>) -> Vec<String> {
-        let mut conds = vec![format!("substr(c.{}, 1, {}) = ?", self.column, self.len)];
+        let mut conds = Vec::new();
+        if let Some((field, keys)) = &self.lead {
+            push_range(keys, args);
+            conds.push(field.condition().to_string());
+        }
+        conds.push(format!("substr(c.{}, 1, {}) = ?", self.column, self.len));
         args.push(self.key.chars().take(self.len).collect());
         if self.key.chars().count() > self.len {
             conds.push(checked(self.column, &self.key, args));
@@ -107,13 +144,18 @@ fn checked(column: &str, key: &str, args: &mut Vec<String>) -> String {
 }
 
 /// The names of the bucket indexes, `customers_{other}{length}_{lead}`
-/// (`customers_email2_first`), for the migration's test.
+/// (`customers_email2_first`, `customers_account_name3_last`), for the
+/// migrations' test.
 pub fn index_names() -> Vec<String> {
-    let name = |f: SearchField| f.column().trim_end_matches("_key");
+    let name = |column: &'static str| column.trim_end_matches("_key");
+    let (account, longest) = ACCOUNT_BUCKET;
+    let account = (name(account), longest, name(SearchField::Last.column()));
     BUCKETS
         .iter()
-        .flat_map(|&(lead, other, longest)| {
-            (1..=longest).map(move |len| format!("customers_{}{len}_{}", name(other), name(lead)))
+        .map(|&(lead, other, longest)| (name(other.column()), longest, name(lead.column())))
+        .chain([account])
+        .flat_map(|(other, longest, lead)| {
+            (1..=longest).map(move |len| format!("customers_{other}{len}_{lead}"))
         })
         .collect()
 }
@@ -130,9 +172,12 @@ mod tests {
         let mut args = Vec::new();
         assert_eq!(
             bucket.conditions(&mut args),
-            ["substr(c.email_key, 1, 2) = ?"]
+            [
+                "c.first_key >= ? AND c.first_key < ?",
+                "substr(c.email_key, 1, 2) = ?"
+            ]
         );
-        assert_eq!(args, ["jo"]);
+        assert_eq!(args, ["j", "j\u{10FFFF}", "jo"]);
     }
 
     #[test]
@@ -143,11 +188,12 @@ mod tests {
         assert_eq!(
             conds,
             [
+                "c.last_key >= ? AND c.last_key < ?",
                 "substr(c.postal_key, 1, 2) = ?",
                 "c.postal_key COLLATE \"POSIX\" >= ? AND c.postal_key COLLATE \"POSIX\" < ?"
             ]
         );
-        assert_eq!(args, ["sw", "sw1a", "sw1a\u{10FFFF}"]);
+        assert_eq!(args, ["m", "m\u{10FFFF}", "sw", "sw1a", "sw1a\u{10FFFF}"]);
     }
 
     #[test]
@@ -186,17 +232,42 @@ mod tests {
         assert_eq!(
             conds,
             [
+                "c.last_key >= ? AND c.last_key < ?",
                 "substr(c.first_key, 1, 1) = ?",
                 "c.postal_key COLLATE \"POSIX\" >= ? AND c.postal_key COLLATE \"POSIX\" < ?"
             ]
         );
-        assert_eq!(args, ["j", "sw1", "sw1\u{10FFFF}"]);
+        assert_eq!(args, ["s", "s\u{10FFFF}", "j", "sw1", "sw1\u{10FFFF}"]);
+    }
+
+    #[test]
+    fn an_account_alone_is_read_through_its_members_buckets() {
+        let short = terms(&[(SearchField::Account, "ac")]);
+        let mut args = Vec::new();
+        let conds = bucket_for(&short).expect("account").conditions(&mut args);
+        assert_eq!(conds, ["substr(c.account_name_key, 1, 2) = ?"]);
+        assert_eq!(args, ["ac"]);
+        let long = terms(&[(SearchField::Account, "acme")]);
+        let mut args = Vec::new();
+        let conds = bucket_for(&long).expect("account").conditions(&mut args);
+        assert_eq!(
+            conds,
+            [
+                "substr(c.account_name_key, 1, 3) = ?",
+                "c.account_name_key COLLATE \"POSIX\" >= ? AND c.account_name_key COLLATE \"POSIX\" < ?"
+            ]
+        );
+        assert_eq!(args, ["acm", "acme", "acme\u{10FFFF}"]);
+        // Another field leads: the account's own reads (customer_search_pg.rs).
+        let led = terms(&[(SearchField::Last, "s"), (SearchField::Account, "a")]);
+        assert!(bucket_for(&led).is_none());
     }
 
     #[test]
     fn every_bucket_length_has_its_index() {
         let names = index_names();
-        assert_eq!(names.len(), 6 * 3 + 4 * 2);
+        assert_eq!(names.len(), 6 * 3 + 4 * 2 + 3);
+        assert!(names.contains(&"customers_account_name3_last".to_string()));
         assert!(names.contains(&"customers_logon3_first".to_string()));
         assert!(names.contains(&"customers_postal2_last".to_string()));
         assert!(!names.contains(&"customers_postal3_last".to_string()));

@@ -178,6 +178,25 @@ fn customer_cases() -> Vec<Case> {
             50,
             vec![("Ann", "O'Brien")],
         ),
+        // The account alone: whole buckets of one to three characters, and
+        // longer keys checked within theirs (customer_buckets.rs).
+        (
+            query(|q| q.account = "a".into()),
+            50,
+            vec![("Ann", "O'Brien")],
+        ),
+        (
+            query(|q| q.account = "acm".into()),
+            50,
+            vec![("Ann", "O'Brien")],
+        ),
+        (
+            query(|q| q.account = "Acme Ltd".into()),
+            50,
+            vec![("Ann", "O'Brien")],
+        ),
+        (query(|q| q.account = "acmf".into()), 50, vec![]),
+        (query(|q| q.account = "b".into()), 50, vec![]),
         (
             query(|q| {
                 q.last_name = "o".into();
@@ -430,10 +449,10 @@ fn unfixed_reads_are_planned_for_their_values_and_a_bucket_once() {
     );
 }
 
-/// Every bucket index the pairs' statements name (store/customer_buckets.rs)
-/// is made by PostgreSQL's migrations.
+/// Every bucket index the pairs' and the account's statements name
+/// (store/customer_buckets.rs) is made by PostgreSQL's migrations.
 #[test]
-fn the_pairs_bucket_indexes_exist() {
+fn the_bucket_indexes_exist() {
     let target = Target::postgres();
     let conn = target.connect();
     let made: Vec<String> = conn
@@ -449,6 +468,86 @@ fn the_pairs_bucket_indexes_exist() {
     for name in customer_buckets::index_names() {
         assert!(made.contains(&name), "{name} is missing: {made:?}");
     }
+}
+
+/// A business account's name rides on each member's row for the account
+/// search's buckets (pg/migrations/010_account_buckets.sql): the database
+/// keeps it when the account is renamed, when a customer joins, leaves or
+/// changes accounts, and whatever a hand-written UPDATE puts there.
+#[test]
+fn the_account_search_follows_renames_and_moves() {
+    let target = Target::postgres();
+    let conn = target.connect();
+    let sql = conn.sql();
+    customers(sql);
+    let store = target.store();
+    let members = |typed: &str| -> Vec<(String, String)> {
+        search(&store, &query(|q| q.account = typed.into()), 50)
+            .into_iter()
+            .map(|r| {
+                (
+                    r.logon_id.unwrap_or_default(),
+                    r.account.unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let pair = |logon: &str, account: &str| (logon.to_string(), account.to_string());
+    assert_eq!(members("acme"), [pair("aobrien", "Acme Ltd")]);
+
+    run(
+        sql,
+        "UPDATE business_accounts SET name = 'Zeta Ltd', name_key = 'zeta ltd'
+         WHERE name_key = 'acme ltd'",
+        &[],
+    );
+    assert_eq!(members("zeta"), [pair("aobrien", "Zeta Ltd")]);
+    assert_eq!(members("acme"), []);
+
+    let omega = id(
+        sql,
+        "INSERT INTO business_accounts (name, name_key, currency, credit_limit, po_required)
+         VALUES ('Omega Inc', 'omega inc', 'USD', '100.00', 0) RETURNING id",
+        &[],
+    );
+    for logon in ["aobrien", "bsmith"] {
+        run(
+            sql,
+            "UPDATE customers SET account_id = ?1 WHERE logon_key = ?2",
+            &[omega.into(), logon.into()],
+        );
+    }
+    assert_eq!(
+        members("om"),
+        [pair("aobrien", "Omega Inc"), pair("bsmith", "Omega Inc")]
+    );
+    assert_eq!(members("z"), []);
+
+    run(
+        sql,
+        "UPDATE customers SET account_name_key = 'zeta ltd', account_id = NULL
+         WHERE logon_key = 'bsmith'",
+        &[],
+    );
+    run(
+        sql,
+        "UPDATE customers SET account_name_key = 'zeta ltd' WHERE logon_key = 'aobrien'",
+        &[],
+    );
+    assert_eq!(members("z"), []);
+    assert_eq!(members("omega inc"), [pair("aobrien", "Omega Inc")]);
+    let kept = sql
+        .query(
+            "SELECT count(*) FROM customers c LEFT JOIN business_accounts b ON b.id = c.account_id
+             WHERE c.account_name_key IS DISTINCT FROM b.name_key",
+            &[],
+        )
+        .expect("count");
+    assert_eq!(
+        kept[0].get_i64(0).expect("count"),
+        0,
+        "every key is its account's"
+    );
 }
 
 /// Camping with tents below it: a tent found by its name, a shelter whose
@@ -735,4 +834,24 @@ fn account_searches_find_the_same_rows_on_both() {
         }
     }
     assert!(searched >= 140, "{searched} searches");
+    // The account alone, read through its members' buckets: SQLite's rows
+    // (a page of 201 of the broad prefixes), the member among them when
+    // the prefix is its account's alone.
+    let mut alone = 0;
+    for (id, _, account) in members.iter().take(8) {
+        for n in [1, 2, 3, 4, 6, account.chars().count()] {
+            let q = query(|q| q.account = start(account, n));
+            let (on_sqlite, on_postgres) = (search(&sqlite, &q, 201), search(&postgres, &q, 201));
+            assert_eq!(
+                format!("{on_sqlite:?}"),
+                format!("{on_postgres:?}"),
+                "{q:?}: SQLite and PostgreSQL find the same"
+            );
+            if on_sqlite.len() < 201 {
+                assert!(on_sqlite.iter().any(|r| r.id == *id), "{q:?} finds {id}");
+            }
+            alone += 1;
+        }
+    }
+    assert_eq!(alone, 48);
 }

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../pg/migrations/007_initial_indexes.sql"),
     include_str!("../../../pg/migrations/008_email_initials.sql"),
     include_str!("../../../pg/migrations/009_pair_buckets.sql"),
+    include_str!("../../../pg/migrations/010_account_buckets.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -35,6 +35,12 @@ const SEEDED: &[&str] = &["catalog_version", "order_number_sequence", "role_limi
 /// PostgreSQL's own bookkeeping table, not the store's.
 const PG_ONLY: &str = "schema_version";
 
+/// Columns PostgreSQL's triggers keep from other columns, which SQLite
+/// has no need of: left out of the copy, the triggers fill them as the
+/// rows arrive (an account's name on each member's row, for the account
+/// search's buckets: pg/migrations/010_account_buckets.sql).
+pub const PG_KEPT: &[(&str, &str)] = &[("customers", "account_name_key")];
+
 /// Why a store was not moved. Nothing was committed to PostgreSQL (at most
 /// its schema was made, as any console would make it).
 #[derive(Debug)]

@@ -2,7 +2,7 @@
 //! from a list kept here, so a table or column added later is moved too),
 //! compared, and put in the order the foreign keys need.
 
-use super::{MoveError, PG_ONLY};
+use super::{MoveError, PG_KEPT, PG_ONLY};
 use crate::store::db::Sql;
 use rusqlite::Connection;
 use std::collections::{BTreeSet, HashMap};
@@ -153,8 +153,8 @@ pub fn postgres_foreign_keys(sql: Sql<'_>) -> Result<Vec<ForeignKey>, MoveError>
 }
 
 /// Refuses unless every SQLite table is in PostgreSQL with the same
-/// columns (by name; their order may differ). Tables only in PostgreSQL
-/// stay as they are. Compared rather than trusting the schema versions:
+/// columns (by name; their order may differ), but those PostgreSQL's
+/// triggers keep (`PG_KEPT`). Tables only in PostgreSQL stay as they are. Compared rather than trusting the schema versions:
 /// a SQLite version that only adds indexes moves all the same.
 pub fn compare(tables: &[SqliteTable], target: &Tables) -> Result<(), MoveError> {
     let mut differences = Vec::new();
@@ -166,7 +166,11 @@ pub fn compare(tables: &[SqliteTable], target: &Tables) -> Result<(), MoveError>
         let lite: BTreeSet<&str> = table.columns.iter().map(String::as_str).collect();
         let theirs: BTreeSet<&str> = pg.iter().map(|c| c.name.as_str()).collect();
         let only_lite: Vec<&str> = lite.difference(&theirs).copied().collect();
-        let only_pg: Vec<&str> = theirs.difference(&lite).copied().collect();
+        let only_pg: Vec<&str> = theirs
+            .difference(&lite)
+            .copied()
+            .filter(|c| !PG_KEPT.contains(&(table.name.as_str(), *c)))
+            .collect();
         if !only_lite.is_empty() {
             differences.push(format!(
                 "{}: columns only in SQLite: {}",
@@ -326,5 +330,35 @@ mod tests {
         assert!(e.contains("t: columns only in PostgreSQL: b"), "{e}");
         let e = compare(&[table("u")], &target).unwrap_err().to_string();
         assert!(e.contains("table u is not in PostgreSQL"), "{e}");
+    }
+
+    #[test]
+    fn columns_the_triggers_keep_are_postgresql_s_alone() {
+        let column = |name: &str| PgColumn {
+            name: name.into(),
+            data_type: "text".into(),
+            identity: false,
+            serial: false,
+        };
+        let tables = vec![SqliteTable {
+            name: "customers".into(),
+            columns: vec!["id".into()],
+            key: vec![],
+        }];
+        let mut target = Tables::new();
+        target.insert(
+            "customers".into(),
+            vec![column("id"), column("account_name_key")],
+        );
+        assert!(compare(&tables, &target).is_ok());
+        target.insert(
+            "customers".into(),
+            vec![column("id"), column("account_name_key"), column("extra")],
+        );
+        let e = compare(&tables, &target).unwrap_err().to_string();
+        assert!(
+            e.contains("customers: columns only in PostgreSQL: extra"),
+            "{e}"
+        );
     }
 }
