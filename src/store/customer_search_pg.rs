@@ -8,8 +8,8 @@
 //! sample (customer_sample.rs) expects cheaper to read among a typed
 //! name's initial than in the name's order is offered that initial index,
 //! and a business account with another field whose members are few is
-//! read by account. There is no race between
-//! indexes (customer_race.rs) here: a search is the planner's one read.
+//! read by account. There is no race between indexes (customer_race.rs)
+//! here: a search is the planner's one read.
 //!
 //! What differs from SQLite's statement, and why:
 //! - no `INDEXED BY` and no `+` on filters (SQLite's index hints);
@@ -85,10 +85,10 @@ enum Planning {
     EachRun,
 }
 
-/// The field that drives a search of two fields or more: none for a pair
-/// read through a bucket (customer_buckets.rs); a business account whose
-/// members the sample expects to be few (under `FEW_ENTRIES`), read by
-/// account ([`account_sql`]); otherwise [`initial_driver`]'s choice.
+/// The field that drives a search: none for one read through a bucket
+/// (customer_buckets.rs); a business account whose members the sample
+/// expects to be few (under `FEW_ENTRIES`), read by account
+/// ([`account_sql`]); otherwise [`initial_driver`]'s choice.
 pub(super) fn driver(sample: &CustomerSample, terms: &[Term], limit: usize) -> Option<SearchField> {
     if bucket_for(terms).is_some() {
         return None;

@@ -154,8 +154,9 @@ pub fn postgres_foreign_keys(sql: Sql<'_>) -> Result<Vec<ForeignKey>, MoveError>
 
 /// Refuses unless every SQLite table is in PostgreSQL with the same
 /// columns (by name; their order may differ), but those PostgreSQL's
-/// triggers keep (`PG_KEPT`). Tables only in PostgreSQL stay as they are. Compared rather than trusting the schema versions:
-/// a SQLite version that only adds indexes moves all the same.
+/// triggers keep (`PG_KEPT`). Tables only in PostgreSQL stay as they
+/// are. Compared rather than trusting the schema versions: a SQLite
+/// version that only adds indexes moves all the same.
 pub fn compare(tables: &[SqliteTable], target: &Tables) -> Result<(), MoveError> {
     let mut differences = Vec::new();
     for table in tables {
